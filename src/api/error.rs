@@ -1,0 +1,121 @@
+//! The REST error bodies (seed 001), and the one conversion from [`DomainError`] into them.
+//!
+//! 401/403/404/409/429/500 and friends: `{"error", "message", "details", "timestamp", "status_code"}`.
+//! 422: `{"detail": [{"loc", "msg", "type", "input", "ctx"}]}`.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::{Value, json};
+
+use crate::domain::{DomainError, FieldError, Timestamp};
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// A status with the seed's error body.
+    Status { status: StatusCode, code: &'static str, message: String, details: Value },
+    /// 422 with one entry per problem.
+    Unprocessable(Vec<ValidationProblem>),
+}
+
+/// One entry of a 422 body.
+#[derive(Debug, Clone)]
+pub struct ValidationProblem {
+    pub loc: Vec<Value>,
+    pub msg: String,
+    pub kind: String,
+    pub input: Value,
+    pub ctx: Value,
+}
+
+impl From<FieldError> for ValidationProblem {
+    fn from(error: FieldError) -> Self {
+        Self {
+            loc: error.loc.into_iter().map(Value::String).collect(),
+            msg: error.msg,
+            kind: error.kind,
+            input: Value::Null,
+            ctx: json!({}),
+        }
+    }
+}
+
+impl ApiError {
+    pub fn status(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Status { status, code, message: message.into(), details: json!({}) }
+    }
+
+    pub fn with_details(self, details: Value) -> Self {
+        match self {
+            Self::Status { status, code, message, .. } => Self::Status { status, code, message, details },
+            other => other,
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::status(StatusCode::UNAUTHORIZED, "AUTHENTICATION_FAILED", "Authentication required")
+    }
+
+    pub fn not_found(resource_type: &str, resource_id: &str) -> Self {
+        Self::status(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND", "The requested resource was not found")
+            .with_details(json!({ "resource_type": resource_type, "resource_id": resource_id }))
+    }
+
+    pub fn internal() -> Self {
+        Self::status(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "An unexpected error occurred")
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        if error.is_internal() {
+            tracing::error!(error = ?error, "request failed");
+        }
+        match error {
+            DomainError::Unauthenticated => Self::unauthenticated(),
+            DomainError::InvalidCredentials => {
+                Self::status(StatusCode::UNAUTHORIZED, "AUTHENTICATION_FAILED", error.to_string())
+            }
+            DomainError::TooManyAttempts { retry_after_secs } => {
+                Self::status(StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", error.to_string())
+                    .with_details(json!({ "retry_after_seconds": retry_after_secs }))
+            }
+            DomainError::Forbidden { required_permission } => {
+                Self::status(StatusCode::FORBIDDEN, "FORBIDDEN", "You don't have permission to perform this action")
+                    .with_details(json!({ "required_permission": required_permission }))
+            }
+            DomainError::NotFound { resource_type, resource_id } => Self::not_found(resource_type, &resource_id),
+            DomainError::Conflict(message) => Self::status(StatusCode::CONFLICT, "CONFLICT", message),
+            DomainError::Invalid(errors) => Self::Unprocessable(errors.into_iter().map(Into::into).collect()),
+            DomainError::Storage(_) | DomainError::Internal(_) => Self::internal(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Status { status, code, message, details } => {
+                let body = json!({
+                    "error": code,
+                    "message": message,
+                    "details": details,
+                    "timestamp": Timestamp::now().to_rfc3339(),
+                    "status_code": status.as_u16(),
+                });
+                (status, Json(body)).into_response()
+            }
+            Self::Unprocessable(problems) => {
+                let detail: Vec<Value> = problems
+                    .into_iter()
+                    .map(|p| json!({ "loc": p.loc, "msg": p.msg, "type": p.kind, "input": p.input, "ctx": p.ctx }))
+                    .collect();
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "detail": detail }))).into_response()
+            }
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

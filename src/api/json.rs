@@ -1,0 +1,139 @@
+//! `ApiJson`: the JSON body extractor of the REST API. Unlike axum's `Json`, every rejection
+//! is a structured body: a wrong or missing content type is 415, and malformed JSON or a body
+//! of the wrong shape is 422 with `loc` pointing at the problem.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::{StatusCode, header::CONTENT_TYPE},
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ValidationProblem};
+
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json_content_type(req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok())) {
+            return Err(ApiError::status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "Expected a request body with Content-Type: application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            ApiError::status(rejection.status(), "BAD_REQUEST", rejection.body_text())
+        })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+fn is_json_content_type(value: Option<&str>) -> bool {
+    let Some(value) = value else { return false };
+    let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Parses a body, describing failures the way the 422 body does.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let inner = error.inner();
+        let problem = if inner.is_syntax() || inner.is_eof() {
+            ValidationProblem {
+                loc: vec![json!("body"), json!(inner.column())],
+                msg: "JSON decode error".to_owned(),
+                kind: "json_invalid".to_owned(),
+                input: json!({}),
+                ctx: json!({ "error": inner.to_string() }),
+            }
+        } else {
+            let mut loc = vec![json!("body")];
+            loc.extend(error.path().iter().filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(json!(index)),
+                serde_path_to_error::Segment::Map { key } => Some(json!(key)),
+                serde_path_to_error::Segment::Enum { variant } => Some(json!(variant)),
+                serde_path_to_error::Segment::Unknown => None,
+            }));
+            let message = inner.to_string();
+            match missing_field(&message) {
+                Some(field) => {
+                    loc.push(json!(field));
+                    ValidationProblem { loc, msg: "Field required".to_owned(), kind: "missing".to_owned(), input: Value::Null, ctx: json!({}) }
+                }
+                None => ValidationProblem {
+                    loc,
+                    msg: strip_position(&message),
+                    kind: "type_error".to_owned(),
+                    input: Value::Null,
+                    ctx: json!({}),
+                },
+            }
+        };
+        ApiError::Unprocessable(vec![problem])
+    })
+}
+
+/// serde reports a missing field only in its message: "missing field `name` at line 1 column 2".
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+fn strip_position(message: &str) -> String {
+    message.split(" at line ").next().unwrap_or(message).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Body {
+        #[allow(dead_code)]
+        name: String,
+        #[allow(dead_code)]
+        tags: Vec<u32>,
+    }
+
+    fn problem(bytes: &[u8]) -> ValidationProblem {
+        match parse::<Body>(bytes) {
+            Err(ApiError::Unprocessable(mut problems)) => problems.remove(0),
+            other => panic!("expected a 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn accepts_json_content_types_only() {
+        assert!(is_json_content_type(Some("application/json")));
+        assert!(is_json_content_type(Some("application/json; charset=utf-8")));
+        assert!(is_json_content_type(Some("application/merge-patch+json")));
+        assert!(!is_json_content_type(Some("text/plain")));
+        assert!(!is_json_content_type(None));
+    }
+
+    #[test]
+    fn malformed_json_is_json_invalid() {
+        let p = problem(b"{\"name\": ");
+        assert_eq!(p.kind, "json_invalid");
+        assert_eq!(p.loc[0], json!("body"));
+    }
+
+    #[test]
+    fn missing_field_is_located() {
+        let p = problem(b"{\"tags\": []}");
+        assert_eq!(p.kind, "missing");
+        assert_eq!(p.loc, vec![json!("body"), json!("name")]);
+    }
+
+    #[test]
+    fn wrong_type_is_located_inside_arrays() {
+        let p = problem(b"{\"name\": \"x\", \"tags\": [1, \"two\"]}");
+        assert_eq!(p.kind, "type_error");
+        assert_eq!(p.loc, vec![json!("body"), json!("tags"), json!(1)]);
+    }
+}

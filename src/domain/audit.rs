@@ -1,0 +1,153 @@
+//! The audit log, and the one way to change data: [`Mutation`].
+//!
+//! A mutation is a database transaction that can only be committed together with its audit
+//! event, so no change lands without a record and no record exists of a change that was rolled
+//! back. Dropping a `Mutation` without committing rolls everything back.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};
+
+/// What happened, to what. The actor and request details are added from the [`Actor`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditEvent {
+    pub action: &'static str,
+    pub org_id: Option<String>,
+    pub target_type: Option<&'static str>,
+    pub target_id: Option<String>,
+    pub target_name: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl AuditEvent {
+    pub fn new(action: &'static str) -> Self {
+        Self { action, ..Self::default() }
+    }
+
+    pub fn target(mut self, target_type: &'static str, id: impl Into<String>, name: impl Into<String>) -> Self {
+        self.target_type = Some(target_type);
+        self.target_id = Some(id.into());
+        self.target_name = Some(name.into());
+        self
+    }
+
+    pub fn org(mut self, org_id: impl Into<String>) -> Self {
+        self.org_id = Some(org_id.into());
+        self
+    }
+
+    pub fn before(mut self, value: impl Serialize) -> Self {
+        self.before = serde_json::to_value(value).ok();
+        self
+    }
+
+    pub fn after(mut self, value: impl Serialize) -> Self {
+        self.after = serde_json::to_value(value).ok();
+        self
+    }
+}
+
+/// An open transaction that must be committed with an audit event.
+pub struct Mutation<'a> {
+    tx: Transaction,
+    actor: &'a Actor,
+}
+
+impl<'a> Mutation<'a> {
+    pub async fn begin(db: &Database, actor: &'a Actor) -> DomainResult<Self> {
+        Ok(Self { tx: db.begin().await?, actor })
+    }
+
+    /// The transaction, for the statements of the change.
+    pub fn tx(&mut self) -> &mut Transaction {
+        &mut self.tx
+    }
+
+    /// Writes the audit event and commits it together with the change.
+    pub async fn commit(mut self, event: AuditEvent) -> DomainResult<()> {
+        insert_event(&mut self.tx, self.actor, &event).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Records an event that changes nothing else (e.g. a failed sign-in).
+pub async fn record(db: &Database, actor: &Actor, event: AuditEvent) -> DomainResult<()> {
+    Mutation::begin(db, actor).await?.commit(event).await
+}
+
+async fn insert_event(tx: &mut Transaction, actor: &Actor, event: &AuditEvent) -> DomainResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, actor_id, actor_name, org_id, action, target_type, \
+         target_id, target_name, before_json, after_json, request_id, client_addr) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(new_id())
+    .bind(Timestamp::now().to_rfc3339())
+    .bind(actor.audit_id().map(str::to_owned))
+    .bind(actor.audit_name().to_owned())
+    .bind(event.org_id.clone())
+    .bind(event.action)
+    .bind(event.target_type)
+    .bind(event.target_id.clone())
+    .bind(event.target_name.clone())
+    .bind(event.before.as_ref().map(Value::to_string))
+    .bind(event.after.as_ref().map(Value::to_string))
+    .bind(actor.request_id.clone())
+    .bind(actor.client_addr.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One row of the audit log as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub id: String,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub org_id: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub target_name: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+}
+
+/// The newest events first. (The audit page of a later issue pages through these.)
+pub async fn recent_events(db: &Database, limit: i64) -> DomainResult<Vec<AuditRecord>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT id, at, actor_id, actor_name, org_id, action, target_type, target_id, target_name, \
+         before_json, after_json, request_id, client_addr FROM audit_events ORDER BY at DESC, id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    rows.into_iter()
+        .map(|row| {
+            Ok(AuditRecord {
+                id: row.try_get("id")?,
+                at: row.try_get("at")?,
+                actor_id: row.try_get("actor_id")?,
+                actor_name: row.try_get("actor_name")?,
+                org_id: row.try_get("org_id")?,
+                action: row.try_get("action")?,
+                target_type: row.try_get("target_type")?,
+                target_id: row.try_get("target_id")?,
+                target_name: row.try_get("target_name")?,
+                before: json(row.try_get("before_json")?),
+                after: json(row.try_get("after_json")?),
+                request_id: row.try_get("request_id")?,
+                client_addr: row.try_get("client_addr")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,151 @@
+//! Signing in and out, sessions' validity, and changing one's own password.
+
+use super::{
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, User, UserStatus, audit, email, passwords, users,
+};
+
+/// Why a sign-in failed. Recorded in the audit log only; the caller always gets the same error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FailureReason {
+    UnknownEmail,
+    WrongPassword,
+    Disabled,
+    NoPassword,
+}
+
+impl FailureReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownEmail => "unknown_email",
+            Self::WrongPassword => "wrong_password",
+            Self::Disabled => "account_disabled",
+            Self::NoPassword => "no_password_set",
+        }
+    }
+}
+
+impl Domain {
+    /// Checks credentials. Unknown emails, wrong passwords and disabled accounts all fail with
+    /// the same [`DomainError::InvalidCredentials`] after the same amount of hashing work.
+    pub async fn sign_in(&self, actor: &Actor, email_input: &str, password: &str) -> DomainResult<User> {
+        if email_input.trim().is_empty() || password.is_empty() {
+            let mut errors = Vec::new();
+            if email_input.trim().is_empty() {
+                errors.push(super::FieldError::new("email", "missing", "Enter your email address"));
+            }
+            if password.is_empty() {
+                errors.push(super::FieldError::new("password", "missing", "Enter your password"));
+            }
+            return Err(DomainError::Invalid(errors));
+        }
+        let email_key = email::normalize(email_input);
+        let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
+
+        let failures = self.throttle.recent_failures(&self.db, &email_key, &client).await?;
+        if let Err(throttled) = self.throttle.check(failures, super::Timestamp::now()) {
+            let event = AuditEvent::new("sign_in.throttled").after(serde_json::json!({ "email": email_key }));
+            audit::record(&self.db, actor, event).await?;
+            return Err(throttled);
+        }
+
+        let found = users::find_credentials(&self.db, &email_key).await?;
+        let outcome = check_password(found, password.to_owned()).await?;
+        match outcome {
+            Ok(user) => {
+                let mut mutation = Mutation::begin(&self.db, actor).await?;
+                users::record_sign_in(mutation.tx(), &user.id).await?;
+                let event = AuditEvent::new("sign_in").target("user", &user.id, &user.email);
+                mutation.commit(event).await?;
+                self.throttle.forget_account(&self.db, &email_key).await?;
+                Ok(users::find_by_id(&self.db, &user.id).await?.unwrap_or(user))
+            }
+            Err((reason, user_id)) => {
+                self.throttle.record_failure(&self.db, &email_key, &client).await?;
+                let mut event = AuditEvent::new("sign_in.failed")
+                    .after(serde_json::json!({ "email": email_key, "reason": reason.as_str() }));
+                if let Some(user_id) = user_id {
+                    event = event.target("user", user_id, &email_key);
+                }
+                audit::record(&self.db, actor, event).await?;
+                Err(DomainError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// Records the end of the actor's session (the caller discards the session itself).
+    pub async fn sign_out(&self, actor: &Actor) -> DomainResult<()> {
+        let user_id = actor.user_id()?;
+        let event = AuditEvent::new("sign_out").target("user", user_id, actor.audit_name());
+        audit::record(&self.db, actor, event).await
+    }
+
+    /// The user a session belongs to, if that session is still valid: the account exists, is
+    /// active, and has not started a new session epoch since (password change, disabling).
+    pub async fn session_user(&self, user_id: &str, session_epoch: i64) -> DomainResult<Option<User>> {
+        let user = users::find_by_id(&self.db, user_id).await?;
+        Ok(user.filter(|u| u.status == UserStatus::Active && u.session_epoch == session_epoch))
+    }
+
+    /// Changes the actor's own password after checking the current one. Every other session of
+    /// the user ends; the returned epoch is the one the caller's own session continues in.
+    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> DomainResult<i64> {
+        let user_id = actor.user_id()?;
+        let user = users::find_by_id(&self.db, user_id).await?.ok_or(DomainError::Unauthenticated)?;
+        let email_key = email::normalize(&user.email);
+        let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
+
+        let failures = self.throttle.recent_failures(&self.db, &email_key, &client).await?;
+        self.throttle.check(failures, super::Timestamp::now())?;
+
+        let found = users::find_credentials(&self.db, &email_key).await?;
+        if check_password(found, current.to_owned()).await?.is_err() {
+            self.throttle.record_failure(&self.db, &email_key, &client).await?;
+            let event = AuditEvent::new("user.password_change_failed").target("user", &user.id, &user.email);
+            audit::record(&self.db, actor, event).await?;
+            return Err(DomainError::invalid("current_password", "incorrect", "Current password is incorrect"));
+        }
+        passwords::check_rules("new_password", new, &user.email)?;
+        if new == current {
+            return Err(DomainError::invalid("new_password", "unchanged", "New password must differ from the current one"));
+        }
+
+        let hash = hash_blocking(new.to_owned()).await?;
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let epoch = users::set_password_hash(mutation.tx(), &user.id, &hash).await?;
+        mutation.commit(AuditEvent::new("user.password_changed").target("user", &user.id, &user.email)).await?;
+        Ok(epoch)
+    }
+}
+
+type PasswordCheck = Result<User, (FailureReason, Option<String>)>;
+
+/// Verifies off the async threads. Without an account, verifies against a decoy hash so that
+/// the time taken does not tell whether the email exists.
+async fn check_password(found: Option<(User, Option<String>)>, password: String) -> DomainResult<PasswordCheck> {
+    tokio::task::spawn_blocking(move || match found {
+        None => {
+            passwords::verify_against_decoy(&password);
+            Err((FailureReason::UnknownEmail, None))
+        }
+        Some((user, None)) => {
+            passwords::verify_against_decoy(&password);
+            Err((FailureReason::NoPassword, Some(user.id)))
+        }
+        Some((user, Some(hash))) => {
+            let matches = passwords::verify(&password, &hash);
+            match (matches, user.status) {
+                (false, _) => Err((FailureReason::WrongPassword, Some(user.id))),
+                (true, UserStatus::Disabled) => Err((FailureReason::Disabled, Some(user.id))),
+                (true, UserStatus::Active) => Ok(user),
+            }
+        }
+    })
+    .await
+    .map_err(|e| DomainError::Internal(format!("password check failed: {e}")))
+}
+
+pub(super) async fn hash_blocking(password: String) -> DomainResult<String> {
+    tokio::task::spawn_blocking(move || passwords::hash(&password))
+        .await
+        .map_err(|e| DomainError::Internal(format!("password hashing failed: {e}")))?
+}

@@ -1,0 +1,64 @@
+//! Timestamps. Stored and sent as fixed-width RFC 3339 UTC text with microseconds
+//! (`2026-01-31T08:00:00.000000Z`), so that text order is time order on both engines.
+
+use std::fmt;
+use time::{Duration, OffsetDateTime, format_description::FormatItem, macros::format_description};
+
+const FORMAT: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(OffsetDateTime);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        Self(OffsetDateTime::now_utc())
+    }
+
+    pub fn minus(self, duration: Duration) -> Self {
+        Self(self.0 - duration)
+    }
+
+    pub fn seconds_since(self, earlier: Timestamp) -> i64 {
+        (self.0 - earlier.0).whole_seconds()
+    }
+
+    pub fn to_rfc3339(self) -> String {
+        // Formatting a UTC date with this fixed description cannot fail.
+        self.0.format(FORMAT).unwrap_or_default()
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        time::PrimitiveDateTime::parse(text, FORMAT).ok().map(|t| Self(t.assume_utc()))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_text_and_sorts_as_text() {
+        let earlier = Timestamp::now();
+        let later = Timestamp(earlier.0 + Duration::milliseconds(1500));
+        let text = earlier.to_rfc3339();
+        assert_eq!(text.len(), "2026-01-31T08:00:00.000000Z".len());
+        assert!(text.ends_with('Z'));
+        assert_eq!(Timestamp::parse(&text), Some(earlier.truncated()));
+        assert!(earlier.to_rfc3339() < later.to_rfc3339());
+        assert_eq!(later.seconds_since(earlier), 1);
+    }
+
+    impl Timestamp {
+        fn truncated(self) -> Self {
+            let micros = self.0.microsecond();
+            Self(self.0.replace_nanosecond(micros * 1000).unwrap_or(self.0))
+        }
+    }
+}

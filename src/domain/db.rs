@@ -1,0 +1,159 @@
+//! The database: SQLite (embedded default) or PostgreSQL, chosen by the URL.
+//!
+//! All queries go through sqlx's `Any` driver, so each query is written once and runs on both
+//! engines. That keeps the SQL portable: `$1` placeholders, `TEXT` ids and timestamps
+//! (see [`super::clock`]), `BIGINT` counters, `BOOLEAN` flags, JSON as `TEXT`.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use sqlx::{
+    AnyPool, Executor,
+    any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
+};
+
+use super::{DomainError, DomainResult};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of_url(url: &str) -> DomainResult<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            Err(DomainError::Internal(format!(
+                "unsupported database URL (expected sqlite:// or postgres://): {}",
+                redact(url)
+            )))
+        }
+    }
+}
+
+pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Database {
+    /// Connects (creating the SQLite file and its folder if needed) without migrating.
+    pub async fn connect(url: &str) -> DomainResult<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::of_url(url)?;
+        if engine == Engine::Sqlite {
+            create_sqlite_folder(url)?;
+        }
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                // One writer at a time anyway; a few readers alongside it in WAL mode.
+                Engine::Sqlite => 8,
+                Engine::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, engine })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> DomainResult<Self> {
+        let db = Self::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> DomainResult<()> {
+        MIGRATOR.run(&self.pool).await.map_err(|e| DomainError::Internal(format!("migration failed: {e}")))
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn begin(&self) -> DomainResult<Transaction> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> DomainResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn create_sqlite_folder(url: &str) -> DomainResult<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| DomainError::Internal(format!("cannot create {}: {e}", folder.display())))?;
+    }
+    Ok(())
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_follows_the_url_scheme() {
+        assert_eq!(Engine::of_url("sqlite://data/warden.db?mode=rwc").ok(), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("postgres://u@h/db").ok(), Some(Engine::Postgres));
+        assert!(Engine::of_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://data/w.db"), "sqlite://data/w.db");
+    }
+}

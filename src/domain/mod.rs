@@ -1,0 +1,67 @@
+//! The domain: Warden's types, rules, authorization and storage, in plain Rust.
+//! No web framework types live here; the REST API and the UI are adapters over [`Domain`].
+//!
+//! Pure parts (errors, email rules) compile for the browser too; everything that touches the
+//! database is server-only.
+
+pub mod email;
+pub mod error;
+
+#[cfg(feature = "ssr")]
+pub mod actor;
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+mod auth;
+#[cfg(feature = "ssr")]
+pub mod bootstrap;
+#[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod ids;
+#[cfg(feature = "ssr")]
+pub mod organizations;
+#[cfg(feature = "ssr")]
+pub mod passwords;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod users;
+
+pub use error::{DomainError, DomainResult, FieldError};
+
+#[cfg(feature = "ssr")]
+pub use {
+    actor::{Actor, Principal},
+    audit::{AuditEvent, Mutation},
+    clock::Timestamp,
+    db::{Database, Engine, Transaction},
+    throttle::ThrottlePolicy,
+    users::{NewUser, User, UserStatus},
+};
+
+/// The entry point of every capability. Cheap to clone; shared by all requests.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct Domain {
+    db: Database,
+    throttle: ThrottlePolicy,
+}
+
+#[cfg(feature = "ssr")]
+impl Domain {
+    pub fn new(db: Database) -> Self {
+        Self { db, throttle: ThrottlePolicy::default() }
+    }
+
+    pub fn with_throttle(mut self, throttle: ThrottlePolicy) -> Self {
+        self.throttle = throttle;
+        self
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+}

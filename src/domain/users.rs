@@ -1,0 +1,173 @@
+//! User accounts: the type, its rules, and its storage.
+
+use serde::Serialize;
+use sqlx::{Row, any::AnyRow};
+
+use super::{Database, DomainError, DomainResult, Timestamp, Transaction, email, ids::new_id};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserStatus {
+    Active,
+    Disabled,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    fn parse(text: &str) -> DomainResult<Self> {
+        match text {
+            "active" => Ok(Self::Active),
+            "disabled" => Ok(Self::Disabled),
+            other => Err(DomainError::Internal(format!("unknown user status {other:?}"))),
+        }
+    }
+}
+
+/// A user as the rest of Warden sees it: never with the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub status: UserStatus,
+    /// Sessions carry the epoch they were made in; a newer epoch voids them.
+    #[serde(skip)]
+    pub session_epoch: i64,
+    pub created_at: String,
+    pub last_sign_in_at: Option<String>,
+}
+
+/// A new account, validated.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub full_name: String,
+    pub password_hash: Option<String>,
+}
+
+impl NewUser {
+    pub fn validate(email_input: &str, full_name: &str) -> DomainResult<(String, String)> {
+        let mut errors = Vec::new();
+        let email = email::validate("email", email_input).map_err(|e| errors.push(e)).ok();
+        let full_name = full_name.trim();
+        if full_name.is_empty() {
+            errors.push(super::FieldError::new("full_name", "missing", "Full name is required"));
+        } else if full_name.chars().count() > 200 {
+            errors.push(super::FieldError::new("full_name", "too_long", "Full name must be at most 200 characters"));
+        }
+        match email {
+            Some(email) if errors.is_empty() => Ok((email, full_name.to_owned())),
+            _ => Err(DomainError::Invalid(errors)),
+        }
+    }
+}
+
+const COLUMNS: &str = "id, email, full_name, status, session_epoch, created_at, last_sign_in_at";
+
+fn from_row(row: &AnyRow) -> DomainResult<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        full_name: row.try_get("full_name")?,
+        status: UserStatus::parse(&row.try_get::<String, _>("status")?)?,
+        session_epoch: row.try_get("session_epoch")?,
+        created_at: row.try_get("created_at")?,
+        last_sign_in_at: row.try_get("last_sign_in_at")?,
+    })
+}
+
+pub async fn find_by_id(db: &Database, id: &str) -> DomainResult<Option<User>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The user and their password hash, looked up by email in any letter case.
+pub async fn find_credentials(db: &Database, email_key: &str) -> DomainResult<Option<(User, Option<String>)>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS}, password_hash FROM users WHERE email_normalized = $1"))
+        .bind(email_key)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| Ok((from_row(&row)?, row.try_get("password_hash")?))).transpose()
+}
+
+pub async fn count(db: &Database) -> DomainResult<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(db.pool()).await?.try_get("n")?)
+}
+
+/// Inserts an active user; a taken email (in any letter case) is a conflict.
+pub async fn insert(tx: &mut Transaction, new: &NewUser) -> DomainResult<User> {
+    let email_key = email::normalize(&new.email);
+    let taken = sqlx::query("SELECT 1 FROM users WHERE email_normalized = $1")
+        .bind(&email_key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some();
+    if taken {
+        return Err(DomainError::Conflict(format!("A user with the email {} already exists", new.email)));
+    }
+    let user = User {
+        id: new_id(),
+        email: new.email.clone(),
+        full_name: new.full_name.clone(),
+        status: UserStatus::Active,
+        session_epoch: 0,
+        created_at: Timestamp::now().to_rfc3339(),
+        last_sign_in_at: None,
+    };
+    sqlx::query(
+        "INSERT INTO users (id, email, email_normalized, full_name, status, password_hash, session_epoch, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+    )
+    .bind(&user.id)
+    .bind(&user.email)
+    .bind(&email_key)
+    .bind(&user.full_name)
+    .bind(user.status.as_str())
+    .bind(new.password_hash.clone())
+    .bind(&user.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(user)
+}
+
+pub async fn record_sign_in(tx: &mut Transaction, user_id: &str) -> DomainResult<()> {
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(Timestamp::now().to_rfc3339())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new hash and starts a new session epoch, which signs out every other session.
+pub async fn set_password_hash(tx: &mut Transaction, user_id: &str, password_hash: &str) -> DomainResult<i64> {
+    let row = sqlx::query(
+        "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1, updated_at = $2 \
+         WHERE id = $3 RETURNING session_epoch",
+    )
+    .bind(password_hash)
+    .bind(Timestamp::now().to_rfc3339())
+    .bind(user_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("session_epoch")?)
+}
+
+pub async fn set_status(tx: &mut Transaction, user_id: &str, status: UserStatus) -> DomainResult<()> {
+    sqlx::query("UPDATE users SET status = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(Timestamp::now().to_rfc3339())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

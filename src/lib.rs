@@ -1,0 +1,23 @@
+//! Warden: an identity-and-access console.
+//!
+//! - [`domain`]: types, rules, authorization and storage (plain Rust);
+//! - [`api`]: the REST API, a thin adapter over the domain;
+//! - [`ui`]: the browser console (Leptos pages and server functions);
+//! - [`server`]: wiring (settings, middleware, sessions, the CLI).
+//!
+//! See ARCHITECTURE.md for the map.
+
+pub mod domain;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(ui::App);
+}

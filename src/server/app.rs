@@ -1,0 +1,48 @@
+//! The whole HTTP application: REST API, pages and server functions, static files, and the
+//! middleware around them. Used by `warden serve` and by the integration tests alike.
+
+use std::sync::Arc;
+
+use axum::{Router, middleware};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+
+use super::{AppState, identity, request_context, security, sessions};
+use crate::{domain::DomainResult, ui};
+
+pub async fn router(state: AppState) -> DomainResult<Router> {
+    let routes = generate_route_list(ui::App);
+    let shell = {
+        let options = state.leptos_options.clone();
+        move || ui::shell(options.clone())
+    };
+    let app = Router::new()
+        .merge(crate::api::router())
+        .leptos_routes_with_context(&state, routes, server_context(state.clone()), shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            server_context(state.clone()),
+            ui::shell,
+        ))
+        .with_state(state.clone())
+        // Innermost first: each `layer` wraps everything above it.
+        .layer(middleware::from_fn(identity::require_sign_in_for_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate));
+    let app = sessions::with_sessions(app, &state.settings).await?;
+    Ok(app
+        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), security::refuse_cross_site_writes))
+        .layer(middleware::from_fn(security::security_headers))
+        .layer(middleware::from_fn(request_context::request_context)))
+}
+
+/// What pages and server functions find in their context: the app state, and this
+/// response's CSP nonce so that the hydration scripts may run.
+fn server_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(state.clone());
+        let nonce = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<security::CspNonce>().cloned());
+        if let Some(nonce) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Browser-facing protections:
+//! - security headers on every response, with a per-request CSP nonce that only the
+//!   hydration scripts carry (nothing else inline may run);
+//! - refusal of state-changing requests that come from another origin (CSRF).
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use super::Settings;
+use crate::api::error::ApiError;
+
+/// The nonce of this response's Content-Security-Policy; the page shell puts it on the
+/// hydration scripts.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+pub async fn security_headers(mut req: Request, next: Next) -> Response {
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let csp = content_security_policy(&nonce);
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, csp.as_str()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    }
+    if is_dynamic(headers) && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Pages and API answers may hold personal data: keep them out of shared caches.
+fn is_dynamic(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"))
+}
+
+/// Refuses writes whose `Origin` (or, lacking it, `Referer`) is not Warden's public URL.
+/// REST calls without a cookie carry their own credentials and are not exposed to CSRF.
+pub async fn refuse_cross_site_writes(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let cookieless_api_call = req.uri().path().starts_with("/v1/") && !req.headers().contains_key(header::COOKIE);
+    if safe || cookieless_api_call || is_same_origin(req.headers(), &settings.public_origin()) {
+        return next.run(req).await;
+    }
+    tracing::warn!(origin = ?req.headers().get(header::ORIGIN), "refused a cross-origin write");
+    ApiError::status(StatusCode::FORBIDDEN, "FORBIDDEN", "Cross-origin request refused")
+        .with_details(json!({ "reason": "origin_mismatch" }))
+        .into_response()
+}
+
+fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
+    let header_text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    match (header_text(header::ORIGIN), header_text(header::REFERER)) {
+        (Some(origin), _) => origin == public_origin,
+        (None, Some(referer)) => referer == public_origin || referer.starts_with(&format!("{public_origin}/")),
+        (None, None) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(name.clone(), HeaderValue::from_str(value).expect("valid header"));
+        }
+        map
+    }
+
+    #[test]
+    fn same_origin_by_origin_or_referer() {
+        let origin = "http://127.0.0.1:3000";
+        assert!(is_same_origin(&headers(&[(header::ORIGIN, origin)]), origin));
+        assert!(is_same_origin(&headers(&[(header::REFERER, "http://127.0.0.1:3000/account")]), origin));
+        assert!(!is_same_origin(&headers(&[(header::ORIGIN, "http://evil.example")]), origin));
+        assert!(!is_same_origin(&headers(&[(header::REFERER, "http://127.0.0.1:30000/")]), origin));
+        assert!(!is_same_origin(&headers(&[(header::ORIGIN, "null")]), origin));
+        assert!(!is_same_origin(&HeaderMap::new(), origin));
+    }
+
+    #[test]
+    fn csp_allows_only_the_nonce_inline() {
+        let csp = content_security_policy("abc");
+        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}

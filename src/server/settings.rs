@@ -1,0 +1,142 @@
+//! Runtime settings: the `[warden]` table of `Leptos.toml`, each value overridable by an
+//! environment variable. (cargo-leptos' build settings live in Cargo.toml.)
+
+use std::{net::SocketAddr, path::Path};
+
+use serde::Deserialize;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("invalid settings file: {0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("invalid value for {name}: {message}")]
+    Invalid { name: &'static str, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Where the server listens. `WARDEN_LISTEN_ADDR`.
+    pub listen_addr: SocketAddr,
+    /// The address browsers use; writes from any other origin are refused. `WARDEN_PUBLIC_URL`.
+    pub public_url: Url,
+    /// `sqlite://...` (embedded default) or `postgres://...`. `DATABASE_URL`.
+    pub database_url: String,
+    /// A session ends after this long without a request. `WARDEN_SESSION_IDLE_TIMEOUT_MINUTES`.
+    pub session_idle_timeout_minutes: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct File {
+    warden: FileSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    listen_addr: String,
+    public_url: String,
+    database_url: String,
+    session_idle_timeout_minutes: i64,
+}
+
+impl Settings {
+    pub fn load(path: &Path) -> Result<Self, SettingsError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| SettingsError::Read { path: path.display().to_string(), source })?;
+        Self::from_toml(&text, |name| std::env::var(name).ok())
+    }
+
+    /// Reads the file's values, then lets `env` override each of them.
+    pub fn from_toml(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let file: File = toml::from_str(text)?;
+        let pick = |name: &str, value: String| env(name).filter(|v| !v.trim().is_empty()).unwrap_or(value);
+        let f = file.warden;
+
+        let listen_addr = pick("WARDEN_LISTEN_ADDR", f.listen_addr);
+        let listen_addr = listen_addr
+            .parse()
+            .map_err(|e| SettingsError::Invalid { name: "listen_addr", message: format!("{listen_addr:?}: {e}") })?;
+
+        let public_url = pick("WARDEN_PUBLIC_URL", f.public_url);
+        let public_url = Url::parse(&public_url)
+            .map_err(|e| SettingsError::Invalid { name: "public_url", message: format!("{public_url:?}: {e}") })?;
+        if !matches!(public_url.scheme(), "http" | "https") || public_url.host().is_none() {
+            return Err(SettingsError::Invalid { name: "public_url", message: "must be an http(s) URL with a host".into() });
+        }
+
+        let timeout = pick("WARDEN_SESSION_IDLE_TIMEOUT_MINUTES", f.session_idle_timeout_minutes.to_string());
+        let session_idle_timeout_minutes = timeout
+            .parse::<i64>()
+            .ok()
+            .filter(|m| *m > 0)
+            .ok_or_else(|| SettingsError::Invalid { name: "session_idle_timeout_minutes", message: format!("{timeout:?} is not a positive number") })?;
+
+        Ok(Self { listen_addr, public_url, database_url: pick("DATABASE_URL", f.database_url), session_idle_timeout_minutes })
+    }
+
+    /// `scheme://host[:port]`, as browsers send it in the `Origin` header.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    /// Cookies are marked `Secure` when Warden is served over https.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+        [package.metadata.leptos]
+        output-name = "warden"
+
+        [warden]
+        listen_addr = "127.0.0.1:3000"
+        public_url = "http://127.0.0.1:3000"
+        database_url = "sqlite://data/warden.db?mode=rwc"
+        session_idle_timeout_minutes = 60
+    "#;
+
+    #[test]
+    fn reads_the_file() {
+        let s = Settings::from_toml(FILE, |_| None).expect("valid");
+        assert_eq!(s.listen_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.public_origin(), "http://127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite://data/warden.db?mode=rwc");
+        assert_eq!(s.session_idle_timeout_minutes, 60);
+        assert!(!s.cookies_secure());
+    }
+
+    #[test]
+    fn environment_overrides_each_value() {
+        let env = |name: &str| match name {
+            "WARDEN_LISTEN_ADDR" => Some("0.0.0.0:8080".to_owned()),
+            "WARDEN_PUBLIC_URL" => Some("https://iam.example.com".to_owned()),
+            "DATABASE_URL" => Some("postgres://postgres@127.0.0.1/test".to_owned()),
+            "WARDEN_SESSION_IDLE_TIMEOUT_MINUTES" => Some("15".to_owned()),
+            _ => None,
+        };
+        let s = Settings::from_toml(FILE, env).expect("valid");
+        assert_eq!(s.listen_addr.to_string(), "0.0.0.0:8080");
+        assert_eq!(s.public_origin(), "https://iam.example.com");
+        assert!(s.cookies_secure());
+        assert_eq!(s.database_url, "postgres://postgres@127.0.0.1/test");
+        assert_eq!(s.session_idle_timeout_minutes, 15);
+    }
+
+    #[test]
+    fn refuses_bad_values() {
+        let bad_url = |name: &str| (name == "WARDEN_PUBLIC_URL").then(|| "ftp://x".to_owned());
+        assert!(Settings::from_toml(FILE, bad_url).is_err());
+        let bad_timeout = |name: &str| (name == "WARDEN_SESSION_IDLE_TIMEOUT_MINUTES").then(|| "0".to_owned());
+        assert!(Settings::from_toml(FILE, bad_timeout).is_err());
+        let bad_addr = |name: &str| (name == "WARDEN_LISTEN_ADDR").then(|| "nowhere".to_owned());
+        assert!(Settings::from_toml(FILE, bad_addr).is_err());
+    }
+}

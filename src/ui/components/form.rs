@@ -1,0 +1,78 @@
+//! Form building blocks that show server-side validation beside the field it concerns.
+
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// The error of the last submission of a server action, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<UiError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = UiError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+#[component]
+pub fn TextField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] value: Option<String>,
+    #[prop(default = false)] autofocus: bool,
+    /// The failed submission whose field errors to show.
+    error: Signal<Option<UiError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let message = move || error.get().and_then(|e| e.field(name));
+    view! {
+        <div class="space-y-1">
+            <label for=id.clone() class="block text-sm font-medium text-slate-700 dark:text-slate-300">{label}</label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                value=value
+                autocomplete=autocomplete
+                autofocus=autofocus
+                required=true
+                aria-invalid=move || if message().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+                class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm \
+                       focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/40 \
+                       aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+            />
+            <p id=error_id class="min-h-5 text-sm text-red-600 dark:text-red-400" data-testid=format!("{name}-error")>
+                {message}
+            </p>
+        </div>
+    }
+}
+
+/// The form-level message of a failed submission (one without field errors).
+#[component]
+pub fn FormError(error: Signal<Option<UiError>>) -> impl IntoView {
+    let message = move || error.get().filter(|e| e.fields.is_empty()).map(|e| e.message);
+    view! {
+        <Show when=move || message().is_some()>
+            <div role="alert" data-testid="form-error"
+                class="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 \
+                       dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+                {message}
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" disabled=move || pending.get()
+            class="inline-flex w-full justify-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white \
+                   shadow-sm hover:bg-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/60 disabled:opacity-60">
+            {label}
+        </button>
+    }
+}

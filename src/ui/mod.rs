@@ -1,0 +1,62 @@
+//! The browser console: the HTML shell, the routes, and the pages. Pages reach data only
+//! through server functions (`server_fns`), which are thin adapters over the domain.
+
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+pub mod server_fns;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use components::layout::AppShell;
+use pages::{account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage, sign_in::SignInPage};
+
+/// The HTML document around the app. The hydration scripts carry this response's CSP nonce.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" type="image/svg+xml" href="/warden.svg"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tests (and people) can tell that the page is interactive from this attribute.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/warden.css"/>
+        <Title text="Warden"/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/sign-in") view=SignInPage/>
+                <ParentRoute path=path!("") view=AppShell>
+                    <Route path=path!("") view=DashboardPage/>
+                    <Route path=path!("account") view=AccountPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

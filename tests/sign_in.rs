@@ -1,0 +1,170 @@
+//! Accounts and sign-in through the real router, on both engines.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use support::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, http::Req};
+use warden::domain::{Actor, Engine, Mutation, UserStatus, audit, users};
+
+const GENERIC: &str = "Email or password is incorrect";
+
+async fn right_password_signs_in_with_a_safe_cookie(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(response.status.is_success() || response.status.is_redirection(), "{} {}", response.status, response.text());
+    let set_cookie = response.set_cookie_header().expect("a session cookie").to_owned();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(set_cookie.contains("Path=/"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain-http public URL: no Secure flag: {set_cookie}");
+    assert!(set_cookie.contains("Max-Age=") || set_cookie.contains("Expires="), "idle expiry: {set_cookie}");
+
+    let cookie = response.session_cookie().expect("cookie");
+    let me = app.send(Req::get("/v1/me").cookie(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+    assert_eq!(me.json()["email"], ADMIN_EMAIL);
+    assert_eq!(me.json()["status"], "active");
+
+    let events = audit::recent_events(app.domain.db(), 20).await.expect("events");
+    assert!(events.iter().any(|e| e.action == "sign_in" && e.client_addr.as_deref() == Some("127.0.0.1")));
+}
+
+async fn a_planted_session_id_is_replaced_at_sign_in(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let first = app.admin_cookie().await;
+    // Signing in again from a browser that already holds a session yields a new id.
+    let response = app
+        .send(Req::new(Method::POST, "/api/sign-in").same_origin().cookie(&first).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]))
+        .await;
+    let second = response.session_cookie().expect("new cookie");
+    assert_ne!(first, second);
+    assert_eq!(app.send(Req::get("/v1/me").cookie(&first)).await.status, StatusCode::UNAUTHORIZED, "old id is void");
+    assert_eq!(app.send(Req::get("/v1/me").cookie(&second)).await.status, StatusCode::OK);
+}
+
+async fn wrong_password_and_unknown_email_fail_alike(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let wrong = app.sign_in(ADMIN_EMAIL, "not the password at all").await;
+    let unknown = app.sign_in("nobody@example.com", "not the password at all").await;
+    for response in [&wrong, &unknown] {
+        assert!(response.session_cookie().is_none());
+        assert_eq!(response.json()["message"], GENERIC);
+    }
+    assert_eq!(wrong.status, unknown.status);
+    assert_eq!(wrong.body, unknown.body, "no account enumeration");
+
+    let events = audit::recent_events(app.domain.db(), 20).await.expect("events");
+    let failed: Vec<_> = events.iter().filter(|e| e.action == "sign_in.failed").collect();
+    assert_eq!(failed.len(), 2);
+}
+
+async fn disabled_accounts_cannot_sign_in(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let user_id = app.send(Req::get("/v1/me").cookie(&cookie)).await.json()["user_id"].as_str().expect("id").to_owned();
+    let actor = Actor::system();
+    let mut mutation = Mutation::begin(app.domain.db(), &actor).await.expect("begin");
+    users::set_status(mutation.tx(), &user_id, UserStatus::Disabled).await.expect("disable");
+    mutation.commit(warden::domain::AuditEvent::new("test.disable")).await.expect("commit");
+
+    let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(response.session_cookie().is_none());
+    assert_eq!(response.json()["message"], GENERIC, "same message as a wrong password");
+    assert_eq!(app.send(Req::get("/v1/me").cookie(&cookie)).await.status, StatusCode::UNAUTHORIZED, "existing session ends");
+}
+
+async fn failures_are_throttled_per_account(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    for attempt in 0..5 {
+        // Each attempt from a different address, so only the account limit applies.
+        let r = app
+            .send(Req::new(Method::POST, "/api/sign-in").same_origin().from_client([10, 0, 0, attempt + 1]).form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]))
+            .await;
+        assert_eq!(r.json()["message"], GENERIC);
+    }
+    let right = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(right.session_cookie().is_none(), "the right password is refused while throttled");
+    assert_eq!(right.json()["kind"], "TooManyAttempts", "{}", right.text());
+    assert!(right.json()["message"].as_str().expect("message").contains("Too many failed sign-in attempts"));
+    let other = app.sign_in("someone.else@example.com", "whatever it is").await;
+    assert_eq!(other.json()["message"], GENERIC, "other accounts are unaffected");
+}
+
+async fn failures_are_throttled_per_client_address(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    for n in 0..20 {
+        let email = format!("guess{n}@example.com");
+        let r = app
+            .send(Req::new(Method::POST, "/api/sign-in").same_origin().from_client([10, 9, 9, 9]).form(&[("email", &email), ("password", "wrong password!")]))
+            .await;
+        assert_eq!(r.json()["message"], GENERIC);
+    }
+    let from_same_address = app
+        .send(Req::new(Method::POST, "/api/sign-in").same_origin().from_client([10, 9, 9, 9]).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]))
+        .await;
+    assert_eq!(from_same_address.json()["kind"], "TooManyAttempts");
+    let from_elsewhere = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert!(from_elsewhere.session_cookie().is_some(), "another address still signs in");
+}
+
+async fn sign_out_voids_the_cookie(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let response = app.send(Req::new(Method::POST, "/api/sign-out").same_origin().cookie(&cookie).form(&[])).await;
+    assert!(response.status.is_success() || response.status.is_redirection(), "{} {}", response.status, response.text());
+    assert_eq!(response.header("location"), Some("/sign-in"));
+    assert_eq!(app.send(Req::get("/v1/me").cookie(&cookie)).await.status, StatusCode::UNAUTHORIZED);
+    let page = app.send(Req::page("/").cookie(&cookie)).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let events = audit::recent_events(app.domain.db(), 20).await.expect("events");
+    assert!(events.iter().any(|e| e.action == "sign_out"));
+}
+
+async fn changing_the_password_needs_the_current_one(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let other_session = app.admin_cookie().await;
+    let change = |current: &'static str, new: &'static str, confirm: &'static str| {
+        Req::new(Method::POST, "/api/change-password")
+            .same_origin()
+            .cookie(&cookie)
+            .form(&[("current_password", current), ("new_password", new), ("confirm_password", confirm)])
+    };
+    let wrong = app.send(change("not my password", "a brand new passphrase", "a brand new passphrase")).await;
+    assert_eq!(wrong.json()["fields"][0]["loc"][1], "current_password", "{}", wrong.text());
+    let mismatch = app.send(change(ADMIN_PASSWORD, "a brand new passphrase", "a different passphrase")).await;
+    assert_eq!(mismatch.json()["fields"][0]["loc"][1], "confirm_password");
+    let short = app.send(change(ADMIN_PASSWORD, "short", "short")).await;
+    assert_eq!(short.json()["fields"][0]["loc"][1], "new_password");
+
+    let ok = app.send(change(ADMIN_PASSWORD, "a brand new passphrase", "a brand new passphrase")).await;
+    assert!(ok.status.is_success(), "{} {}", ok.status, ok.text());
+    let continued = ok.session_cookie().unwrap_or(cookie.clone());
+    assert_eq!(app.send(Req::get("/v1/me").cookie(&continued)).await.status, StatusCode::OK, "this session continues");
+    assert_eq!(app.send(Req::get("/v1/me").cookie(&other_session)).await.status, StatusCode::UNAUTHORIZED, "other sessions end");
+    assert!(app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.session_cookie().is_none());
+    assert!(app.sign_in(ADMIN_EMAIL, "a brand new passphrase").await.session_cookie().is_some());
+    let events = audit::recent_events(app.domain.db(), 50).await.expect("events");
+    assert!(events.iter().any(|e| e.action == "user.password_changed"));
+}
+
+async fn server_functions_other_than_sign_in_need_a_session(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    for path in ["/api/current-user", "/api/my-organizations", "/api/sign-out"] {
+        let response = app.send(Req::new(Method::POST, path).same_origin().form(&[])).await;
+        assert_eq!(response.json()["kind"], "Unauthenticated", "{path}: {}", response.text());
+    }
+}
+
+on_both_engines!(
+    right_password_signs_in_with_a_safe_cookie,
+    a_planted_session_id_is_replaced_at_sign_in,
+    wrong_password_and_unknown_email_fail_alike,
+    disabled_accounts_cannot_sign_in,
+    failures_are_throttled_per_account,
+    failures_are_throttled_per_client_address,
+    sign_out_voids_the_cookie,
+    changing_the_password_needs_the_current_one,
+    server_functions_other_than_sign_in_need_a_session,
+);

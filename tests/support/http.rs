@@ -1,0 +1,130 @@
+//! Sending requests to the app in-process (tower `oneshot`), like a browser would.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+
+use axum::{
+    body::{Body, Bytes},
+    extract::ConnectInfo,
+    http::{HeaderMap, Method, Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use super::{ADMIN_EMAIL, ADMIN_PASSWORD, PUBLIC_ORIGIN, TestApp};
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `name=value` part of the session cookie this response sets, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie_header().map(|c| c.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    pub fn set_cookie_header(&self) -> Option<&str> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("warden_session="))
+    }
+}
+
+/// A request as a same-origin browser on 127.0.0.1 would send it.
+pub struct Req {
+    builder: axum::http::request::Builder,
+    body: Body,
+    client: SocketAddr,
+}
+
+impl Req {
+    pub fn new(method: Method, path: &str) -> Self {
+        let builder = Request::builder().method(method).uri(path);
+        Self { builder, body: Body::empty(), client: SocketAddr::from(([127, 0, 0, 1], 40000)) }
+    }
+
+    pub fn get(path: &str) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    /// A page navigation (what a browser's address bar sends).
+    pub fn page(path: &str) -> Self {
+        Self::get(path).header("accept", "text/html,application/xhtml+xml")
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.builder = self.builder.header(name, value);
+        self
+    }
+
+    pub fn cookie(self, cookie: &str) -> Self {
+        self.header("cookie", cookie)
+    }
+
+    pub fn same_origin(self) -> Self {
+        self.header("origin", PUBLIC_ORIGIN)
+    }
+
+    pub fn from_client(mut self, ip: [u8; 4]) -> Self {
+        self.client = SocketAddr::from((ip, 40000));
+        self
+    }
+
+    pub fn form(mut self, fields: &[(&str, &str)]) -> Self {
+        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        self.builder = self.builder.header("content-type", "application/x-www-form-urlencoded");
+        self.body = Body::from(body);
+        self
+    }
+
+    pub fn json(mut self, body: &str) -> Self {
+        self.builder = self.builder.header("content-type", "application/json");
+        self.body = Body::from(body.to_owned());
+        self
+    }
+
+    pub fn body(mut self, content_type: &str, body: &str) -> Self {
+        self.builder = self.builder.header("content-type", content_type);
+        self.body = Body::from(body.to_owned());
+        self
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Req) -> Response {
+        let mut request = req.builder.body(req.body).expect("request");
+        request.extensions_mut().insert(ConnectInfo(req.client));
+        let response = self.router.clone().oneshot(request).await.expect("infallible");
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("body").to_bytes();
+        Response { status: parts.status, headers: parts.headers, body }
+    }
+
+    /// Calls the sign-in server function as JavaScript would.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.send(Req::new(Method::POST, "/api/sign-in").same_origin().form(&[("email", email), ("password", password)]))
+            .await
+    }
+
+    /// Signs the first admin in and returns the session cookie.
+    pub async fn admin_cookie(&self) -> String {
+        let response = self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        response.session_cookie().unwrap_or_else(|| panic!("no session cookie: {} {}", response.status, response.text()))
+    }
+}

@@ -1,0 +1,116 @@
+//! Test support: a fresh database per test on either engine, and the whole app on top of it.
+//!
+//! SQLite: a new file under the system temp folder. PostgreSQL: a new database on
+//! `WARDEN_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`). Without a
+//! reachable PostgreSQL the PostgreSQL variant is skipped, except under `CI=true`, where it fails.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod http;
+
+use std::sync::Arc;
+
+use sqlx::{Connection, Executor, PgConnection};
+use warden::{
+    domain::{Database, Domain, Engine},
+    server::{AppState, Settings},
+};
+
+pub const PUBLIC_ORIGIN: &str = "http://127.0.0.1:3000";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestDb {
+    pub url: String,
+    pub engine: Engine,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("WARDEN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> Option<Self> {
+        match engine {
+            Engine::Sqlite => Some(Self::sqlite()),
+            Engine::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub fn sqlite() -> Self {
+        let folder = std::env::temp_dir().join("warden-tests");
+        std::fs::create_dir_all(&folder).expect("temp folder");
+        let path = folder.join(format!("{}.db", uuid::Uuid::new_v4().simple()));
+        Self { url: format!("sqlite://{}?mode=rwc", path.display()), engine: Engine::Sqlite }
+    }
+
+    pub async fn postgres() -> Option<Self> {
+        let admin_url = postgres_admin_url();
+        let mut conn = match PgConnection::connect(&admin_url).await {
+            Ok(conn) => conn,
+            Err(error) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("PostgreSQL is required under CI=true but unreachable at {admin_url}: {error}")
+            }
+            Err(error) => {
+                eprintln!("skipping the PostgreSQL variant: {admin_url} unreachable ({error})");
+                return None;
+            }
+        };
+        let name = format!("warden_t_{}", uuid::Uuid::new_v4().simple());
+        conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+        let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+        Some(Self { url: format!("{base}/{name}"), engine: Engine::Postgres })
+    }
+
+    pub async fn open(&self) -> Database {
+        Database::open(&self.url).await.expect("open test database")
+    }
+}
+
+pub fn settings(database_url: &str) -> Settings {
+    let toml = format!(
+        "[warden]\nlisten_addr = \"127.0.0.1:0\"\npublic_url = \"{PUBLIC_ORIGIN}\"\n\
+         database_url = \"{database_url}\"\nsession_idle_timeout_minutes = 30\n"
+    );
+    Settings::from_toml(&toml, |_| None).expect("test settings")
+}
+
+/// A migrated database with the first admin, and the full HTTP app on it.
+pub struct TestApp {
+    pub db: TestDb,
+    pub domain: Domain,
+    pub router: axum::Router,
+}
+
+impl TestApp {
+    pub async fn start(engine: Engine) -> Option<Self> {
+        let db = TestDb::new(engine).await?;
+        let domain = Domain::new(db.open().await);
+        domain
+            .bootstrap(Some(ADMIN_EMAIL.to_owned()), Some(ADMIN_PASSWORD.to_owned()))
+            .await
+            .expect("bootstrap");
+        let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
+        let state = AppState { leptos_options, settings: Arc::new(settings(&db.url)), domain: domain.clone() };
+        let router = warden::server::app::router(state).await.expect("router");
+        Some(Self { db, domain, router })
+    }
+}
+
+/// Runs an async test body on SQLite and on PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(warden::domain::Engine::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(warden::domain::Engine::Postgres).await
+                }
+            }
+        )*
+    };
+}
