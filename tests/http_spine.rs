@@ -63,20 +63,35 @@ async fn cross_origin_writes_are_refused(engine: Engine) {
     let cookie = app.admin_cookie().await;
     let form = [("current_password", "x"), ("new_password", "y"), ("confirm_password", "y")];
     let foreign = app
-        .send(Req::new(Method::POST, "/api/change-password").header("origin", "http://evil.example").cookie(&cookie).form(&form))
+        .send(
+            Req::new(Method::POST, "/api/change-password")
+                .header("origin", "http://evil.example")
+                .cookie(&cookie)
+                .form(&form),
+        )
         .await;
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
     assert_error_body(&foreign.json(), "FORBIDDEN", 403);
     let no_origin = app.send(Req::new(Method::POST, "/api/sign-out").cookie(&cookie).form(&[])).await;
     assert_eq!(no_origin.status, StatusCode::FORBIDDEN, "no Origin and no Referer");
     let foreign_referer = app
-        .send(Req::new(Method::POST, "/api/sign-out").header("referer", "http://evil.example/page").cookie(&cookie).form(&[]))
+        .send(
+            Req::new(Method::POST, "/api/sign-out")
+                .header("referer", "http://evil.example/page")
+                .cookie(&cookie)
+                .form(&[]),
+        )
         .await;
     assert_eq!(foreign_referer.status, StatusCode::FORBIDDEN);
-    let rest_with_cookie = app.send(Req::new(Method::POST, "/v1/me").header("origin", "http://evil.example").cookie(&cookie)).await;
+    let rest_with_cookie =
+        app.send(Req::new(Method::POST, "/v1/me").header("origin", "http://evil.example").cookie(&cookie)).await;
     assert_eq!(rest_with_cookie.status, StatusCode::FORBIDDEN, "REST writes with a cookie are checked too");
     let cross_site_sign_in = app
-        .send(Req::new(Method::POST, "/api/sign-in").header("origin", "http://evil.example").form(&[("email", ADMIN_EMAIL), ("password", "x")]))
+        .send(
+            Req::new(Method::POST, "/api/sign-in")
+                .header("origin", "http://evil.example")
+                .form(&[("email", ADMIN_EMAIL), ("password", "x")]),
+        )
         .await;
     assert_eq!(cross_site_sign_in.status, StatusCode::FORBIDDEN, "login CSRF");
     // The session survived all of that.
@@ -106,15 +121,22 @@ async fn malformed_json_gets_422_and_wrong_content_type_415(engine: Engine) {
     let no_type = app.send(Req::new(Method::PUT, "/v1/me/password").same_origin().cookie(&cookie)).await;
     assert_eq!(no_type.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-    let body = format!("{{\"current_password\": \"wrong one!\", \"new_password\": \"a brand new passphrase\"}}");
-    let wrong_current = app.send(put("application/json", &body)).await;
+    let body = r#"{"current_password": "wrong one!", "new_password": "a brand new passphrase"}"#;
+    let wrong_current = app.send(put("application/json", body)).await;
     assert_eq!(wrong_current.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong_current.json()["detail"][0]["loc"], serde_json::json!(["body", "current_password"]));
-    let body = format!("{{\"current_password\": \"{}\", \"new_password\": \"a brand new passphrase\"}}", support::ADMIN_PASSWORD);
+    let body = format!(
+        "{{\"current_password\": \"{}\", \"new_password\": \"a brand new passphrase\"}}",
+        support::ADMIN_PASSWORD
+    );
     let ok = app.send(put("application/json", &body)).await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text());
     let cookie = ok.session_cookie().unwrap_or(cookie.clone());
-    assert_eq!(app.send(Req::get("/v1/me").cookie(&cookie)).await.status, StatusCode::OK, "the calling session continues");
+    assert_eq!(
+        app.send(Req::get("/v1/me").cookie(&cookie)).await.status,
+        StatusCode::OK,
+        "the calling session continues"
+    );
 }
 
 async fn every_response_has_security_headers_and_a_request_id(engine: Engine) {
@@ -128,8 +150,13 @@ async fn every_response_has_security_headers_and_a_request_id(engine: Engine) {
     let html = page.text();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
     for script in html.split("<script").skip(1) {
-        assert!(script.contains(&format!("nonce=\"{nonce}\"")) || script.trim_start().starts_with("src=") || script.contains(" src="),
-            "every inline script carries the nonce: <script{}", &script[..script.len().min(120)]);
+        assert!(
+            script.contains(&format!("nonce=\"{nonce}\""))
+                || script.trim_start().starts_with("src=")
+                || script.contains(" src="),
+            "every inline script carries the nonce: <script{}",
+            &script[..script.len().min(120)]
+        );
     }
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("referrer-policy"), Some("same-origin"));
@@ -145,7 +172,13 @@ async fn every_response_has_security_headers_and_a_request_id(engine: Engine) {
 
 async fn request_ids_reach_the_audit_log(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
-    app.send(Req::new(Method::POST, "/api/sign-in").same_origin().header("x-request-id", "req-for-audit").form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")])).await;
+    app.send(
+        Req::new(Method::POST, "/api/sign-in")
+            .same_origin()
+            .header("x-request-id", "req-for-audit")
+            .form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]),
+    )
+    .await;
     let events = warden::domain::audit::recent_events(app.domain.db(), 10).await.expect("events");
     assert!(events.iter().any(|e| e.action == "sign_in.failed" && e.request_id.as_deref() == Some("req-for-audit")));
 }
@@ -158,11 +191,13 @@ async fn signed_out_pages_redirect_to_sign_in_and_back(engine: Engine) {
 
     // A plain form post (no JavaScript) signs in and lands on `next`.
     let response = app
-        .send(Req::new(Method::POST, "/api/sign-in")
-            .same_origin()
-            .header("accept", "text/html")
-            .header("referer", "http://127.0.0.1:3000/sign-in?next=%2Faccount")
-            .form(&[("email", ADMIN_EMAIL), ("password", support::ADMIN_PASSWORD), ("next", "/account")]))
+        .send(
+            Req::new(Method::POST, "/api/sign-in")
+                .same_origin()
+                .header("accept", "text/html")
+                .header("referer", "http://127.0.0.1:3000/sign-in?next=%2Faccount")
+                .form(&[("email", ADMIN_EMAIL), ("password", support::ADMIN_PASSWORD), ("next", "/account")]),
+        )
         .await;
     assert_eq!(response.status, StatusCode::FOUND, "{}", response.text());
     assert_eq!(response.header("location"), Some("/account"));
@@ -174,17 +209,26 @@ async fn signed_out_pages_redirect_to_sign_in_and_back(engine: Engine) {
     assert_eq!(sign_in_again.status, StatusCode::SEE_OTHER, "signed-in users skip the sign-in page");
 
     // Another host is never a destination.
-    let response = app.send(Req::new(Method::POST, "/api/sign-in").same_origin().header("accept", "text/html")
-        .form(&[("email", ADMIN_EMAIL), ("password", support::ADMIN_PASSWORD), ("next", "//evil.example/")])).await;
+    let response = app
+        .send(Req::new(Method::POST, "/api/sign-in").same_origin().header("accept", "text/html").form(&[
+            ("email", ADMIN_EMAIL),
+            ("password", support::ADMIN_PASSWORD),
+            ("next", "//evil.example/"),
+        ]))
+        .await;
     assert_eq!(response.header("location"), Some("/"));
 }
 
 async fn a_failed_plain_form_sign_in_returns_with_the_generic_error(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let response = app
-        .send(Req::new(Method::POST, "/api/sign-in").same_origin().header("accept", "text/html")
-            .header("referer", "http://127.0.0.1:3000/sign-in")
-            .form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]))
+        .send(
+            Req::new(Method::POST, "/api/sign-in")
+                .same_origin()
+                .header("accept", "text/html")
+                .header("referer", "http://127.0.0.1:3000/sign-in")
+                .form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]),
+        )
         .await;
     assert_eq!(response.status, StatusCode::FOUND);
     let location = response.header("location").expect("back to the form").to_owned();
@@ -200,8 +244,13 @@ async fn unknown_emails_cost_as_much_time_as_wrong_passwords(engine: Engine) {
         let mut times = Vec::new();
         for n in 0..3 {
             let started = Instant::now();
-            app.send(Req::new(Method::POST, "/api/sign-in").same_origin().from_client([10, 1, last_octet, n])
-                .form(&[("email", email), ("password", "wrong password!")])).await;
+            app.send(
+                Req::new(Method::POST, "/api/sign-in")
+                    .same_origin()
+                    .client_ip([10, 1, last_octet, n])
+                    .form(&[("email", email), ("password", "wrong password!")]),
+            )
+            .await;
             times.push(started.elapsed());
         }
         times.sort();

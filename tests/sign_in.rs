@@ -12,16 +12,23 @@ const GENERIC: &str = "Email or password is incorrect";
 async fn right_password_signs_in_with_a_safe_cookie(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert!(response.status.is_success() || response.status.is_redirection(), "{} {}", response.status, response.text());
+    assert!(
+        response.status.is_success() || response.status.is_redirection(),
+        "{} {}",
+        response.status,
+        response.text()
+    );
     let set_cookie = response.set_cookie_header().expect("a session cookie").to_owned();
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     assert!(set_cookie.contains("Path=/"), "{set_cookie}");
     assert!(!set_cookie.contains("Secure"), "plain-http public URL: no Secure flag: {set_cookie}");
-    assert!(set_cookie.contains("Max-Age=") || set_cookie.contains("Expires="), "idle expiry: {set_cookie}");
+    assert!(set_cookie.contains("Max-Age=1800"), "expires after the configured 30 idle minutes: {set_cookie}");
 
     let cookie = response.session_cookie().expect("cookie");
     let me = app.send(Req::get("/v1/me").cookie(&cookie)).await;
+    let refreshed = me.set_cookie_header().expect("each request pushes the idle expiry back");
+    assert!(refreshed.contains("Max-Age=1800"), "{refreshed}");
     assert_eq!(me.status, StatusCode::OK, "{}", me.text());
     assert_eq!(me.json()["email"], ADMIN_EMAIL);
     assert_eq!(me.json()["status"], "active");
@@ -35,7 +42,12 @@ async fn a_planted_session_id_is_replaced_at_sign_in(engine: Engine) {
     let first = app.admin_cookie().await;
     // Signing in again from a browser that already holds a session yields a new id.
     let response = app
-        .send(Req::new(Method::POST, "/api/sign-in").same_origin().cookie(&first).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]))
+        .send(
+            Req::new(Method::POST, "/api/sign-in")
+                .same_origin()
+                .cookie(&first)
+                .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]),
+        )
         .await;
     let second = response.session_cookie().expect("new cookie");
     assert_ne!(first, second);
@@ -71,7 +83,11 @@ async fn disabled_accounts_cannot_sign_in(engine: Engine) {
     let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert!(response.session_cookie().is_none());
     assert_eq!(response.json()["message"], GENERIC, "same message as a wrong password");
-    assert_eq!(app.send(Req::get("/v1/me").cookie(&cookie)).await.status, StatusCode::UNAUTHORIZED, "existing session ends");
+    assert_eq!(
+        app.send(Req::get("/v1/me").cookie(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "existing session ends"
+    );
 }
 
 async fn failures_are_throttled_per_account(engine: Engine) {
@@ -79,7 +95,12 @@ async fn failures_are_throttled_per_account(engine: Engine) {
     for attempt in 0..5 {
         // Each attempt from a different address, so only the account limit applies.
         let r = app
-            .send(Req::new(Method::POST, "/api/sign-in").same_origin().from_client([10, 0, 0, attempt + 1]).form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]))
+            .send(
+                Req::new(Method::POST, "/api/sign-in")
+                    .same_origin()
+                    .client_ip([10, 0, 0, attempt + 1])
+                    .form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]),
+            )
             .await;
         assert_eq!(r.json()["message"], GENERIC);
     }
@@ -96,12 +117,22 @@ async fn failures_are_throttled_per_client_address(engine: Engine) {
     for n in 0..20 {
         let email = format!("guess{n}@example.com");
         let r = app
-            .send(Req::new(Method::POST, "/api/sign-in").same_origin().from_client([10, 9, 9, 9]).form(&[("email", &email), ("password", "wrong password!")]))
+            .send(
+                Req::new(Method::POST, "/api/sign-in")
+                    .same_origin()
+                    .client_ip([10, 9, 9, 9])
+                    .form(&[("email", &email), ("password", "wrong password!")]),
+            )
             .await;
         assert_eq!(r.json()["message"], GENERIC);
     }
     let from_same_address = app
-        .send(Req::new(Method::POST, "/api/sign-in").same_origin().from_client([10, 9, 9, 9]).form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]))
+        .send(
+            Req::new(Method::POST, "/api/sign-in")
+                .same_origin()
+                .client_ip([10, 9, 9, 9])
+                .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]),
+        )
         .await;
     assert_eq!(from_same_address.json()["kind"], "TooManyAttempts");
     let from_elsewhere = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -112,7 +143,12 @@ async fn sign_out_voids_the_cookie(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
     let response = app.send(Req::new(Method::POST, "/api/sign-out").same_origin().cookie(&cookie).form(&[])).await;
-    assert!(response.status.is_success() || response.status.is_redirection(), "{} {}", response.status, response.text());
+    assert!(
+        response.status.is_success() || response.status.is_redirection(),
+        "{} {}",
+        response.status,
+        response.text()
+    );
     assert_eq!(response.header("location"), Some("/sign-in"));
     assert_eq!(app.send(Req::get("/v1/me").cookie(&cookie)).await.status, StatusCode::UNAUTHORIZED);
     let page = app.send(Req::page("/").cookie(&cookie)).await;
@@ -126,10 +162,11 @@ async fn changing_the_password_needs_the_current_one(engine: Engine) {
     let cookie = app.admin_cookie().await;
     let other_session = app.admin_cookie().await;
     let change = |current: &'static str, new: &'static str, confirm: &'static str| {
-        Req::new(Method::POST, "/api/change-password")
-            .same_origin()
-            .cookie(&cookie)
-            .form(&[("current_password", current), ("new_password", new), ("confirm_password", confirm)])
+        Req::new(Method::POST, "/api/change-password").same_origin().cookie(&cookie).form(&[
+            ("current_password", current),
+            ("new_password", new),
+            ("confirm_password", confirm),
+        ])
     };
     let wrong = app.send(change("not my password", "a brand new passphrase", "a brand new passphrase")).await;
     assert_eq!(wrong.json()["fields"][0]["loc"][1], "current_password", "{}", wrong.text());
@@ -142,7 +179,11 @@ async fn changing_the_password_needs_the_current_one(engine: Engine) {
     assert!(ok.status.is_success(), "{} {}", ok.status, ok.text());
     let continued = ok.session_cookie().unwrap_or(cookie.clone());
     assert_eq!(app.send(Req::get("/v1/me").cookie(&continued)).await.status, StatusCode::OK, "this session continues");
-    assert_eq!(app.send(Req::get("/v1/me").cookie(&other_session)).await.status, StatusCode::UNAUTHORIZED, "other sessions end");
+    assert_eq!(
+        app.send(Req::get("/v1/me").cookie(&other_session)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "other sessions end"
+    );
     assert!(app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.session_cookie().is_none());
     assert!(app.sign_in(ADMIN_EMAIL, "a brand new passphrase").await.session_cookie().is_some());
     let events = audit::recent_events(app.domain.db(), 50).await.expect("events");

@@ -84,10 +84,12 @@ async fn audit_rolls_back_with_the_mutation(engine: Engine) {
     let actor = Actor::system();
     {
         let mut mutation = Mutation::begin(&db, &actor).await.expect("begin");
-        sqlx::query("INSERT INTO sign_in_failures (id, at, email_normalized, client_addr) VALUES ('f1', 'x', 'e', 'a')")
-            .execute(&mut **mutation.tx())
-            .await
-            .expect("insert");
+        sqlx::query(
+            "INSERT INTO sign_in_failures (id, at, email_normalized, client_addr) VALUES ('f1', 'x', 'e', 'a')",
+        )
+        .execute(&mut **mutation.tx())
+        .await
+        .expect("insert");
         // A later step of the mutation fails: the mutation is dropped without committing.
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM sign_in_failures").await, 0);

@@ -25,9 +25,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "Expected a request body with Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            ApiError::status(rejection.status(), "BAD_REQUEST", rejection.body_text())
-        })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| ApiError::status(rejection.status(), "BAD_REQUEST", rejection.body_text()))?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -63,7 +63,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             match missing_field(&message) {
                 Some(field) => {
                     loc.push(json!(field));
-                    ValidationProblem { loc, msg: "Field required".to_owned(), kind: "missing".to_owned(), input: Value::Null, ctx: json!({}) }
+                    ValidationProblem {
+                        loc,
+                        msg: "Field required".to_owned(),
+                        kind: "missing".to_owned(),
+                        input: Value::Null,
+                        ctx: json!({}),
+                    }
                 }
                 None => ValidationProblem {
                     loc,

@@ -27,7 +27,12 @@ impl Actor {
         Self { principal: Principal::Anonymous, request_id, client_addr }
     }
 
-    pub fn user(user_id: String, display_name: String, request_id: Option<String>, client_addr: Option<String>) -> Self {
+    pub fn user(
+        user_id: String,
+        display_name: String,
+        request_id: Option<String>,
+        client_addr: Option<String>,
+    ) -> Self {
         Self { principal: Principal::User { user_id, display_name }, request_id, client_addr }
     }
 

@@ -106,7 +106,11 @@ impl Domain {
         }
         passwords::check_rules("new_password", new, &user.email)?;
         if new == current {
-            return Err(DomainError::invalid("new_password", "unchanged", "New password must differ from the current one"));
+            return Err(DomainError::invalid(
+                "new_password",
+                "unchanged",
+                "New password must differ from the current one",
+            ));
         }
 
         let hash = hash_blocking(new.to_owned()).await?;

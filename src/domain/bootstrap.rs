@@ -35,7 +35,13 @@ impl Domain {
 
     /// Creates an admin account: a member of the root organization (which is created too when
     /// the database has none yet).
-    pub async fn create_admin(&self, actor: &Actor, email: &str, full_name: &str, password: &str) -> DomainResult<User> {
+    pub async fn create_admin(
+        &self,
+        actor: &Actor,
+        email: &str,
+        full_name: &str,
+        password: &str,
+    ) -> DomainResult<User> {
         let (email, full_name) = NewUser::validate(email, full_name)?;
         passwords::check_rules("password", password, &email)?;
         let password_hash = hash_blocking(password.to_owned()).await?;
@@ -48,10 +54,8 @@ impl Domain {
         let new = NewUser { email, full_name, password_hash: Some(password_hash) };
         let user = users::insert(mutation.tx(), &new).await?;
         organizations::add_membership(mutation.tx(), &root_id, &user.id).await?;
-        let event = AuditEvent::new("user.admin_created")
-            .org(&root_id)
-            .target("user", &user.id, &user.email)
-            .after(&user);
+        let event =
+            AuditEvent::new("user.admin_created").org(&root_id).target("user", &user.id, &user.email).after(&user);
         mutation.commit(event).await?;
         Ok(user)
     }

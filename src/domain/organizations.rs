@@ -14,7 +14,12 @@ pub struct OrganizationSummary {
     pub parent_id: Option<String>,
 }
 
-pub async fn insert_root(tx: &mut Transaction, name: &str, contact_email: &str, created_by: Option<&str>) -> DomainResult<String> {
+pub async fn insert_root(
+    tx: &mut Transaction,
+    name: &str,
+    contact_email: &str,
+    created_by: Option<&str>,
+) -> DomainResult<String> {
     let id = new_id();
     let now = Timestamp::now().to_rfc3339();
     sqlx::query(

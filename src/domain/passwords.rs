@@ -64,7 +64,11 @@ pub fn check_rules(field: &str, password: &str, email: &str) -> DomainResult<()>
         ));
     }
     if length > MAX_LENGTH {
-        return Err(DomainError::invalid(field, "too_long", format!("Password must be at most {MAX_LENGTH} characters long")));
+        return Err(DomainError::invalid(
+            field,
+            "too_long",
+            format!("Password must be at most {MAX_LENGTH} characters long"),
+        ));
     }
     if password.eq_ignore_ascii_case(email.trim()) {
         return Err(DomainError::invalid(field, "same_as_email", "Password must not be your email address"));

@@ -44,7 +44,12 @@ impl ThrottlePolicy {
         Err(DomainError::TooManyAttempts { retry_after_secs })
     }
 
-    pub async fn recent_failures(&self, db: &Database, email_key: &str, client_addr: &str) -> DomainResult<RecentFailures> {
+    pub async fn recent_failures(
+        &self,
+        db: &Database,
+        email_key: &str,
+        client_addr: &str,
+    ) -> DomainResult<RecentFailures> {
         let since = Timestamp::now().minus(self.window).to_rfc3339();
         let row = sqlx::query(
             "SELECT \
@@ -85,7 +90,10 @@ impl ThrottlePolicy {
 
     /// After a successful sign-in the account starts afresh (the address count stays).
     pub async fn forget_account(&self, db: &Database, email_key: &str) -> DomainResult<()> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE email_normalized = $1").bind(email_key).execute(db.pool()).await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE email_normalized = $1")
+            .bind(email_key)
+            .execute(db.pool())
+            .await?;
         Ok(())
     }
 }
@@ -124,7 +132,8 @@ mod tests {
         let policy = ThrottlePolicy::default();
         let now = Timestamp::now();
         let oldest = now.minus(Duration::minutes(10));
-        let Err(DomainError::TooManyAttempts { retry_after_secs }) = policy.check(failures(5, 5, Some(oldest)), now) else {
+        let Err(DomainError::TooManyAttempts { retry_after_secs }) = policy.check(failures(5, 5, Some(oldest)), now)
+        else {
             panic!("expected throttling");
         };
         assert!((299..=300).contains(&retry_after_secs), "{retry_after_secs}");

@@ -83,10 +83,8 @@ fn from_row(row: &AnyRow) -> DomainResult<User> {
 }
 
 pub async fn find_by_id(db: &Database, id: &str) -> DomainResult<Option<User>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db.pool()).await?;
     row.as_ref().map(from_row).transpose()
 }
 

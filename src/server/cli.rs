@@ -62,9 +62,8 @@ async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
     let db = Database::open(&settings.database_url).await?;
     tracing::info!(database = %redact(&settings.database_url), "database ready");
     let domain = Domain::new(db);
-    let first_admin = domain
-        .bootstrap(std::env::var("WARDEN_ADMIN_EMAIL").ok(), std::env::var("WARDEN_ADMIN_PASSWORD").ok())
-        .await?;
+    let first_admin =
+        domain.bootstrap(std::env::var("WARDEN_ADMIN_EMAIL").ok(), std::env::var("WARDEN_ADMIN_PASSWORD").ok()).await?;
     if let Some(first_admin) = first_admin {
         announce_first_admin(&settings, &first_admin);
     }

@@ -58,7 +58,10 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
     }
     if !signed_in && !is_public_path(path) {
         let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        let location = format!("{SIGN_IN_PATH}?next={}", url::form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>());
+        let location = format!(
+            "{SIGN_IN_PATH}?next={}",
+            url::form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>()
+        );
         return Redirect::to(&location).into_response();
     }
     next.run(req).await

@@ -8,9 +8,7 @@ use std::str::FromStr;
 use axum::Router;
 use time::Duration;
 use tower_sessions::{
-    Expiry, Session, SessionManagerLayer, SessionStore,
-    cookie::SameSite,
-    session_store::ExpiredDeletion,
+    Expiry, Session, SessionManagerLayer, SessionStore, cookie::SameSite, session_store::ExpiredDeletion,
 };
 use tower_sessions_sqlx_store::{
     PostgresStore, SqliteStore,
@@ -25,7 +23,10 @@ const USER_ID: &str = "user_id";
 const SESSION_EPOCH: &str = "session_epoch";
 
 /// Puts the session layer around `router`, with a store on the configured database.
-pub async fn with_sessions<S: Clone + Send + Sync + 'static>(router: Router<S>, settings: &Settings) -> DomainResult<Router<S>> {
+pub async fn with_sessions<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    settings: &Settings,
+) -> DomainResult<Router<S>> {
     let url = &settings.database_url;
     Ok(match Engine::of_url(url)? {
         Engine::Sqlite => {
@@ -45,7 +46,10 @@ pub async fn with_sessions<S: Clone + Send + Sync + 'static>(router: Router<S>, 
     })
 }
 
-fn layer<Store: SessionStore + ExpiredDeletion + Clone>(store: Store, settings: &Settings) -> SessionManagerLayer<Store> {
+fn layer<Store: SessionStore + ExpiredDeletion + Clone>(
+    store: Store,
+    settings: &Settings,
+) -> SessionManagerLayer<Store> {
     tokio::spawn(store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(300)));
     SessionManagerLayer::new(store)
         .with_name(COOKIE_NAME)
@@ -53,6 +57,7 @@ fn layer<Store: SessionStore + ExpiredDeletion + Clone>(store: Store, settings: 
         .with_same_site(SameSite::Lax)
         .with_secure(settings.cookies_secure())
         .with_path("/")
+        .with_always_save(true) // every request pushes the idle expiry back
         .with_expiry(Expiry::OnInactivity(Duration::minutes(settings.session_idle_timeout_minutes)))
 }
 

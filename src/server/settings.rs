@@ -64,17 +64,25 @@ impl Settings {
         let public_url = Url::parse(&public_url)
             .map_err(|e| SettingsError::Invalid { name: "public_url", message: format!("{public_url:?}: {e}") })?;
         if !matches!(public_url.scheme(), "http" | "https") || public_url.host().is_none() {
-            return Err(SettingsError::Invalid { name: "public_url", message: "must be an http(s) URL with a host".into() });
+            return Err(SettingsError::Invalid {
+                name: "public_url",
+                message: "must be an http(s) URL with a host".into(),
+            });
         }
 
         let timeout = pick("WARDEN_SESSION_IDLE_TIMEOUT_MINUTES", f.session_idle_timeout_minutes.to_string());
-        let session_idle_timeout_minutes = timeout
-            .parse::<i64>()
-            .ok()
-            .filter(|m| *m > 0)
-            .ok_or_else(|| SettingsError::Invalid { name: "session_idle_timeout_minutes", message: format!("{timeout:?} is not a positive number") })?;
+        let session_idle_timeout_minutes =
+            timeout.parse::<i64>().ok().filter(|m| *m > 0).ok_or_else(|| SettingsError::Invalid {
+                name: "session_idle_timeout_minutes",
+                message: format!("{timeout:?} is not a positive number"),
+            })?;
 
-        Ok(Self { listen_addr, public_url, database_url: pick("DATABASE_URL", f.database_url), session_idle_timeout_minutes })
+        Ok(Self {
+            listen_addr,
+            public_url,
+            database_url: pick("DATABASE_URL", f.database_url),
+            session_idle_timeout_minutes,
+        })
     }
 
     /// `scheme://host[:port]`, as browsers send it in the `Origin` header.

@@ -35,7 +35,11 @@ impl UiError {
     }
 
     pub fn invalid_field(field: &str, message: &str) -> Self {
-        Self { kind: UiErrorKind::Invalid, message: message.to_owned(), fields: vec![FieldError::new(field, "invalid", message)] }
+        Self {
+            kind: UiErrorKind::Invalid,
+            message: message.to_owned(),
+            fields: vec![FieldError::new(field, "invalid", message)],
+        }
     }
 
     /// The message for one form field, if this error concerns it.

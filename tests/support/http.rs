@@ -81,7 +81,7 @@ impl Req {
         self.header("origin", PUBLIC_ORIGIN)
     }
 
-    pub fn from_client(mut self, ip: [u8; 4]) -> Self {
+    pub fn client_ip(mut self, ip: [u8; 4]) -> Self {
         self.client = SocketAddr::from((ip, 40000));
         self
     }
@@ -118,13 +118,17 @@ impl TestApp {
 
     /// Calls the sign-in server function as JavaScript would.
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
-        self.send(Req::new(Method::POST, "/api/sign-in").same_origin().form(&[("email", email), ("password", password)]))
-            .await
+        self.send(
+            Req::new(Method::POST, "/api/sign-in").same_origin().form(&[("email", email), ("password", password)]),
+        )
+        .await
     }
 
     /// Signs the first admin in and returns the session cookie.
     pub async fn admin_cookie(&self) -> String {
         let response = self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        response.session_cookie().unwrap_or_else(|| panic!("no session cookie: {} {}", response.status, response.text()))
+        response
+            .session_cookie()
+            .unwrap_or_else(|| panic!("no session cookie: {} {}", response.status, response.text()))
     }
 }

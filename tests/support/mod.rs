@@ -85,10 +85,7 @@ impl TestApp {
     pub async fn start(engine: Engine) -> Option<Self> {
         let db = TestDb::new(engine).await?;
         let domain = Domain::new(db.open().await);
-        domain
-            .bootstrap(Some(ADMIN_EMAIL.to_owned()), Some(ADMIN_PASSWORD.to_owned()))
-            .await
-            .expect("bootstrap");
+        domain.bootstrap(Some(ADMIN_EMAIL.to_owned()), Some(ADMIN_PASSWORD.to_owned())).await.expect("bootstrap");
         let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
         let state = AppState { leptos_options, settings: Arc::new(settings(&db.url)), domain: domain.clone() };
         let router = warden::server::app::router(state).await.expect("router");

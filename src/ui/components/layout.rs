@@ -1,7 +1,10 @@
 //! The signed-in layout: a sidebar with the user and the pages that exist, and the page.
 
 use leptos::prelude::*;
-use leptos_router::{components::{A, Outlet}, hooks::use_location};
+use leptos_router::{
+    components::{A, Outlet},
+    hooks::use_location,
+};
 
 use crate::ui::{
     error::UiErrorKind,

@@ -4,7 +4,11 @@ use crate::ui::error::UiError;
 
 /// Changes the caller's own password. Other sessions of the user end; this one continues.
 #[server(prefix = "/api", endpoint = "change-password")]
-pub async fn change_password(current_password: String, new_password: String, confirm_password: String) -> Result<(), UiError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), UiError> {
     use crate::server::sessions;
     let call = super::context::signed_in_call()?;
     if new_password != confirm_password {

@@ -1,0 +1,54 @@
+// Starts a real Warden (the release binary) on a fresh SQLite file and a free port.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ADMIN_EMAIL = 'admin@e2e.example';
+export const ADMIN_PASSWORD = 'e2e correct horse battery';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export async function startWarden() {
+  const port = await freePort();
+  const folder = mkdtempSync(join(tmpdir(), 'warden-e2e-'));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn('target/release/warden', ['serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${folder}/warden.db?mode=rwc`,
+      WARDEN_LISTEN_ADDR: `127.0.0.1:${port}`,
+      WARDEN_PUBLIC_URL: baseUrl,
+      WARDEN_ADMIN_EMAIL: ADMIN_EMAIL,
+      WARDEN_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (child.exitCode !== null) throw new Error(`warden exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.ok) break;
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    baseUrl,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}

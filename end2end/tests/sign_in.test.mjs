@@ -1,0 +1,111 @@
+// Signing in and out in a real browser, once hydrated and once without JavaScript
+// (every form must work either way).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+
+import { MODES, collectErrors, launch, ready } from '../support/browser.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
+
+const OUTPUT = 'end2end/output';
+
+let warden;
+let browser;
+
+before(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  warden = await startWarden();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await warden?.stop();
+});
+
+async function signIn(page, mode, email, password) {
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([
+    mode.javaScriptEnabled ? Promise.resolve() : page.waitForNavigation(),
+    page.click('button[type="submit"]'),
+  ]);
+}
+
+for (const mode of MODES) {
+  describe(`sign-in (${mode.name})`, () => {
+    test('a wrong password shows the generic error', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(`${warden.baseUrl}/sign-in`);
+      await ready(page, mode);
+      await signIn(page, mode, ADMIN_EMAIL, 'definitely not it');
+      const error = page.getByTestId('form-error');
+      await error.waitFor({ timeout: 10000 });
+      assert.equal((await error.textContent()).trim(), 'Email or password is incorrect');
+      assert.equal((await context.cookies()).some((c) => c.name === 'warden_session' && c.value && page.url().endsWith('/')), false);
+      await context.close();
+    });
+
+    test('the right password lands on the dashboard with the admin name', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${warden.baseUrl}/sign-in`);
+      await ready(page, mode);
+      await signIn(page, mode, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL(`${warden.baseUrl}/`);
+      await ready(page, mode);
+      const welcome = page.getByTestId('welcome');
+      await welcome.waitFor();
+      assert.match(await welcome.textContent(), /Welcome, Warden Admin/);
+      assert.match(await page.getByTestId('my-organizations').textContent(), /Root/);
+      if (mode.javaScriptEnabled) {
+        await page.screenshot({ path: `${OUTPUT}/dashboard.png`, fullPage: true });
+      }
+      assert.deepEqual(errors, [], 'no console errors, CSP violations or panics');
+      await context.close();
+    });
+
+    test('a protected URL while signed out goes to sign-in and back after', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(`${warden.baseUrl}/account`);
+      assert.equal(new URL(page.url()).pathname, '/sign-in');
+      assert.equal(new URL(page.url()).searchParams.get('next'), '/account');
+      await ready(page, mode);
+      await signIn(page, mode, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL(`${warden.baseUrl}/account`);
+      await page.getByRole('heading', { name: 'Change password' }).waitFor();
+      await context.close();
+    });
+
+    test('sign-out returns to sign-in and the old session cookie no longer works', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(`${warden.baseUrl}/sign-in`);
+      await ready(page, mode);
+      await signIn(page, mode, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL(`${warden.baseUrl}/`);
+      await ready(page, mode);
+      const session = (await context.cookies()).find((c) => c.name === 'warden_session');
+      assert.ok(session, 'signed in with a session cookie');
+
+      await Promise.all([
+        mode.javaScriptEnabled ? Promise.resolve() : page.waitForNavigation(),
+        page.getByTestId('sign-out').click(),
+      ]);
+      await page.waitForURL((url) => url.pathname === '/sign-in');
+
+      // Replaying the old cookie gets nothing.
+      const replay = await fetch(`${warden.baseUrl}/v1/me`, { headers: { cookie: `warden_session=${session.value}` } });
+      assert.equal(replay.status, 401);
+      const page2 = await fetch(`${warden.baseUrl}/`, {
+        headers: { cookie: `warden_session=${session.value}`, accept: 'text/html' },
+        redirect: 'manual',
+      });
+      assert.equal(page2.status, 303);
+      await context.close();
+    });
+  });
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs whatever is missing and runs every test: lints, unit tests, integration tests on
+# SQLite and PostgreSQL, and the browser end-to-end tests in Chromium.
+#
+# PostgreSQL: WARDEN_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test). When it
+# is unreachable the PostgreSQL variants are skipped, unless CI=true: then this fails.
+source "$(dirname "$0")/lib.sh"
+
+ensure_build_tools
+ensure_browser
+
+export WARDEN_TEST_POSTGRES_URL="${WARDEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v psql >/dev/null && psql "$WARDEN_TEST_POSTGRES_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; then
+  say "PostgreSQL is reachable: integration tests run on SQLite and PostgreSQL"
+  # Databases left behind by earlier runs that were interrupted.
+  psql "$WARDEN_TEST_POSTGRES_URL" -qAtc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'warden_t_%'" \
+    | psql "$WARDEN_TEST_POSTGRES_URL" -q >/dev/null 2>&1 || true
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is unreachable at $WARDEN_TEST_POSTGRES_URL, and CI=true requires it." >&2
+  exit 1
+else
+  say "PostgreSQL is unreachable: its test variants will be skipped (set CI=true to fail instead)"
+fi
+
+say "Lints"
+cargo fmt --check
+cargo clippy --features ssr --all-targets --quiet -- -D warnings
+cargo clippy --features hydrate --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+
+say "Unit and integration tests"
+cargo test --features ssr
+
+build_release
+
+say "Browser end-to-end tests"
+node --test --test-concurrency=1 end2end/tests/
