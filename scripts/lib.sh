@@ -52,10 +52,13 @@ ensure_build_tools() {
     cargo install wasm-bindgen-cli --version "$wbg"
   fi
 
-  # Tailwind CSS, wasm-opt (binaryen) and playwright-core, pinned in package-lock.json.
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # Tailwind CSS, wasm-opt (binaryen) and playwright-core, pinned exactly in package.json.
+  # (`npm install`, not `npm ci`: with npm's omit-lockfile-registry-resolved setting, `npm ci`
+  # rejects the lock file's platform-specific optional packages.)
+  if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ] \
+    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "Installing npm packages"
-    npm ci --no-audit --no-fund --loglevel=error
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 

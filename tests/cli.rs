@@ -1,0 +1,56 @@
+//! The `warden` command line: `migrate` and `create-admin` (password from standard input or
+//! the environment, never from the arguments).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::{io::Write, path::PathBuf, process::Stdio};
+
+use support::TestDb;
+use warden::domain::{Actor, Database, Domain};
+
+fn config_file(database_url: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("warden-cli-{}.toml", uuid::Uuid::new_v4().simple()));
+    let text = format!(
+        "[warden]\nlisten_addr = \"127.0.0.1:0\"\npublic_url = \"http://127.0.0.1:3000\"\n\
+         database_url = \"{database_url}\"\nsession_idle_timeout_minutes = 5\n\n\
+         [package.metadata.leptos]\noutput-name = \"warden\"\n"
+    );
+    std::fs::write(&path, text).expect("config");
+    path
+}
+
+fn warden(config: &PathBuf, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_warden"));
+    command.arg("--config").arg(config).args(args).env_remove("WARDEN_ADMIN_PASSWORD").env_remove("DATABASE_URL");
+    command
+}
+
+#[tokio::test]
+async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_sign_in() {
+    let db = TestDb::sqlite();
+    let config = config_file(&db.url);
+    assert!(warden(&config, &["migrate"]).status().expect("run").success());
+
+    let mut child = warden(&config, &["create-admin", "--email", "ops@example.com", "--full-name", "Ops Person"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(b"a long cli passphrase\n").expect("write");
+    assert!(child.wait().expect("wait").success());
+
+    let domain = Domain::new(Database::open(&db.url).await.expect("open"));
+    let user = domain.sign_in(&Actor::anonymous(None, None), "ops@example.com", "a long cli passphrase").await.expect("signs in");
+    assert_eq!(user.full_name, "Ops Person");
+
+    // A weak password is refused, and nothing is created.
+    let refused = warden(&config, &["create-admin", "--email", "weak@example.com"])
+        .env("WARDEN_ADMIN_PASSWORD", "short")
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("at least 12 characters"));
+}
