@@ -42,7 +42,10 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_sign_in() 
     assert!(child.wait().expect("wait").success());
 
     let domain = Domain::new(Database::open(&db.url).await.expect("open"));
-    let user = domain.sign_in(&Actor::anonymous(None, None), "ops@example.com", "a long cli passphrase").await.expect("signs in");
+    let user = domain
+        .sign_in(&Actor::anonymous(None, None), "ops@example.com", "a long cli passphrase")
+        .await
+        .expect("signs in");
     assert_eq!(user.full_name, "Ops Person");
 
     // A weak password is refused, and nothing is created.
