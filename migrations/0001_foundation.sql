@@ -1,6 +1,7 @@
 -- Warden's foundation: accounts, the organization table, memberships, the audit log and
 -- sign-in throttling. Portable SQL: the same file runs on SQLite and PostgreSQL
--- (ids and timestamps are TEXT, see src/domain/clock.rs; JSON is TEXT).
+-- (ids and timestamps are TEXT, see src/domain/clock.rs; JSON is TEXT; flags are BIGINT 0/1,
+-- because sqlx's Any driver cannot read SQLite's BOOLEAN columns).
 
 CREATE TABLE users (
     id                TEXT PRIMARY KEY,
@@ -25,9 +26,9 @@ CREATE TABLE organizations (
     contact_email                     TEXT NOT NULL,
     updates_email                     TEXT,
     parent_id                         TEXT REFERENCES organizations (id),
-    can_have_child_organizations      BOOLEAN NOT NULL DEFAULT TRUE,
-    parent_has_access                 BOOLEAN NOT NULL DEFAULT TRUE,
-    parent_has_access_to_descendants  BOOLEAN NOT NULL DEFAULT TRUE,
+    can_have_child_organizations      BIGINT NOT NULL DEFAULT 1 CHECK (can_have_child_organizations IN (0, 1)),
+    parent_has_access                 BIGINT NOT NULL DEFAULT 1 CHECK (parent_has_access IN (0, 1)),
+    parent_has_access_to_descendants  BIGINT NOT NULL DEFAULT 1 CHECK (parent_has_access_to_descendants IN (0, 1)),
     logo_url                          TEXT,
     metadata                          TEXT NOT NULL DEFAULT '{}',
     created_at                        TEXT NOT NULL,

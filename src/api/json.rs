@@ -94,6 +94,25 @@ fn strip_position(message: &str) -> String {
     message.split(" at line ").next().unwrap_or(message).to_owned()
 }
 
+/// `ApiQuery`: the query-string extractor of the REST API; a malformed query is a 422 body.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::try_from_uri(&parts.uri).map(|q| ApiQuery(q.0)).map_err(|rejection| {
+            ApiError::Unprocessable(vec![ValidationProblem {
+                loc: vec![json!("query")],
+                msg: strip_position(&rejection.body_text()),
+                kind: "query_invalid".to_owned(),
+                input: Value::Null,
+                ctx: json!({}),
+            }])
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

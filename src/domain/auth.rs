@@ -123,33 +123,99 @@ impl Domain {
 
 type PasswordCheck = Result<User, (FailureReason, Option<String>)>;
 
-/// Verifies off the async threads. Without an account, verifies against a decoy hash so that
-/// the time taken does not tell whether the email exists.
+/// Verifies off the async threads.
 async fn check_password(found: Option<(User, Option<String>)>, password: String) -> DomainResult<PasswordCheck> {
-    tokio::task::spawn_blocking(move || match found {
+    tokio::task::spawn_blocking(move || check_password_with(found, &password, passwords::verify))
+        .await
+        .map_err(|e| DomainError::Internal(format!("password check failed: {e}")))
+}
+
+/// Every path runs `verify` exactly once; without an account (or without a password) it
+/// runs against a decoy hash, so that the time taken does not tell whether the email exists.
+fn check_password_with(
+    found: Option<(User, Option<String>)>,
+    password: &str,
+    verify: impl Fn(&str, &str) -> bool,
+) -> PasswordCheck {
+    match found {
         None => {
-            passwords::verify_against_decoy(&password);
+            verify(password, passwords::decoy_hash());
             Err((FailureReason::UnknownEmail, None))
         }
         Some((user, None)) => {
-            passwords::verify_against_decoy(&password);
+            verify(password, passwords::decoy_hash());
             Err((FailureReason::NoPassword, Some(user.id)))
         }
-        Some((user, Some(hash))) => {
-            let matches = passwords::verify(&password, &hash);
-            match (matches, user.status) {
-                (false, _) => Err((FailureReason::WrongPassword, Some(user.id))),
-                (true, UserStatus::Disabled) => Err((FailureReason::Disabled, Some(user.id))),
-                (true, UserStatus::Active) => Ok(user),
-            }
-        }
-    })
-    .await
-    .map_err(|e| DomainError::Internal(format!("password check failed: {e}")))
+        Some((user, Some(hash))) => match (verify(password, &hash), user.status) {
+            (false, _) => Err((FailureReason::WrongPassword, Some(user.id))),
+            (true, UserStatus::Disabled) => Err((FailureReason::Disabled, Some(user.id))),
+            (true, UserStatus::Active) => Ok(user),
+        },
+    }
 }
 
 pub(super) async fn hash_blocking(password: String) -> DomainResult<String> {
     tokio::task::spawn_blocking(move || passwords::hash(&password))
         .await
         .map_err(|e| DomainError::Internal(format!("password hashing failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    fn user(status: UserStatus) -> User {
+        User {
+            id: "u1".into(),
+            email: "a@b.c".into(),
+            full_name: "A".into(),
+            status,
+            session_epoch: 0,
+            created_at: String::new(),
+            last_sign_in_at: None,
+        }
+    }
+
+    /// Runs a check with a verifier that counts its calls and records the hashes it saw.
+    fn run(found: Option<(User, Option<String>)>, matches: bool) -> (PasswordCheck, usize, Vec<String>) {
+        let calls = Cell::new(0);
+        let hashes = std::cell::RefCell::new(Vec::new());
+        let result = check_password_with(found, "pw", |_, hash| {
+            calls.set(calls.get() + 1);
+            hashes.borrow_mut().push(hash.to_owned());
+            matches
+        });
+        (result, calls.get(), hashes.into_inner())
+    }
+
+    #[test]
+    fn every_path_does_the_same_hashing_work() {
+        let (unknown, calls, hashes) = run(None, false);
+        assert_eq!(calls, 1, "an unknown email is verified against the decoy");
+        assert_eq!(hashes, [passwords::decoy_hash().to_owned()]);
+        assert!(matches!(unknown, Err((FailureReason::UnknownEmail, None))));
+
+        let (no_password, calls, _) = run(Some((user(UserStatus::Active), None)), false);
+        assert_eq!(calls, 1);
+        assert!(matches!(no_password, Err((FailureReason::NoPassword, Some(_)))));
+
+        let (wrong, calls, hashes) = run(Some((user(UserStatus::Active), Some("stored".into()))), false);
+        assert_eq!((calls, hashes), (1, vec!["stored".to_owned()]));
+        assert!(matches!(wrong, Err((FailureReason::WrongPassword, Some(_)))));
+
+        let (disabled, calls, _) = run(Some((user(UserStatus::Disabled), Some("stored".into()))), true);
+        assert_eq!(calls, 1);
+        assert!(matches!(disabled, Err((FailureReason::Disabled, Some(_)))));
+
+        let (ok, calls, _) = run(Some((user(UserStatus::Active), Some("stored".into()))), true);
+        assert_eq!(calls, 1);
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn the_decoy_is_a_real_hash_with_the_same_parameters() {
+        assert!(passwords::decoy_hash().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    }
 }

@@ -1,8 +1,12 @@
 //! First start: an empty database gets its root organization and a first admin.
 
 use super::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, NewUser, User, auth::hash_blocking, organizations,
-    passwords, users,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, NewUser, User,
+    auth::hash_blocking,
+    authz::cache::Change,
+    organizations, passwords,
+    roles::{self, Predefined},
+    users,
 };
 
 pub const DEFAULT_ADMIN_EMAIL: &str = "admin@warden.local";
@@ -33,8 +37,8 @@ impl Domain {
         Ok(Some(FirstAdmin { user, generated_password: generated.then_some(password) }))
     }
 
-    /// Creates an admin account: a member of the root organization (which is created too when
-    /// the database has none yet).
+    /// Creates an admin account: Super Admin of the root organization (which is created too
+    /// when the database has none yet).
     pub async fn create_admin(
         &self,
         actor: &Actor,
@@ -53,10 +57,13 @@ impl Domain {
         };
         let new = NewUser { email, full_name, password_hash: Some(password_hash) };
         let user = users::insert(mutation.tx(), &new).await?;
-        organizations::add_membership(mutation.tx(), &root_id, &user.id).await?;
+        let super_admin = roles::predefined_role_id(mutation.tx(), &root_id, Predefined::SuperAdmin)
+            .await?
+            .ok_or_else(|| DomainError::Internal("the root organization has no Super Admin role".into()))?;
+        roles::grant(mutation.tx(), &root_id, &user.id, &super_admin).await?;
         let event =
             AuditEvent::new("user.admin_created").org(&root_id).target("user", &user.id, &user.email).after(&user);
-        mutation.commit(event).await?;
+        self.commit_authz_change(mutation, event, &[Change::Tree, Change::Memberships(vec![user.id.clone()])]).await?;
         Ok(user)
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! All queries go through sqlx's `Any` driver, so each query is written once and runs on both
 //! engines. That keeps the SQL portable: `$1` placeholders, `TEXT` ids and timestamps
-//! (see [`super::clock`]), `BIGINT` counters, `BOOLEAN` flags, JSON as `TEXT`.
+//! (see [`super::clock`]), `BIGINT` counters, flags as `BIGINT` 0/1 (the `Any` driver cannot
+//! read SQLite's `BOOLEAN`; see [`flag`]), JSON as `TEXT`.
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -110,6 +111,17 @@ impl Database {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Reads a 0/1 flag column.
+pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+/// The stored form of a flag.
+pub fn to_flag(value: bool) -> i64 {
+    i64::from(value)
 }
 
 fn create_sqlite_folder(url: &str) -> DomainResult<()> {

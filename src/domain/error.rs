@@ -48,7 +48,7 @@ pub enum DomainError {
     Invalid(Vec<FieldError>),
 
     #[cfg(feature = "ssr")]
-    #[error("storage error")]
+    #[error("storage error: {0}")]
     Storage(#[from] sqlx::Error),
 
     #[error("internal error: {0}")]

@@ -6,6 +6,8 @@
 
 pub mod email;
 pub mod error;
+pub mod permissions;
+pub mod statements;
 
 #[cfg(feature = "ssr")]
 pub mod actor;
@@ -13,6 +15,8 @@ pub mod actor;
 pub mod audit;
 #[cfg(feature = "ssr")]
 mod auth;
+#[cfg(feature = "ssr")]
+pub mod authz;
 #[cfg(feature = "ssr")]
 pub mod bootstrap;
 #[cfg(feature = "ssr")]
@@ -22,11 +26,19 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod ids;
 #[cfg(feature = "ssr")]
+pub mod manage_organizations;
+#[cfg(feature = "ssr")]
+pub mod memberships;
+#[cfg(feature = "ssr")]
 pub mod organizations;
 #[cfg(feature = "ssr")]
 pub mod passwords;
 #[cfg(feature = "ssr")]
+pub mod roles;
+#[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod tree;
 #[cfg(feature = "ssr")]
 pub mod users;
 
@@ -48,12 +60,13 @@ pub use {
 pub struct Domain {
     db: Database,
     throttle: ThrottlePolicy,
+    authz: authz::cache::AuthzCache,
 }
 
 #[cfg(feature = "ssr")]
 impl Domain {
     pub fn new(db: Database) -> Self {
-        Self { db, throttle: ThrottlePolicy::default() }
+        Self { db, throttle: ThrottlePolicy::default(), authz: authz::cache::AuthzCache::default() }
     }
 
     pub fn with_throttle(mut self, throttle: ThrottlePolicy) -> Self {

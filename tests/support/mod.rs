@@ -111,3 +111,50 @@ macro_rules! on_both_engines {
         )*
     };
 }
+
+pub const USER_PASSWORD: &str = "an ordinary user passphrase";
+
+impl TestApp {
+    /// Creates an active user who can sign in with [`USER_PASSWORD`]; returns the user id.
+    pub async fn create_user(&self, email: &str) -> String {
+        use warden::domain::{Actor, AuditEvent, Mutation, NewUser, passwords, users};
+        let hash = passwords::hash(USER_PASSWORD).expect("hash");
+        let actor = Actor::system();
+        let mut mutation = Mutation::begin(self.domain.db(), &actor).await.expect("begin");
+        let new = NewUser { email: email.to_owned(), full_name: email.to_owned(), password_hash: Some(hash) };
+        let user = users::insert(mutation.tx(), &new).await.expect("insert user");
+        mutation.commit(AuditEvent::new("test.user_created")).await.expect("commit");
+        user.id
+    }
+
+    pub async fn user_cookie(&self, email: &str) -> String {
+        let response = self.sign_in(email, USER_PASSWORD).await;
+        response.session_cookie().unwrap_or_else(|| panic!("{email} cannot sign in: {}", response.text()))
+    }
+
+    /// The id of a predefined role (super_admin, admin, member) of an organization.
+    pub async fn role_id(&self, org_id: &str, slug: &str) -> String {
+        use sqlx::Row;
+        sqlx::query("SELECT id FROM roles WHERE org_id = $1 AND slug = $2")
+            .bind(org_id)
+            .bind(slug)
+            .fetch_one(self.domain.db().pool())
+            .await
+            .expect("predefined role")
+            .get("id")
+    }
+
+    /// The first admin as a domain actor.
+    pub async fn admin_actor(&self) -> warden::domain::Actor {
+        let user_id: String = {
+            use sqlx::Row;
+            sqlx::query("SELECT id FROM users WHERE email_normalized = $1")
+                .bind(ADMIN_EMAIL)
+                .fetch_one(self.domain.db().pool())
+                .await
+                .expect("admin")
+                .get("id")
+        };
+        warden::domain::Actor::user(user_id, "Warden Admin".into(), None, None)
+    }
+}

@@ -9,6 +9,6 @@ pub async fn my_organizations() -> Result<Vec<OrganizationItem>, UiError> {
     let organizations = call.domain.my_organizations(&call.actor).await?;
     Ok(organizations
         .into_iter()
-        .map(|o| OrganizationItem { is_root: o.parent_id.is_none(), id: o.id, name: o.name, code: o.code })
+        .map(|o| OrganizationItem { is_root: o.parent_organization_id.is_none(), id: o.id, name: o.name, code: o.code })
         .collect())
 }

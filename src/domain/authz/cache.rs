@@ -1,0 +1,203 @@
+//! The decision cache: the tree's parents and access flags, and each user's roles with their
+//! compiled statements, loaded lazily and dropped by the changes that affect them.
+//!
+//! Local changes invalidate at once ([`AuthzCache::after_commit`]). Changes made by other app
+//! servers bump `authz_generation` in the database; each server checks it at most every
+//! [`GENERATION_CHECK_INTERVAL`] and drops everything when it moved, so a decision on one
+//! server reflects a change made on another within that interval.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, PoisonError, RwLock},
+    time::{Duration, Instant},
+};
+
+use sqlx::Row;
+
+use super::decision::{self, Decision, PathNode, PolicyRules, RoleGrant};
+use crate::domain::{Database, DomainError, DomainResult, db::flag, permissions::Permission, statements::Statement};
+
+pub const GENERATION_CHECK_INTERVAL: Duration = Duration::from_millis(500);
+
+/// What changed, so that only what depends on it is dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Organizations created, moved, deleted, or their access flags changed.
+    Tree,
+    /// The memberships or membership roles of these users.
+    Memberships(Vec<String>),
+    /// Roles or policies (which may be held by anyone).
+    RolesOrPolicies,
+}
+
+#[derive(Debug)]
+struct TreeNode {
+    node: PathNode,
+    parent: Option<String>,
+}
+
+type Tree = HashMap<String, TreeNode>;
+type UserGrants = HashMap<String, Vec<RoleGrant>>;
+
+#[derive(Debug, Default)]
+struct State {
+    generation: i64,
+    checked_at: Option<Instant>,
+    /// Bumped by every invalidation: a load that began before one must not be stored.
+    epoch: u64,
+    tree: Option<Arc<Tree>>,
+    users: HashMap<String, Arc<UserGrants>>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct AuthzCache {
+    state: Arc<RwLock<State>>,
+}
+
+impl AuthzCache {
+    pub async fn decide(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_id: &str,
+        permission: &Permission,
+    ) -> DomainResult<Decision> {
+        self.refresh_if_stale(db).await?;
+        let tree = self.tree(db).await?;
+        let grants = self.user_grants(db, user_id).await?;
+        let mut path: Vec<&PathNode> = Vec::with_capacity(12);
+        let mut cursor = Some(org_id);
+        while let Some(id) = cursor {
+            let Some(node) = tree.get(id) else { break };
+            path.push(&node.node);
+            cursor = node.parent.as_deref();
+        }
+        if path.is_empty() {
+            return Err(DomainError::NotFound { resource_type: "organization", resource_id: org_id.to_owned() });
+        }
+        let none: &[RoleGrant] = &[];
+        Ok(decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission))
+    }
+
+    /// Drops what `change` affects. `new_generation` is the database generation this change
+    /// produced; if no other server's change came in between, the cache stays in step with it.
+    pub fn after_commit(&self, change: &Change, new_generation: i64) {
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.epoch += 1;
+        if state.generation == new_generation - 1 {
+            state.generation = new_generation;
+        }
+        match change {
+            Change::Tree => state.tree = None,
+            Change::Memberships(users) => {
+                for user in users {
+                    state.users.remove(user);
+                }
+            }
+            Change::RolesOrPolicies => state.users.clear(),
+        }
+    }
+
+    async fn refresh_if_stale(&self, db: &Database) -> DomainResult<()> {
+        let due = {
+            let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+            state.checked_at.is_none_or(|at| at.elapsed() >= GENERATION_CHECK_INTERVAL)
+        };
+        if !due {
+            return Ok(());
+        }
+        let generation: i64 = sqlx::query("SELECT generation FROM authz_generation WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?
+            .try_get("generation")?;
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if state.generation != generation {
+            state.epoch += 1;
+            state.tree = None;
+            state.users.clear();
+            state.generation = generation;
+        }
+        state.checked_at = Some(Instant::now());
+        Ok(())
+    }
+
+    async fn tree(&self, db: &Database) -> DomainResult<Arc<Tree>> {
+        let epoch = {
+            let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(tree) = &state.tree {
+                return Ok(Arc::clone(tree));
+            }
+            state.epoch
+        };
+        let rows = sqlx::query(
+            "SELECT id, name, parent_id, parent_has_access, parent_has_access_to_descendants FROM organizations",
+        )
+        .fetch_all(db.pool())
+        .await?;
+        let mut tree = Tree::with_capacity(rows.len());
+        for row in rows {
+            let org_id: String = row.try_get("id")?;
+            let node = PathNode {
+                org_id: org_id.clone(),
+                name: row.try_get("name")?,
+                parent_has_access: flag(&row, "parent_has_access")?,
+                parent_has_access_to_descendants: flag(&row, "parent_has_access_to_descendants")?,
+            };
+            tree.insert(org_id, TreeNode { node, parent: row.try_get("parent_id")? });
+        }
+        let tree = Arc::new(tree);
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if state.epoch == epoch {
+            state.tree = Some(Arc::clone(&tree));
+        }
+        Ok(tree)
+    }
+
+    async fn user_grants(&self, db: &Database, user_id: &str) -> DomainResult<Arc<UserGrants>> {
+        let epoch = {
+            let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(grants) = state.users.get(user_id) {
+                return Ok(Arc::clone(grants));
+            }
+            state.epoch
+        };
+        let grants = Arc::new(load_user_grants(db, user_id).await?);
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if state.epoch == epoch {
+            state.users.insert(user_id.to_owned(), Arc::clone(&grants));
+        }
+        Ok(grants)
+    }
+}
+
+async fn load_user_grants(db: &Database, user_id: &str) -> DomainResult<UserGrants> {
+    let rows = sqlx::query(
+        "SELECT mr.org_id, r.id AS role_id, r.name AS role_name, p.id AS policy_id, p.name AS policy_name, p.statements \
+         FROM membership_roles mr \
+         JOIN roles r ON r.id = mr.role_id \
+         JOIN role_policies rp ON rp.role_id = r.id \
+         JOIN policies p ON p.id = rp.policy_id \
+         WHERE mr.user_id = $1 ORDER BY mr.org_id, r.name, r.id, p.name, p.id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut grants = UserGrants::new();
+    for row in rows {
+        let org_id: String = row.try_get("org_id")?;
+        let role_id: String = row.try_get("role_id")?;
+        let statements: String = row.try_get("statements")?;
+        let statements: Vec<Statement> = serde_json::from_str(&statements)
+            .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
+        let policy =
+            PolicyRules { policy_id: row.try_get("policy_id")?, policy_name: row.try_get("policy_name")?, statements };
+        let roles = grants.entry(org_id.clone()).or_default();
+        match roles.last_mut() {
+            Some(last) if last.role_id == role_id => last.policies.push(policy),
+            _ => {
+                roles.push(RoleGrant { org_id, role_id, role_name: row.try_get("role_name")?, policies: vec![policy] })
+            }
+        }
+    }
+    Ok(grants)
+}

@@ -1,0 +1,403 @@
+//! The organization tree's capabilities, each authorized through the one decision function.
+//!
+//! Structure versus entities: an org's node (name, code, place in the tree) belongs to its
+//! parent, so reading it through the parent, creating children, moving and deleting are
+//! decided at the parent. Its settings, flags and everything in it are decided at the org.
+
+use serde::Serialize;
+
+use super::{
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation,
+    authz::{Decision, cache::Change},
+    organizations::{self, DeletionImpact, Organization, OrganizationNode, OrganizationSettings},
+    permissions::Permission,
+    roles::{self, Predefined},
+    tree, users,
+};
+
+pub struct NewOrganization {
+    pub parent_id: String,
+    pub settings: OrganizationSettings,
+    /// Required when the parent will not have access: this existing user becomes Admin there.
+    pub first_admin_user_id: Option<String>,
+}
+
+/// An org as the actor may see it: all of it, or only its node (through the parent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrganizationView {
+    Full(Organization),
+    NodeOnly(Organization),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    pub root_organization_id: Option<String>,
+    pub can_have_child_organizations: Option<bool>,
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganizationPage {
+    pub total: usize,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub organizations: Vec<Organization>,
+}
+
+fn org_permission(action: &str) -> Permission {
+    Permission::new("org", action)
+}
+
+fn conflict(message: impl Into<String>) -> DomainError {
+    DomainError::Conflict(message.into())
+}
+
+impl Domain {
+    /// Looks an organization up by id or code.
+    pub async fn resolve_organization(&self, id_or_code: &str) -> DomainResult<Organization> {
+        organizations::find(&self.db, id_or_code)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { resource_type: "organization", resource_id: id_or_code.to_owned() })
+    }
+
+    /// Commits a change that can alter decisions, and drops what it makes stale.
+    pub(super) async fn commit_authz_change(
+        &self,
+        mut mutation: Mutation<'_>,
+        event: AuditEvent,
+        changes: &[Change],
+    ) -> DomainResult<()> {
+        let generation = roles::bump_generation(mutation.tx()).await?;
+        mutation.commit(event).await?;
+        for change in changes {
+            self.authz.after_commit(change, generation);
+        }
+        Ok(())
+    }
+
+    pub async fn organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<OrganizationView> {
+        let org = self.resolve_organization(id_or_code).await?;
+        if self.may(actor, &org.id, &org_permission("read")).await? {
+            return Ok(OrganizationView::Full(org));
+        }
+        match &org.parent_organization_id {
+            Some(parent) if self.may(actor, parent, &org_permission("read")).await? => {
+                Ok(OrganizationView::NodeOnly(org))
+            }
+            _ => Err(DomainError::Forbidden { required_permission: "org:read".into() }),
+        }
+    }
+
+    /// The children of an organization, which is part of that organization's own structure.
+    pub async fn organization_children(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
+        let org = self.resolve_organization(id_or_code).await?;
+        self.authorize(actor, &org.id, &org_permission("read")).await?;
+        organizations::children(&self.db, &org.id).await
+    }
+
+    /// The path from the root to the organization, limited to the orgs the actor may see.
+    pub async fn organization_ancestors(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
+        let org = self.resolve_organization(id_or_code).await?;
+        self.organization(actor, &org.id).await?;
+        let mut visible = Vec::new();
+        for node in organizations::ancestors(&self.db, &org.id).await? {
+            let readable = self.may(actor, &node.id, &org_permission("read")).await?;
+            let via_parent = match &node.parent_organization_id {
+                Some(parent) => self.may(actor, parent, &org_permission("read")).await?,
+                None => false,
+            };
+            if readable || via_parent {
+                visible.push(node);
+            }
+        }
+        Ok(visible)
+    }
+
+    pub async fn create_organization(&self, actor: &Actor, new: NewOrganization) -> DomainResult<Organization> {
+        let parent = self.resolve_organization(&new.parent_id).await?;
+        self.authorize(actor, &parent.id, &org_permission("create")).await?;
+        if !parent.can_have_child_organizations {
+            return Err(conflict(format!("\"{}\" cannot have child organizations", parent.name)));
+        }
+        let settings = new.settings.validated()?;
+        if !settings.parent_has_access && new.first_admin_user_id.is_none() {
+            return Err(DomainError::invalid(
+                "first_admin_user_id",
+                "missing",
+                "Name the first admin: the parent will have no access to this organization",
+            ));
+        }
+        if let Some(user_id) = &new.first_admin_user_id {
+            users::find_by_id(&self.db, user_id)
+                .await?
+                .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.clone() })?;
+            // Making someone Admin hands out the Admin role's permissions: the actor must hold them.
+            self.authorize_grant_of(actor, &parent.id, &Predefined::Admin.statements()).await?;
+        }
+
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let org = organizations::insert(mutation.tx(), Some(&parent.id), &settings, actor.audit_id()).await?;
+        let [_, admin_role, _] = roles::create_predefined(mutation.tx(), &org.id, actor.audit_id()).await?;
+        if let Some(user_id) = &new.first_admin_user_id {
+            roles::grant(mutation.tx(), &org.id, user_id, &admin_role).await?;
+        }
+        let event = AuditEvent::new("org.created").org(&org.id).target("organization", &org.id, &org.name).after(&org);
+        let mut changes = vec![Change::Tree];
+        changes.extend(new.first_admin_user_id.map(|u| Change::Memberships(vec![u])));
+        self.commit_authz_change(mutation, event, &changes).await?;
+        Ok(org)
+    }
+
+    /// Replaces an organization's settings, if it is still at `expected_version`.
+    pub async fn update_organization(
+        &self,
+        actor: &Actor,
+        id_or_code: &str,
+        settings: OrganizationSettings,
+        expected_version: i64,
+    ) -> DomainResult<Organization> {
+        let before = self.resolve_organization(id_or_code).await?;
+        self.authorize(actor, &before.id, &org_permission("update")).await?;
+        let settings = settings.validated()?;
+        if before.version != expected_version {
+            return Err(organizations::stale(&before.id));
+        }
+        if !settings.can_have_child_organizations && !organizations::children(&self.db, &before.id).await?.is_empty() {
+            return Err(conflict(format!(
+                "\"{}\" has child organizations; move or delete them before turning off child organizations",
+                before.name
+            )));
+        }
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let after = organizations::update(mutation.tx(), &before.id, expected_version, &settings).await?;
+        let event = AuditEvent::new("org.updated")
+            .org(&after.id)
+            .target("organization", &after.id, &after.name)
+            .before(&before)
+            .after(&after);
+        self.commit_authz_change(mutation, event, &[Change::Tree]).await?;
+        Ok(after)
+    }
+
+    /// Moves an organization, with its whole subtree, under another parent.
+    pub async fn move_organization(
+        &self,
+        actor: &Actor,
+        id_or_code: &str,
+        new_parent: &str,
+    ) -> DomainResult<Organization> {
+        let org = self.resolve_organization(id_or_code).await?;
+        let Some(old_parent) = org.parent_organization_id.clone() else {
+            return Err(conflict("The root organization cannot be moved"));
+        };
+        let target = self.resolve_organization(new_parent).await?;
+        self.authorize(actor, &old_parent, &org_permission("move")).await?;
+        self.authorize(actor, &target.id, &org_permission("move")).await?;
+        if target.id == old_parent {
+            return Ok(org);
+        }
+        if !target.can_have_child_organizations {
+            return Err(conflict(format!("\"{}\" cannot have child organizations", target.name)));
+        }
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        if tree::is_in_subtree(mutation.tx(), &org.id, &target.id).await? {
+            return Err(conflict(format!(
+                "\"{}\" cannot be moved under \"{}\", which is inside it",
+                org.name, target.name
+            )));
+        }
+        tree::move_subtree(mutation.tx(), &org.id, &target.id).await?;
+        organizations::touch_version(mutation.tx(), &org.id).await?;
+        let moved = organizations::find_in(mutation.tx(), &org.id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("moved organization vanished".into()))?;
+        let event = AuditEvent::new("org.moved")
+            .org(&org.id)
+            .target("organization", &org.id, &org.name)
+            .before(serde_json::json!({ "parent_organization_id": old_parent }))
+            .after(serde_json::json!({ "parent_organization_id": target.id }));
+        self.commit_authz_change(mutation, event, &[Change::Tree]).await?;
+        Ok(moved)
+    }
+
+    /// What deleting the organization would take with it.
+    pub async fn organization_deletion_impact(&self, actor: &Actor, id_or_code: &str) -> DomainResult<DeletionImpact> {
+        let org = self.resolve_organization(id_or_code).await?;
+        let parent =
+            org.parent_organization_id.as_deref().ok_or_else(|| conflict("The root organization cannot be deleted"))?;
+        self.authorize(actor, parent, &org_permission("delete")).await?;
+        organizations::deletion_impact(&self.db, &org.id).await
+    }
+
+    /// Deletes an organization and everything below and inside it, in one transaction.
+    pub async fn delete_organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<DeletionImpact> {
+        let org = self.resolve_organization(id_or_code).await?;
+        let parent =
+            org.parent_organization_id.as_deref().ok_or_else(|| conflict("The root organization cannot be deleted"))?;
+        self.authorize(actor, parent, &org_permission("delete")).await?;
+        if self.is_direct_member(actor.user_id()?, &org.id).await? {
+            return Err(conflict(format!(
+                "You are a member of \"{}\"; a user cannot delete their own organization",
+                org.name
+            )));
+        }
+        let impact = organizations::deletion_impact(&self.db, &org.id).await?;
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        organizations::delete_subtree(mutation.tx(), &org.id).await?;
+        let event = AuditEvent::new("org.deleted")
+            .org(parent)
+            .target("organization", &org.id, &org.name)
+            .before(&org)
+            .after(&impact);
+        self.commit_authz_change(mutation, event, &[Change::Tree, Change::RolesOrPolicies]).await?;
+        Ok(impact)
+    }
+
+    async fn is_direct_member(&self, user_id: &str, org_id: &str) -> DomainResult<bool> {
+        Ok(sqlx::query("SELECT 1 FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(org_id)
+            .bind(user_id)
+            .fetch_optional(self.db.pool())
+            .await?
+            .is_some())
+    }
+
+    /// The organizations whose settings the actor may read, filtered, by name, a page at a time.
+    pub async fn list_organizations(
+        &self,
+        actor: &Actor,
+        filter: &OrganizationFilter,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<OrganizationPage> {
+        let user_id = actor.user_id()?;
+        // Candidates: the subtrees below the actor's memberships; the decision function then
+        // keeps the ones the actor may read.
+        let mut sql = String::from(
+            "o.id IN (SELECT t.descendant_id FROM organization_closure t JOIN memberships m ON m.org_id = t.ancestor_id \
+             WHERE m.user_id = $1)",
+        );
+        let mut binds: Vec<String> = vec![user_id.to_owned()];
+        if let Some(root) = &filter.root_organization_id {
+            let root = self.resolve_organization(root).await?;
+            binds.push(root.id);
+            sql.push_str(&format!(
+                " AND o.id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = ${})",
+                binds.len()
+            ));
+        }
+        if let Some(flag) = filter.can_have_child_organizations {
+            sql.push_str(if flag {
+                " AND o.can_have_child_organizations = 1"
+            } else {
+                " AND o.can_have_child_organizations = 0"
+            });
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            binds.push(format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+            sql.push_str(&format!(
+                " AND (LOWER(o.name) LIKE ${0} OR LOWER(COALESCE(o.code, '')) LIKE ${0})",
+                binds.len()
+            ));
+        }
+        sql.push_str(" ORDER BY o.name, o.id");
+        let bind_refs: Vec<&str> = binds.iter().map(String::as_str).collect();
+        let mut readable = Vec::new();
+        for org in organizations::find_many(&self.db, &sql, &bind_refs).await? {
+            if self.may(actor, &org.id, &org_permission("read")).await? {
+                readable.push(org);
+            }
+        }
+        let start = match cursor {
+            Some(cursor) => {
+                let (name, id) = decode_cursor(cursor)?;
+                readable
+                    .iter()
+                    .position(|o| (o.name.as_str(), o.id.as_str()) > (name.as_str(), id.as_str()))
+                    .unwrap_or(readable.len())
+            }
+            None => 0,
+        };
+        let total = readable.len();
+        let organizations: Vec<Organization> = readable.into_iter().skip(start).take(limit).collect();
+        let has_more = start + organizations.len() < total;
+        let next_cursor = if has_more { organizations.last().map(|o| encode_cursor(&o.name, &o.id)) } else { None };
+        Ok(OrganizationPage { total, has_more, next_cursor, organizations })
+    }
+
+    /// "Can this user do this here, and why?" Asking about someone else needs `member:read`.
+    pub async fn check_permission(
+        &self,
+        actor: &Actor,
+        id_or_code: &str,
+        user_id: Option<&str>,
+        permission: &str,
+    ) -> DomainResult<(Permission, Decision)> {
+        let permission = Permission::parse(permission)
+            .map_err(|e| DomainError::invalid("permission", "value_error.permission", e.to_string()))?;
+        let org = self.resolve_organization(id_or_code).await?;
+        let caller = actor.user_id()?;
+        let subject = match user_id {
+            Some(other) if other != caller => {
+                self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+                users::find_by_id(&self.db, other)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: other.to_owned() })?
+                    .id
+            }
+            _ => caller.to_owned(),
+        };
+        let decision = self.decide(&subject, &org.id, &permission).await?;
+        Ok((permission, decision))
+    }
+
+    /// The organizations in which the actor holds a direct membership, by name.
+    pub async fn my_organizations(&self, actor: &Actor) -> DomainResult<Vec<Organization>> {
+        let user_id = actor.user_id()?;
+        organizations::find_many(
+            &self.db,
+            "o.id IN (SELECT org_id FROM memberships WHERE user_id = $1) ORDER BY o.name, o.id",
+            &[user_id],
+        )
+        .await
+    }
+}
+
+/// Cursors are opaque to clients: the hex of "name\0id" of the last item served.
+fn encode_cursor(name: &str, id: &str) -> String {
+    format!("{name}\0{id}").bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_cursor(cursor: &str) -> DomainResult<(String, String)> {
+    let invalid = || {
+        DomainError::Invalid(vec![super::FieldError {
+            loc: vec!["query".into(), "cursor".into()],
+            msg: "Invalid cursor".into(),
+            kind: "value_error.cursor".into(),
+        }])
+    };
+    if !cursor.len().is_multiple_of(2) {
+        return Err(invalid());
+    }
+    let bytes: Option<Vec<u8>> = (0..cursor.len())
+        .step_by(2)
+        .map(|i| cursor.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    let text = bytes.and_then(|b| String::from_utf8(b).ok()).ok_or_else(invalid)?;
+    let (name, id) = text.split_once('\0').ok_or_else(invalid)?;
+    Ok((name.to_owned(), id.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let cursor = encode_cursor("Acme, Inc. ü", "0192-abc");
+        assert_eq!(decode_cursor(&cursor).ok(), Some(("Acme, Inc. ü".to_owned(), "0192-abc".to_owned())));
+        assert!(decode_cursor("zz").is_err());
+        assert!(decode_cursor("abc").is_err());
+        assert!(decode_cursor("4142").is_err(), "no separator");
+    }
+}

@@ -1,0 +1,67 @@
+//! Giving members roles, under the anti-escalation rule: nobody can give anyone a role with a
+//! permission they do not hold themselves in that organization.
+
+use sqlx::Row;
+
+use super::{
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, authz::cache::Change, permissions::Permission,
+    roles, statements::Statement, users,
+};
+
+impl Domain {
+    /// Adds roles of `org_id` to `user_id` (making them a member if they are not one yet).
+    pub async fn assign_roles(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> DomainResult<()> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "assign")).await?;
+        let user = users::find_by_id(&self.db, user_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.to_owned() })?;
+        let mut names = Vec::new();
+        for role_id in role_ids {
+            let (name, statements) = self.role_statements(&org.id, role_id).await?;
+            self.authorize_grant_of(actor, &org.id, &statements).await?;
+            names.push(name);
+        }
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        for role_id in role_ids {
+            roles::grant(mutation.tx(), &org.id, &user.id, role_id).await?;
+        }
+        let event = AuditEvent::new("member.roles_assigned")
+            .org(&org.id)
+            .target("user", &user.id, &user.email)
+            .after(serde_json::json!({ "role_ids": role_ids, "role_names": names }));
+        self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await
+    }
+
+    /// A role of `org_id` with every statement of its policies.
+    async fn role_statements(&self, org_id: &str, role_id: &str) -> DomainResult<(String, Vec<Statement>)> {
+        let rows = sqlx::query(
+            "SELECT r.name, p.statements FROM roles r \
+             LEFT JOIN role_policies rp ON rp.role_id = r.id LEFT JOIN policies p ON p.id = rp.policy_id \
+             WHERE r.id = $1 AND r.org_id = $2",
+        )
+        .bind(role_id)
+        .bind(org_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let Some(first) = rows.first() else {
+            return Err(DomainError::NotFound { resource_type: "role", resource_id: role_id.to_owned() });
+        };
+        let name: String = first.try_get("name")?;
+        let mut statements = Vec::new();
+        for row in &rows {
+            if let Some(text) = row.try_get::<Option<String>, _>("statements")? {
+                let parsed: Vec<Statement> = serde_json::from_str(&text)
+                    .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
+                statements.extend(parsed);
+            }
+        }
+        Ok((name, statements))
+    }
+}
