@@ -209,3 +209,15 @@ on_both_engines!(
     changing_the_password_needs_the_current_one,
     server_functions_other_than_sign_in_need_a_session,
 );
+
+async fn server_function_failures_carry_their_http_status(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let wrong = app.sign_in(ADMIN_EMAIL, "not the password at all").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let invalid = app.sign_in("", "").await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unauthenticated = app.send(Req::new(Method::POST, "/api/current-user").same_origin().form(&[])).await;
+    assert_eq!(unauthenticated.status, StatusCode::UNAUTHORIZED);
+}
+
+on_both_engines!(server_function_failures_carry_their_http_status);

@@ -29,6 +29,18 @@ pub enum OrganizationView {
     NodeOnly(Organization),
 }
 
+/// An organization with its visible path and the actions the actor may take on it, so that
+/// pages offer only what is allowed.
+#[derive(Debug, Clone)]
+pub struct OrganizationOverview {
+    pub view: OrganizationView,
+    pub path: Vec<OrganizationNode>,
+    pub may_update: bool,
+    pub may_create_child: bool,
+    pub may_move: bool,
+    pub may_delete: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationFilter {
     pub root_organization_id: Option<String>,
@@ -86,6 +98,32 @@ impl Domain {
             }
             _ => Err(DomainError::Forbidden { required_permission: "org:read".into() }),
         }
+    }
+
+    pub async fn organization_overview(&self, actor: &Actor, id_or_code: &str) -> DomainResult<OrganizationOverview> {
+        let view = self.organization(actor, id_or_code).await?;
+        let org = match &view {
+            OrganizationView::Full(org) | OrganizationView::NodeOnly(org) => org.clone(),
+        };
+        let path = self.organization_ancestors(actor, &org.id).await?;
+        let at_parent = |action: &'static str| {
+            let parent = org.parent_organization_id.clone();
+            async move {
+                match parent {
+                    Some(parent) => self.may(actor, &parent, &org_permission(action)).await,
+                    None => Ok(false),
+                }
+            }
+        };
+        Ok(OrganizationOverview {
+            may_update: self.may(actor, &org.id, &org_permission("update")).await?,
+            may_create_child: org.can_have_child_organizations
+                && self.may(actor, &org.id, &org_permission("create")).await?,
+            may_move: at_parent("move").await?,
+            may_delete: at_parent("delete").await?,
+            view,
+            path,
+        })
     }
 
     /// The children of an organization, which is part of that organization's own structure.
@@ -349,6 +387,46 @@ impl Domain {
         };
         let decision = self.decide(&subject, &org.id, &permission).await?;
         Ok((permission, decision))
+    }
+
+    /// Where the actor's view of the tree starts: the readable organizations of their
+    /// memberships that have no readable membership organization above them.
+    pub async fn tree_roots(&self, actor: &Actor) -> DomainResult<Vec<OrganizationNode>> {
+        let mut readable = Vec::new();
+        for org in self.my_organizations(actor).await? {
+            if self.may(actor, &org.id, &org_permission("read")).await? {
+                readable.push(org.id);
+            }
+        }
+        let mut roots = Vec::new();
+        for id in &readable {
+            let path = organizations::ancestors(&self.db, id).await?;
+            let covered = path.iter().rev().skip(1).any(|above| readable.contains(&above.id));
+            if !covered && let Some(node) = path.into_iter().last() {
+                roots.push(node);
+            }
+        }
+        Ok(roots)
+    }
+
+    /// Readable organizations whose name or code contains `q`, each with its path from the
+    /// top of what the actor may see.
+    pub async fn search_organizations(
+        &self,
+        actor: &Actor,
+        q: &str,
+        limit: usize,
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationNode>)>> {
+        let filter = OrganizationFilter { q: Some(q.to_owned()), ..OrganizationFilter::default() };
+        let page = self.list_organizations(actor, &filter, None, limit).await?;
+        let mut hits = Vec::new();
+        for org in page.organizations {
+            let mut path = self.organization_ancestors(actor, &org.id).await?;
+            if let Some(node) = path.pop() {
+                hits.push((node, path));
+            }
+        }
+        Ok(hits)
     }
 
     /// The organizations in which the actor holds a direct membership, by name.

@@ -6,6 +6,7 @@ pub mod identity;
 pub mod logging;
 pub mod request_context;
 pub mod security;
+pub mod server_fn_status;
 pub mod sessions;
 pub mod settings;
 

@@ -10,12 +10,16 @@ pub mod server_fns;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
 
 use components::layout::AppShell;
-use pages::{account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage, sign_in::SignInPage};
+use pages::{
+    account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage, organization::OrganizationPage,
+    organizations::OrganizationsPage, sign_in::SignInPage,
+};
 
 /// The HTML document around the app. The hydration scripts carry this response's CSP nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,10 +55,14 @@ pub fn App() -> impl IntoView {
         <Title text="Warden"/>
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/sign-in") view=SignInPage/>
-                <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=DashboardPage/>
-                    <Route path=path!("account") view=AccountPage/>
+                // In-order streaming: pages arrive complete in document order, so they work
+                // without JavaScript (out-of-order chunks need a script to be put in place).
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::InOrder/>
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
+                    <Route path=path!("") view=DashboardPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -21,6 +21,7 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] value: Option<String>,
     #[prop(default = false)] autofocus: bool,
+    #[prop(default = true)] required: bool,
     /// The failed submission whose field errors to show.
     error: Signal<Option<UiError>>,
 ) -> impl IntoView {
@@ -37,7 +38,7 @@ pub fn TextField(
                 value=value
                 autocomplete=autocomplete
                 autofocus=autofocus
-                required=true
+                required=required
                 aria-invalid=move || if message().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
                 class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm \

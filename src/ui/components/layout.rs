@@ -25,6 +25,7 @@ pub fn AppShell() -> impl IntoView {
                 </a>
                 <nav aria-label="Main" class="flex flex-col gap-1 text-sm">
                     <NavLink href="/" label="Dashboard"/>
+                    <NavLink href="/orgs" label="Organizations"/>
                     <NavLink href="/account" label="Account"/>
                 </nav>
                 <div class="mt-auto border-t border-slate-700 pt-4 text-sm">
@@ -49,7 +50,10 @@ pub fn AppShell() -> impl IntoView {
 #[component]
 fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
     let location = use_location();
-    let current = move || location.pathname.get() == href;
+    let current = move || {
+        let path = location.pathname.get();
+        path == href || (href != "/" && path.starts_with(&format!("{href}/")))
+    };
     view! {
         <A href=href attr:class=move || {
             if current() { "rounded-md bg-slate-800 px-3 py-2 font-medium" } else { "rounded-md px-3 py-2 text-slate-300 hover:bg-slate-800" }

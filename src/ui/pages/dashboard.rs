@@ -55,7 +55,7 @@ fn OrganizationList(list: Vec<OrganizationItem>) -> impl IntoView {
             data-testid="my-organizations">
             {list.into_iter().map(|org| view! {
                 <li class="flex items-center justify-between px-4 py-3">
-                    <span class="font-medium">{org.name}</span>
+                    <a href=format!("/orgs/{}", org.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{org.name}</a>
                     <span class="text-sm text-slate-500">
                         {org.code.map(|c| format!("code {c}"))}
                         {org.is_root.then_some(" · root organization")}
