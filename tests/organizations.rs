@@ -414,3 +414,44 @@ on_both_engines!(
     iam_check_explains_and_guards_other_users,
     listing_pages_through_readable_organizations,
 );
+
+async fn the_root_keeps_its_last_super_admin(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_id(&app, &cookie).await;
+    let admin = app.admin_actor().await;
+    let admin_id = admin.user_id().expect("id").to_owned();
+
+    let refused = app.domain.remove_member(&admin, &root, &admin_id).await;
+    assert!(
+        matches!(&refused, Err(warden::domain::DomainError::Conflict(m)) if m.contains("without a Super Admin")),
+        "{refused:?}"
+    );
+    let (_, check) = call(
+        &app,
+        &cookie,
+        Method::POST,
+        &format!("/v1/orgs/{root}/iam/check"),
+        Some(json!({ "permission": "org:read" })),
+    )
+    .await;
+    assert_eq!(check["allowed"], true, "the refused removal changed nothing");
+
+    let deputy = app.create_user("deputy@example.com").await;
+    let super_admin = app.role_id(&root, "super_admin").await;
+    app.domain.assign_roles(&admin, &root, &deputy, &[super_admin]).await.expect("second Super Admin");
+    app.domain.remove_member(&admin, &root, &admin_id).await.expect("no longer the last one");
+    let (_, check) = call(
+        &app,
+        &cookie,
+        Method::POST,
+        &format!("/v1/orgs/{root}/iam/check"),
+        Some(json!({ "permission": "org:read" })),
+    )
+    .await;
+    assert_eq!(check["allowed"], false, "the removal reaches decisions at once");
+    let events = warden::domain::audit::recent_events(app.domain.db(), 10).await.expect("events");
+    assert!(events.iter().any(|e| e.action == "member.removed"));
+}
+
+on_both_engines!(the_root_keeps_its_last_super_admin);

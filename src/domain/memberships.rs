@@ -1,11 +1,12 @@
 //! Giving members roles, under the anti-escalation rule: nobody can give anyone a role with a
-//! permission they do not hold themselves in that organization.
+//! permission they do not hold themselves in that organization; and removing members, where
+//! the root organization always keeps an active Super Admin.
 
 use sqlx::Row;
 
 use super::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, authz::cache::Change, permissions::Permission,
-    roles, statements::Statement, users,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Transaction, authz::cache::Change,
+    permissions::Permission, roles, statements::Statement, users,
 };
 
 impl Domain {
@@ -39,6 +40,29 @@ impl Domain {
         self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await
     }
 
+    /// Removes a member, with their roles, from an organization. The root organization always
+    /// keeps at least one active Super Admin.
+    pub async fn remove_member(&self, actor: &Actor, org_id: &str, user_id: &str) -> DomainResult<()> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "remove")).await?;
+        let user = users::find_by_id(&self.db, user_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.to_owned() })?;
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let removed = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(&org.id)
+            .bind(&user.id)
+            .execute(&mut **mutation.tx())
+            .await?
+            .rows_affected();
+        if removed == 0 {
+            return Err(DomainError::NotFound { resource_type: "member", resource_id: user.id });
+        }
+        ensure_root_keeps_a_super_admin(mutation.tx()).await?;
+        let event = AuditEvent::new("member.removed").org(&org.id).target("user", &user.id, &user.email);
+        self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await
+    }
+
     /// A role of `org_id` with every statement of its policies.
     async fn role_statements(&self, org_id: &str, role_id: &str) -> DomainResult<(String, Vec<Statement>)> {
         let rows = sqlx::query(
@@ -64,4 +88,27 @@ impl Domain {
         }
         Ok((name, statements))
     }
+}
+
+/// Checked inside a transaction after a change that may take Super Admin away from someone:
+/// refuses if the root organization would be left without an active Super Admin.
+pub async fn ensure_root_keeps_a_super_admin(tx: &mut Transaction) -> DomainResult<()> {
+    let remaining: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM membership_roles mr \
+         JOIN roles r ON r.id = mr.role_id \
+         JOIN organizations o ON o.id = r.org_id \
+         JOIN users u ON u.id = mr.user_id \
+         WHERE o.parent_id IS NULL AND r.slug = $1 AND u.status = 'active'",
+    )
+    .bind(roles::Predefined::SuperAdmin.slug())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?;
+    if remaining == 0 {
+        return Err(DomainError::Conflict(
+            "This would leave the root organization without a Super Admin. Make someone else Super Admin of the root first."
+                .into(),
+        ));
+    }
+    Ok(())
 }
