@@ -53,6 +53,12 @@ for (const mode of MODES) {
       const results = page.getByTestId('org-search-results');
       await results.waitFor();
       assert.match(await results.textContent(), new RegExp(`Root / Northwind ${suffix}`));
+      // ... and reveal it in the tree, expanded down to it.
+      await submitAndWait(page, results.getByRole('link', { name: 'Show in tree' }).first(), (url) => url.search.includes('reveal='));
+      await ready(page, mode);
+      const revealed = page.getByTestId('revealed');
+      await revealed.waitFor();
+      assert.equal((await revealed.textContent()).trim(), `Northwind ${suffix}`);
 
       // Move Northwind under Southwind, picking the target by search.
       await page.goto(`${warden.baseUrl}${north}?move_q=southwind-${suffix}`);

@@ -4,14 +4,31 @@
 //! Keyboard: Up/Down move between visible rows, Right expands (or enters), Left collapses
 //! (or goes to the parent row), Enter opens the organization.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
     components::layout::LoadError,
     model::{OrgNodeItem, OrgSearchHit},
-    server_fns::{org_children, org_tree_roots, search_orgs},
+    server_fns::{org_children, org_path, org_tree_roots, search_orgs},
 };
+
+/// The organization to reveal in the tree (`?reveal=<id>`) and the ids on the way to it: those
+/// rows start expanded and the revealed one is highlighted.
+#[derive(Debug, Clone, Default)]
+struct Reveal(Arc<Vec<String>>);
+
+impl Reveal {
+    fn opens(&self, id: &str) -> bool {
+        self.0.split_last().is_some_and(|(_, above)| above.iter().any(|a| a == id))
+    }
+
+    fn is_target(&self, id: &str) -> bool {
+        self.0.last().is_some_and(|target| target == id)
+    }
+}
 
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
@@ -20,6 +37,15 @@ pub fn OrganizationsPage() -> impl IntoView {
     let hits =
         Resource::new(q, |q| async move { if q.trim().is_empty() { Ok(Vec::new()) } else { search_orgs(q).await } });
     let roots = OnceResource::new(org_tree_roots());
+    let reveal = Resource::new(
+        move || query.read().get("reveal"),
+        |id| async move {
+            match id {
+                Some(id) => org_path(id).await.map(|path| path.into_iter().map(|c| c.id).collect()),
+                None => Ok(Vec::new()),
+            }
+        },
+    );
     view! {
         <div class="max-w-4xl space-y-6">
             <h1 class="text-2xl font-semibold">"Organizations"</h1>
@@ -46,6 +72,7 @@ pub fn OrganizationsPage() -> impl IntoView {
             </Transition>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let reveal = Reveal(Arc::new(reveal.await.unwrap_or_default()));
                     match roots.await {
                         Ok(nodes) if nodes.is_empty() => view! {
                             <p class="text-slate-600">"You do not have access to any organization yet."</p>
@@ -53,7 +80,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                         Ok(nodes) => view! {
                             <ul role="tree" aria-label="Organizations" data-testid="org-tree" on:keydown=tree_keydown
                                 class="rounded-lg border border-slate-200 bg-white p-2 dark:border-slate-800 dark:bg-slate-900">
-                                {nodes.into_iter().map(|node| view! { <TreeNode node level=1/> }).collect_view()}
+                                {nodes.into_iter().map(|node| view! { <TreeNode node level=1 reveal=reveal.clone()/> }).collect_view()}
                             </ul>
                         }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
@@ -78,6 +105,9 @@ fn SearchResults(list: Vec<OrgSearchHit>) -> impl IntoView {
                         {hit.node.name}
                     </a>
                     <span class="ml-2 text-sm text-slate-500">{hit.node.code}</span>
+                    <a href=format!("/orgs?reveal={}", hit.node.id) class="ml-3 text-sm text-slate-600 underline dark:text-slate-400">
+                        "Show in tree"
+                    </a>
                 </li>
             }).collect_view()}
         </ul>
@@ -86,8 +116,10 @@ fn SearchResults(list: Vec<OrgSearchHit>) -> impl IntoView {
 
 /// One row of the tree; its children are fetched the first time it is expanded.
 #[component]
-fn TreeNode(node: OrgNodeItem, level: usize) -> impl IntoView {
-    let expanded = RwSignal::new(false);
+fn TreeNode(node: OrgNodeItem, level: usize, reveal: Reveal) -> impl IntoView {
+    let expanded = RwSignal::new(reveal.opens(&node.id));
+    let is_target = reveal.is_target(&node.id);
+    let reveal = StoredValue::new(reveal);
     let has_children = node.child_count > 0;
     let id = node.id.clone();
     let children = Resource::new(
@@ -102,7 +134,8 @@ fn TreeNode(node: OrgNodeItem, level: usize) -> impl IntoView {
         <li role="treeitem" tabindex="0" attr:aria-level=level
             aria-expanded=move || has_children.then(|| expanded.get().to_string())
             data-org-id=node.id.clone() data-testid="tree-node"
-            class="rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+            aria-current=is_target.then_some("true")
+            class="rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 aria-[current=true]:bg-indigo-50 dark:aria-[current=true]:bg-indigo-950">
             <div class="flex items-center gap-2 px-2 py-1">
                 <button type="button" tabindex="-1" data-testid="tree-toggle"
                     aria-label=move || if expanded.get() { "Collapse" } else { "Expand" }
@@ -111,7 +144,9 @@ fn TreeNode(node: OrgNodeItem, level: usize) -> impl IntoView {
                     class="h-6 w-6 rounded text-slate-500 hover:bg-slate-100 disabled:opacity-30 dark:hover:bg-slate-800">
                     {move || if !has_children { "·" } else if expanded.get() { "▾" } else { "▸" }}
                 </button>
-                <a href=href tabindex="-1" class="font-medium hover:underline">{node.name.clone()}</a>
+                <a href=href tabindex="-1" class="font-medium hover:underline" data-testid=is_target.then_some("revealed")>
+                    {node.name.clone()}
+                </a>
                 <span class="text-xs text-slate-500">{node.code.clone()}</span>
                 <span class="ml-auto text-xs text-slate-500" data-testid="tree-counts">
                     {format!("{} · {}", count(node.child_count, "child", "children"), count(node.member_count, "member", "members"))}
@@ -119,17 +154,20 @@ fn TreeNode(node: OrgNodeItem, level: usize) -> impl IntoView {
             </div>
             <Show when=move || expanded.get()>
                 <Transition fallback=|| view! { <p class="pl-10 text-sm text-slate-500">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
+                    {move || {
+                    let reveal = reveal.get_value();
+                    Suspend::new(async move {
                         match children.await {
                             Ok(Some(list)) => view! {
                                 <ul role="group" class="pl-6">
-                                    {list.into_iter().map(|child| view! { <TreeNode node=child level=level + 1/> }).collect_view()}
+                                    {list.into_iter().map(|child| view! { <TreeNode node=child level=level + 1 reveal=reveal.clone()/> }).collect_view()}
                                 </ul>
                             }.into_any(),
                             Ok(None) => ().into_any(),
                             Err(error) => view! { <LoadError error/> }.into_any(),
                         }
-                    })}
+                    })
+                    }}
                 </Transition>
             </Show>
         </li>
@@ -138,6 +176,20 @@ fn TreeNode(node: OrgNodeItem, level: usize) -> impl IntoView {
 
 fn count(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reveal_opens_the_rows_above_its_target_only() {
+        let reveal = Reveal(Arc::new(vec!["root".into(), "a".into(), "b".into()]));
+        assert!(reveal.opens("root") && reveal.opens("a"));
+        assert!(!reveal.opens("b"), "the target itself stays as it is");
+        assert!(reveal.is_target("b") && !reveal.is_target("a"));
+        assert!(!Reveal::default().opens("root") && !Reveal::default().is_target("root"));
+    }
 }
 
 /// Moves focus between the visible rows of the tree, WAI-ARIA tree style.
