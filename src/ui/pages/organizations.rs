@@ -178,20 +178,6 @@ fn count(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_reveal_opens_the_rows_above_its_target_only() {
-        let reveal = Reveal(Arc::new(vec!["root".into(), "a".into(), "b".into()]));
-        assert!(reveal.opens("root") && reveal.opens("a"));
-        assert!(!reveal.opens("b"), "the target itself stays as it is");
-        assert!(reveal.is_target("b") && !reveal.is_target("a"));
-        assert!(!Reveal::default().opens("root") && !Reveal::default().is_target("root"));
-    }
-}
-
 /// Moves focus between the visible rows of the tree, WAI-ARIA tree style.
 fn tree_keydown(event: leptos::ev::KeyboardEvent) {
     #[cfg(feature = "hydrate")]
@@ -254,4 +240,18 @@ fn tree_keydown(event: leptos::ev::KeyboardEvent) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = event;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reveal_opens_the_rows_above_its_target_only() {
+        let reveal = Reveal(Arc::new(vec!["root".into(), "a".into(), "b".into()]));
+        assert!(reveal.opens("root") && reveal.opens("a"));
+        assert!(!reveal.opens("b"), "the target itself stays as it is");
+        assert!(reveal.is_target("b") && !reveal.is_target("a"));
+        assert!(!Reveal::default().opens("root") && !Reveal::default().is_target("root"));
+    }
 }
