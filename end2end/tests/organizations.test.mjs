@@ -25,6 +25,13 @@ async function createChild(page, mode, parentPath, name, code) {
   await page.goto(`${warden.baseUrl}${parentPath}`);
   await ready(page, mode);
   const form = page.getByTestId('create-child-form');
+  if (mode.javaScriptEnabled) {
+    // Inline validation, as the admin types, with the server's own rules.
+    await form.locator('input[name="contact_email"]').fill('not-an-email');
+    await form.getByTestId('contact_email-error').filter({ hasText: 'Enter an email address' }).waitFor();
+    await form.locator('input[name="code"]').fill('Bad Code');
+    await form.getByTestId('code-error').filter({ hasText: 'lowercase letters' }).waitFor();
+  }
   await form.locator('input[name="name"]').fill(name);
   await form.locator('input[name="code"]').fill(code);
   await form.locator('input[name="contact_email"]').fill('ops@example.com');

@@ -6,6 +6,7 @@
 
 pub mod email;
 pub mod error;
+pub mod organization_rules;
 pub mod permissions;
 pub mod statements;
 

@@ -7,8 +7,8 @@ use sqlx::{Row, any::AnyRow};
 use super::{
     Database, DomainError, DomainResult, FieldError, Timestamp, Transaction,
     db::{flag, to_flag},
-    email,
     ids::new_id,
+    organization_rules as rules,
 };
 
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
@@ -64,55 +64,32 @@ impl OrganizationSettings {
     /// Trims and checks every field, reporting all problems at once.
     pub fn validated(mut self) -> DomainResult<Self> {
         let mut errors = Vec::new();
-        self.name = self.name.trim().to_owned();
-        let name_length = self.name.chars().count();
-        if name_length == 0 {
-            errors.push(FieldError::new("name", "missing", "Name is required"));
-        } else if name_length > 200 {
-            errors.push(FieldError::new("name", "too_long", "Name must be at most 200 characters"));
-        }
-        self.code = self.code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-        if let Some(code) = &self.code
-            && !is_valid_code(code)
-        {
-            errors.push(FieldError::new(
-                "code",
-                "pattern",
-                "Code must be 2 to 64 characters: lowercase letters, digits and hyphens",
-            ));
-        }
-        match email::validate("contact_email", &self.contact_email) {
-            Ok(valid) => self.contact_email = valid,
-            Err(e) => errors.push(e),
-        }
-        self.updates_email = self.updates_email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
-        if let Some(updates) = &self.updates_email {
-            match email::validate("updates_email", updates) {
-                Ok(valid) => self.updates_email = Some(valid),
-                Err(e) => errors.push(e),
+        let mut check = |field: &str, kind: &str, problem: Option<String>| {
+            if let Some(message) = problem {
+                errors.push(FieldError::new(field, kind, message));
             }
-        }
+        };
+        self.name = self.name.trim().to_owned();
+        check("name", "value_error.name", rules::name_problem(&self.name));
+        self.code = self.code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        check("code", "pattern", self.code.as_deref().and_then(rules::code_problem));
+        self.contact_email = self.contact_email.trim().to_owned();
+        check("contact_email", "value_error.email", rules::required_email_problem(&self.contact_email));
+        self.updates_email = self.updates_email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+        check(
+            "updates_email",
+            "value_error.email",
+            self.updates_email.as_deref().and_then(rules::optional_email_problem),
+        );
         self.logo_url = self.logo_url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-        if let Some(logo) = &self.logo_url
-            && !is_http_url(logo)
-        {
-            errors.push(FieldError::new("logo_url", "url_scheme", "Logo URL must be an http:// or https:// address"));
-        }
+        check("logo_url", "url_scheme", self.logo_url.as_deref().and_then(rules::logo_url_problem));
         if !self.metadata.is_object() {
-            errors.push(FieldError::new("metadata", "type", "Metadata must be a JSON object"));
+            check("metadata", "type", Some("Metadata must be a JSON object".into()));
         } else if self.metadata.to_string().len() > MAX_METADATA_BYTES {
-            errors.push(FieldError::new("metadata", "too_large", "Metadata must be at most 16 KiB"));
+            check("metadata", "too_large", Some("Metadata must be at most 16 KiB".into()));
         }
         if errors.is_empty() { Ok(self) } else { Err(DomainError::Invalid(errors)) }
     }
-}
-
-pub fn is_valid_code(code: &str) -> bool {
-    (2..=64).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-fn is_http_url(text: &str) -> bool {
-    url::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 const COLUMNS: &str = "id, name, code, contact_email, updates_email, parent_id, can_have_child_organizations, \

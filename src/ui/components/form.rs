@@ -22,12 +22,30 @@ pub fn TextField(
     #[prop(optional)] value: Option<String>,
     #[prop(default = false)] autofocus: bool,
     #[prop(default = true)] required: bool,
+    /// A rule run as the admin types (the same one the server applies); without JavaScript the
+    /// server's answer is shown instead.
+    #[prop(optional)]
+    check: Option<fn(&str) -> Option<String>>,
     /// The failed submission whose field errors to show.
     error: Signal<Option<UiError>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let message = move || error.get().and_then(|e| e.field(name));
+    // Once edited, the field shows its own check rather than the last submission's verdict,
+    // until the next submission answers.
+    let edited = RwSignal::new(false);
+    let own_problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        error.track();
+        edited.set(false);
+    });
+    let message = move || if edited.get() { own_problem.get() } else { error.get().and_then(|e| e.field(name)) };
+    let on_input = move |ev: leptos::ev::Event| {
+        if let Some(check) = check {
+            own_problem.set(check(&event_target_value(&ev)));
+            edited.set(true);
+        }
+    };
     view! {
         <div class="space-y-1">
             <label for=id.clone() class="block text-sm font-medium text-slate-700 dark:text-slate-300">{label}</label>
@@ -39,6 +57,7 @@ pub fn TextField(
                 autocomplete=autocomplete
                 autofocus=autofocus
                 required=required
+                on:input=on_input
                 aria-invalid=move || if message().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
                 class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm \

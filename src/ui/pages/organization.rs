@@ -5,14 +5,19 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::ui::{
-    components::{
-        form::{FormError, SubmitButton, TextField, action_error},
-        layout::LoadError,
+use crate::{
+    domain::organization_rules as rules,
+    ui::{
+        components::{
+            form::{FormError, SubmitButton, TextField, action_error},
+            layout::LoadError,
+        },
+        error::UiError,
+        model::OrgDetail,
+        server_fns::{
+            CreateChildOrg, DeleteOrg, MoveOrg, UpdateOrg, load_org_detail, move_targets, org_deletion_impact,
+        },
     },
-    error::UiError,
-    model::OrgDetail,
-    server_fns::{CreateChildOrg, DeleteOrg, MoveOrg, UpdateOrg, load_org_detail, move_targets, org_deletion_impact},
 };
 
 const FLAG_CAN_HAVE_CHILDREN: &str = "Child organizations can be created under this one.";
@@ -103,11 +108,11 @@ fn SettingsSection(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl Into
                 <input type="hidden" name="version" value=org.version/>
                 <FormError error/>
                 <fieldset disabled=!editable class="space-y-4">
-                    <TextField label="Name" name="name" value=org.name.clone() error/>
-                    <TextField label="Code (optional)" name="code" value=org.code.clone().unwrap_or_default() required=false error/>
-                    <TextField label="Contact email" name="contact_email" input_type="email" value=org.contact_email.clone() error/>
-                    <TextField label="Updates email (optional)" name="updates_email" input_type="email" value=org.updates_email.clone() required=false error/>
-                    <TextField label="Logo URL (optional)" name="logo_url" input_type="url" value=org.logo_url.clone() required=false error/>
+                    <TextField label="Name" name="name" value=org.name.clone() check=rules::name_problem error/>
+                    <TextField label="Code (optional)" name="code" value=org.code.clone().unwrap_or_default() required=false check=rules::code_problem error/>
+                    <TextField label="Contact email" name="contact_email" input_type="email" value=org.contact_email.clone() check=rules::required_email_problem error/>
+                    <TextField label="Updates email (optional)" name="updates_email" input_type="email" value=org.updates_email.clone() required=false check=rules::optional_email_problem error/>
+                    <TextField label="Logo URL (optional)" name="logo_url" input_type="url" value=org.logo_url.clone() required=false check=rules::logo_url_problem error/>
                     <FlagField name="can_have_child_organizations" label="Can have child organizations"
                         explanation=FLAG_CAN_HAVE_CHILDREN checked=org.can_have_child_organizations disabled=!editable/>
                     <FlagField name="parent_has_access" label="Parent has access"
@@ -131,9 +136,9 @@ fn CreateChildSection(parent_id: String) -> impl IntoView {
             <ActionForm action=create attr:class="space-y-4" attr:data-testid="create-child-form">
                 <input type="hidden" name="parent_id" value=parent_id/>
                 <FormError error/>
-                <TextField label="Name" name="name" error/>
-                <TextField label="Code (optional)" name="code" required=false error/>
-                <TextField label="Contact email" name="contact_email" input_type="email" error/>
+                <TextField label="Name" name="name" check=rules::name_problem error/>
+                <TextField label="Code (optional)" name="code" required=false check=rules::code_problem error/>
+                <TextField label="Contact email" name="contact_email" input_type="email" check=rules::required_email_problem error/>
                 <FlagField name="can_have_child_organizations" label="Can have child organizations"
                     explanation=FLAG_CAN_HAVE_CHILDREN checked=true disabled=false/>
                 <FlagField name="parent_has_access" label="Parent has access"
