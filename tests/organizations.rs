@@ -455,3 +455,36 @@ async fn the_root_keeps_its_last_super_admin(engine: Engine) {
 }
 
 on_both_engines!(the_root_keeps_its_last_super_admin);
+
+async fn moves_and_deletes_reach_decisions_at_once(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_id(&app, &cookie).await;
+    let a = create(&app, &cookie, org_body("A", &root)).await;
+    let b = create(&app, &cookie, org_body("B", &root)).await;
+    let c = create(&app, &cookie, org_body("C", &id(&a))).await;
+    let admin = app.admin_actor().await;
+    let lead = app.create_user("lead@example.com").await;
+    let admin_role = app.role_id(&id(&a), "admin").await;
+    app.domain.assign_roles(&admin, &id(&a), &lead, &[admin_role]).await.expect("assign");
+    let org_update = warden::domain::permissions::Permission::new("org", "update");
+
+    assert!(app.domain.decide(&lead, &id(&c), &org_update).await.expect("decide").allowed, "Admin of A reaches C");
+    let (status, _) = call(
+        &app,
+        &cookie,
+        Method::POST,
+        &format!("/v1/orgs/{}/move", id(&c)),
+        Some(json!({ "parent_organization_id": id(&b) })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!app.domain.decide(&lead, &id(&c), &org_update).await.expect("decide").allowed, "C left A's subtree");
+
+    let (status, _) = call(&app, &cookie, Method::DELETE, &format!("/v1/orgs/{}", id(&c)), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let gone = app.domain.decide(&lead, &id(&c), &org_update).await;
+    assert!(matches!(gone, Err(warden::domain::DomainError::NotFound { .. })), "{gone:?}");
+}
+
+on_both_engines!(moves_and_deletes_reach_decisions_at_once);

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation,
-    authz::{Decision, cache::Change},
+    authz::{Decision, cache::Change, decision::PathNode},
     organizations::{self, DeletionImpact, Organization, OrganizationNode, OrganizationSettings},
     permissions::Permission,
     roles::{self, Predefined},
@@ -58,6 +58,19 @@ pub struct OrganizationPage {
 
 fn org_permission(action: &str) -> Permission {
     Permission::new("org", action)
+}
+
+/// The decision cache's view of an organization after a change to it.
+fn tree_change(org: &Organization) -> Change {
+    Change::TreeNode {
+        node: PathNode {
+            org_id: org.id.clone(),
+            name: org.name.clone(),
+            parent_has_access: org.parent_has_access,
+            parent_has_access_to_descendants: org.parent_has_access_to_descendants,
+        },
+        parent: org.parent_organization_id.clone(),
+    }
 }
 
 fn conflict(message: impl Into<String>) -> DomainError {
@@ -180,7 +193,7 @@ impl Domain {
             roles::grant(mutation.tx(), &org.id, user_id, &admin_role).await?;
         }
         let event = AuditEvent::new("org.created").org(&org.id).target("organization", &org.id, &org.name).after(&org);
-        let mut changes = vec![Change::Tree];
+        let mut changes = vec![tree_change(&org)];
         changes.extend(new.first_admin_user_id.map(|u| Change::Memberships(vec![u])));
         self.commit_authz_change(mutation, event, &changes).await?;
         Ok(org)
@@ -213,7 +226,7 @@ impl Domain {
             .target("organization", &after.id, &after.name)
             .before(&before)
             .after(&after);
-        self.commit_authz_change(mutation, event, &[Change::Tree]).await?;
+        self.commit_authz_change(mutation, event, &[tree_change(&after)]).await?;
         Ok(after)
     }
 
@@ -254,7 +267,7 @@ impl Domain {
             .target("organization", &org.id, &org.name)
             .before(serde_json::json!({ "parent_organization_id": old_parent }))
             .after(serde_json::json!({ "parent_organization_id": target.id }));
-        self.commit_authz_change(mutation, event, &[Change::Tree]).await?;
+        self.commit_authz_change(mutation, event, &[tree_change(&moved)]).await?;
         Ok(moved)
     }
 
@@ -281,13 +294,14 @@ impl Domain {
         }
         let impact = organizations::deletion_impact(&self.db, &org.id).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
-        organizations::delete_subtree(mutation.tx(), &org.id).await?;
+        let removed = organizations::delete_subtree(mutation.tx(), &org.id).await?;
         let event = AuditEvent::new("org.deleted")
             .org(parent)
             .target("organization", &org.id, &org.name)
             .before(&org)
             .after(&impact);
-        self.commit_authz_change(mutation, event, &[Change::Tree, Change::RolesOrPolicies]).await?;
+        self.commit_authz_change(mutation, event, &[Change::TreeNodesRemoved(removed), Change::RolesOrPolicies])
+            .await?;
         Ok(impact)
     }
 

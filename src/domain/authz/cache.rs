@@ -19,18 +19,23 @@ use crate::domain::{Database, DomainError, DomainResult, db::flag, permissions::
 
 pub const GENERATION_CHECK_INTERVAL: Duration = Duration::from_millis(500);
 
-/// What changed, so that only what depends on it is dropped.
+/// What changed, so that only what depends on it is dropped or patched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    /// Organizations created, moved, deleted, or their access flags changed.
+    /// Anything about the tree: it is reloaded on the next decision.
     Tree,
+    /// One organization created, renamed, moved or given new access flags: its node is patched
+    /// in place (descendants follow, since paths are walked through parent links).
+    TreeNode { node: PathNode, parent: Option<String> },
+    /// Organizations deleted.
+    TreeNodesRemoved(Vec<String>),
     /// The memberships or membership roles of these users.
     Memberships(Vec<String>),
     /// Roles or policies (which may be held by anyone).
     RolesOrPolicies,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct TreeNode {
     node: PathNode,
     parent: Option<String>,
@@ -89,6 +94,20 @@ impl AuthzCache {
         }
         match change {
             Change::Tree => state.tree = None,
+            Change::TreeNode { node, parent } => {
+                if let Some(tree) = state.tree.as_mut() {
+                    let entry = TreeNode { node: node.clone(), parent: parent.clone() };
+                    Arc::make_mut(tree).insert(node.org_id.clone(), entry);
+                }
+            }
+            Change::TreeNodesRemoved(ids) => {
+                if let Some(tree) = state.tree.as_mut() {
+                    let tree = Arc::make_mut(tree);
+                    for id in ids {
+                        tree.remove(id);
+                    }
+                }
+            }
             Change::Memberships(users) => {
                 for user in users {
                     state.users.remove(user);
