@@ -110,12 +110,14 @@ async fn tree_rules_are_enforced(engine: Engine) {
 
     let (status, body) = call(&app, &cookie, Method::POST, "/v1/orgs", Some(org_body("Under leaf", &id(&leaf)))).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("CONFLICT")), "{body}");
+    assert_eq!(body["details"]["rule"], "parent_cannot_have_children");
     assert!(body["message"].as_str().expect("message").contains("cannot have child organizations"));
 
     let move_to = |target: String| json!({ "parent_organization_id": target });
     let (status, body) =
         call(&app, &cookie, Method::POST, &format!("/v1/orgs/{}/move", id(&a)), Some(move_to(id(&b)))).await;
     assert_eq!(status, StatusCode::CONFLICT, "cycle: {body}");
+    assert_eq!(body["details"]["rule"], "move_into_own_subtree");
     let (status, _) =
         call(&app, &cookie, Method::POST, &format!("/v1/orgs/{}/move", id(&a)), Some(move_to(id(&a)))).await;
     assert_eq!(status, StatusCode::CONFLICT, "onto itself");
@@ -137,6 +139,7 @@ async fn tree_rules_are_enforced(engine: Engine) {
     let (status, body) = call(&app, &cookie, Method::DELETE, &format!("/v1/orgs/{}", id(&b)), None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body["message"].as_str().expect("message").contains("cannot delete their own organization"));
+    assert_eq!(body["details"]["rule"], "cannot_delete_own_organization");
 }
 
 async fn count_rows(app: &TestApp, sql: &str, ids: &[String]) -> i64 {
@@ -300,6 +303,13 @@ async fn nobody_hands_out_more_than_they_hold(engine: Engine) {
     assert!(matches!(escalation, Err(warden::domain::DomainError::Forbidden { .. })), "{escalation:?}");
     app.domain.assign_roles(&lead_actor, &id(&team), &helper, &[admin_role]).await.expect("Admin may make an Admin");
 
+    // An Admin runs Team but cannot delete it: that is decided above, at the root.
+    let delete_own = app.domain.delete_organization(&lead_actor, &id(&team)).await;
+    assert!(
+        matches!(&delete_own, Err(warden::domain::DomainError::Forbidden { required_permission }) if required_permission == "org:delete"),
+        "{delete_own:?}"
+    );
+
     // A member may not make anyone anything.
     let member = app.create_user("member@example.com").await;
     let member_role = app.role_id(&id(&team), "member").await;
@@ -424,7 +434,7 @@ async fn the_root_keeps_its_last_super_admin(engine: Engine) {
 
     let refused = app.domain.remove_member(&admin, &root, &admin_id).await;
     assert!(
-        matches!(&refused, Err(warden::domain::DomainError::Conflict(m)) if m.contains("without a Super Admin")),
+        matches!(&refused, Err(warden::domain::DomainError::Rule(warden::domain::TreeRule::LastRootSuperAdmin))),
         "{refused:?}"
     );
     let (_, check) = call(
@@ -488,3 +498,32 @@ async fn moves_and_deletes_reach_decisions_at_once(engine: Engine) {
 }
 
 on_both_engines!(moves_and_deletes_reach_decisions_at_once);
+
+async fn the_move_picker_offers_only_valid_targets(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_id(&app, &cookie).await;
+    let a = create(&app, &cookie, org_body("Team A", &root)).await;
+    let a_child = create(&app, &cookie, org_body("Team A child", &id(&a))).await;
+    create(&app, &cookie, org_body("Team B", &root)).await;
+    let mut leaf = org_body("Team leaf", &root);
+    leaf["can_have_child_organizations"] = json!(false);
+    create(&app, &cookie, leaf).await;
+    let owner = app.create_user("owner@example.com").await;
+    let mut private = org_body("Team private", &root);
+    private["parent_has_access"] = json!(false);
+    private["first_admin_user_id"] = json!(owner);
+    create(&app, &cookie, private).await;
+
+    let admin = app.admin_actor().await;
+    let targets = app.domain.move_targets(&admin, &id(&a), "Team").await.expect("targets");
+    let names: Vec<&str> = targets.iter().map(|(node, _)| node.name.as_str()).collect();
+    // Not itself, not its own child, not a leaf, not where the admin may not move to.
+    assert_eq!(names, ["Team B"], "{names:?}");
+    let targets = app.domain.move_targets(&admin, &id(&a_child), "Team").await.expect("targets");
+    let names: Vec<&str> = targets.iter().map(|(node, _)| node.name.as_str()).collect();
+    assert_eq!(names, ["Team B"], "not its current parent either: {names:?}");
+    assert_eq!(targets[0].1.last().map(|n| n.id.clone()), Some(root), "with its path");
+}
+
+on_both_engines!(the_move_picker_offers_only_valid_targets);

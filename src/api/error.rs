@@ -88,6 +88,8 @@ impl From<DomainError> for ApiError {
             }
             DomainError::NotFound { resource_type, resource_id } => Self::not_found(resource_type, &resource_id),
             DomainError::Conflict(message) => Self::status(StatusCode::CONFLICT, "CONFLICT", message),
+            DomainError::Rule(rule) => Self::status(StatusCode::CONFLICT, "CONFLICT", rule.to_string())
+                .with_details(json!({ "rule": rule.key() })),
             DomainError::Invalid(errors) => Self::Unprocessable(errors.into_iter().map(Into::into).collect()),
             DomainError::Storage(_) | DomainError::Internal(_) => Self::internal(),
         }

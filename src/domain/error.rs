@@ -23,6 +23,42 @@ impl FieldError {
     }
 }
 
+/// A rule of the organization tree that a change would break.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TreeRule {
+    #[error("\"{parent}\" cannot have child organizations")]
+    ParentCannotHaveChildren { parent: String },
+    #[error("\"{org}\" cannot be moved under \"{target}\", which is inside it")]
+    MoveIntoOwnSubtree { org: String, target: String },
+    #[error("The root organization cannot be moved")]
+    RootCannotMove,
+    #[error("The root organization cannot be deleted")]
+    RootCannotBeDeleted,
+    #[error("You are a member of \"{org}\"; a user cannot delete their own organization")]
+    CannotDeleteOwnOrganization { org: String },
+    #[error("\"{org}\" has child organizations; move or delete them before turning off child organizations")]
+    StillHasChildren { org: String },
+    #[error(
+        "This would leave the root organization without a Super Admin. Make someone else Super Admin of the root first."
+    )]
+    LastRootSuperAdmin,
+}
+
+impl TreeRule {
+    /// A stable name for API clients (`details.rule`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::ParentCannotHaveChildren { .. } => "parent_cannot_have_children",
+            Self::MoveIntoOwnSubtree { .. } => "move_into_own_subtree",
+            Self::RootCannotMove => "root_cannot_move",
+            Self::RootCannotBeDeleted => "root_cannot_be_deleted",
+            Self::CannotDeleteOwnOrganization { .. } => "cannot_delete_own_organization",
+            Self::StillHasChildren { .. } => "still_has_children",
+            Self::LastRootSuperAdmin => "last_root_super_admin",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
     #[error("Sign-in required")]
@@ -43,6 +79,9 @@ pub enum DomainError {
 
     #[error("{0}")]
     Conflict(String),
+
+    #[error("{0}")]
+    Rule(#[from] TreeRule),
 
     #[error("{}", summarize(.0))]
     Invalid(Vec<FieldError>),

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, TreeRule,
     authz::{Decision, cache::Change, decision::PathNode},
     organizations::{self, DeletionImpact, Organization, OrganizationNode, OrganizationSettings},
     permissions::Permission,
@@ -71,10 +71,6 @@ fn tree_change(org: &Organization) -> Change {
         },
         parent: org.parent_organization_id.clone(),
     }
-}
-
-fn conflict(message: impl Into<String>) -> DomainError {
-    DomainError::Conflict(message.into())
 }
 
 impl Domain {
@@ -168,7 +164,7 @@ impl Domain {
         let parent = self.resolve_organization(&new.parent_id).await?;
         self.authorize(actor, &parent.id, &org_permission("create")).await?;
         if !parent.can_have_child_organizations {
-            return Err(conflict(format!("\"{}\" cannot have child organizations", parent.name)));
+            return Err(TreeRule::ParentCannotHaveChildren { parent: parent.name }.into());
         }
         let settings = new.settings.validated()?;
         if !settings.parent_has_access && new.first_admin_user_id.is_none() {
@@ -214,10 +210,7 @@ impl Domain {
             return Err(organizations::stale(&before.id));
         }
         if !settings.can_have_child_organizations && !organizations::children(&self.db, &before.id).await?.is_empty() {
-            return Err(conflict(format!(
-                "\"{}\" has child organizations; move or delete them before turning off child organizations",
-                before.name
-            )));
+            return Err(TreeRule::StillHasChildren { org: before.name }.into());
         }
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let after = organizations::update(mutation.tx(), &before.id, expected_version, &settings).await?;
@@ -239,7 +232,7 @@ impl Domain {
     ) -> DomainResult<Organization> {
         let org = self.resolve_organization(id_or_code).await?;
         let Some(old_parent) = org.parent_organization_id.clone() else {
-            return Err(conflict("The root organization cannot be moved"));
+            return Err(TreeRule::RootCannotMove.into());
         };
         let target = self.resolve_organization(new_parent).await?;
         self.authorize(actor, &old_parent, &org_permission("move")).await?;
@@ -248,14 +241,11 @@ impl Domain {
             return Ok(org);
         }
         if !target.can_have_child_organizations {
-            return Err(conflict(format!("\"{}\" cannot have child organizations", target.name)));
+            return Err(TreeRule::ParentCannotHaveChildren { parent: target.name }.into());
         }
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         if tree::is_in_subtree(mutation.tx(), &org.id, &target.id).await? {
-            return Err(conflict(format!(
-                "\"{}\" cannot be moved under \"{}\", which is inside it",
-                org.name, target.name
-            )));
+            return Err(TreeRule::MoveIntoOwnSubtree { org: org.name, target: target.name }.into());
         }
         tree::move_subtree(mutation.tx(), &org.id, &target.id).await?;
         organizations::touch_version(mutation.tx(), &org.id).await?;
@@ -274,8 +264,7 @@ impl Domain {
     /// What deleting the organization would take with it.
     pub async fn organization_deletion_impact(&self, actor: &Actor, id_or_code: &str) -> DomainResult<DeletionImpact> {
         let org = self.resolve_organization(id_or_code).await?;
-        let parent =
-            org.parent_organization_id.as_deref().ok_or_else(|| conflict("The root organization cannot be deleted"))?;
+        let parent = org.parent_organization_id.as_deref().ok_or(TreeRule::RootCannotBeDeleted)?;
         self.authorize(actor, parent, &org_permission("delete")).await?;
         organizations::deletion_impact(&self.db, &org.id).await
     }
@@ -283,14 +272,10 @@ impl Domain {
     /// Deletes an organization and everything below and inside it, in one transaction.
     pub async fn delete_organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<DeletionImpact> {
         let org = self.resolve_organization(id_or_code).await?;
-        let parent =
-            org.parent_organization_id.as_deref().ok_or_else(|| conflict("The root organization cannot be deleted"))?;
+        let parent = org.parent_organization_id.as_deref().ok_or(TreeRule::RootCannotBeDeleted)?;
         self.authorize(actor, parent, &org_permission("delete")).await?;
         if self.is_direct_member(actor.user_id()?, &org.id).await? {
-            return Err(conflict(format!(
-                "You are a member of \"{}\"; a user cannot delete their own organization",
-                org.name
-            )));
+            return Err(TreeRule::CannotDeleteOwnOrganization { org: org.name }.into());
         }
         let impact = organizations::deletion_impact(&self.db, &org.id).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
@@ -441,6 +426,30 @@ impl Domain {
             }
         }
         Ok(hits)
+    }
+
+    /// Where the actor may move an organization: matching organizations that can have
+    /// children, are outside its subtree, are not already its parent, and where the actor
+    /// holds `org:move`; each with its path.
+    pub async fn move_targets(
+        &self,
+        actor: &Actor,
+        id_or_code: &str,
+        q: &str,
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationNode>)>> {
+        let org = self.resolve_organization(id_or_code).await?;
+        let mut targets = Vec::new();
+        for (node, path) in self.search_organizations(actor, q, 50).await? {
+            let valid = node.can_have_child_organizations
+                && node.id != org.id
+                && Some(&node.id) != org.parent_organization_id.as_ref()
+                && !path.iter().any(|above| above.id == org.id)
+                && self.may(actor, &node.id, &org_permission("move")).await?;
+            if valid {
+                targets.push((node, path));
+            }
+        }
+        Ok(targets)
     }
 
     /// The organizations in which the actor holds a direct membership, by name.

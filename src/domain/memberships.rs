@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Transaction, authz::cache::Change,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Transaction, TreeRule, authz::cache::Change,
     permissions::Permission, roles, statements::Statement, users,
 };
 
@@ -105,10 +105,7 @@ pub async fn ensure_root_keeps_a_super_admin(tx: &mut Transaction) -> DomainResu
     .await?
     .try_get("n")?;
     if remaining == 0 {
-        return Err(DomainError::Conflict(
-            "This would leave the root organization without a Super Admin. Make someone else Super Admin of the root first."
-                .into(),
-        ));
+        return Err(TreeRule::LastRootSuperAdmin.into());
     }
     Ok(())
 }

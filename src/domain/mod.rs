@@ -43,7 +43,7 @@ pub mod tree;
 #[cfg(feature = "ssr")]
 pub mod users;
 
-pub use error::{DomainError, DomainResult, FieldError};
+pub use error::{DomainError, DomainResult, FieldError, TreeRule};
 
 #[cfg(feature = "ssr")]
 pub use {

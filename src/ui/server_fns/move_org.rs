@@ -2,22 +2,12 @@ use leptos::prelude::*;
 
 use crate::ui::{error::UiError, model::OrgSearchHit};
 
-/// Where an organization may be moved: matching orgs that can have children, outside its own
-/// subtree, other than its current parent.
+/// Where the organization may be moved (invalid targets are never offered).
 #[server(prefix = "/api", endpoint = "move-targets")]
 pub async fn move_targets(org_id: String, q: String) -> Result<Vec<OrgSearchHit>, UiError> {
     let call = super::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
-    let hits = super::search_orgs::search_orgs_inner(&call, &q).await?;
-    Ok(hits
-        .into_iter()
-        .filter(|hit| {
-            hit.node.can_have_children
-                && hit.node.id != org.id
-                && Some(&hit.node.id) != org.parent_organization_id.as_ref()
-                && !hit.path.iter().any(|p| p.id == org.id)
-        })
-        .collect())
+    let targets = call.domain.move_targets(&call.actor, &org_id, &q).await?;
+    Ok(targets.into_iter().map(|(node, path)| super::search_orgs::hit(node, path)).collect())
 }
 
 #[server(prefix = "/api", endpoint = "move-org")]
