@@ -527,3 +527,30 @@ async fn the_move_picker_offers_only_valid_targets(engine: Engine) {
 }
 
 on_both_engines!(the_move_picker_offers_only_valid_targets);
+
+async fn concurrent_opposite_moves_never_make_a_cycle(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_id(&app, &cookie).await;
+    for _ in 0..5 {
+        let a = id(&create(&app, &cookie, org_body("Left", &root)).await);
+        let b = id(&create(&app, &cookie, org_body("Right", &root)).await);
+        let admin = app.admin_actor().await;
+        let (first, second) =
+            tokio::join!(app.domain.move_organization(&admin, &a, &b), app.domain.move_organization(&admin, &b, &a));
+        assert!(first.is_ok() != second.is_ok(), "exactly one move wins: {first:?} / {second:?}");
+        let (_, ancestors) = call(&app, &cookie, Method::GET, &format!("/v1/orgs/{a}/ancestors"), None).await;
+        assert_eq!(ancestors["organizations"][0]["id"], root, "still hangs from the root: {ancestors}");
+        for org in [&a, &b] {
+            let parent: Option<String> = sqlx::query("SELECT parent_id FROM organizations WHERE id = $1")
+                .bind(org)
+                .fetch_one(app.domain.db().pool())
+                .await
+                .expect("parent")
+                .get("parent_id");
+            assert!(parent.is_some());
+        }
+    }
+}
+
+on_both_engines!(concurrent_opposite_moves_never_make_a_cycle);
