@@ -243,6 +243,12 @@ async fn bad_input_gets_located_422s(engine: Engine) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = call(&app, &cookie, Method::GET, "/v1/orgs/nope", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A code shaped like an id could make "id or code" look-ups ambiguous.
+    let mut id_shaped = org_body("Impostor", &root);
+    id_shaped["code"] = json!(root);
+    let (status, errors) = call(&app, &cookie, Method::POST, "/v1/orgs", Some(id_shaped)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(errors["detail"][0]["loc"], json!(["body", "code"]));
 }
 
 async fn a_parent_without_access_sees_only_the_node(engine: Engine) {
@@ -554,3 +560,38 @@ async fn concurrent_opposite_moves_never_make_a_cycle(engine: Engine) {
 }
 
 on_both_engines!(concurrent_opposite_moves_never_make_a_cycle);
+
+async fn a_granter_under_a_deny_cannot_hand_out_what_it_denies(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_id(&app, &cookie).await;
+    let team = id(&create(&app, &cookie, org_body("Team", &root)).await);
+    // A custom role at the root that only denies deleting organizations.
+    let db = app.domain.db();
+    for sql in [
+        "INSERT INTO policies (id, org_id, name, statements, created_at, updated_at) \
+         VALUES ('guard-p', $1, 'No deletes', '[{\"effect\":\"deny\",\"actions\":[\"delete\"],\"resources\":[\"org\"]}]', 'x', 'x')",
+        "INSERT INTO roles (id, org_id, name, created_at, updated_at) VALUES ('guard-r', $1, 'Guard', 'x', 'x')",
+        "INSERT INTO role_policies (role_id, policy_id) SELECT 'guard-r', 'guard-p' WHERE $1 <> ''",
+    ] {
+        sqlx::query(sql).bind(&root).execute(db.pool()).await.expect("custom role");
+    }
+    let admin = app.admin_actor().await;
+    let lead = app.create_user("lead@example.com").await;
+    let helper = app.create_user("helper@example.com").await;
+    let team_admin = app.role_id(&team, "admin").await;
+    app.domain.assign_roles(&admin, &team, &lead, std::slice::from_ref(&team_admin)).await.expect("Admin of Team");
+    app.domain.assign_roles(&admin, &root, &lead, &["guard-r".to_owned()]).await.expect("Guard at the root");
+    let lead_actor = warden::domain::Actor::user(lead, "Lead".into(), None, None);
+
+    // Admin grants org:*, which includes org:delete, which the lead is denied.
+    let refused = app.domain.assign_roles(&lead_actor, &team, &helper, &[team_admin]).await;
+    assert!(
+        matches!(&refused, Err(warden::domain::DomainError::Forbidden { required_permission }) if required_permission == "org:delete"),
+        "{refused:?}"
+    );
+    let member = app.role_id(&team, "member").await;
+    app.domain.assign_roles(&lead_actor, &team, &helper, &[member]).await.expect("Member is within the lead's rights");
+}
+
+on_both_engines!(a_granter_under_a_deny_cannot_hand_out_what_it_denies);

@@ -244,7 +244,7 @@ impl Domain {
             return Err(TreeRule::ParentCannotHaveChildren { parent: target.name }.into());
         }
         let mut mutation = Mutation::begin(&self.db, actor).await?;
-        tree::lock_for_moves(mutation.tx()).await?;
+        tree::serialize_checked_changes(mutation.tx()).await?;
         if tree::is_in_subtree(mutation.tx(), &org.id, &target.id).await? {
             return Err(TreeRule::MoveIntoOwnSubtree { org: org.name, target: target.name }.into());
         }

@@ -49,6 +49,7 @@ impl Domain {
             .await?
             .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.to_owned() })?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
+        super::tree::serialize_checked_changes(mutation.tx()).await?;
         let removed = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(&org.id)
             .bind(&user.id)

@@ -116,13 +116,19 @@ fn from_row(row: &AnyRow) -> DomainResult<Organization> {
     })
 }
 
-/// Finds an organization by id or by code.
+/// Finds an organization by id or, failing that, by code. (Codes can never take the shape
+/// of an id, see `organization_rules::code_problem`, so the two cannot be confused.)
 pub async fn find(db: &Database, id_or_code: &str) -> DomainResult<Option<Organization>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM organizations WHERE id = $1 OR code = $1"))
-        .bind(id_or_code)
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    for column in ["id", "code"] {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM organizations WHERE {column} = $1"))
+            .bind(id_or_code)
+            .fetch_optional(db.pool())
+            .await?;
+        if let Some(row) = row {
+            return from_row(&row).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 pub async fn find_in(tx: &mut Transaction, id: &str) -> DomainResult<Option<Organization>> {

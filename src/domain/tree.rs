@@ -82,11 +82,12 @@ pub async fn subtree_ids(tx: &mut Transaction, org_id: &str) -> DomainResult<Vec
     rows.iter().map(|r| Ok(r.try_get("descendant_id")?)).collect()
 }
 
-/// Serializes tree moves: taken as the first statement of a move's transaction, so that two
-/// concurrent moves (A under B, B under A) cannot each pass the cycle check and together make
-/// a cycle. A no-op write: a row lock on PostgreSQL, the database write lock on SQLite (taken
-/// before the transaction reads anything, so SQLite waits for it instead of failing).
-pub async fn lock_for_moves(tx: &mut Transaction) -> DomainResult<()> {
+/// Serializes changes whose checks read what a concurrent change could alter: taken as the
+/// first statement of the transaction, so that two concurrent moves (A under B, B under A)
+/// cannot each pass the cycle check, nor two removals the last-Super-Admin check. A no-op
+/// write: a row lock on PostgreSQL, the database write lock on SQLite (taken before the
+/// transaction reads anything, so SQLite waits for it instead of failing).
+pub async fn serialize_checked_changes(tx: &mut Transaction) -> DomainResult<()> {
     sqlx::query("UPDATE authz_generation SET generation = generation WHERE id = 1").execute(&mut **tx).await?;
     Ok(())
 }

@@ -73,12 +73,21 @@ impl AuthzCache {
         let mut path: Vec<&PathNode> = Vec::with_capacity(12);
         let mut cursor = Some(org_id);
         while let Some(id) = cursor {
-            let Some(node) = tree.get(id) else { break };
+            let Some(node) = tree.get(id) else {
+                if path.is_empty() {
+                    return Err(DomainError::NotFound {
+                        resource_type: "organization",
+                        resource_id: org_id.to_owned(),
+                    });
+                }
+                // Fail closed: a path that does not reach the root could skip a deny above.
+                return Err(DomainError::Internal(format!("organization {id} is missing from the tree")));
+            };
+            if path.len() > tree.len() {
+                return Err(DomainError::Internal(format!("the tree has a cycle through {org_id}")));
+            }
             path.push(&node.node);
             cursor = node.parent.as_deref();
-        }
-        if path.is_empty() {
-            return Err(DomainError::NotFound { resource_type: "organization", resource_id: org_id.to_owned() });
         }
         let none: &[RoleGrant] = &[];
         Ok(decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission))

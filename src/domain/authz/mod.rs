@@ -37,14 +37,15 @@ impl Domain {
     }
 
     /// Anti-escalation: succeeds only when the actor holds, at `org_id`, everything the allow
-    /// statements grant, so that nobody can hand out more than they have.
+    /// statements grant (each pattern and every built-in permission under it, so that the
+    /// actor's own denies count), so that nobody can hand out more than they have.
     pub async fn authorize_grant_of(&self, actor: &Actor, org_id: &str, statements: &[Statement]) -> DomainResult<()> {
         for statement in statements.iter().filter(|s| s.effect == super::statements::Effect::Allow) {
             for resource in &statement.resources {
                 for action in &statement.actions {
-                    let permission = Permission::parse(&format!("{resource}:{action}"))
-                        .map_err(|e| DomainError::Internal(format!("stored statement is malformed: {e}")))?;
-                    self.authorize(actor, org_id, &permission).await?;
+                    for permission in super::permissions::granted_permissions(resource, action) {
+                        self.authorize(actor, org_id, &permission).await?;
+                    }
                 }
             }
         }
