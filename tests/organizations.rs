@@ -595,3 +595,37 @@ async fn a_granter_under_a_deny_cannot_hand_out_what_it_denies(engine: Engine) {
 }
 
 on_both_engines!(a_granter_under_a_deny_cannot_hand_out_what_it_denies);
+
+async fn naming_a_first_admin_is_checked_where_the_new_org_will_be(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_id(&app, &cookie).await;
+    // P lets its parent in, but not into its descendants.
+    let mut p_body = org_body("Sealed below", &root);
+    p_body["parent_has_access_to_descendants"] = json!(false);
+    let p = id(&create(&app, &cookie, p_body).await);
+    let admin = app.admin_actor().await;
+    let root_admin = app.create_user("root.admin@example.com").await;
+    let admin_role = app.role_id(&root, "admin").await;
+    app.domain.assign_roles(&admin, &root, &root_admin, &[admin_role]).await.expect("Admin of the root");
+
+    // The root's Admin reaches P and may create under it ...
+    let root_admin_cookie = app.user_cookie("root.admin@example.com").await;
+    let (status, open_child) =
+        call(&app, &root_admin_cookie, Method::POST, "/v1/orgs", Some(org_body("Plain child", &p))).await;
+    assert_eq!(status, StatusCode::CREATED, "{open_child}");
+    // ... but cannot make themself Admin of a child, which their roles could never reach.
+    let mut sneaky = org_body("Own child", &p);
+    sneaky["parent_has_access"] = json!(false);
+    sneaky["first_admin_user_id"] = json!(root_admin);
+    let (status, body) = call(&app, &root_admin_cookie, Method::POST, "/v1/orgs", Some(sneaky)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // Where the actor does reach, naming a first admin is fine.
+    let mut fine = org_body("Owned child", &root);
+    fine["parent_has_access"] = json!(false);
+    fine["first_admin_user_id"] = json!(root_admin);
+    let (status, body) = call(&app, &root_admin_cookie, Method::POST, "/v1/orgs", Some(fine)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+on_both_engines!(naming_a_first_admin_is_checked_where_the_new_org_will_be);

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, TreeRule,
-    authz::{Decision, cache::Change, decision::PathNode},
+    authz::{Decision, GrantPlace, cache::Change, decision::PathNode},
     organizations::{self, DeletionImpact, Organization, OrganizationNode, OrganizationSettings},
     permissions::Permission,
     roles::{self, Predefined},
@@ -178,8 +178,10 @@ impl Domain {
             users::find_by_id(&self.db, user_id)
                 .await?
                 .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.clone() })?;
-            // Making someone Admin hands out the Admin role's permissions: the actor must hold them.
-            self.authorize_grant_of(actor, &parent.id, &Predefined::Admin.statements()).await?;
+            // Making someone Admin hands out the Admin role's permissions: the actor must hold
+            // them in the new organization, as far as their own roles would reach it.
+            self.authorize_grant_of(actor, GrantPlace::InNewChildOf(&parent.id), &Predefined::Admin.statements())
+                .await?;
         }
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;

@@ -5,8 +5,12 @@
 use sqlx::Row;
 
 use super::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Transaction, TreeRule, authz::cache::Change,
-    permissions::Permission, roles, statements::Statement, users,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Transaction, TreeRule,
+    authz::{GrantPlace, cache::Change},
+    permissions::Permission,
+    roles,
+    statements::Statement,
+    users,
 };
 
 impl Domain {
@@ -26,7 +30,7 @@ impl Domain {
         let mut names = Vec::new();
         for role_id in role_ids {
             let (name, statements) = self.role_statements(&org.id, role_id).await?;
-            self.authorize_grant_of(actor, &org.id, &statements).await?;
+            self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
             names.push(name);
         }
         let mut mutation = Mutation::begin(&self.db, actor).await?;

@@ -67,14 +67,45 @@ impl AuthzCache {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<Decision> {
+        self.decide_on_path(db, user_id, None, org_id, permission).await
+    }
+
+    /// Decides at an organization about to be created under `parent_id` (with default
+    /// flags): what its creator could do there.
+    pub async fn decide_in_new_child(
+        &self,
+        db: &Database,
+        user_id: &str,
+        parent_id: &str,
+        permission: &Permission,
+    ) -> DomainResult<Decision> {
+        let new_child = PathNode {
+            org_id: String::new(),
+            name: "the new organization".into(),
+            parent_has_access: true,
+            parent_has_access_to_descendants: true,
+        };
+        self.decide_on_path(db, user_id, Some(&new_child), parent_id, permission).await
+    }
+
+    /// The path is `below` (if any) followed by `org_id` and its ancestors.
+    async fn decide_on_path(
+        &self,
+        db: &Database,
+        user_id: &str,
+        below: Option<&PathNode>,
+        org_id: &str,
+        permission: &Permission,
+    ) -> DomainResult<Decision> {
         self.refresh_if_stale(db).await?;
         let tree = self.tree(db).await?;
         let grants = self.user_grants(db, user_id).await?;
         let mut path: Vec<&PathNode> = Vec::with_capacity(12);
+        path.extend(below);
         let mut cursor = Some(org_id);
         while let Some(id) = cursor {
             let Some(node) = tree.get(id) else {
-                if path.is_empty() {
+                if path.len() == usize::from(below.is_some()) {
                     return Err(DomainError::NotFound {
                         resource_type: "organization",
                         resource_id: org_id.to_owned(),

@@ -11,6 +11,14 @@ pub use decision::{Decision, Reason};
 
 use super::{Actor, Domain, DomainError, DomainResult, permissions::Permission, statements::Statement};
 
+/// Where a grant takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantPlace<'a> {
+    In(&'a str),
+    /// In an organization being created under this parent, as its first admin.
+    InNewChildOf(&'a str),
+}
+
 impl Domain {
     /// Decides whether `user_id` holds `permission` at `org_id`, and why.
     pub async fn decide(&self, user_id: &str, org_id: &str, permission: &Permission) -> DomainResult<Decision> {
@@ -39,12 +47,26 @@ impl Domain {
     /// Anti-escalation: succeeds only when the actor holds, at `org_id`, everything the allow
     /// statements grant (each pattern and every built-in permission under it, so that the
     /// actor's own denies count), so that nobody can hand out more than they have.
-    pub async fn authorize_grant_of(&self, actor: &Actor, org_id: &str, statements: &[Statement]) -> DomainResult<()> {
+    pub async fn authorize_grant_of(
+        &self,
+        actor: &Actor,
+        place: GrantPlace<'_>,
+        statements: &[Statement],
+    ) -> DomainResult<()> {
+        let user_id = actor.user_id()?;
         for statement in statements.iter().filter(|s| s.effect == super::statements::Effect::Allow) {
             for resource in &statement.resources {
                 for action in &statement.actions {
                     for permission in super::permissions::granted_permissions(resource, action) {
-                        self.authorize(actor, org_id, &permission).await?;
+                        let decision = match place {
+                            GrantPlace::In(org_id) => self.decide(user_id, org_id, &permission).await?,
+                            GrantPlace::InNewChildOf(parent_id) => {
+                                self.authz.decide_in_new_child(&self.db, user_id, parent_id, &permission).await?
+                            }
+                        };
+                        if !decision.allowed {
+                            return Err(DomainError::Forbidden { required_permission: permission.to_string() });
+                        }
                     }
                 }
             }
