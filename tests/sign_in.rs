@@ -221,3 +221,25 @@ async fn server_function_failures_carry_their_http_status(engine: Engine) {
 }
 
 on_both_engines!(server_function_failures_carry_their_http_status);
+
+async fn parallel_guesses_cannot_slip_under_the_limit(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..16u8 {
+        let domain = app.domain.clone();
+        guesses.spawn(async move {
+            let actor = Actor::anonymous(None, Some(format!("10.7.0.{n}")));
+            domain.sign_in(&actor, ADMIN_EMAIL, "a parallel wrong guess").await
+        });
+    }
+    let mut checked = 0;
+    while let Some(result) = guesses.join_next().await {
+        if matches!(result.expect("task"), Err(warden::domain::DomainError::InvalidCredentials)) {
+            checked += 1;
+        }
+    }
+    assert!(checked <= 5, "{checked} passwords were checked; the account limit is 5");
+    assert!(checked >= 1);
+}
+
+on_both_engines!(parallel_guesses_cannot_slip_under_the_limit);

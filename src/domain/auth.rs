@@ -41,8 +41,7 @@ impl Domain {
         let email_key = email::normalize(email_input);
         let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
 
-        let failures = self.throttle.recent_failures(&self.db, &email_key, &client).await?;
-        if let Err(throttled) = self.throttle.check(failures, super::Timestamp::now()) {
+        if let Err(throttled) = self.throttle.claim_attempt(&self.db, &email_key, &client).await {
             let event = AuditEvent::new("sign_in.throttled").after(serde_json::json!({ "email": email_key }));
             audit::record(&self.db, actor, event).await?;
             return Err(throttled);
@@ -60,7 +59,7 @@ impl Domain {
                 Ok(users::find_by_id(&self.db, &user.id).await?.unwrap_or(user))
             }
             Err((reason, user_id)) => {
-                self.throttle.record_failure(&self.db, &email_key, &client).await?;
+                // The claimed attempt stays on record as this failure.
                 let mut event = AuditEvent::new("sign_in.failed")
                     .after(serde_json::json!({ "email": email_key, "reason": reason.as_str() }));
                 if let Some(user_id) = user_id {
@@ -94,16 +93,14 @@ impl Domain {
         let email_key = email::normalize(&user.email);
         let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
 
-        let failures = self.throttle.recent_failures(&self.db, &email_key, &client).await?;
-        self.throttle.check(failures, super::Timestamp::now())?;
-
+        self.throttle.claim_attempt(&self.db, &email_key, &client).await?;
         let found = users::find_credentials(&self.db, &email_key).await?;
         if check_password(found, current.to_owned()).await?.is_err() {
-            self.throttle.record_failure(&self.db, &email_key, &client).await?;
             let event = AuditEvent::new("user.password_change_failed").target("user", &user.id, &user.email);
             audit::record(&self.db, actor, event).await?;
             return Err(DomainError::invalid("current_password", "incorrect", "Current password is incorrect"));
         }
+        self.throttle.forget_account(&self.db, &email_key).await?;
         passwords::check_rules("new_password", new, &user.email)?;
         if new == current {
             return Err(DomainError::invalid(

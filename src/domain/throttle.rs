@@ -69,23 +69,43 @@ impl ThrottlePolicy {
         })
     }
 
-    /// Counts a failure, and forgets failures that have left the window.
-    pub async fn record_failure(&self, db: &Database, email_key: &str, client_addr: &str) -> DomainResult<()> {
+    /// Claims one attempt before the password is checked: records it first, then counts it
+    /// with the others, so that parallel guesses cannot all slip in under the limit. Above a
+    /// limit the claim is withdrawn and the attempt refused. A claim that ends in a wrong
+    /// password stays as the failure; a successful one is forgotten with the account's others.
+    pub async fn claim_attempt(&self, db: &Database, email_key: &str, client_addr: &str) -> DomainResult<()> {
+        let claim = self.record_failure(db, email_key, client_addr).await?;
+        let counted = self.recent_failures(db, email_key, client_addr).await?;
+        let before_this_one = RecentFailures {
+            for_account: counted.for_account - 1,
+            for_address: counted.for_address - 1,
+            oldest: counted.oldest,
+        };
+        if let Err(refused) = self.check(before_this_one, Timestamp::now()) {
+            sqlx::query("DELETE FROM sign_in_failures WHERE id = $1").bind(claim).execute(db.pool()).await?;
+            return Err(refused);
+        }
+        Ok(())
+    }
+
+    /// Counts a failure, and forgets failures that have left the window; returns its id.
+    async fn record_failure(&self, db: &Database, email_key: &str, client_addr: &str) -> DomainResult<String> {
         let now = Timestamp::now();
+        let id = new_id();
         let mut tx = db.begin().await?;
         sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
             .bind(now.minus(self.window).to_rfc3339())
             .execute(&mut *tx)
             .await?;
         sqlx::query("INSERT INTO sign_in_failures (id, at, email_normalized, client_addr) VALUES ($1, $2, $3, $4)")
-            .bind(new_id())
+            .bind(&id)
             .bind(now.to_rfc3339())
             .bind(email_key)
             .bind(client_addr)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(id)
     }
 
     /// After a successful sign-in the account starts afresh (the address count stays).
