@@ -247,14 +247,18 @@ pub async fn move_to(
     Ok(Json(state.domain.move_organization(&caller.actor, &org, &body.parent_organization_id).await?))
 }
 
+/// The body of the tree-navigation endpoints.
+fn node_list(nodes: Vec<crate::domain::organizations::OrganizationNode>) -> Json<Value> {
+    Json(json!({ "organizations": nodes }))
+}
+
 /// `GET /v1/orgs/{org}/children`
 pub async fn children(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(org): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let children = state.domain.organization_children(&caller.actor, &org).await?;
-    Ok(Json(json!({ "organizations": children })))
+    Ok(node_list(state.domain.organization_children(&caller.actor, &org).await?))
 }
 
 /// `GET /v1/orgs/{org}/ancestors`: from the root down to the org.
@@ -263,8 +267,7 @@ pub async fn ancestors(
     caller: SignedIn,
     Path(org): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let ancestors = state.domain.organization_ancestors(&caller.actor, &org).await?;
-    Ok(Json(json!({ "organizations": ancestors })))
+    Ok(node_list(state.domain.organization_ancestors(&caller.actor, &org).await?))
 }
 
 /// `POST /v1/orgs/{org}/iam/check`: `{allowed, reason}`, with the structured explanation.

@@ -70,11 +70,6 @@ impl Domain {
         Self { db, throttle: ThrottlePolicy::default(), authz: authz::cache::AuthzCache::default() }
     }
 
-    pub fn with_throttle(mut self, throttle: ThrottlePolicy) -> Self {
-        self.throttle = throttle;
-        self
-    }
-
     pub fn db(&self) -> &Database {
         &self.db
     }
