@@ -6,6 +6,8 @@
 //! - [`server`]: wiring (settings, middleware, sessions, the CLI).
 //!
 //! See ARCHITECTURE.md for the map.
+// The policy editor's view types are deep; the WebAssembly build needs room for them.
+#![recursion_limit = "256"]
 
 pub mod domain;
 pub mod ui;

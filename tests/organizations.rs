@@ -6,19 +6,8 @@ mod support;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::{TestApp, http::Req};
+use support::{TestApp, http::call};
 use warden::domain::Engine;
-
-/// A REST call with a session cookie, from the right origin.
-async fn call(app: &TestApp, cookie: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = Req::new(method, path).same_origin().cookie(cookie);
-    if let Some(body) = body {
-        req = req.json(&body.to_string());
-    }
-    let response = app.send(req).await;
-    let json = if response.body.is_empty() { Value::Null } else { response.json() };
-    (response.status, json)
-}
 
 fn org_body(name: &str, parent: &str) -> Value {
     json!({ "name": name, "contact_email": "ops@example.com", "parent_organization_id": parent, "can_have_child_organizations": true })

@@ -1,5 +1,5 @@
 // Starts a real Warden (the release binary) on a fresh SQLite file and a free port.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,13 @@ export async function startWarden() {
   }
   return {
     baseUrl,
+    // Adds an account with the CLI (it starts as a Super Admin of the root).
+    createAdmin(email, fullName, password) {
+      execFileSync('target/release/warden', ['create-admin', '--email', email, '--full-name', fullName], {
+        env: { ...process.env, DATABASE_URL: `sqlite://${folder}/warden.db?mode=rwc`, WARDEN_ADMIN_PASSWORD: password, RUST_LOG: 'warn' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

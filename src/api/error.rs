@@ -33,7 +33,15 @@ pub struct ValidationProblem {
 impl From<FieldError> for ValidationProblem {
     fn from(error: FieldError) -> Self {
         Self {
-            loc: error.loc.into_iter().map(Value::String).collect(),
+            // Positions in lists are numbers, as in the seed's `loc`.
+            loc: error
+                .loc
+                .into_iter()
+                .map(|part| match part.parse::<u64>() {
+                    Ok(index) => json!(index),
+                    Err(_) => Value::String(part),
+                })
+                .collect(),
             msg: error.msg,
             kind: error.kind,
             input: Value::Null,
@@ -90,6 +98,9 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict(message) => Self::status(StatusCode::CONFLICT, "CONFLICT", message),
             DomainError::Rule(rule) => Self::status(StatusCode::CONFLICT, "CONFLICT", rule.to_string())
                 .with_details(json!({ "rule": rule.key() })),
+            DomainError::InUse { message, details } => {
+                Self::status(StatusCode::CONFLICT, "CONFLICT", message).with_details(details)
+            }
             DomainError::Invalid(errors) => Self::Unprocessable(errors.into_iter().map(Into::into).collect()),
             DomainError::Storage(_) | DomainError::Internal(_) => Self::internal(),
         }

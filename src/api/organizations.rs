@@ -135,21 +135,13 @@ pub async fn list(
     caller: SignedIn,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
-    let limit = query.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(DomainError::Invalid(vec![crate::domain::FieldError {
-            loc: vec!["query".into(), "limit".into()],
-            msg: "limit must be between 1 and 100".into(),
-            kind: "value_error.number.out_of_range".into(),
-        }])
-        .into());
-    }
+    let limit = super::paging::limit(query.limit, 20, 100)?;
     let filter = OrganizationFilter {
         root_organization_id: query.root_organization_id,
         can_have_child_organizations: query.can_have_child_organizations,
         q: query.q,
     };
-    let page = state.domain.list_organizations(&caller.actor, &filter, query.cursor.as_deref(), limit as usize).await?;
+    let page = state.domain.list_organizations(&caller.actor, &filter, query.cursor.as_deref(), limit).await?;
     Ok(Json(page).into_response())
 }
 

@@ -145,7 +145,7 @@ fn check_password_with(
         }
         Some((user, Some(hash))) => match (verify(password, &hash), user.status) {
             (false, _) => Err((FailureReason::WrongPassword, Some(user.id))),
-            (true, UserStatus::Disabled) => Err((FailureReason::Disabled, Some(user.id))),
+            (true, UserStatus::Disabled | UserStatus::Invited) => Err((FailureReason::Disabled, Some(user.id))),
             (true, UserStatus::Active) => Ok(user),
         },
     }

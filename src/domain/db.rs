@@ -98,8 +98,15 @@ impl Database {
         &self.pool
     }
 
+    /// Begins a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a transaction that reads first and writes later could otherwise fail with "database is
+    /// locked" when another connection wrote in between, without waiting (the busy timeout does
+    /// not apply to that upgrade).
     pub async fn begin(&self) -> DomainResult<Transaction> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Checks that the database answers (for `/healthz`).
@@ -149,6 +156,31 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The `LIKE` pattern of a search term: case-insensitive (compare with `LOWER(column)`),
+/// anywhere in the text, with the pattern's own wildcards dropped; empty when there is no term
+/// (queries test `$n = ''` to match everything).
+pub fn search_pattern(q: Option<&str>) -> String {
+    q.map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")))
+        .unwrap_or_default()
+}
+
+/// Whether another row of `table` (policies, roles) in the organization has this name.
+pub async fn name_taken_in_org(
+    tx: &mut Transaction,
+    table: &'static str,
+    org_id: &str,
+    name: &str,
+    except_id: &str,
+) -> DomainResult<bool> {
+    use sqlx::Row as _;
+    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE org_id = $1 AND name = $2 AND id <> $3");
+    let count: i64 =
+        sqlx::query(&sql).bind(org_id).bind(name).bind(except_id).fetch_one(&mut **tx).await?.try_get("n")?;
+    Ok(count > 0)
 }
 
 #[cfg(test)]

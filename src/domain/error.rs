@@ -83,6 +83,10 @@ pub enum DomainError {
     #[error("{0}")]
     Rule(#[from] TreeRule),
 
+    /// Refused because other things still depend on the target; `details` lists them.
+    #[error("{message}")]
+    InUse { message: String, details: serde_json::Value },
+
     #[error("{}", summarize(.0))]
     Invalid(Vec<FieldError>),
 

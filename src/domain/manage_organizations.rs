@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, TreeRule,
     authz::{Decision, GrantPlace, cache::Change, decision::PathNode},
+    cursor,
     organizations::{self, DeletionImpact, Organization, OrganizationNode, OrganizationSettings},
     permissions::Permission,
     roles::{self, Predefined},
@@ -293,7 +294,7 @@ impl Domain {
         Ok(impact)
     }
 
-    async fn is_direct_member(&self, user_id: &str, org_id: &str) -> DomainResult<bool> {
+    pub(super) async fn is_direct_member(&self, user_id: &str, org_id: &str) -> DomainResult<bool> {
         Ok(sqlx::query("SELECT 1 FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(org_id)
             .bind(user_id)
@@ -350,7 +351,7 @@ impl Domain {
         }
         let start = match cursor {
             Some(cursor) => {
-                let (name, id) = decode_cursor(cursor)?;
+                let (name, id) = cursor::decode(cursor)?;
                 readable
                     .iter()
                     .position(|o| (o.name.as_str(), o.id.as_str()) > (name.as_str(), id.as_str()))
@@ -361,7 +362,7 @@ impl Domain {
         let total = readable.len();
         let organizations: Vec<Organization> = readable.into_iter().skip(start).take(limit).collect();
         let has_more = start + organizations.len() < total;
-        let next_cursor = if has_more { organizations.last().map(|o| encode_cursor(&o.name, &o.id)) } else { None };
+        let next_cursor = if has_more { organizations.last().map(|o| cursor::encode(&o.name, &o.id)) } else { None };
         Ok(OrganizationPage { total, has_more, next_cursor, organizations })
     }
 
@@ -464,44 +465,5 @@ impl Domain {
             &[user_id],
         )
         .await
-    }
-}
-
-/// Cursors are opaque to clients: the hex of "name\0id" of the last item served.
-fn encode_cursor(name: &str, id: &str) -> String {
-    format!("{name}\0{id}").bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_cursor(cursor: &str) -> DomainResult<(String, String)> {
-    let invalid = || {
-        DomainError::Invalid(vec![super::FieldError {
-            loc: vec!["query".into(), "cursor".into()],
-            msg: "Invalid cursor".into(),
-            kind: "value_error.cursor".into(),
-        }])
-    };
-    if !cursor.len().is_multiple_of(2) {
-        return Err(invalid());
-    }
-    let bytes: Option<Vec<u8>> = (0..cursor.len())
-        .step_by(2)
-        .map(|i| cursor.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect();
-    let text = bytes.and_then(|b| String::from_utf8(b).ok()).ok_or_else(invalid)?;
-    let (name, id) = text.split_once('\0').ok_or_else(invalid)?;
-    Ok((name.to_owned(), id.to_owned()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_refuse_garbage() {
-        let cursor = encode_cursor("Acme, Inc. ü", "0192-abc");
-        assert_eq!(decode_cursor(&cursor).ok(), Some(("Acme, Inc. ü".to_owned(), "0192-abc".to_owned())));
-        assert!(decode_cursor("zz").is_err());
-        assert!(decode_cursor("abc").is_err());
-        assert!(decode_cursor("4142").is_err(), "no separator");
     }
 }

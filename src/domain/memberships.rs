@@ -23,25 +23,95 @@ impl Domain {
         role_ids: &[String],
     ) -> DomainResult<()> {
         let org = self.resolve_organization(org_id).await?;
+        let mut all = self.member_role_ids(&org.id, user_id).await?;
+        for role_id in role_ids {
+            if !all.contains(role_id) {
+                all.push(role_id.clone());
+            }
+        }
+        self.set_member_roles(actor, &org.id, user_id, &all).await
+    }
+
+    /// Sets a member's roles in an organization to exactly `role_ids` (seed 001 "Assign Org
+    /// Member Roles"), adding the membership if it is new (with the organization's default
+    /// roles too). The actor must be able to grant
+    /// every role added and every role taken away, so nobody can strip a role above their own.
+    pub async fn set_member_roles(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> DomainResult<()> {
+        let org = self.resolve_organization(org_id).await?;
         self.authorize(actor, &org.id, &Permission::new("member", "assign")).await?;
         let user = users::find_by_id(&self.db, user_id)
             .await?
             .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.to_owned() })?;
-        let mut names = Vec::new();
-        for role_id in role_ids {
-            let (name, statements) = self.role_statements(&org.id, role_id).await?;
+        let current = self.member_role_ids(&org.id, &user.id).await?;
+        // Someone joining gets the organization's default roles as well.
+        let mut role_ids = role_ids.to_vec();
+        if !self.is_direct_member(&user.id, &org.id).await? {
+            for default in self.default_role_ids(&org.id).await? {
+                if !role_ids.contains(&default) {
+                    role_ids.push(default);
+                }
+            }
+        }
+        let role_ids = role_ids.as_slice();
+        let added = role_ids.iter().filter(|r| !current.contains(r));
+        let taken_away = current.iter().filter(|r| !role_ids.contains(r));
+        for role_id in added.chain(taken_away) {
+            let (_, statements) = self.role_statements(&org.id, role_id).await?;
             self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
-            names.push(name);
         }
         let mut mutation = Mutation::begin(&self.db, actor).await?;
+        super::tree::serialize_checked_changes(mutation.tx()).await?;
+        let is_member = sqlx::query("SELECT 1 FROM memberships WHERE org_id = $1 AND user_id = $2")
+            .bind(&org.id)
+            .bind(&user.id)
+            .fetch_optional(&mut **mutation.tx())
+            .await?
+            .is_some();
+        if !is_member {
+            super::organizations::add_membership(mutation.tx(), &org.id, &user.id).await?;
+        }
+        for role_id in current.iter().filter(|r| !role_ids.contains(r)) {
+            sqlx::query("DELETE FROM membership_roles WHERE org_id = $1 AND user_id = $2 AND role_id = $3")
+                .bind(&org.id)
+                .bind(&user.id)
+                .bind(role_id)
+                .execute(&mut **mutation.tx())
+                .await?;
+        }
         for role_id in role_ids {
             roles::grant(mutation.tx(), &org.id, &user.id, role_id).await?;
         }
-        let event = AuditEvent::new("member.roles_assigned")
+        ensure_root_keeps_a_super_admin(mutation.tx()).await?;
+        let event = AuditEvent::new("member.roles_set")
             .org(&org.id)
             .target("user", &user.id, &user.email)
-            .after(serde_json::json!({ "role_ids": role_ids, "role_names": names }));
+            .before(serde_json::json!({ "role_ids": current }))
+            .after(serde_json::json!({ "role_ids": role_ids }));
         self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await
+    }
+
+    pub(super) async fn default_role_ids(&self, org_id: &str) -> DomainResult<Vec<String>> {
+        let rows = sqlx::query("SELECT id FROM roles WHERE org_id = $1 AND is_default = 1 ORDER BY name, id")
+            .bind(org_id)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    async fn member_role_ids(&self, org_id: &str, user_id: &str) -> DomainResult<Vec<String>> {
+        let rows =
+            sqlx::query("SELECT role_id FROM membership_roles WHERE org_id = $1 AND user_id = $2 ORDER BY role_id")
+                .bind(org_id)
+                .bind(user_id)
+                .fetch_all(self.db.pool())
+                .await?;
+        rows.iter().map(|r| Ok(r.try_get("role_id")?)).collect()
     }
 
     /// Removes a member, with their roles, from an organization. The root organization always
@@ -69,7 +139,7 @@ impl Domain {
     }
 
     /// A role of `org_id` with every statement of its policies.
-    async fn role_statements(&self, org_id: &str, role_id: &str) -> DomainResult<(String, Vec<Statement>)> {
+    pub(super) async fn role_statements(&self, org_id: &str, role_id: &str) -> DomainResult<(String, Vec<Statement>)> {
         let rows = sqlx::query(
             "SELECT r.name, p.statements FROM roles r \
              LEFT JOIN role_policies rp ON rp.role_id = r.id LEFT JOIN policies p ON p.id = rp.policy_id \

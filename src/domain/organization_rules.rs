@@ -3,18 +3,7 @@
 
 use super::email;
 
-pub const MAX_NAME_CHARS: usize = 200;
-
-pub fn name_problem(name: &str) -> Option<String> {
-    let length = name.trim().chars().count();
-    if length == 0 {
-        Some("Name is required".into())
-    } else if length > MAX_NAME_CHARS {
-        Some(format!("Name must be at most {MAX_NAME_CHARS} characters"))
-    } else {
-        None
-    }
-}
+pub use super::fields::name_problem;
 
 pub fn is_valid_code(code: &str) -> bool {
     (2..=64).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

@@ -77,6 +77,16 @@ pub const BUILTIN_RESOURCE_TYPES: &[ResourceType] = &[
         actions: &[("read", "See the SSO configuration"), ("update", "Change the SSO configuration")],
     },
     ResourceType {
+        key: "resource",
+        label: "Resource catalog",
+        description: "The resource instances that applications register, which policies can name one by one",
+        actions: &[
+            ("read", "See registered resources"),
+            ("register", "Register and rename resources"),
+            ("remove", "Remove registered resources"),
+        ],
+    },
+    ResourceType {
         key: "audit",
         label: "Audit log",
         description: "The record of every change",
@@ -104,7 +114,8 @@ pub enum PermissionParseError {
     ResourceId(String),
 }
 
-fn is_key(text: &str) -> bool {
+/// A resource type or action key: `[a-z][a-z0-9_]*`.
+pub fn is_key(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -185,47 +196,9 @@ pub fn action_matches(pattern: &str, permission: &Permission) -> bool {
     pattern == WILDCARD || pattern == permission.action
 }
 
-/// What granting `resource:action` hands out, as far as it can be listed: the pattern itself
-/// and every built-in type x action it covers. Anti-escalation checks each of these, so that a
-/// deny the granter is under (say `org:delete`) also blocks granting a wildcard (`org:*`).
-pub fn granted_permissions(resource: &str, action: &str) -> Vec<Permission> {
-    let (resource_type, resource_id) = match resource.split_once(':') {
-        Some((t, id)) => (t, Some(id)),
-        None => (resource, None),
-    };
-    let mut permissions: Vec<Permission> = Permission::parse(&format!("{resource}:{action}")).into_iter().collect();
-    for builtin in BUILTIN_RESOURCE_TYPES.iter().filter(|t| resource_type == WILDCARD || t.key == resource_type) {
-        for (builtin_action, _) in builtin.actions.iter().filter(|(a, _)| action == WILDCARD || *a == action) {
-            let permission = Permission {
-                resource_type: builtin.key.to_owned(),
-                resource_id: resource_id.map(str::to_owned),
-                action: (*builtin_action).to_owned(),
-            };
-            if !permissions.contains(&permission) {
-                permissions.push(permission);
-            }
-        }
-    }
-    permissions
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_granted_wildcard_covers_every_builtin_permission_under_it() {
-        let texts = |ps: Vec<Permission>| ps.iter().map(ToString::to_string).collect::<Vec<_>>();
-        assert_eq!(texts(granted_permissions("org", "read")), ["org:read"]);
-        let org_all = texts(granted_permissions("org", "*"));
-        assert_eq!(org_all, ["org:*", "org:read", "org:create", "org:update", "org:delete", "org:move"]);
-        let everything = granted_permissions("*", "*");
-        assert!(everything.iter().any(|p| p.to_string() == "*:*"));
-        assert!(everything.iter().any(|p| p.to_string() == "audit:read"));
-        assert_eq!(everything.len(), 1 + BUILTIN_RESOURCE_TYPES.iter().map(|t| t.actions.len()).sum::<usize>());
-        assert_eq!(texts(granted_permissions("project", "*")), ["project:*"], "application types: the pattern itself");
-        assert_eq!(texts(granted_permissions("org:o1", "delete")), ["org:o1:delete"]);
-    }
 
     #[test]
     fn parses_type_wide_and_instance_permissions() {
@@ -276,7 +249,7 @@ mod tests {
     #[test]
     fn the_builtin_table_covers_warden_objects() {
         let keys: Vec<_> = BUILTIN_RESOURCE_TYPES.iter().map(|t| t.key).collect();
-        assert_eq!(keys, ["org", "member", "role", "policy", "token", "sso", "audit"]);
+        assert_eq!(keys, ["org", "member", "role", "policy", "token", "sso", "resource", "audit"]);
         let org = &BUILTIN_RESOURCE_TYPES[0];
         let actions: Vec<_> = org.actions.iter().map(|(a, _)| *a).collect();
         assert_eq!(actions, ["read", "create", "update", "delete", "move"]);

@@ -10,6 +10,8 @@ use super::{Database, DomainError, DomainResult, Timestamp, Transaction, email, 
 pub enum UserStatus {
     Active,
     Disabled,
+    /// Created without a password: cannot sign in until one is set.
+    Invited,
 }
 
 impl UserStatus {
@@ -17,13 +19,15 @@ impl UserStatus {
         match self {
             Self::Active => "active",
             Self::Disabled => "disabled",
+            Self::Invited => "invited",
         }
     }
 
-    fn parse(text: &str) -> DomainResult<Self> {
+    pub fn parse(text: &str) -> DomainResult<Self> {
         match text {
             "active" => Ok(Self::Active),
             "disabled" => Ok(Self::Disabled),
+            "invited" => Ok(Self::Invited),
             other => Err(DomainError::Internal(format!("unknown user status {other:?}"))),
         }
     }
@@ -101,7 +105,8 @@ pub async fn count(db: &Database) -> DomainResult<i64> {
     Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(db.pool()).await?.try_get("n")?)
 }
 
-/// Inserts an active user; a taken email (in any letter case) is a conflict.
+/// Inserts a user, active with a password or invited without one; a taken email (in any
+/// letter case) is a conflict.
 pub async fn insert(tx: &mut Transaction, new: &NewUser) -> DomainResult<User> {
     let email_key = email::normalize(&new.email);
     let taken = sqlx::query("SELECT 1 FROM users WHERE email_normalized = $1")
@@ -116,7 +121,7 @@ pub async fn insert(tx: &mut Transaction, new: &NewUser) -> DomainResult<User> {
         id: new_id(),
         email: new.email.clone(),
         full_name: new.full_name.clone(),
-        status: UserStatus::Active,
+        status: if new.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited },
         session_epoch: 0,
         created_at: Timestamp::now().to_rfc3339(),
         last_sign_in_at: None,
@@ -167,5 +172,55 @@ pub async fn set_status(tx: &mut Transaction, user_id: &str, status: UserStatus)
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Seed 003's names of a user, and the full name shown for them.
+pub async fn set_names(tx: &mut Transaction, user_id: &str, names: &UserNames) -> DomainResult<()> {
+    sqlx::query(
+        "UPDATE users SET first_name = $1, last_name = $2, preferred_name = $3, full_name = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(&names.first_name)
+    .bind(&names.last_name)
+    .bind(&names.preferred_name)
+    .bind(names.full_name())
+    .bind(Timestamp::now().to_rfc3339())
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn names(db: &Database, user_id: &str) -> DomainResult<UserNames> {
+    let row = sqlx::query("SELECT first_name, last_name, preferred_name FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(UserNames {
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        preferred_name: row.try_get("preferred_name")?,
+    })
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UserNames {
+    pub first_name: String,
+    pub last_name: String,
+    pub preferred_name: String,
+}
+
+impl UserNames {
+    /// The preferred name if there is one, else first and last name.
+    pub fn full_name(&self) -> String {
+        if !self.preferred_name.trim().is_empty() {
+            return self.preferred_name.trim().to_owned();
+        }
+        format!("{} {}", self.first_name.trim(), self.last_name.trim()).trim().to_owned()
+    }
+}
+
+pub async fn delete(tx: &mut Transaction, user_id: &str) -> DomainResult<()> {
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut **tx).await?;
     Ok(())
 }

@@ -78,7 +78,7 @@ impl From<crate::domain::DomainError> for UiError {
             E::TooManyAttempts { .. } => UiErrorKind::TooManyAttempts,
             E::Forbidden { .. } => UiErrorKind::Forbidden,
             E::NotFound { .. } => UiErrorKind::NotFound,
-            E::Conflict(_) | E::Rule(_) => UiErrorKind::Conflict,
+            E::Conflict(_) | E::Rule(_) | E::InUse { .. } => UiErrorKind::Conflict,
             E::Invalid(_) => UiErrorKind::Invalid,
             E::Storage(_) | E::Internal(_) => UiErrorKind::Internal,
         };

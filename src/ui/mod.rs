@@ -17,8 +17,9 @@ use leptos_router::{
 
 use components::layout::AppShell;
 use pages::{
-    account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage, organization::OrganizationPage,
-    organizations::OrganizationsPage, sign_in::SignInPage,
+    account::AccountPage, dashboard::DashboardPage, explorer::ExplorerPage, not_found::NotFoundPage,
+    organization::OrganizationPage, organizations::OrganizationsPage, policies::PoliciesPage,
+    policy_editor::PolicyEditorPage, schema::SchemaPage, sign_in::SignInPage,
 };
 
 /// The HTML document around the app. The hydration scripts carry this response's CSP nonce.
@@ -63,6 +64,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/policies") view=PoliciesPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/policies/new") view=PolicyEditorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/policies/:policy_id") view=PolicyEditorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("schema") view=SchemaPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("explorer") view=ExplorerPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -71,3 +71,127 @@ pub struct DeletionImpactItem {
     pub memberships: i64,
     pub roles: i64,
 }
+
+/// A row of the policies page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyListItem {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub managed: bool,
+    pub roles: i64,
+    pub users: i64,
+    pub allow_count: usize,
+    pub deny_count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyListPage {
+    pub org_name: String,
+    pub total: i64,
+    pub next_cursor: Option<String>,
+    pub items: Vec<PolicyListItem>,
+    pub may_create: bool,
+}
+
+/// A registered resource instance, as the instance picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceItem {
+    pub resource_type: String,
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyItem {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub statements: Vec<crate::domain::statements::Statement>,
+    pub version: i64,
+    pub managed: bool,
+    pub roles_dependency_count: i64,
+    pub users_dependency_count: i64,
+}
+
+/// Everything the policy editor starts from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyEditorData {
+    pub org_id: String,
+    pub org_name: String,
+    pub schema: crate::domain::schema::PermissionSchema,
+    /// `None` for a new policy.
+    pub policy: Option<PolicyItem>,
+    /// The names of the instances the policy names.
+    pub instances: Vec<InstanceItem>,
+    pub may_save: bool,
+    pub may_delete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftItem {
+    pub permission: String,
+    pub gain: bool,
+    pub member_count: usize,
+    pub first_names: Vec<String>,
+}
+
+/// What saving would change: the roles using the policy and who gains or loses what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImpactItem {
+    pub roles: Vec<String>,
+    pub member_count: usize,
+    pub affected_member_count: usize,
+    pub shifts: Vec<ShiftItem>,
+}
+
+/// The schema page: the whole schema, and the application types as an editable document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaEditorData {
+    pub schema: crate::domain::schema::PermissionSchema,
+    pub application_document: String,
+    pub may_edit: bool,
+}
+
+/// One organization on the way to the one asked about, with its flags (when readable).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainStepItem {
+    pub org_id: String,
+    pub name: String,
+    pub parent_has_access: Option<bool>,
+    pub parent_has_access_to_descendants: Option<bool>,
+    pub member_here: bool,
+    /// The flag of this organization that stopped access from above, if any.
+    pub blocked_by: Option<String>,
+    /// The user's membership here holds the role that decided.
+    pub decided_here: bool,
+}
+
+/// The explorer's answer to "can X do Y here?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessAnswerItem {
+    pub allowed: bool,
+    pub permission: String,
+    pub user_email: String,
+    pub org_name: String,
+    pub summary: String,
+    pub chain: Vec<ChainStepItem>,
+    /// Role, policy and statement of the deciding (or blocked) link.
+    pub role: Option<String>,
+    pub policy: Option<String>,
+    pub statement: Option<String>,
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllowedUserItem {
+    pub email: String,
+    pub full_name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhoCanItem {
+    pub total: usize,
+    pub users: Vec<AllowedUserItem>,
+}

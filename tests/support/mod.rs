@@ -128,7 +128,11 @@ impl TestApp {
     }
 
     pub async fn user_cookie(&self, email: &str) -> String {
-        let response = self.sign_in(email, USER_PASSWORD).await;
+        self.user_cookie_with(email, USER_PASSWORD).await
+    }
+
+    pub async fn user_cookie_with(&self, email: &str, password: &str) -> String {
+        let response = self.sign_in(email, password).await;
         response.session_cookie().unwrap_or_else(|| panic!("{email} cannot sign in: {}", response.text()))
     }
 
@@ -156,5 +160,33 @@ impl TestApp {
                 .get("id")
         };
         warden::domain::Actor::user(user_id, "Warden Admin".into(), None, None)
+    }
+}
+
+impl TestApp {
+    /// A custom role of `org_id` made of the given policies (role editing arrives with its
+    /// own capability; tests of policies only need one to exist).
+    pub async fn create_role_with(&self, org_id: &str, name: &str, policy_ids: &[&str]) -> String {
+        let role_id = uuid::Uuid::now_v7().to_string();
+        let pool = self.domain.db().pool();
+        sqlx::query(
+            "INSERT INTO roles (id, org_id, name, description, is_default, managed, created_at, updated_at) \
+             VALUES ($1, $2, $3, '', 0, 0, '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')",
+        )
+        .bind(&role_id)
+        .bind(org_id)
+        .bind(name)
+        .execute(pool)
+        .await
+        .expect("insert role");
+        for policy_id in policy_ids {
+            sqlx::query("INSERT INTO role_policies (role_id, policy_id) VALUES ($1, $2)")
+                .bind(&role_id)
+                .bind(*policy_id)
+                .execute(pool)
+                .await
+                .expect("insert role policy");
+        }
+        role_id
     }
 }

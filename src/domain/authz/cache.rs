@@ -100,28 +100,41 @@ impl AuthzCache {
         self.refresh_if_stale(db).await?;
         let tree = self.tree(db).await?;
         let grants = self.user_grants(db, user_id).await?;
-        let mut path: Vec<&PathNode> = Vec::with_capacity(12);
-        path.extend(below);
-        let mut cursor = Some(org_id);
-        while let Some(id) = cursor {
-            let Some(node) = tree.get(id) else {
-                if path.len() == usize::from(below.is_some()) {
-                    return Err(DomainError::NotFound {
-                        resource_type: "organization",
-                        resource_id: org_id.to_owned(),
-                    });
-                }
-                // Fail closed: a path that does not reach the root could skip a deny above.
-                return Err(DomainError::Internal(format!("organization {id} is missing from the tree")));
-            };
-            if path.len() > tree.len() {
-                return Err(DomainError::Internal(format!("the tree has a cycle through {org_id}")));
-            }
-            path.push(&node.node);
-            cursor = node.parent.as_deref();
-        }
+        let path = path_to_root(&tree, below, org_id)?;
         let none: &[RoleGrant] = &[];
         Ok(decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission))
+    }
+
+    /// Decides each permission for `user_id` at `org_id` twice: as things stand, and as they
+    /// would if the policy `policy_id` said `statements` (the impact preview of an edit).
+    pub async fn decide_before_after(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_id: &str,
+        permissions: &[Permission],
+        policy_id: &str,
+        statements: &[Statement],
+    ) -> DomainResult<Vec<(bool, bool)>> {
+        self.refresh_if_stale(db).await?;
+        let tree = self.tree(db).await?;
+        let before = self.user_grants(db, user_id).await?;
+        let mut after = UserGrants::clone(&before);
+        for policy in after.values_mut().flatten().flat_map(|grant| grant.policies.iter_mut()) {
+            if policy.policy_id == policy_id {
+                policy.statements = statements.to_vec();
+            }
+        }
+        let path = path_to_root(&tree, None, org_id)?;
+        let none: &[RoleGrant] = &[];
+        Ok(permissions
+            .iter()
+            .map(|permission| {
+                let old = decision::decide(&path, |org| before.get(org).map(Vec::as_slice).unwrap_or(none), permission);
+                let new = decision::decide(&path, |org| after.get(org).map(Vec::as_slice).unwrap_or(none), permission);
+                (old.allowed, new.allowed)
+            })
+            .collect())
     }
 
     /// Drops what `change` affects. `new_generation` is the database generation this change
@@ -227,6 +240,28 @@ impl AuthzCache {
         }
         Ok(grants)
     }
+}
+
+/// The path from `org_id` (below `below`, if given) up to the root.
+fn path_to_root<'t>(tree: &'t Tree, below: Option<&'t PathNode>, org_id: &str) -> DomainResult<Vec<&'t PathNode>> {
+    let mut path: Vec<&PathNode> = Vec::with_capacity(12);
+    path.extend(below);
+    let mut cursor = Some(org_id);
+    while let Some(id) = cursor {
+        let Some(node) = tree.get(id) else {
+            if path.len() == usize::from(below.is_some()) {
+                return Err(DomainError::NotFound { resource_type: "organization", resource_id: org_id.to_owned() });
+            }
+            // Fail closed: a path that does not reach the root could skip a deny above.
+            return Err(DomainError::Internal(format!("organization {id} is missing from the tree")));
+        };
+        if path.len() > tree.len() {
+            return Err(DomainError::Internal(format!("the tree has a cycle through {org_id}")));
+        }
+        path.push(&node.node);
+        cursor = node.parent.as_deref();
+    }
+    Ok(path)
 }
 
 async fn load_user_grants(db: &Database, user_id: &str) -> DomainResult<UserGrants> {

@@ -45,7 +45,7 @@ impl Domain {
     }
 
     /// Anti-escalation: succeeds only when the actor holds, at `org_id`, everything the allow
-    /// statements grant (each pattern and every built-in permission under it, so that the
+    /// statements grant (each pattern and every permission of the schema under it, so that the
     /// actor's own denies count), so that nobody can hand out more than they have.
     pub async fn authorize_grant_of(
         &self,
@@ -54,10 +54,11 @@ impl Domain {
         statements: &[Statement],
     ) -> DomainResult<()> {
         let user_id = actor.user_id()?;
+        let schema = self.schema().await?;
         for statement in statements.iter().filter(|s| s.effect == super::statements::Effect::Allow) {
             for resource in &statement.resources {
                 for action in &statement.actions {
-                    for permission in super::permissions::granted_permissions(resource, action) {
+                    for permission in schema.granted_permissions(resource, action) {
                         let decision = match place {
                             GrantPlace::In(org_id) => self.decide(user_id, org_id, &permission).await?,
                             GrantPlace::InNewChildOf(parent_id) => {

@@ -25,7 +25,9 @@ pub fn AppShell() -> impl IntoView {
                 </a>
                 <nav aria-label="Main" class="flex flex-col gap-1 text-sm">
                     <NavLink href="/" label="Dashboard"/>
+                    <NavLink href="/explorer" label="Access explorer"/>
                     <NavLink href="/orgs" label="Organizations"/>
+                    <NavLink href="/schema" label="Permission schema"/>
                     <NavLink href="/account" label="Account"/>
                 </nav>
                 <div class="mt-auto border-t border-slate-700 pt-4 text-sm">

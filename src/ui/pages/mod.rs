@@ -1,6 +1,10 @@
 pub mod account;
 pub mod dashboard;
+pub mod explorer;
 pub mod not_found;
 pub mod organization;
 pub mod organizations;
+pub mod policies;
+pub mod policy_editor;
+pub mod schema;
 pub mod sign_in;

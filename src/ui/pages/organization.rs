@@ -56,6 +56,10 @@ fn OrganizationView(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl Int
             <header>
                 <h1 class="text-2xl font-semibold" data-testid="org-name">{org.name.clone()}</h1>
                 <p class="text-sm text-slate-500">{org.code.clone().map(|c| format!("code {c}"))}</p>
+                {org.full_access.then(|| view! {
+                    <a href=format!("/orgs/{}/policies", org.id) data-testid="org-policies-link"
+                        class="mt-2 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">"Policies"</a>
+                })}
             </header>
             <Show when={let full = org.full_access; move || !full}>
                 <div role="note" class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">

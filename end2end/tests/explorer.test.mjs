@@ -1,0 +1,68 @@
+// The access explorer in a real browser, hydrated and without JavaScript: a question denied
+// by an access flag names the organization and the flag, and says what would change it.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { MODES, collectErrors, launch, ready, signIn, submitAndWait } from '../support/browser.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
+
+let warden;
+let browser;
+
+before(async () => {
+  warden = await startWarden();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await warden?.stop();
+});
+
+for (const mode of MODES) {
+  describe(`access explorer (${mode.name})`, () => {
+    test('a denial by a flag names the flag and the fix', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await signIn(page, mode, warden.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL(`${warden.baseUrl}/`);
+      const suffix = mode.javaScriptEnabled ? 'js' : 'nojs';
+      const request = (method, path, data) => context.request.fetch(`${warden.baseUrl}${path}`, {
+        method, data, headers: { origin: warden.baseUrl },
+      });
+      const me = await (await request('GET', '/v1/me')).json();
+      // The admin is Super Admin of the root; "Closed" keeps its parent out and makes them its Admin.
+      const created = await request('POST', '/v1/orgs', {
+        name: `Closed ${suffix}`, code: `closed-${suffix}`, contact_email: 'ops@example.com',
+        parent_organization_id: 'root', can_have_child_organizations: true,
+        parent_has_access: false, first_admin_user_id: me.user_id,
+      });
+      assert.equal(created.status(), 201, await created.text());
+
+      await page.goto(`${warden.baseUrl}/explorer`);
+      await ready(page, mode);
+      const form = page.getByTestId('explorer-form');
+      await form.locator('input[name="user"]').fill(ADMIN_EMAIL);
+      await form.locator('input[name="org"]').fill(`closed-${suffix}`);
+      await form.locator('input[name="permission"]').fill('project:read');
+      await submitAndWait(page, form.getByRole('button', { name: 'Ask' }), (url) => url.searchParams.get('permission') === 'project:read');
+      await ready(page, mode);
+
+      await page.getByTestId('explorer-verdict').filter({ hasText: 'Denied' }).waitFor();
+      const blocked = page.getByTestId('chain-blocked');
+      assert.match(await blocked.textContent(), /parent_has_access is off/);
+      const blockedStep = page.getByTestId('chain-step').filter({ has: blocked });
+      assert.match(await blockedStep.textContent(), new RegExp(`Closed ${suffix}`));
+      assert.match(await page.getByTestId('explorer-fix').textContent(), /Super Admin.*parent_has_access turned off/);
+
+      // And the same question one level up is allowed, by the Super Admin role held there.
+      await page.goto(`${warden.baseUrl}/explorer?user=${encodeURIComponent(ADMIN_EMAIL)}&org=root&permission=project:read`);
+      await ready(page, mode);
+      await page.getByTestId('explorer-verdict').filter({ hasText: 'Allowed' }).waitFor();
+      assert.match(await page.getByTestId('explorer-summary').textContent(), /Super Admin/);
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  });
+}

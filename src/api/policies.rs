@@ -1,0 +1,176 @@
+//! `/v1/orgs/{org}/iam/policies` (seed 001 paths and fields): list, create, read, replace,
+//! patch and delete an organization's policies, and preview a change's impact.
+//!
+//! A policy's content arrives as `statements` (or seed 004's `definitions`; statement objects
+//! or seed 002 CASL rules) or as `permissions` strings (seed 001).
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{
+    caller::SignedIn,
+    error::ApiResult,
+    json::{ApiJson, ApiQuery},
+    paging,
+};
+use crate::{
+    domain::{
+        DomainError,
+        manage_policies::{NewPolicy, PolicyChanges, PolicyContent, PolicyImpact, PolicyPage, PolicyQuery},
+        policies::Policy,
+    },
+    server::AppState,
+};
+
+/// Every field a policy body may carry; which ones are required depends on the method.
+/// Unknown fields are ignored, so that a policy read with GET can be sent back as it is.
+#[derive(Debug, Default, Deserialize)]
+pub struct PolicyBody {
+    name: Option<String>,
+    description: Option<String>,
+    statements: Option<Vec<Value>>,
+    definitions: Option<Vec<Value>>,
+    permissions: Option<Vec<Value>>,
+    version: Option<i64>,
+}
+
+fn missing(field: &str) -> DomainError {
+    DomainError::invalid(field, "missing", "Field required")
+}
+
+impl PolicyBody {
+    fn content(&mut self) -> Result<Option<PolicyContent>, DomainError> {
+        let statements = match (self.statements.take(), self.definitions.take()) {
+            (Some(_), Some(_)) => {
+                return Err(DomainError::invalid(
+                    "definitions",
+                    "value_error.conflict",
+                    "Send statements or definitions, not both",
+                ));
+            }
+            (Some(values), None) => Some(("statements".to_owned(), values)),
+            (None, Some(values)) => Some(("definitions".to_owned(), values)),
+            (None, None) => None,
+        };
+        let permissions = self.permissions.take();
+        Ok((statements.is_some() || permissions.is_some()).then_some(PolicyContent { statements, permissions }))
+    }
+
+    /// The whole content, which a create or a replace needs.
+    fn required_content(&mut self) -> Result<PolicyContent, DomainError> {
+        Ok(self.content()?.unwrap_or_default())
+    }
+}
+
+/// Seed 001's `cursor`, or seed 004's `pageToken`; seed 004's `reverse`.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    limit: Option<i64>,
+    #[serde(alias = "pageToken")]
+    cursor: Option<String>,
+    #[serde(default)]
+    reverse: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteQuery {
+    #[serde(default)]
+    detach: bool,
+}
+
+/// `GET /v1/orgs/{org}/iam/policies`
+pub async fn list(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> ApiResult<Json<PolicyPage>> {
+    let limit = paging::limit(query.limit, 20, 100)?;
+    let policy_query =
+        PolicyQuery { q: query.q.as_deref(), cursor: query.cursor.as_deref(), reverse: query.reverse, limit };
+    let page = state.domain.list_policies(&caller.actor, &org, &policy_query).await?;
+    Ok(Json(page))
+}
+
+/// `POST /v1/orgs/{org}/iam/policies`
+pub async fn create(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(mut body): ApiJson<PolicyBody>,
+) -> ApiResult<Response> {
+    let content = body.required_content()?;
+    let name = body.name.take().ok_or_else(|| missing("name"))?;
+    let new = NewPolicy { name, description: body.description, content };
+    let policy = state.domain.create_policy(&caller.actor, &org, new).await?;
+    Ok((StatusCode::CREATED, Json(policy)).into_response())
+}
+
+/// `GET /v1/orgs/{org}/iam/policies/{policy_id}`
+pub async fn get(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, policy_id)): Path<(String, String)>,
+) -> ApiResult<Json<Policy>> {
+    Ok(Json(state.domain.policy(&caller.actor, &org, &policy_id).await?))
+}
+
+/// `PUT /v1/orgs/{org}/iam/policies/{policy_id}`: the whole policy, with the version it was read at.
+pub async fn replace(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, policy_id)): Path<(String, String)>,
+    ApiJson(mut body): ApiJson<PolicyBody>,
+) -> ApiResult<Json<Policy>> {
+    let content = body.required_content()?;
+    let changes = PolicyChanges {
+        name: Some(body.name.take().ok_or_else(|| missing("name"))?),
+        description: Some(body.description.take().unwrap_or_default()),
+        content: Some(content),
+        version: Some(body.version.ok_or_else(|| missing("version"))?),
+    };
+    Ok(Json(state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?))
+}
+
+/// `PATCH /v1/orgs/{org}/iam/policies/{policy_id}`: the fields given; `version` checked when given.
+pub async fn patch(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, policy_id)): Path<(String, String)>,
+    ApiJson(mut body): ApiJson<PolicyBody>,
+) -> ApiResult<Json<Policy>> {
+    let content = body.content()?;
+    let changes =
+        PolicyChanges { name: body.name.take(), description: body.description.take(), content, version: body.version };
+    Ok(Json(state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?))
+}
+
+/// `DELETE /v1/orgs/{org}/iam/policies/{policy_id}[?detach=true]`
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, policy_id)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<DeleteQuery>,
+) -> ApiResult<StatusCode> {
+    state.domain.delete_policy(&caller.actor, &org, &policy_id, query.detach).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/orgs/{org}/iam/policies/{policy_id}/impact`: who would gain or lose what if the
+/// policy said this content (nothing is saved).
+pub async fn impact(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, policy_id)): Path<(String, String)>,
+    ApiJson(mut body): ApiJson<PolicyBody>,
+) -> ApiResult<Json<PolicyImpact>> {
+    let content = body.required_content()?;
+    Ok(Json(state.domain.policy_impact(&caller.actor, &org, Some(&policy_id), &content).await?))
+}

@@ -1,0 +1,138 @@
+//! `/v1/orgs/{org}/iam/roles` (seed 001): an organization's roles, each a set of its policies.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    caller::SignedIn,
+    error::ApiResult,
+    json::{ApiJson, ApiQuery},
+    paging,
+};
+use crate::{
+    domain::{
+        DomainError,
+        manage_roles::{Role, RoleChanges, RoleFields, RolePage},
+    },
+    server::AppState,
+};
+
+/// Every field a role body may carry; which ones are required depends on the method. Unknown
+/// fields are ignored, so that a role read with GET can be sent back as it is.
+#[derive(Debug, Default, Deserialize)]
+pub struct RoleBody {
+    name: Option<String>,
+    description: Option<String>,
+    policy_ids: Option<Vec<String>>,
+    is_default: Option<bool>,
+    sso_group_names: Option<Vec<String>>,
+    version: Option<i64>,
+}
+
+fn missing(field: &str) -> DomainError {
+    DomainError::invalid(field, "missing", "Field required")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteQuery {
+    #[serde(default)]
+    unassign: bool,
+}
+
+/// `GET /v1/orgs/{org}/iam/roles`
+pub async fn list(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> ApiResult<Json<RolePage>> {
+    let limit = paging::limit(query.limit, 20, 100)?;
+    let page = state.domain.list_roles(&caller.actor, &org, query.q.as_deref(), query.cursor.as_deref(), limit).await?;
+    Ok(Json(page))
+}
+
+/// `POST /v1/orgs/{org}/iam/roles`
+pub async fn create(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(body): ApiJson<RoleBody>,
+) -> ApiResult<Response> {
+    let fields = RoleFields {
+        name: body.name.ok_or_else(|| missing("name"))?,
+        description: body.description.unwrap_or_default(),
+        policy_ids: body.policy_ids.unwrap_or_default(),
+        is_default: body.is_default.unwrap_or(false),
+        sso_group_names: body.sso_group_names.unwrap_or_default(),
+    };
+    let role = state.domain.create_role(&caller.actor, &org, fields).await?;
+    Ok((StatusCode::CREATED, Json(role)).into_response())
+}
+
+/// `GET /v1/orgs/{org}/iam/roles/{role_id}`
+pub async fn get(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, role_id)): Path<(String, String)>,
+) -> ApiResult<Json<Role>> {
+    Ok(Json(state.domain.role(&caller.actor, &org, &role_id).await?))
+}
+
+/// `PUT /v1/orgs/{org}/iam/roles/{role_id}`: the whole role, with the version it was read at.
+pub async fn replace(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, role_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<RoleBody>,
+) -> ApiResult<Json<Role>> {
+    let changes = RoleChanges {
+        name: Some(body.name.ok_or_else(|| missing("name"))?),
+        description: Some(body.description.unwrap_or_default()),
+        policy_ids: Some(body.policy_ids.unwrap_or_default()),
+        is_default: Some(body.is_default.unwrap_or(false)),
+        sso_group_names: Some(body.sso_group_names.unwrap_or_default()),
+        version: Some(body.version.ok_or_else(|| missing("version"))?),
+    };
+    Ok(Json(state.domain.update_role(&caller.actor, &org, &role_id, changes).await?))
+}
+
+/// `PATCH /v1/orgs/{org}/iam/roles/{role_id}`: the fields given; `version` checked when given.
+pub async fn patch(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, role_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<RoleBody>,
+) -> ApiResult<Json<Role>> {
+    let changes = RoleChanges {
+        name: body.name,
+        description: body.description,
+        policy_ids: body.policy_ids,
+        is_default: body.is_default,
+        sso_group_names: body.sso_group_names,
+        version: body.version,
+    };
+    Ok(Json(state.domain.update_role(&caller.actor, &org, &role_id, changes).await?))
+}
+
+/// `DELETE /v1/orgs/{org}/iam/roles/{role_id}[?unassign=true]`
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, role_id)): Path<(String, String)>,
+    ApiQuery(query): ApiQuery<DeleteQuery>,
+) -> ApiResult<StatusCode> {
+    state.domain.delete_role(&caller.actor, &org, &role_id, query.unassign).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,264 @@
+//! "Who can do this here?" and "what can this user do, where?": questions answered by the
+//! decision function itself, with its reasons.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{
+    Actor, Domain, DomainError, DomainResult,
+    authz::{Decision, Reason},
+    cursor, email, organizations,
+    permissions::Permission,
+    users,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AllowedUser {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+    /// One sentence: which membership, role, policy and statement allow it.
+    pub reason: String,
+    pub explanation: Reason,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoCanPage {
+    pub permission: String,
+    pub total: usize,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub users: Vec<AllowedUser>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgPermissions {
+    pub org_id: String,
+    pub org_name: String,
+    pub permissions: Vec<String>,
+}
+
+/// One organization on the way from the root down to the one asked about, with its access
+/// flags (`None` when the asker may not read that organization).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainStep {
+    pub org_id: String,
+    pub name: String,
+    pub parent_has_access: Option<bool>,
+    pub parent_has_access_to_descendants: Option<bool>,
+    /// The user is a member of this organization.
+    pub member_here: bool,
+}
+
+/// "Can this user do this here, and why?"
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessExplanation {
+    pub allowed: bool,
+    pub permission: String,
+    pub user_id: String,
+    pub user_email: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub summary: String,
+    pub reason: Reason,
+    /// From the root (first) down to the organization asked about (last).
+    pub chain: Vec<ChainStep>,
+    /// For a denial: the nearest change that would grant it.
+    pub fix: Option<String>,
+}
+
+/// What would turn a denial into an allow, nearest link first.
+pub fn fix_for(decision: &Decision, permission: &Permission, org_name: &str) -> Option<String> {
+    match &decision.reason {
+        Reason::Allowed { .. } => None,
+        Reason::DeniedByStatement { link } => Some(format!(
+            "Statement {} of policy \"{}\" denies {permission}, and deny always wins. Narrow or remove that \
+             statement, or take role \"{}\" (held in \"{}\") away from the user.",
+            link.statement_index + 1,
+            link.policy_name,
+            link.role_name,
+            link.membership_org_name
+        )),
+        Reason::NoAllowingRole { blocked: Some(b) } => Some(format!(
+            "Role \"{}\" held in \"{}\" would allow {permission}, but \"{}\" has {} turned off. Turn it on in \
+             \"{}\"'s settings, or give the user a role in \"{org_name}\" that allows {permission}.",
+            b.link.role_name, b.link.membership_org_name, b.blocked_at_org_name, b.flag, b.blocked_at_org_name
+        )),
+        Reason::NoAllowingRole { blocked: None } => Some(format!(
+            "Give the user a role in \"{org_name}\" (or in an organization above it whose access reaches here) \
+             with a policy that allows {permission}."
+        )),
+    }
+}
+
+fn parse_permission(text: &str) -> DomainResult<Permission> {
+    Permission::parse(text).map_err(|e| {
+        DomainError::Invalid(vec![super::FieldError {
+            loc: vec!["query".into(), "permission".into()],
+            msg: e.to_string(),
+            kind: "value_error.permission".into(),
+        }])
+    })
+}
+
+impl Domain {
+    /// Explains a decision about the user with this email (or id) at an organization; the
+    /// asker needs `member:read` there (or asks about themselves), and learns nothing about
+    /// the user before that is settled.
+    pub async fn explain_access(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        user: &str,
+        permission: &str,
+    ) -> DomainResult<AccessExplanation> {
+        let permission = parse_permission(permission)?;
+        let org = self.resolve_organization(org_id).await?;
+        let caller = actor.user_id()?.to_owned();
+        let me = users::find_by_id(&self.db, &caller).await?;
+        let asking_about_me =
+            me.as_ref().is_some_and(|m| m.id == user || email::normalize(&m.email) == email::normalize(user));
+        if !asking_about_me {
+            self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        }
+        let subject = match users::find_by_id(&self.db, user).await? {
+            Some(found) => found,
+            None => users::find_credentials(&self.db, &email::normalize(user))
+                .await?
+                .map(|(found, _)| found)
+                .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user.to_owned() })?,
+        };
+        let decision = self.decide(&subject.id, &org.id, &permission).await?;
+        let mut chain = Vec::new();
+        for node in organizations::ancestors(&self.db, &org.id).await? {
+            let readable = self.may(actor, &node.id, &Permission::new("org", "read")).await?;
+            let settings = if readable { organizations::find(&self.db, &node.id).await? } else { None };
+            let member_here = sqlx::query("SELECT 1 FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(&node.id)
+                .bind(&subject.id)
+                .fetch_optional(self.db.pool())
+                .await?
+                .is_some();
+            chain.push(ChainStep {
+                parent_has_access: settings.as_ref().map(|o| o.parent_has_access),
+                parent_has_access_to_descendants: settings.as_ref().map(|o| o.parent_has_access_to_descendants),
+                org_id: node.id,
+                name: node.name,
+                member_here,
+            });
+        }
+        Ok(AccessExplanation {
+            permission: permission.to_string(),
+            fix: fix_for(&decision, &permission, &org.name),
+            summary: decision.summary(&permission),
+            allowed: decision.allowed,
+            reason: decision.reason,
+            user_id: subject.id,
+            user_email: subject.email,
+            org_id: org.id,
+            org_name: org.name,
+            chain,
+        })
+    }
+
+    /// Every user allowed `permission` at the organization, by email, with the reason. The
+    /// candidates are the members of the organization and of every organization above it.
+    pub async fn who_can(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        permission: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<WhoCanPage> {
+        let permission = parse_permission(permission)?;
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let rows = sqlx::query(
+            "SELECT DISTINCT u.id, u.email_normalized FROM organization_closure c \
+             JOIN memberships m ON m.org_id = c.ancestor_id JOIN users u ON u.id = m.user_id \
+             WHERE c.descendant_id = $1 AND u.status = 'active' ORDER BY u.email_normalized, u.id",
+        )
+        .bind(&org.id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut allowed = Vec::new();
+        for row in &rows {
+            let user_id: String = row.try_get("id")?;
+            let decision = self.decide(&user_id, &org.id, &permission).await?;
+            if decision.allowed {
+                allowed.push((row.try_get::<String, _>("email_normalized")?, user_id, decision));
+            }
+        }
+        let total = allowed.len();
+        let start = match after.map(cursor::decode).transpose()? {
+            Some((email, id)) => allowed.iter().position(|(e, i, _)| (e, i) > (&email, &id)).unwrap_or(total),
+            None => 0,
+        };
+        let mut users_page = Vec::new();
+        for (_, user_id, decision) in allowed.iter().skip(start).take(limit) {
+            let user = users::find_by_id(&self.db, user_id)
+                .await?
+                .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.clone() })?;
+            users_page.push(AllowedUser {
+                reason: decision.summary(&permission),
+                explanation: decision.reason.clone(),
+                user_id: user.id,
+                email: user.email,
+                full_name: user.full_name,
+            });
+        }
+        let has_more = start + users_page.len() < total;
+        let next_cursor = if has_more {
+            allowed.get(start + users_page.len() - 1).map(|(e, id, _)| cursor::encode(e, id))
+        } else {
+            None
+        };
+        Ok(WhoCanPage { permission: permission.to_string(), total, has_more, next_cursor, users: users_page })
+    }
+
+    /// Where a user holds anything, and what: every organization at or below their
+    /// memberships that the actor may see members of (or all of them, for yourself), with the
+    /// schema's permissions the user holds there.
+    pub async fn effective_permissions(&self, actor: &Actor, user_id: &str) -> DomainResult<Vec<OrgPermissions>> {
+        let user = users::find_by_id(&self.db, user_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.to_owned() })?;
+        let myself = actor.user_id()? == user.id;
+        let rows = sqlx::query(
+            "SELECT DISTINCT o.id, o.name FROM organization_closure c JOIN memberships m ON m.org_id = c.ancestor_id \
+             JOIN organizations o ON o.id = c.descendant_id WHERE m.user_id = $1 ORDER BY o.name, o.id",
+        )
+        .bind(&user.id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let schema = self.schema().await?;
+        let everything: Vec<Permission> = schema
+            .granted_permissions("*", "*")
+            .into_iter()
+            .filter(|p| p.resource_type != "*" && p.action != "*")
+            .collect();
+        let mut result = Vec::new();
+        let mut visible_any = myself;
+        for row in rows {
+            let org_id: String = row.try_get("id")?;
+            if !myself && !self.may(actor, &org_id, &Permission::new("member", "read")).await? {
+                continue;
+            }
+            visible_any = true;
+            let mut permissions = Vec::new();
+            for permission in &everything {
+                if self.decide(&user.id, &org_id, permission).await?.allowed {
+                    permissions.push(permission.to_string());
+                }
+            }
+            if !permissions.is_empty() {
+                result.push(OrgPermissions { org_id, org_name: row.try_get("name")?, permissions });
+            }
+        }
+        if !visible_any {
+            return Err(DomainError::Forbidden { required_permission: "member:read".into() });
+        }
+        Ok(result)
+    }
+}

@@ -1,0 +1,144 @@
+//! Listing an organization's members (seed 001 "List Org IAM Members"): who belongs, with which
+//! roles, and what they may effectively do there.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Actor, Domain, DomainResult, cursor, db, permissions::Permission};
+
+/// Which members to list: matching `q` (email or name), holding `role_id`, with `status`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemberQuery<'a> {
+    pub q: Option<&'a str>,
+    pub role_id: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub cursor: Option<&'a str>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleSummary {
+    pub role_id: String,
+    pub name: String,
+    pub description: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub user_id: String,
+    pub org_id: String,
+    pub username: String,
+    pub email: String,
+    pub full_name: String,
+    pub avatar_url: Option<String>,
+    pub role_ids: Vec<String>,
+    pub roles_detail: Vec<RoleSummary>,
+    /// Every permission of the schema the member holds here, as the decision function says.
+    pub permissions: Vec<String>,
+    pub status: String,
+    pub joined_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberPage {
+    pub total: i64,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub members: Vec<Member>,
+}
+
+const MATCHES: &str = "m.org_id = $1 \
+     AND ($2 = '' OR LOWER(u.email) LIKE $2 OR LOWER(u.full_name) LIKE $2) \
+     AND ($3 = '' OR EXISTS (SELECT 1 FROM membership_roles mr WHERE mr.org_id = m.org_id AND mr.user_id = m.user_id AND mr.role_id = $3)) \
+     AND ($4 = '' OR u.status = $4)";
+
+impl Domain {
+    pub async fn list_members(&self, actor: &Actor, org_id: &str, query: &MemberQuery<'_>) -> DomainResult<MemberPage> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let pattern = db::search_pattern(query.q);
+        let role_id = query.role_id.unwrap_or_default();
+        let status = query.status.unwrap_or_default();
+        let total: i64 = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id WHERE {MATCHES}"
+        ))
+        .bind(&org.id)
+        .bind(&pattern)
+        .bind(role_id)
+        .bind(status)
+        .fetch_one(self.db.pool())
+        .await?
+        .try_get("n")?;
+        let (after_email, after_id) = query.cursor.map(cursor::decode).transpose()?.unwrap_or_default();
+        let rows = sqlx::query(&format!(
+            "SELECT u.id, u.email, u.email_normalized, u.full_name, u.status, m.joined_at \
+             FROM memberships m JOIN users u ON u.id = m.user_id WHERE {MATCHES} \
+             AND ($5 = '' OR u.email_normalized > $5 OR (u.email_normalized = $5 AND u.id > $6)) \
+             ORDER BY u.email_normalized, u.id LIMIT $7"
+        ))
+        .bind(&org.id)
+        .bind(&pattern)
+        .bind(role_id)
+        .bind(status)
+        .bind(&after_email)
+        .bind(&after_id)
+        .bind(i64::try_from(query.limit + 1).unwrap_or(i64::MAX))
+        .fetch_all(self.db.pool())
+        .await?;
+        let has_more = rows.len() > query.limit;
+        let schema = self.schema().await?;
+        let everything: Vec<Permission> = schema
+            .granted_permissions("*", "*")
+            .into_iter()
+            .filter(|p| p.resource_type != "*" && p.action != "*")
+            .collect();
+        let mut members = Vec::with_capacity(query.limit);
+        let mut last_key = None;
+        for row in rows.iter().take(query.limit) {
+            let user_id: String = row.try_get("id")?;
+            last_key = Some((row.try_get::<String, _>("email_normalized")?, user_id.clone()));
+            let roles = sqlx::query(
+                "SELECT r.id, r.name, r.description, r.is_default FROM membership_roles mr JOIN roles r ON r.id = mr.role_id \
+                 WHERE mr.org_id = $1 AND mr.user_id = $2 ORDER BY r.name, r.id",
+            )
+            .bind(&org.id)
+            .bind(&user_id)
+            .fetch_all(self.db.pool())
+            .await?;
+            let roles_detail = roles
+                .iter()
+                .map(|r| {
+                    Ok(RoleSummary {
+                        role_id: r.try_get("id")?,
+                        name: r.try_get("name")?,
+                        description: r.try_get("description")?,
+                        is_default: db::flag(r, "is_default")?,
+                    })
+                })
+                .collect::<DomainResult<Vec<_>>>()?;
+            let mut permissions = Vec::new();
+            for permission in &everything {
+                if self.decide(&user_id, &org.id, permission).await?.allowed {
+                    permissions.push(permission.to_string());
+                }
+            }
+            let email: String = row.try_get("email")?;
+            members.push(Member {
+                org_id: org.id.clone(),
+                username: email.clone(),
+                email,
+                full_name: row.try_get("full_name")?,
+                avatar_url: None,
+                role_ids: roles_detail.iter().map(|r| r.role_id.clone()).collect(),
+                roles_detail,
+                permissions,
+                status: row.try_get("status")?,
+                joined_at: row.try_get("joined_at")?,
+                user_id,
+            });
+        }
+        let next_cursor = if has_more { last_key.map(|(email, id)| cursor::encode(&email, &id)) } else { None };
+        Ok(MemberPage { total, has_more, next_cursor, members })
+    }
+}

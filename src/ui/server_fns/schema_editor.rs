@@ -1,0 +1,28 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::SchemaEditorData};
+
+/// The schema page: every type, and the application types as a JSON document that a Super
+/// Admin of the root may edit.
+#[server(prefix = "/api", endpoint = "schema-editor")]
+pub async fn load_schema_editor() -> Result<SchemaEditorData, UiError> {
+    let call = super::context::signed_in_call()?;
+    let schema = call.domain.schema().await?;
+    let may_edit = call.domain.may_change_schema(&call.actor).await?;
+    let application_document = serde_json::to_string_pretty(&schema.application_types())
+        .map_err(|e| UiError::new(crate::ui::error::UiErrorKind::Internal, e.to_string()))?;
+    Ok(SchemaEditorData { schema, application_document, may_edit })
+}
+
+/// Replaces the application resource types with the document's.
+#[server(prefix = "/api", endpoint = "save-schema")]
+pub async fn save_schema(version: i64, document: String) -> Result<(), UiError> {
+    use crate::domain::schema::SchemaType;
+    let call = super::context::signed_in_call()?;
+    let types: Vec<SchemaType> = serde_json::from_str(&document).map_err(|e| {
+        UiError::invalid_field("document", &format!("The document is not a valid list of resource types: {e}"))
+    })?;
+    call.domain.replace_permission_schema(&call.actor, types, version).await?;
+    leptos_axum::redirect("/schema?saved=1");
+    Ok(())
+}
