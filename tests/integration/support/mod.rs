@@ -94,7 +94,6 @@ impl TestApp {
 }
 
 /// Runs an async test body on SQLite and on PostgreSQL, as two tests.
-#[macro_export]
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         $(

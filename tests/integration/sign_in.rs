@@ -1,10 +1,7 @@
 //! Accounts and sign-in through the real router, on both engines.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, http::Req};
 use axum::http::{Method, StatusCode};
-use support::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, http::Req};
 use warden::domain::{Actor, Engine, Mutation, UserStatus, audit, users};
 
 const GENERIC: &str = "Email or password is incorrect";

@@ -1,13 +1,10 @@
 //! Storage on both engines: schema parity, SQLite settings, the audit helper's transaction,
 //! first-start bootstrap.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use std::collections::BTreeMap;
 
+use crate::support::TestDb;
 use sqlx::Row;
-use support::TestDb;
 use warden::domain::{Actor, AuditEvent, Database, Domain, Engine, Mutation, audit};
 
 /// table -> column names, as the engine reports them.

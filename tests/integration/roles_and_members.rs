@@ -1,12 +1,9 @@
 //! Creating custom roles from policies, and setting members' roles, through the REST API, on
 //! both engines.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{TestApp, http::call};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, http::call};
 use warden::domain::{Engine, permissions::Permission};
 
 async fn root(app: &TestApp, cookie: &str) -> String {

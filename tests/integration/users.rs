@@ -1,11 +1,8 @@
 //! User accounts through `/v1/users`, on both engines.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{TestApp, http::call};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, http::call};
 use warden::domain::Engine;
 
 const PASSWORD: &str = "a long enough passphrase";

@@ -1,12 +1,9 @@
 //! The org tree and the authorization core through the REST API, on both engines.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{TestApp, http::call};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::{TestApp, http::call};
 use warden::domain::Engine;
 
 fn org_body(name: &str, parent: &str) -> Value {

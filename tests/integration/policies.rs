@@ -1,12 +1,9 @@
 //! The permission schema, the resource catalog and policies through the REST API, on both engines.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{TestApp, http::call};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::{TestApp, http::call};
 use warden::domain::{Engine, permissions::Permission};
 
 struct Fixture {
@@ -158,7 +155,7 @@ async fn the_schema_page_saves_application_types(engine: Engine) {
     let response = f
         .app
         .send(
-            support::http::Req::new(Method::POST, "/api/save-schema")
+            crate::support::http::Req::new(Method::POST, "/api/save-schema")
                 .same_origin()
                 .cookie(&f.cookie)
                 .header("accept", "application/json")
@@ -177,7 +174,7 @@ async fn the_schema_page_saves_application_types(engine: Engine) {
     let refused = f
         .app
         .send(
-            support::http::Req::new(Method::POST, "/api/save-schema")
+            crate::support::http::Req::new(Method::POST, "/api/save-schema")
                 .same_origin()
                 .cookie(&f.cookie)
                 .header("accept", "application/json")

@@ -1,12 +1,9 @@
 //! The HTTP spine through the real router, on both engines: error bodies, cross-site
 //! protection, security headers, request ids, health, the sign-in redirect for pages.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
+use crate::support::{ADMIN_EMAIL, TestApp, http::Req};
 use axum::http::{Method, StatusCode};
 use serde_json::Value;
-use support::{ADMIN_EMAIL, TestApp, http::Req};
 use warden::domain::Engine;
 
 fn assert_error_body(body: &Value, code: &str, status: u16) {
@@ -125,7 +122,7 @@ async fn malformed_json_gets_422_and_wrong_content_type_415(engine: Engine) {
     assert_eq!(wrong_current.json()["detail"][0]["loc"], serde_json::json!(["body", "current_password"]));
     let body = format!(
         "{{\"current_password\": \"{}\", \"new_password\": \"a brand new passphrase\"}}",
-        support::ADMIN_PASSWORD
+        crate::support::ADMIN_PASSWORD
     );
     let ok = app.send(put("application/json", &body)).await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text());
@@ -194,7 +191,7 @@ async fn signed_out_pages_redirect_to_sign_in_and_back(engine: Engine) {
                 .same_origin()
                 .header("accept", "text/html")
                 .header("referer", "http://127.0.0.1:3000/sign-in?next=%2Faccount")
-                .form(&[("email", ADMIN_EMAIL), ("password", support::ADMIN_PASSWORD), ("next", "/account")]),
+                .form(&[("email", ADMIN_EMAIL), ("password", crate::support::ADMIN_PASSWORD), ("next", "/account")]),
         )
         .await;
     assert_eq!(response.status, StatusCode::FOUND, "{}", response.text());
@@ -210,7 +207,7 @@ async fn signed_out_pages_redirect_to_sign_in_and_back(engine: Engine) {
     let response = app
         .send(Req::new(Method::POST, "/api/sign-in").same_origin().header("accept", "text/html").form(&[
             ("email", ADMIN_EMAIL),
-            ("password", support::ADMIN_PASSWORD),
+            ("password", crate::support::ADMIN_PASSWORD),
             ("next", "//evil.example/"),
         ]))
         .await;

@@ -1,12 +1,9 @@
 //! The `warden` command line: `migrate` and `create-admin` (password from standard input or
 //! the environment, never from the arguments).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
 
 use std::{io::Write, path::PathBuf, process::Stdio};
 
-use support::TestDb;
+use crate::support::TestDb;
 use warden::domain::{Actor, Database, Domain};
 
 fn config_file(database_url: &str) -> PathBuf {

@@ -1,0 +1,15 @@
+//! Integration tests: the whole app on a fresh database per test, on SQLite and PostgreSQL.
+//! One test binary (not one per file) keeps linking time and the target folder small.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod support;
+
+mod cli;
+mod http_spine;
+mod organizations;
+mod policies;
+mod roles_and_members;
+mod sign_in;
+mod storage;
+mod users;
