@@ -2,24 +2,31 @@
 //!
 //!     cargo bench --features ssr --bench authz
 //!
-//! Builds 10,000 organizations up to depth 8, 100,000 users and 200,000 memberships (bulk
-//! SQL, so that setup takes seconds), then measures through the real domain code:
-//! decisions warm and just after an invalidating change, listing one level of children, an
-//! ancestor path, and moving a subtree of about 1,000 organizations.
+//! Builds 10,000 organizations up to depth 8, 100,000 users and 300,000 memberships (two
+//! random ones per user, and every user in one large organization; bulk SQL, so that setup
+//! takes seconds), then measures through the real domain code: decisions warm and just after
+//! an invalidating change, a page of the large organization's members with a search term,
+//! "who can" there, listing one level of children, an ancestor path, and moving a subtree of
+//! about 1,000 organizations.
 //!
-//! The database is a fresh SQLite file unless WARDEN_BENCH_DATABASE_URL names another
-//! (e.g. an empty PostgreSQL database).
+//! It runs on a fresh SQLite file, then on a fresh PostgreSQL database when one is reachable
+//! at WARDEN_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
 use sqlx::Row;
-use warden::domain::{Actor, Database, Domain, organizations, permissions::Permission, roles::Predefined};
+use sqlx::{Connection, Executor, PgConnection};
+use warden::domain::{
+    Actor, Database, Domain, members::MemberQuery, organizations, permissions::Permission, roles::Predefined,
+};
 
 const ORGS: usize = 10_000;
 const MAX_DEPTH: usize = 8;
 const USERS: usize = 100_000;
 const MEMBERSHIPS_PER_USER: usize = 2;
+/// Every user is also a member here (a tenth of them as Admin).
+const LARGE_ORG: usize = 1;
 
 /// A small deterministic generator: the same data on every run.
 struct Lcg(u64);
@@ -237,7 +244,7 @@ async fn build(db: &Database) -> Fixture {
     for user in &user_ids {
         let mut chosen = Vec::new();
         while chosen.len() < MEMBERSHIPS_PER_USER {
-            let org = 1 + rng.below(ORGS - 1);
+            let org = 2 + rng.below(ORGS - 2);
             if !chosen.contains(&org) {
                 chosen.push(org);
             }
@@ -247,6 +254,9 @@ async fn build(db: &Database) -> Fixture {
             memberships.push(vec![text(&org_ids[org]), text(user), text(now)]);
             member_roles.push(vec![text(&org_ids[org]), text(user), text(format!("{}-r-{slug}", org_ids[org]))]);
         }
+        let (large, slug) = (&org_ids[LARGE_ORG], if rng.below(10) == 0 { "admin" } else { "member" });
+        memberships.push(vec![text(large), text(user), text(now)]);
+        member_roles.push(vec![text(large), text(user), text(format!("{large}-r-{slug}"))]);
     }
     insert_rows(db, "memberships", &["org_id", "user_id", "joined_at"], memberships).await;
     insert_rows(db, "membership_roles", &["org_id", "user_id", "role_id"], member_roles).await;
@@ -267,11 +277,26 @@ fn report(label: &str, samples: &mut [Duration], target: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let url = std::env::var("WARDEN_BENCH_DATABASE_URL").unwrap_or_else(|_| {
-        let path = std::env::temp_dir().join(format!("warden-bench-{}.db", std::process::id()));
-        format!("sqlite://{}?mode=rwc", path.display())
-    });
-    let db = Database::open(&url).await.expect("database");
+    let path = std::env::temp_dir().join(format!("warden-bench-{}.db", std::process::id()));
+    run(&format!("sqlite://{}?mode=rwc", path.display())).await;
+    let _ = std::fs::remove_file(path);
+
+    let server = std::env::var("WARDEN_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let Ok(mut admin) = PgConnection::connect(&server).await else {
+        println!("\nPostgreSQL is unreachable at {server}: its figures are skipped");
+        return;
+    };
+    let name = format!("warden_bench_{}", std::process::id());
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
+    println!();
+    run(&format!("{base}/{name}")).await;
+    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.expect("drop database");
+}
+
+async fn run(url: &str) {
+    let db = Database::open(url).await.expect("database");
     let domain = Domain::new(db.clone());
     let admin = domain
         .bootstrap(Some("bench@example.com".into()), Some("bench passphrase long".into()))
@@ -288,7 +313,7 @@ async fn main() {
         fixture.user_ids.len(),
         fixture.user_ids.len() * MEMBERSHIPS_PER_USER,
         started.elapsed(),
-        warden::domain::db::redact(&url)
+        warden::domain::db::redact(url)
     );
 
     let mut rng = Lcg(7);
@@ -356,6 +381,33 @@ async fn main() {
         after_tree.push(t.elapsed());
     }
     report("decision, first after an access-flag change", &mut after_tree, "printed only");
+
+    let large = &fixture.org_ids[LARGE_ORG];
+    let mut member_pages = Vec::new();
+    for n in 0..100 {
+        let term = format!("user{:03}", rng.below(100));
+        let query = MemberQuery { q: Some(&term), limit: 50, ..MemberQuery::default() };
+        let t = Instant::now();
+        let page = domain.list_members(&actor, large, &query).await.expect("members");
+        member_pages.push(t.elapsed());
+        if n == 0 {
+            println!("members page: {} of {} matching \"{term}\" (of {USERS} members)", page.members.len(), page.total);
+        }
+    }
+    report("members page: 50 of 100,000 with a search term", &mut member_pages, "<= 30 ms");
+
+    let mut who = Vec::new();
+    for (n, permission) in
+        ["member:assign", "org:read", "policy:update", "org:delete"].iter().cycle().take(40).enumerate()
+    {
+        let t = Instant::now();
+        let page = domain.who_can(&actor, large, permission, None, 50).await.expect("who can");
+        who.push(t.elapsed());
+        if n < 4 {
+            println!("who can {permission} in the large org: {} users", page.total);
+        }
+    }
+    report("who can (one permission, one org of 100,000 members)", &mut who, "<= 200 ms");
 
     let mut children = Vec::new();
     for n in 0..500 {

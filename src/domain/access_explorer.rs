@@ -7,8 +7,9 @@ use sqlx::Row;
 use super::{
     Actor, Domain, DomainError, DomainResult,
     authz::{Decision, Reason},
-    cursor, email, organizations,
+    cursor, db, email, organizations,
     permissions::Permission,
+    statements::{Effect, Statement},
     users,
 };
 
@@ -161,8 +162,13 @@ impl Domain {
         })
     }
 
-    /// Every user allowed `permission` at the organization, by email, with the reason. The
-    /// candidates are the members of the organization and of every organization above it.
+    /// Every active user allowed `permission` at the organization, by email, with the reason.
+    ///
+    /// Set-based, so that it stays fast with many members: the roles that apply here (those of
+    /// the organization and of the ancestors whose access reaches it) are few, so they are
+    /// sorted in memory into those with a matching allow and those with a matching deny; the
+    /// users are then those holding one of the former and none of the latter. Each listed user
+    /// is then decided by the decision function itself, for the reason.
     pub async fn who_can(
         &self,
         actor: &Actor,
@@ -174,47 +180,123 @@ impl Domain {
         let permission = parse_permission(permission)?;
         let org = self.resolve_organization(org_id).await?;
         self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
-        let rows = sqlx::query(
-            "SELECT DISTINCT u.id, u.email_normalized FROM organization_closure c \
-             JOIN memberships m ON m.org_id = c.ancestor_id JOIN users u ON u.id = m.user_id \
-             WHERE c.descendant_id = $1 AND u.status = 'active' ORDER BY u.email_normalized, u.id",
-        )
-        .bind(&org.id)
-        .fetch_all(self.db.pool())
-        .await?;
-        let mut allowed = Vec::new();
-        for row in &rows {
-            let user_id: String = row.try_get("id")?;
-            let decision = self.decide(&user_id, &org.id, &permission).await?;
-            if decision.allowed {
-                allowed.push((row.try_get::<String, _>("email_normalized")?, user_id, decision));
-            }
-        }
-        let total = allowed.len();
-        let start = match after.map(cursor::decode).transpose()? {
-            Some((email, id)) => allowed.iter().position(|(e, i, _)| (e, i) > (&email, &id)).unwrap_or(total),
-            None => 0,
+        let applicable = self.authz.applicable_orgs(&self.db, &org.id).await?;
+        let (allowing, denying) = self.roles_deciding(&applicable, &permission).await?;
+        let empty = || WhoCanPage {
+            permission: permission.to_string(),
+            total: 0,
+            has_more: false,
+            next_cursor: None,
+            users: Vec::new(),
         };
-        let mut users_page = Vec::new();
-        for (_, user_id, decision) in allowed.iter().skip(start).take(limit) {
-            let user = users::find_by_id(&self.db, user_id)
-                .await?
-                .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.clone() })?;
+        if allowing.is_empty() {
+            return Ok(empty());
+        }
+        let deny_clause = if denying.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " AND u.id NOT IN (SELECT d.user_id FROM membership_roles d WHERE d.role_id IN ({}))",
+                db::placeholders(allowing.len() + 1, denying.len())
+            )
+        };
+        let matches = format!(
+            "FROM users u WHERE u.status = 'active' \
+             AND u.id IN (SELECT a.user_id FROM membership_roles a WHERE a.role_id IN ({})){deny_clause}",
+            db::placeholders(1, allowing.len())
+        );
+        let role_ids: Vec<&String> = allowing.iter().chain(&denying).collect();
+        let count_sql = format!("SELECT COUNT(*) AS n {matches}");
+        let mut count = sqlx::query(&count_sql);
+        for role_id in &role_ids {
+            count = count.bind(*role_id);
+        }
+        let total: i64 = count.fetch_one(self.db.pool()).await?.try_get("n")?;
+        let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
+        let n = role_ids.len();
+        let sql = format!(
+            "SELECT u.id, u.email, u.email_normalized, u.full_name {matches} \
+             AND (${} = '' OR u.email_normalized > ${} OR (u.email_normalized = ${} AND u.id > ${})) \
+             ORDER BY u.email_normalized, u.id LIMIT ${}",
+            n + 1,
+            n + 1,
+            n + 1,
+            n + 2,
+            n + 3
+        );
+        let mut page = sqlx::query(&sql);
+        for role_id in &role_ids {
+            page = page.bind(*role_id);
+        }
+        let rows = page
+            .bind(&after_email)
+            .bind(&after_id)
+            .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+            .fetch_all(self.db.pool())
+            .await?;
+        let has_more = rows.len() > limit;
+        let rows = &rows[..rows.len().min(limit)];
+        let ids = rows.iter().map(|row| row.try_get("id")).collect::<Result<Vec<String>, _>>()?;
+        self.authz.preload(&self.db, &ids).await?;
+        let mut users_page = Vec::with_capacity(rows.len());
+        for (row, user_id) in rows.iter().zip(ids) {
+            let decision = self.decide(&user_id, &org.id, &permission).await?;
+            if !decision.allowed {
+                // Only a change committed in between can get here; the decision has the last word.
+                continue;
+            }
             users_page.push(AllowedUser {
                 reason: decision.summary(&permission),
-                explanation: decision.reason.clone(),
-                user_id: user.id,
-                email: user.email,
-                full_name: user.full_name,
+                explanation: decision.reason,
+                user_id,
+                email: row.try_get("email")?,
+                full_name: row.try_get("full_name")?,
             });
         }
-        let has_more = start + users_page.len() < total;
-        let next_cursor = if has_more {
-            allowed.get(start + users_page.len() - 1).map(|(e, id, _)| cursor::encode(e, id))
-        } else {
-            None
+        let next_cursor = match (has_more, rows.last()) {
+            (true, Some(last)) => {
+                Some(cursor::encode(&last.try_get::<String, _>("email_normalized")?, &last.try_get::<String, _>("id")?))
+            }
+            _ => None,
         };
-        Ok(WhoCanPage { permission: permission.to_string(), total, has_more, next_cursor, users: users_page })
+        Ok(WhoCanPage {
+            permission: permission.to_string(),
+            total: usize::try_from(total).unwrap_or_default(),
+            has_more,
+            next_cursor,
+            users: users_page,
+        })
+    }
+
+    /// The roles of these organizations with a statement matching `permission`: those that
+    /// allow it and those that deny it (a role can be in both).
+    async fn roles_deciding(
+        &self,
+        org_ids: &[String],
+        permission: &Permission,
+    ) -> DomainResult<(Vec<String>, Vec<String>)> {
+        let sql = format!(
+            "SELECT r.id, p.statements FROM roles r JOIN role_policies rp ON rp.role_id = r.id \
+             JOIN policies p ON p.id = rp.policy_id WHERE r.org_id IN ({}) ORDER BY r.id",
+            db::placeholders(1, org_ids.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for org_id in org_ids {
+            query = query.bind(org_id);
+        }
+        let (mut allowing, mut denying) = (Vec::new(), Vec::new());
+        for row in query.fetch_all(self.db.pool()).await? {
+            let role_id: String = row.try_get("id")?;
+            let statements: Vec<Statement> = serde_json::from_str(&row.try_get::<String, _>("statements")?)
+                .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
+            for statement in statements.iter().filter(|s| s.matches(permission)) {
+                let list = if statement.effect == Effect::Deny { &mut denying } else { &mut allowing };
+                if list.last() != Some(&role_id) {
+                    list.push(role_id.clone());
+                }
+            }
+        }
+        Ok((allowing, denying))
     }
 
     /// Where a user holds anything, and what: every organization at or below their

@@ -161,6 +161,11 @@ pub fn redact(url: &str) -> String {
 /// The `LIKE` pattern of a search term: case-insensitive (compare with `LOWER(column)`),
 /// anywhere in the text, with the pattern's own wildcards dropped; empty when there is no term
 /// (queries test `$n = ''` to match everything).
+/// `$first, $first+1, ...` for `count` values bound in a row (an `IN (...)` list).
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 pub fn search_pattern(q: Option<&str>) -> String {
     q.map(str::trim)
         .filter(|q| !q.is_empty())

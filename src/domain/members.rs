@@ -1,6 +1,8 @@
 //! Listing an organization's members (seed 001 "List Org IAM Members"): who belongs, with which
 //! roles, and what they may effectively do there.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::Row;
 
@@ -93,36 +95,19 @@ impl Domain {
             .into_iter()
             .filter(|p| p.resource_type != "*" && p.action != "*")
             .collect();
-        let mut members = Vec::with_capacity(query.limit);
-        let mut last_key = None;
-        for row in rows.iter().take(query.limit) {
-            let user_id: String = row.try_get("id")?;
-            last_key = Some((row.try_get::<String, _>("email_normalized")?, user_id.clone()));
-            let roles = sqlx::query(
-                "SELECT r.id, r.name, r.description, r.is_default FROM membership_roles mr JOIN roles r ON r.id = mr.role_id \
-                 WHERE mr.org_id = $1 AND mr.user_id = $2 ORDER BY r.name, r.id",
-            )
-            .bind(&org.id)
-            .bind(&user_id)
-            .fetch_all(self.db.pool())
-            .await?;
-            let roles_detail = roles
-                .iter()
-                .map(|r| {
-                    Ok(RoleSummary {
-                        role_id: r.try_get("id")?,
-                        name: r.try_get("name")?,
-                        description: r.try_get("description")?,
-                        is_default: db::flag(r, "is_default")?,
-                    })
-                })
-                .collect::<DomainResult<Vec<_>>>()?;
+        let rows = &rows[..rows.len().min(query.limit)];
+        let ids = rows.iter().map(|row| row.try_get("id")).collect::<Result<Vec<String>, _>>()?;
+        let mut roles_of = self.roles_of_members(&org.id, &ids).await?;
+        self.authz.preload(&self.db, &ids).await?;
+        let mut members = Vec::with_capacity(rows.len());
+        for (row, user_id) in rows.iter().zip(ids) {
             let mut permissions = Vec::new();
             for permission in &everything {
                 if self.decide(&user_id, &org.id, permission).await?.allowed {
                     permissions.push(permission.to_string());
                 }
             }
+            let roles_detail = roles_of.remove(&user_id).unwrap_or_default();
             let email: String = row.try_get("email")?;
             members.push(Member {
                 org_id: org.id.clone(),
@@ -138,7 +123,41 @@ impl Domain {
                 user_id,
             });
         }
+        let last_key = match rows.last() {
+            Some(last) => Some((last.try_get::<String, _>("email_normalized")?, last.try_get::<String, _>("id")?)),
+            None => None,
+        };
         let next_cursor = if has_more { last_key.map(|(email, id)| cursor::encode(&email, &id)) } else { None };
         Ok(MemberPage { total, has_more, next_cursor, members })
+    }
+
+    /// The roles each of these members holds in the organization, by name.
+    async fn roles_of_members(
+        &self,
+        org_id: &str,
+        user_ids: &[String],
+    ) -> DomainResult<HashMap<String, Vec<RoleSummary>>> {
+        let mut by_user: HashMap<String, Vec<RoleSummary>> = HashMap::new();
+        if user_ids.is_empty() {
+            return Ok(by_user);
+        }
+        let sql = format!(
+            "SELECT mr.user_id, r.id, r.name, r.description, r.is_default FROM membership_roles mr \
+             JOIN roles r ON r.id = mr.role_id WHERE mr.org_id = $1 AND mr.user_id IN ({}) ORDER BY r.name, r.id",
+            db::placeholders(2, user_ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(org_id);
+        for user_id in user_ids {
+            query = query.bind(user_id);
+        }
+        for row in query.fetch_all(self.db.pool()).await? {
+            by_user.entry(row.try_get("user_id")?).or_default().push(RoleSummary {
+                role_id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                description: row.try_get("description")?,
+                is_default: db::flag(&row, "is_default")?,
+            });
+        }
+        Ok(by_user)
     }
 }

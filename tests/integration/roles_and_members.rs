@@ -427,6 +427,18 @@ async fn the_explorer_explains_the_decision_and_names_the_fix(engine: Engine) {
     check(&denied, &org, "audit:read").await;
     assert!(matches!(&denied.reason, Reason::DeniedByStatement { link } if link.policy_name == "No audit"));
     assert!(denied.fix.unwrap().contains("Statement 1 of policy \"No audit\" denies audit:read"));
+    // "Who can" leaves out whoever a deny statement stops, and pages by email.
+    let first = app.domain.who_can(&admin, &org, "audit:read", None, 1).await.unwrap();
+    assert_eq!((first.total, first.has_more), (1, false), "{first:?}");
+    assert_eq!(first.users[0].email, "admin@example.com");
+    let (status, _) =
+        call(&app, &cookie, Method::POST, &members, Some(json!({ "user_id": ivy, "role_ids": [auditor] }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = app.domain.who_can(&admin, &org, "audit:read", None, 1).await.unwrap();
+    assert_eq!((first.total, first.has_more, first.users[0].email.as_str()), (2, true, "admin@example.com"));
+    let cursor = first.next_cursor.unwrap();
+    let second = app.domain.who_can(&admin, &org, "audit:read", Some(&cursor), 1).await.unwrap();
+    assert_eq!((second.has_more, second.users[0].email.as_str()), (false, "ivy@example.com"));
 
     // Someone without member:read learns nothing about other users, but may ask about themselves.
     let ivy_actor = warden::domain::Actor::user(ivy.clone(), "Ivy".into(), None, None);

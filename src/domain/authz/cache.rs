@@ -15,7 +15,12 @@ use std::{
 use sqlx::Row;
 
 use super::decision::{self, Decision, PathNode, PolicyRules, RoleGrant};
-use crate::domain::{Database, DomainError, DomainResult, db::flag, permissions::Permission, statements::Statement};
+use crate::domain::{
+    Database, DomainError, DomainResult,
+    db::{flag, placeholders},
+    permissions::Permission,
+    statements::Statement,
+};
 
 pub const GENERATION_CHECK_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -137,6 +142,43 @@ impl AuthzCache {
             .collect())
     }
 
+    /// Loads the roles of every listed user not cached yet, in one query (a page of members
+    /// decided at once instead of one query per member).
+    pub async fn preload(&self, db: &Database, user_ids: &[String]) -> DomainResult<()> {
+        self.refresh_if_stale(db).await?;
+        let (missing, epoch) = {
+            let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+            let missing: Vec<String> = user_ids.iter().filter(|id| !state.users.contains_key(*id)).cloned().collect();
+            (missing, state.epoch)
+        };
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut loaded = load_grants(db, &missing).await?;
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if state.epoch == epoch {
+            for user_id in missing {
+                let grants = loaded.remove(&user_id).unwrap_or_default();
+                state.users.insert(user_id, Arc::new(grants));
+            }
+        }
+        Ok(())
+    }
+
+    /// The organizations whose roles apply at `org_id`: it, and each ancestor whose access the
+    /// flags on the way down let through (the decision's own rule).
+    pub async fn applicable_orgs(&self, db: &Database, org_id: &str) -> DomainResult<Vec<String>> {
+        self.refresh_if_stale(db).await?;
+        let tree = self.tree(db).await?;
+        let path = path_to_root(&tree, None, org_id)?;
+        Ok(path
+            .iter()
+            .zip(decision::access_cuts(&path))
+            .filter(|(_, cut)| cut.is_none())
+            .map(|(node, _)| node.org_id.clone())
+            .collect())
+    }
+
     /// Drops what `change` affects. `new_generation` is the database generation this change
     /// produced; if no other server's change came in between, the cache stays in step with it.
     pub fn after_commit(&self, change: &Change, new_generation: i64) {
@@ -233,7 +275,8 @@ impl AuthzCache {
             }
             state.epoch
         };
-        let grants = Arc::new(load_user_grants(db, user_id).await?);
+        let grants = load_grants(db, &[user_id.to_owned()]).await?.remove(user_id).unwrap_or_default();
+        let grants = Arc::new(grants);
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         if state.epoch == epoch {
             state.users.insert(user_id.to_owned(), Arc::clone(&grants));
@@ -264,20 +307,25 @@ fn path_to_root<'t>(tree: &'t Tree, below: Option<&'t PathNode>, org_id: &str) -
     Ok(path)
 }
 
-async fn load_user_grants(db: &Database, user_id: &str) -> DomainResult<UserGrants> {
-    let rows = sqlx::query(
-        "SELECT mr.org_id, r.id AS role_id, r.name AS role_name, p.id AS policy_id, p.name AS policy_name, p.statements \
-         FROM membership_roles mr \
+/// The roles (with their policies' statements) that each of `user_ids` holds, by organization.
+async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap<String, UserGrants>> {
+    let sql = format!(
+        "SELECT mr.user_id, mr.org_id, r.id AS role_id, r.name AS role_name, p.id AS policy_id, p.name AS policy_name, \
+         p.statements FROM membership_roles mr \
          JOIN roles r ON r.id = mr.role_id \
          JOIN role_policies rp ON rp.role_id = r.id \
          JOIN policies p ON p.id = rp.policy_id \
-         WHERE mr.user_id = $1 ORDER BY mr.org_id, r.name, r.id, p.name, p.id",
-    )
-    .bind(user_id)
-    .fetch_all(db.pool())
-    .await?;
-    let mut grants = UserGrants::new();
+         WHERE mr.user_id IN ({}) ORDER BY mr.user_id, mr.org_id, r.name, r.id, p.name, p.id",
+        placeholders(1, user_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for user_id in user_ids {
+        query = query.bind(user_id);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut by_user: HashMap<String, UserGrants> = HashMap::with_capacity(user_ids.len());
     for row in rows {
+        let user_id: String = row.try_get("user_id")?;
         let org_id: String = row.try_get("org_id")?;
         let role_id: String = row.try_get("role_id")?;
         let statements: String = row.try_get("statements")?;
@@ -285,7 +333,7 @@ async fn load_user_grants(db: &Database, user_id: &str) -> DomainResult<UserGran
             .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
         let policy =
             PolicyRules { policy_id: row.try_get("policy_id")?, policy_name: row.try_get("policy_name")?, statements };
-        let roles = grants.entry(org_id.clone()).or_default();
+        let roles = by_user.entry(user_id).or_default().entry(org_id.clone()).or_default();
         match roles.last_mut() {
             Some(last) if last.role_id == role_id => last.policies.push(policy),
             _ => {
@@ -293,5 +341,5 @@ async fn load_user_grants(db: &Database, user_id: &str) -> DomainResult<UserGran
             }
         }
     }
-    Ok(grants)
+    Ok(by_user)
 }

@@ -102,6 +102,25 @@ impl Decision {
     }
 }
 
+/// For each organization on `path` (target first), whether the roles held there apply at the
+/// target: `None` if they do, or the organization and flag that cut them off.
+pub fn access_cuts<'p>(path: &[&'p PathNode]) -> Vec<Option<(&'p PathNode, &'static str)>> {
+    let mut cuts = Vec::with_capacity(path.len());
+    let mut cut_by: Option<(&PathNode, &'static str)> = None;
+    for depth in 0..path.len() {
+        if depth > 0 && cut_by.is_none() {
+            let child = path[depth - 1];
+            if !child.parent_has_access {
+                cut_by = Some((child, "parent_has_access"));
+            } else if depth - 1 > 0 && !child.parent_has_access_to_descendants {
+                cut_by = Some((child, "parent_has_access_to_descendants"));
+            }
+        }
+        cuts.push(cut_by);
+    }
+    cuts
+}
+
 /// Decides `permission` at `path[0]`. `grants_at(org_id)` gives the user's roles held in
 /// that organization.
 pub fn decide<'g>(
@@ -109,22 +128,11 @@ pub fn decide<'g>(
     grants_at: impl Fn(&str) -> &'g [RoleGrant],
     permission: &Permission,
 ) -> Decision {
-    let mut reachable = true;
-    let mut cut_by: Option<(&PathNode, &'static str)> = None;
     let mut allowed_by: Option<Link> = None;
     let mut blocked: Option<BlockedLink> = None;
 
-    for (depth, node) in path.iter().enumerate() {
-        if depth > 0 && reachable {
-            let child = path[depth - 1];
-            if !child.parent_has_access {
-                reachable = false;
-                cut_by = Some((child, "parent_has_access"));
-            } else if depth - 1 > 0 && !child.parent_has_access_to_descendants {
-                reachable = false;
-                cut_by = Some((child, "parent_has_access_to_descendants"));
-            }
-        }
+    for (node, cut_by) in path.iter().zip(access_cuts(path)) {
+        let reachable = cut_by.is_none();
         for grant in grants_at(&node.org_id) {
             for policy in &grant.policies {
                 for (index, statement) in policy.statements.iter().enumerate() {
