@@ -15,7 +15,11 @@ use super::{
     paging,
 };
 use crate::{
-    domain::members::{MemberPage, MemberQuery},
+    domain::{
+        DomainError, FieldError,
+        bulk_member_roles::{BulkOutcome, BulkRoleChange},
+        members::{MemberPage, MemberQuery, MemberSelection},
+    },
     server::AppState,
 };
 
@@ -62,6 +66,51 @@ pub async fn assign(
 ) -> ApiResult<Json<Value>> {
     state.domain.set_member_roles(&caller.actor, &org, &body.user_id, &body.role_ids).await?;
     Ok(Json(Value::Null))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingFilter {
+    q: Option<String>,
+    role_id: Option<String>,
+    status: Option<String>,
+}
+
+/// Exactly one of `user_ids` and `all_matching` says whom the change covers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRolesBody {
+    change: BulkRoleChange,
+    role_id: String,
+    user_ids: Option<Vec<String>>,
+    all_matching: Option<MatchingFilter>,
+}
+
+/// `POST /v1/orgs/{org}/iam/members/bulk-roles`: adds or removes one role for the listed
+/// members, or for every member matching a filter; `{role_name, selected, changed}`.
+pub async fn bulk_roles(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(body): ApiJson<BulkRolesBody>,
+) -> ApiResult<Json<BulkOutcome>> {
+    let selection = match (&body.user_ids, &body.all_matching) {
+        (Some(ids), None) => MemberSelection::Users(ids),
+        (None, Some(filter)) => MemberSelection::Matching {
+            q: filter.q.as_deref(),
+            role_id: filter.role_id.as_deref(),
+            status: filter.status.as_deref(),
+        },
+        _ => {
+            return Err(DomainError::Invalid(vec![FieldError {
+                loc: vec!["body".into(), "user_ids".into()],
+                msg: "Give either user_ids or all_matching".into(),
+                kind: "value_error.selection".into(),
+            }])
+            .into());
+        }
+    };
+    Ok(Json(state.domain.bulk_role_change(&caller.actor, &org, body.change, &body.role_id, selection).await?))
 }
 
 /// `DELETE /v1/orgs/{org}/iam/members/{member_user_id}`

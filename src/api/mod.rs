@@ -63,6 +63,7 @@ pub fn router() -> Router<AppState> {
             get(roles::get).put(roles::replace).patch(roles::patch).delete(roles::delete),
         )
         .route("/orgs/{org}/iam/members", get(members::list).post(members::assign))
+        .route("/orgs/{org}/iam/members/bulk-roles", axum::routing::post(members::bulk_roles))
         .route("/orgs/{org}/iam/who-can", get(members::who_can))
         .route("/orgs/{org}/iam/members/{member_user_id}", axum::routing::delete(members::remove))
         .fallback(unknown_path)

@@ -314,12 +314,7 @@ impl Domain {
         .bind(&user.id)
         .fetch_all(self.db.pool())
         .await?;
-        let schema = self.schema().await?;
-        let everything: Vec<Permission> = schema
-            .granted_permissions("*", "*")
-            .into_iter()
-            .filter(|p| p.resource_type != "*" && p.action != "*")
-            .collect();
+        let everything = self.schema().await?.concrete_permissions();
         let mut result = Vec::new();
         let mut visible_any = myself;
         for row in rows {

@@ -5,16 +5,19 @@
 //! for escalation (nobody can write a policy that allows more than they hold in that
 //! organization), versioned, and audited.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::Row;
 
 use super::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation,
-    authz::{GrantPlace, cache::Change},
-    cursor, fields, manage_schema,
+    authz::{
+        GrantPlace,
+        cache::{Change, Rewrite},
+    },
+    cursor, fields,
+    impact::{Candidate, PermissionShift},
+    manage_schema,
     permissions::Permission,
     policies::{self, Policy, PolicyFields, StoredPolicy},
     policy_document::{Draft, draft_from_permissions, draft_from_statements},
@@ -64,17 +67,6 @@ pub struct PolicyPage {
     pub policies: Vec<Policy>,
 }
 
-/// One permission that a change would give to, or take from, members.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PermissionShift {
-    pub permission: String,
-    /// `gain` or `lose`.
-    pub change: &'static str,
-    pub member_count: usize,
-    /// The first few members' names (empty without `member:read`).
-    pub first_names: Vec<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleRef {
     pub role_id: String,
@@ -91,8 +83,6 @@ pub struct PolicyImpact {
     pub affected_member_count: usize,
     pub shifts: Vec<PermissionShift>,
 }
-
-const IMPACT_NAMES: usize = 5;
 
 fn invalid(errors: Vec<FieldError>) -> DomainError {
     DomainError::Invalid(errors)
@@ -347,59 +337,18 @@ impl Domain {
         .fetch_all(&mut *tx)
         .await?;
         drop(tx);
-        let schema = self.schema().await?;
-        let mut candidates: Vec<Permission> = Vec::new();
-        for statement in stored.statements.iter().chain(&new_statements) {
-            for resource in &statement.resources {
-                for action in &statement.actions {
-                    for p in schema.granted_permissions(resource, action) {
-                        if !candidates.contains(&p) {
-                            candidates.push(p);
-                        }
-                    }
-                }
-            }
-        }
-        let mut shifts: HashMap<(String, &'static str), (usize, Vec<String>)> = HashMap::new();
-        let mut affected = 0;
-        for row in &members {
-            let user_id: String = row.try_get("id")?;
-            let name: String = row.try_get("full_name")?;
-            let outcomes = self
-                .authz
-                .decide_before_after(&self.db, &user_id, &org.id, &candidates, &stored.id, &new_statements)
-                .await?;
-            let mut changed = false;
-            for (permission, (before, after)) in candidates.iter().zip(outcomes) {
-                let change = match (before, after) {
-                    (false, true) => "gain",
-                    (true, false) => "lose",
-                    _ => continue,
-                };
-                changed = true;
-                let entry = shifts.entry((permission.to_string(), change)).or_default();
-                entry.0 += 1;
-                if may_see_members && entry.1.len() < IMPACT_NAMES {
-                    entry.1.push(name.clone());
-                }
-            }
-            affected += usize::from(changed);
-        }
-        let mut shifts: Vec<PermissionShift> = shifts
-            .into_iter()
-            .map(|((permission, change), (member_count, first_names))| PermissionShift {
-                permission,
-                change,
-                member_count,
-                first_names,
-            })
-            .collect();
-        shifts.sort_by(|a, b| (a.change, &a.permission).cmp(&(b.change, &b.permission)));
+        let members = members
+            .iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("full_name")?)))
+            .collect::<DomainResult<Vec<Candidate>>>()?;
+        let statements: Vec<&Statement> = stored.statements.iter().chain(&new_statements).collect();
+        let rewrite = Rewrite::Policy { policy_id: &stored.id, statements: &new_statements };
+        let shifts = self.member_shifts(&org.id, &members, &statements, &rewrite, may_see_members).await?;
         Ok(PolicyImpact {
             roles: roles.into_iter().map(|(role_id, name)| RoleRef { role_id, name }).collect(),
-            member_count: members.len(),
-            affected_member_count: affected,
-            shifts,
+            member_count: shifts.member_count,
+            affected_member_count: shifts.affected_member_count,
+            shifts: shifts.shifts,
         })
     }
 }

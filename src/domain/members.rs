@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{Row, any::AnyRow};
 
-use super::{Actor, Domain, DomainResult, cursor, db, permissions::Permission};
+use super::{Actor, Domain, DomainError, DomainResult, cursor, db, permissions::Permission};
 
 /// Which members to list: matching `q` (email or name), holding `role_id`, with `status`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,12 +43,55 @@ pub struct Member {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct MemberDetail {
+    pub member: Member,
+    /// Each permission held, with why.
+    pub explained: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct MemberPage {
     pub total: i64,
     pub has_more: bool,
     pub next_cursor: Option<String>,
     pub members: Vec<Member>,
 }
+
+/// Which members a bulk change applies to: these users, or every member matching a filter
+/// (all of them, not just the page on screen).
+#[derive(Debug, Clone, Copy)]
+pub enum MemberSelection<'a> {
+    Users(&'a [String]),
+    Matching { q: Option<&'a str>, role_id: Option<&'a str>, status: Option<&'a str> },
+}
+
+impl MemberSelection<'_> {
+    /// A condition on `memberships m JOIN users u` with its values, `$1` being the
+    /// organization's id.
+    pub(super) fn filter(&self, org_id: &str) -> (String, Vec<String>) {
+        match self {
+            Self::Users(ids) => (
+                format!("m.org_id = $1 AND m.user_id IN ({})", db::placeholders(2, ids.len().max(1))),
+                std::iter::once(org_id.to_owned())
+                    .chain(ids.iter().cloned())
+                    .chain(ids.is_empty().then(String::new))
+                    .collect(),
+            ),
+            Self::Matching { q, role_id, status } => (
+                MATCHES.to_owned(),
+                vec![
+                    org_id.to_owned(),
+                    db::search_pattern(*q),
+                    role_id.unwrap_or_default().to_owned(),
+                    status.unwrap_or_default().to_owned(),
+                ],
+            ),
+        }
+    }
+}
+
+const MEMBER_COLUMNS: &str = "SELECT u.id, u.email, u.email_normalized, u.full_name, u.status, m.joined_at \
+     FROM memberships m JOIN users u ON u.id = m.user_id";
 
 const MATCHES: &str = "m.org_id = $1 \
      AND ($2 = '' OR LOWER(u.email) LIKE $2 OR LOWER(u.full_name) LIKE $2) \
@@ -74,8 +117,7 @@ impl Domain {
         .try_get("n")?;
         let (after_email, after_id) = query.cursor.map(cursor::decode).transpose()?.unwrap_or_default();
         let rows = sqlx::query(&format!(
-            "SELECT u.id, u.email, u.email_normalized, u.full_name, u.status, m.joined_at \
-             FROM memberships m JOIN users u ON u.id = m.user_id WHERE {MATCHES} \
+            "{MEMBER_COLUMNS} WHERE {MATCHES} \
              AND ($5 = '' OR u.email_normalized > $5 OR (u.email_normalized = $5 AND u.id > $6)) \
              ORDER BY u.email_normalized, u.id LIMIT $7"
         ))
@@ -89,28 +131,59 @@ impl Domain {
         .fetch_all(self.db.pool())
         .await?;
         let has_more = rows.len() > query.limit;
-        let schema = self.schema().await?;
-        let everything: Vec<Permission> = schema
-            .granted_permissions("*", "*")
-            .into_iter()
-            .filter(|p| p.resource_type != "*" && p.action != "*")
-            .collect();
         let rows = &rows[..rows.len().min(query.limit)];
+        let members = self.members_from_rows(&org.id, rows).await?;
+        let last_key = match rows.last() {
+            Some(last) => Some((last.try_get::<String, _>("email_normalized")?, last.try_get::<String, _>("id")?)),
+            None => None,
+        };
+        let next_cursor = if has_more { last_key.map(|(email, id)| cursor::encode(&email, &id)) } else { None };
+        Ok(MemberPage { total, has_more, next_cursor, members })
+    }
+
+    /// One member of an organization with every permission they hold there, each with the
+    /// sentence that explains it (the member drawer).
+    pub async fn member_detail(&self, actor: &Actor, org_id: &str, user_id: &str) -> DomainResult<MemberDetail> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let rows = sqlx::query(&format!("{MEMBER_COLUMNS} WHERE m.org_id = $1 AND m.user_id = $2"))
+            .bind(&org.id)
+            .bind(user_id)
+            .fetch_all(self.db.pool())
+            .await?;
+        let member = self
+            .members_from_rows(&org.id, &rows)
+            .await?
+            .pop()
+            .ok_or_else(|| DomainError::NotFound { resource_type: "member", resource_id: user_id.to_owned() })?;
+        let mut explained = Vec::with_capacity(member.permissions.len());
+        for text in &member.permissions {
+            let permission = Permission::parse(text).map_err(|e| DomainError::Internal(e.to_string()))?;
+            let decision = self.decide(&member.user_id, &org.id, &permission).await?;
+            explained.push((text.clone(), decision.summary(&permission)));
+        }
+        Ok(MemberDetail { member, explained })
+    }
+
+    /// Members from rows of [`MEMBER_COLUMNS`], with their roles and effective permissions
+    /// (roles and grants loaded in one query each, not per member).
+    async fn members_from_rows(&self, org_id: &str, rows: &[AnyRow]) -> DomainResult<Vec<Member>> {
+        let everything = self.schema().await?.concrete_permissions();
         let ids = rows.iter().map(|row| row.try_get("id")).collect::<Result<Vec<String>, _>>()?;
-        let mut roles_of = self.roles_of_members(&org.id, &ids).await?;
+        let mut roles_of = self.roles_of_members(org_id, &ids).await?;
         self.authz.preload(&self.db, &ids).await?;
         let mut members = Vec::with_capacity(rows.len());
         for (row, user_id) in rows.iter().zip(ids) {
             let mut permissions = Vec::new();
             for permission in &everything {
-                if self.decide(&user_id, &org.id, permission).await?.allowed {
+                if self.decide(&user_id, org_id, permission).await?.allowed {
                     permissions.push(permission.to_string());
                 }
             }
             let roles_detail = roles_of.remove(&user_id).unwrap_or_default();
             let email: String = row.try_get("email")?;
             members.push(Member {
-                org_id: org.id.clone(),
+                org_id: org_id.to_owned(),
                 username: email.clone(),
                 email,
                 full_name: row.try_get("full_name")?,
@@ -123,12 +196,7 @@ impl Domain {
                 user_id,
             });
         }
-        let last_key = match rows.last() {
-            Some(last) => Some((last.try_get::<String, _>("email_normalized")?, last.try_get::<String, _>("id")?)),
-            None => None,
-        };
-        let next_cursor = if has_more { last_key.map(|(email, id)| cursor::encode(&email, &id)) } else { None };
-        Ok(MemberPage { total, has_more, next_cursor, members })
+        Ok(members)
     }
 
     /// The roles each of these members holds in the organization, by name.

@@ -26,6 +26,8 @@ pub mod authz;
 #[cfg(feature = "ssr")]
 pub mod bootstrap;
 #[cfg(feature = "ssr")]
+pub mod bulk_member_roles;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod cursor;
@@ -33,6 +35,8 @@ pub mod cursor;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod ids;
+#[cfg(feature = "ssr")]
+pub mod impact;
 #[cfg(feature = "ssr")]
 pub mod manage_organizations;
 #[cfg(feature = "ssr")]
@@ -55,6 +59,8 @@ pub mod passwords;
 pub mod policies;
 #[cfg(feature = "ssr")]
 pub mod resources;
+#[cfg(feature = "ssr")]
+pub mod role_impact;
 #[cfg(feature = "ssr")]
 pub mod roles;
 #[cfg(feature = "ssr")]

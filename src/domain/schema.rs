@@ -104,6 +104,15 @@ impl PermissionSchema {
     /// itself and every type x action of the schema it covers. Anti-escalation checks each
     /// of these, so that a deny the granter is under (say `org:delete`) also blocks granting
     /// a wildcard (`org:*`).
+    /// Every type x action of the schema, without wildcards: what "everything someone may do"
+    /// is made of.
+    pub fn concrete_permissions(&self) -> Vec<Permission> {
+        self.granted_permissions(WILDCARD, WILDCARD)
+            .into_iter()
+            .filter(|p| p.resource_type != WILDCARD && p.action != WILDCARD)
+            .collect()
+    }
+
     pub fn granted_permissions(&self, resource: &str, action: &str) -> Vec<Permission> {
         let (resource_type, resource_id) = match resource.split_once(':') {
             Some((t, id)) => (t, Some(id)),

@@ -6,6 +6,7 @@ pub mod error;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
+pub mod url;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -17,9 +18,10 @@ use leptos_router::{
 
 use components::layout::AppShell;
 use pages::{
-    account::AccountPage, dashboard::DashboardPage, explorer::ExplorerPage, not_found::NotFoundPage,
-    organization::OrganizationPage, organizations::OrganizationsPage, policies::PoliciesPage,
-    policy_editor::PolicyEditorPage, schema::SchemaPage, sign_in::SignInPage,
+    account::AccountPage, dashboard::DashboardPage, explorer::ExplorerPage, members::MembersPage,
+    not_found::NotFoundPage, organization::OrganizationPage, organizations::OrganizationsPage, policies::PoliciesPage,
+    policy_editor::PolicyEditorPage, role_composer::RoleComposerPage, roles::RolesPage, schema::SchemaPage,
+    sign_in::SignInPage,
 };
 
 /// The HTML document around the app. The hydration scripts carry this response's CSP nonce.
@@ -64,6 +66,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/members") view=MembersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/policies") view=PoliciesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/policies/new") view=PolicyEditorPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/policies/:policy_id") view=PolicyEditorPage ssr=SsrMode::InOrder/>

@@ -195,3 +195,100 @@ pub struct WhoCanItem {
     pub total: usize,
     pub users: Vec<AllowedUserItem>,
 }
+
+/// A role of an organization, as a choice in a picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleOption {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+    pub status: String,
+    pub roles: Vec<RoleOption>,
+}
+
+/// One page of an organization's members, with what the page needs around it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberListPage {
+    pub org_name: String,
+    pub total: i64,
+    pub next_cursor: Option<String>,
+    pub members: Vec<MemberRow>,
+    /// Every role of the organization (filter, bulk change, assign dialog).
+    pub roles: Vec<RoleOption>,
+    pub may_assign: bool,
+}
+
+/// A permission the member holds here, with the sentence that explains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplainedPermission {
+    pub permission: String,
+    pub reason: String,
+}
+
+/// The member drawer: who, which roles, and everything they may do here, each explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetailItem {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+    pub status: String,
+    pub roles: Vec<RoleOption>,
+    pub permissions: Vec<ExplainedPermission>,
+}
+
+/// What a bulk role change is about to do, for its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPreviewItem {
+    pub role_id: String,
+    pub role_name: String,
+    pub selected: i64,
+}
+
+/// A policy as the role composer offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComposerPolicy {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub statements: Vec<crate::domain::statements::Statement>,
+    pub managed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleItem {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub policy_ids: Vec<String>,
+    pub is_default: bool,
+    pub sso_group_names: Vec<String>,
+    pub managed: bool,
+    pub member_count: i64,
+    pub version: i64,
+}
+
+/// Everything the role composer starts from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleComposerData {
+    pub org_id: String,
+    pub org_name: String,
+    pub schema: crate::domain::schema::PermissionSchema,
+    pub policies: Vec<ComposerPolicy>,
+    /// `None` for a new role.
+    pub role: Option<RoleItem>,
+    pub may_save: bool,
+}
+
+/// An organization's roles, for the roles page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleListPage {
+    pub org_name: String,
+    pub roles: Vec<RoleItem>,
+    pub may_create: bool,
+}

@@ -75,15 +75,6 @@ fn locs(body: &Value) -> Vec<(Value, String)> {
         .collect()
 }
 
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE action = $1")
-        .bind(action)
-        .fetch_one(app.domain.db().pool())
-        .await
-        .expect("count")
-        .get("n")
-}
-
 async fn the_schema_is_validated_versioned_and_guarded(engine: Engine) {
     let Some(f) = fixture(engine).await else { return };
     let path = format!("/v1/orgs/{}/iam/permissions/schema", f.root);
@@ -117,7 +108,7 @@ async fn the_schema_is_validated_versioned_and_guarded(engine: Engine) {
     assert_eq!(schema["version"], 2);
     let project = schema["resource_types"].as_array().unwrap().iter().find(|t| t["key"] == "project").cloned().unwrap();
     assert_eq!((project["listable"].as_bool(), project["resource_count"].as_i64()), (Some(true), Some(0)));
-    assert_eq!(audit_count(&f.app, "permission_schema.replaced").await, 1);
+    assert_eq!(f.app.audit_count("permission_schema.replaced").await, 1);
 
     // A stale version is refused.
     let (status, body) = f.call(Method::PUT, "/v1/iam/permissions/schema", Some(application_schema(1))).await;
@@ -220,8 +211,8 @@ async fn resources_are_registered_listed_and_removed(engine: Engine) {
     assert_eq!(body["details"]["policies"][0]["name"], "Apollo deployers");
     let (status, _) = f.call(Method::DELETE, &format!("/v1/orgs/{}/iam/resources/project/p2", f.root), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(audit_count(&f.app, "resource.registered").await, 2);
-    assert_eq!(audit_count(&f.app, "resource.removed").await, 1);
+    assert_eq!(f.app.audit_count("resource.registered").await, 2);
+    assert_eq!(f.app.audit_count("resource.removed").await, 1);
 }
 
 async fn every_policy_validation_error_is_located(engine: Engine) {
@@ -353,7 +344,7 @@ async fn the_seed_forms_are_accepted_and_both_views_agree(engine: Engine) {
     let (status, saved) = f.call(Method::PUT, &path, Some(same)).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["version"], 2);
-    assert_eq!(audit_count(&f.app, "policy.created").await, 3);
+    assert_eq!(f.app.audit_count("policy.created").await, 3);
 }
 
 async fn listing_pages_and_searches(engine: Engine) {

@@ -448,7 +448,111 @@ async fn the_explorer_explains_the_decision_and_names_the_fix(engine: Engine) {
     assert!(own.allowed);
 }
 
+/// Bulk role changes: the ticked members or every match (beyond any page), the same grant
+/// rules as for one member, one audit event, and the root keeps its Super Admin.
+async fn bulk_role_changes_cover_the_ticked_or_every_match(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let org = root(&app, &cookie).await;
+    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let assigners = policy(&app, &cookie, &org, "Assigners", json!(["org:read", "member:read", "member:assign"])).await;
+    let auditor = app.create_role_with(&org, "Auditor", &[&auditors]).await;
+    let assigner = app.create_role_with(&org, "Assigner", &[&assigners]).await;
+    let members = format!("/v1/orgs/{org}/iam/members");
+    let mut ids = Vec::new();
+    for name in ["ann", "ben", "cy"] {
+        let id = app.create_user(&format!("{name}@example.com")).await;
+        let (status, _) =
+            call(&app, &cookie, Method::POST, &members, Some(json!({ "user_id": id, "role_ids": [assigner] }))).await;
+        assert_eq!(status, StatusCode::OK);
+        ids.push(id);
+    }
+    let bulk = format!("{members}/bulk-roles");
+    let holders = |role: String| {
+        let (app, cookie, members) = (&app, cookie.clone(), members.clone());
+        async move {
+            let (_, page) = call(app, &cookie, Method::GET, &format!("{members}?role_id={role}"), None).await;
+            page["total"].as_i64().unwrap()
+        }
+    };
+
+    let ticked = json!({ "change": "add", "role_id": auditor, "user_ids": [ids[0], ids[1]] });
+    let (status, outcome) = call(&app, &cookie, Method::POST, &bulk, Some(ticked)).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!((outcome["selected"].as_i64(), outcome["changed"].as_i64()), (Some(2), Some(2)));
+    assert!(app.domain.decide(&ids[1], &org, &Permission::new("audit", "read")).await.unwrap().allowed);
+    assert!(!app.domain.decide(&ids[2], &org, &Permission::new("audit", "read")).await.unwrap().allowed);
+
+    // Every match, not just a page: the admin and Cy get it now; Ann and Ben had it.
+    let every = json!({ "change": "add", "role_id": auditor, "all_matching": { "q": "example.com" } });
+    let (status, outcome) = call(&app, &cookie, Method::POST, &bulk, Some(every)).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!((outcome["selected"].as_i64(), outcome["changed"].as_i64()), (Some(4), Some(2)));
+    assert_eq!(holders(auditor.clone()).await, 4);
+    assert_eq!(app.audit_count("member.roles_bulk_added").await, 2);
+
+    // Ann may assign, but she does not hold org:delete: she can neither hand Deleter out nor
+    // take it away.
+    let deletes = policy(&app, &cookie, &org, "Deletes", json!(["org:delete"])).await;
+    let deleter = app.create_role_with(&org, "Deleter", &[&deletes]).await;
+    let ann = app.user_cookie("ann@example.com").await;
+    for change in ["add", "remove"] {
+        let escalate = json!({ "change": change, "role_id": deleter, "all_matching": {} });
+        let (status, body) = call(&app, &ann, Method::POST, &bulk, Some(escalate)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    }
+    assert_eq!(holders(deleter).await, 0, "nothing changed");
+
+    let super_admin = app.role_id(&org, "super_admin").await;
+    let strip = json!({ "change": "remove", "role_id": super_admin, "all_matching": {} });
+    let (status, body) = call(&app, &cookie, Method::POST, &bulk, Some(strip)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the root keeps a Super Admin: {body}");
+    assert_eq!(holders(super_admin).await, 1);
+
+    let filtered = json!({ "change": "remove", "role_id": auditor, "all_matching": { "role_id": auditor } });
+    let (status, outcome) = call(&app, &cookie, Method::POST, &bulk, Some(filtered)).await;
+    assert_eq!((status, outcome["changed"].as_i64()), (StatusCode::OK, Some(4)), "{outcome}");
+    assert_eq!(holders(auditor.clone()).await, 0);
+
+    let both = json!({ "change": "add", "role_id": auditor, "user_ids": [], "all_matching": {} });
+    let (status, body) = call(&app, &cookie, Method::POST, &bulk, Some(both)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let unknown = json!({ "change": "add", "role_id": "nope", "user_ids": [ids[0]] });
+    let (status, _) = call(&app, &cookie, Method::POST, &bulk, Some(unknown)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The role composer's preview: recomposing a role shows who gains and loses what.
+async fn recomposing_a_role_previews_who_gains_and_loses_what(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let admin = app.admin_actor().await;
+    let org = root(&app, &cookie).await;
+    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let schema_readers = policy(&app, &cookie, &org, "Schema readers", json!(["policy:read"])).await;
+    let auditor = app.create_role_with(&org, "Auditor", &[&auditors]).await;
+    let ivy = app.create_user("ivy@example.com").await;
+    let members = format!("/v1/orgs/{org}/iam/members");
+    let (status, _) =
+        call(&app, &cookie, Method::POST, &members, Some(json!({ "user_id": ivy, "role_ids": [auditor] }))).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let impact =
+        app.domain.role_impact(&admin, &org, Some(&auditor), std::slice::from_ref(&schema_readers)).await.unwrap();
+    assert_eq!((impact.member_count, impact.affected_member_count), (1, 1));
+    let shifts: Vec<(&str, &str, usize)> =
+        impact.shifts.iter().map(|s| (s.permission.as_str(), s.change, s.member_count)).collect();
+    assert_eq!(shifts, [("policy:read", "gain", 1), ("audit:read", "lose", 1)]);
+    assert_eq!(impact.shifts[0].first_names, ["ivy@example.com"]);
+    let unchanged = app.domain.role_impact(&admin, &org, Some(&auditor), &[auditors]).await.unwrap();
+    assert!(unchanged.shifts.is_empty());
+    let unknown = app.domain.role_impact(&admin, &org, Some(&auditor), &["nope".to_owned()]).await;
+    assert!(matches!(unknown, Err(warden::domain::DomainError::Invalid(_))), "{unknown:?}");
+}
+
 on_both_engines!(
+    recomposing_a_role_previews_who_gains_and_loses_what,
+    bulk_role_changes_cover_the_ticked_or_every_match,
     the_explorer_explains_the_decision_and_names_the_fix,
     who_can_and_effective_permissions_follow_the_decision_function,
     members_are_listed_with_roles_and_effective_permissions,

@@ -40,6 +40,29 @@ pub enum Change {
     RolesOrPolicies,
 }
 
+/// An edit whose effect on decisions is previewed before it is saved.
+#[derive(Debug, Clone, Copy)]
+pub enum Rewrite<'a> {
+    /// The policy would say these statements.
+    Policy { policy_id: &'a str, statements: &'a [Statement] },
+    /// The role would be made of these policies.
+    Role { role_id: &'a str, policies: &'a [PolicyRules] },
+}
+
+impl Rewrite<'_> {
+    fn apply(&self, grant: &mut RoleGrant) {
+        match *self {
+            Self::Policy { policy_id, statements } => {
+                for policy in grant.policies.iter_mut().filter(|p| p.policy_id == policy_id) {
+                    policy.statements = statements.to_vec();
+                }
+            }
+            Self::Role { role_id, policies } if grant.role_id == role_id => grant.policies = policies.to_vec(),
+            Self::Role { .. } => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct TreeNode {
     node: PathNode,
@@ -111,24 +134,21 @@ impl AuthzCache {
     }
 
     /// Decides each permission for `user_id` at `org_id` twice: as things stand, and as they
-    /// would if the policy `policy_id` said `statements` (the impact preview of an edit).
+    /// would after `rewrite` (the impact preview of an edit).
     pub async fn decide_before_after(
         &self,
         db: &Database,
         user_id: &str,
         org_id: &str,
         permissions: &[Permission],
-        policy_id: &str,
-        statements: &[Statement],
+        rewrite: &Rewrite<'_>,
     ) -> DomainResult<Vec<(bool, bool)>> {
         self.refresh_if_stale(db).await?;
         let tree = self.tree(db).await?;
         let before = self.user_grants(db, user_id).await?;
         let mut after = UserGrants::clone(&before);
-        for policy in after.values_mut().flatten().flat_map(|grant| grant.policies.iter_mut()) {
-            if policy.policy_id == policy_id {
-                policy.statements = statements.to_vec();
-            }
+        for grant in after.values_mut().flatten() {
+            rewrite.apply(grant);
         }
         let path = path_to_root(&tree, None, org_id)?;
         let none: &[RoleGrant] = &[];

@@ -1,4 +1,5 @@
 pub mod form;
+pub mod impact_panel;
 pub mod json_spans;
 pub mod layout;
 pub mod permission_matrix;

@@ -1,10 +1,13 @@
 pub mod account;
 pub mod dashboard;
 pub mod explorer;
+pub mod members;
 pub mod not_found;
 pub mod organization;
 pub mod organizations;
 pub mod policies;
 pub mod policy_editor;
+pub mod role_composer;
+pub mod roles;
 pub mod schema;
 pub mod sign_in;

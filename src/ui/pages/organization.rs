@@ -59,6 +59,12 @@ fn OrganizationView(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl Int
                 {org.full_access.then(|| view! {
                     <a href=format!("/orgs/{}/policies", org.id) data-testid="org-policies-link"
                         class="mt-2 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">"Policies"</a>
+                    " "
+                    <a href=format!("/orgs/{}/members", org.id) data-testid="org-members-link"
+                        class="mt-2 ml-3 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">"Members"</a>
+                    " "
+                    <a href=format!("/orgs/{}/roles", org.id) data-testid="org-roles-link"
+                        class="mt-2 ml-3 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">"Roles"</a>
                 })}
             </header>
             <Show when={let full = org.full_access; move || !full}>

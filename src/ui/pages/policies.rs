@@ -36,7 +36,7 @@ pub fn PoliciesPage() -> impl IntoView {
 #[component]
 fn PolicyList(page: PolicyListPage, org_id: String, q: String) -> impl IntoView {
     let next = page.next_cursor.clone().map(|cursor| {
-        let q = url_encode(&q);
+        let q = crate::ui::url::encode(&q);
         format!("/orgs/{org_id}/policies?q={q}&cursor={cursor}")
     });
     let empty = page.items.is_empty();
@@ -90,13 +90,4 @@ fn PolicyList(page: PolicyListPage, org_id: String, q: String) -> impl IntoView 
         </table>
         {next.map(|href| view! { <a href=href class="inline-block text-sm text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}
     }
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -22,6 +22,7 @@ use crate::{
     ui::{
         components::{
             form::{FormError, SubmitButton, TextField, action_error},
+            impact_panel::{ImpactPanel, ImpactSubject},
             json_spans,
             layout::LoadError,
             permission_matrix::{
@@ -30,7 +31,7 @@ use crate::{
             },
             unsaved_guard::guard_unsaved_changes,
         },
-        model::{ImpactItem, PolicyEditorData},
+        model::PolicyEditorData,
         server_fns::{DeletePolicy, SavePolicy, load_policy_editor, preview_policy_impact},
     },
 };
@@ -241,7 +242,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
                     </div>
                 })}
             </ActionForm>
-            {(!is_new).then(|| view! { <ImpactPanel impact/> })}
+            {(!is_new).then(|| view! { <ImpactPanel impact subject=ImpactSubject::Policy/> })}
             {delete_form.map(|(org_id, policy_id)| view! {
                 <section aria-labelledby="delete-policy-heading" class="space-y-3 rounded-lg border border-red-300 p-4 dark:border-red-900">
                     <h2 id="delete-policy-heading" class="text-lg font-semibold text-red-700 dark:text-red-400">"Delete this policy"</h2>
@@ -342,50 +343,5 @@ fn StatementText(
                 }).collect_view()}
             </ul>
         </section>
-    }
-}
-
-#[component]
-fn ImpactPanel(impact: Resource<Option<Result<ImpactItem, crate::ui::error::UiError>>>) -> impl IntoView {
-    view! {
-        <section aria-labelledby="impact-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="impact-preview">
-            <h2 id="impact-heading" class="text-lg font-semibold">"Impact if saved"</h2>
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Working it out…"</p> }>
-                {move || Suspend::new(async move {
-                    match impact.await {
-                        None => view! { <p class="text-sm text-slate-500">"Fix the problems above to see the impact."</p> }.into_any(),
-                        Some(Err(error)) => view! { <LoadError error/> }.into_any(),
-                        Some(Ok(item)) => view! { <ImpactSummary item/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
-}
-
-#[component]
-fn ImpactSummary(item: ImpactItem) -> impl IntoView {
-    let roles = if item.roles.is_empty() {
-        "No role uses this policy yet.".to_owned()
-    } else {
-        format!("Used by {}: {} member(s) hold them.", item.roles.join(", "), item.member_count)
-    };
-    let nothing = item.shifts.is_empty();
-    view! {
-        <p class="text-sm" data-testid="impact-roles">{roles}</p>
-        {nothing.then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="impact-none">"Saving changes nothing for anyone."</p> })}
-        <ul class="space-y-1 text-sm">
-            {item.shifts.into_iter().map(|s| {
-                let verb = if s.gain { "gain" } else { "lose" };
-                let names = if s.first_names.is_empty() { String::new() } else { format!(": {}", s.first_names.join(", ")) };
-                let class = if s.gain { "text-emerald-700 dark:text-emerald-300" } else { "text-red-700 dark:text-red-400" };
-                view! {
-                    <li class=class data-testid="impact-shift">
-                        <span class="font-mono">{format!("{} {}", if s.gain { "+" } else { "−" }, s.permission)}</span>
-                        {format!(" — {} member(s) would {verb} it{names}", s.member_count)}
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
     }
 }

@@ -147,6 +147,17 @@ impl TestApp {
             .get("id")
     }
 
+    /// How many audit events of this action were written.
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_events WHERE action = $1")
+            .bind(action)
+            .fetch_one(self.domain.db().pool())
+            .await
+            .expect("count")
+            .get("n")
+    }
+
     /// The first admin as a domain actor.
     pub async fn admin_actor(&self) -> warden::domain::Actor {
         let user_id: String = {

@@ -52,6 +52,10 @@ pub fn PermissionMatrix(
     org_id: Option<String>,
     /// Names of instances, for the chips of scoped rows; the picker adds the ones it picks.
     instance_names: RwSignal<Vec<InstanceItem>>,
+    /// Where a cell's permission comes from, given (resource type, action): shown on hover
+    /// and read out with the cell (a role's matrix names the policies behind each cell).
+    #[prop(optional)]
+    cell_sources: Option<Callback<(String, String), String>>,
 ) -> impl IntoView {
     // Until the page is interactive (and for good without JavaScript) the cells cannot do
     // anything, so they are shown disabled; the text view below edits the policy instead.
@@ -118,7 +122,7 @@ pub fn PermissionMatrix(
                     <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
                         <For each=move || 0..rows.with(Vec::len) key=|i| *i let:index>
                             <MatrixRowView index rows schema=Arc::clone(&schema) columns=Arc::clone(&columns)
-                                filter read_only picker_open instance_names change visible_column=visible_column.clone()/>
+                                filter read_only picker_open instance_names change visible_column=visible_column.clone() cell_sources/>
                             <Show when=move || picker_open.get() == Some(index)>
                                 <tr>
                                     <td colspan=colspan class="bg-slate-50 px-3 py-3 dark:bg-slate-900">
@@ -146,6 +150,7 @@ fn MatrixRowView(
     instance_names: RwSignal<Vec<InstanceItem>>,
     change: impl Fn(Edit) + Copy + Send + Sync + 'static,
     visible_column: impl Fn(&str) -> bool + Clone + Send + Sync + 'static,
+    cell_sources: Option<Callback<(String, String), String>>,
 ) -> impl IntoView {
     let row = move || rows.with(|r| r.get(index).cloned()).unwrap_or_else(|| MatrixRow::blank(WILDCARD));
     let row_type =
@@ -192,10 +197,14 @@ fn MatrixRowView(
         shown.join(", ")
     };
     let effect_word = move || if row().effect == Effect::Deny { "Deny" } else { "Allow" };
+    let source = move |action: &str| {
+        cell_sources.map(|sources| sources.run((row_type.get(), action.to_owned()))).filter(|s| !s.is_empty())
+    };
     let cell_label = move |action: &str| {
         let scope = scope();
         let on = if scope.is_empty() { String::new() } else { format!(" ({scope})") };
-        format!("{} {action} on {}{on}", effect_word(), label())
+        let from = source(action).map(|s| format!(", {s}")).unwrap_or_default();
+        format!("{} {action} on {}{on}{from}", effect_word(), label())
     };
     let toggle = move |action: String| {
         change(Box::new(move |rows: &mut Vec<MatrixRow>| {
@@ -232,8 +241,10 @@ fn MatrixRowView(
                         }
                     });
                     let key_for_display = action.clone();
+                    let key_for_source = action.clone();
                     view! {
-                        <td class="px-2 py-2 text-center" class:hidden=move || !shown(&key_for_display)>{cell}</td>
+                        <td class="px-2 py-2 text-center" class:hidden=move || !shown(&key_for_display)
+                            title=move || has_cell.then(|| source(&key_for_source)).flatten()>{cell}</td>
                     }
                 })
                 .collect_view()

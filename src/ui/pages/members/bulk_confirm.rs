@@ -1,0 +1,81 @@
+//! The confirmation of a bulk role change: it names the role and states how many members the
+//! change covers (counted by the server, for "every match" too) before anything changes.
+
+use leptos::prelude::*;
+
+use super::MembersQuery;
+use crate::ui::{
+    components::{
+        form::{FormError, action_error},
+        layout::LoadError,
+    },
+    model::BulkPreviewItem,
+    server_fns::{BulkMemberRoles, preview_bulk_member_roles},
+};
+
+#[component]
+pub fn BulkConfirm(org_id: String, state: MembersQuery) -> impl IntoView {
+    let question = (org_id.clone(), state.clone());
+    let preview = Resource::new(
+        move || question.clone(),
+        |(org, s)| preview_bulk_member_roles(org, s.bulk_role, s.ids.join(","), s.all, s.q, s.role),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Counting…"</p> }>
+            {move || {
+                let (org_id, state) = (org_id.clone(), state.clone());
+                Suspend::new(async move {
+                    match preview.await {
+                        Ok(item) => view! { <Confirm item org_id state/> }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Confirm(item: BulkPreviewItem, org_id: String, state: MembersQuery) -> impl IntoView {
+    let apply = ServerAction::<BulkMemberRoles>::new();
+    let error = action_error(apply);
+    let adding = state.bulk != "remove";
+    let nobody = !state.all && state.ids.is_empty();
+    let members = if item.selected == 1 { "1 member".to_owned() } else { format!("{} members", item.selected) };
+    let question = if adding {
+        format!("Add role \"{}\" to {members}?", item.role_name)
+    } else {
+        format!("Remove role \"{}\" from {members}?", item.role_name)
+    };
+    let scope = if state.all {
+        "Every member matching the current search and filter, on every page.".to_owned()
+    } else {
+        "The members ticked on this page.".to_owned()
+    };
+    view! {
+        <section role="alertdialog" aria-labelledby="bulk-question" data-testid="bulk-confirm"
+            class="space-y-3 rounded-lg border border-indigo-300 bg-indigo-50 p-4 dark:border-indigo-800 dark:bg-indigo-950">
+            {if nobody {
+                view! { <p id="bulk-question">"Tick some members first, or select all matching members."</p> }.into_any()
+            } else {
+                view! {
+                    <p id="bulk-question" class="font-semibold" data-testid="bulk-question">{question}</p>
+                    <p class="text-sm">{scope}</p>
+                }.into_any()
+            }}
+            <FormError error/>
+            <ActionForm action=apply attr:class="flex gap-3">
+                <input type="hidden" name="org_id" value=org_id.clone()/>
+                <input type="hidden" name="change" value=if adding { "add" } else { "remove" }/>
+                <input type="hidden" name="role_id" value=item.role_id.clone()/>
+                <input type="hidden" name="ids" value=state.ids.join(",")/>
+                <input type="hidden" name="all" value=if state.all { "1" } else { "" }/>
+                <input type="hidden" name="q" value=state.q.clone()/>
+                <input type="hidden" name="role" value=state.role.clone()/>
+                <button type="submit" disabled=nobody data-testid="bulk-apply"
+                    class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">"Confirm"</button>
+                <a href=state.list_href(&org_id) class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,141 @@
+//! `/orgs/:id/members`: an organization's members. Search and a role filter, 50 at a time
+//! through any number (keyset paging); tick members, or every member matching the search, to
+//! add or remove a role after a confirmation that states the count; edit one member's roles
+//! in a dialog; open a drawer with everything a member may do here, each permission explained.
+//!
+//! Every state (filter, page, selection, confirmation, dialog, drawer) lives in the URL, so
+//! the page works without JavaScript and any view of it can be linked to.
+
+mod assign_dialog;
+mod bulk_confirm;
+mod drawer;
+mod table;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::Form,
+    hooks::{use_params_map, use_query_map},
+};
+
+use crate::ui::{components::layout::LoadError, model::MemberListPage, server_fns::list_members, url};
+
+/// The page's query: the filter and the page, plus whatever is open on top of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MembersQuery {
+    pub q: String,
+    pub role: String,
+    pub cursor: String,
+    /// `add` or `remove`, with `bulk_role` and either `ids` or `all`: a bulk change to confirm.
+    pub bulk: String,
+    pub bulk_role: String,
+    pub ids: Vec<String>,
+    pub all: bool,
+    pub member: String,
+    pub assign: String,
+    pub done: String,
+}
+
+impl MembersQuery {
+    /// The list's own address (filter and page), with nothing open on top.
+    pub fn list_href(&self, org_id: &str) -> String {
+        let mut href = format!("/orgs/{org_id}/members?q={}&role={}", url::encode(&self.q), url::encode(&self.role));
+        if !self.cursor.is_empty() {
+            href.push_str(&format!("&cursor={}", url::encode(&self.cursor)));
+        }
+        href
+    }
+
+    pub fn with(&self, org_id: &str, key: &str, value: &str) -> String {
+        format!("{}&{key}={}", self.list_href(org_id), url::encode(value))
+    }
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let org_id = move || params.read().get("id").unwrap_or_default();
+    let state = Memo::new(move |_| {
+        let query = query.read();
+        let get = |key: &str| query.get(key).unwrap_or_default();
+        MembersQuery {
+            q: get("q"),
+            role: get("role"),
+            cursor: get("cursor"),
+            bulk: get("bulk"),
+            bulk_role: get("bulk_role"),
+            ids: query.get_all("ids").unwrap_or_default(),
+            all: !get("all").is_empty(),
+            member: get("member"),
+            assign: get("assign"),
+            done: get("done"),
+        }
+    });
+    let page = Resource::new(
+        move || (org_id(), state.with(|s| (s.q.clone(), s.role.clone(), s.cursor.clone()))),
+        |(org, (q, role, cursor))| list_members(org, q, role, Some(cursor)),
+    );
+    view! {
+        <div class="max-w-6xl space-y-6">
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <Members page org_id=org_id() state=state.get()/> }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl IntoView {
+    let next = page.next_cursor.clone().map(|cursor| {
+        let first = MembersQuery { cursor: String::new(), ..state.clone() };
+        first.with(&org_id, "cursor", &cursor)
+    });
+    let first_page =
+        (!state.cursor.is_empty()).then(|| MembersQuery { cursor: String::new(), ..state.clone() }.list_href(&org_id));
+    let roles = page.roles.clone();
+    let (q, role, done) = (state.q.clone(), state.role.clone(), state.done.clone());
+    let bulk = (!state.bulk.is_empty()).then(|| (org_id.clone(), state.clone()));
+    let assign = (!state.assign.is_empty()).then(|| (org_id.clone(), state.clone(), page.roles.clone()));
+    let drawer = (!state.member.is_empty()).then(|| (org_id.clone(), state.clone()));
+    view! {
+        <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
+            <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
+            <a href=format!("/orgs/{org_id}") class="hover:underline">{page.org_name.clone()}</a>
+        </nav>
+        <h1 class="text-2xl font-semibold">"Members"</h1>
+        {(!done.is_empty()).then(|| view! {
+            <p role="status" data-testid="members-done"
+                class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
+                {done.clone()}
+            </p>
+        })}
+        <Form method="GET" action="" attr:class="flex flex-wrap gap-2" attr:role="search">
+            <label for="member-search" class="sr-only">"Find members by name or email"</label>
+            <input id="member-search" name="q" type="search" value=q placeholder="Find by name or email" data-testid="member-search"
+                class="min-w-64 flex-1 rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
+            <label for="member-role-filter" class="sr-only">"Only members with this role"</label>
+            <select id="member-role-filter" name="role" data-testid="member-role-filter"
+                class="rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
+                <option value="" selected=role.is_empty()>"Any role"</option>
+                {roles.iter().map(|r| view! { <option value=r.id.clone() selected=role == r.id>{r.name.clone()}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
+        </Form>
+        <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="member-total">
+            {format!("{} member{} match", page.total, if page.total == 1 { "" } else { "s" })}
+        </p>
+        {bulk.map(|(org_id, state)| view! { <bulk_confirm::BulkConfirm org_id state/> })}
+        {assign.map(|(org_id, state, roles)| view! { <assign_dialog::AssignDialog org_id state roles/> })}
+        {drawer.map(|(org_id, state)| view! { <drawer::MemberDrawer org_id state/> })}
+        <table::MemberTable page org_id state/>
+        <nav aria-label="Pages" class="flex gap-4 text-sm">
+            {first_page.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300">"First page"</a> })}
+            {next.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}
+        </nav>
+    }
+}
