@@ -7,7 +7,7 @@
 //!
 //! See ARCHITECTURE.md for the map.
 // The policy editor's view types are deep; the WebAssembly build needs room for them.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod domain;
 pub mod ui;

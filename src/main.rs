@@ -1,4 +1,6 @@
 //! The `warden` binary. See `server::cli` for its commands.
+// The page tree's view types are deep; proving them `Send` here needs more than the default.
+#![recursion_limit = "512"]
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

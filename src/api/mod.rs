@@ -13,6 +13,7 @@ pub mod policies;
 pub mod resources;
 pub mod roles;
 pub mod schema;
+pub mod user_groups;
 pub mod users;
 
 use axum::{
@@ -65,6 +66,11 @@ pub fn router() -> Router<AppState> {
         .route("/orgs/{org}/iam/members", get(members::list).post(members::assign))
         .route("/orgs/{org}/iam/members/bulk-roles", axum::routing::post(members::bulk_roles))
         .route("/orgs/{org}/iam/who-can", get(members::who_can))
+        .route("/orgs/{org}/iam/groups", get(user_groups::list).post(user_groups::create))
+        .route(
+            "/orgs/{org}/iam/groups/{group_id}",
+            get(user_groups::get).patch(user_groups::patch).delete(user_groups::delete),
+        )
         .route("/orgs/{org}/iam/members/{member_user_id}", axum::routing::delete(members::remove))
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed);

@@ -92,6 +92,16 @@ pub fn fix_for(decision: &Decision, permission: &Permission, org_name: &str) -> 
     }
 }
 
+/// The users holding one of the roles `role_ids` (a placeholder list), directly or through a
+/// user group.
+fn holders_of(role_ids: &str) -> String {
+    format!(
+        "SELECT mr.user_id FROM membership_roles mr WHERE mr.role_id IN ({role_ids}) \
+         UNION SELECT gm.user_id FROM user_group_members gm \
+         JOIN user_group_roles gr ON gr.group_id = gm.group_id WHERE gr.role_id IN ({role_ids})"
+    )
+}
+
 fn parse_permission(text: &str) -> DomainResult<Permission> {
     Permission::parse(text).map_err(|e| {
         DomainError::Invalid(vec![super::FieldError {
@@ -195,15 +205,12 @@ impl Domain {
         let deny_clause = if denying.is_empty() {
             String::new()
         } else {
-            format!(
-                " AND u.id NOT IN (SELECT d.user_id FROM membership_roles d WHERE d.role_id IN ({}))",
-                db::placeholders(allowing.len() + 1, denying.len())
-            )
+            format!(" AND u.id NOT IN ({})", holders_of(&db::placeholders(allowing.len() + 1, denying.len())))
         };
         let matches = format!(
             "FROM users u WHERE u.status = 'active' \
-             AND u.id IN (SELECT a.user_id FROM membership_roles a WHERE a.role_id IN ({})){deny_clause}",
-            db::placeholders(1, allowing.len())
+             AND u.id IN ({}){deny_clause}",
+            holders_of(&db::placeholders(1, allowing.len()))
         );
         let role_ids: Vec<&String> = allowing.iter().chain(&denying).collect();
         let count_sql = format!("SELECT COUNT(*) AS n {matches}");

@@ -427,6 +427,7 @@ impl Domain {
             .org(&org.id)
             .target("role", &stored.id, &stored.name)
             .after(json!({ "unassigned_members": holders.len() }));
-        self.commit_authz_change(mutation, event, &[Change::Memberships(holders)]).await
+        // User groups holding the role lose it too (by cascade), so every cached user may change.
+        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await
     }
 }

@@ -133,6 +133,15 @@ impl Domain {
         if removed == 0 {
             return Err(DomainError::NotFound { resource_type: "member", resource_id: user.id });
         }
+        // Only members belong to an organization's user groups.
+        sqlx::query(
+            "DELETE FROM user_group_members WHERE user_id = $1 \
+             AND group_id IN (SELECT id FROM user_groups WHERE org_id = $2)",
+        )
+        .bind(&user.id)
+        .bind(&org.id)
+        .execute(&mut **mutation.tx())
+        .await?;
         ensure_root_keeps_a_super_admin(mutation.tx()).await?;
         let event = AuditEvent::new("member.removed").org(&org.id).target("user", &user.id, &user.email);
         self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await

@@ -68,6 +68,8 @@ pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tree;
 #[cfg(feature = "ssr")]
+pub mod user_groups;
+#[cfg(feature = "ssr")]
 pub mod users;
 
 pub use error::{DomainError, DomainResult, FieldError, TreeRule};

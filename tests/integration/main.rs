@@ -12,4 +12,5 @@ mod policies;
 mod roles_and_members;
 mod sign_in;
 mod storage;
+mod user_groups;
 mod users;

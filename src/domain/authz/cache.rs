@@ -327,16 +327,22 @@ fn path_to_root<'t>(tree: &'t Tree, below: Option<&'t PathNode>, org_id: &str) -
     Ok(path)
 }
 
-/// The roles (with their policies' statements) that each of `user_ids` holds, by organization.
+/// The roles (with their policies' statements) that each of `user_ids` holds, by organization:
+/// directly, and through the user groups they belong to.
 async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap<String, UserGrants>> {
+    let users = placeholders(1, user_ids.len());
     let sql = format!(
-        "SELECT mr.user_id, mr.org_id, r.id AS role_id, r.name AS role_name, p.id AS policy_id, p.name AS policy_name, \
-         p.statements FROM membership_roles mr \
-         JOIN roles r ON r.id = mr.role_id \
-         JOIN role_policies rp ON rp.role_id = r.id \
-         JOIN policies p ON p.id = rp.policy_id \
-         WHERE mr.user_id IN ({}) ORDER BY mr.user_id, mr.org_id, r.name, r.id, p.name, p.id",
-        placeholders(1, user_ids.len())
+        "SELECT mr.user_id, mr.org_id, '' AS group_name, r.id AS role_id, r.name AS role_name, \
+         p.id AS policy_id, p.name AS policy_name, p.statements FROM membership_roles mr \
+         JOIN roles r ON r.id = mr.role_id JOIN role_policies rp ON rp.role_id = r.id \
+         JOIN policies p ON p.id = rp.policy_id WHERE mr.user_id IN ({users}) \
+         UNION ALL \
+         SELECT gm.user_id, g.org_id, g.name AS group_name, r.id AS role_id, r.name AS role_name, \
+         p.id AS policy_id, p.name AS policy_name, p.statements FROM user_group_members gm \
+         JOIN user_groups g ON g.id = gm.group_id JOIN user_group_roles gr ON gr.group_id = g.id \
+         JOIN roles r ON r.id = gr.role_id JOIN role_policies rp ON rp.role_id = r.id \
+         JOIN policies p ON p.id = rp.policy_id WHERE gm.user_id IN ({users}) \
+         ORDER BY 1, 2, 3, 5, 4, 7, 6"
     );
     let mut query = sqlx::query(&sql);
     for user_id in user_ids {
@@ -348,6 +354,8 @@ async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap
         let user_id: String = row.try_get("user_id")?;
         let org_id: String = row.try_get("org_id")?;
         let role_id: String = row.try_get("role_id")?;
+        let group: String = row.try_get("group_name")?;
+        let via_group = Some(group).filter(|g| !g.is_empty());
         let statements: String = row.try_get("statements")?;
         let statements: Vec<Statement> = serde_json::from_str(&statements)
             .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
@@ -355,10 +363,14 @@ async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap
             PolicyRules { policy_id: row.try_get("policy_id")?, policy_name: row.try_get("policy_name")?, statements };
         let roles = by_user.entry(user_id).or_default().entry(org_id.clone()).or_default();
         match roles.last_mut() {
-            Some(last) if last.role_id == role_id => last.policies.push(policy),
-            _ => {
-                roles.push(RoleGrant { org_id, role_id, role_name: row.try_get("role_name")?, policies: vec![policy] })
-            }
+            Some(last) if last.role_id == role_id && last.via_group == via_group => last.policies.push(policy),
+            _ => roles.push(RoleGrant {
+                org_id,
+                role_id,
+                role_name: row.try_get("role_name")?,
+                via_group,
+                policies: vec![policy],
+            }),
         }
     }
     Ok(by_user)

@@ -32,6 +32,8 @@ pub struct RoleGrant {
     pub org_id: String,
     pub role_id: String,
     pub role_name: String,
+    /// The user group the role comes through, if not held directly.
+    pub via_group: Option<String>,
     pub policies: Vec<PolicyRules>,
 }
 
@@ -40,6 +42,8 @@ pub struct RoleGrant {
 pub struct Link {
     pub membership_org_id: String,
     pub membership_org_name: String,
+    /// The user group (of that organization) through which the role is held, if any.
+    pub via_group: Option<String>,
     pub role_id: String,
     pub role_name: String,
     pub policy_id: String,
@@ -78,8 +82,9 @@ impl Decision {
     /// One sentence an admin can read.
     pub fn summary(&self, permission: &Permission) -> String {
         let via = |l: &Link| {
+            let group = l.via_group.as_ref().map(|g| format!(" through group \"{g}\"")).unwrap_or_default();
             format!(
-                "role \"{}\" (membership in \"{}\") through policy \"{}\", statement {}",
+                "role \"{}\" (membership in \"{}\"{group}) through policy \"{}\", statement {}",
                 l.role_name,
                 l.membership_org_name,
                 l.policy_name,
@@ -142,6 +147,7 @@ pub fn decide<'g>(
                     let link = || Link {
                         membership_org_id: node.org_id.clone(),
                         membership_org_name: node.name.clone(),
+                        via_group: grant.via_group.clone(),
                         role_id: grant.role_id.clone(),
                         role_name: grant.role_name.clone(),
                         policy_id: policy.policy_id.clone(),
@@ -196,6 +202,7 @@ mod tests {
             org_id: org.into(),
             role_id: format!("{org}-{role}"),
             role_name: role.into(),
+            via_group: None,
             policies: vec![PolicyRules {
                 policy_id: format!("{role}-p"),
                 policy_name: format!("{role} policy"),

@@ -1,0 +1,107 @@
+// Roles and members in a real browser, hydrated and without JavaScript: compose a role from
+// two policies, give it to two members picked with the multi-select (the confirmation states
+// the count), and open a member's drawer to see each permission explained.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { MODES, collectErrors, launch, ready, signIn, submitAndWait } from '../support/browser.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
+
+let warden;
+let browser;
+
+before(async () => {
+  warden = await startWarden();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await warden?.stop();
+});
+
+for (const mode of MODES) {
+  describe(`roles and members (${mode.name})`, () => {
+    test('compose a role, give it to two members at once, and read the explanation', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await signIn(page, mode, warden.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL(`${warden.baseUrl}/`);
+      const tag = mode.javaScriptEnabled ? 'js' : 'nojs';
+      const api = async (method, path, data) => {
+        const response = await context.request.fetch(`${warden.baseUrl}${path}`, {
+          method, data, headers: { origin: warden.baseUrl },
+        });
+        const text = await response.text();
+        return { status: response.status(), body: text ? JSON.parse(text) : null };
+      };
+      const root = (await api('GET', '/v1/orgs/root')).body.id;
+      for (const [name, permissions] of [[`Audit readers ${tag}`, ['audit:read']], [`Policy readers ${tag}`, ['policy:read']]]) {
+        const created = await api('POST', `/v1/orgs/${root}/iam/policies`, { name, permissions });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+      }
+      for (const first of ['Ann', 'Ben']) {
+        const created = await api('POST', '/v1/users', {
+          email: `${first.toLowerCase()}-${tag}@members.example`, first_name: first, last_name: tag,
+          password: 'a long enough passphrase', organization_id: root,
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+      }
+
+      // Compose the role from the two policies.
+      await page.goto(`${warden.baseUrl}/orgs/${root}/roles/new`);
+      await ready(page, mode);
+      const form = page.getByTestId('role-form');
+      await form.locator('input[name="name"]').fill(`Auditor ${tag}`);
+      for (const name of [`Audit readers ${tag}`, `Policy readers ${tag}`]) {
+        await page.getByTestId('policy-picker').getByLabel(new RegExp(name)).check();
+      }
+      if (mode.javaScriptEnabled) {
+        // The matrix follows the picks, and a cell names the policy behind it.
+        const cell = page.getByTestId('matrix-row-audit').getByRole('checkbox', { name: /read on .*from Audit readers js/ });
+        assert.equal(await cell.isChecked(), true);
+        await page.getByTestId('sso-groups').fill('auditors, compliance');
+        await page.getByTestId('sso-chip').filter({ hasText: 'compliance' }).waitFor();
+      } else {
+        await page.getByTestId('sso-groups').fill('auditors, compliance');
+      }
+      await submitAndWait(page, form.getByRole('button', { name: 'Create role' }), (url) => url.searchParams.get('saved') === '1');
+      await ready(page, mode);
+      await page.getByTestId('saved').waitFor();
+      assert.equal(await page.getByTestId('sso-chip').count(), 2);
+      const saved = page.getByTestId('matrix-row-policy').getByRole('checkbox', { name: /^Allow read on .*from Policy readers/ });
+      assert.equal(await saved.isChecked(), true);
+      const roleId = new URL(page.url()).pathname.split('/').pop();
+
+      // Tick both members and add the role to them, after a confirmation that counts them.
+      await page.goto(`${warden.baseUrl}/orgs/${root}/members?q=-${tag}%40members.example`);
+      await ready(page, mode);
+      assert.match(await page.getByTestId('member-total').textContent(), /^2 members match/);
+      const bulk = page.getByTestId('member-bulk-form');
+      for (const row of await page.getByTestId('member-select').all()) await row.check();
+      await bulk.getByTestId('bulk-change').selectOption('add');
+      await bulk.getByTestId('bulk-role').selectOption(roleId);
+      await submitAndWait(page, bulk.getByTestId('bulk-review'), (url) => url.searchParams.get('bulk') === 'add');
+      await ready(page, mode);
+      assert.equal(await page.getByTestId('bulk-question').textContent(), `Add role "Auditor ${tag}" to 2 members?`);
+      await submitAndWait(page, page.getByTestId('bulk-apply'), (url) => url.searchParams.has('done'));
+      await ready(page, mode);
+      assert.match(await page.getByTestId('members-done').textContent(), new RegExp(`Added role Auditor ${tag} for 2 of 2`));
+      for (const roles of await page.getByTestId('member-roles').all()) {
+        assert.match(await roles.textContent(), new RegExp(`Auditor ${tag}`));
+      }
+
+      // The drawer explains each permission: role, policy, statement.
+      const ann = page.getByTestId('member-row').filter({ hasText: `ann-${tag}@members.example` });
+      await submitAndWait(page, ann.getByTestId('member-details'), (url) => url.searchParams.has('member'));
+      await ready(page, mode);
+      const drawer = page.getByTestId('member-drawer');
+      const audit = drawer.getByTestId('drawer-permission').filter({ hasText: 'audit:read' });
+      await audit.waitFor();
+      assert.match(await audit.textContent(), new RegExp(`role "Auditor ${tag}".*policy "Audit readers ${tag}", statement 1`));
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  });
+}
