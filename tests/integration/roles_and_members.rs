@@ -550,7 +550,63 @@ async fn recomposing_a_role_previews_who_gains_and_loses_what(engine: Engine) {
     assert!(matches!(unknown, Err(warden::domain::DomainError::Invalid(_))), "{unknown:?}");
 }
 
+/// The role composer's and the assign dialog's forms, posted as a browser without JavaScript
+/// posts them (repeated `policy_ids[]` / `role_ids[]` fields, ids that start with digits).
+async fn the_role_forms_post_like_a_browser(engine: Engine) {
+    use crate::support::http::Req;
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let org = root(&app, &cookie).await;
+    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let readers = policy(&app, &cookie, &org, "Readers", json!(["policy:read"])).await;
+    let form = |path: &str, fields: &[(&str, &str)]| {
+        Req::new(Method::POST, path).same_origin().cookie(&cookie).header("accept", "application/json").form(fields)
+    };
+    let saved = app
+        .send(form(
+            "/api/save-role",
+            &[
+                ("org_id", &org),
+                ("role_id", ""),
+                ("version", ""),
+                ("name", "Inspector"),
+                ("description", ""),
+                ("policy_ids[]", &auditors),
+                ("policy_ids[]", &readers),
+                ("is_default", "1"),
+                ("sso_groups", "inspectors, audit"),
+            ],
+        ))
+        .await;
+    assert!(saved.status.is_success() || saved.status.is_redirection(), "{} {}", saved.status, saved.text());
+    let (_, roles) = call(&app, &cookie, Method::GET, &format!("/v1/orgs/{org}/iam/roles?q=Inspector"), None).await;
+    let role = &roles["roles"][0];
+    assert_eq!(role["policy_ids"].as_array().map(Vec::len), Some(2), "{roles}");
+    assert_eq!(
+        (role["is_default"].as_bool(), role["sso_group_names"].clone()),
+        (Some(true), json!(["inspectors", "audit"]))
+    );
+    let role_id = role["role_id"].as_str().unwrap().to_owned();
+
+    let ivy = app.create_user("ivy@example.com").await;
+    let back = format!("/orgs/{org}/members?q=&role=");
+    let assigned = app
+        .send(form(
+            "/api/set-member-roles",
+            &[("org_id", &org), ("user_id", &ivy), ("role_ids[]", &role_id), ("back", &back)],
+        ))
+        .await;
+    assert!(
+        assigned.status.is_success() || assigned.status.is_redirection(),
+        "{} {}",
+        assigned.status,
+        assigned.text()
+    );
+    assert!(app.domain.decide(&ivy, &org, &Permission::new("policy", "read")).await.unwrap().allowed);
+}
+
 on_both_engines!(
+    the_role_forms_post_like_a_browser,
     recomposing_a_role_previews_who_gains_and_loses_what,
     bulk_role_changes_cover_the_ticked_or_every_match,
     the_explorer_explains_the_decision_and_names_the_fix,

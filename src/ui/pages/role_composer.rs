@@ -176,7 +176,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     }
 }
 
-/// The organization's policies as checkboxes (`policies[<id>]`), with a filter.
+/// The organization's policies as checkboxes (`policy_ids[]`), with a filter.
 #[component]
 fn PolicyPicker(
     policies: Vec<ComposerPolicy>,
@@ -202,7 +202,7 @@ fn PolicyPicker(
                     view! {
                         <li class:hidden=hidden>
                             <label class="flex items-start gap-2 rounded px-2 py-1 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
-                                <input type="checkbox" name=format!("policies[{}]", p.id) value="on" class="mt-0.5 h-4 w-4"
+                                <input type="checkbox" name="policy_ids[]" value=p.id.clone() class="mt-0.5 h-4 w-4"
                                     data-testid="policy-choice"
                                     checked=move || selected.with(|s| s.contains(&id_for_check))
                                     prop:checked=move || selected.with(|s| s.contains(&id_for_prop))

@@ -1,14 +1,12 @@
 // One argument per form field: the generated client and server functions take them all.
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 
 use crate::ui::error::UiError;
 
 /// Saves the role composer: creates the role, or replaces it at the version it was loaded at.
-/// `policies[<id>]` are the ticked policies; `sso_groups` is comma-separated.
+/// `policy_ids[]` are the ticked policies; `sso_groups` is comma-separated.
 #[server(prefix = "/api", endpoint = "save-role")]
 pub async fn save_role(
     org_id: String,
@@ -16,14 +14,13 @@ pub async fn save_role(
     version: String,
     name: String,
     description: String,
-    policies: Option<HashMap<String, String>>,
+    policy_ids: Option<Vec<String>>,
     is_default: Option<String>,
     sso_groups: String,
 ) -> Result<(), UiError> {
     use crate::domain::manage_roles::{RoleChanges, RoleFields};
     let call = super::context::signed_in_call()?;
-    let mut policy_ids: Vec<String> = policies.unwrap_or_default().into_keys().collect();
-    policy_ids.sort();
+    let policy_ids = policy_ids.unwrap_or_default();
     let sso_group_names: Vec<String> =
         sso_groups.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect();
     let is_default = is_default.is_some_and(|v| !v.is_empty());

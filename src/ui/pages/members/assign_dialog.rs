@@ -52,7 +52,7 @@ fn Dialog(member: MemberDetailItem, org_id: String, state: MembersQuery, roles: 
                         let held = member.roles.iter().any(|r| r.id == role.id);
                         view! {
                             <label class="flex items-center gap-2 text-sm">
-                                <input type="checkbox" name=format!("roles[{}]", role.id) value="on" checked=held class="h-4 w-4"/>
+                                <input type="checkbox" name="role_ids[]" value=role.id.clone() checked=held class="h-4 w-4"/>
                                 {role.name}
                             </label>
                         }

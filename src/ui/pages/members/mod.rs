@@ -71,9 +71,10 @@ pub fn MembersPage() -> impl IntoView {
             done: get("done"),
         }
     });
+    // `done` is in the key so that the list is read again after a change lands here.
     let page = Resource::new(
-        move || (org_id(), state.with(|s| (s.q.clone(), s.role.clone(), s.cursor.clone()))),
-        |(org, (q, role, cursor))| list_members(org, q, role, Some(cursor)),
+        move || (org_id(), state.with(|s| (s.q.clone(), s.role.clone(), s.cursor.clone(), s.done.clone()))),
+        |(org, (q, role, cursor, _))| list_members(org, q, role, Some(cursor)),
     );
     view! {
         <div class="max-w-6xl space-y-6">
