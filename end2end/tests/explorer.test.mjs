@@ -1,32 +1,18 @@
 // The access explorer in a real browser, hydrated and without JavaScript: a question denied
 // by an access flag names the organization and the flag, and says what would change it.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, launch, ready, signIn, submitAndWait } from '../support/browser.mjs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
+import { MODES, ready, submitAndWait } from '../support/browser.mjs';
+import { ADMIN_EMAIL } from '../support/server.mjs';
+import { signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
-let warden;
-let browser;
-
-before(async () => {
-  warden = await startWarden();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await warden?.stop();
-});
+const running = useWardenAndBrowser();
 
 for (const mode of MODES) {
   describe(`access explorer (${mode.name})`, () => {
     test('a denial by a flag names the flag and the fix', async () => {
-      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
-      await signIn(page, mode, warden.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
-      await page.waitForURL(`${warden.baseUrl}/`);
+      const { warden, context, page, errors } = await signedInAdmin(running, mode);
       const suffix = mode.javaScriptEnabled ? 'js' : 'nojs';
       const request = (method, path, data) => context.request.fetch(`${warden.baseUrl}${path}`, {
         method, data, headers: { origin: warden.baseUrl },

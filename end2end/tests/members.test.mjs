@@ -2,40 +2,19 @@
 // two policies, give it to two members picked with the multi-select (the confirmation states
 // the count), and open a member's drawer to see each permission explained.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, launch, ready, signIn, submitAndWait } from '../support/browser.mjs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
+import { MODES, ready, submitAndWait } from '../support/browser.mjs';
+import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
-let warden;
-let browser;
-
-before(async () => {
-  warden = await startWarden();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await warden?.stop();
-});
+const running = useWardenAndBrowser();
 
 for (const mode of MODES) {
   describe(`roles and members (${mode.name})`, () => {
     test('compose a role, give it to two members at once, and read the explanation', async () => {
-      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
-      await signIn(page, mode, warden.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
-      await page.waitForURL(`${warden.baseUrl}/`);
+      const { warden, context, page, errors } = await signedInAdmin(running, mode);
       const tag = mode.javaScriptEnabled ? 'js' : 'nojs';
-      const api = async (method, path, data) => {
-        const response = await context.request.fetch(`${warden.baseUrl}${path}`, {
-          method, data, headers: { origin: warden.baseUrl },
-        });
-        const text = await response.text();
-        return { status: response.status(), body: text ? JSON.parse(text) : null };
-      };
+      const api = apiClient(context, warden.baseUrl);
       const root = (await api('GET', '/v1/orgs/root')).body.id;
       for (const [name, permissions] of [[`Audit readers ${tag}`, ['audit:read']], [`Policy readers ${tag}`, ['policy:read']]]) {
         const created = await api('POST', `/v1/orgs/${root}/iam/policies`, { name, permissions });

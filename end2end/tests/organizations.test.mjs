@@ -1,28 +1,18 @@
 // The organization tree in a real browser, hydrated and without JavaScript: create a child,
 // find it by search, move it, and delete a subtree after typing its name.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, launch, ready, signIn, submitAndWait } from '../support/browser.mjs';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
+import { MODES, collectErrors, ready, signIn, submitAndWait } from '../support/browser.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/server.mjs';
+import { useWardenAndBrowser } from '../support/suite.mjs';
 
-let warden;
-let browser;
-
-before(async () => {
-  warden = await startWarden();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await warden?.stop();
-});
+const running = useWardenAndBrowser();
 
 const isOrgPage = (url) => /^\/orgs\/[^/]+$/.test(url.pathname) && url.pathname !== '/orgs/root';
 
 async function createChild(page, mode, parentPath, name, code) {
-  await page.goto(`${warden.baseUrl}${parentPath}`);
+  await page.goto(`${running.warden.baseUrl}${parentPath}`);
   await ready(page, mode);
   const form = page.getByTestId('create-child-form');
   if (mode.javaScriptEnabled) {
@@ -44,6 +34,7 @@ async function createChild(page, mode, parentPath, name, code) {
 for (const mode of MODES) {
   describe(`organizations (${mode.name})`, () => {
     test('create a child, find it, move it, delete a subtree', async () => {
+      const { warden, browser } = running;
       const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
       const page = await context.newPage();
       const errors = collectErrors(page);
@@ -110,6 +101,7 @@ for (const mode of MODES) {
 
     if (mode.javaScriptEnabled) {
       test('the tree expands lazily and with the keyboard', async () => {
+        const { warden, browser } = running;
         const context = await browser.newContext();
         const page = await context.newPage();
         await signIn(page, mode, warden.baseUrl, ADMIN_EMAIL, ADMIN_PASSWORD);

@@ -97,7 +97,7 @@ pub fn fix_for(decision: &Decision, permission: &Permission, org_name: &str) -> 
 fn holders_of(role_ids: &str) -> String {
     format!(
         "SELECT mr.user_id FROM membership_roles mr WHERE mr.role_id IN ({role_ids}) \
-         UNION SELECT gm.user_id FROM user_group_members gm \
+         UNION ALL SELECT gm.user_id FROM user_group_members gm \
          JOIN user_group_roles gr ON gr.group_id = gm.group_id WHERE gr.role_id IN ({role_ids})"
     )
 }

@@ -37,8 +37,6 @@ pub struct BulkOutcome {
     pub changed: u64,
 }
 
-const SELECTED: &str = "FROM memberships m JOIN users u ON u.id = m.user_id WHERE";
-
 impl Domain {
     /// What a bulk change would touch, for the confirmation: checked like the change itself.
     pub async fn preview_bulk_role_change(
@@ -50,8 +48,8 @@ impl Domain {
     ) -> DomainResult<BulkPreview> {
         let org = self.resolve_organization(org_id).await?;
         let role_name = self.authorize_bulk(actor, &org.id, role_id).await?;
-        let (filter, values) = selection.filter(&org.id);
-        let sql = format!("SELECT COUNT(*) AS n {SELECTED} {filter}");
+        let (rows_sql, values) = selection.rows(&org.id);
+        let sql = format!("SELECT COUNT(*) AS n {rows_sql}");
         let mut count = sqlx::query(&sql);
         for value in &values {
             count = count.bind(value);
@@ -70,11 +68,11 @@ impl Domain {
     ) -> DomainResult<BulkOutcome> {
         let org = self.resolve_organization(org_id).await?;
         let role_name = self.authorize_bulk(actor, &org.id, role_id).await?;
-        let (filter, values) = selection.filter(&org.id);
+        let (rows_sql, values) = selection.rows(&org.id);
         let role_param = values.len() + 1;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         super::tree::serialize_checked_changes(mutation.tx()).await?;
-        let count_sql = format!("SELECT COUNT(*) AS n {SELECTED} {filter}");
+        let count_sql = format!("SELECT COUNT(*) AS n {rows_sql}");
         let mut count = sqlx::query(&count_sql);
         for value in &values {
             count = count.bind(value);
@@ -83,12 +81,12 @@ impl Domain {
         let sql = match change {
             BulkRoleChange::Add => format!(
                 "INSERT INTO membership_roles (org_id, user_id, role_id) SELECT m.org_id, m.user_id, ${role_param} \
-                 {SELECTED} {filter} AND NOT EXISTS (SELECT 1 FROM membership_roles x \
+                 {rows_sql} AND NOT EXISTS (SELECT 1 FROM membership_roles x \
                  WHERE x.org_id = m.org_id AND x.user_id = m.user_id AND x.role_id = ${role_param})"
             ),
             BulkRoleChange::Remove => format!(
                 "DELETE FROM membership_roles WHERE org_id = $1 AND role_id = ${role_param} \
-                 AND user_id IN (SELECT m.user_id {SELECTED} {filter})"
+                 AND user_id IN (SELECT m.user_id {rows_sql})"
             ),
         };
         let mut statement = sqlx::query(&sql);

@@ -22,6 +22,8 @@ use super::{
 };
 
 pub const MAX_NAME_PART_CHARS: usize = 100;
+/// Organizations per `IN (...)` list, well under both engines' limits on bound values.
+const ORGS_PER_QUERY: usize = 500;
 
 #[derive(Debug, Clone, Default)]
 pub struct NewAccount {
@@ -235,25 +237,25 @@ impl Domain {
         let pattern = db::search_pattern(filter.q);
         let status = filter.status.unwrap_or_default();
         let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
-        let mut matches: Vec<(String, String)> = Vec::new();
-        for org_id in &org_ids {
-            let rows = sqlx::query(
-                "SELECT u.id, u.email_normalized FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 \
-                 AND ($2 = '' OR LOWER(u.email) LIKE $2 OR LOWER(u.full_name) LIKE $2) AND ($3 = '' OR u.status = $3)",
-            )
-            .bind(org_id)
-            .bind(&pattern)
-            .bind(status)
-            .fetch_all(self.db.pool())
-            .await?;
-            for row in rows {
-                let key = (row.try_get("email_normalized")?, row.try_get("id")?);
-                if !matches.contains(&key) {
-                    matches.push(key);
-                }
+        // Keyed by (email, id): the listing order, and one entry per user however many of
+        // the readable organizations they belong to.
+        let mut matches = std::collections::BTreeSet::new();
+        for chunk in org_ids.chunks(ORGS_PER_QUERY) {
+            let sql = format!(
+                "SELECT DISTINCT u.id, u.email_normalized FROM memberships m JOIN users u ON u.id = m.user_id \
+                 WHERE m.org_id IN ({}) AND ($1 = '' OR u.search_key LIKE $1) \
+                 AND ($2 = '' OR u.status = $2)",
+                db::placeholders(3, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(&pattern).bind(status);
+            for org_id in chunk {
+                query = query.bind(org_id);
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                matches.insert((row.try_get::<String, _>("email_normalized")?, row.try_get::<String, _>("id")?));
             }
         }
-        matches.sort();
+        let matches: Vec<(String, String)> = matches.into_iter().collect();
         let total = matches.len();
         let start = matches.iter().position(|k| k.0 > after_email || (k.0 == after_email && k.1 > after_id));
         let start = if after.is_some() { start.unwrap_or(total) } else { 0 };

@@ -34,6 +34,8 @@ pub mod cursor;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod group_members;
+#[cfg(feature = "ssr")]
 pub mod ids;
 #[cfg(feature = "ssr")]
 pub mod impact;
@@ -47,6 +49,8 @@ pub mod manage_roles;
 pub mod manage_schema;
 #[cfg(feature = "ssr")]
 pub mod manage_users;
+#[cfg(feature = "ssr")]
+mod member_search;
 #[cfg(feature = "ssr")]
 pub mod members;
 #[cfg(feature = "ssr")]

@@ -105,6 +105,12 @@ pub async fn count(db: &Database) -> DomainResult<i64> {
     Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(db.pool()).await?.try_get("n")?)
 }
 
+/// What a user search matches against (see [`super::db::search_pattern`]): the email key
+/// and the lower-cased full name.
+pub fn search_key(email_key: &str, full_name: &str) -> String {
+    format!("{email_key} {}", full_name.to_lowercase())
+}
+
 /// Inserts a user, active with a password or invited without one; a taken email (in any
 /// letter case) is a conflict.
 pub async fn insert(tx: &mut Transaction, new: &NewUser) -> DomainResult<User> {
@@ -127,8 +133,8 @@ pub async fn insert(tx: &mut Transaction, new: &NewUser) -> DomainResult<User> {
         last_sign_in_at: None,
     };
     sqlx::query(
-        "INSERT INTO users (id, email, email_normalized, full_name, status, password_hash, session_epoch, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+        "INSERT INTO users (id, email, email_normalized, full_name, status, password_hash, session_epoch, created_at, updated_at, search_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8)",
     )
     .bind(&user.id)
     .bind(&user.email)
@@ -137,6 +143,7 @@ pub async fn insert(tx: &mut Transaction, new: &NewUser) -> DomainResult<User> {
     .bind(user.status.as_str())
     .bind(new.password_hash.clone())
     .bind(&user.created_at)
+    .bind(search_key(&email_key, &user.full_name))
     .execute(&mut **tx)
     .await?;
     Ok(user)
@@ -178,7 +185,8 @@ pub async fn set_status(tx: &mut Transaction, user_id: &str, status: UserStatus)
 /// Seed 003's names of a user, and the full name shown for them.
 pub async fn set_names(tx: &mut Transaction, user_id: &str, names: &UserNames) -> DomainResult<()> {
     sqlx::query(
-        "UPDATE users SET first_name = $1, last_name = $2, preferred_name = $3, full_name = $4, updated_at = $5 WHERE id = $6",
+        "UPDATE users SET first_name = $1, last_name = $2, preferred_name = $3, full_name = $4, updated_at = $5, \
+         search_key = email_normalized || ' ' || $7 WHERE id = $6",
     )
     .bind(&names.first_name)
     .bind(&names.last_name)
@@ -186,6 +194,7 @@ pub async fn set_names(tx: &mut Transaction, user_id: &str, names: &UserNames) -
     .bind(names.full_name())
     .bind(Timestamp::now().to_rfc3339())
     .bind(user_id)
+    .bind(names.full_name().to_lowercase())
     .execute(&mut **tx)
     .await?;
     Ok(())

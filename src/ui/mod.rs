@@ -18,10 +18,10 @@ use leptos_router::{
 
 use components::layout::AppShell;
 use pages::{
-    account::AccountPage, dashboard::DashboardPage, explorer::ExplorerPage, members::MembersPage,
+    account::AccountPage, dashboard::DashboardPage, explorer::ExplorerPage, groups::GroupsPage, members::MembersPage,
     not_found::NotFoundPage, organization::OrganizationPage, organizations::OrganizationsPage, policies::PoliciesPage,
     policy_editor::PolicyEditorPage, role_composer::RoleComposerPage, roles::RolesPage, schema::SchemaPage,
-    sign_in::SignInPage,
+    sign_in::SignInPage, users::UsersPage,
 };
 
 /// The HTML document around the app. The hydration scripts carry this response's CSP nonce.
@@ -67,12 +67,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/members") view=MembersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/groups") view=GroupsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/policies") view=PoliciesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/policies/new") view=PolicyEditorPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/policies/:policy_id") view=PolicyEditorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("schema") view=SchemaPage ssr=SsrMode::InOrder/>
                     <Route path=path!("explorer") view=ExplorerPage ssr=SsrMode::InOrder/>
                 </ParentRoute>

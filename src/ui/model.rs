@@ -193,6 +193,7 @@ pub struct AllowedUserItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhoCanItem {
     pub total: usize,
+    pub next_cursor: Option<String>,
     pub users: Vec<AllowedUserItem>,
 }
 
@@ -291,4 +292,64 @@ pub struct RoleListPage {
     pub org_name: String,
     pub roles: Vec<RoleItem>,
     pub may_create: bool,
+}
+
+/// A user account as the users page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+    pub status: String,
+    pub last_sign_in_at: Option<String>,
+    /// The signed-in admin themselves: no status change or deletion offered.
+    pub is_me: bool,
+}
+
+/// A page of the users the caller may see, with where the caller may create users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserListPage {
+    pub total: usize,
+    pub next_cursor: Option<String>,
+    pub users: Vec<UserRow>,
+    /// Organizations a new user can join (the caller holds `member:assign` there).
+    pub create_in: Vec<OrganizationItem>,
+}
+
+/// A user group in the organization's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub member_count: usize,
+    pub role_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMemberItem {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+}
+
+/// The group open in the editor (`id` empty for a new one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupEditItem {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub version: i64,
+    pub role_ids: Vec<String>,
+    pub members: Vec<GroupMemberItem>,
+}
+
+/// An organization's user groups, for the groups page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserGroupsPage {
+    pub org_name: String,
+    pub groups: Vec<GroupRow>,
+    pub roles: Vec<RoleOption>,
+    pub may_manage: bool,
+    pub editing: Option<GroupEditItem>,
 }

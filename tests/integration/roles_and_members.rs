@@ -4,7 +4,11 @@
 use crate::support::{TestApp, http::call};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use warden::domain::{Engine, permissions::Permission};
+use warden::domain::{
+    Engine,
+    members::{MemberQuery, MemberSelection},
+    permissions::Permission,
+};
 
 async fn root(app: &TestApp, cookie: &str) -> String {
     let (_, root) = call(app, cookie, Method::GET, "/v1/orgs/root", None).await;
@@ -605,7 +609,53 @@ async fn the_role_forms_post_like_a_browser(engine: Engine) {
     assert!(app.domain.decide(&ivy, &org, &Permission::new("policy", "read")).await.unwrap().allowed);
 }
 
+/// A search term is answered by the narrow path (matching users first, then their
+/// membership) and a bulk selection of every match by the database's join: both find the same
+/// members, and the narrow path pages in listing order.
+async fn both_member_search_paths_agree(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let admin = app.admin_actor().await;
+    let org = root(&app, &cookie).await;
+    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let auditor = app.create_role_with(&org, "Auditor", &[&auditors]).await;
+    let members = format!("/v1/orgs/{org}/iam/members");
+    for (email, roles) in [
+        ("ann.lee@example.com", json!([auditor])),
+        ("bob.lee@example.com", json!([])),
+        ("cat@lee.example", json!([auditor])),
+    ] {
+        let id = app.create_user(email).await;
+        call(&app, &cookie, Method::POST, &members, Some(json!({ "user_id": id, "role_ids": roles }))).await;
+    }
+    app.create_user("dan.lee@example.com").await;
+
+    for (q, role, expected) in
+        [("lee", None, 3), ("LEE", Some(auditor.as_str()), 2), ("example.com", None, 3), ("nobody", None, 0)]
+    {
+        let query = MemberQuery { q: Some(q), role_id: role, limit: 2, ..MemberQuery::default() };
+        let page = app.domain.list_members(&admin, &org, &query).await.unwrap();
+        let every = MemberSelection::Matching { q: Some(q), role_id: role, status: None };
+        let preview = app.domain.preview_bulk_role_change(&admin, &org, &auditor, every).await.unwrap();
+        assert_eq!((page.total, preview.selected), (expected, expected), "{q} {role:?}");
+    }
+
+    let first = app
+        .domain
+        .list_members(&admin, &org, &MemberQuery { q: Some("lee"), limit: 2, ..MemberQuery::default() })
+        .await
+        .unwrap();
+    let emails: Vec<&str> = first.members.iter().map(|m| m.email.as_str()).collect();
+    assert_eq!((emails, first.has_more), (vec!["ann.lee@example.com", "bob.lee@example.com"], true));
+    let cursor = first.next_cursor.unwrap();
+    let query = MemberQuery { q: Some("lee"), cursor: Some(&cursor), limit: 2, ..MemberQuery::default() };
+    let rest = app.domain.list_members(&admin, &org, &query).await.unwrap();
+    let emails: Vec<&str> = rest.members.iter().map(|m| m.email.as_str()).collect();
+    assert_eq!((emails, rest.has_more, rest.total), (vec!["cat@lee.example"], false, 3));
+}
+
 on_both_engines!(
+    both_member_search_paths_agree,
     the_role_forms_post_like_a_browser,
     recomposing_a_role_previews_who_gains_and_loses_what,
     bulk_role_changes_cover_the_ticked_or_every_match,

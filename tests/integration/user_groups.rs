@@ -3,7 +3,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use warden::domain::{Engine, permissions::Permission};
+use warden::domain::{DomainError, Engine, permissions::Permission, user_groups::GroupFields};
 
 use crate::support::{TestApp, http::call};
 
@@ -119,4 +119,37 @@ async fn user_groups_hand_their_roles_to_their_members(engine: Engine) {
     assert_eq!(app.audit_count("user_group.deleted").await, 1);
 }
 
-on_both_engines!(user_groups_hand_their_roles_to_their_members);
+/// The group editor adds people by email: members are found, anyone else is refused by
+/// address at its place in the list, and the group lists its members by email.
+async fn groups_take_members_by_email(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let admin = app.admin_actor().await;
+    let (_, root) = call(&app, &cookie, Method::GET, "/v1/orgs/root", None).await;
+    let org = root["id"].as_str().unwrap().to_owned();
+    let zoe = app.create_user("zoe@example.com").await;
+    let members = format!("/v1/orgs/{org}/iam/members");
+    call(&app, &cookie, Method::POST, &members, Some(json!({ "user_id": zoe, "role_ids": [] }))).await;
+    app.create_user("outsider@example.com").await;
+
+    let asked = ["not an address", "outsider@example.com", " ZOE@example.com "].map(str::to_owned);
+    let Err(DomainError::Invalid(problems)) = app.domain.member_ids_by_email(&admin, &org, "add_emails", &asked).await
+    else {
+        panic!("an outsider and a malformed address are refused")
+    };
+    let found: Vec<(String, &str)> = problems.iter().map(|p| (p.loc.join("."), p.kind.as_str())).collect();
+    assert_eq!(
+        found,
+        [("body.add_emails.0".to_owned(), "value_error.email"), ("body.add_emails.1".to_owned(), "not_a_member")]
+    );
+    assert!(problems[1].msg.contains("outsider@example.com is not a member"), "{}", problems[1].msg);
+    let ids = app.domain.member_ids_by_email(&admin, &org, "add_emails", &asked[2..]).await.unwrap();
+    assert_eq!(ids, std::slice::from_ref(&zoe), "addresses are matched case-insensitively");
+
+    let fields = GroupFields { name: Some("Night shift".into()), user_ids: Some(ids), ..GroupFields::default() };
+    let group = app.domain.create_user_group(&admin, &org, fields).await.unwrap();
+    let listed = app.domain.user_group_members(&admin, &org, &group.group_id).await.unwrap();
+    assert_eq!(listed.iter().map(|m| m.email.as_str()).collect::<Vec<_>>(), ["zoe@example.com"]);
+}
+
+on_both_engines!(user_groups_hand_their_roles_to_their_members, groups_take_members_by_email);

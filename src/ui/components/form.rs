@@ -96,3 +96,23 @@ pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView
         </button>
     }
 }
+
+/// Every problem of a failed submission, one per line: for forms whose fields are lists
+/// (an error at `user_ids[3]` has no single input to sit beside).
+#[component]
+pub fn ProblemList(error: Signal<Option<UiError>>) -> impl IntoView {
+    let problems = move || {
+        error
+            .get()
+            .map(|e| if e.fields.is_empty() { vec![e.message] } else { e.fields.into_iter().map(|f| f.msg).collect() })
+    };
+    view! {
+        <Show when=move || problems().is_some()>
+            <ul role="alert" data-testid="form-problems"
+                class="list-inside list-disc rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 \
+                       dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+                {move || problems().unwrap_or_default().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+            </ul>
+        </Show>
+    }
+}

@@ -27,6 +27,7 @@ pub fn AppShell() -> impl IntoView {
                     <NavLink href="/" label="Dashboard"/>
                     <NavLink href="/explorer" label="Access explorer"/>
                     <NavLink href="/orgs" label="Organizations"/>
+                    <NavLink href="/users" label="Users"/>
                     <NavLink href="/schema" label="Permission schema"/>
                     <NavLink href="/account" label="Account"/>
                 </nav>

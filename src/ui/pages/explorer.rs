@@ -9,9 +9,10 @@ use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
-    components::layout::LoadError,
+    components::{layout::LoadError, list_page::PageLinks},
     model::{AccessAnswerItem, ChainStepItem, WhoCanItem},
     server_fns::{explain_access, who_can},
+    url,
 };
 
 fn input_class() -> &'static str {
@@ -31,12 +32,12 @@ pub fn ExplorerPage() -> impl IntoView {
         }
     });
     let who = Resource::new(
-        move || (param("who_org"), param("who_permission")),
-        |(org, permission)| async move {
+        move || (param("who_org"), param("who_permission"), param("who_cursor")),
+        |(org, permission, cursor)| async move {
             if org.trim().is_empty() || permission.trim().is_empty() {
                 None
             } else {
-                Some(who_can(org, permission).await)
+                Some(who_can(org, permission, cursor).await)
             }
         },
     );
@@ -84,7 +85,7 @@ pub fn ExplorerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match who.await {
                             None => ().into_any(),
-                            Some(Ok(item)) => view! { <WhoCanList item/> }.into_any(),
+                            Some(Ok(item)) => view! { <WhoCanList item base=who_base(&query.read()) paged=!param("who_cursor").is_empty()/> }.into_any(),
                             Some(Err(error)) => view! { <LoadError error/> }.into_any(),
                         }
                     })}
@@ -161,8 +162,21 @@ fn Step(step: ChainStepItem) -> impl IntoView {
     }
 }
 
+/// The explorer's address with the same questions, ready for a `who_cursor` (the page of "who
+/// can" to show).
+fn who_base(query: &leptos_router::params::ParamsMap) -> String {
+    let mut href = "/explorer?".to_owned();
+    for key in ["user", "org", "permission", "who_org", "who_permission"] {
+        href.push_str(&format!("{key}={}&", url::encode(&query.get(key).unwrap_or_default())));
+    }
+    href.push_str("who_cursor=");
+    href
+}
+
+/// `base`: [`who_base`]; the first page is linked when `paged` (on a later page).
 #[component]
-fn WhoCanList(item: WhoCanItem) -> impl IntoView {
+fn WhoCanList(item: WhoCanItem, base: String, paged: bool) -> impl IntoView {
+    let next = item.next_cursor.as_deref().map(|cursor| format!("{base}{}", url::encode(cursor)));
     view! {
         <p class="text-sm" data-testid="who-can-total">{format!("{} user(s) can.", item.total)}</p>
         <ul class="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="who-can-list">
@@ -173,5 +187,6 @@ fn WhoCanList(item: WhoCanItem) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        <PageLinks first=paged.then_some(base) next/>
     }
 }

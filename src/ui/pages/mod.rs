@@ -1,6 +1,7 @@
 pub mod account;
 pub mod dashboard;
 pub mod explorer;
+pub mod groups;
 pub mod members;
 pub mod not_found;
 pub mod organization;
@@ -11,3 +12,4 @@ pub mod role_composer;
 pub mod roles;
 pub mod schema;
 pub mod sign_in;
+pub mod users;

@@ -56,15 +56,16 @@ fn OrganizationView(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl Int
             <header>
                 <h1 class="text-2xl font-semibold" data-testid="org-name">{org.name.clone()}</h1>
                 <p class="text-sm text-slate-500">{org.code.clone().map(|c| format!("code {c}"))}</p>
-                {org.full_access.then(|| view! {
-                    <a href=format!("/orgs/{}/policies", org.id) data-testid="org-policies-link"
-                        class="mt-2 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">"Policies"</a>
-                    " "
-                    <a href=format!("/orgs/{}/members", org.id) data-testid="org-members-link"
-                        class="mt-2 ml-3 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">"Members"</a>
-                    " "
-                    <a href=format!("/orgs/{}/roles", org.id) data-testid="org-roles-link"
-                        class="mt-2 ml-3 inline-block text-sm font-medium text-indigo-700 underline dark:text-indigo-300">"Roles"</a>
+                {org.full_access.then(|| {
+                    let sections = [("policies", "Policies"), ("members", "Members"), ("groups", "Groups"), ("roles", "Roles")];
+                    view! {
+                        <nav aria-label="This organization" class="mt-2 flex gap-4 text-sm font-medium">
+                            {sections.into_iter().map(|(path, label)| view! {
+                                <a href=format!("/orgs/{}/{path}", org.id) data-testid=format!("org-{path}-link")
+                                    class="text-indigo-700 underline dark:text-indigo-300">{label}</a>
+                            }).collect_view()}
+                        </nav>
+                    }
                 })}
             </header>
             <Show when={let full = org.full_access; move || !full}>

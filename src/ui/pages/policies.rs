@@ -8,7 +8,13 @@ use leptos_router::{
 };
 
 use crate::ui::{
-    components::layout::LoadError, model::PolicyListPage, pages::policy_editor::PolicyBadge, server_fns::list_policies,
+    components::{
+        layout::LoadError,
+        list_page::{ListHeader, PageAction},
+    },
+    model::PolicyListPage,
+    pages::policy_editor::PolicyBadge,
+    server_fns::list_policies,
 };
 
 #[component]
@@ -41,17 +47,7 @@ fn PolicyList(page: PolicyListPage, org_id: String, q: String) -> impl IntoView 
     });
     let empty = page.items.is_empty();
     view! {
-        <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
-            <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
-            <a href=format!("/orgs/{org_id}") class="hover:underline">{page.org_name.clone()}</a>
-        </nav>
-        <header class="flex items-center justify-between">
-            <h1 class="text-2xl font-semibold">"Policies"</h1>
-            {page.may_create.then(|| view! {
-                <a href=format!("/orgs/{org_id}/policies/new") data-testid="new-policy"
-                    class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"New policy"</a>
-            })}
-        </header>
+        <ListHeader title="Policies" org=Some((org_id.clone(), page.org_name.clone())) action=page.may_create.then(|| PageAction { href: format!("/orgs/{org_id}/policies/new"), label: "New policy", test_id: "new-policy" })/>
         <Form method="GET" action="" attr:class="flex gap-2" attr:role="search">
             <label for="policy-search" class="sr-only">"Find a policy by name or description"</label>
             <input id="policy-search" name="q" type="search" value=q.clone() placeholder="Find by name or description" data-testid="policy-search"

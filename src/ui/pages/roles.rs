@@ -4,7 +4,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::{
-    components::layout::LoadError, model::RoleListPage, pages::policy_editor::PolicyBadge, server_fns::list_roles,
+    components::{
+        layout::LoadError,
+        list_page::{ListHeader, PageAction},
+    },
+    model::RoleListPage,
+    pages::policy_editor::PolicyBadge,
+    server_fns::list_roles,
 };
 
 #[component]
@@ -29,17 +35,7 @@ pub fn RolesPage() -> impl IntoView {
 #[component]
 fn RoleList(page: RoleListPage, org_id: String) -> impl IntoView {
     view! {
-        <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
-            <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
-            <a href=format!("/orgs/{org_id}") class="hover:underline">{page.org_name.clone()}</a>
-        </nav>
-        <header class="flex items-center justify-between">
-            <h1 class="text-2xl font-semibold">"Roles"</h1>
-            {page.may_create.then(|| view! {
-                <a href=format!("/orgs/{org_id}/roles/new") data-testid="new-role"
-                    class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"New role"</a>
-            })}
-        </header>
+        <ListHeader title="Roles" org=Some((org_id.clone(), page.org_name.clone())) action=page.may_create.then(|| PageAction { href: format!("/orgs/{org_id}/roles/new"), label: "New role", test_id: "new-role" })/>
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="role-list">
             <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>

@@ -13,9 +13,7 @@ pub async fn set_member_roles(
     let call = super::context::signed_in_call()?;
     let role_ids = role_ids.unwrap_or_default();
     call.domain.set_member_roles(&call.actor, &org_id, &user_id, &role_ids).await?;
-    let list = format!("/orgs/{org_id}/members?");
-    let back = if back.starts_with(&list) { back } else { list };
-    let done = crate::ui::url::encode(&format!("Saved the member's {} role(s)", role_ids.len()));
-    leptos_axum::redirect(&format!("{back}&done={done}"));
+    let done = format!("Saved the member's {} role(s)", role_ids.len());
+    leptos_axum::redirect(&super::back_with_done(&back, &format!("/orgs/{org_id}/members?"), &done));
     Ok(())
 }

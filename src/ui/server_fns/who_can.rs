@@ -2,14 +2,18 @@ use leptos::prelude::*;
 
 use crate::ui::{error::UiError, model::WhoCanItem};
 
-/// The access explorer's "who can do this here?" (the first 50, with why).
+/// The access explorer's "who can do this here?", 50 at a time after `cursor`, each with why.
 #[server(prefix = "/api", endpoint = "who-can")]
-pub async fn who_can(org: String, permission: String) -> Result<WhoCanItem, UiError> {
+pub async fn who_can(org: String, permission: String, cursor: String) -> Result<WhoCanItem, UiError> {
     use crate::ui::model::AllowedUserItem;
     let call = super::context::signed_in_call()?;
-    let page = call.domain.who_can(&call.actor, org.trim(), permission.trim(), None, 50).await?;
+    let page = call
+        .domain
+        .who_can(&call.actor, org.trim(), permission.trim(), Some(cursor.as_str()).filter(|c| !c.is_empty()), 50)
+        .await?;
     Ok(WhoCanItem {
         total: page.total,
+        next_cursor: page.next_cursor,
         users: page
             .users
             .into_iter()

@@ -17,7 +17,15 @@ use leptos_router::{
     hooks::{use_params_map, use_query_map},
 };
 
-use crate::ui::{components::layout::LoadError, model::MemberListPage, server_fns::list_members, url};
+use crate::ui::{
+    components::{
+        layout::LoadError,
+        list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
+    },
+    model::MemberListPage,
+    server_fns::list_members,
+    url,
+};
 
 /// The page's query: the filter and the page, plus whatever is open on top of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -104,17 +112,8 @@ fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl In
     let assign = (!state.assign.is_empty()).then(|| (org_id.clone(), state.clone(), page.roles.clone()));
     let drawer = (!state.member.is_empty()).then(|| (org_id.clone(), state.clone()));
     view! {
-        <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
-            <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
-            <a href=format!("/orgs/{org_id}") class="hover:underline">{page.org_name.clone()}</a>
-        </nav>
-        <h1 class="text-2xl font-semibold">"Members"</h1>
-        {(!done.is_empty()).then(|| view! {
-            <p role="status" data-testid="members-done"
-                class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
-                {done.clone()}
-            </p>
-        })}
+        <ListHeader title="Members" org=Some((org_id.clone(), page.org_name.clone())) action=page.may_assign.then(|| PageAction { href: format!("/users?new=1&org={org_id}"), label: "Add a new user", test_id: "add-user" })/>
+        <DoneBanner done=done.clone() test_id="members-done"/>
         <Form method="GET" action="" attr:class="flex flex-wrap gap-2" attr:role="search">
             <label for="member-search" class="sr-only">"Find members by name or email"</label>
             <input id="member-search" name="q" type="search" value=q placeholder="Find by name or email" data-testid="member-search"
@@ -134,9 +133,6 @@ fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl In
         {assign.map(|(org_id, state, roles)| view! { <assign_dialog::AssignDialog org_id state roles/> })}
         {drawer.map(|(org_id, state)| view! { <drawer::MemberDrawer org_id state/> })}
         <table::MemberTable page org_id state/>
-        <nav aria-label="Pages" class="flex gap-4 text-sm">
-            {first_page.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300">"First page"</a> })}
-            {next.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}
-        </nav>
+        <PageLinks first=first_page next/>
     }
 }

@@ -1,0 +1,58 @@
+//! The parts every list page shares: the title with its breadcrumb and main action, the
+//! banner that says what the last change did, and the links between pages.
+
+use leptos::prelude::*;
+
+/// The primary action of a list page (for example "New role"), as a link.
+pub struct PageAction {
+    pub href: String,
+    pub label: &'static str,
+    pub test_id: &'static str,
+}
+
+/// The page title, under a breadcrumb back to the organization when the list belongs to one
+/// (`org`: its id and name).
+#[component]
+pub fn ListHeader(
+    title: &'static str,
+    #[prop(default = None)] org: Option<(String, String)>,
+    #[prop(default = None)] action: Option<PageAction>,
+) -> impl IntoView {
+    view! {
+        {org.map(|(id, name)| view! {
+            <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
+                <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
+                <a href=format!("/orgs/{id}") class="hover:underline">{name}</a>
+            </nav>
+        })}
+        <header class="flex items-center justify-between">
+            <h1 class="text-2xl font-semibold">{title}</h1>
+            {action.map(|a| view! {
+                <a href=a.href data-testid=a.test_id
+                    class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">{a.label}</a>
+            })}
+        </header>
+    }
+}
+
+/// What the last change did, when the page was reached after one (`done` in the query).
+#[component]
+pub fn DoneBanner(done: String, test_id: &'static str) -> impl IntoView {
+    (!done.is_empty()).then(|| view! {
+        <p role="status" data-testid=test_id
+            class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
+            {done}
+        </p>
+    })
+}
+
+/// Keyset paging: back to the first page, and on to the next.
+#[component]
+pub fn PageLinks(first: Option<String>, next: Option<String>) -> impl IntoView {
+    view! {
+        <nav aria-label="Pages" class="flex gap-4 text-sm">
+            {first.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300">"First page"</a> })}
+            {next.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}
+        </nav>
+    }
+}

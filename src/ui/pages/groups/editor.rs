@@ -1,0 +1,73 @@
+//! The group editor: name, description, the roles the group holds here (checkboxes), its
+//! members (untick to remove) and members to add by email. The server checks every entry
+//! (only this organization's members and roles, nothing the admin could not grant).
+
+use leptos::prelude::*;
+
+use crate::ui::{
+    components::form::{ProblemList, TextField, action_error},
+    model::{GroupEditItem, RoleOption},
+    server_fns::SaveUserGroup,
+};
+
+const FIELD: &str =
+    "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
+
+#[component]
+pub fn GroupEditor(group: GroupEditItem, roles: Vec<RoleOption>, org_id: String, may_save: bool) -> impl IntoView {
+    let save = ServerAction::<SaveUserGroup>::new();
+    let error = action_error(save);
+    let title = if group.id.is_empty() { "New group".to_owned() } else { format!("Group \"{}\"", group.name) };
+    view! {
+        <section aria-labelledby="group-title" data-testid="group-editor"
+            class="space-y-3 rounded-lg border border-slate-300 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900">
+            <h2 id="group-title" class="text-lg font-semibold">{title}</h2>
+            <ProblemList error/>
+            <ActionForm action=save attr:class="space-y-4">
+                <input type="hidden" name="org_id" value=org_id.clone()/>
+                <input type="hidden" name="group_id" value=group.id.clone()/>
+                <input type="hidden" name="version" value=group.version.to_string()/>
+                <TextField label="Name" name="name" value=group.name.clone() error/>
+                <div class="space-y-1">
+                    <label for="group-description" class="block text-sm font-medium">"Description"</label>
+                    <input id="group-description" name="description" value=group.description.clone() class=FIELD/>
+                </div>
+                <fieldset class="space-y-2">
+                    <legend class="text-sm font-medium">"Roles the group holds here"</legend>
+                    <div class="grid gap-2 sm:grid-cols-2">
+                        {roles.into_iter().map(|role| {
+                            let held = group.role_ids.contains(&role.id);
+                            view! {
+                                <label class="flex items-center gap-2 text-sm">
+                                    <input type="checkbox" name="role_ids[]" value=role.id.clone() checked=held class="h-4 w-4" data-testid="group-role"/>
+                                    {role.name}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <fieldset class="space-y-2">
+                    <legend class="text-sm font-medium">{format!("Members ({})", group.members.len())}</legend>
+                    {group.members.is_empty().then(|| view! { <p class="text-sm text-slate-600">"No members yet."</p> })}
+                    <ul class="grid gap-1 sm:grid-cols-2">
+                        {group.members.into_iter().map(|m| view! {
+                            <li>
+                                <label class="flex items-center gap-2 text-sm">
+                                    <input type="checkbox" name="user_ids[]" value=m.user_id.clone() checked=true class="h-4 w-4" data-testid="group-member"/>
+                                    <span>{m.full_name}<span class="ml-1 text-xs text-slate-500">{m.email}</span></span>
+                                </label>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <label for="group-add-emails" class="block text-sm">"Add members by email (this organization's members; one per line or comma-separated)"</label>
+                    <textarea id="group-add-emails" name="add_emails" rows="3" class=FIELD data-testid="group-add-emails"></textarea>
+                </fieldset>
+                <div class="flex gap-3">
+                    <button type="submit" disabled=!may_save data-testid="group-save"
+                        class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">"Save group"</button>
+                    <a href=format!("/orgs/{org_id}/groups") class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
