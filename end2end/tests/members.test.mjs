@@ -58,7 +58,12 @@ for (const mode of MODES) {
       await ready(page, mode);
       assert.match(await page.getByTestId('member-total').textContent(), /^2 members match/);
       const bulk = page.getByTestId('member-bulk-form');
-      for (const row of await page.getByTestId('member-select').all()) await row.check();
+      if (mode.javaScriptEnabled) {
+        await page.getByTestId('select-page').check();
+        for (const row of await page.getByTestId('member-select').all()) assert.equal(await row.isChecked(), true);
+      } else {
+        for (const row of await page.getByTestId('member-select').all()) await row.check();
+      }
       await bulk.getByTestId('bulk-change').selectOption('add');
       await bulk.getByTestId('bulk-role').selectOption(roleId);
       await submitAndWait(page, bulk.getByTestId('bulk-review'), (url) => url.searchParams.get('bulk') === 'add');

@@ -44,7 +44,7 @@ pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) ->
             <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="member-list">
                 <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
                     <tr>
-                        {may_assign.then(|| view! { <th scope="col" class="w-8 py-2"><span class="sr-only">"Select"</span></th> })}
+                        {may_assign.then(|| view! { <th scope="col" class="w-8 py-2"><SelectPage/></th> })}
                         <th scope="col" class="py-2 pr-3">"Member"</th>
                         <th scope="col" class="px-3 py-2">"Roles"</th>
                         <th scope="col" class="px-3 py-2">"Status"</th>
@@ -87,4 +87,33 @@ fn Row(member: MemberRow, org_id: String, state: MembersQuery, may_assign: bool)
             </td>
         </tr>
     }
+}
+
+/// Ticks or clears every member on this page at once. It needs JavaScript, so it appears only
+/// once the page is hydrated ("select all matching members" works either way).
+#[component]
+fn SelectPage() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <Show when=move || hydrated.get() fallback=|| view! { <span class="sr-only">"Select"</span> }>
+            <input type="checkbox" aria-label="Select every member on this page" data-testid="select-page" class="h-4 w-4"
+                on:change=move |ev| tick_page(event_target_checked(&ev))/>
+        </Show>
+    }
+}
+
+fn tick_page(checked: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::{wasm_bindgen::JsCast, web_sys::HtmlInputElement};
+        let Ok(boxes) = document().query_selector_all("input[data-testid='member-select']") else { return };
+        for index in 0..boxes.length() {
+            if let Some(input) = boxes.item(index).and_then(|node| node.dyn_into::<HtmlInputElement>().ok()) {
+                input.set_checked(checked);
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = checked;
 }
