@@ -308,6 +308,11 @@ async fn run(url: &str) {
 
     let started = Instant::now();
     let fixture = build(&db).await;
+    if url.starts_with("postgres") {
+        // What autovacuum does to a table after bulk inserts: planner statistics, and the
+        // visibility map that index-only scans need.
+        sqlx::query("VACUUM ANALYZE").execute(db.pool()).await.expect("vacuum analyze");
+    }
     println!(
         "setup: {} orgs (depth <= {MAX_DEPTH}), {} users, {} memberships in {:.1?} on {}",
         fixture.org_ids.len(),

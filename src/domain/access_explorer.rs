@@ -5,7 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{
-    Actor, Domain, DomainError, DomainResult,
+    Actor, Domain, DomainError, DomainResult, User,
     authz::{Decision, Reason},
     cursor, db, email, organizations,
     permissions::Permission,
@@ -132,13 +132,7 @@ impl Domain {
         if !asking_about_me {
             self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
         }
-        let subject = match users::find_by_id(&self.db, user).await? {
-            Some(found) => found,
-            None => users::find_credentials(&self.db, &email::normalize(user))
-                .await?
-                .map(|(found, _)| found)
-                .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user.to_owned() })?,
-        };
+        let subject = self.subject_user(user).await?;
         let decision = self.decide(&subject.id, &org.id, &permission).await?;
         let mut chain = Vec::new();
         for node in organizations::ancestors(&self.db, &org.id).await? {
@@ -306,13 +300,22 @@ impl Domain {
         Ok((allowing, denying))
     }
 
-    /// Where a user holds anything, and what: every organization at or below their
+    /// The user an explorer question is about, by id or email.
+    async fn subject_user(&self, user: &str) -> DomainResult<User> {
+        match users::find_by_id(&self.db, user).await? {
+            Some(found) => Ok(found),
+            None => users::find_credentials(&self.db, &email::normalize(user))
+                .await?
+                .map(|(found, _)| found)
+                .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user.to_owned() }),
+        }
+    }
+
+    /// Where a user (id or email) holds anything, and what: every organization at or below their
     /// memberships that the actor may see members of (or all of them, for yourself), with the
     /// schema's permissions the user holds there.
     pub async fn effective_permissions(&self, actor: &Actor, user_id: &str) -> DomainResult<Vec<OrgPermissions>> {
-        let user = users::find_by_id(&self.db, user_id)
-            .await?
-            .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user_id.to_owned() })?;
+        let user = self.subject_user(user_id).await?;
         let myself = actor.user_id()? == user.id;
         let rows = sqlx::query(
             "SELECT DISTINCT o.id, o.name FROM organization_closure c JOIN memberships m ON m.org_id = c.ancestor_id \

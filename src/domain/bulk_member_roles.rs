@@ -48,7 +48,7 @@ impl Domain {
     ) -> DomainResult<BulkPreview> {
         let org = self.resolve_organization(org_id).await?;
         let role_name = self.authorize_bulk(actor, &org.id, role_id).await?;
-        let (rows_sql, values) = selection.rows(&org.id);
+        let (rows_sql, values) = selection.in_memberships(&org.id);
         let sql = format!("SELECT COUNT(*) AS n {rows_sql}");
         let mut count = sqlx::query(&sql);
         for value in &values {
@@ -68,7 +68,7 @@ impl Domain {
     ) -> DomainResult<BulkOutcome> {
         let org = self.resolve_organization(org_id).await?;
         let role_name = self.authorize_bulk(actor, &org.id, role_id).await?;
-        let (rows_sql, values) = selection.rows(&org.id);
+        let (rows_sql, values) = selection.in_memberships(&org.id);
         let role_param = values.len() + 1;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         super::tree::serialize_checked_changes(mutation.tx()).await?;

@@ -66,50 +66,56 @@ pub enum MemberSelection<'a> {
 }
 
 impl MemberSelection<'_> {
-    /// `FROM ... WHERE ...` over `memberships m` and `users u` selecting these members, with
-    /// its values, `$1` being the organization's id.
-    pub(super) fn rows(&self, org_id: &str) -> (String, Vec<String>) {
+    /// A condition on `memberships m` selecting these members, with its values, `$1` being
+    /// the organization's id.
+    pub(super) fn condition(&self, org_id: &str) -> (String, Vec<String>) {
         match self {
             Self::Users(ids) => (
-                format!(
-                    "FROM {MEMBERSHIPS_FIRST} WHERE m.user_id = u.id AND m.org_id = $1 AND m.user_id IN ({})",
-                    db::placeholders(2, ids.len().max(1))
-                ),
+                format!("m.org_id = $1 AND m.user_id IN ({})", db::placeholders(2, ids.len().max(1))),
                 std::iter::once(org_id.to_owned())
                     .chain(ids.iter().cloned())
                     .chain(ids.is_empty().then(String::new))
                     .collect(),
             ),
-            Self::Matching { q, role_id, status } => {
-                let pattern = db::search_pattern(*q);
-                // With a search term, each user's search key is read first and membership is
-                // checked only for the matches: in a large organization that is far cheaper
-                // than looking up every member (the figures are in `benches/authz.rs`).
-                let order = if pattern.is_empty() { MEMBERSHIPS_FIRST } else { USERS_FIRST };
-                (
-                    format!("FROM {order} WHERE {MATCHES}"),
-                    vec![
-                        org_id.to_owned(),
-                        pattern,
-                        role_id.unwrap_or_default().to_owned(),
-                        status.unwrap_or_default().to_owned(),
-                    ],
-                )
-            }
+            Self::Matching { q, role_id, status } => (
+                MATCHES.to_owned(),
+                vec![
+                    org_id.to_owned(),
+                    db::search_pattern(*q),
+                    role_id.unwrap_or_default().to_owned(),
+                    status.unwrap_or_default().to_owned(),
+                ],
+            ),
+        }
+    }
+
+    /// `FROM memberships m WHERE ...` selecting these members, with its values.
+    pub(super) fn in_memberships(&self, org_id: &str) -> (String, Vec<String>) {
+        let (condition, values) = self.condition(org_id);
+        (format!("FROM memberships m WHERE {condition}"), values)
+    }
+
+    /// How to read these members' rows in listing order. Named users are looked up by their
+    /// membership. Otherwise the users are walked in email order (the `users_search` index)
+    /// and each checked for membership, which stops at the end of the page however large the
+    /// organization is, where starting from its memberships would sort them all first.
+    /// (`CROSS JOIN` makes SQLite keep the order; PostgreSQL plans the join itself.)
+    fn join_order(&self) -> &'static str {
+        match self {
+            Self::Users(_) => "memberships m CROSS JOIN users u",
+            Self::Matching { .. } => "users u CROSS JOIN memberships m",
         }
     }
 }
 
-// `CROSS JOIN` makes SQLite keep this order; PostgreSQL plans the join itself.
-const MEMBERSHIPS_FIRST: &str = "memberships m CROSS JOIN users u";
-const USERS_FIRST: &str = "users u CROSS JOIN memberships m";
-
 const MEMBER_COLUMNS: &str = "SELECT u.id, u.email, u.email_normalized, u.full_name, u.status, m.joined_at";
 
-const MATCHES: &str = "m.user_id = u.id AND m.org_id = $1 \
-     AND ($2 = '' OR u.search_key LIKE $2) \
+/// Members matching a search (`$2`), holding a role (`$3`), with a status (`$4`); each is
+/// ignored when empty, and without a search or status no user row is read.
+const MATCHES: &str = "m.org_id = $1 \
      AND ($3 = '' OR EXISTS (SELECT 1 FROM membership_roles mr WHERE mr.org_id = m.org_id AND mr.user_id = m.user_id AND mr.role_id = $3)) \
-     AND ($4 = '' OR u.status = $4)";
+     AND (($2 = '' AND $4 = '') OR EXISTS (SELECT 1 FROM users s WHERE s.id = m.user_id \
+          AND ($2 = '' OR s.search_key LIKE $2) AND ($4 = '' OR s.status = $4)))";
 
 impl Domain {
     pub async fn list_members(&self, actor: &Actor, org_id: &str, query: &MemberQuery<'_>) -> DomainResult<MemberPage> {
@@ -134,7 +140,7 @@ impl Domain {
             }
             None => {
                 let selection = MemberSelection::Matching { q: query.q, role_id: query.role_id, status: query.status };
-                let (rows_sql, values) = selection.rows(&org.id);
+                let (rows_sql, values) = selection.in_memberships(&org.id);
                 let count_sql = format!("SELECT COUNT(*) {rows_sql}");
                 let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
                 for value in &values {
@@ -164,12 +170,13 @@ impl Domain {
         after: &(String, String),
         limit: usize,
     ) -> DomainResult<Vec<AnyRow>> {
-        let (rows_sql, values) = selection.rows(org_id);
+        let (condition, values) = selection.condition(org_id);
         let next = values.len() + 1;
         let sql = format!(
-            "{MEMBER_COLUMNS} {rows_sql} \
+            "{MEMBER_COLUMNS} FROM {} WHERE m.user_id = u.id AND {condition} \
              AND (${next} = '' OR u.email_normalized > ${next} OR (u.email_normalized = ${next} AND u.id > ${})) \
              ORDER BY u.email_normalized, u.id LIMIT ${}",
+            selection.join_order(),
             next + 1,
             next + 2
         );
@@ -191,7 +198,7 @@ impl Domain {
         let org = self.resolve_organization(org_id).await?;
         self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
         let rows = sqlx::query(&format!(
-            "{MEMBER_COLUMNS} FROM {MEMBERSHIPS_FIRST} WHERE m.user_id = u.id AND m.org_id = $1 AND m.user_id = $2"
+            "{MEMBER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2"
         ))
         .bind(&org.id)
         .bind(user_id)

@@ -353,3 +353,11 @@ pub struct UserGroupsPage {
     pub may_manage: bool,
     pub editing: Option<GroupEditItem>,
 }
+
+/// An organization where a user holds anything, with what (the explorer's third question).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgPermissionsItem {
+    pub org_id: String,
+    pub org_name: String,
+    pub permissions: Vec<String>,
+}

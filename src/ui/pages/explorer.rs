@@ -2,16 +2,16 @@
 //! function with the whole way to the answer: the organizations from the root down with
 //! their access flags (and the one that stopped access, if one did), the membership, role,
 //! policy and statement that decided, and for a denial what change would grant it. And "who
-//! can do this here?", each with why. Both are plain GET forms: they work without JavaScript
-//! and their answers can be linked to.
+//! can do this here?", each with why, and "where can this user do anything?". All are plain
+//! GET forms: they work without JavaScript and their answers can be linked to.
 
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
     components::{layout::LoadError, list_page::PageLinks},
-    model::{AccessAnswerItem, ChainStepItem, WhoCanItem},
-    server_fns::{explain_access, who_can},
+    model::{AccessAnswerItem, ChainStepItem, OrgPermissionsItem, WhoCanItem},
+    server_fns::{effective_permissions, explain_access, who_can},
     url,
 };
 
@@ -40,6 +40,10 @@ pub fn ExplorerPage() -> impl IntoView {
                 Some(who_can(org, permission, cursor).await)
             }
         },
+    );
+    let reach = Resource::new(
+        move || param("where_user"),
+        |user| async move { if user.trim().is_empty() { None } else { Some(effective_permissions(user).await) } },
     );
     view! {
         <div class="max-w-4xl space-y-8">
@@ -91,7 +95,47 @@ pub fn ExplorerPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
+            <section aria-labelledby="where-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+                <h2 id="where-heading" class="text-lg font-semibold">"Where can this user do anything?"</h2>
+                <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-3" attr:data-testid="where-form">
+                    <label class="text-sm md:col-span-2">"User (email)"
+                        <input name="where_user" type="text" value=move || param("where_user") class=input_class() required/></label>
+                    <div class="flex items-end">
+                        <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Show"</button>
+                    </div>
+                </Form>
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+                    {move || Suspend::new(async move {
+                        match reach.await {
+                            None => ().into_any(),
+                            Some(Ok(orgs)) => view! { <WhereList orgs/> }.into_any(),
+                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
         </div>
+    }
+}
+
+/// Each organization where the user holds anything, with the permissions there.
+#[component]
+fn WhereList(orgs: Vec<OrgPermissionsItem>) -> impl IntoView {
+    let empty = orgs.is_empty();
+    view! {
+        {empty.then(|| view! { <p class="text-sm">"Nowhere: this user holds no permission in any organization you can see."</p> })}
+        <ul class="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="where-list">
+            {orgs.into_iter().map(|org| view! {
+                <li class="py-2" data-testid="where-org" data-org=org.org_id.clone()>
+                    <a href=format!("/orgs/{}", org.org_id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{org.org_name}</a>
+                    <span class="mt-1 flex flex-wrap gap-1">
+                        {org.permissions.into_iter().map(|p| view! {
+                            <span class="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-800">{p}</span>
+                        }).collect_view()}
+                    </span>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 
