@@ -28,9 +28,11 @@ impl Domain {
         if pattern.is_empty() {
             return Ok(None);
         }
-        let candidates = sqlx::query(
-            "SELECT email_normalized, id FROM users WHERE search_key LIKE $1 AND ($2 = '' OR status = $2) LIMIT $3",
-        )
+        // Without a status filter the scan reads only the users_search index, not the table.
+        let status_filter = if status.is_empty() { "$2 = ''" } else { "status = $2" };
+        let candidates = sqlx::query(&format!(
+            "SELECT email_normalized, id FROM users WHERE search_key LIKE $1 AND {status_filter} LIMIT $3"
+        ))
         .bind(pattern)
         .bind(status)
         .bind(i64::try_from(NARROW_SEARCH_USERS + 1).unwrap_or(i64::MAX))
