@@ -95,7 +95,31 @@ impl Database {
     }
 
     pub async fn migrate(&self) -> DomainResult<()> {
-        MIGRATOR.run(&self.pool).await.map_err(|e| DomainError::Internal(format!("migration failed: {e}")))
+        MIGRATOR.run(&self.pool).await.map_err(|e| DomainError::Internal(format!("migration failed: {e}")))?;
+        if self.engine == Engine::Postgres {
+            self.index_user_search_by_trigrams().await;
+        }
+        Ok(())
+    }
+
+    /// On PostgreSQL, a trigram index lets a substring search of users (`search_key LIKE
+    /// '%term%'`) use an index instead of reading every user. It needs the pg_trgm extension
+    /// (trusted since PostgreSQL 13: a database owner may create it); without it, searches
+    /// still work, by reading every user. The migrations stay the same for both engines, so
+    /// this is the one engine-specific step, and it is idempotent.
+    async fn index_user_search_by_trigrams(&self) {
+        let created = async {
+            self.pool.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
+            self.pool
+                .execute(
+                    "CREATE INDEX IF NOT EXISTS users_search_trigrams ON users USING gin (search_key gin_trgm_ops)",
+                )
+                .await
+        }
+        .await;
+        if let Err(error) = created {
+            tracing::warn!(%error, "pg_trgm is unavailable: user searches read every user");
+        }
     }
 
     pub fn engine(&self) -> Engine {
