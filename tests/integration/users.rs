@@ -129,7 +129,44 @@ async fn disabling_ends_sessions_and_deleting_has_rules(engine: Engine) {
     assert_eq!(call(&app, &cookie, Method::GET, &gus_path, None).await.0, StatusCode::NOT_FOUND);
 }
 
+/// The users page, opened from a child organization's members page by an admin who is not a
+/// member there, offers that organization for the new user; its form creates them there.
+async fn the_users_page_creates_in_the_organization_it_was_opened_from(engine: Engine) {
+    use crate::support::http::Req;
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let child = json!({
+        "name": "Child", "code": "child", "contact_email": "ops@example.com",
+        "parent_organization_id": root(&app, &cookie).await, "can_have_child_organizations": false,
+    });
+    let (status, child) = call(&app, &cookie, Method::POST, "/v1/orgs", Some(child)).await;
+    assert_eq!(status, StatusCode::CREATED, "{child}");
+    let child_id = child["id"].as_str().unwrap().to_owned();
+    let form = |path: &str, fields: &[(&str, &str)]| {
+        Req::new(Method::POST, path).same_origin().cookie(&cookie).header("accept", "application/json").form(fields)
+    };
+    let page = |org: &str| form("/api/list-users", &[("q", ""), ("status", ""), ("cursor", ""), ("org", org)]);
+    let offered = app.send(page(&child_id)).await;
+    assert!(offered.status.is_success(), "{} {}", offered.status, offered.text());
+    assert_eq!(offered.json()["create_in"][0]["id"], child_id.as_str(), "{}", offered.text());
+    let unknown = app.send(page("no-such-org")).await;
+    assert!(unknown.status.is_success(), "an unknown organization is just not offered: {}", unknown.text());
+
+    let fields = [
+        ("email", "kid@example.com"),
+        ("first_name", "Kid"),
+        ("last_name", ""),
+        ("password", ""),
+        ("organization_id", child_id.as_str()),
+    ];
+    let created = app.send(form("/api/create-user", &fields)).await;
+    assert!(created.status.is_success() || created.status.is_redirection(), "{} {}", created.status, created.text());
+    let (_, members) = call(&app, &cookie, Method::GET, &format!("/v1/orgs/{child_id}/iam/members"), None).await;
+    assert_eq!(members["members"][0]["email"], "kid@example.com", "{members}");
+}
+
 on_both_engines!(
+    the_users_page_creates_in_the_organization_it_was_opened_from,
     users_are_created_active_or_invited,
     users_are_listed_and_filtered,
     disabling_ends_sessions_and_deleting_has_rules,

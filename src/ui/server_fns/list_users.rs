@@ -5,9 +5,10 @@ use crate::ui::{error::UiError, model::UserListPage};
 pub const USER_PAGE_SIZE: usize = 50;
 
 /// A page of the users the caller may see, matching a search and a status, and the
-/// organizations where the caller may create a user.
+/// organizations where the caller may create a user: theirs, and `org` (the one whose members
+/// page led here) when they may assign members there.
 #[server(prefix = "/api", endpoint = "list-users")]
-pub async fn list_users(q: String, status: String, cursor: String) -> Result<UserListPage, UiError> {
+pub async fn list_users(q: String, status: String, cursor: String, org: String) -> Result<UserListPage, UiError> {
     use crate::{
         domain::{manage_users::AccountFilter, permissions::Permission},
         ui::model::{OrganizationItem, UserRow},
@@ -21,8 +22,15 @@ pub async fn list_users(q: String, status: String, cursor: String) -> Result<Use
     };
     let cursor = Some(cursor.as_str()).filter(|c| !c.is_empty());
     let page = call.domain.list_users(&call.actor, &filter, cursor, USER_PAGE_SIZE).await?;
+    let mut candidates = call.domain.my_organizations(&call.actor).await?;
+    // An unknown `org` is just not offered; the list itself still loads.
+    if let Some(asked) = call.domain.resolve_organization(&org).await.ok().filter(|_| !org.is_empty())
+        && !candidates.iter().any(|c| c.id == asked.id)
+    {
+        candidates.insert(0, asked);
+    }
     let mut create_in = Vec::new();
-    for org in call.domain.my_organizations(&call.actor).await? {
+    for org in candidates {
         if call.domain.may(&call.actor, &org.id, &Permission::new("member", "assign")).await? {
             create_in.push(OrganizationItem {
                 is_root: org.parent_organization_id.is_none(),

@@ -75,8 +75,8 @@ pub fn UsersPage() -> impl IntoView {
     });
     // `done` is in the key so that the list is read again after a change lands here.
     let page = Resource::new(
-        move || state.with(|s| (s.q.clone(), s.status.clone(), s.cursor.clone(), s.done.clone())),
-        |(q, status, cursor, _)| list_users(q, status, cursor),
+        move || state.with(|s| (s.q.clone(), s.status.clone(), s.cursor.clone(), s.org.clone(), s.done.clone())),
+        |(q, status, cursor, org, _)| list_users(q, status, cursor, org),
     );
     view! {
         <div class="max-w-6xl space-y-6">
