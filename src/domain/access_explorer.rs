@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::{
     Actor, Domain, DomainError, DomainResult, User,
+    allowed_users::{self, AllowedUsers, COUNT_FROM_HOLDERS_UP_TO},
     authz::{Decision, Reason},
     cursor, db, email, organizations,
     permissions::Permission,
@@ -92,19 +93,6 @@ pub fn fix_for(decision: &Decision, permission: &Permission, org_name: &str) -> 
     }
 }
 
-/// Above this many allowed users, "who can" walks the users in email order for its page.
-const WALK_USERS_ABOVE: i64 = 2_000;
-
-/// The users holding one of the roles `role_ids` (a placeholder list), directly or through a
-/// user group.
-fn holders_of(role_ids: &str) -> String {
-    format!(
-        "SELECT mr.user_id FROM membership_roles mr WHERE mr.role_id IN ({role_ids}) \
-         UNION ALL SELECT gm.user_id FROM user_group_members gm \
-         JOIN user_group_roles gr ON gr.group_id = gm.group_id WHERE gr.role_id IN ({role_ids})"
-    )
-}
-
 fn parse_permission(text: &str) -> DomainResult<Permission> {
     Permission::parse(text).map_err(|e| {
         DomainError::Invalid(vec![super::FieldError {
@@ -174,8 +162,9 @@ impl Domain {
     /// Set-based, so that it stays fast with many members: the roles that apply here (those of
     /// the organization and of the ancestors whose access reaches it) are few, so they are
     /// sorted in memory into those with a matching allow and those with a matching deny; the
-    /// users are then those holding one of the former and none of the latter. Each listed user
-    /// is then decided by the decision function itself, for the reason.
+    /// users are then those holding one of the former and none of the latter (found as
+    /// `allowed_users` says). Each listed user is then decided by the decision function
+    /// itself, for the reason.
     pub async fn who_can(
         &self,
         actor: &Actor,
@@ -199,55 +188,22 @@ impl Domain {
         if allowing.is_empty() {
             return Ok(empty());
         }
-        let allowing_holders = holders_of(&db::placeholders(1, allowing.len()));
-        let deny_clause = |user_key: &str| {
-            if denying.is_empty() {
-                String::new()
-            } else {
-                format!(" AND {user_key} NOT IN ({})", holders_of(&db::placeholders(allowing.len() + 1, denying.len())))
-            }
-        };
-        // `user_key` is how a user is matched against the role holders: by `u.id`, or by an
-        // expression on it, which keeps the database from driving the query from the holders.
-        let matches = |user_key: &str| {
-            format!(
-                "FROM users u WHERE u.status = 'active' AND {user_key} IN ({allowing_holders}){}",
-                deny_clause(user_key)
-            )
-        };
-        let role_ids: Vec<&String> = allowing.iter().chain(&denying).collect();
-        // Counted from the holders joined to their users: both engines then estimate the join
-        // from the tables (an `IN` over a union left PostgreSQL guessing 200 rows and looking
-        // up 100,000 users one by one).
-        let count_sql = format!(
-            "SELECT COUNT(DISTINCT h.user_id) AS n FROM ({allowing_holders}) h JOIN users u ON u.id = h.user_id \
-             WHERE u.status = 'active'{}",
-            deny_clause("u.id")
+        let holdings = self
+            .count_with_roles(&allowed_users::holdings_sql(allowing.len(), COUNT_FROM_HOLDERS_UP_TO + 1), &allowing)
+            .await?;
+        let query = AllowedUsers::new(
+            allowing.len(),
+            denying.len(),
+            usize::try_from(holdings).unwrap_or(usize::MAX),
+            self.db.engine(),
         );
-        let mut count = sqlx::query(&count_sql);
-        for role_id in &role_ids {
-            count = count.bind(*role_id);
-        }
-        let total: i64 = count.fetch_one(self.db.pool()).await?.try_get("n")?;
+        let role_ids: Vec<String> = allowing.iter().chain(&denying).cloned().collect();
+        let total = self.count_with_roles(&query.count_sql(), &role_ids).await?;
         let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
-        let n = role_ids.len();
-        // Few holders: look them up and sort them. Many: walk the users in email order and
-        // stop at the end of the page, rather than sort every holder (see benches/authz.rs).
-        let user_key = if total > WALK_USERS_ABOVE { "u.id || ''" } else { "u.id" };
-        let sql = format!(
-            "SELECT u.id, u.email, u.email_normalized, u.full_name {} \
-             AND (${} = '' OR u.email_normalized > ${} OR (u.email_normalized = ${} AND u.id > ${})) \
-             ORDER BY u.email_normalized, u.id LIMIT ${}",
-            matches(user_key),
-            n + 1,
-            n + 1,
-            n + 1,
-            n + 2,
-            n + 3
-        );
-        let mut page = sqlx::query(&sql);
+        let page_sql = query.page_sql(role_ids.len() + 1);
+        let mut page = sqlx::query(&page_sql);
         for role_id in &role_ids {
-            page = page.bind(*role_id);
+            page = page.bind(role_id);
         }
         let rows = page
             .bind(&after_email)
@@ -287,6 +243,15 @@ impl Domain {
             next_cursor,
             users: users_page,
         })
+    }
+
+    /// Runs a query of one count, `sql`, with `role_ids` bound in order.
+    async fn count_with_roles(&self, sql: &str, role_ids: &[String]) -> DomainResult<i64> {
+        let mut query = sqlx::query_scalar::<_, i64>(sql);
+        for role_id in role_ids {
+            query = query.bind(role_id);
+        }
+        Ok(query.fetch_one(self.db.pool()).await?)
     }
 
     /// The roles of these organizations with a statement matching `permission`: those that

@@ -18,6 +18,8 @@ pub mod access_explorer;
 #[cfg(feature = "ssr")]
 pub mod actor;
 #[cfg(feature = "ssr")]
+mod allowed_users;
+#[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
 mod auth;

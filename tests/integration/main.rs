@@ -14,3 +14,4 @@ mod sign_in;
 mod storage;
 mod user_groups;
 mod users;
+mod who_can;

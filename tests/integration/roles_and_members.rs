@@ -1,7 +1,10 @@
 //! Creating custom roles from policies, and setting members' roles, through the REST API, on
 //! both engines.
 
-use crate::support::{TestApp, http::call};
+use crate::support::{
+    TestApp,
+    http::{call, create_policy, root_org},
+};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use warden::domain::{
@@ -10,25 +13,12 @@ use warden::domain::{
     permissions::Permission,
 };
 
-async fn root(app: &TestApp, cookie: &str) -> String {
-    let (_, root) = call(app, cookie, Method::GET, "/v1/orgs/root", None).await;
-    root["id"].as_str().unwrap().to_owned()
-}
-
-async fn policy(app: &TestApp, cookie: &str, org: &str, name: &str, permissions: Value) -> String {
-    let path = format!("/v1/orgs/{org}/iam/policies");
-    let (status, body) =
-        call(app, cookie, Method::POST, &path, Some(json!({ "name": name, "permissions": permissions }))).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["policy_id"].as_str().unwrap().to_owned()
-}
-
 async fn roles_are_composed_of_the_orgs_policies(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let readers = policy(&app, &cookie, &org, "Readers", json!(["org:read"])).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let readers = create_policy(&app, &cookie, &org, "Readers", json!(["org:read"])).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
     let roles = format!("/v1/orgs/{org}/iam/roles");
     let body = json!({ "name": "Inspector", "policy_ids": [readers, auditors], "sso_group_names": ["inspectors"] });
     let (status, role) = call(&app, &cookie, Method::POST, &roles, Some(body)).await;
@@ -57,9 +47,10 @@ async fn roles_are_composed_of_the_orgs_policies(engine: Engine) {
 async fn member_roles_are_set_not_added_and_never_escalate(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let readers = policy(&app, &cookie, &org, "Readers", json!(["org:read", "member:read", "member:assign"])).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let readers =
+        create_policy(&app, &cookie, &org, "Readers", json!(["org:read", "member:read", "member:assign"])).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
     let roles = format!("/v1/orgs/{org}/iam/roles");
     let (_, reader_role) =
         call(&app, &cookie, Method::POST, &roles, Some(json!({ "name": "Reader", "policy_ids": [readers] }))).await;
@@ -117,9 +108,9 @@ async fn member_roles_are_set_not_added_and_never_escalate(engine: Engine) {
 async fn roles_are_listed_changed_and_deleted(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let readers = policy(&app, &cookie, &org, "Readers", json!(["org:read"])).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let readers = create_policy(&app, &cookie, &org, "Readers", json!(["org:read"])).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
     let roles = format!("/v1/orgs/{org}/iam/roles");
     let (_, role) =
         call(&app, &cookie, Method::POST, &roles, Some(json!({ "name": "Crew", "policy_ids": [readers] }))).await;
@@ -197,9 +188,10 @@ async fn roles_are_listed_changed_and_deleted(engine: Engine) {
 async fn a_role_cannot_be_widened_beyond_its_editor(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let editors = policy(&app, &cookie, &org, "Role editors", json!(["role:*", "policy:read", "org:read"])).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let editors =
+        create_policy(&app, &cookie, &org, "Role editors", json!(["role:*", "policy:read", "org:read"])).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
     let roles = format!("/v1/orgs/{org}/iam/roles");
     let (_, editor_role) =
         call(&app, &cookie, Method::POST, &roles, Some(json!({ "name": "Editor", "policy_ids": [editors] }))).await;
@@ -230,9 +222,9 @@ async fn a_role_cannot_be_widened_beyond_its_editor(engine: Engine) {
 async fn new_members_get_the_default_roles(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
-    let readers = policy(&app, &cookie, &org, "Readers", json!(["org:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let readers = create_policy(&app, &cookie, &org, "Readers", json!(["org:read"])).await;
     let roles = format!("/v1/orgs/{org}/iam/roles");
     call(
         &app,
@@ -259,8 +251,8 @@ async fn new_members_get_the_default_roles(engine: Engine) {
 async fn members_are_listed_with_roles_and_effective_permissions(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
     let roles = format!("/v1/orgs/{org}/iam/roles");
     let (_, auditor) =
         call(&app, &cookie, Method::POST, &roles, Some(json!({ "name": "Auditor", "policy_ids": [auditors] }))).await;
@@ -304,13 +296,13 @@ async fn members_are_listed_with_roles_and_effective_permissions(engine: Engine)
 async fn who_can_and_effective_permissions_follow_the_decision_function(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
+    let org = root_org(&app, &cookie).await;
     let child_body = json!({ "name": "Closed", "contact_email": "ops@example.com", "parent_organization_id": org,
         "can_have_child_organizations": true, "parent_has_access": false, "first_admin_user_id": app.admin_actor().await.user_id().unwrap() });
     let (status, closed) = call(&app, &cookie, Method::POST, "/v1/orgs", Some(child_body)).await;
     assert_eq!(status, StatusCode::CREATED, "{closed}");
     let closed = closed["id"].as_str().unwrap().to_owned();
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
     let (_, auditor) = call(
         &app,
         &cookie,
@@ -371,13 +363,13 @@ async fn the_explorer_explains_the_decision_and_names_the_fix(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
     let admin = app.admin_actor().await;
-    let org = root(&app, &cookie).await;
+    let org = root_org(&app, &cookie).await;
     let child_body = json!({ "name": "Closed", "contact_email": "ops@example.com", "parent_organization_id": org,
         "can_have_child_organizations": true, "parent_has_access": false, "first_admin_user_id": admin.user_id().unwrap() });
     let (status, closed) = call(&app, &cookie, Method::POST, "/v1/orgs", Some(child_body)).await;
     assert_eq!(status, StatusCode::CREATED, "{closed}");
     let closed = closed["id"].as_str().unwrap().to_owned();
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read", "org:read"])).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read", "org:read"])).await;
     let path = format!("/v1/orgs/{org}/iam/policies");
     let deny = json!({ "name": "No audit", "statements": [{ "effect": "deny", "actions": ["read"], "resources": ["audit"] }] });
     let (status, no_audit) = call(&app, &cookie, Method::POST, &path, Some(deny)).await;
@@ -459,9 +451,10 @@ async fn the_explorer_explains_the_decision_and_names_the_fix(engine: Engine) {
 async fn bulk_role_changes_cover_the_ticked_or_every_match(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
-    let assigners = policy(&app, &cookie, &org, "Assigners", json!(["org:read", "member:read", "member:assign"])).await;
+    let org = root_org(&app, &cookie).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let assigners =
+        create_policy(&app, &cookie, &org, "Assigners", json!(["org:read", "member:read", "member:assign"])).await;
     let auditor = app.create_role_with(&org, "Auditor", &[&auditors]).await;
     let assigner = app.create_role_with(&org, "Assigner", &[&assigners]).await;
     let members = format!("/v1/orgs/{org}/iam/members");
@@ -499,7 +492,7 @@ async fn bulk_role_changes_cover_the_ticked_or_every_match(engine: Engine) {
 
     // Ann may assign, but she does not hold org:delete: she can neither hand Deleter out nor
     // take it away.
-    let deletes = policy(&app, &cookie, &org, "Deletes", json!(["org:delete"])).await;
+    let deletes = create_policy(&app, &cookie, &org, "Deletes", json!(["org:delete"])).await;
     let deleter = app.create_role_with(&org, "Deleter", &[&deletes]).await;
     let ann = app.user_cookie("ann@example.com").await;
     for change in ["add", "remove"] {
@@ -533,9 +526,9 @@ async fn recomposing_a_role_previews_who_gains_and_loses_what(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
     let admin = app.admin_actor().await;
-    let org = root(&app, &cookie).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
-    let schema_readers = policy(&app, &cookie, &org, "Schema readers", json!(["policy:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let schema_readers = create_policy(&app, &cookie, &org, "Schema readers", json!(["policy:read"])).await;
     let auditor = app.create_role_with(&org, "Auditor", &[&auditors]).await;
     let ivy = app.create_user("ivy@example.com").await;
     let members = format!("/v1/orgs/{org}/iam/members");
@@ -562,9 +555,9 @@ async fn the_role_forms_post_like_a_browser(engine: Engine) {
     use crate::support::http::Req;
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
-    let readers = policy(&app, &cookie, &org, "Readers", json!(["policy:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let readers = create_policy(&app, &cookie, &org, "Readers", json!(["policy:read"])).await;
     let form = |path: &str, fields: &[(&str, &str)]| {
         Req::new(Method::POST, path).same_origin().cookie(&cookie).header("accept", "application/json").form(fields)
     };
@@ -618,8 +611,8 @@ async fn both_member_search_paths_agree(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
     let admin = app.admin_actor().await;
-    let org = root(&app, &cookie).await;
-    let auditors = policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
+    let org = root_org(&app, &cookie).await;
+    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
     let auditor = app.create_role_with(&org, "Auditor", &[&auditors]).await;
     let members = format!("/v1/orgs/{org}/iam/members");
     for (email, roles) in [

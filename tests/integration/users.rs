@@ -1,16 +1,14 @@
 //! User accounts through `/v1/users`, on both engines.
 
-use crate::support::{TestApp, http::call};
+use crate::support::{
+    TestApp,
+    http::{call, root_org},
+};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use warden::domain::Engine;
 
 const PASSWORD: &str = "a long enough passphrase";
-
-async fn root(app: &TestApp, cookie: &str) -> String {
-    let (_, root) = call(app, cookie, Method::GET, "/v1/orgs/root", None).await;
-    root["id"].as_str().unwrap().to_owned()
-}
 
 async fn create(app: &TestApp, cookie: &str, body: Value) -> (StatusCode, Value) {
     call(app, cookie, Method::POST, "/v1/users", Some(body)).await
@@ -19,7 +17,7 @@ async fn create(app: &TestApp, cookie: &str, body: Value) -> (StatusCode, Value)
 async fn users_are_created_active_or_invited(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
+    let org = root_org(&app, &cookie).await;
     let (status, user) = create(
         &app,
         &cookie,
@@ -60,7 +58,7 @@ async fn users_are_created_active_or_invited(engine: Engine) {
 async fn users_are_listed_and_filtered(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
+    let org = root_org(&app, &cookie).await;
     for name in ["cat", "dan", "eli"] {
         create(&app, &cookie, json!({ "email": format!("{name}@example.com"), "organization_id": org })).await;
     }
@@ -86,7 +84,7 @@ async fn users_are_listed_and_filtered(engine: Engine) {
 async fn disabling_ends_sessions_and_deleting_has_rules(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let org = root(&app, &cookie).await;
+    let org = root_org(&app, &cookie).await;
     let (_, fay) =
         create(&app, &cookie, json!({ "email": "fay@example.com", "password": PASSWORD, "organization_id": org }))
             .await;
@@ -137,7 +135,7 @@ async fn the_users_page_creates_in_the_organization_it_was_opened_from(engine: E
     let cookie = app.admin_cookie().await;
     let child = json!({
         "name": "Child", "code": "child", "contact_email": "ops@example.com",
-        "parent_organization_id": root(&app, &cookie).await, "can_have_child_organizations": false,
+        "parent_organization_id": root_org(&app, &cookie).await, "can_have_child_organizations": false,
     });
     let (status, child) = call(&app, &cookie, Method::POST, "/v1/orgs", Some(child)).await;
     assert_eq!(status, StatusCode::CREATED, "{child}");

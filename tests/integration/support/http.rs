@@ -150,3 +150,25 @@ pub async fn call(
     let json = if response.body.is_empty() { serde_json::Value::Null } else { response.json() };
     (response.status, json)
 }
+
+/// The root organization's id.
+pub async fn root_org(app: &TestApp, cookie: &str) -> String {
+    let (status, root) = call(app, cookie, Method::GET, "/v1/orgs/root", None).await;
+    assert_eq!(status, StatusCode::OK, "{root}");
+    root["id"].as_str().expect("root id").to_owned()
+}
+
+/// Creates a policy of `org` from permission strings; returns its id.
+pub async fn create_policy(
+    app: &TestApp,
+    cookie: &str,
+    org: &str,
+    name: &str,
+    permissions: serde_json::Value,
+) -> String {
+    let path = format!("/v1/orgs/{org}/iam/policies");
+    let body = serde_json::json!({ "name": name, "permissions": permissions });
+    let (status, body) = call(app, cookie, Method::POST, &path, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["policy_id"].as_str().expect("policy id").to_owned()
+}
