@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{
     Actor, Domain, DomainError, DomainResult, User,
-    allowed_users::{self, AllowedUsers, COUNT_FROM_HOLDERS_UP_TO},
+    allowed_users::{self, AllowedUsers},
     authz::{Decision, Reason},
     cursor, db, email, organizations,
     permissions::Permission,
@@ -188,15 +188,8 @@ impl Domain {
         if allowing.is_empty() {
             return Ok(empty());
         }
-        let holdings = self
-            .count_with_roles(&allowed_users::holdings_sql(allowing.len(), COUNT_FROM_HOLDERS_UP_TO + 1), &allowing)
-            .await?;
-        let query = AllowedUsers::new(
-            allowing.len(),
-            denying.len(),
-            usize::try_from(holdings).unwrap_or(usize::MAX),
-            self.db.engine(),
-        );
+        let holdings = self.count_with_roles(&allowed_users::holdings_sql(allowing.len()), &allowing).await?;
+        let query = AllowedUsers::new(allowing.len(), denying.len(), holdings, self.db.engine());
         let role_ids: Vec<String> = allowing.iter().chain(&denying).cloned().collect();
         let total = self.count_with_roles(&query.count_sql(), &role_ids).await?;
         let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();

@@ -17,9 +17,9 @@
 use super::{Engine, db};
 
 /// Up to this many role holdings, the page is sorted from the holders.
-pub const SORT_HOLDERS_UP_TO: usize = 2_000;
+const SORT_HOLDERS_UP_TO: usize = 2_000;
 /// Up to this many role holdings, SQLite counts from the holders.
-pub const COUNT_FROM_HOLDERS_UP_TO: usize = 20_000;
+const COUNT_FROM_HOLDERS_UP_TO: usize = 20_000;
 
 /// The users holding one of the roles `role_ids` (a placeholder list), directly or through a
 /// user group; a user appears once per holding.
@@ -31,15 +31,20 @@ fn holders_of(role_ids: &str) -> String {
     )
 }
 
-/// One row, `n`: how many times the `allowing` roles are held, counted no further than `cap`.
-pub fn holdings_sql(allowing: usize, cap: usize) -> String {
-    format!("SELECT COUNT(*) AS n FROM ({} LIMIT {cap}) h", holders_of(&db::placeholders(1, allowing)))
+/// One row, `n`: how many times the `allowing` roles are held, counted only as far as the
+/// choice of SQL needs.
+pub fn holdings_sql(allowing: usize) -> String {
+    format!(
+        "SELECT COUNT(*) AS n FROM ({} LIMIT {}) h",
+        holders_of(&db::placeholders(1, allowing)),
+        COUNT_FROM_HOLDERS_UP_TO + 1
+    )
 }
 
 /// Whether the user `u` holds one of the roles `role_ids` (a placeholder list), directly or
 /// through a user group, in a form that PostgreSQL runs once for all users, as hashed sets of
 /// holders: for counting through every user.
-fn holds_one_of(role_ids: &str) -> String {
+fn holds_one_of_hashed(role_ids: &str) -> String {
     format!(
         "(EXISTS (SELECT 1 FROM membership_roles mr WHERE mr.user_id = u.id AND mr.role_id IN ({role_ids})) \
          OR EXISTS (SELECT 1 FROM user_group_members gm JOIN user_group_roles gr ON gr.group_id = gm.group_id \
@@ -49,7 +54,7 @@ fn holds_one_of(role_ids: &str) -> String {
 
 /// The same test in a form that both engines run user by user, as index look-ups: for
 /// walking the users to the end of a page (hashing 100,000 holders first took longer).
-fn holds_one_of_each(role_ids: &str) -> String {
+fn holds_one_of_per_user(role_ids: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM membership_roles mr WHERE mr.user_id = u.id AND mr.role_id IN ({role_ids}) \
          UNION ALL SELECT 1 FROM user_group_members gm JOIN user_group_roles gr ON gr.group_id = gm.group_id \
@@ -60,18 +65,18 @@ fn holds_one_of_each(role_ids: &str) -> String {
 pub struct AllowedUsers {
     allow: String,
     deny: Option<String>,
-    /// How many times the allowing roles are held (counted no further than past the
-    /// count threshold).
+    /// How many times the allowing roles are held, as [`holdings_sql`] counts them.
     holdings: usize,
     engine: Engine,
 }
 
 impl AllowedUsers {
-    pub fn new(allowing: usize, denying: usize, holdings: usize, engine: Engine) -> Self {
+    /// `holdings` is what [`holdings_sql`] answered.
+    pub fn new(allowing: usize, denying: usize, holdings: i64, engine: Engine) -> Self {
         Self {
             allow: db::placeholders(1, allowing),
             deny: (denying > 0).then(|| db::placeholders(allowing + 1, denying)),
-            holdings,
+            holdings: usize::try_from(holdings).unwrap_or(usize::MAX),
             engine,
         }
     }
@@ -86,27 +91,29 @@ impl AllowedUsers {
 
     /// One row, `n`: how many users are allowed.
     pub fn count_sql(&self) -> String {
-        let from_holders_up_to = match self.engine {
-            Engine::Postgres => SORT_HOLDERS_UP_TO,
-            Engine::Sqlite => COUNT_FROM_HOLDERS_UP_TO,
+        let from_holders = match self.engine {
+            Engine::Sqlite if self.holdings > COUNT_FROM_HOLDERS_UP_TO => {
+                return self.distinct_holders_less_inactive_and_denied();
+            }
+            Engine::Sqlite => true,
+            Engine::Postgres => self.holdings <= SORT_HOLDERS_UP_TO,
         };
-        if self.holdings <= from_holders_up_to {
-            return format!("SELECT COUNT(*) AS n {}", self.matching(true, holds_one_of));
-        }
-        if self.engine == Engine::Postgres {
-            return format!("SELECT COUNT(*) AS n {}", self.matching(false, holds_one_of));
-        }
+        format!("SELECT COUNT(*) AS n {}", self.matching(from_holders, holds_one_of_hashed))
+    }
+
+    /// SQLite's count when many hold the roles: the distinct holders, less those who are not
+    /// active and those a denying role stops (both usually few, and found from their side).
+    fn distinct_holders_less_inactive_and_denied(&self) -> String {
         let holders = format!(
             "SELECT COUNT(*) FROM (SELECT h.user_id FROM ({}) h GROUP BY h.user_id) d",
             holders_of(&self.allow)
         );
-        let inactive =
-            format!("SELECT COUNT(*) FROM users u WHERE u.status <> 'active' AND {}", holds_one_of(&self.allow));
+        let holds_allowing = holds_one_of_hashed(&self.allow);
+        let inactive = format!("SELECT COUNT(*) FROM users u WHERE u.status <> 'active' AND {holds_allowing}");
         let denied = match &self.deny {
             Some(deny) => format!(
-                "SELECT COUNT(*) FROM users u WHERE u.status = 'active' AND u.id IN ({}) AND {}",
-                holders_of(deny),
-                holds_one_of(&self.allow)
+                "SELECT COUNT(*) FROM users u WHERE u.status = 'active' AND u.id IN ({}) AND {holds_allowing}",
+                holders_of(deny)
             ),
             None => "SELECT 0".to_owned(),
         };
@@ -120,7 +127,7 @@ impl AllowedUsers {
             "SELECT u.id, u.email, u.email_normalized, u.full_name {} \
              AND (${k} = '' OR u.email_normalized > ${k} OR (u.email_normalized = ${k} AND u.id > ${})) \
              ORDER BY u.email_normalized, u.id LIMIT ${}",
-            self.matching(self.holdings <= SORT_HOLDERS_UP_TO, holds_one_of_each),
+            self.matching(self.holdings <= SORT_HOLDERS_UP_TO, holds_one_of_per_user),
             k + 1,
             k + 2
         )

@@ -1,6 +1,9 @@
 //! The org tree and the authorization core through the REST API, on both engines.
 
-use crate::support::{TestApp, http::call};
+use crate::support::{
+    TestApp,
+    http::{call, root_org},
+};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -20,16 +23,10 @@ fn id(org: &Value) -> String {
     org["id"].as_str().expect("id").to_owned()
 }
 
-async fn root_id(app: &TestApp, cookie: &str) -> String {
-    let (status, root) = call(app, cookie, Method::GET, "/v1/orgs/root", None).await;
-    assert_eq!(status, StatusCode::OK, "{root}");
-    id(&root)
-}
-
 async fn the_tree_is_created_read_and_moved(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let a = create(&app, &cookie, org_body("Acme", &root)).await;
     let mut b_body = org_body("Beta", &id(&a));
     b_body["code"] = json!("beta");
@@ -87,7 +84,7 @@ async fn the_tree_is_created_read_and_moved(engine: Engine) {
 async fn tree_rules_are_enforced(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let a = create(&app, &cookie, org_body("A", &root)).await;
     let b = create(&app, &cookie, org_body("B", &id(&a))).await;
     let mut leaf_body = org_body("Leaf", &root);
@@ -139,7 +136,7 @@ async fn count_rows(app: &TestApp, sql: &str, ids: &[String]) -> i64 {
 async fn deleting_a_subtree_leaves_no_orphans(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let a = create(&app, &cookie, org_body("A", &root)).await;
     let b = create(&app, &cookie, org_body("B", &id(&a))).await;
     let c = create(&app, &cookie, org_body("C", &id(&b))).await;
@@ -183,7 +180,7 @@ async fn deleting_a_subtree_leaves_no_orphans(engine: Engine) {
 async fn stale_versions_are_conflicts(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let a = create(&app, &cookie, org_body("A", &root)).await;
     let path = format!("/v1/orgs/{}", id(&a));
     let mut replacement = json!({
@@ -208,7 +205,7 @@ async fn stale_versions_are_conflicts(engine: Engine) {
 async fn bad_input_gets_located_422s(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let mut body = org_body("  ", &root);
     body["contact_email"] = json!("not-an-email");
     body["code"] = json!("Bad Code");
@@ -240,7 +237,7 @@ async fn bad_input_gets_located_422s(engine: Engine) {
 async fn a_parent_without_access_sees_only_the_node(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let owner = app.create_user("owner@example.com").await;
     let mut body = org_body("Private", &root);
     body["parent_has_access"] = json!(false);
@@ -280,7 +277,7 @@ async fn a_parent_without_access_sees_only_the_node(engine: Engine) {
 async fn nobody_hands_out_more_than_they_hold(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let team = create(&app, &cookie, org_body("Team", &root)).await;
     let admin = app.admin_actor().await;
     let lead = app.create_user("lead@example.com").await;
@@ -326,7 +323,7 @@ async fn nobody_hands_out_more_than_they_hold(engine: Engine) {
 async fn iam_check_explains_and_guards_other_users(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let outsider = app.create_user("outsider@example.com").await;
     let path = format!("/v1/orgs/{root}/iam/check");
     let (status, mine) = call(&app, &cookie, Method::POST, &path, Some(json!({ "permission": "org:delete" }))).await;
@@ -364,7 +361,7 @@ async fn iam_check_explains_and_guards_other_users(engine: Engine) {
 async fn listing_pages_through_readable_organizations(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     for name in ["Delta", "Alpha", "Echo", "Charlie", "Bravo"] {
         let mut body = org_body(name, &root);
         body["code"] = json!(name.to_lowercase());
@@ -420,7 +417,7 @@ on_both_engines!(
 async fn the_root_keeps_its_last_super_admin(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let admin = app.admin_actor().await;
     let admin_id = admin.user_id().expect("id").to_owned();
 
@@ -461,7 +458,7 @@ on_both_engines!(the_root_keeps_its_last_super_admin);
 async fn moves_and_deletes_reach_decisions_at_once(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let a = create(&app, &cookie, org_body("A", &root)).await;
     let b = create(&app, &cookie, org_body("B", &root)).await;
     let c = create(&app, &cookie, org_body("C", &id(&a))).await;
@@ -494,7 +491,7 @@ on_both_engines!(moves_and_deletes_reach_decisions_at_once);
 async fn the_move_picker_offers_only_valid_targets(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let a = create(&app, &cookie, org_body("Team A", &root)).await;
     let a_child = create(&app, &cookie, org_body("Team A child", &id(&a))).await;
     create(&app, &cookie, org_body("Team B", &root)).await;
@@ -523,7 +520,7 @@ on_both_engines!(the_move_picker_offers_only_valid_targets);
 async fn concurrent_opposite_moves_never_make_a_cycle(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     for _ in 0..5 {
         let a = id(&create(&app, &cookie, org_body("Left", &root)).await);
         let b = id(&create(&app, &cookie, org_body("Right", &root)).await);
@@ -550,7 +547,7 @@ on_both_engines!(concurrent_opposite_moves_never_make_a_cycle);
 async fn a_granter_under_a_deny_cannot_hand_out_what_it_denies(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     let team = id(&create(&app, &cookie, org_body("Team", &root)).await);
     // A custom role at the root that only denies deleting organizations.
     let db = app.domain.db();
@@ -585,7 +582,7 @@ on_both_engines!(a_granter_under_a_deny_cannot_hand_out_what_it_denies);
 async fn naming_a_first_admin_is_checked_where_the_new_org_will_be(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
-    let root = root_id(&app, &cookie).await;
+    let root = root_org(&app, &cookie).await;
     // P lets its parent in, but not into its descendants.
     let mut p_body = org_body("Sealed below", &root);
     p_body["parent_has_access_to_descendants"] = json!(false);

@@ -3,7 +3,7 @@
 
 use crate::support::{
     TestApp,
-    http::{call, create_policy, root_org},
+    http::{auditor_and_assigner_roles, call, create_policy, root_org},
 };
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -452,11 +452,7 @@ async fn bulk_role_changes_cover_the_ticked_or_every_match(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
     let org = root_org(&app, &cookie).await;
-    let auditors = create_policy(&app, &cookie, &org, "Auditors", json!(["audit:read"])).await;
-    let assigners =
-        create_policy(&app, &cookie, &org, "Assigners", json!(["org:read", "member:read", "member:assign"])).await;
-    let auditor = app.create_role_with(&org, "Auditor", &[&auditors]).await;
-    let assigner = app.create_role_with(&org, "Assigner", &[&assigners]).await;
+    let (auditor, assigner) = auditor_and_assigner_roles(&app, &cookie, &org).await;
     let members = format!("/v1/orgs/{org}/iam/members");
     let mut ids = Vec::new();
     for name in ["ann", "ben", "cy"] {

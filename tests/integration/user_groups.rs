@@ -5,33 +5,17 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use warden::domain::{DomainError, Engine, permissions::Permission, user_groups::GroupFields};
 
-use crate::support::{TestApp, http::call};
+use crate::support::{
+    TestApp,
+    http::{auditor_and_assigner_roles, call, root_org},
+};
 
 async fn user_groups_hand_their_roles_to_their_members(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let cookie = app.admin_cookie().await;
     let admin = app.admin_actor().await;
-    let (_, root) = call(&app, &cookie, Method::GET, "/v1/orgs/root", None).await;
-    let org = root["id"].as_str().unwrap().to_owned();
-    let policies = format!("/v1/orgs/{org}/iam/policies");
-    let (_, auditors) = call(
-        &app,
-        &cookie,
-        Method::POST,
-        &policies,
-        Some(json!({ "name": "Auditors", "permissions": ["audit:read"] })),
-    )
-    .await;
-    let (_, assigners) = call(
-        &app,
-        &cookie,
-        Method::POST,
-        &policies,
-        Some(json!({ "name": "Assigners", "permissions": ["org:read", "member:read", "member:assign"] })),
-    )
-    .await;
-    let auditor = app.create_role_with(&org, "Auditor", &[auditors["policy_id"].as_str().unwrap()]).await;
-    let assigner = app.create_role_with(&org, "Assigner", &[assigners["policy_id"].as_str().unwrap()]).await;
+    let org = root_org(&app, &cookie).await;
+    let (auditor, assigner) = auditor_and_assigner_roles(&app, &cookie, &org).await;
     let members = format!("/v1/orgs/{org}/iam/members");
     let ann = app.create_user("ann@example.com").await;
     let dee = app.create_user("dee@example.com").await;

@@ -172,3 +172,16 @@ pub async fn create_policy(
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["policy_id"].as_str().expect("policy id").to_owned()
 }
+
+/// Two custom roles of `org`: "Auditor" (audit:read) and "Assigner" (org:read, member:read,
+/// member:assign); returns their ids in that order.
+pub async fn auditor_and_assigner_roles(app: &TestApp, cookie: &str, org: &str) -> (String, String) {
+    let auditors = create_policy(app, cookie, org, "Auditors", serde_json::json!(["audit:read"])).await;
+    let assigners =
+        create_policy(app, cookie, org, "Assigners", serde_json::json!(["org:read", "member:read", "member:assign"]))
+            .await;
+    (
+        app.create_role_with(org, "Auditor", &[&auditors]).await,
+        app.create_role_with(org, "Assigner", &[&assigners]).await,
+    )
+}
