@@ -451,10 +451,10 @@ async fn run(url: &str) {
         fixture.org_ids.iter().zip(&fixture.depth).filter(|(_, d)| **d == MAX_DEPTH).map(|(o, _)| o).collect();
     for n in 0..500 {
         let t = Instant::now();
-        std::hint::black_box(organizations::ancestors(&db, deep[n % deep.len()]).await.expect("ancestors"));
+        std::hint::black_box(organizations::path(&db, deep[n % deep.len()]).await.expect("path"));
         ancestors.push(t.elapsed());
     }
-    report("ancestor path of a depth-8 org", &mut ancestors, "printed only");
+    report("path of a depth-8 org (breadcrumbs)", &mut ancestors, "printed only");
 
     // Subtrees rooted at depth 2 hold about a thousand orgs; move a few between depth-1 parents.
     let sizes = subtree_sizes(&fixture.parents);

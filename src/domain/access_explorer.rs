@@ -126,7 +126,7 @@ impl Domain {
         let subject = self.subject_user(user).await?;
         let decision = self.decide(&subject.id, &org.id, &permission).await?;
         let mut chain = Vec::new();
-        for node in organizations::ancestors(&self.db, &org.id).await? {
+        for node in organizations::path(&self.db, &org.id).await? {
             let readable = self.may(actor, &node.id, &Permission::new("org", "read")).await?;
             let settings = if readable { organizations::find(&self.db, &node.id).await? } else { None };
             let member_here = sqlx::query("SELECT 1 FROM memberships WHERE org_id = $1 AND user_id = $2")

@@ -13,7 +13,7 @@ use sqlx::{
     migrate::Migrator,
 };
 
-use super::{DomainError, DomainResult};
+use super::{DomainError, DomainResult, user_search_index::UserSearch};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
@@ -44,6 +44,7 @@ pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
 pub struct Database {
     pool: AnyPool,
     engine: Engine,
+    user_search: UserSearch,
 }
 
 impl Database {
@@ -86,42 +87,27 @@ impl Database {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, engine })
+        Ok(Self { pool, engine, user_search: UserSearch::Keys })
     }
 
     /// Connects and brings the schema up to date.
     pub async fn open(url: &str) -> DomainResult<Self> {
-        let db = Self::connect(url).await?;
+        let mut db = Self::connect(url).await?;
         db.migrate().await?;
         Ok(db)
     }
 
-    pub async fn migrate(&self) -> DomainResult<()> {
+    /// Brings the schema up to date, then the engine's user search index
+    /// ([`UserSearch::prepare`]).
+    pub async fn migrate(&mut self) -> DomainResult<()> {
         MIGRATOR.run(&self.pool).await.map_err(|e| DomainError::Internal(format!("migration failed: {e}")))?;
-        if self.engine == Engine::Postgres {
-            self.index_user_search_by_trigrams().await;
-        }
+        self.user_search = UserSearch::prepare(self).await?;
         Ok(())
     }
 
-    /// On PostgreSQL, a trigram index lets a substring search of users (`search_key LIKE
-    /// '%term%'`) use an index instead of reading every user. It needs the pg_trgm extension
-    /// (trusted since PostgreSQL 13: a database owner may create it); without it, searches
-    /// still work, by reading every user. The migrations stay the same for both engines, so
-    /// this is the one engine-specific step, and it is idempotent.
-    async fn index_user_search_by_trigrams(&self) {
-        let created = async {
-            self.pool.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
-            self.pool
-                .execute(
-                    "CREATE INDEX IF NOT EXISTS users_search_trigrams ON users USING gin (search_key gin_trgm_ops)",
-                )
-                .await
-        }
-        .await;
-        if let Err(error) = created {
-            tracing::warn!(%error, "pg_trgm is unavailable: user searches read every user");
-        }
+    /// How searches for users by a term find them.
+    pub fn user_search(&self) -> UserSearch {
+        self.user_search
     }
 
     pub fn engine(&self) -> Engine {
@@ -192,14 +178,14 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// The `LIKE` pattern of a search term: case-insensitive (compare with `LOWER(column)`),
-/// anywhere in the text, with the pattern's own wildcards dropped; empty when there is no term
-/// (queries test `$n = ''` to match everything).
 /// `$first, $first+1, ...` for `count` values bound in a row (an `IN (...)` list).
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
+/// The `LIKE` pattern of a search term: case-insensitive (compare with `LOWER(column)`),
+/// anywhere in the text, with the pattern's own wildcards dropped; empty when there is no term
+/// (queries test `$n = ''` to match everything).
 pub fn search_pattern(q: Option<&str>) -> String {
     q.map(str::trim)
         .filter(|q| !q.is_empty())

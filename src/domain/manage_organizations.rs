@@ -10,7 +10,7 @@ use super::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, TreeRule,
     authz::{Decision, GrantPlace, cache::Change, decision::PathNode},
     cursor,
-    organizations::{self, DeletionImpact, Organization, OrganizationNode, OrganizationSettings},
+    organizations::{self, DeletionImpact, OrgLink, Organization, OrganizationNode, OrganizationSettings},
     permissions::Permission,
     roles::{self, Predefined},
     tree, users,
@@ -35,7 +35,7 @@ pub enum OrganizationView {
 #[derive(Debug, Clone)]
 pub struct OrganizationOverview {
     pub view: OrganizationView,
-    pub path: Vec<OrganizationNode>,
+    pub path: Vec<OrgLink>,
     pub may_update: bool,
     pub may_create_child: bool,
     pub may_move: bool,
@@ -115,7 +115,7 @@ impl Domain {
         let org = match &view {
             OrganizationView::Full(org) | OrganizationView::NodeOnly(org) => org.clone(),
         };
-        let path = self.organization_ancestors(actor, &org.id).await?;
+        let path = self.visible_path(actor, &org.id).await?;
         let at_parent = |action: &'static str| {
             let parent = org.parent_organization_id.clone();
             async move {
@@ -143,22 +143,32 @@ impl Domain {
         organizations::children(&self.db, &org.id).await
     }
 
-    /// The path from the root to the organization, limited to the orgs the actor may see.
-    pub async fn organization_ancestors(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
+    /// The path from the root to the organization, limited to the orgs the actor may see
+    /// (those they may read, and those whose parent they may read).
+    pub async fn visible_path(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrgLink>> {
         let org = self.resolve_organization(id_or_code).await?;
         self.organization(actor, &org.id).await?;
         let mut visible = Vec::new();
-        for node in organizations::ancestors(&self.db, &org.id).await? {
-            let readable = self.may(actor, &node.id, &org_permission("read")).await?;
-            let via_parent = match &node.parent_organization_id {
+        for link in organizations::path(&self.db, &org.id).await? {
+            let readable = self.may(actor, &link.id, &org_permission("read")).await?;
+            let via_parent = match &link.parent_organization_id {
                 Some(parent) => self.may(actor, parent, &org_permission("read")).await?,
                 None => false,
             };
             if readable || via_parent {
-                visible.push(node);
+                visible.push(link);
             }
         }
         Ok(visible)
+    }
+
+    /// The visible path with each organization's counts.
+    pub async fn organization_ancestors(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
+        let mut nodes = Vec::new();
+        for link in self.visible_path(actor, id_or_code).await? {
+            nodes.extend(organizations::node(&self.db, &link.id).await?);
+        }
+        Ok(nodes)
     }
 
     pub async fn create_organization(&self, actor: &Actor, new: NewOrganization) -> DomainResult<Organization> {
@@ -403,10 +413,10 @@ impl Domain {
         }
         let mut roots = Vec::new();
         for id in &readable {
-            let path = organizations::ancestors(&self.db, id).await?;
+            let path = organizations::path(&self.db, id).await?;
             let covered = path.iter().rev().skip(1).any(|above| readable.contains(&above.id));
-            if !covered && let Some(node) = path.into_iter().last() {
-                roots.push(node);
+            if !covered {
+                roots.extend(organizations::node(&self.db, id).await?);
             }
         }
         Ok(roots)
@@ -419,13 +429,14 @@ impl Domain {
         actor: &Actor,
         q: &str,
         limit: usize,
-    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationNode>)>> {
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrgLink>)>> {
         let filter = OrganizationFilter { q: Some(q.to_owned()), ..OrganizationFilter::default() };
         let page = self.list_organizations(actor, &filter, None, limit).await?;
         let mut hits = Vec::new();
         for org in page.organizations {
-            let mut path = self.organization_ancestors(actor, &org.id).await?;
-            if let Some(node) = path.pop() {
+            let mut path = self.visible_path(actor, &org.id).await?;
+            path.pop();
+            if let Some(node) = organizations::node(&self.db, &org.id).await? {
                 hits.push((node, path));
             }
         }
@@ -440,7 +451,7 @@ impl Domain {
         actor: &Actor,
         id_or_code: &str,
         q: &str,
-    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationNode>)>> {
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrgLink>)>> {
         let org = self.resolve_organization(id_or_code).await?;
         let mut targets = Vec::new();
         for (node, path) in self.search_organizations(actor, q, 50).await? {

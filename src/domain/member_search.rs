@@ -1,5 +1,6 @@
 //! Searching a large organization's members by a term. The users whose search key holds the
-//! term are found first (one pass over a narrow index), and only they are checked for
+//! term are found first (by a trigram index, see [`super::user_search_index`], or one pass
+//! over a narrow index of the keys), and only they are checked for
 //! membership: far cheaper than looking up each of 100,000 members, and than the hash join
 //! PostgreSQL picks for it (see `benches/authz.rs`). A term that matches too many users to
 //! check one by one is left to the database's join.
@@ -28,16 +29,15 @@ impl Domain {
         if pattern.is_empty() {
             return Ok(None);
         }
-        // Without a status filter the scan reads only the users_search index, not the table.
-        let status_filter = if status.is_empty() { "$2 = ''" } else { "status = $2" };
-        let candidates = sqlx::query(&format!(
-            "SELECT email_normalized, id FROM users WHERE search_key LIKE $1 AND {status_filter} LIMIT $3"
-        ))
-        .bind(pattern)
-        .bind(status)
-        .bind(i64::try_from(NARROW_SEARCH_USERS + 1).unwrap_or(i64::MAX))
-        .fetch_all(self.db.pool())
-        .await?;
+        // Without a status filter a scan of the keys reads only the users_search index, not the table.
+        let status_filter = if status.is_empty() { "$2 = ''" } else { "u.status = $2" };
+        let users = self.db.user_search().matching_users(pattern);
+        let candidates = sqlx::query(&format!("SELECT u.email_normalized, u.id {users} AND {status_filter} LIMIT $3"))
+            .bind(pattern)
+            .bind(status)
+            .bind(i64::try_from(NARROW_SEARCH_USERS + 1).unwrap_or(i64::MAX))
+            .fetch_all(self.db.pool())
+            .await?;
         if candidates.len() > NARROW_SEARCH_USERS {
             return Ok(None);
         }

@@ -76,6 +76,8 @@ pub mod tree;
 #[cfg(feature = "ssr")]
 pub mod user_groups;
 #[cfg(feature = "ssr")]
+pub mod user_search_index;
+#[cfg(feature = "ssr")]
 pub mod users;
 
 pub use error::{DomainError, DomainResult, FieldError, TreeRule};

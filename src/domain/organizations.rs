@@ -314,7 +314,45 @@ pub async fn children(db: &Database, parent_id: &str) -> DomainResult<Vec<Organi
     rows.iter().map(node_from_row).collect()
 }
 
-/// The path from the root down to `org_id`, the org itself last.
+/// An organization on a path: enough to name it and link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgLink {
+    pub id: String,
+    pub name: String,
+    pub parent_organization_id: Option<String>,
+}
+
+/// The path from the root down to `org_id`, the org itself last, without counts (counting an
+/// ancestor's 100,000 members would cost more than the rest of a page).
+pub async fn path(db: &Database, org_id: &str) -> DomainResult<Vec<OrgLink>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.name, o.parent_id FROM organization_closure t JOIN organizations o ON o.id = t.ancestor_id \
+         WHERE t.descendant_id = $1 ORDER BY t.depth DESC",
+    )
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OrgLink {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                parent_organization_id: row.try_get("parent_id")?,
+            })
+        })
+        .collect()
+}
+
+/// One organization as a node, with its counts.
+pub async fn node(db: &Database, org_id: &str) -> DomainResult<Option<OrganizationNode>> {
+    let row = sqlx::query(&format!("{NODE_COLUMNS} FROM organizations o WHERE o.id = $1"))
+        .bind(org_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(node_from_row).transpose()
+}
+
+/// The path from the root down to `org_id`, the org itself last, each with its counts.
 pub async fn ancestors(db: &Database, org_id: &str) -> DomainResult<Vec<OrganizationNode>> {
     let rows = sqlx::query(&format!(
         "{NODE_COLUMNS} FROM organization_closure t JOIN organizations o ON o.id = t.ancestor_id \

@@ -35,6 +35,13 @@ pub struct OrgCrumb {
     pub name: String,
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::domain::organizations::OrgLink> for OrgCrumb {
+    fn from(link: crate::domain::organizations::OrgLink) -> Self {
+        Self { id: link.id, name: link.name }
+    }
+}
+
 /// A search hit, with the path above it (from the top of what the user may see).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgSearchHit {

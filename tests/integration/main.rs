@@ -13,5 +13,6 @@ mod roles_and_members;
 mod sign_in;
 mod storage;
 mod user_groups;
+mod user_search;
 mod users;
 mod who_can;

@@ -23,7 +23,7 @@ pub async fn load_org_detail(org_id: String) -> Result<OrgDetail, UiError> {
         parent_has_access: flag(org.parent_has_access),
         parent_has_access_to_descendants: flag(org.parent_has_access_to_descendants),
         version: if full_access { org.version } else { 0 },
-        path: overview.path.into_iter().map(|p| OrgCrumb { id: p.id, name: p.name }).collect(),
+        path: overview.path.into_iter().map(OrgCrumb::from).collect(),
         may_update: overview.may_update,
         may_create_child: overview.may_create_child,
         may_move: overview.may_move,

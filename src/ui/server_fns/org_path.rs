@@ -6,6 +6,6 @@ use crate::ui::{error::UiError, model::OrgCrumb};
 #[server(prefix = "/api", endpoint = "org-path")]
 pub async fn org_path(org_id: String) -> Result<Vec<OrgCrumb>, UiError> {
     let call = super::context::signed_in_call()?;
-    let path = call.domain.organization_ancestors(&call.actor, &org_id).await?;
-    Ok(path.into_iter().map(|node| OrgCrumb { id: node.id, name: node.name }).collect())
+    let path = call.domain.visible_path(&call.actor, &org_id).await?;
+    Ok(path.into_iter().map(OrgCrumb::from).collect())
 }

@@ -16,10 +16,10 @@ pub async fn search_orgs(q: String) -> Result<Vec<OrgSearchHit>, UiError> {
 #[cfg(feature = "ssr")]
 pub(crate) fn hit(
     node: crate::domain::organizations::OrganizationNode,
-    path: Vec<crate::domain::organizations::OrganizationNode>,
+    path: Vec<crate::domain::organizations::OrgLink>,
 ) -> OrgSearchHit {
     OrgSearchHit {
         node: super::organization_tree::node_item(node),
-        path: path.into_iter().map(|p| crate::ui::model::OrgCrumb { id: p.id, name: p.name }).collect(),
+        path: path.into_iter().map(crate::ui::model::OrgCrumb::from).collect(),
     }
 }
