@@ -227,12 +227,13 @@ impl Domain {
         self.authz.preload(&self.db, &ids).await?;
         let mut members = Vec::with_capacity(rows.len());
         for (row, user_id) in rows.iter().zip(ids) {
-            let mut permissions = Vec::new();
-            for permission in &everything {
-                if self.decide(&user_id, org_id, permission).await?.allowed {
-                    permissions.push(permission.to_string());
-                }
-            }
+            let allowed = self.authz.allowed_among(&self.db, &user_id, org_id, &everything).await?;
+            let permissions = everything
+                .iter()
+                .zip(allowed)
+                .filter(|(_, allowed)| *allowed)
+                .map(|(permission, _)| permission.to_string())
+                .collect();
             let roles_detail = roles_of.remove(&user_id).unwrap_or_default();
             let email: String = row.try_get("email")?;
             members.push(Member {

@@ -125,12 +125,27 @@ impl AuthzCache {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<Decision> {
-        self.refresh_if_stale(db).await?;
-        let tree = self.tree(db).await?;
-        let grants = self.user_grants(db, user_id).await?;
+        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
         let path = path_to_root(&tree, below, org_id)?;
         let none: &[RoleGrant] = &[];
         Ok(decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission))
+    }
+
+    /// Which of `permissions` the user holds at `org_id`: the same answers as [`Self::decide`]
+    /// for each, with the path and the user's roles looked up once (a member's effective
+    /// permissions are every permission of the schema).
+    pub async fn allowed_among(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_id: &str,
+        permissions: &[Permission],
+    ) -> DomainResult<Vec<bool>> {
+        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
+        let path = path_to_root(&tree, None, org_id)?;
+        let none: &[RoleGrant] = &[];
+        let grants_at = |org: &str| grants.get(org).map(Vec::as_slice).unwrap_or(none);
+        Ok(permissions.iter().map(|permission| decision::decide(&path, grants_at, permission).allowed).collect())
     }
 
     /// Decides each permission for `user_id` at `org_id` twice: as things stand, and as they
@@ -143,9 +158,7 @@ impl AuthzCache {
         permissions: &[Permission],
         rewrite: &Rewrite<'_>,
     ) -> DomainResult<Vec<(bool, bool)>> {
-        self.refresh_if_stale(db).await?;
-        let tree = self.tree(db).await?;
-        let before = self.user_grants(db, user_id).await?;
+        let (tree, before) = self.tree_and_grants(db, user_id).await?;
         let mut after = UserGrants::clone(&before);
         for grant in after.values_mut().flatten() {
             rewrite.apply(grant);
@@ -230,6 +243,12 @@ impl AuthzCache {
             }
             Change::RolesOrPolicies => state.users.clear(),
         }
+    }
+
+    /// The tree and the user's roles, current as of the last generation check.
+    async fn tree_and_grants(&self, db: &Database, user_id: &str) -> DomainResult<(Arc<Tree>, Arc<UserGrants>)> {
+        self.refresh_if_stale(db).await?;
+        Ok((self.tree(db).await?, self.user_grants(db, user_id).await?))
     }
 
     async fn refresh_if_stale(&self, db: &Database) -> DomainResult<()> {
