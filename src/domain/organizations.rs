@@ -352,18 +352,6 @@ pub async fn node(db: &Database, org_id: &str) -> DomainResult<Option<Organizati
     row.as_ref().map(node_from_row).transpose()
 }
 
-/// The path from the root down to `org_id`, the org itself last, each with its counts.
-pub async fn ancestors(db: &Database, org_id: &str) -> DomainResult<Vec<OrganizationNode>> {
-    let rows = sqlx::query(&format!(
-        "{NODE_COLUMNS} FROM organization_closure t JOIN organizations o ON o.id = t.ancestor_id \
-             WHERE t.descendant_id = $1 ORDER BY t.depth DESC"
-    ))
-    .bind(org_id)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(node_from_row).collect()
-}
-
 fn node_from_row(row: &AnyRow) -> DomainResult<OrganizationNode> {
     Ok(OrganizationNode {
         id: row.try_get("id")?,
