@@ -69,6 +69,9 @@ async fn the_tree_is_created_read_and_moved(engine: Engine) {
         .map(|o| o["name"].as_str().expect("name"))
         .collect();
     assert_eq!(names, ["Root", "Acme", "Beta"]);
+    let counts = |o: &serde_json::Value| (o["child_count"].clone(), o["member_count"].clone());
+    assert_eq!(counts(&ancestors["organizations"][0]), (json!(1), json!(1)), "the root: Acme, and the admin");
+    assert_eq!(counts(&ancestors["organizations"][1]), (json!(1), json!(0)), "Acme: Beta, nobody");
 
     let (status, moved) =
         call(&app, &cookie, Method::POST, "/v1/orgs/beta/move", Some(json!({ "parent_organization_id": root }))).await;
