@@ -446,15 +446,15 @@ async fn run(url: &str) {
     }
     report("list one level of children (with counts)", &mut children, "<= 5 ms");
 
-    let mut ancestors = Vec::new();
+    let mut paths = Vec::new();
     let deep: Vec<&String> =
         fixture.org_ids.iter().zip(&fixture.depth).filter(|(_, d)| **d == MAX_DEPTH).map(|(o, _)| o).collect();
     for n in 0..500 {
         let t = Instant::now();
         std::hint::black_box(organizations::path(&db, deep[n % deep.len()]).await.expect("path"));
-        ancestors.push(t.elapsed());
+        paths.push(t.elapsed());
     }
-    report("path of a depth-8 org (breadcrumbs)", &mut ancestors, "printed only");
+    report("path of a depth-8 org (breadcrumbs)", &mut paths, "printed only");
 
     // Subtrees rooted at depth 2 hold about a thousand orgs; move a few between depth-1 parents.
     let sizes = subtree_sizes(&fixture.parents);
