@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use sqlx::Row;
 use sqlx::{Connection, Executor, PgConnection};
 use warden::domain::{
-    Actor, Database, Domain, members::MemberQuery, organizations, permissions::Permission, roles::Predefined,
+    Actor, Database, Domain, authz::permissions::Permission, members::MemberQuery, orgs::OrganizationSettings,
+    roles::Predefined,
 };
 
 const ORGS: usize = 10_000;
@@ -387,7 +388,7 @@ async fn run(url: &str) {
     let mut after_tree = Vec::new();
     for (n, (user, target, permission)) in questions.iter().take(20).enumerate() {
         let org = domain.resolve_organization(&reachable[100 + n]).await.expect("org");
-        let mut settings = organizations::OrganizationSettings::of(&org);
+        let mut settings = OrganizationSettings::of(&org);
         settings.parent_has_access_to_descendants = !settings.parent_has_access_to_descendants;
         domain.update_organization(&actor, &org.id, settings, org.version).await.expect("update");
         let t = Instant::now();
@@ -441,20 +442,20 @@ async fn run(url: &str) {
     for n in 0..500 {
         let org = &fixture.org_ids[rng.below(ORGS / 3) + n % 3];
         let t = Instant::now();
-        std::hint::black_box(organizations::children(&db, org).await.expect("children"));
+        std::hint::black_box(domain.organization_children(&actor, org).await.expect("children"));
         children.push(t.elapsed());
     }
-    report("list one level of children (with counts)", &mut children, "<= 5 ms");
+    report("list one level of children (with counts, authorized)", &mut children, "<= 5 ms");
 
     let mut paths = Vec::new();
     let deep: Vec<&String> =
         fixture.org_ids.iter().zip(&fixture.depth).filter(|(_, d)| **d == MAX_DEPTH).map(|(o, _)| o).collect();
     for n in 0..500 {
         let t = Instant::now();
-        std::hint::black_box(organizations::path(&db, deep[n % deep.len()]).await.expect("path"));
+        std::hint::black_box(domain.visible_path(&actor, deep[n % deep.len()]).await.expect("path"));
         paths.push(t.elapsed());
     }
-    report("path of a depth-8 org (breadcrumbs)", &mut paths, "printed only");
+    report("visible path of a depth-8 org (breadcrumbs, authorized)", &mut paths, "printed only");
 
     // Subtrees rooted at depth 2 hold about a thousand orgs; move a few between depth-1 parents.
     let sizes = subtree_sizes(&fixture.parents);

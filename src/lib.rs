@@ -3,7 +3,8 @@
 //! - [`domain`]: types, rules, authorization and storage (plain Rust);
 //! - [`api`]: the REST API, a thin adapter over the domain;
 //! - [`ui`]: the browser console (Leptos pages and server functions);
-//! - [`server`]: wiring (settings, middleware, sessions, the CLI).
+//! - [`web`]: what the two HTTP edges share (app state, identity, sessions);
+//! - [`server`]: wiring (middleware, the session layer, the router, the CLI); [`settings`].
 //!
 //! See ARCHITECTURE.md for the map.
 // The policy editor's view types are deep; the WebAssembly build needs room for them.
@@ -16,6 +17,10 @@ pub mod ui;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

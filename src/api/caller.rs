@@ -6,7 +6,7 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 use super::error::ApiError;
 use crate::{
     domain::{Actor, User},
-    server::identity::Identity,
+    web::identity::Identity,
 };
 
 pub struct SignedIn {

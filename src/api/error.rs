@@ -1,4 +1,4 @@
-//! The REST error bodies (seed 001), and the one conversion from [`DomainError`] into them.
+//! The REST error bodies clients expect, and the one conversion from [`DomainError`] into them.
 //!
 //! 401/403/404/409/429/500 and friends: `{"error", "message", "details", "timestamp", "status_code"}`.
 //! 422: `{"detail": [{"loc", "msg", "type", "input", "ctx"}]}`.
@@ -14,7 +14,7 @@ use crate::domain::{DomainError, FieldError, Timestamp};
 
 #[derive(Debug)]
 pub enum ApiError {
-    /// A status with the seed's error body.
+    /// A status with the error body clients expect.
     Status { status: StatusCode, code: &'static str, message: String, details: Value },
     /// 422 with one entry per problem.
     Unprocessable(Vec<ValidationProblem>),
@@ -33,7 +33,7 @@ pub struct ValidationProblem {
 impl From<FieldError> for ValidationProblem {
     fn from(error: FieldError) -> Self {
         Self {
-            // Positions in lists are numbers, as in the seed's `loc`.
+            // Positions in lists are numbers in `loc`, as clients expect.
             loc: error
                 .loc
                 .into_iter()

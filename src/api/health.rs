@@ -3,7 +3,7 @@
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use serde_json::json;
 
-use crate::server::AppState;
+use crate::web::AppState;
 
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match state.domain.db().ping().await {

@@ -1,9 +1,10 @@
-//! `/v1/orgs/{org}/iam/members` (seed 001): listing members, setting their roles, removing them.
+//! `/v1/orgs/{org}/iam/members` listing members, setting their roles, removing them.
 
 use axum::{
-    Json,
+    Json, Router,
     extract::{Path, State},
     http::StatusCode,
+    routing,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,11 +18,18 @@ use super::{
 use crate::{
     domain::{
         DomainError, FieldError,
-        bulk_member_roles::{BulkOutcome, BulkRoleChange},
+        members::{BulkOutcome, BulkRoleChange},
         members::{MemberPage, MemberQuery, MemberSelection},
     },
-    server::AppState,
+    web::AppState,
 };
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/iam/members", routing::get(list).post(assign))
+        .route("/orgs/{org}/iam/members/bulk-roles", routing::post(bulk_roles))
+        .route("/orgs/{org}/iam/members/{member_user_id}", routing::delete(remove))
+}
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -57,7 +65,7 @@ pub struct AssignBody {
 }
 
 /// `POST /v1/orgs/{org}/iam/members`: sets the member's roles (adding the membership if new);
-/// answers `null`, as the seed does.
+/// answers `null`, as clients expect.
 pub async fn assign(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -121,23 +129,4 @@ pub async fn remove(
 ) -> ApiResult<StatusCode> {
     state.domain.remove_member(&caller.actor, &org, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct WhoCanQuery {
-    permission: String,
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
-/// `GET /v1/orgs/{org}/iam/who-can?permission=...`: every user allowed it there, with why.
-pub async fn who_can(
-    State(state): State<AppState>,
-    caller: SignedIn,
-    Path(org): Path<String>,
-    ApiQuery(query): ApiQuery<WhoCanQuery>,
-) -> ApiResult<Json<crate::domain::access_explorer::WhoCanPage>> {
-    let limit = paging::limit(query.limit, 50, 200)?;
-    let page = state.domain.who_can(&caller.actor, &org, &query.permission, query.cursor.as_deref(), limit).await?;
-    Ok(Json(page))
 }

@@ -1,14 +1,15 @@
-//! `/v1/orgs/{org}/iam/policies` (seed 001 paths and fields): list, create, read, replace,
+//! `/v1/orgs/{org}/iam/policies`: list, create, read, replace,
 //! patch and delete an organization's policies, and preview a change's impact.
 //!
-//! A policy's content arrives as `statements` (or seed 004's `definitions`; statement objects
-//! or seed 002 CASL rules) or as `permissions` strings (seed 001).
+//! A policy's content arrives as `statements` (or `definitions`; statement objects or CASL
+//! rules) or as `permissions` strings; each is a form API clients already send.
 
 use axum::{
-    Json,
+    Json, Router,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
+    routing,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -22,14 +23,21 @@ use super::{
 use crate::{
     domain::{
         DomainError,
-        manage_policies::{NewPolicy, PolicyChanges, PolicyContent, PolicyImpact, PolicyPage, PolicyQuery},
         policies::Policy,
+        policies::{NewPolicy, PolicyChanges, PolicyContent, PolicyImpact, PolicyPage, PolicyQuery},
     },
-    server::AppState,
+    web::AppState,
 };
 
 /// Every field a policy body may carry; which ones are required depends on the method.
 /// Unknown fields are ignored, so that a policy read with GET can be sent back as it is.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/iam/policies", routing::get(list).post(create))
+        .route("/orgs/{org}/iam/policies/{policy_id}", routing::get(get).put(replace).patch(patch).delete(delete))
+        .route("/orgs/{org}/iam/policies/{policy_id}/impact", routing::post(impact))
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct PolicyBody {
     name: Option<String>,
@@ -68,7 +76,7 @@ impl PolicyBody {
     }
 }
 
-/// Seed 001's `cursor`, or seed 004's `pageToken`; seed 004's `reverse`.
+/// `cursor`, or its other spelling `pageToken`; and `reverse`.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     q: Option<String>,

@@ -1,10 +1,11 @@
-//! `/v1/orgs/{org}/iam/roles` (seed 001): an organization's roles, each a set of its policies.
+//! `/v1/orgs/{org}/iam/roles`: an organization's roles, each a set of its policies.
 
 use axum::{
-    Json,
+    Json, Router,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
+    routing,
 };
 use serde::Deserialize;
 
@@ -17,13 +18,19 @@ use super::{
 use crate::{
     domain::{
         DomainError,
-        manage_roles::{Role, RoleChanges, RoleFields, RolePage},
+        roles::{Role, RoleChanges, RoleFields, RolePage},
     },
-    server::AppState,
+    web::AppState,
 };
 
 /// Every field a role body may carry; which ones are required depends on the method. Unknown
 /// fields are ignored, so that a role read with GET can be sent back as it is.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/iam/roles", routing::get(list).post(create))
+        .route("/orgs/{org}/iam/roles/{role_id}", routing::get(get).put(replace).patch(patch).delete(delete))
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct RoleBody {
     name: Option<String>,

@@ -1,20 +1,40 @@
 //! The permission schema: `GET /v1/orgs/{org}/iam/permissions/schema` (as seen from an
-//! organization) and `PUT /v1/iam/permissions/schema` (application types, whole document).
+//! organization) and `PUT /v1/iam/permissions/schema` (application types, whole document);
+//! and the resource catalog: `GET /v1/orgs/{org}/iam/resources`, and `PUT`/`DELETE
+//! /v1/orgs/{org}/iam/resources/{resource_type}/{resource_id}` for applications to register
+//! their instances.
 
 use axum::{
-    Json,
+    Json, Router,
     extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing,
 };
 use serde::Deserialize;
+use serde_json::json;
 
-use super::{caller::SignedIn, error::ApiResult, json::ApiJson};
-use crate::{
-    domain::{
-        manage_schema::SchemaView,
-        schema::{PermissionSchema, SchemaType},
-    },
-    server::AppState,
+use super::{
+    caller::SignedIn,
+    error::ApiResult,
+    json::{ApiJson, ApiQuery},
+    paging,
 };
+use crate::{
+    domain::schema::{PermissionSchema, SchemaType, SchemaView},
+    web::AppState,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/iam/permissions/schema", routing::put(replace))
+        .route("/orgs/{org}/iam/permissions/schema", routing::get(get))
+        .route("/orgs/{org}/iam/resources", routing::get(list_resources))
+        .route(
+            "/orgs/{org}/iam/resources/{resource_type}/{resource_id}",
+            routing::put(register_resource).delete(remove_resource),
+        )
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,4 +60,57 @@ pub async fn replace(
     ApiJson(body): ApiJson<ReplaceBody>,
 ) -> ApiResult<Json<PermissionSchema>> {
     Ok(Json(state.domain.replace_permission_schema(&caller.actor, body.resource_types, body.version).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResourceQuery {
+    resource_type: String,
+    q: Option<String>,
+    limit: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceBody {
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// `GET /v1/orgs/{org}/iam/resources?resource_type=...&q=...`
+pub async fn list_resources(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<ResourceQuery>,
+) -> ApiResult<Response> {
+    let limit = paging::limit(query.limit, 50, 200)?;
+    let found =
+        state.domain.list_resources(&caller.actor, &org, &query.resource_type, query.q.as_deref(), limit).await?;
+    Ok(Json(json!({ "resources": found })).into_response())
+}
+
+/// `PUT /v1/orgs/{org}/iam/resources/{resource_type}/{resource_id}`: 201 when new, 200 when renamed.
+pub async fn register_resource(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, resource_type, resource_id)): Path<(String, String, String)>,
+    ApiJson(body): ApiJson<ResourceBody>,
+) -> ApiResult<Response> {
+    let (resource, created) = state
+        .domain
+        .register_resource(&caller.actor, &org, &resource_type, &resource_id, &body.name, &body.description)
+        .await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(resource)).into_response())
+}
+
+/// `DELETE /v1/orgs/{org}/iam/resources/{resource_type}/{resource_id}`
+pub async fn remove_resource(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, resource_type, resource_id)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    state.domain.remove_resource(&caller.actor, &org, &resource_type, &resource_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,11 @@
-//! `/v1/users` (seed 003 where it fits): create, list, read, change and delete user accounts.
+//! `/v1/users`: create, list, read, change and delete user accounts.
 
 use axum::{
-    Json,
+    Json, Router,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
+    routing,
 };
 use serde::Deserialize;
 
@@ -16,11 +17,17 @@ use super::{
 };
 use crate::{
     domain::{
-        manage_users::{Account, AccountChanges, AccountFilter, AccountPage, NewAccount},
         users::UserNames,
+        users::{Account, AccountChanges, AccountFilter, AccountPage, NewAccount},
     },
-    server::AppState,
+    web::AppState,
 };
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users", routing::get(list).post(create))
+        .route("/users/{user_id}", routing::get(get).patch(patch).delete(delete))
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -124,15 +131,4 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     state.domain.delete_user(&caller.actor, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// `GET /v1/users/{user_id}/effective-permissions`: the organizations where the user holds
-/// anything, with what.
-pub async fn effective_permissions(
-    State(state): State<AppState>,
-    caller: SignedIn,
-    Path(user_id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let orgs = state.domain.effective_permissions(&caller.actor, &user_id).await?;
-    Ok(Json(serde_json::json!({ "user_id": user_id, "organizations": orgs })))
 }

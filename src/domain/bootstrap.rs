@@ -1,12 +1,11 @@
 //! First start: an empty database gets its root organization and a first admin.
 
 use super::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, NewUser, User,
-    auth::hash_blocking,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation,
     authz::cache::Change,
-    organizations, passwords,
-    roles::{self, Predefined},
-    users,
+    roles::Predefined,
+    sessions::passwords::{self, hash_blocking},
+    users::{NewUser, User},
 };
 
 pub const DEFAULT_ADMIN_EMAIL: &str = "admin@warden.local";
@@ -25,7 +24,7 @@ impl Domain {
     /// `None` when the database was already set up.
     pub async fn bootstrap(&self, email: Option<String>, password: Option<String>) -> DomainResult<Option<FirstAdmin>> {
         tokio::task::spawn_blocking(passwords::prepare).await.map_err(|e| DomainError::Internal(e.to_string()))?;
-        if users::count(&self.db).await? > 0 {
+        if self.user_count().await? > 0 {
             return Ok(None);
         }
         let email = email.filter(|e| !e.trim().is_empty()).unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_owned());
@@ -51,16 +50,17 @@ impl Domain {
         let password_hash = hash_blocking(password.to_owned()).await?;
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
-        let root_id = match organizations::root_id(mutation.tx()).await? {
+        let root_id = match self.root_org_id(mutation.tx()).await? {
             Some(id) => id,
-            None => organizations::insert_root(mutation.tx(), ROOT_ORGANIZATION_NAME, &email, actor.audit_id()).await?,
+            None => self.insert_root_org(mutation.tx(), ROOT_ORGANIZATION_NAME, &email, actor.audit_id()).await?,
         };
         let new = NewUser { email, full_name, password_hash: Some(password_hash) };
-        let user = users::insert(mutation.tx(), &new).await?;
-        let super_admin = roles::predefined_role_id(mutation.tx(), &root_id, Predefined::SuperAdmin)
+        let user = self.insert_user(mutation.tx(), &new).await?;
+        let super_admin = self
+            .predefined_role_id(mutation.tx(), &root_id, Predefined::SuperAdmin)
             .await?
             .ok_or_else(|| DomainError::Internal("the root organization has no Super Admin role".into()))?;
-        roles::grant(mutation.tx(), &root_id, &user.id, &super_admin).await?;
+        self.join_organization(mutation.tx(), &root_id, &user.id, &[super_admin]).await?;
         let event =
             AuditEvent::new("user.admin_created").org(&root_id).target("user", &user.id, &user.email).after(&user);
         self.commit_authz_change(mutation, event, &[Change::Tree, Change::Memberships(vec![user.id.clone()])]).await?;

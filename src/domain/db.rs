@@ -13,7 +13,7 @@ use sqlx::{
     migrate::Migrator,
 };
 
-use super::{DomainError, DomainResult, user_search_index::UserSearch};
+use super::{DomainError, DomainResult, users::search_index::UserSearch};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

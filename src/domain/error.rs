@@ -17,6 +17,13 @@ impl FieldError {
         Self { loc: vec!["body".to_owned(), field.to_owned()], msg: msg.into(), kind: kind.to_owned() }
     }
 
+    /// A problem with a field of the body or, given an index, with one item of a list field.
+    pub fn item(field: &str, index: Option<usize>, kind: &str, msg: impl Into<String>) -> Self {
+        let mut loc = vec!["body".to_owned(), field.to_owned()];
+        loc.extend(index.map(|i| i.to_string()));
+        Self { loc, msg: msg.into(), kind: kind.to_owned() }
+    }
+
     /// The last element of `loc`: the name of the form field this error belongs to.
     pub fn field(&self) -> &str {
         self.loc.last().map(String::as_str).unwrap_or_default()

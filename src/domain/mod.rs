@@ -1,34 +1,29 @@
 //! The domain: Warden's types, rules, authorization and storage, in plain Rust.
 //! No web framework types live here; the REST API and the UI are adapters over [`Domain`].
 //!
-//! Pure parts (errors, email rules) compile for the browser too; everything that touches the
-//! database is server-only.
+//! One folder per capability, each with the same shape: its types and rules, its storage, and
+//! the `impl Domain` methods that authorize and read or change (`read.rs`, `write.rs`).
+//! Capabilities call each other through `Domain` methods, never through each other's storage;
+//! [`authz`] holds what they share about authorization. Cross-cutting plumbing (database,
+//! audit log, errors, ids, clock, cursors, field rules) sits at the top.
+//!
+//! Pure parts (errors, field rules, permissions, the schema, policy documents) compile for
+//! the browser too; everything that touches the database is server-only.
 
+pub mod authz;
 pub mod email;
 pub mod error;
 pub mod fields;
-pub mod organization_rules;
-pub mod permissions;
-pub mod policy_document;
+pub mod orgs;
+pub mod policies;
 pub mod schema;
-pub mod statements;
 
-#[cfg(feature = "ssr")]
-pub mod access_explorer;
 #[cfg(feature = "ssr")]
 pub mod actor;
 #[cfg(feature = "ssr")]
-mod allowed_users;
-#[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
-mod auth;
-#[cfg(feature = "ssr")]
-pub mod authz;
-#[cfg(feature = "ssr")]
 pub mod bootstrap;
-#[cfg(feature = "ssr")]
-pub mod bulk_member_roles;
 #[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
@@ -36,47 +31,17 @@ pub mod cursor;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod group_members;
+pub mod explorer;
+#[cfg(feature = "ssr")]
+pub mod groups;
 #[cfg(feature = "ssr")]
 pub mod ids;
 #[cfg(feature = "ssr")]
-pub mod impact;
-#[cfg(feature = "ssr")]
-pub mod manage_organizations;
-#[cfg(feature = "ssr")]
-pub mod manage_policies;
-#[cfg(feature = "ssr")]
-pub mod manage_roles;
-#[cfg(feature = "ssr")]
-pub mod manage_schema;
-#[cfg(feature = "ssr")]
-pub mod manage_users;
-#[cfg(feature = "ssr")]
-mod member_search;
-#[cfg(feature = "ssr")]
 pub mod members;
-#[cfg(feature = "ssr")]
-pub mod memberships;
-#[cfg(feature = "ssr")]
-pub mod organizations;
-#[cfg(feature = "ssr")]
-pub mod passwords;
-#[cfg(feature = "ssr")]
-pub mod policies;
-#[cfg(feature = "ssr")]
-pub mod resources;
-#[cfg(feature = "ssr")]
-pub mod role_impact;
 #[cfg(feature = "ssr")]
 pub mod roles;
 #[cfg(feature = "ssr")]
-pub mod throttle;
-#[cfg(feature = "ssr")]
-pub mod tree;
-#[cfg(feature = "ssr")]
-pub mod user_groups;
-#[cfg(feature = "ssr")]
-pub mod user_search_index;
+pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod users;
 
@@ -88,7 +53,7 @@ pub use {
     audit::{AuditEvent, Mutation},
     clock::Timestamp,
     db::{Database, Engine, Transaction},
-    throttle::ThrottlePolicy,
+    sessions::ThrottlePolicy,
     users::{NewUser, User, UserStatus},
 };
 

@@ -7,8 +7,8 @@ use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use super::{AppState, identity, request_context, security, server_fn_status, sessions};
-use crate::{domain::DomainResult, ui};
+use super::{identity, request_context, security, server_fn_status, sessions};
+use crate::{domain::DomainResult, ui, web::AppState};
 
 pub async fn router(state: AppState) -> DomainResult<Router> {
     let routes = generate_route_list(ui::App);

@@ -4,8 +4,9 @@ use std::{io::BufRead, net::SocketAddr, path::PathBuf, sync::Arc};
 
 use clap::{Parser, Subcommand};
 
-use super::{AppState, Settings, app, logging};
+use super::{app, logging};
 use crate::domain::{Actor, Database, Domain, bootstrap::FirstAdmin, db::redact};
+use crate::{settings::Settings, web::AppState};
 
 #[derive(Debug, Parser)]
 #[command(name = "warden", version, about = "Warden identity-and-access console")]

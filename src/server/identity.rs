@@ -1,4 +1,4 @@
-//! Who is calling. `authenticate` turns the session into an [`Identity`] in the request's
+//! Authentication: `authenticate` turns the session into an [`Identity`] in the request's
 //! extensions, for REST handlers and server functions alike; `require_sign_in_for_pages`
 //! sends signed-out browsers to the sign-in page (and back afterwards). Both run in axum
 //! middleware, before any page starts streaming.
@@ -11,20 +11,15 @@ use axum::{
 };
 use tower_sessions::Session;
 
-use super::{
-    AppState,
-    request_context::{ClientAddr, RequestId},
-    sessions,
+use super::request_context::{ClientAddr, RequestId};
+use crate::{
+    domain::Actor,
+    web::{
+        AppState,
+        identity::{Identity, SIGN_IN_PATH},
+        sessions,
+    },
 };
-use crate::domain::{Actor, User};
-
-#[derive(Debug, Clone)]
-pub struct Identity {
-    pub actor: Actor,
-    pub user: Option<User>,
-}
-
-pub const SIGN_IN_PATH: &str = "/sign-in";
 
 pub async fn authenticate(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
@@ -77,35 +72,4 @@ fn is_public_path(path: &str) -> bool {
     path == SIGN_IN_PATH
         || path == "/healthz"
         || ["/v1/", "/api/", "/pkg/"].iter().any(|prefix| path.starts_with(prefix))
-}
-
-/// Where to go after signing in: only a path on this site, never another host.
-pub fn safe_return_path(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with(SIGN_IN_PATH)
-                && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn returns_only_to_local_paths() {
-        assert_eq!(safe_return_path(Some("/account?tab=1")), "/account?tab=1");
-        assert_eq!(safe_return_path(Some("//evil.example/")), "/");
-        assert_eq!(safe_return_path(Some("https://evil.example/")), "/");
-        assert_eq!(safe_return_path(Some("/\\evil.example")), "/");
-        assert_eq!(safe_return_path(Some("/sign-in")), "/");
-        assert_eq!(safe_return_path(Some("/a\r\nSet-Cookie: x")), "/");
-        assert_eq!(safe_return_path(None), "/");
-    }
 }

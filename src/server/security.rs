@@ -13,8 +13,8 @@ use axum::{
 };
 use serde_json::json;
 
-use super::Settings;
 use crate::api::error::ApiError;
+use crate::settings::Settings;
 
 /// The nonce of this response's Content-Security-Policy; the page shell puts it on the
 /// hydration scripts.

@@ -1,26 +1,21 @@
-//! Browser sessions: tower-sessions with its sqlx store on Warden's own database.
-//!
-//! A session holds the user's id and the user's session epoch at sign-in; it is honoured only
-//! while the account is active and still in that epoch (see `Domain::session_user`).
+//! The session layer: tower-sessions with its sqlx store on Warden's own database (what a
+//! session holds is in [`crate::web::sessions`]).
 
 use std::str::FromStr;
 
 use axum::Router;
 use time::Duration;
-use tower_sessions::{
-    Expiry, Session, SessionManagerLayer, SessionStore, cookie::SameSite, session_store::ExpiredDeletion,
-};
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore, cookie::SameSite, session_store::ExpiredDeletion};
 use tower_sessions_sqlx_store::{
     PostgresStore, SqliteStore,
     sqlx::{PgPool, SqlitePool, sqlite::SqliteConnectOptions},
 };
 
-use super::Settings;
-use crate::domain::{Domain, DomainError, DomainResult, Engine, User};
-
-pub const COOKIE_NAME: &str = "warden_session";
-const USER_ID: &str = "user_id";
-const SESSION_EPOCH: &str = "session_epoch";
+use crate::{
+    domain::{DomainResult, Engine},
+    settings::Settings,
+    web::sessions::COOKIE_NAME,
+};
 
 /// Puts the session layer around `router`, with a store on the configured database.
 pub async fn with_sessions<S: Clone + Send + Sync + 'static>(
@@ -59,38 +54,4 @@ fn layer<Store: SessionStore + ExpiredDeletion + Clone>(
         .with_path("/")
         .with_always_save(true) // every request pushes the idle expiry back
         .with_expiry(Expiry::OnInactivity(Duration::minutes(settings.session_idle_timeout_minutes)))
-}
-
-/// The session's user, if the session is valid. An invalid session is discarded.
-pub async fn signed_in_user(domain: &Domain, session: &Session) -> DomainResult<Option<User>> {
-    let user_id: Option<String> = session.get(USER_ID).await.map_err(internal)?;
-    let Some(user_id) = user_id else { return Ok(None) };
-    let epoch: i64 = session.get(SESSION_EPOCH).await.map_err(internal)?.unwrap_or(-1);
-    let user = domain.session_user(&user_id, epoch).await?;
-    if user.is_none() {
-        session.flush().await.map_err(internal)?;
-    }
-    Ok(user)
-}
-
-/// Starts a signed-in session under a new id (so a planted session id is worthless).
-pub async fn start(session: &Session, user: &User) -> DomainResult<()> {
-    session.cycle_id().await.map_err(internal)?;
-    session.insert(USER_ID, &user.id).await.map_err(internal)?;
-    session.insert(SESSION_EPOCH, user.session_epoch).await.map_err(internal)
-}
-
-/// Keeps the current session alive in a new epoch (after the user changed their password).
-pub async fn continue_in_epoch(session: &Session, epoch: i64) -> DomainResult<()> {
-    session.cycle_id().await.map_err(internal)?;
-    session.insert(SESSION_EPOCH, epoch).await.map_err(internal)
-}
-
-/// Deletes the session from the store; its cookie is void from now on.
-pub async fn end(session: &Session) -> DomainResult<()> {
-    session.flush().await.map_err(internal)
-}
-
-fn internal(error: tower_sessions::session::Error) -> DomainError {
-    DomainError::Internal(format!("session store: {error}"))
 }

@@ -18,10 +18,17 @@ use leptos_router::{
 
 use components::layout::AppShell;
 use pages::{
-    account::AccountPage, dashboard::DashboardPage, explorer::ExplorerPage, groups::GroupsPage, members::MembersPage,
-    not_found::NotFoundPage, organization::OrganizationPage, organizations::OrganizationsPage, policies::PoliciesPage,
-    policy_editor::PolicyEditorPage, role_composer::RoleComposerPage, roles::RolesPage, schema::SchemaPage,
-    sign_in::SignInPage, users::UsersPage,
+    dashboard::DashboardPage,
+    explorer::ExplorerPage,
+    groups::GroupsPage,
+    members::MembersPage,
+    not_found::NotFoundPage,
+    orgs::{detail::OrganizationPage, tree::OrganizationsPage},
+    policies::{editor::PolicyEditorPage, list::PoliciesPage},
+    roles::{composer::RoleComposerPage, list::RolesPage},
+    schema::editor::SchemaPage,
+    sessions::{account::AccountPage, sign_in::SignInPage},
+    users::UsersPage,
 };
 
 /// The HTML document around the app. The hydration scripts carry this response's CSP nonce.

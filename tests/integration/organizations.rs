@@ -469,7 +469,7 @@ async fn moves_and_deletes_reach_decisions_at_once(engine: Engine) {
     let lead = app.create_user("lead@example.com").await;
     let admin_role = app.role_id(&id(&a), "admin").await;
     app.domain.assign_roles(&admin, &id(&a), &lead, &[admin_role]).await.expect("assign");
-    let org_update = warden::domain::permissions::Permission::new("org", "update");
+    let org_update = warden::domain::authz::permissions::Permission::new("org", "update");
 
     assert!(app.domain.decide(&lead, &id(&c), &org_update).await.expect("decide").allowed, "Admin of A reaches C");
     let (status, _) = call(

@@ -4,7 +4,7 @@ use crate::support::{TestApp, http::call};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
-use warden::domain::{Engine, permissions::Permission};
+use warden::domain::{Engine, authz::permissions::Permission};
 
 struct Fixture {
     app: TestApp,
@@ -290,11 +290,11 @@ async fn every_policy_validation_error_is_located(engine: Engine) {
     assert_eq!(page["total"], 3, "only the predefined policies: nothing invalid was stored");
 }
 
-async fn the_seed_forms_are_accepted_and_both_views_agree(engine: Engine) {
+async fn every_form_clients_send_is_accepted_and_both_views_agree(engine: Engine) {
     let Some(f) = fixture(engine).await else { return };
     f.with_application_types().await;
     f.register(&f.root, "p1", "Apollo").await;
-    // Seed 001, as-is.
+    // Permission strings and statements, as-is.
     let policy = f.create_policy(json!({ "name": "Readers", "permissions": ["org:read", "project:p1:deploy"] })).await;
     for key in [
         "policy_id",
@@ -322,7 +322,7 @@ async fn the_seed_forms_are_accepted_and_both_views_agree(engine: Engine) {
         (Some(0), Some(0))
     );
 
-    // Seed 002 CASL rules and seed 004 definitions, with a deny.
+    // CASL rules and `definitions`, with a deny.
     let casl = f
         .create_policy(json!({ "name": "Guarded", "statements": [
             { "action": "manage", "subject": "project" },
@@ -364,7 +364,7 @@ async fn listing_pages_and_searches(engine: Engine) {
     }
     let expected: Vec<String> = (0..12).map(|n| format!("Team {n:02}")).collect();
     assert_eq!(names, expected);
-    // Seed 004's spelling: pageToken and reverse.
+    // The other spelling: pageToken and reverse.
     let (_, last) = f.call(Method::GET, &format!("{}?q=team&limit=5&reverse=true", f.policies()), None).await;
     assert_eq!(last["policies"][0]["name"], "Team 11");
     let token = last["next_cursor"].as_str().unwrap();
@@ -588,7 +588,7 @@ on_both_engines!(
     the_schema_is_validated_versioned_and_guarded,
     resources_are_registered_listed_and_removed,
     every_policy_validation_error_is_located,
-    the_seed_forms_are_accepted_and_both_views_agree,
+    every_form_clients_send_is_accepted_and_both_views_agree,
     listing_pages_and_searches,
     updates_are_versioned_and_predefined_policies_read_only,
     dependency_counts_and_detach,

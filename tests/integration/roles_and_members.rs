@@ -9,8 +9,8 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use warden::domain::{
     Engine,
+    authz::permissions::Permission,
     members::{MemberQuery, MemberSelection},
-    permissions::Permission,
 };
 
 async fn roles_are_composed_of_the_orgs_policies(engine: Engine) {
@@ -386,7 +386,7 @@ async fn the_explorer_explains_the_decision_and_names_the_fix(engine: Engine) {
         let (domain, admin) = (app.domain.clone(), admin.clone());
         async move { domain.explain_access(&admin, &org, "IVY@example.com", permission).await.unwrap() }
     };
-    let check = |answer: &warden::domain::access_explorer::AccessExplanation, org: &str, permission: &str| {
+    let check = |answer: &warden::domain::explorer::AccessExplanation, org: &str, permission: &str| {
         let (domain, ivy, org, permission) = (app.domain.clone(), ivy.clone(), org.to_owned(), permission.to_owned());
         let (allowed, reason) = (answer.allowed, answer.reason.clone());
         async move {

@@ -2,7 +2,7 @@
 
 use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, http::Req};
 use axum::http::{Method, StatusCode};
-use warden::domain::{Actor, Engine, Mutation, UserStatus, audit, users};
+use warden::domain::{Actor, Engine, Mutation, UserStatus, audit, users::storage as users};
 
 const GENERIC: &str = "Email or password is incorrect";
 

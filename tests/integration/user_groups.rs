@@ -3,7 +3,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use warden::domain::{DomainError, Engine, permissions::Permission, user_groups::GroupFields};
+use warden::domain::{DomainError, Engine, authz::permissions::Permission, groups::GroupFields};
 
 use crate::support::{
     TestApp,

@@ -8,7 +8,7 @@ use crate::support::{
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use sqlx::{Executor, Row};
-use warden::domain::{Database, Engine, user_search_index::UserSearch};
+use warden::domain::{Database, Engine, users::search_index::UserSearch};
 
 /// The emails of the members of `org` found by `q`, in listing order.
 async fn found(app: &TestApp, cookie: &str, org: &str, q: &str) -> Vec<String> {

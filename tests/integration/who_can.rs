@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use warden::domain::{Actor, AuditEvent, Engine, Mutation, NewUser, permissions::Permission, users};
+use warden::domain::{
+    Actor, AuditEvent, Engine, Mutation, NewUser, authz::permissions::Permission, users::storage as users,
+};
 
 use crate::support::{
     TestApp,

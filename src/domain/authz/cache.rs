@@ -15,11 +15,10 @@ use std::{
 use sqlx::Row;
 
 use super::decision::{self, Decision, PathNode, PolicyRules, RoleGrant};
+use super::{permissions::Permission, statements::Statement};
 use crate::domain::{
     Database, DomainError, DomainResult,
     db::{flag, placeholders},
-    permissions::Permission,
-    statements::Statement,
 };
 
 pub const GENERATION_CHECK_INTERVAL: Duration = Duration::from_millis(500);

@@ -8,7 +8,10 @@
 
 use serde::Serialize;
 
-use super::super::{permissions::Permission, statements::Effect, statements::Statement};
+use super::{
+    permissions::Permission,
+    statements::{Effect, Statement},
+};
 
 /// One organization on the path from the target (first) up to the root (last).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,77 +1,35 @@
-//! Authorization: the one place where "may this user do this here?" is answered.
+//! Authorization: the one place where "may this user do this here?" is answered, and the
+//! pieces every capability shares to ask it and to change what it answers.
 //!
-//! [`Domain::decide`] serves decisions from [`cache::AuthzCache`]: the tree (parents and
-//! access flags) and each user's roles with their compiled statements, kept in memory and
-//! invalidated by every change that can alter a decision.
+//! - [`permissions`] and [`statements`]: the language (`type[:id]:action`, allow/deny
+//!   statements); pure, compiled for the browser too.
+//! - [`decision`]: THE decision function, pure, with its reasons.
+//! - [`cache`]: the tree and each user's roles, kept in memory for decisions.
+//! - `access`: `Domain::decide`, `authorize`, `may`, and `authorized_org` (look an
+//!   organization up and return it only when the actor may act there).
+//! - `grant`: the anti-escalation check (`authorize_grant_of`).
+//! - `commit`: committing a change that can alter decisions (generation bump, cache drop).
+//! - [`impact`]: who would gain or lose what if an edit were saved (the previews' tally).
 
+pub mod permissions;
+pub mod statements;
+
+#[cfg(feature = "ssr")]
+mod access;
+#[cfg(feature = "ssr")]
 pub mod cache;
+#[cfg(feature = "ssr")]
+mod commit;
+#[cfg(feature = "ssr")]
 pub mod decision;
+#[cfg(feature = "ssr")]
+mod grant;
+#[cfg(feature = "ssr")]
+pub mod impact;
 
-pub use decision::{Decision, Reason};
-
-use super::{Actor, Domain, DomainError, DomainResult, permissions::Permission, statements::Statement};
-
-/// Where a grant takes effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GrantPlace<'a> {
-    In(&'a str),
-    /// In an organization being created under this parent, as its first admin.
-    InNewChildOf(&'a str),
-}
-
-impl Domain {
-    /// Decides whether `user_id` holds `permission` at `org_id`, and why.
-    pub async fn decide(&self, user_id: &str, org_id: &str, permission: &Permission) -> DomainResult<Decision> {
-        self.authz.decide(&self.db, user_id, org_id, permission).await
-    }
-
-    /// Succeeds when the actor holds `permission` at `org_id`; otherwise `Forbidden`, naming
-    /// the permission.
-    pub async fn authorize(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<()> {
-        let user_id = actor.user_id()?;
-        if self.decide(user_id, org_id, permission).await?.allowed {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden { required_permission: permission.to_string() })
-        }
-    }
-
-    /// Whether the actor holds `permission` at `org_id` (for offering actions, not enforcing).
-    pub async fn may(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<bool> {
-        match actor.user_id() {
-            Ok(user_id) => Ok(self.decide(user_id, org_id, permission).await?.allowed),
-            Err(_) => Ok(false),
-        }
-    }
-
-    /// Anti-escalation: succeeds only when the actor holds, at `org_id`, everything the allow
-    /// statements grant (each pattern and every permission of the schema under it, so that the
-    /// actor's own denies count), so that nobody can hand out more than they have.
-    pub async fn authorize_grant_of(
-        &self,
-        actor: &Actor,
-        place: GrantPlace<'_>,
-        statements: &[Statement],
-    ) -> DomainResult<()> {
-        let user_id = actor.user_id()?;
-        let schema = self.schema().await?;
-        for statement in statements.iter().filter(|s| s.effect == super::statements::Effect::Allow) {
-            for resource in &statement.resources {
-                for action in &statement.actions {
-                    for permission in schema.granted_permissions(resource, action) {
-                        let decision = match place {
-                            GrantPlace::In(org_id) => self.decide(user_id, org_id, &permission).await?,
-                            GrantPlace::InNewChildOf(parent_id) => {
-                                self.authz.decide_in_new_child(&self.db, user_id, parent_id, &permission).await?
-                            }
-                        };
-                        if !decision.allowed {
-                            return Err(DomainError::Forbidden { required_permission: permission.to_string() });
-                        }
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-}
+#[cfg(feature = "ssr")]
+pub use {
+    commit::serialize_checked_changes,
+    decision::{Decision, Reason},
+    grant::GrantPlace,
+};

@@ -9,7 +9,7 @@ use leptos_router::{
 use crate::ui::{
     error::UiErrorKind,
     model::Me,
-    server_fns::{SignOut, current_user},
+    server_fns::sessions::{SignOut, current_user},
 };
 
 #[component]

@@ -6,7 +6,7 @@ use crate::ui::{
     components::layout::LoadError,
     error::UiError,
     model::{Me, OrganizationItem},
-    server_fns::my_organizations,
+    server_fns::orgs::my_organizations,
 };
 
 #[component]

@@ -1,15 +1,14 @@
-pub mod account;
+//! The console's pages, one folder per capability (named as the domain's and the server
+//! functions' folders are); the dashboard and the not-found page belong to the shell.
+
 pub mod dashboard;
 pub mod explorer;
 pub mod groups;
 pub mod members;
 pub mod not_found;
-pub mod organization;
-pub mod organizations;
+pub mod orgs;
 pub mod policies;
-pub mod policy_editor;
-pub mod role_composer;
 pub mod roles;
 pub mod schema;
-pub mod sign_in;
+pub mod sessions;
 pub mod users;

@@ -7,8 +7,8 @@ use tower_sessions::Session;
 
 use crate::{
     domain::{Actor, Domain, DomainError, User},
-    server::{AppState, identity::Identity},
     ui::error::{UiError, UiErrorKind},
+    web::{AppState, identity::Identity},
 };
 
 pub struct Call {

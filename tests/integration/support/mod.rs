@@ -12,7 +12,8 @@ use std::sync::Arc;
 use sqlx::{Connection, Executor, PgConnection};
 use warden::{
     domain::{Database, Domain, Engine},
-    server::{AppState, Settings},
+    settings::Settings,
+    web::AppState,
 };
 
 pub const PUBLIC_ORIGIN: &str = "http://127.0.0.1:3000";
@@ -116,7 +117,7 @@ pub const USER_PASSWORD: &str = "an ordinary user passphrase";
 impl TestApp {
     /// Creates an active user who can sign in with [`USER_PASSWORD`]; returns the user id.
     pub async fn create_user(&self, email: &str) -> String {
-        use warden::domain::{Actor, AuditEvent, Mutation, NewUser, passwords, users};
+        use warden::domain::{Actor, AuditEvent, Mutation, NewUser, sessions::passwords, users::storage as users};
         let hash = passwords::hash(USER_PASSWORD).expect("hash");
         let actor = Actor::system();
         let mut mutation = Mutation::begin(self.domain.db(), &actor).await.expect("begin");

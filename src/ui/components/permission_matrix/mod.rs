@@ -14,8 +14,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::{
-    domain::{permissions::WILDCARD, schema::PermissionSchema, statements::Effect},
-    ui::{model::InstanceItem, server_fns::search_resources},
+    domain::{authz::permissions::WILDCARD, authz::statements::Effect, schema::PermissionSchema},
+    ui::{model::InstanceItem, server_fns::schema::search_resources},
 };
 use rows::MatrixRow;
 

@@ -7,9 +7,9 @@
 //! type is the global row ("every resource type").
 
 use crate::domain::{
-    permissions::WILDCARD,
+    authz::permissions::WILDCARD,
+    authz::statements::{Effect, Statement},
     schema::PermissionSchema,
-    statements::{Effect, Statement},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::ui::{
     components::form::{ProblemList, TextField, action_error},
     model::{GroupEditItem, RoleOption},
-    server_fns::SaveUserGroup,
+    server_fns::groups::SaveUserGroup,
 };
 
 const FIELD: &str =

@@ -15,7 +15,7 @@ use crate::ui::{
         list_page::{DoneBanner, ListHeader, PageAction},
     },
     model::{GroupRow, UserGroupsPage},
-    server_fns::{DeleteUserGroup, load_user_groups},
+    server_fns::groups::{DeleteUserGroup, load_user_groups},
 };
 
 #[component]

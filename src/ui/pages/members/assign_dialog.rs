@@ -10,7 +10,7 @@ use crate::ui::{
         layout::LoadError,
     },
     model::{MemberDetailItem, RoleOption},
-    server_fns::{SetMemberRoles, member_detail},
+    server_fns::members::{SetMemberRoles, member_detail},
 };
 
 #[component]

@@ -10,7 +10,7 @@ use crate::ui::{
         layout::LoadError,
     },
     model::BulkPreviewItem,
-    server_fns::{BulkMemberRoles, preview_bulk_member_roles},
+    server_fns::members::{BulkMemberRoles, preview_bulk_member_roles},
 };
 
 #[component]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::MembersQuery;
-use crate::ui::{components::layout::LoadError, model::MemberDetailItem, server_fns::member_detail};
+use crate::ui::{components::layout::LoadError, model::MemberDetailItem, server_fns::members::member_detail};
 
 #[component]
 pub fn MemberDrawer(org_id: String, state: MembersQuery) -> impl IntoView {

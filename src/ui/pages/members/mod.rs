@@ -23,7 +23,7 @@ use crate::ui::{
         list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
     },
     model::MemberListPage,
-    server_fns::list_members,
+    server_fns::members::list_members,
     url,
 };
 

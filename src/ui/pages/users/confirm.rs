@@ -7,7 +7,7 @@ use super::UsersQuery;
 use crate::ui::{
     components::form::{FormError, action_error},
     model::UserRow,
-    server_fns::{DeleteUser, SetUserStatus},
+    server_fns::users::{DeleteUser, SetUserStatus},
 };
 
 const BUTTON: &str = "rounded-md px-4 py-2 text-sm font-semibold text-white";

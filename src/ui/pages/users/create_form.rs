@@ -7,7 +7,7 @@ use super::UsersQuery;
 use crate::ui::{
     components::form::{FormError, TextField, action_error},
     model::OrganizationItem,
-    server_fns::CreateUser,
+    server_fns::users::CreateUser,
 };
 
 #[component]

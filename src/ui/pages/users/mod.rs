@@ -19,7 +19,7 @@ use crate::ui::{
         list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
     },
     model::UserListPage,
-    server_fns::list_users,
+    server_fns::users::list_users,
     url,
 };
 

@@ -1,0 +1,80 @@
+//! The access explorer's questions: can this user do this here, and why (`iam/check`); who
+//! can (`iam/who-can`); what can this user do, where (`effective-permissions`).
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    routing,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    caller::SignedIn,
+    error::ApiResult,
+    json::{ApiJson, ApiQuery},
+    paging,
+};
+use crate::{domain::explorer::WhoCanPage, web::AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/iam/check", routing::post(check))
+        .route("/orgs/{org}/iam/who-can", routing::get(who_can))
+        .route("/users/{user_id}/effective-permissions", routing::get(effective_permissions))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckBody {
+    #[serde(default)]
+    user_id: Option<String>,
+    permission: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WhoCanQuery {
+    permission: String,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// `POST /v1/orgs/{org}/iam/check`: `{allowed, reason}`, with the structured explanation.
+pub async fn check(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(body): ApiJson<CheckBody>,
+) -> ApiResult<Json<Value>> {
+    let (permission, decision) =
+        state.domain.check_permission(&caller.actor, &org, body.user_id.as_deref(), &body.permission).await?;
+    Ok(Json(json!({
+        "allowed": decision.allowed,
+        "permission": permission.to_string(),
+        "reason": decision.summary(&permission),
+        "explanation": decision.reason,
+    })))
+}
+
+/// `GET /v1/orgs/{org}/iam/who-can?permission=...`: every user allowed it there, with why.
+pub async fn who_can(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<WhoCanQuery>,
+) -> ApiResult<Json<WhoCanPage>> {
+    let limit = paging::limit(query.limit, 50, 200)?;
+    let page = state.domain.who_can(&caller.actor, &org, &query.permission, query.cursor.as_deref(), limit).await?;
+    Ok(Json(page))
+}
+
+/// `GET /v1/users/{user_id}/effective-permissions`: the organizations where the user holds
+/// anything, with what.
+pub async fn effective_permissions(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(user_id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let orgs = state.domain.effective_permissions(&caller.actor, &user_id).await?;
+    Ok(Json(json!({ "user_id": user_id, "organizations": orgs })))
+}

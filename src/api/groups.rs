@@ -1,0 +1,101 @@
+//! `/v1/orgs/{org}/iam/groups`: an organization's user groups (fields: `name`,
+//! `description`, `user_ids`), each holding roles of the organization (`role_ids`).
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{caller::SignedIn, error::ApiResult, json::ApiJson};
+use crate::{
+    domain::groups::{GroupFields, UserGroup},
+    web::AppState,
+};
+
+/// A group body; on PATCH every field is optional, and `version`, when given, must be current.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{org}/iam/groups", routing::get(list).post(create))
+        .route("/orgs/{org}/iam/groups/{group_id}", routing::get(get).patch(patch).delete(delete))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct GroupBody {
+    name: Option<String>,
+    description: Option<String>,
+    user_ids: Option<Vec<String>>,
+    role_ids: Option<Vec<String>>,
+    version: Option<i64>,
+}
+
+impl From<GroupBody> for GroupFields {
+    fn from(body: GroupBody) -> Self {
+        GroupFields {
+            name: body.name,
+            description: body.description,
+            user_ids: body.user_ids,
+            role_ids: body.role_ids,
+            version: body.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupList {
+    total: usize,
+    groups: Vec<UserGroup>,
+}
+
+/// `GET /v1/orgs/{org}/iam/groups`
+pub async fn list(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+) -> ApiResult<Json<GroupList>> {
+    let groups = state.domain.list_user_groups(&caller.actor, &org).await?;
+    Ok(Json(GroupList { total: groups.len(), groups }))
+}
+
+/// `POST /v1/orgs/{org}/iam/groups`
+pub async fn create(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(body): ApiJson<GroupBody>,
+) -> ApiResult<Response> {
+    let group = state.domain.create_user_group(&caller.actor, &org, body.into()).await?;
+    Ok((StatusCode::CREATED, Json(group)).into_response())
+}
+
+/// `GET /v1/orgs/{org}/iam/groups/{group_id}`
+pub async fn get(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, group_id)): Path<(String, String)>,
+) -> ApiResult<Json<UserGroup>> {
+    Ok(Json(state.domain.user_group(&caller.actor, &org, &group_id).await?))
+}
+
+/// `PATCH /v1/orgs/{org}/iam/groups/{group_id}`
+pub async fn patch(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, group_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<GroupBody>,
+) -> ApiResult<Json<UserGroup>> {
+    Ok(Json(state.domain.update_user_group(&caller.actor, &org, &group_id, body.into()).await?))
+}
+
+/// `DELETE /v1/orgs/{org}/iam/groups/{group_id}`
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path((org, group_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state.domain.delete_user_group(&caller.actor, &org, &group_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,266 @@
+//! `/v1/orgs`: the organization tree (with the field names clients expect).
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing,
+};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::{
+    caller::SignedIn,
+    error::{ApiError, ApiResult},
+    json::{ApiJson, ApiQuery, parse},
+};
+use crate::{
+    domain::{
+        DomainError,
+        orgs::{NewOrganization, OrganizationFilter, OrganizationView},
+        orgs::{Organization, OrganizationSettings},
+    },
+    web::AppState,
+};
+
+fn empty_object() -> Value {
+    Value::Object(Map::new())
+}
+
+fn default_true() -> bool {
+    true
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs", routing::get(list).post(create))
+        .route("/orgs/{org}", routing::get(get).put(replace).patch(patch).delete(delete))
+        .route("/orgs/{org}/move", routing::post(move_to))
+        .route("/orgs/{org}/children", routing::get(children))
+        .route("/orgs/{org}/ancestors", routing::get(ancestors))
+        .route("/orgs/{org}/deletion_impact", routing::get(deletion_impact))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    name: String,
+    #[serde(default)]
+    code: Option<String>,
+    contact_email: String,
+    #[serde(default)]
+    updates_email: Option<String>,
+    parent_organization_id: String,
+    can_have_child_organizations: bool,
+    #[serde(default = "default_true")]
+    parent_has_access: bool,
+    #[serde(default = "default_true")]
+    parent_has_access_to_descendants: bool,
+    #[serde(default)]
+    logo_url: Option<String>,
+    #[serde(default = "empty_object")]
+    metadata: Value,
+    #[serde(default)]
+    first_admin_user_id: Option<String>,
+}
+
+/// The whole of an organization's settings, with the version they were read at.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplaceBody {
+    name: String,
+    #[serde(default)]
+    code: Option<String>,
+    contact_email: String,
+    #[serde(default)]
+    updates_email: Option<String>,
+    can_have_child_organizations: bool,
+    parent_has_access: bool,
+    parent_has_access_to_descendants: bool,
+    #[serde(default)]
+    logo_url: Option<String>,
+    #[serde(default = "empty_object")]
+    metadata: Value,
+    version: i64,
+}
+
+impl ReplaceBody {
+    fn settings(self) -> (OrganizationSettings, i64) {
+        let settings = OrganizationSettings {
+            name: self.name,
+            code: self.code,
+            contact_email: self.contact_email,
+            updates_email: self.updates_email,
+            can_have_child_organizations: self.can_have_child_organizations,
+            parent_has_access: self.parent_has_access,
+            parent_has_access_to_descendants: self.parent_has_access_to_descendants,
+            logo_url: self.logo_url,
+            metadata: self.metadata,
+        };
+        (settings, self.version)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    root_organization_id: Option<String>,
+    can_have_child_organizations: Option<bool>,
+    q: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveBody {
+    parent_organization_id: String,
+}
+
+/// An organization seen only through its parent: its node, without its settings.
+fn view_json(view: OrganizationView) -> Value {
+    match view {
+        OrganizationView::Full(org) => json!(org),
+        OrganizationView::NodeOnly(org) => json!({
+            "id": org.id, "name": org.name, "code": org.code,
+            "parent_organization_id": org.parent_organization_id,
+            "can_have_child_organizations": org.can_have_child_organizations,
+            "contact_email": null, "updates_email": null, "parent_has_access": null,
+            "parent_has_access_to_descendants": null, "logo_url": null, "metadata": null,
+            "created_at": org.created_at, "updated_at": null, "created_by": null, "version": null,
+        }),
+    }
+}
+
+/// `GET /v1/orgs`
+pub async fn list(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> ApiResult<Response> {
+    let limit = super::paging::limit(query.limit, 20, 100)?;
+    let filter = OrganizationFilter {
+        root_organization_id: query.root_organization_id,
+        can_have_child_organizations: query.can_have_child_organizations,
+        q: query.q,
+    };
+    let page = state.domain.list_organizations(&caller.actor, &filter, query.cursor.as_deref(), limit).await?;
+    Ok(Json(page).into_response())
+}
+
+/// `POST /v1/orgs`
+pub async fn create(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    ApiJson(body): ApiJson<CreateBody>,
+) -> ApiResult<Response> {
+    let new = NewOrganization {
+        parent_id: body.parent_organization_id,
+        first_admin_user_id: body.first_admin_user_id,
+        settings: OrganizationSettings {
+            name: body.name,
+            code: body.code,
+            contact_email: body.contact_email,
+            updates_email: body.updates_email,
+            can_have_child_organizations: body.can_have_child_organizations,
+            parent_has_access: body.parent_has_access,
+            parent_has_access_to_descendants: body.parent_has_access_to_descendants,
+            logo_url: body.logo_url,
+            metadata: body.metadata,
+        },
+    };
+    let org = state.domain.create_organization(&caller.actor, new).await?;
+    Ok((StatusCode::CREATED, Json(org)).into_response())
+}
+
+/// `GET /v1/orgs/{org}` (id or code)
+pub async fn get(State(state): State<AppState>, caller: SignedIn, Path(org): Path<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(view_json(state.domain.organization(&caller.actor, &org).await?)))
+}
+
+/// `PUT /v1/orgs/{org}`: replaces the settings; `version` must be the current one.
+pub async fn replace(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(body): ApiJson<ReplaceBody>,
+) -> ApiResult<Json<Organization>> {
+    let (settings, version) = body.settings();
+    Ok(Json(state.domain.update_organization(&caller.actor, &org, settings, version).await?))
+}
+
+/// `PATCH /v1/orgs/{org}`: changes the given settings; `version` is checked when given.
+pub async fn patch(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(changes): ApiJson<Map<String, Value>>,
+) -> ApiResult<Json<Organization>> {
+    let current = match state.domain.organization(&caller.actor, &org).await? {
+        OrganizationView::Full(current) => current,
+        OrganizationView::NodeOnly(_) => {
+            return Err(ApiError::from(DomainError::Forbidden { required_permission: "org:update".into() }));
+        }
+    };
+    let Value::Object(mut merged) = json!({
+        "name": current.name, "code": current.code, "contact_email": current.contact_email,
+        "updates_email": current.updates_email, "can_have_child_organizations": current.can_have_child_organizations,
+        "parent_has_access": current.parent_has_access,
+        "parent_has_access_to_descendants": current.parent_has_access_to_descendants,
+        "logo_url": current.logo_url, "metadata": current.metadata, "version": current.version,
+    }) else {
+        return Err(ApiError::internal());
+    };
+    merged.extend(changes);
+    let body: ReplaceBody = parse(Value::Object(merged).to_string().as_bytes())?;
+    let (settings, version) = body.settings();
+    Ok(Json(state.domain.update_organization(&caller.actor, &current.id, settings, version).await?))
+}
+
+/// `DELETE /v1/orgs/{org}`: the org and its whole subtree.
+pub async fn delete(State(state): State<AppState>, caller: SignedIn, Path(org): Path<String>) -> ApiResult<StatusCode> {
+    state.domain.delete_organization(&caller.actor, &org).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /v1/orgs/{org}/deletion_impact`
+pub async fn deletion_impact(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(state.domain.organization_deletion_impact(&caller.actor, &org).await?).into_response())
+}
+
+/// `POST /v1/orgs/{org}/move`
+pub async fn move_to(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiJson(body): ApiJson<MoveBody>,
+) -> ApiResult<Json<Organization>> {
+    Ok(Json(state.domain.move_organization(&caller.actor, &org, &body.parent_organization_id).await?))
+}
+
+/// The body of the tree-navigation endpoints.
+fn node_list(nodes: Vec<crate::domain::orgs::OrganizationNode>) -> Json<Value> {
+    Json(json!({ "organizations": nodes }))
+}
+
+/// `GET /v1/orgs/{org}/children`
+pub async fn children(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(node_list(state.domain.organization_children(&caller.actor, &org).await?))
+}
+
+/// `GET /v1/orgs/{org}/ancestors`: from the root down to the org.
+pub async fn ancestors(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+) -> ApiResult<Json<Value>> {
+    Ok(node_list(state.domain.organization_ancestors(&caller.actor, &org).await?))
+}

@@ -1,0 +1,95 @@
+//! Impact previews: who would gain or lose which permission if an edit were saved, each member
+//! decided before and after by the decision function on the real data.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{cache::Rewrite, permissions::Permission, statements::Statement};
+use crate::domain::{Domain, DomainResult};
+
+/// How many members' names each line of a preview shows.
+const NAMES_SHOWN: usize = 5;
+
+/// One permission that a change would give to, or take from, members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PermissionShift {
+    pub permission: String,
+    /// `gain` or `lose`.
+    pub change: &'static str,
+    pub member_count: usize,
+    /// The first few members' names (empty without `member:read`).
+    pub first_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct MemberShifts {
+    /// Members the edit could affect.
+    pub member_count: usize,
+    /// Members for whom at least one permission changes.
+    pub affected_member_count: usize,
+    pub shifts: Vec<PermissionShift>,
+}
+
+/// A member the edit could affect: id and name.
+pub type Candidate = (String, String);
+
+impl Domain {
+    /// Decides, for each candidate member, every permission the statements before and after
+    /// could touch, and tallies the differences. Names are shown only when `show_names`.
+    pub(crate) async fn member_shifts(
+        &self,
+        org_id: &str,
+        members: &[Candidate],
+        statements: &[&Statement],
+        rewrite: &Rewrite<'_>,
+        show_names: bool,
+    ) -> DomainResult<MemberShifts> {
+        let schema = self.schema().await?;
+        let mut candidates: Vec<Permission> = Vec::new();
+        for statement in statements {
+            for resource in &statement.resources {
+                for action in &statement.actions {
+                    for p in schema.granted_permissions(resource, action) {
+                        if !candidates.contains(&p) {
+                            candidates.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        let ids: Vec<String> = members.iter().map(|(id, _)| id.clone()).collect();
+        self.authz.preload(&self.db, &ids).await?;
+        let mut tally: HashMap<(String, &'static str), (usize, Vec<String>)> = HashMap::new();
+        let mut affected = 0;
+        for (user_id, name) in members {
+            let outcomes = self.authz.decide_before_after(&self.db, user_id, org_id, &candidates, rewrite).await?;
+            let mut changed = false;
+            for (permission, (before, after)) in candidates.iter().zip(outcomes) {
+                let change = match (before, after) {
+                    (false, true) => "gain",
+                    (true, false) => "lose",
+                    _ => continue,
+                };
+                changed = true;
+                let entry = tally.entry((permission.to_string(), change)).or_default();
+                entry.0 += 1;
+                if show_names && entry.1.len() < NAMES_SHOWN {
+                    entry.1.push(name.clone());
+                }
+            }
+            affected += usize::from(changed);
+        }
+        let mut shifts: Vec<PermissionShift> = tally
+            .into_iter()
+            .map(|((permission, change), (member_count, first_names))| PermissionShift {
+                permission,
+                change,
+                member_count,
+                first_names,
+            })
+            .collect();
+        shifts.sort_by(|a, b| (a.change, &a.permission).cmp(&(b.change, &b.permission)));
+        Ok(MemberShifts { member_count: members.len(), affected_member_count: affected, shifts })
+    }
+}

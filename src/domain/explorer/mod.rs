@@ -1,0 +1,28 @@
+//! The access explorer: questions answered by the decision function itself, with its reasons.
+//!
+//! - `explain`: can this user do this here, and why (the chain from the root, the fix);
+//! - `who_can` and `allowed_users`: who can do this here (the SQL that finds them fast);
+//! - `effective`: what can this user do, where.
+
+mod allowed_users;
+mod effective;
+mod explain;
+mod who_can;
+
+pub use {
+    effective::OrgPermissions,
+    explain::{AccessExplanation, ChainStep, fix_for},
+    who_can::{AllowedUser, WhoCanPage},
+};
+
+use crate::domain::{DomainError, DomainResult, FieldError, authz::permissions::Permission};
+
+fn parse_permission(text: &str) -> DomainResult<Permission> {
+    Permission::parse(text).map_err(|e| {
+        DomainError::Invalid(vec![FieldError {
+            loc: vec!["query".into(), "permission".into()],
+            msg: e.to_string(),
+            kind: "value_error.permission".into(),
+        }])
+    })
+}

@@ -1,0 +1,161 @@
+//! "Who can do this here?": every active user allowed a permission at an organization, with
+//! the reason, a page at a time.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{
+    allowed_users::{self, AllowedUsers},
+    parse_permission,
+};
+use crate::domain::{
+    Actor, Domain, DomainError, DomainResult,
+    authz::{
+        Reason,
+        permissions::Permission,
+        statements::{Effect, Statement},
+    },
+    cursor, db,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AllowedUser {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+    /// One sentence: which membership, role, policy and statement allow it.
+    pub reason: String,
+    pub explanation: Reason,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoCanPage {
+    pub permission: String,
+    pub total: usize,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub users: Vec<AllowedUser>,
+}
+
+impl Domain {
+    /// Every active user allowed `permission` at the organization, by email, with the reason.
+    ///
+    /// Set-based, so that it stays fast with many members: the roles that apply here (those of
+    /// the organization and of the ancestors whose access reaches it) are few, so they are
+    /// sorted in memory into those with a matching allow and those with a matching deny; the
+    /// users are then those holding one of the former and none of the latter (found as
+    /// `allowed_users` says). Each listed user is then decided by the decision function
+    /// itself, for the reason.
+    pub async fn who_can(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        permission: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<WhoCanPage> {
+        let permission = parse_permission(permission)?;
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let applicable = self.authz.applicable_orgs(&self.db, &org.id).await?;
+        let (allowing, denying) = self.roles_deciding(&applicable, &permission).await?;
+        let empty = || WhoCanPage {
+            permission: permission.to_string(),
+            total: 0,
+            has_more: false,
+            next_cursor: None,
+            users: Vec::new(),
+        };
+        if allowing.is_empty() {
+            return Ok(empty());
+        }
+        let holdings = self.count_with_roles(&allowed_users::holdings_sql(allowing.len()), &allowing).await?;
+        let query = AllowedUsers::new(allowing.len(), denying.len(), holdings, self.db.engine());
+        let role_ids: Vec<String> = allowing.iter().chain(&denying).cloned().collect();
+        let total = self.count_with_roles(&query.count_sql(), &role_ids).await?;
+        let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
+        let page_sql = query.page_sql(role_ids.len() + 1);
+        let mut page = sqlx::query(&page_sql);
+        for role_id in &role_ids {
+            page = page.bind(role_id);
+        }
+        let rows = page
+            .bind(&after_email)
+            .bind(&after_id)
+            .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+            .fetch_all(self.db.pool())
+            .await?;
+        let has_more = rows.len() > limit;
+        let rows = &rows[..rows.len().min(limit)];
+        let ids = rows.iter().map(|row| row.try_get("id")).collect::<Result<Vec<String>, _>>()?;
+        self.authz.preload(&self.db, &ids).await?;
+        let mut users_page = Vec::with_capacity(rows.len());
+        for (row, user_id) in rows.iter().zip(ids) {
+            let decision = self.decide(&user_id, &org.id, &permission).await?;
+            if !decision.allowed {
+                // Only a change committed in between can get here; the decision has the last word.
+                continue;
+            }
+            users_page.push(AllowedUser {
+                reason: decision.summary(&permission),
+                explanation: decision.reason,
+                user_id,
+                email: row.try_get("email")?,
+                full_name: row.try_get("full_name")?,
+            });
+        }
+        let next_cursor = match (has_more, rows.last()) {
+            (true, Some(last)) => {
+                Some(cursor::encode(&last.try_get::<String, _>("email_normalized")?, &last.try_get::<String, _>("id")?))
+            }
+            _ => None,
+        };
+        Ok(WhoCanPage {
+            permission: permission.to_string(),
+            total: usize::try_from(total).unwrap_or_default(),
+            has_more,
+            next_cursor,
+            users: users_page,
+        })
+    }
+
+    /// Runs a query of one count, `sql`, with `role_ids` bound in order.
+    async fn count_with_roles(&self, sql: &str, role_ids: &[String]) -> DomainResult<i64> {
+        let mut query = sqlx::query_scalar::<_, i64>(sql);
+        for role_id in role_ids {
+            query = query.bind(role_id);
+        }
+        Ok(query.fetch_one(self.db.pool()).await?)
+    }
+
+    /// The roles of these organizations with a statement matching `permission`: those that
+    /// allow it and those that deny it (a role can be in both).
+    async fn roles_deciding(
+        &self,
+        org_ids: &[String],
+        permission: &Permission,
+    ) -> DomainResult<(Vec<String>, Vec<String>)> {
+        let sql = format!(
+            "SELECT r.id, p.statements FROM roles r JOIN role_policies rp ON rp.role_id = r.id \
+             JOIN policies p ON p.id = rp.policy_id WHERE r.org_id IN ({}) ORDER BY r.id",
+            db::placeholders(1, org_ids.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for org_id in org_ids {
+            query = query.bind(org_id);
+        }
+        let (mut allowing, mut denying) = (Vec::new(), Vec::new());
+        for row in query.fetch_all(self.db.pool()).await? {
+            let role_id: String = row.try_get("id")?;
+            let statements: Vec<Statement> = serde_json::from_str(&row.try_get::<String, _>("statements")?)
+                .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
+            for statement in statements.iter().filter(|s| s.matches(permission)) {
+                let list = if statement.effect == Effect::Deny { &mut denying } else { &mut allowing };
+                if list.last() != Some(&role_id) {
+                    list.push(role_id.clone());
+                }
+            }
+        }
+        Ok((allowing, denying))
+    }
+}

@@ -1,0 +1,27 @@
+//! A user group as requests give it and as the API shows it.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserGroup {
+    pub group_id: String,
+    pub org_id: String,
+    pub name: String,
+    pub description: String,
+    pub user_ids: Vec<String>,
+    pub role_ids: Vec<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub created_by: Option<String>,
+}
+
+/// A group as a request gives it; on update, each field given replaces the stored one.
+#[derive(Debug, Clone, Default)]
+pub struct GroupFields {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub user_ids: Option<Vec<String>>,
+    pub role_ids: Option<Vec<String>>,
+    pub version: Option<i64>,
+}

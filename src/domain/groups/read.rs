@@ -1,0 +1,63 @@
+//! Reading user groups (needs `member:read`).
+
+use sqlx::{Row, any::AnyRow};
+
+use super::{UserGroup, not_found};
+use crate::domain::{Actor, Domain, DomainResult, authz::permissions::Permission};
+
+const COLUMNS: &str = "id, org_id, name, description, version, created_at, updated_at, created_by";
+
+impl Domain {
+    pub async fn list_user_groups(&self, actor: &Actor, org_id: &str) -> DomainResult<Vec<UserGroup>> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM user_groups WHERE org_id = $1 ORDER BY name, id"))
+            .bind(&org.id)
+            .fetch_all(self.db.pool())
+            .await?;
+        let mut groups = Vec::with_capacity(rows.len());
+        for row in &rows {
+            groups.push(self.group_from_row(row).await?);
+        }
+        Ok(groups)
+    }
+
+    pub async fn user_group(&self, actor: &Actor, org_id: &str, group_id: &str) -> DomainResult<UserGroup> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        self.stored_group(&org.id, group_id).await
+    }
+
+    pub(super) async fn stored_group(&self, org_id: &str, group_id: &str) -> DomainResult<UserGroup> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM user_groups WHERE id = $1 AND org_id = $2"))
+            .bind(group_id)
+            .bind(org_id)
+            .fetch_optional(self.db.pool())
+            .await?
+            .ok_or_else(|| not_found(group_id))?;
+        self.group_from_row(&row).await
+    }
+
+    pub(super) async fn group_from_row(&self, row: &AnyRow) -> DomainResult<UserGroup> {
+        let group_id: String = row.try_get("id")?;
+        let ids = |sql: &'static str| {
+            let group_id = group_id.clone();
+            async move {
+                let rows = sqlx::query(sql).bind(&group_id).fetch_all(self.db.pool()).await?;
+                rows.iter().map(|r| Ok(r.try_get::<String, _>("id")?)).collect::<DomainResult<Vec<String>>>()
+            }
+        };
+        Ok(UserGroup {
+            user_ids: ids("SELECT user_id AS id FROM user_group_members WHERE group_id = $1 ORDER BY user_id").await?,
+            role_ids: ids("SELECT role_id AS id FROM user_group_roles WHERE group_id = $1 ORDER BY role_id").await?,
+            org_id: row.try_get("org_id")?,
+            name: row.try_get("name")?,
+            description: row.try_get("description")?,
+            version: row.try_get("version")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            created_by: row.try_get("created_by")?,
+            group_id,
+        })
+    }
+}

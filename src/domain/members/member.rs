@@ -1,0 +1,53 @@
+//! A member of an organization as the API and pages show one, and the questions asked of an
+//! organization's members.
+
+use serde::Serialize;
+
+/// Which members to list: matching `q` (email or name), holding `role_id`, with `status`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemberQuery<'a> {
+    pub q: Option<&'a str>,
+    pub role_id: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub cursor: Option<&'a str>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleSummary {
+    pub role_id: String,
+    pub name: String,
+    pub description: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub user_id: String,
+    pub org_id: String,
+    pub username: String,
+    pub email: String,
+    pub full_name: String,
+    pub avatar_url: Option<String>,
+    pub role_ids: Vec<String>,
+    pub roles_detail: Vec<RoleSummary>,
+    /// Every permission of the schema the member holds here, as the decision function says.
+    pub permissions: Vec<String>,
+    pub status: String,
+    pub joined_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberDetail {
+    pub member: Member,
+    /// Each permission held, with why.
+    pub explained: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberPage {
+    pub total: i64,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub members: Vec<Member>,
+}

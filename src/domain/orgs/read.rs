@@ -1,0 +1,273 @@
+//! Reading the organization tree: one organization, its children and path, lists, searches
+//! and move targets, each as far as the actor may see.
+
+use serde::Serialize;
+
+use super::{OrgLink, Organization, OrganizationNode, org_permission, storage};
+use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, cursor};
+
+/// An org as the actor may see it: all of it, or only its node (through the parent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrganizationView {
+    Full(Organization),
+    NodeOnly(Organization),
+}
+
+/// An organization with its visible path and the actions the actor may take on it, so that
+/// pages offer only what is allowed.
+#[derive(Debug, Clone)]
+pub struct OrganizationOverview {
+    pub view: OrganizationView,
+    pub path: Vec<OrgLink>,
+    pub may_update: bool,
+    pub may_create_child: bool,
+    pub may_move: bool,
+    pub may_delete: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    pub root_organization_id: Option<String>,
+    pub can_have_child_organizations: Option<bool>,
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganizationPage {
+    pub total: usize,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub organizations: Vec<Organization>,
+}
+
+impl Domain {
+    /// Looks an organization up by id or code.
+    pub async fn resolve_organization(&self, id_or_code: &str) -> DomainResult<Organization> {
+        storage::find(&self.db, id_or_code)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { resource_type: "organization", resource_id: id_or_code.to_owned() })
+    }
+
+    /// The root organization's id, inside a transaction (`None` only before the first start).
+    pub(crate) async fn root_org_id(&self, tx: &mut Transaction) -> DomainResult<Option<String>> {
+        storage::root_id(tx).await
+    }
+
+    /// The path from the root down to `org_id`, unfiltered: for callers that decide what of it
+    /// to show.
+    pub(crate) async fn org_path(&self, org_id: &str) -> DomainResult<Vec<OrgLink>> {
+        storage::path(&self.db, org_id).await
+    }
+
+    pub async fn organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<OrganizationView> {
+        let org = self.resolve_organization(id_or_code).await?;
+        if self.may(actor, &org.id, &org_permission("read")).await? {
+            return Ok(OrganizationView::Full(org));
+        }
+        match &org.parent_organization_id {
+            Some(parent) if self.may(actor, parent, &org_permission("read")).await? => {
+                Ok(OrganizationView::NodeOnly(org))
+            }
+            _ => Err(DomainError::Forbidden { required_permission: "org:read".into() }),
+        }
+    }
+
+    pub async fn organization_overview(&self, actor: &Actor, id_or_code: &str) -> DomainResult<OrganizationOverview> {
+        let view = self.organization(actor, id_or_code).await?;
+        let org = match &view {
+            OrganizationView::Full(org) | OrganizationView::NodeOnly(org) => org.clone(),
+        };
+        let path = self.visible_path(actor, &org.id).await?;
+        let at_parent = |action: &'static str| {
+            let parent = org.parent_organization_id.clone();
+            async move {
+                match parent {
+                    Some(parent) => self.may(actor, &parent, &org_permission(action)).await,
+                    None => Ok(false),
+                }
+            }
+        };
+        Ok(OrganizationOverview {
+            may_update: self.may(actor, &org.id, &org_permission("update")).await?,
+            may_create_child: org.can_have_child_organizations
+                && self.may(actor, &org.id, &org_permission("create")).await?,
+            may_move: at_parent("move").await?,
+            may_delete: at_parent("delete").await?,
+            view,
+            path,
+        })
+    }
+
+    /// The children of an organization, which is part of that organization's own structure.
+    pub async fn organization_children(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
+        let org = self.resolve_organization(id_or_code).await?;
+        self.authorize(actor, &org.id, &org_permission("read")).await?;
+        storage::children(&self.db, &org.id).await
+    }
+
+    /// The path from the root to the organization, limited to the orgs the actor may see
+    /// (those they may read, and those whose parent they may read).
+    pub async fn visible_path(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrgLink>> {
+        let org = self.resolve_organization(id_or_code).await?;
+        self.organization(actor, &org.id).await?;
+        let mut visible = Vec::new();
+        for link in storage::path(&self.db, &org.id).await? {
+            let readable = self.may(actor, &link.id, &org_permission("read")).await?;
+            let via_parent = match &link.parent_organization_id {
+                Some(parent) => self.may(actor, parent, &org_permission("read")).await?,
+                None => false,
+            };
+            if readable || via_parent {
+                visible.push(link);
+            }
+        }
+        Ok(visible)
+    }
+
+    /// The visible path with each organization's counts.
+    pub async fn organization_ancestors(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
+        let mut nodes = Vec::new();
+        for link in self.visible_path(actor, id_or_code).await? {
+            nodes.extend(storage::node(&self.db, &link.id).await?);
+        }
+        Ok(nodes)
+    }
+    /// The organizations whose settings the actor may read, filtered, by name, a page at a time.
+    pub async fn list_organizations(
+        &self,
+        actor: &Actor,
+        filter: &OrganizationFilter,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<OrganizationPage> {
+        let user_id = actor.user_id()?;
+        // Candidates: the subtrees below the actor's memberships; the decision function then
+        // keeps the ones the actor may read.
+        let mut sql = String::from(
+            "o.id IN (SELECT t.descendant_id FROM organization_closure t JOIN memberships m ON m.org_id = t.ancestor_id \
+             WHERE m.user_id = $1)",
+        );
+        let mut binds: Vec<String> = vec![user_id.to_owned()];
+        if let Some(root) = &filter.root_organization_id {
+            let root = self.resolve_organization(root).await?;
+            binds.push(root.id);
+            sql.push_str(&format!(
+                " AND o.id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = ${})",
+                binds.len()
+            ));
+        }
+        if let Some(flag) = filter.can_have_child_organizations {
+            sql.push_str(if flag {
+                " AND o.can_have_child_organizations = 1"
+            } else {
+                " AND o.can_have_child_organizations = 0"
+            });
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            binds.push(format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+            sql.push_str(&format!(
+                " AND (LOWER(o.name) LIKE ${0} OR LOWER(COALESCE(o.code, '')) LIKE ${0})",
+                binds.len()
+            ));
+        }
+        sql.push_str(" ORDER BY o.name, o.id");
+        let bind_refs: Vec<&str> = binds.iter().map(String::as_str).collect();
+        let mut readable = Vec::new();
+        for org in storage::find_many(&self.db, &sql, &bind_refs).await? {
+            if self.may(actor, &org.id, &org_permission("read")).await? {
+                readable.push(org);
+            }
+        }
+        let start = match cursor {
+            Some(cursor) => {
+                let (name, id) = cursor::decode(cursor)?;
+                readable
+                    .iter()
+                    .position(|o| (o.name.as_str(), o.id.as_str()) > (name.as_str(), id.as_str()))
+                    .unwrap_or(readable.len())
+            }
+            None => 0,
+        };
+        let total = readable.len();
+        let organizations: Vec<Organization> = readable.into_iter().skip(start).take(limit).collect();
+        let has_more = start + organizations.len() < total;
+        let next_cursor = if has_more { organizations.last().map(|o| cursor::encode(&o.name, &o.id)) } else { None };
+        Ok(OrganizationPage { total, has_more, next_cursor, organizations })
+    }
+
+    /// Where the actor's view of the tree starts: the readable organizations of their
+    /// memberships that have no readable membership organization above them.
+    pub async fn tree_roots(&self, actor: &Actor) -> DomainResult<Vec<OrganizationNode>> {
+        let mut readable = Vec::new();
+        for org in self.my_organizations(actor).await? {
+            if self.may(actor, &org.id, &org_permission("read")).await? {
+                readable.push(org.id);
+            }
+        }
+        let mut roots = Vec::new();
+        for id in &readable {
+            let path = storage::path(&self.db, id).await?;
+            let covered = path.iter().rev().skip(1).any(|above| readable.contains(&above.id));
+            if !covered {
+                roots.extend(storage::node(&self.db, id).await?);
+            }
+        }
+        Ok(roots)
+    }
+
+    /// Readable organizations whose name or code contains `q`, each with its path from the
+    /// top of what the actor may see.
+    pub async fn search_organizations(
+        &self,
+        actor: &Actor,
+        q: &str,
+        limit: usize,
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrgLink>)>> {
+        let filter = OrganizationFilter { q: Some(q.to_owned()), ..OrganizationFilter::default() };
+        let page = self.list_organizations(actor, &filter, None, limit).await?;
+        let mut hits = Vec::new();
+        for org in page.organizations {
+            let mut path = self.visible_path(actor, &org.id).await?;
+            path.pop();
+            if let Some(node) = storage::node(&self.db, &org.id).await? {
+                hits.push((node, path));
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Where the actor may move an organization: matching organizations that can have
+    /// children, are outside its subtree, are not already its parent, and where the actor
+    /// holds `org:move`; each with its path.
+    pub async fn move_targets(
+        &self,
+        actor: &Actor,
+        id_or_code: &str,
+        q: &str,
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrgLink>)>> {
+        let org = self.resolve_organization(id_or_code).await?;
+        let mut targets = Vec::new();
+        for (node, path) in self.search_organizations(actor, q, 50).await? {
+            let valid = node.can_have_child_organizations
+                && node.id != org.id
+                && Some(&node.id) != org.parent_organization_id.as_ref()
+                && !path.iter().any(|above| above.id == org.id)
+                && self.may(actor, &node.id, &org_permission("move")).await?;
+            if valid {
+                targets.push((node, path));
+            }
+        }
+        Ok(targets)
+    }
+
+    /// The organizations in which the actor holds a direct membership, by name.
+    pub async fn my_organizations(&self, actor: &Actor) -> DomainResult<Vec<Organization>> {
+        let user_id = actor.user_id()?;
+        storage::find_many(
+            &self.db,
+            "o.id IN (SELECT org_id FROM memberships WHERE user_id = $1) ORDER BY o.name, o.id",
+            &[user_id],
+        )
+        .await
+    }
+}

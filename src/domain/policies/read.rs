@@ -1,0 +1,67 @@
+//! Reading policies: an organization's policies, one policy, and what other capabilities need
+//! of them.
+
+use super::{Policy, PolicyPage, PolicyQuery, StoredPolicy, policy_permission, storage};
+use crate::domain::{Actor, Domain, DomainResult, authz::statements::allowed_permissions, cursor};
+
+impl Domain {
+    /// Adds counts and resource names to stored policies.
+    async fn present_policies(&self, stored: Vec<StoredPolicy>) -> DomainResult<Vec<Policy>> {
+        let ids: Vec<String> = stored.iter().map(|p| p.id.clone()).collect();
+        let counts = storage::dependency_counts(&self.db, &ids).await?;
+        let refs: Vec<(String, String)> = stored
+            .iter()
+            .flat_map(|p| allowed_permissions(&p.statements))
+            .filter_map(|p| p.resource_id.clone().map(|id| (p.resource_type.clone(), id)))
+            .collect();
+        let names = storage::resource_names(&self.db, &refs).await?;
+        Ok(stored
+            .into_iter()
+            .map(|p| {
+                let c = counts.get(&p.id).copied().unwrap_or_default();
+                storage::present(p, c, &names)
+            })
+            .collect())
+    }
+
+    /// A policy of the organization, or `NotFound`.
+    pub(super) async fn existing_policy(&self, org_id: &str, policy_id: &str) -> DomainResult<StoredPolicy> {
+        self.stored_policy(org_id, policy_id).await?.ok_or_else(|| storage::not_found(policy_id))
+    }
+
+    /// A policy of the organization, if it has one (no authorization: for other capabilities).
+    pub(crate) async fn stored_policy(&self, org_id: &str, policy_id: &str) -> DomainResult<Option<StoredPolicy>> {
+        storage::find(&self.db, org_id, policy_id).await
+    }
+
+    /// Every policy of every organization (no authorization: for checks that span the tree).
+    pub(crate) async fn all_policies(&self, tx: &mut crate::domain::Transaction) -> DomainResult<Vec<StoredPolicy>> {
+        storage::all(tx).await
+    }
+
+    pub async fn list_policies(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        query: &PolicyQuery<'_>,
+    ) -> DomainResult<PolicyPage> {
+        let PolicyQuery { q, cursor, reverse, limit } = *query;
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &policy_permission("read")).await?;
+        let after = cursor.map(cursor::decode).transpose()?;
+        let after = after.as_ref().map(|(n, i)| (n.as_str(), i.as_str()));
+        let (total, mut stored) = storage::page(&self.db, &org.id, q, after, reverse, limit + 1).await?;
+        let has_more = stored.len() > limit;
+        stored.truncate(limit);
+        let next_cursor = if has_more { stored.last().map(|p| cursor::encode(&p.name, &p.id)) } else { None };
+        Ok(PolicyPage { total, has_more, next_cursor, policies: self.present_policies(stored).await? })
+    }
+
+    pub async fn policy(&self, actor: &Actor, org_id: &str, policy_id: &str) -> DomainResult<Policy> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &policy_permission("read")).await?;
+        let stored = self.existing_policy(&org.id, policy_id).await?;
+        let mut presented = self.present_policies(vec![stored]).await?;
+        presented.pop().ok_or_else(|| storage::not_found(policy_id))
+    }
+}

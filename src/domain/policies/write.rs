@@ -1,0 +1,159 @@
+//! Changing policies: create, change and delete an organization's policies.
+//!
+//! Every write is validated against the permission schema and the resource catalog, checked
+//! for escalation (nobody can write a policy that allows more than they hold in that
+//! organization), versioned, and audited.
+
+use serde_json::json;
+
+use super::{NewPolicy, Policy, PolicyChanges, PolicyContent, PolicyFields, StoredPolicy, policy_permission, storage};
+use crate::domain::{
+    Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation,
+    authz::{GrantPlace, cache::Change, statements::Statement},
+    fields,
+};
+
+impl Domain {
+    /// Validates content against the schema and the catalog, for a policy of `org_id`.
+    /// Returns the statements and the schema version they were checked against.
+    pub(super) async fn checked_statements(
+        &self,
+        org_id: &str,
+        content: &PolicyContent,
+    ) -> DomainResult<(Vec<Statement>, i64)> {
+        let draft = content.draft()?;
+        let schema = self.schema().await?;
+        let instances = self.instance_statuses(org_id, &draft.instance_refs()).await?;
+        let statements = draft.validate(&schema, &instances).map_err(DomainError::Invalid)?;
+        Ok((statements, schema.version))
+    }
+
+    fn checked_fields(name: &str, description: &str, statements: Vec<Statement>) -> DomainResult<PolicyFields> {
+        let mut errors = Vec::new();
+        if let Some(msg) = fields::name_problem(name) {
+            errors.push(FieldError::new("name", "value_error.name", msg));
+        }
+        if let Some(msg) = fields::description_problem(description) {
+            errors.push(FieldError::new("description", "too_long", msg));
+        }
+        if !errors.is_empty() {
+            return Err(DomainError::Invalid(errors));
+        }
+        Ok(PolicyFields { name: name.trim().to_owned(), description: description.trim().to_owned(), statements })
+    }
+
+    pub async fn create_policy(&self, actor: &Actor, org_id: &str, new: NewPolicy) -> DomainResult<Policy> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &policy_permission("create")).await?;
+        let name_error = fields::name_problem(&new.name);
+        let checked = self.checked_statements(&org.id, &new.content).await;
+        let (statements, schema_version) = match (checked, name_error) {
+            (Ok(checked), _) => checked,
+            // Report the name beside the content's problems, not one after the other.
+            (Err(DomainError::Invalid(mut errors)), Some(msg)) => {
+                errors.insert(0, FieldError::new("name", "value_error.name", msg));
+                return Err(DomainError::Invalid(errors));
+            }
+            (Err(e), _) => return Err(e),
+        };
+        let fields = Self::checked_fields(&new.name, new.description.as_deref().unwrap_or_default(), statements)?;
+        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &fields.statements).await?;
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        self.hold_schema_version(mutation.tx(), schema_version).await?;
+        let id = storage::insert(mutation.tx(), &org.id, &fields, actor.user_id().ok()).await?;
+        let event = AuditEvent::new("policy.created")
+            .org(&org.id)
+            .target("policy", &id, &fields.name)
+            .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements }));
+        mutation.commit(event).await?;
+        self.policy(actor, &org.id, &id).await
+    }
+
+    pub async fn update_policy(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        policy_id: &str,
+        changes: PolicyChanges,
+    ) -> DomainResult<Policy> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &policy_permission("update")).await?;
+        let stored = self.existing_policy(&org.id, policy_id).await?;
+        if stored.managed {
+            return Err(DomainError::Conflict(format!(
+                "\"{}\" is a predefined policy and cannot be changed. Create a custom policy instead.",
+                stored.name
+            )));
+        }
+        let version = changes.version.unwrap_or(stored.version);
+        if version != stored.version {
+            return Err(stale(&stored));
+        }
+        let (statements, schema_version) = match &changes.content {
+            Some(content) => self.checked_statements(&org.id, content).await?,
+            None => (stored.statements.clone(), self.schema().await?.version),
+        };
+        let fields = Self::checked_fields(
+            changes.name.as_deref().unwrap_or(&stored.name),
+            changes.description.as_deref().unwrap_or(&stored.description),
+            statements,
+        )?;
+        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &fields.statements).await?;
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        if changes.content.is_some() {
+            self.hold_schema_version(mutation.tx(), schema_version).await?;
+        }
+        storage::update(mutation.tx(), &stored, version, &fields).await?;
+        let event = AuditEvent::new("policy.updated")
+            .org(&org.id)
+            .target("policy", &stored.id, &fields.name)
+            .before(json!({ "name": stored.name, "description": stored.description, "statements": stored.statements }))
+            .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements }));
+        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await?;
+        self.policy(actor, &org.id, &stored.id).await
+    }
+
+    /// Deletes a custom policy. While roles use it, refused unless `detach`, which takes it out
+    /// of those roles in the same transaction.
+    pub async fn delete_policy(&self, actor: &Actor, org_id: &str, policy_id: &str, detach: bool) -> DomainResult<()> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &policy_permission("delete")).await?;
+        let stored = self.existing_policy(&org.id, policy_id).await?;
+        if stored.managed {
+            return Err(DomainError::Conflict(format!(
+                "\"{}\" is a predefined policy and cannot be deleted.",
+                stored.name
+            )));
+        }
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let roles = storage::roles_using(mutation.tx(), &stored.id).await?;
+        if !roles.is_empty() && !detach {
+            let names: Vec<&str> = roles.iter().map(|(_, n)| n.as_str()).collect();
+            return Err(DomainError::InUse {
+                message: format!(
+                    "{} role(s) use this policy: {}. Take it out of them first, or delete with detach.",
+                    roles.len(),
+                    names.join(", ")
+                ),
+                details: json!({
+                    "roles_dependency_count": roles.len(),
+                    "roles": roles.iter().map(|(id, name)| json!({ "role_id": id, "name": name })).collect::<Vec<_>>(),
+                }),
+            });
+        }
+        storage::delete(mutation.tx(), &stored.id).await?;
+        let event = AuditEvent::new("policy.deleted")
+            .org(&org.id)
+            .target("policy", &stored.id, &stored.name)
+            .before(json!({ "name": stored.name, "statements": stored.statements }))
+            .after(json!({ "detached_from_roles": roles.iter().map(|(_, n)| n).collect::<Vec<_>>() }));
+        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await
+    }
+}
+
+fn stale(stored: &StoredPolicy) -> DomainError {
+    DomainError::Conflict(format!(
+        "The policy \"{}\" was changed by someone else since you loaded it (version {}). Reload it and apply your change again.",
+        stored.name, stored.version
+    ))
+}

@@ -1,0 +1,161 @@
+//! Reading roles: an organization's roles, one role with its policies expanded, and what other
+//! capabilities need of roles (their statements, the defaults, the predefined ones).
+
+use sqlx::Row;
+
+use super::{
+    Predefined, Role, RolePage, not_found, role_permission,
+    storage::{self, COLUMNS, StoredRole, from_row},
+};
+use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz::statements::Statement, cursor, db};
+
+impl Domain {
+    pub(super) async fn stored_role(&self, org_id: &str, role_id: &str) -> DomainResult<StoredRole> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM roles WHERE id = $1 AND org_id = $2"))
+            .bind(role_id)
+            .bind(org_id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()?.ok_or_else(|| not_found(role_id))
+    }
+
+    /// Adds the expanded policies and the member count.
+    pub(super) async fn present_role(&self, actor: &Actor, stored: StoredRole) -> DomainResult<Role> {
+        let rows = sqlx::query(
+            "SELECT rp.policy_id FROM role_policies rp JOIN policies p ON p.id = rp.policy_id \
+             WHERE rp.role_id = $1 ORDER BY p.name, p.id",
+        )
+        .bind(&stored.id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let policy_ids: Vec<String> = rows.iter().map(|r| r.try_get("policy_id")).collect::<Result<_, _>>()?;
+        let mut expanded = Vec::with_capacity(policy_ids.len());
+        for policy_id in &policy_ids {
+            expanded.push(self.policy(actor, &stored.org_id, policy_id).await?);
+        }
+        let member_count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM membership_roles WHERE role_id = $1")
+            .bind(&stored.id)
+            .fetch_one(self.db.pool())
+            .await?
+            .try_get("n")?;
+        Ok(Role {
+            role_id: stored.id,
+            org_id: stored.org_id,
+            name: stored.name,
+            description: stored.description,
+            policy_ids,
+            policies: expanded,
+            is_default: stored.is_default,
+            sso_group_names: stored.sso_group_names,
+            managed: stored.managed,
+            member_count,
+            version: stored.version,
+            created_at: stored.created_at,
+            updated_at: stored.updated_at,
+            created_by: stored.created_by,
+        })
+    }
+
+    pub async fn list_roles(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        q: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<RolePage> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &role_permission("read")).await?;
+        let pattern = db::search_pattern(q);
+        let matches = "org_id = $1 AND ($2 = '' OR LOWER(name) LIKE $2 OR LOWER(description) LIKE $2)";
+        let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM roles WHERE {matches}"))
+            .bind(&org.id)
+            .bind(&pattern)
+            .fetch_one(self.db.pool())
+            .await?
+            .try_get("n")?;
+        let (after_name, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM roles WHERE {matches} AND ($3 = '' OR name > $3 OR (name = $3 AND id > $4)) \
+             ORDER BY name, id LIMIT $5"
+        ))
+        .bind(&org.id)
+        .bind(&pattern)
+        .bind(&after_name)
+        .bind(&after_id)
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut stored = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
+        let has_more = stored.len() > limit;
+        stored.truncate(limit);
+        let next_cursor = if has_more { stored.last().map(|r| cursor::encode(&r.name, &r.id)) } else { None };
+        let mut roles = Vec::with_capacity(stored.len());
+        for role in stored {
+            roles.push(self.present_role(actor, role).await?);
+        }
+        Ok(RolePage { total, has_more, next_cursor, roles })
+    }
+
+    pub async fn role(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<Role> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &role_permission("read")).await?;
+        let stored = self.stored_role(&org.id, role_id).await?;
+        self.present_role(actor, stored).await
+    }
+
+    pub(crate) async fn default_role_ids(&self, org_id: &str) -> DomainResult<Vec<String>> {
+        let rows = sqlx::query("SELECT id FROM roles WHERE org_id = $1 AND is_default = 1 ORDER BY name, id")
+            .bind(org_id)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    /// A role of `org_id` with every statement of its policies.
+    pub(crate) async fn role_statements(&self, org_id: &str, role_id: &str) -> DomainResult<(String, Vec<Statement>)> {
+        let rows = sqlx::query(
+            "SELECT r.name, p.statements FROM roles r \
+             LEFT JOIN role_policies rp ON rp.role_id = r.id LEFT JOIN policies p ON p.id = rp.policy_id \
+             WHERE r.id = $1 AND r.org_id = $2",
+        )
+        .bind(role_id)
+        .bind(org_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let Some(first) = rows.first() else {
+            return Err(DomainError::NotFound { resource_type: "role", resource_id: role_id.to_owned() });
+        };
+        let name: String = first.try_get("name")?;
+        let mut statements = Vec::new();
+        for row in &rows {
+            if let Some(text) = row.try_get::<Option<String>, _>("statements")? {
+                let parsed: Vec<Statement> = serde_json::from_str(&text)
+                    .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
+                statements.extend(parsed);
+            }
+        }
+        Ok((name, statements))
+    }
+
+    /// Creates the predefined roles (and their policies) of a new organization, inside the
+    /// caller's transaction; returns their ids in the order of [`Predefined::ALL`].
+    pub(crate) async fn create_predefined_roles(
+        &self,
+        tx: &mut Transaction,
+        org_id: &str,
+        created_by: Option<&str>,
+    ) -> DomainResult<[String; 3]> {
+        storage::create_predefined(tx, org_id, created_by).await
+    }
+
+    /// The id of a predefined role of the organization.
+    pub(crate) async fn predefined_role_id(
+        &self,
+        tx: &mut Transaction,
+        org_id: &str,
+        role: Predefined,
+    ) -> DomainResult<Option<String>> {
+        storage::predefined_role_id(tx, org_id, role).await
+    }
+}

@@ -1,0 +1,56 @@
+//! A role: a set of an organization's policies, as a request gives it and as the API shows it.
+
+use serde::Serialize;
+
+use crate::domain::policies::Policy;
+
+pub const MAX_GROUP_NAME_CHARS: usize = 200;
+
+/// What a role is made of, as a request gives it.
+#[derive(Debug, Clone, Default)]
+pub struct RoleFields {
+    pub name: String,
+    pub description: String,
+    pub policy_ids: Vec<String>,
+    pub is_default: bool,
+    pub sso_group_names: Vec<String>,
+}
+
+/// A change: each field given replaces the stored one; `version`, when given, must be current.
+#[derive(Debug, Clone, Default)]
+pub struct RoleChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub policy_ids: Option<Vec<String>>,
+    pub is_default: Option<bool>,
+    pub sso_group_names: Option<Vec<String>>,
+    pub version: Option<i64>,
+}
+
+/// A role as the API shows it, with its policies expanded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub role_id: String,
+    pub org_id: String,
+    pub name: String,
+    pub description: String,
+    pub policy_ids: Vec<String>,
+    pub policies: Vec<Policy>,
+    pub is_default: bool,
+    pub sso_group_names: Vec<String>,
+    pub managed: bool,
+    /// Members holding the role in its organization.
+    pub member_count: i64,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub created_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RolePage {
+    pub total: i64,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub roles: Vec<Role>,
+}

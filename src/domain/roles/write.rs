@@ -1,0 +1,229 @@
+//! Changing roles: create, change and delete an organization's custom roles.
+//!
+//! A custom role is a set of the organization's policies; its permissions are their union
+//! (deny statements included). Predefined roles are read-only. Nobody can compose a role that
+//! allows more than they hold there. A role held by members is deleted only with `unassign`.
+
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use super::{MAX_GROUP_NAME_CHARS, Role, RoleChanges, RoleFields, role_permission, storage};
+use crate::domain::{
+    Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp,
+    authz::{GrantPlace, cache::Change},
+    db::{self, to_flag},
+    fields,
+    ids::new_id,
+    policies::StoredPolicy,
+};
+
+fn json_text(value: &impl Serialize) -> DomainResult<String> {
+    serde_json::to_string(value).map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+impl Domain {
+    /// Checks the fields of a role of `org_id`; returns its policies.
+    async fn checked_role(&self, org_id: &str, fields: &RoleFields) -> DomainResult<Vec<StoredPolicy>> {
+        let mut errors = Vec::new();
+        if let Some(msg) = fields::name_problem(&fields.name) {
+            errors.push(FieldError::item("name", None, "value_error.name", msg));
+        }
+        if let Some(msg) = fields::description_problem(&fields.description) {
+            errors.push(FieldError::item("description", None, "too_long", msg));
+        }
+        let mut chosen = Vec::new();
+        for (index, policy_id) in fields.policy_ids.iter().enumerate() {
+            if fields.policy_ids[..index].contains(policy_id) {
+                errors.push(FieldError::item(
+                    "policy_ids",
+                    Some(index),
+                    "duplicate",
+                    format!("{policy_id} is listed twice"),
+                ));
+                continue;
+            }
+            match self.stored_policy(org_id, policy_id).await? {
+                Some(policy) => chosen.push(policy),
+                None => errors.push(FieldError::item(
+                    "policy_ids",
+                    Some(index),
+                    "unknown_policy",
+                    format!("This organization has no policy {policy_id}"),
+                )),
+            }
+        }
+        for (index, group) in fields.sso_group_names.iter().enumerate() {
+            let length = group.trim().chars().count();
+            if length == 0 || length > MAX_GROUP_NAME_CHARS {
+                errors.push(FieldError::item(
+                    "sso_group_names",
+                    Some(index),
+                    "value_error.group",
+                    format!("A group name is 1 to {MAX_GROUP_NAME_CHARS} characters"),
+                ));
+            } else if fields.sso_group_names[..index].iter().any(|g| g.trim() == group.trim()) {
+                errors.push(FieldError::item(
+                    "sso_group_names",
+                    Some(index),
+                    "duplicate",
+                    format!("\"{group}\" is listed twice"),
+                ));
+            }
+        }
+        if errors.is_empty() { Ok(chosen) } else { Err(DomainError::Invalid(errors)) }
+    }
+
+    /// Creates a custom role of `org_id` from policies of the same organization.
+    pub async fn create_role(&self, actor: &Actor, org_id: &str, fields: RoleFields) -> DomainResult<Role> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &role_permission("create")).await?;
+        let chosen = self.checked_role(&org.id, &fields).await?;
+        let statements: Vec<_> = chosen.iter().flat_map(|p| p.statements.clone()).collect();
+        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
+
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let role_id = new_id();
+        let name = fields.name.trim().to_owned();
+        if db::name_taken_in_org(mutation.tx(), "roles", &org.id, &name, &role_id).await? {
+            return Err(DomainError::Conflict(format!("This organization already has a role named \"{name}\"")));
+        }
+        let groups: Vec<String> = fields.sso_group_names.iter().map(|g| g.trim().to_owned()).collect();
+        sqlx::query(
+            "INSERT INTO roles (id, org_id, name, description, is_default, managed, sso_group_names, created_at, updated_at, created_by, version) \
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $7, $8, 1)",
+        )
+        .bind(&role_id)
+        .bind(&org.id)
+        .bind(&name)
+        .bind(fields.description.trim())
+        .bind(to_flag(fields.is_default))
+        .bind(json_text(&groups)?)
+        .bind(Timestamp::now().to_rfc3339())
+        .bind(actor.user_id().ok().map(str::to_owned))
+        .execute(&mut **mutation.tx())
+        .await?;
+        storage::replace_policies(mutation.tx(), &role_id, &chosen).await?;
+        let policy_ids: Vec<&str> = chosen.iter().map(|p| p.id.as_str()).collect();
+        let event = AuditEvent::new("role.created")
+            .org(&org.id)
+            .target("role", &role_id, &name)
+            .after(json!({ "name": name, "policy_ids": policy_ids, "is_default": fields.is_default, "sso_group_names": groups }));
+        mutation.commit(event).await?;
+        self.role(actor, &org.id, &role_id).await
+    }
+
+    /// Changes a custom role. Its new composition is checked for escalation like a new one.
+    pub async fn update_role(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        role_id: &str,
+        changes: RoleChanges,
+    ) -> DomainResult<Role> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &role_permission("update")).await?;
+        let stored = self.stored_role(&org.id, role_id).await?;
+        if stored.managed {
+            return Err(DomainError::Conflict(format!(
+                "\"{}\" is a predefined role and cannot be changed. Create a custom role instead.",
+                stored.name
+            )));
+        }
+        let version = changes.version.unwrap_or(stored.version);
+        let current = self.present_role(actor, stored.clone()).await?;
+        let fields = RoleFields {
+            name: changes.name.unwrap_or(stored.name.clone()),
+            description: changes.description.unwrap_or(stored.description.clone()),
+            policy_ids: changes.policy_ids.unwrap_or(current.policy_ids.clone()),
+            is_default: changes.is_default.unwrap_or(stored.is_default),
+            sso_group_names: changes.sso_group_names.unwrap_or(stored.sso_group_names.clone()),
+        };
+        let chosen = self.checked_role(&org.id, &fields).await?;
+        let statements: Vec<_> = chosen.iter().flat_map(|p| p.statements.clone()).collect();
+        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
+
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let name = fields.name.trim().to_owned();
+        if db::name_taken_in_org(mutation.tx(), "roles", &org.id, &name, &stored.id).await? {
+            return Err(DomainError::Conflict(format!("This organization already has a role named \"{name}\"")));
+        }
+        let groups: Vec<String> = fields.sso_group_names.iter().map(|g| g.trim().to_owned()).collect();
+        let updated = sqlx::query(
+            "UPDATE roles SET name = $1, description = $2, is_default = $3, sso_group_names = $4, updated_at = $5, \
+             version = version + 1 WHERE id = $6 AND version = $7 AND managed = 0",
+        )
+        .bind(&name)
+        .bind(fields.description.trim())
+        .bind(to_flag(fields.is_default))
+        .bind(json_text(&groups)?)
+        .bind(Timestamp::now().to_rfc3339())
+        .bind(&stored.id)
+        .bind(version)
+        .execute(&mut **mutation.tx())
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Err(DomainError::Conflict(format!(
+                "The role \"{}\" was changed by someone else since you loaded it. Reload it and apply your change again.",
+                stored.name
+            )));
+        }
+        storage::replace_policies(mutation.tx(), &stored.id, &chosen).await?;
+        let policy_ids: Vec<&str> = chosen.iter().map(|p| p.id.as_str()).collect();
+        let event = AuditEvent::new("role.updated")
+            .org(&org.id)
+            .target("role", &stored.id, &name)
+            .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
+            .after(json!({ "name": name, "policy_ids": policy_ids, "is_default": fields.is_default, "sso_group_names": groups }));
+        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await?;
+        self.role(actor, &org.id, &stored.id).await
+    }
+
+    /// Deletes a custom role. While members hold it, refused (409, with the count) unless
+    /// `unassign`, which takes it from them in the same transaction.
+    pub async fn delete_role(&self, actor: &Actor, org_id: &str, role_id: &str, unassign: bool) -> DomainResult<()> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &role_permission("delete")).await?;
+        let stored = self.stored_role(&org.id, role_id).await?;
+        if stored.managed {
+            return Err(DomainError::Conflict(format!(
+                "\"{}\" is a predefined role and cannot be deleted.",
+                stored.name
+            )));
+        }
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let holders: Vec<String> = sqlx::query("SELECT user_id FROM membership_roles WHERE role_id = $1")
+            .bind(&stored.id)
+            .fetch_all(&mut **mutation.tx())
+            .await?
+            .iter()
+            .map(|r| r.try_get("user_id"))
+            .collect::<Result<_, _>>()?;
+        if !holders.is_empty() && !unassign {
+            return Err(DomainError::InUse {
+                message: format!(
+                    "{} member(s) hold the role \"{}\". Take it from them first, or delete with unassign.",
+                    holders.len(),
+                    stored.name
+                ),
+                details: json!({ "member_count": holders.len() }),
+            });
+        }
+        sqlx::query("DELETE FROM membership_roles WHERE role_id = $1")
+            .bind(&stored.id)
+            .execute(&mut **mutation.tx())
+            .await?;
+        sqlx::query("DELETE FROM role_policies WHERE role_id = $1")
+            .bind(&stored.id)
+            .execute(&mut **mutation.tx())
+            .await?;
+        sqlx::query("DELETE FROM roles WHERE id = $1").bind(&stored.id).execute(&mut **mutation.tx()).await?;
+        let event = AuditEvent::new("role.deleted")
+            .org(&org.id)
+            .target("role", &stored.id, &stored.name)
+            .after(json!({ "unassigned_members": holders.len() }));
+        // User groups holding the role lose it too (by cascade), so every cached user may change.
+        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await
+    }
+}

@@ -1,0 +1,283 @@
+//! The resource catalog: instances of listable resource types that applications register per
+//! organization, so that policies can name them one by one (`project:p1:deploy`).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::json;
+use sqlx::{Row, any::AnyRow};
+
+use crate::domain::{
+    Actor, AuditEvent, Database, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp,
+    authz::permissions::Permission,
+    db, fields,
+    policies::{document::InstanceStatus, parse_statements},
+};
+
+pub const MAX_ID_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resource {
+    pub id: String,
+    pub resource_type: String,
+    pub org_id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn from_row(row: &AnyRow) -> DomainResult<Resource> {
+    Ok(Resource {
+        id: row.try_get("resource_id")?,
+        resource_type: row.try_get("resource_type")?,
+        org_id: row.try_get("org_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+const COLUMNS: &str = "resource_type, resource_id, org_id, name, description, created_at, updated_at";
+
+fn path_error(field: &str, kind: &str, msg: String) -> FieldError {
+    FieldError { loc: vec!["path".into(), field.into()], msg, kind: kind.into() }
+}
+
+/// How each `(type, id)` stands for a policy of `org_id`: registered there, elsewhere, or not at all.
+async fn instance_statuses(
+    db: &Database,
+    org_id: &str,
+    refs: &[(String, String)],
+) -> DomainResult<HashMap<(String, String), InstanceStatus>> {
+    let mut statuses = HashMap::new();
+    for (resource_type, resource_id) in refs {
+        let row = sqlx::query("SELECT org_id, name FROM iam_resources WHERE resource_type = $1 AND resource_id = $2")
+            .bind(resource_type)
+            .bind(resource_id)
+            .fetch_optional(db.pool())
+            .await?;
+        let status = match row {
+            None => InstanceStatus::Unknown,
+            Some(row) if row.try_get::<String, _>("org_id")? == org_id => {
+                InstanceStatus::Registered { name: row.try_get("name")? }
+            }
+            Some(_) => InstanceStatus::Foreign,
+        };
+        statuses.insert((resource_type.clone(), resource_id.clone()), status);
+    }
+    Ok(statuses)
+}
+
+impl Domain {
+    /// How each `(type, id)` stands for a policy of `org_id` (for validating policies).
+    pub(crate) async fn instance_statuses(
+        &self,
+        org_id: &str,
+        refs: &[(String, String)],
+    ) -> DomainResult<HashMap<(String, String), InstanceStatus>> {
+        instance_statuses(&self.db, org_id, refs).await
+    }
+
+    /// A listable type of the schema, or a 422 naming where it was given.
+    async fn listable_type(&self, resource_type: &str, loc: Vec<String>) -> DomainResult<()> {
+        let schema = self.schema().await?;
+        let problem = match schema.resource_type(resource_type) {
+            None => Some(("unknown_resource_type", format!("Unknown resource type \"{resource_type}\""))),
+            Some(t) if !t.listable => {
+                Some(("not_listable", format!("\"{resource_type}\" is not a listable resource type")))
+            }
+            Some(_) => None,
+        };
+        match problem {
+            Some((kind, msg)) => Err(DomainError::Invalid(vec![FieldError { loc, msg, kind: kind.into() }])),
+            None => Ok(()),
+        }
+    }
+
+    /// Registers (or renames) an instance in an organization. Returns it, and whether it is new.
+    pub async fn register_resource(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        resource_type: &str,
+        resource_id: &str,
+        name: &str,
+        description: &str,
+    ) -> DomainResult<(Resource, bool)> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("resource", "register")).await?;
+        self.listable_type(resource_type, vec!["path".into(), "resource_type".into()]).await?;
+        let mut errors = Vec::new();
+        if resource_id.is_empty()
+            || resource_id.chars().count() > MAX_ID_CHARS
+            || resource_id == "*"
+            || resource_id.chars().any(|c| c.is_whitespace() || c == ':')
+        {
+            errors.push(path_error(
+                "resource_id",
+                "value_error.resource_id",
+                format!("A resource id is 1 to {MAX_ID_CHARS} characters without spaces or colons"),
+            ));
+        }
+        if let Some(msg) = fields::name_problem(name) {
+            errors.push(FieldError::new("name", "value_error.name", msg));
+        }
+        if let Some(msg) = fields::description_problem(description) {
+            errors.push(FieldError::new("description", "too_long", msg));
+        }
+        if !errors.is_empty() {
+            return Err(DomainError::Invalid(errors));
+        }
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let existing =
+            sqlx::query(&format!("SELECT {COLUMNS} FROM iam_resources WHERE resource_type = $1 AND resource_id = $2"))
+                .bind(resource_type)
+                .bind(resource_id)
+                .fetch_optional(&mut **mutation.tx())
+                .await?
+                .as_ref()
+                .map(from_row)
+                .transpose()?;
+        let now = Timestamp::now().to_rfc3339();
+        let created = match &existing {
+            Some(found) if found.org_id != org.id => {
+                return Err(DomainError::Conflict(format!(
+                    "The {resource_type} \"{resource_id}\" is registered in another organization"
+                )));
+            }
+            Some(_) => {
+                sqlx::query(
+                    "UPDATE iam_resources SET name = $1, description = $2, updated_at = $3 \
+                     WHERE resource_type = $4 AND resource_id = $5",
+                )
+                .bind(name.trim())
+                .bind(description.trim())
+                .bind(&now)
+                .bind(resource_type)
+                .bind(resource_id)
+                .execute(&mut **mutation.tx())
+                .await?;
+                false
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO iam_resources (resource_type, resource_id, org_id, name, description, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                )
+                .bind(resource_type)
+                .bind(resource_id)
+                .bind(&org.id)
+                .bind(name.trim())
+                .bind(description.trim())
+                .bind(&now)
+                .execute(&mut **mutation.tx())
+                .await?;
+                true
+            }
+        };
+        let resource = Resource {
+            id: resource_id.to_owned(),
+            resource_type: resource_type.to_owned(),
+            org_id: org.id.clone(),
+            name: name.trim().to_owned(),
+            description: description.trim().to_owned(),
+            created_at: existing.as_ref().map(|e| e.created_at.clone()).unwrap_or_else(|| now.clone()),
+            updated_at: now,
+        };
+        let event = AuditEvent::new(if created { "resource.registered" } else { "resource.renamed" })
+            .org(&org.id)
+            .target("resource", format!("{resource_type}:{resource_id}"), &resource.name)
+            .before(existing.map(|e| json!({ "name": e.name, "description": e.description })))
+            .after(json!({ "name": resource.name, "description": resource.description }));
+        mutation.commit(event).await?;
+        Ok((resource, created))
+    }
+
+    /// Forgets an instance. Refused while a policy names it (the list is in the error).
+    pub async fn remove_resource(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        resource_type: &str,
+        resource_id: &str,
+    ) -> DomainResult<()> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("resource", "remove")).await?;
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let found = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM iam_resources WHERE resource_type = $1 AND resource_id = $2 AND org_id = $3"
+        ))
+        .bind(resource_type)
+        .bind(resource_id)
+        .bind(&org.id)
+        .fetch_optional(&mut **mutation.tx())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or_else(|| DomainError::NotFound { resource_type: "resource", resource_id: resource_id.to_owned() })?;
+        // Statements are stored as JSON: an instance appears as the string "type:id".
+        let pattern = format!("%\"{resource_type}:{}\"%", resource_id.replace(['%', '_'], "?"));
+        let rows = sqlx::query("SELECT id, name, statements FROM policies WHERE org_id = $1 AND statements LIKE $2")
+            .bind(&org.id)
+            .bind(&pattern)
+            .fetch_all(&mut **mutation.tx())
+            .await?;
+        let needle = format!("{resource_type}:{resource_id}");
+        let mut users = Vec::new();
+        for row in rows {
+            let statements = parse_statements(&row.try_get::<String, _>("statements")?)?;
+            if statements.iter().any(|s| s.resources.contains(&needle)) {
+                users.push(
+                    json!({ "policy_id": row.try_get::<String, _>("id")?, "name": row.try_get::<String, _>("name")? }),
+                );
+            }
+        }
+        if !users.is_empty() {
+            let names: Vec<&str> = users.iter().filter_map(|u| u["name"].as_str()).collect();
+            return Err(DomainError::InUse {
+                message: format!("Policies still name {needle}: {}. Change them first.", names.join(", ")),
+                details: json!({ "policies": users }),
+            });
+        }
+        sqlx::query("DELETE FROM iam_resources WHERE resource_type = $1 AND resource_id = $2")
+            .bind(resource_type)
+            .bind(resource_id)
+            .execute(&mut **mutation.tx())
+            .await?;
+        let event = AuditEvent::new("resource.removed")
+            .org(&org.id)
+            .target("resource", needle, &found.name)
+            .before(json!({ "name": found.name, "description": found.description }));
+        mutation.commit(event).await
+    }
+
+    /// The instances of a listable type registered in an organization, by name, optionally
+    /// matching `q` (in the name or the id), at most `limit`.
+    pub async fn list_resources(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        resource_type: &str,
+        q: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<Vec<Resource>> {
+        let org = self.resolve_organization(org_id).await?;
+        self.authorize(actor, &org.id, &Permission::new("resource", "read")).await?;
+        self.listable_type(resource_type, vec!["query".into(), "resource_type".into()]).await?;
+        let pattern = db::search_pattern(q);
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM iam_resources WHERE org_id = $1 AND resource_type = $2 \
+             AND ($3 = '' OR LOWER(name) LIKE $3 OR LOWER(resource_id) LIKE $3) ORDER BY name, resource_id LIMIT $4"
+        ))
+        .bind(&org.id)
+        .bind(resource_type)
+        .bind(&pattern)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(self.db.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+}

@@ -1,0 +1,159 @@
+//! Reading user accounts: one user, and the users the actor may see.
+
+use sqlx::Row;
+
+use super::{Account, AccountFilter, AccountPage, User, storage, user_not_found};
+use crate::domain::{Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db, email};
+
+/// Organizations per `IN (...)` list, well under both engines' limits on bound values.
+const ORGS_PER_QUERY: usize = 500;
+
+impl Domain {
+    /// A user by id (no authorization: for other capabilities, which decide first).
+    pub(crate) async fn find_user(&self, user_id: &str) -> DomainResult<Option<User>> {
+        storage::find_by_id(&self.db, user_id).await
+    }
+
+    /// A user by id, or `NotFound` (no authorization: for other capabilities).
+    pub(crate) async fn existing_user(&self, user_id: &str) -> DomainResult<User> {
+        self.find_user(user_id).await?.ok_or_else(|| user_not_found(user_id))
+    }
+
+    /// A user with their password hash, by normalized email (for signing in).
+    pub(crate) async fn user_credentials(&self, email_key: &str) -> DomainResult<Option<(User, Option<String>)>> {
+        storage::find_credentials(&self.db, email_key).await
+    }
+
+    /// The id of the user with this email address, if any.
+    pub async fn user_id_by_email(&self, email_input: &str) -> DomainResult<Option<String>> {
+        Ok(self.user_credentials(&email::normalize(email_input)).await?.map(|(user, _)| user.id))
+    }
+
+    /// How many accounts exist.
+    pub(crate) async fn user_count(&self) -> DomainResult<i64> {
+        storage::count(&self.db).await
+    }
+
+    /// A user by id or, failing that, by email (no authorization: callers decide first).
+    pub(crate) async fn user_by_id_or_email(&self, user: &str) -> DomainResult<User> {
+        match storage::find_by_id(&self.db, user).await? {
+            Some(found) => Ok(found),
+            None => storage::find_credentials(&self.db, &email::normalize(user))
+                .await?
+                .map(|(found, _)| found)
+                .ok_or_else(|| DomainError::NotFound { resource_type: "user", resource_id: user.to_owned() }),
+        }
+    }
+
+    pub(super) async fn account(&self, user: User) -> DomainResult<Account> {
+        let names = storage::names(&self.db, &user.id).await?;
+        Ok(Account {
+            user_id: user.id,
+            email: user.email,
+            first_name: names.first_name,
+            last_name: names.last_name,
+            preferred_name: names.preferred_name,
+            full_name: user.full_name,
+            status: user.status,
+            created_at: user.created_at,
+            last_sign_in_at: user.last_sign_in_at,
+        })
+    }
+
+    pub(super) async fn user_org_ids(&self, user_id: &str) -> DomainResult<Vec<String>> {
+        let rows = sqlx::query("SELECT org_id FROM memberships WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("org_id")?)).collect()
+    }
+
+    /// A user the actor may see: themselves, or a member of an organization where the actor
+    /// holds `member:read`.
+    pub async fn user(&self, actor: &Actor, user_id: &str) -> DomainResult<Account> {
+        let user = self.existing_user(user_id).await?;
+        if actor.user_id()? != user.id {
+            let mut visible = false;
+            for org_id in self.user_org_ids(&user.id).await? {
+                if self.may(actor, &org_id, &Permission::new("member", "read")).await? {
+                    visible = true;
+                    break;
+                }
+            }
+            if !visible {
+                return Err(DomainError::Forbidden { required_permission: "member:read".into() });
+            }
+        }
+        self.account(user).await
+    }
+
+    /// Users the actor may see, by email: members of `organization_id` (or of every
+    /// organization where the actor holds `member:read`), matching `q` and `status`.
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        filter: &AccountFilter<'_>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<AccountPage> {
+        let user_id = actor.user_id()?;
+        let org_ids: Vec<String> = match filter.organization_id {
+            Some(org) => {
+                let org = self.resolve_organization(org).await?;
+                self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+                vec![org.id]
+            }
+            None => {
+                let rows = sqlx::query(
+                    "SELECT DISTINCT t.descendant_id FROM organization_closure t JOIN memberships m ON m.org_id = t.ancestor_id \
+                     WHERE m.user_id = $1",
+                )
+                .bind(user_id)
+                .fetch_all(self.db.pool())
+                .await?;
+                let mut readable = Vec::new();
+                for row in rows {
+                    let org_id: String = row.try_get("descendant_id")?;
+                    if self.may(actor, &org_id, &Permission::new("member", "read")).await? {
+                        readable.push(org_id);
+                    }
+                }
+                readable
+            }
+        };
+        let pattern = db::search_pattern(filter.q);
+        let status = filter.status.unwrap_or_default();
+        let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
+        // Keyed by (email, id): the listing order, and one entry per user however many of
+        // the readable organizations they belong to.
+        let mut matches = std::collections::BTreeSet::new();
+        for chunk in org_ids.chunks(ORGS_PER_QUERY) {
+            let sql = format!(
+                "SELECT DISTINCT u.id, u.email_normalized FROM memberships m JOIN users u ON u.id = m.user_id \
+                 WHERE m.org_id IN ({}) AND ($1 = '' OR u.search_key LIKE $1) \
+                 AND ($2 = '' OR u.status = $2)",
+                db::placeholders(3, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(&pattern).bind(status);
+            for org_id in chunk {
+                query = query.bind(org_id);
+            }
+            for row in query.fetch_all(self.db.pool()).await? {
+                matches.insert((row.try_get::<String, _>("email_normalized")?, row.try_get::<String, _>("id")?));
+            }
+        }
+        let matches: Vec<(String, String)> = matches.into_iter().collect();
+        let total = matches.len();
+        let start = matches.iter().position(|k| k.0 > after_email || (k.0 == after_email && k.1 > after_id));
+        let start = if after.is_some() { start.unwrap_or(total) } else { 0 };
+        let page: Vec<&(String, String)> = matches[start..].iter().take(limit).collect();
+        let has_more = start + page.len() < total;
+        let next_cursor = if has_more { page.last().map(|(e, id)| cursor::encode(e, id)) } else { None };
+        let mut accounts = Vec::with_capacity(page.len());
+        for (_, id) in page {
+            let user = self.existing_user(id).await?;
+            accounts.push(self.account(user).await?);
+        }
+        Ok(AccountPage { total, has_more, next_cursor, users: accounts })
+    }
+}

@@ -1,0 +1,43 @@
+//! User groups as the groups page shows them.
+
+use serde::{Deserialize, Serialize};
+
+use super::RoleOption;
+
+/// A user group in the organization's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRow {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub member_count: usize,
+    pub role_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMemberItem {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+}
+
+/// The group open in the editor (`id` empty for a new one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupEditItem {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub version: i64,
+    pub role_ids: Vec<String>,
+    pub members: Vec<GroupMemberItem>,
+}
+
+/// An organization's user groups, for the groups page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserGroupsPage {
+    pub org_name: String,
+    pub groups: Vec<GroupRow>,
+    pub roles: Vec<RoleOption>,
+    pub may_manage: bool,
+    pub editing: Option<GroupEditItem>,
+}

@@ -1,0 +1,52 @@
+//! Members as the members page, its drawer and its bulk changes show them.
+
+use serde::{Deserialize, Serialize};
+
+use super::RoleOption;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+    pub status: String,
+    pub roles: Vec<RoleOption>,
+}
+
+/// One page of an organization's members, with what the page needs around it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberListPage {
+    pub org_name: String,
+    pub total: i64,
+    pub next_cursor: Option<String>,
+    pub members: Vec<MemberRow>,
+    /// Every role of the organization (filter, bulk change, assign dialog).
+    pub roles: Vec<RoleOption>,
+    pub may_assign: bool,
+}
+
+/// A permission the member holds here, with the sentence that explains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplainedPermission {
+    pub permission: String,
+    pub reason: String,
+}
+
+/// The member drawer: who, which roles, and everything they may do here, each explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetailItem {
+    pub user_id: String,
+    pub email: String,
+    pub full_name: String,
+    pub status: String,
+    pub roles: Vec<RoleOption>,
+    pub permissions: Vec<ExplainedPermission>,
+}
+
+/// What a bulk role change is about to do, for its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPreviewItem {
+    pub role_id: String,
+    pub role_name: String,
+    pub selected: i64,
+}

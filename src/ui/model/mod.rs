@@ -1,0 +1,15 @@
+//! What pages show, as sent from server functions to the browser: one file per capability,
+//! named as the pages and server functions are. Conversions from the domain's types are here
+//! too (server only).
+
+pub mod explorer;
+pub mod groups;
+pub mod members;
+pub mod orgs;
+pub mod policies;
+pub mod roles;
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+pub use {explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, users::*};

@@ -1,0 +1,94 @@
+//! Organizations as the tree, search and organization pages show them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationItem {
+    pub id: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub is_root: bool,
+}
+
+/// An organization as a node of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgNodeItem {
+    pub id: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub child_count: i64,
+    pub member_count: i64,
+    pub can_have_children: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgCrumb {
+    pub id: String,
+    pub name: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::orgs::OrgLink> for OrgCrumb {
+    fn from(link: crate::domain::orgs::OrgLink) -> Self {
+        Self { id: link.id, name: link.name }
+    }
+}
+
+/// A search hit, with the path above it (from the top of what the user may see).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSearchHit {
+    pub node: OrgNodeItem,
+    pub path: Vec<OrgCrumb>,
+}
+
+/// Everything the organization page shows, and which actions it offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgDetail {
+    pub id: String,
+    pub name: String,
+    pub code: Option<String>,
+    /// False when the user sees the org only through its parent (settings hidden).
+    pub full_access: bool,
+    pub contact_email: String,
+    pub updates_email: String,
+    pub logo_url: String,
+    pub can_have_child_organizations: bool,
+    pub parent_has_access: bool,
+    pub parent_has_access_to_descendants: bool,
+    pub version: i64,
+    pub path: Vec<OrgCrumb>,
+    pub is_root: bool,
+    pub may_update: bool,
+    pub may_create_child: bool,
+    pub may_move: bool,
+    pub may_delete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletionImpactItem {
+    pub organizations: i64,
+    pub memberships: i64,
+    pub roles: i64,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::orgs::OrganizationNode> for OrgNodeItem {
+    fn from(node: crate::domain::orgs::OrganizationNode) -> Self {
+        Self {
+            id: node.id,
+            name: node.name,
+            code: node.code,
+            child_count: node.child_count,
+            member_count: node.member_count,
+            can_have_children: node.can_have_child_organizations,
+        }
+    }
+}
+
+/// A node with the path above it, as searches and the move picker answer.
+#[cfg(feature = "ssr")]
+impl From<(crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrgLink>)> for OrgSearchHit {
+    fn from((node, path): (crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrgLink>)) -> Self {
+        Self { node: node.into(), path: path.into_iter().map(OrgCrumb::from).collect() }
+    }
+}

@@ -1,0 +1,236 @@
+//! `/explorer`: the access explorer. "Can this user do this here?" answered by the decision
+//! function with the whole way to the answer: the organizations from the root down with
+//! their access flags (and the one that stopped access, if one did), the membership, role,
+//! policy and statement that decided, and for a denial what change would grant it. And "who
+//! can do this here?", each with why, and "where can this user do anything?". All are plain
+//! GET forms: they work without JavaScript and their answers can be linked to.
+
+use leptos::prelude::*;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+use crate::ui::{
+    components::{layout::LoadError, list_page::PageLinks},
+    model::{AccessAnswerItem, ChainStepItem, OrgPermissionsItem, WhoCanItem},
+    server_fns::explorer::{effective_permissions, explain_access, who_can},
+    url,
+};
+
+fn input_class() -> &'static str {
+    "w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+}
+
+#[component]
+pub fn ExplorerPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let question = move || (param("user"), param("org"), param("permission"));
+    let answer = Resource::new(question, |(user, org, permission)| async move {
+        if user.trim().is_empty() || org.trim().is_empty() || permission.trim().is_empty() {
+            None
+        } else {
+            Some(explain_access(org, user, permission).await)
+        }
+    });
+    let who = Resource::new(
+        move || (param("who_org"), param("who_permission"), param("who_cursor")),
+        |(org, permission, cursor)| async move {
+            if org.trim().is_empty() || permission.trim().is_empty() {
+                None
+            } else {
+                Some(who_can(org, permission, cursor).await)
+            }
+        },
+    );
+    let reach = Resource::new(
+        move || param("where_user"),
+        |user| async move { if user.trim().is_empty() { None } else { Some(effective_permissions(user).await) } },
+    );
+    view! {
+        <div class="max-w-4xl space-y-8">
+            <header>
+                <h1 class="text-2xl font-semibold">"Access explorer"</h1>
+                <p class="text-sm text-slate-600 dark:text-slate-400">"Why someone can or cannot do something, straight from the decision that Warden makes."</p>
+            </header>
+            <section aria-labelledby="can-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+                <h2 id="can-heading" class="text-lg font-semibold">"Can this user do this here?"</h2>
+                <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-4" attr:data-testid="explorer-form">
+                    <label class="text-sm md:col-span-1">"User (email)"
+                        <input name="user" type="text" value=move || param("user") class=input_class() required/></label>
+                    <label class="text-sm md:col-span-1">"Organization (id or code)"
+                        <input name="org" type="text" value=move || param("org") class=input_class() required/></label>
+                    <label class="text-sm md:col-span-1">"Permission"
+                        <input name="permission" type="text" placeholder="org:update" value=move || param("permission") class=input_class() required/></label>
+                    <div class="flex items-end">
+                        <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Ask"</button>
+                    </div>
+                </Form>
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+                    {move || Suspend::new(async move {
+                        match answer.await {
+                            None => ().into_any(),
+                            Some(Ok(item)) => view! { <Answer item/> }.into_any(),
+                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section aria-labelledby="who-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+                <h2 id="who-heading" class="text-lg font-semibold">"Who can do this here?"</h2>
+                <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-3">
+                    <label class="text-sm">"Organization (id or code)"
+                        <input name="who_org" type="text" value=move || param("who_org") class=input_class() required/></label>
+                    <label class="text-sm">"Permission"
+                        <input name="who_permission" type="text" placeholder="member:assign" value=move || param("who_permission") class=input_class() required/></label>
+                    <div class="flex items-end">
+                        <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"List"</button>
+                    </div>
+                </Form>
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+                    {move || Suspend::new(async move {
+                        match who.await {
+                            None => ().into_any(),
+                            Some(Ok(item)) => view! { <WhoCanList item base=who_base(&query.read()) paged=!param("who_cursor").is_empty()/> }.into_any(),
+                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section aria-labelledby="where-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+                <h2 id="where-heading" class="text-lg font-semibold">"Where can this user do anything?"</h2>
+                <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-3" attr:data-testid="where-form">
+                    <label class="text-sm md:col-span-2">"User (email)"
+                        <input name="where_user" type="text" value=move || param("where_user") class=input_class() required/></label>
+                    <div class="flex items-end">
+                        <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Show"</button>
+                    </div>
+                </Form>
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+                    {move || Suspend::new(async move {
+                        match reach.await {
+                            None => ().into_any(),
+                            Some(Ok(orgs)) => view! { <WhereList orgs/> }.into_any(),
+                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+/// Each organization where the user holds anything, with the permissions there.
+#[component]
+fn WhereList(orgs: Vec<OrgPermissionsItem>) -> impl IntoView {
+    let empty = orgs.is_empty();
+    view! {
+        {empty.then(|| view! { <p class="text-sm">"Nowhere: this user holds no permission in any organization you can see."</p> })}
+        <ul class="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="where-list">
+            {orgs.into_iter().map(|org| view! {
+                <li class="py-2" data-testid="where-org" data-org=org.org_id.clone()>
+                    <a href=format!("/orgs/{}", org.org_id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{org.org_name}</a>
+                    <span class="mt-1 flex flex-wrap gap-1">
+                        {org.permissions.into_iter().map(|p| view! {
+                            <span class="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs dark:bg-slate-800">{p}</span>
+                        }).collect_view()}
+                    </span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Answer(item: AccessAnswerItem) -> impl IntoView {
+    let (verdict, class) = if item.allowed {
+        ("Allowed", "rounded-md bg-emerald-600 px-3 py-1 text-sm font-semibold text-white")
+    } else {
+        ("Denied", "rounded-md bg-red-600 px-3 py-1 text-sm font-semibold text-white")
+    };
+    view! {
+        <div class="space-y-4" data-testid="explorer-answer">
+            <p class="flex flex-wrap items-center gap-3">
+                <span class=class data-testid="explorer-verdict">{verdict}</span>
+                <span class="font-mono text-sm">{item.permission.clone()}</span>
+                <span class="text-sm text-slate-600 dark:text-slate-400">{format!("for {} in {}", item.user_email, item.org_name)}</span>
+            </p>
+            <p data-testid="explorer-summary">{item.summary.clone()}</p>
+            <div>
+                <h3 class="text-sm font-semibold">"The way down the tree"</h3>
+                <ol class="mt-2 space-y-2" data-testid="explorer-chain">
+                    {item.chain.into_iter().map(|step| view! { <Step step/> }).collect_view()}
+                </ol>
+            </div>
+            {item.role.clone().map(|role| view! {
+                <dl class="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 text-sm">
+                    <dt class="text-slate-500">"Role"</dt><dd>{role}</dd>
+                    <dt class="text-slate-500">"Policy"</dt><dd>{item.policy.clone().unwrap_or_default()}</dd>
+                    <dt class="text-slate-500">"Statement"</dt><dd class="font-mono text-xs">{item.statement.clone().unwrap_or_default()}</dd>
+                </dl>
+            })}
+            {item.fix.clone().map(|fix| view! {
+                <p class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="explorer-fix">
+                    <span class="font-semibold">"What would change it: "</span>{fix}
+                </p>
+            })}
+        </div>
+    }
+}
+
+fn flag_text(name: &str, value: Option<bool>) -> String {
+    match value {
+        Some(true) => format!("{name}: on"),
+        Some(false) => format!("{name}: off"),
+        None => format!("{name}: hidden"),
+    }
+}
+
+#[component]
+fn Step(step: ChainStepItem) -> impl IntoView {
+    let blocked = step.blocked_by.is_some();
+    view! {
+        <li class="rounded-md border border-slate-200 px-3 py-2 text-sm dark:border-slate-800"
+            class:border-red-400=blocked data-testid="chain-step">
+            <span class="font-medium">{step.name.clone()}</span>
+            {step.member_here.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">"member here"</span> })}
+            {step.decided_here.then(|| view! { <span class="ml-2 rounded bg-indigo-100 px-1.5 text-xs text-indigo-800 dark:bg-indigo-900 dark:text-indigo-100">"the deciding role is held here"</span> })}
+            <span class="block text-xs text-slate-500">
+                {flag_text("parent_has_access", step.parent_has_access)}", "
+                {flag_text("parent_has_access_to_descendants", step.parent_has_access_to_descendants)}
+            </span>
+            {step.blocked_by.map(|flag| view! {
+                <span class="mt-1 block text-xs font-semibold text-red-700 dark:text-red-400" data-testid="chain-blocked">
+                    {format!("Access from above stops here: {flag} is off")}
+                </span>
+            })}
+        </li>
+    }
+}
+
+/// The explorer's address with the same questions, ready for a `who_cursor` (the page of "who
+/// can" to show).
+fn who_base(query: &leptos_router::params::ParamsMap) -> String {
+    let mut href = "/explorer?".to_owned();
+    for key in ["user", "org", "permission", "who_org", "who_permission"] {
+        href.push_str(&format!("{key}={}&", url::encode(&query.get(key).unwrap_or_default())));
+    }
+    href.push_str("who_cursor=");
+    href
+}
+
+/// `base`: [`who_base`]; the first page is linked when `paged` (on a later page).
+#[component]
+fn WhoCanList(item: WhoCanItem, base: String, paged: bool) -> impl IntoView {
+    let next = item.next_cursor.as_deref().map(|cursor| format!("{base}{}", url::encode(cursor)));
+    view! {
+        <p class="text-sm" data-testid="who-can-total">{format!("{} user(s) can.", item.total)}</p>
+        <ul class="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="who-can-list">
+            {item.users.into_iter().map(|u| view! {
+                <li class="py-2">
+                    <span class="font-medium">{u.full_name}</span>" "<span class="text-slate-500">{u.email}</span>
+                    <span class="block text-xs text-slate-600 dark:text-slate-400">{u.reason}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+        <PageLinks first=paged.then_some(base) next/>
+    }
+}

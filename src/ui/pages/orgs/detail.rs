@@ -1,0 +1,264 @@
+//! `/orgs/:id`: one organization. Breadcrumbs, its settings (editable when allowed), creating
+//! a child, moving it (to a target picked by search; invalid targets are never offered), and
+//! deleting it with its subtree after typing its name. Only permitted actions are shown.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::{
+    domain::orgs::rules,
+    ui::{
+        components::{
+            form::{FormError, SubmitButton, TextField, action_error},
+            layout::LoadError,
+        },
+        error::UiError,
+        model::OrgDetail,
+        server_fns::orgs::{
+            CreateChildOrg, DeleteOrg, MoveOrg, UpdateOrg, load_org_detail, move_targets, org_deletion_impact,
+        },
+    },
+};
+
+const FLAG_CAN_HAVE_CHILDREN: &str = "Child organizations can be created under this one.";
+const FLAG_PARENT_HAS_ACCESS: &str =
+    "Admins of the parent organization can see and manage what is inside this one; when off, only its own admins can.";
+const FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS: &str =
+    "Roles held above this organization also reach the organizations below it; when off, they stop here.";
+
+#[component]
+pub fn OrganizationPage() -> impl IntoView {
+    let params = use_params_map();
+    let org_id = move || params.read().get("id").unwrap_or_default();
+    let update = ServerAction::<UpdateOrg>::new();
+    let detail = Resource::new(move || (org_id(), update.version().get()), |(id, _)| load_org_detail(id));
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(org) => view! { <OrganizationView org update/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OrganizationView(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl IntoView {
+    let crumbs = org.path.clone();
+    view! {
+        <div class="max-w-3xl space-y-8">
+            <nav aria-label="Breadcrumb" data-testid="breadcrumbs" class="text-sm text-slate-500">
+                <a href="/orgs" class="hover:underline">"Organizations"</a>
+                {crumbs.into_iter().map(|c| view! { " / " <a href=format!("/orgs/{}", c.id) class="hover:underline">{c.name}</a> }).collect_view()}
+            </nav>
+            <header>
+                <h1 class="text-2xl font-semibold" data-testid="org-name">{org.name.clone()}</h1>
+                <p class="text-sm text-slate-500">{org.code.clone().map(|c| format!("code {c}"))}</p>
+                {org.full_access.then(|| {
+                    let sections = [("policies", "Policies"), ("members", "Members"), ("groups", "Groups"), ("roles", "Roles")];
+                    view! {
+                        <nav aria-label="This organization" class="mt-2 flex gap-4 text-sm font-medium">
+                            {sections.into_iter().map(|(path, label)| view! {
+                                <a href=format!("/orgs/{}/{path}", org.id) data-testid=format!("org-{path}-link")
+                                    class="text-indigo-700 underline dark:text-indigo-300">{label}</a>
+                            }).collect_view()}
+                        </nav>
+                    }
+                })}
+            </header>
+            <Show when={let full = org.full_access; move || !full}>
+                <div role="note" class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+                    "You see this organization through its parent. It does not give its parent access, so its settings and contents are private to its own admins."
+                </div>
+            </Show>
+            {org.full_access.then(|| view! { <SettingsSection org=org.clone() update/> })}
+            {org.may_create_child.then(|| view! { <CreateChildSection parent_id=org.id.clone()/> })}
+            {org.may_move.then(|| view! { <MoveSection org_id=org.id.clone()/> })}
+            {org.may_delete.then(|| view! { <DeleteSection org_id=org.id.clone() name=org.name.clone()/> })}
+        </div>
+    }
+}
+
+fn section_class() -> &'static str {
+    "space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900"
+}
+
+#[component]
+fn FlagField(
+    name: &'static str,
+    label: &'static str,
+    explanation: &'static str,
+    checked: bool,
+    disabled: bool,
+) -> impl IntoView {
+    let id = format!("flag-{name}");
+    view! {
+        <div class="flex items-start gap-3">
+            <input id=id.clone() type="checkbox" name=name checked=checked disabled=disabled class="mt-1 h-4 w-4"/>
+            <label for=id class="text-sm">
+                <span class="font-medium">{label}</span>
+                <span class="block text-slate-600 dark:text-slate-400">{explanation}</span>
+            </label>
+        </div>
+    }
+}
+
+#[component]
+fn SettingsSection(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl IntoView {
+    let error = action_error(update);
+    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    let editable = org.may_update;
+    view! {
+        <section aria-labelledby="settings-heading" class=section_class()>
+            <h2 id="settings-heading" class="text-lg font-semibold">"Settings"</h2>
+            <Show when=saved><p role="status" class="text-sm text-emerald-700 dark:text-emerald-300">"Saved."</p></Show>
+            <ActionForm action=update attr:class="space-y-4">
+                <input type="hidden" name="org_id" value=org.id.clone()/>
+                <input type="hidden" name="version" value=org.version/>
+                <FormError error/>
+                <fieldset disabled=!editable class="space-y-4">
+                    <TextField label="Name" name="name" value=org.name.clone() check=rules::name_problem error/>
+                    <TextField label="Code (optional)" name="code" value=org.code.clone().unwrap_or_default() required=false check=rules::code_problem error/>
+                    <TextField label="Contact email" name="contact_email" input_type="email" value=org.contact_email.clone() check=rules::required_email_problem error/>
+                    <TextField label="Updates email (optional)" name="updates_email" input_type="email" value=org.updates_email.clone() required=false check=rules::optional_email_problem error/>
+                    <TextField label="Logo URL (optional)" name="logo_url" input_type="url" value=org.logo_url.clone() required=false check=rules::logo_url_problem error/>
+                    <FlagField name="can_have_child_organizations" label="Can have child organizations"
+                        explanation=FLAG_CAN_HAVE_CHILDREN checked=org.can_have_child_organizations disabled=!editable/>
+                    <FlagField name="parent_has_access" label="Parent has access"
+                        explanation=FLAG_PARENT_HAS_ACCESS checked=org.parent_has_access disabled={!editable || org.is_root}/>
+                    <FlagField name="parent_has_access_to_descendants" label="Parent has access to descendants"
+                        explanation=FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS checked=org.parent_has_access_to_descendants disabled={!editable || org.is_root}/>
+                </fieldset>
+                {editable.then(|| view! { <SubmitButton label="Save settings" pending=update.pending().into()/> })}
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn CreateChildSection(parent_id: String) -> impl IntoView {
+    let create = ServerAction::<CreateChildOrg>::new();
+    let error = action_error(create);
+    view! {
+        <section aria-labelledby="create-heading" class=section_class()>
+            <h2 id="create-heading" class="text-lg font-semibold">"Create a child organization"</h2>
+            <ActionForm action=create attr:class="space-y-4" attr:data-testid="create-child-form">
+                <input type="hidden" name="parent_id" value=parent_id/>
+                <FormError error/>
+                <TextField label="Name" name="name" check=rules::name_problem error/>
+                <TextField label="Code (optional)" name="code" required=false check=rules::code_problem error/>
+                <TextField label="Contact email" name="contact_email" input_type="email" check=rules::required_email_problem error/>
+                <FlagField name="can_have_child_organizations" label="Can have child organizations"
+                    explanation=FLAG_CAN_HAVE_CHILDREN checked=true disabled=false/>
+                <FlagField name="parent_has_access" label="Parent has access"
+                    explanation=FLAG_PARENT_HAS_ACCESS checked=true disabled=false/>
+                <FlagField name="parent_has_access_to_descendants" label="Parent has access to descendants"
+                    explanation=FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS checked=true disabled=false/>
+                <TextField label="First admin's email (required when the parent has no access)" name="first_admin_email" input_type="email" required=false error/>
+                <SubmitButton label="Create organization" pending=create.pending().into()/>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn MoveSection(org_id: String) -> impl IntoView {
+    let query = use_query_map();
+    let search = RwSignal::new(query.read_untracked().get("move_q").unwrap_or_default());
+    let id = org_id.clone();
+    let targets = Resource::new(
+        move || search.get(),
+        move |q| {
+            let id = id.clone();
+            async move { if q.trim().is_empty() { Ok(Vec::new()) } else { move_targets(id, q).await } }
+        },
+    );
+    let move_action = ServerAction::<MoveOrg>::new();
+    let error = action_error(move_action);
+    view! {
+        <section aria-labelledby="move-heading" class=section_class()>
+            <h2 id="move-heading" class="text-lg font-semibold">"Move"</h2>
+            <p class="text-sm text-slate-600 dark:text-slate-400">
+                "Moves this organization, with everything below it, under another parent. Only organizations that can take it are listed."
+            </p>
+            <form method="get" class="flex gap-2">
+                <label for="move-search" class="sr-only">"Find the new parent"</label>
+                <input id="move-search" name="move_q" type="search" placeholder="Find the new parent" data-testid="move-search"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                    class="w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
+                <button type="submit" class="rounded-md border border-slate-300 px-3 py-2 text-sm dark:border-slate-700">"Find"</button>
+            </form>
+            <FormError error/>
+            <Transition fallback=|| ()>
+                {move || {
+                    let org_id = org_id.clone();
+                    Suspend::new(async move {
+                        match targets.await {
+                            Ok(list) => view! {
+                                <ul class="divide-y divide-slate-200 dark:divide-slate-800" data-testid="move-targets">
+                                    {list.into_iter().map(|hit| {
+                                        let org_id = org_id.clone();
+                                        let path: Vec<String> = hit.path.iter().map(|c| c.name.clone()).collect();
+                                        view! {
+                                            <li class="flex items-center justify-between py-2">
+                                                <span>
+                                                    <span class="block text-xs text-slate-500">{path.join(" / ")}</span>
+                                                    {hit.node.name.clone()}
+                                                </span>
+                                                <ActionForm action=move_action>
+                                                    <input type="hidden" name="org_id" value=org_id/>
+                                                    <input type="hidden" name="new_parent_id" value=hit.node.id.clone()/>
+                                                    <button type="submit" class="rounded-md bg-indigo-600 px-3 py-1 text-sm font-semibold text-white hover:bg-indigo-500">
+                                                        {format!("Move under {}", hit.node.name)}
+                                                    </button>
+                                                </ActionForm>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(error) => view! { <LoadError error/> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn DeleteSection(org_id: String, name: String) -> impl IntoView {
+    let impact = OnceResource::new(org_deletion_impact(org_id.clone()));
+    let delete = ServerAction::<DeleteOrg>::new();
+    let error: Signal<Option<UiError>> = action_error(delete);
+    view! {
+        <section aria-labelledby="delete-heading" class="space-y-4 rounded-lg border border-red-300 bg-white p-6 dark:border-red-900 dark:bg-slate-900">
+            <h2 id="delete-heading" class="text-lg font-semibold text-red-700 dark:text-red-400">"Delete"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    impact.await.ok().map(|i| view! {
+                        <p class="text-sm" data-testid="deletion-impact">
+                            {format!(
+                                "Deleting removes {} organization(s), {} membership(s) and {} role(s), for good.",
+                                i.organizations, i.memberships, i.roles
+                            )}
+                        </p>
+                    })
+                })}
+            </Suspense>
+            <ActionForm action=delete attr:class="space-y-4">
+                <input type="hidden" name="org_id" value=org_id/>
+                <FormError error/>
+                <TextField label="Type the organization's name to confirm" name="confirm_name" error/>
+                <p class="text-xs text-slate-500">{format!("Name: {name}")}</p>
+                <button type="submit" data-testid="delete-org"
+                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">
+                    "Delete this organization and everything in it"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,4 @@
+//! The organization tree page and the organization page.
+
+pub mod detail;
+pub mod tree;

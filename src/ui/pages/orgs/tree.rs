@@ -1,0 +1,257 @@
+//! `/orgs`: the organization tree, expanded level by level on demand (a 10,000-org tree is
+//! never rendered whole), and a search that reveals where each match sits.
+//!
+//! Keyboard: Up/Down move between visible rows, Right expands (or enters), Left collapses
+//! (or goes to the parent row), Enter opens the organization.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+use crate::ui::{
+    components::layout::LoadError,
+    model::{OrgNodeItem, OrgSearchHit},
+    server_fns::orgs::{org_children, org_path, org_tree_roots, search_orgs},
+};
+
+/// The organization to reveal in the tree (`?reveal=<id>`) and the ids on the way to it: those
+/// rows start expanded and the revealed one is highlighted.
+#[derive(Debug, Clone, Default)]
+struct Reveal(Arc<Vec<String>>);
+
+impl Reveal {
+    fn opens(&self, id: &str) -> bool {
+        self.0.split_last().is_some_and(|(_, above)| above.iter().any(|a| a == id))
+    }
+
+    fn is_target(&self, id: &str) -> bool {
+        self.0.last().is_some_and(|target| target == id)
+    }
+}
+
+#[component]
+pub fn OrganizationsPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let hits =
+        Resource::new(q, |q| async move { if q.trim().is_empty() { Ok(Vec::new()) } else { search_orgs(q).await } });
+    let roots = OnceResource::new(org_tree_roots());
+    let reveal = Resource::new(
+        move || query.read().get("reveal"),
+        |id| async move {
+            match id {
+                Some(id) => org_path(id).await.map(|path| path.into_iter().map(|c| c.id).collect()),
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <div class="max-w-4xl space-y-6">
+            <h1 class="text-2xl font-semibold">"Organizations"</h1>
+            <Form method="GET" action="" attr:class="flex gap-2" attr:role="search">
+                <label for="org-search" class="sr-only">"Find an organization by name or code"</label>
+                <input id="org-search" name="q" type="search" value=q placeholder="Find by name or code"
+                    data-testid="org-search"
+                    class="w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
+                <button type="submit" class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+                    "Search"
+                </button>
+            </Form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match hits.await {
+                        Ok(list) if list.is_empty() => {
+                            let searched = !q().trim().is_empty();
+                            view! { <Show when=move || searched><p class="text-slate-600">"No organization matches."</p></Show> }.into_any()
+                        }
+                        Ok(list) => view! { <SearchResults list/> }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let reveal = Reveal(Arc::new(reveal.await.unwrap_or_default()));
+                    match roots.await {
+                        Ok(nodes) if nodes.is_empty() => view! {
+                            <p class="text-slate-600">"You do not have access to any organization yet."</p>
+                        }.into_any(),
+                        Ok(nodes) => view! {
+                            <ul role="tree" aria-label="Organizations" data-testid="org-tree" on:keydown=tree_keydown
+                                class="rounded-lg border border-slate-200 bg-white p-2 dark:border-slate-800 dark:bg-slate-900">
+                                {nodes.into_iter().map(|node| view! { <TreeNode node level=1 reveal=reveal.clone()/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn SearchResults(list: Vec<OrgSearchHit>) -> impl IntoView {
+    view! {
+        <ul class="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+            data-testid="org-search-results">
+            {list.into_iter().map(|hit| view! {
+                <li class="px-4 py-2">
+                    <nav aria-label="Path" class="text-xs text-slate-500">
+                        {hit.path.into_iter().map(|crumb| view! { <span>{crumb.name}" / "</span> }).collect_view()}
+                    </nav>
+                    <a href=format!("/orgs/{}", hit.node.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                        {hit.node.name}
+                    </a>
+                    <span class="ml-2 text-sm text-slate-500">{hit.node.code}</span>
+                    <a href=format!("/orgs?reveal={}", hit.node.id) class="ml-3 text-sm text-slate-600 underline dark:text-slate-400">
+                        "Show in tree"
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// One row of the tree; its children are fetched the first time it is expanded.
+#[component]
+fn TreeNode(node: OrgNodeItem, level: usize, reveal: Reveal) -> impl IntoView {
+    let expanded = RwSignal::new(reveal.opens(&node.id));
+    let is_target = reveal.is_target(&node.id);
+    let reveal = StoredValue::new(reveal);
+    let has_children = node.child_count > 0;
+    let id = node.id.clone();
+    let children = Resource::new(
+        move || expanded.get(),
+        move |open| {
+            let id = id.clone();
+            async move { if open { org_children(id).await.map(Some) } else { Ok(None) } }
+        },
+    );
+    let href = format!("/orgs/{}", node.id);
+    view! {
+        <li role="treeitem" tabindex="0" attr:aria-level=level
+            aria-expanded=move || has_children.then(|| expanded.get().to_string())
+            data-org-id=node.id.clone() data-testid="tree-node"
+            aria-current=is_target.then_some("true")
+            class="rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 aria-[current=true]:bg-indigo-50 dark:aria-[current=true]:bg-indigo-950">
+            <div class="flex items-center gap-2 px-2 py-1">
+                <button type="button" tabindex="-1" data-testid="tree-toggle"
+                    aria-label=move || if expanded.get() { "Collapse" } else { "Expand" }
+                    disabled=!has_children
+                    on:click=move |_| expanded.update(|open| *open = !*open)
+                    class="h-6 w-6 rounded text-slate-500 hover:bg-slate-100 disabled:opacity-30 dark:hover:bg-slate-800">
+                    {move || if !has_children { "·" } else if expanded.get() { "▾" } else { "▸" }}
+                </button>
+                <a href=href tabindex="-1" class="font-medium hover:underline" data-testid=is_target.then_some("revealed")>
+                    {node.name.clone()}
+                </a>
+                <span class="text-xs text-slate-500">{node.code.clone()}</span>
+                <span class="ml-auto text-xs text-slate-500" data-testid="tree-counts">
+                    {format!("{} · {}", count(node.child_count, "child", "children"), count(node.member_count, "member", "members"))}
+                </span>
+            </div>
+            <Show when=move || expanded.get()>
+                <Transition fallback=|| view! { <p class="pl-10 text-sm text-slate-500">"Loading…"</p> }>
+                    {move || {
+                    let reveal = reveal.get_value();
+                    Suspend::new(async move {
+                        match children.await {
+                            Ok(Some(list)) => view! {
+                                <ul role="group" class="pl-6">
+                                    {list.into_iter().map(|child| view! { <TreeNode node=child level=level + 1 reveal=reveal.clone()/> }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Ok(None) => ().into_any(),
+                            Err(error) => view! { <LoadError error/> }.into_any(),
+                        }
+                    })
+                    }}
+                </Transition>
+            </Show>
+        </li>
+    }
+}
+
+fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Moves focus between the visible rows of the tree, WAI-ARIA tree style.
+fn tree_keydown(event: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::HtmlElement;
+
+        let Some(current) = event.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else { return };
+        if current.get_attribute("role").as_deref() != Some("treeitem") {
+            return;
+        }
+        let rows: Vec<HtmlElement> = match document().query_selector_all("[role=treeitem]") {
+            Ok(list) => (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok()).collect(),
+            Err(_) => return,
+        };
+        let Some(index) = rows.iter().position(|row| row == &current) else { return };
+        let toggle = || {
+            current
+                .query_selector("[data-testid=tree-toggle]")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+        };
+        let expanded = current.get_attribute("aria-expanded");
+        let focus = |row: Option<&HtmlElement>| {
+            if let Some(row) = row {
+                let _ = row.focus();
+            }
+        };
+        match event.key().as_str() {
+            "ArrowDown" => focus(rows.get(index + 1)),
+            "ArrowUp" => focus(index.checked_sub(1).and_then(|i| rows.get(i))),
+            "ArrowRight" if expanded.as_deref() == Some("false") => {
+                if let Some(button) = toggle() {
+                    button.click();
+                }
+            }
+            "ArrowRight" if expanded.as_deref() == Some("true") => focus(rows.get(index + 1)),
+            "ArrowLeft" if expanded.as_deref() == Some("true") => {
+                if let Some(button) = toggle() {
+                    button.click();
+                }
+            }
+            "ArrowLeft" => {
+                let parent = current.parent_element().and_then(|group| group.closest("[role=treeitem]").ok().flatten());
+                if let Some(parent) = parent.and_then(|p| p.dyn_into::<HtmlElement>().ok()) {
+                    let _ = parent.focus();
+                }
+            }
+            "Enter" => {
+                if let Some(link) =
+                    current.query_selector("a").ok().flatten().and_then(|a| a.dyn_into::<HtmlElement>().ok())
+                {
+                    link.click();
+                }
+            }
+            _ => return,
+        }
+        event.prevent_default();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = event;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reveal_opens_the_rows_above_its_target_only() {
+        let reveal = Reveal(Arc::new(vec!["root".into(), "a".into(), "b".into()]));
+        assert!(reveal.opens("root") && reveal.opens("a"));
+        assert!(!reveal.opens("b"), "the target itself stays as it is");
+        assert!(reveal.is_target("b") && !reveal.is_target("a"));
+        assert!(!Reveal::default().opens("root") && !Reveal::default().is_target("root"));
+    }
+}

@@ -1,0 +1,3 @@
+//! The permission schema page.
+
+pub mod editor;

@@ -1,0 +1,60 @@
+//! `/account`: your profile, and changing your password (the current one is required).
+
+use leptos::prelude::*;
+
+use crate::ui::{
+    components::{
+        form::{FormError, SubmitButton, TextField, action_error},
+        layout::LoadError,
+    },
+    error::UiError,
+    model::Me,
+    server_fns::sessions::ChangePassword,
+};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let user = expect_context::<OnceResource<Result<Me, UiError>>>();
+    let change = ServerAction::<ChangePassword>::new();
+    let error = action_error(change);
+    let succeeded = move || matches!(change.value().get(), Some(Ok(())));
+    view! {
+        <div class="max-w-xl space-y-8">
+            <h1 class="text-2xl font-semibold">"Account"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(user) => view! {
+                            <dl class="grid grid-cols-3 gap-2 rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
+                                <dt class="text-slate-500">"Name"</dt><dd class="col-span-2">{user.full_name}</dd>
+                                <dt class="text-slate-500">"Email"</dt><dd class="col-span-2">{user.email}</dd>
+                                <dt class="text-slate-500">"Last sign-in"</dt>
+                                <dd class="col-span-2">{user.last_sign_in_at.unwrap_or_else(|| "never".to_owned())}</dd>
+                            </dl>
+                        }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section aria-labelledby="password-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+                <h2 id="password-heading" class="text-lg font-semibold">"Change password"</h2>
+                <p class="text-sm text-slate-600 dark:text-slate-400">
+                    "At least 12 characters. Your other sessions end when you change it."
+                </p>
+                <Show when=succeeded>
+                    <div role="status" data-testid="password-changed"
+                        class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
+                        "Your password was changed."
+                    </div>
+                </Show>
+                <ActionForm action=change attr:class="space-y-4">
+                    <FormError error/>
+                    <TextField label="Current password" name="current_password" input_type="password" autocomplete="current-password" error/>
+                    <TextField label="New password" name="new_password" input_type="password" autocomplete="new-password" error/>
+                    <TextField label="Repeat new password" name="confirm_password" input_type="password" autocomplete="new-password" error/>
+                    <SubmitButton label="Change password" pending=change.pending().into()/>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! The access explorer's questions.
+
+mod effective_permissions;
+mod explain;
+mod who_can;
+
+pub use effective_permissions::{EffectivePermissions, effective_permissions};
+pub use explain::{ExplainAccess, explain_access};
+pub use who_can::{WhoCan, who_can};

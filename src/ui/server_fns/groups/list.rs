@@ -1,0 +1,66 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::UserGroupsPage};
+
+/// Roles offered in the group editor; organizations with more are managed through the REST API.
+#[cfg(feature = "ssr")]
+const ROLE_CHOICES: usize = 200;
+
+/// An organization's user groups, and the one being edited (`edit`: a group id, `new`, or empty).
+#[server(prefix = "/api", endpoint = "user-groups")]
+pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroupsPage, UiError> {
+    use crate::{
+        domain::authz::permissions::Permission,
+        ui::model::{GroupEditItem, GroupMemberItem, GroupRow, RoleOption},
+    };
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let org = call.domain.resolve_organization(&org_id).await?;
+    let groups = call.domain.list_user_groups(&call.actor, &org.id).await?;
+    let roles: Vec<RoleOption> = call
+        .domain
+        .list_roles(&call.actor, &org.id, None, None, ROLE_CHOICES)
+        .await?
+        .roles
+        .into_iter()
+        .map(|r| RoleOption { id: r.role_id, name: r.name })
+        .collect();
+    let may_manage = call.domain.may(&call.actor, &org.id, &Permission::new("member", "assign")).await?;
+    let editing = match edit.as_str() {
+        "" => None,
+        "new" => Some(GroupEditItem {
+            id: String::new(),
+            name: String::new(),
+            description: String::new(),
+            version: 0,
+            role_ids: Vec::new(),
+            members: Vec::new(),
+        }),
+        group_id => {
+            let group = call.domain.user_group(&call.actor, &org.id, group_id).await?;
+            let members = call.domain.user_group_members(&call.actor, &org.id, group_id).await?;
+            Some(GroupEditItem {
+                id: group.group_id,
+                name: group.name,
+                description: group.description,
+                version: group.version,
+                role_ids: group.role_ids,
+                members: members
+                    .into_iter()
+                    .map(|m| GroupMemberItem { user_id: m.user_id, email: m.email, full_name: m.full_name })
+                    .collect(),
+            })
+        }
+    };
+    let name_of = |id: &String| roles.iter().find(|r| &r.id == id).map_or_else(|| id.clone(), |r| r.name.clone());
+    let groups = groups
+        .into_iter()
+        .map(|g| GroupRow {
+            role_names: g.role_ids.iter().map(name_of).collect(),
+            member_count: g.user_ids.len(),
+            id: g.group_id,
+            name: g.name,
+            description: g.description,
+        })
+        .collect();
+    Ok(UserGroupsPage { org_name: org.name, groups, roles, may_manage, editing })
+}

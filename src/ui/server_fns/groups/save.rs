@@ -1,0 +1,50 @@
+// One argument per form field: the generated client and server functions take them all.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// Saves the group editor: creates the group, or replaces it at the version it was loaded
+/// at. `user_ids[]` are the members left ticked; `add_emails` adds members by email (separated
+/// by spaces, commas or new lines).
+#[server(prefix = "/api", endpoint = "save-user-group")]
+pub async fn save_user_group(
+    org_id: String,
+    group_id: String,
+    version: String,
+    name: String,
+    description: String,
+    role_ids: Option<Vec<String>>,
+    user_ids: Option<Vec<String>>,
+    add_emails: String,
+) -> Result<(), UiError> {
+    use crate::domain::groups::GroupFields;
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let addresses: Vec<String> = add_emails
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut user_ids = user_ids.unwrap_or_default();
+    for id in call.domain.member_ids_by_email(&call.actor, &org_id, "add_emails", &addresses).await? {
+        if !user_ids.contains(&id) {
+            user_ids.push(id);
+        }
+    }
+    let fields = GroupFields {
+        name: Some(name),
+        description: Some(description),
+        user_ids: Some(user_ids),
+        role_ids: Some(role_ids.unwrap_or_default()),
+        version: version.parse().ok(),
+    };
+    let group = if group_id.is_empty() {
+        call.domain.create_user_group(&call.actor, &org_id, fields).await?
+    } else {
+        call.domain.update_user_group(&call.actor, &org_id, &group_id, fields).await?
+    };
+    let done = format!("Saved group \"{}\" ({} member(s))", group.name, group.user_ids.len());
+    leptos_axum::redirect(&crate::ui::server_fns::with_done(&format!("/orgs/{org_id}/groups?"), &done));
+    Ok(())
+}

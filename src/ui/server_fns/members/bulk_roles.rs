@@ -1,0 +1,36 @@
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// Adds (`change` = "add") or removes a role for the selected members, then returns to the
+/// list with what was done.
+#[server(prefix = "/api", endpoint = "bulk-member-roles")]
+pub async fn bulk_member_roles(
+    org_id: String,
+    change: String,
+    role_id: String,
+    ids: String,
+    all: Option<String>,
+    q: String,
+    role: String,
+) -> Result<(), UiError> {
+    use crate::domain::members::BulkRoleChange;
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let change = if change == "remove" { BulkRoleChange::Remove } else { BulkRoleChange::Add };
+    let ids = super::split_ids(&ids);
+    let all = all.is_some_and(|a| !a.is_empty());
+    let outcome = call
+        .domain
+        .bulk_role_change(&call.actor, &org_id, change, &role_id, super::selection(&ids, all, &q, &role))
+        .await?;
+    let verb = if change == BulkRoleChange::Add { "Added" } else { "Removed" };
+    let done =
+        format!("{verb} role {} for {} of {} selected member(s)", outcome.role_name, outcome.changed, outcome.selected);
+    leptos_axum::redirect(&format!(
+        "/orgs/{org_id}/members?q={}&role={}&done={}",
+        crate::ui::url::encode(&q),
+        crate::ui::url::encode(&role),
+        crate::ui::url::encode(&done)
+    ));
+    Ok(())
+}

@@ -1,0 +1,23 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::MemberDetailItem};
+
+/// The member drawer: the member's roles here and every permission they hold, each explained.
+#[server(prefix = "/api", endpoint = "member-detail")]
+pub async fn member_detail(org_id: String, user_id: String) -> Result<MemberDetailItem, UiError> {
+    use crate::ui::model::{ExplainedPermission, RoleOption};
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let detail = call.domain.member_detail(&call.actor, &org_id, &user_id).await?;
+    Ok(MemberDetailItem {
+        user_id: detail.member.user_id,
+        email: detail.member.email,
+        full_name: detail.member.full_name,
+        status: detail.member.status,
+        roles: detail.member.roles_detail.into_iter().map(|r| RoleOption { id: r.role_id, name: r.name }).collect(),
+        permissions: detail
+            .explained
+            .into_iter()
+            .map(|(permission, reason)| ExplainedPermission { permission, reason })
+            .collect(),
+    })
+}

@@ -1,0 +1,54 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::MemberListPage};
+
+#[cfg(feature = "ssr")]
+const MEMBER_PAGE_SIZE: usize = 50;
+/// Roles offered in pickers; organizations with more are searched through the REST API.
+#[cfg(feature = "ssr")]
+const ROLE_CHOICES: usize = 200;
+
+/// A page of an organization's members, matching a search and a role.
+#[server(prefix = "/api", endpoint = "list-members")]
+pub async fn list_members(
+    org_id: String,
+    q: String,
+    role_id: String,
+    cursor: Option<String>,
+) -> Result<MemberListPage, UiError> {
+    use crate::{
+        domain::{authz::permissions::Permission, members::MemberQuery},
+        ui::model::{MemberRow, RoleOption},
+    };
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let org = call.domain.resolve_organization(&org_id).await?;
+    let query = MemberQuery {
+        q: Some(q.trim()).filter(|q| !q.is_empty()),
+        role_id: Some(role_id.as_str()).filter(|r| !r.is_empty()),
+        status: None,
+        cursor: cursor.as_deref().filter(|c| !c.is_empty()),
+        limit: MEMBER_PAGE_SIZE,
+    };
+    let page = call.domain.list_members(&call.actor, &org.id, &query).await?;
+    let roles = call.domain.list_roles(&call.actor, &org.id, None, None, ROLE_CHOICES).await?;
+    let may_assign = call.domain.may(&call.actor, &org.id, &Permission::new("member", "assign")).await?;
+    let members = page
+        .members
+        .into_iter()
+        .map(|m| MemberRow {
+            roles: m.roles_detail.into_iter().map(|r| RoleOption { id: r.role_id, name: r.name }).collect(),
+            user_id: m.user_id,
+            email: m.email,
+            full_name: m.full_name,
+            status: m.status,
+        })
+        .collect();
+    Ok(MemberListPage {
+        org_name: org.name,
+        total: page.total,
+        next_cursor: page.next_cursor,
+        members,
+        roles: roles.roles.into_iter().map(|r| RoleOption { id: r.role_id, name: r.name }).collect(),
+        may_assign,
+    })
+}

@@ -1,0 +1,48 @@
+// Each argument is one field of the form that posts here.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// Creates a child organization and opens it. Checkboxes arrive as `Some("on")` when ticked.
+#[server(prefix = "/api", endpoint = "create-child-org")]
+pub async fn create_child_org(
+    parent_id: String,
+    name: String,
+    code: Option<String>,
+    contact_email: String,
+    can_have_child_organizations: Option<String>,
+    parent_has_access: Option<String>,
+    parent_has_access_to_descendants: Option<String>,
+    first_admin_email: Option<String>,
+) -> Result<(), UiError> {
+    use crate::domain::orgs::{NewOrganization, OrganizationSettings};
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let first_admin_user_id = match first_admin_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(email) => Some(
+            call.domain
+                .user_id_by_email(email)
+                .await?
+                .ok_or_else(|| UiError::invalid_field("first_admin_email", "No user has this email address"))?,
+        ),
+        None => None,
+    };
+    let settings = OrganizationSettings {
+        name,
+        code,
+        contact_email,
+        updates_email: None,
+        can_have_child_organizations: can_have_child_organizations.is_some(),
+        parent_has_access: parent_has_access.is_some(),
+        parent_has_access_to_descendants: parent_has_access_to_descendants.is_some(),
+        logo_url: None,
+        metadata: serde_json::json!({}),
+    };
+    let org = call
+        .domain
+        .create_organization(&call.actor, NewOrganization { parent_id, settings, first_admin_user_id })
+        .await?;
+    leptos_axum::redirect(&format!("/orgs/{}", org.id));
+    Ok(())
+}

@@ -1,0 +1,16 @@
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// Deletes the organization and its subtree once its name has been typed, then opens the parent.
+#[server(prefix = "/api", endpoint = "delete-org")]
+pub async fn delete_org(org_id: String, confirm_name: String) -> Result<(), UiError> {
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let org = call.domain.resolve_organization(&org_id).await?;
+    if confirm_name.trim() != org.name {
+        return Err(UiError::invalid_field("confirm_name", "Type the organization's name exactly to confirm"));
+    }
+    call.domain.delete_organization(&call.actor, &org.id).await?;
+    leptos_axum::redirect(&format!("/orgs/{}", org.parent_organization_id.unwrap_or_default()));
+    Ok(())
+}

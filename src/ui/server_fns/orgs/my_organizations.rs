@@ -1,0 +1,14 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::OrganizationItem};
+
+/// The organizations the caller is a member of.
+#[server(prefix = "/api", endpoint = "my-organizations")]
+pub async fn my_organizations() -> Result<Vec<OrganizationItem>, UiError> {
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let organizations = call.domain.my_organizations(&call.actor).await?;
+    Ok(organizations
+        .into_iter()
+        .map(|o| OrganizationItem { is_root: o.parent_organization_id.is_none(), id: o.id, name: o.name, code: o.code })
+        .collect())
+}

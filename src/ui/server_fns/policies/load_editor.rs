@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::PolicyEditorData};
+
+/// The schema, the policy (none for a new one) and what the actor may do with it.
+#[server(prefix = "/api", endpoint = "policy-editor")]
+pub async fn load_policy_editor(org_id: String, policy_id: Option<String>) -> Result<PolicyEditorData, UiError> {
+    use crate::{
+        domain::authz::permissions::Permission,
+        ui::model::{InstanceItem, PolicyItem},
+    };
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let org = call.domain.resolve_organization(&org_id).await?;
+    let policy = match policy_id.filter(|id| !id.is_empty()) {
+        Some(id) => Some(call.domain.policy(&call.actor, &org.id, &id).await?),
+        None => None,
+    };
+    let managed = policy.as_ref().is_some_and(|p| p.managed);
+    let save_action = if policy.is_some() { "update" } else { "create" };
+    let may_save = !managed && call.domain.may(&call.actor, &org.id, &Permission::new("policy", save_action)).await?;
+    let may_delete = !managed
+        && policy.is_some()
+        && call.domain.may(&call.actor, &org.id, &Permission::new("policy", "delete")).await?;
+    let instances = policy
+        .iter()
+        .flat_map(|p| &p.resolved_permissions)
+        .filter_map(|r| {
+            Some(InstanceItem {
+                resource_type: r.resource_type.clone(),
+                id: r.resource_id.clone()?,
+                name: r.resource_name.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(PolicyEditorData {
+        org_id: org.id,
+        org_name: org.name,
+        schema: call.domain.schema().await?,
+        policy: policy.map(|p| PolicyItem {
+            id: p.policy_id,
+            name: p.name,
+            description: p.description,
+            statements: p.statements,
+            version: p.version,
+            managed: p.managed,
+            roles_dependency_count: p.roles_dependency_count,
+            users_dependency_count: p.users_dependency_count,
+        }),
+        instances,
+        may_save,
+        may_delete,
+    })
+}

@@ -1,0 +1,32 @@
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// Creates or changes a policy from the editor: `document` is the text view (statements as
+/// JSON), which the matrix keeps in step, so the form also works without JavaScript.
+#[server(prefix = "/api", endpoint = "save-policy")]
+pub async fn save_policy(
+    org_id: String,
+    policy_id: Option<String>,
+    version: Option<i64>,
+    name: String,
+    description: String,
+    document: String,
+) -> Result<(), UiError> {
+    use crate::domain::policies::{NewPolicy, PolicyChanges};
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let content = super::document::content(&document)?;
+    let policy_id = match policy_id.filter(|id| !id.is_empty()) {
+        Some(id) => {
+            let changes =
+                PolicyChanges { name: Some(name), description: Some(description), content: Some(content), version };
+            call.domain.update_policy(&call.actor, &org_id, &id, changes).await?.policy_id
+        }
+        None => {
+            let new = NewPolicy { name, description: Some(description), content };
+            call.domain.create_policy(&call.actor, &org_id, new).await?.policy_id
+        }
+    };
+    leptos_axum::redirect(&format!("/orgs/{org_id}/policies/{policy_id}?saved=1"));
+    Ok(())
+}

@@ -1,0 +1,43 @@
+// One argument per form field: the generated client and server functions take them all.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// Saves the role composer: creates the role, or replaces it at the version it was loaded at.
+/// `policy_ids[]` are the ticked policies; `sso_groups` is comma-separated.
+#[server(prefix = "/api", endpoint = "save-role")]
+pub async fn save_role(
+    org_id: String,
+    role_id: String,
+    version: String,
+    name: String,
+    description: String,
+    policy_ids: Option<Vec<String>>,
+    is_default: Option<String>,
+    sso_groups: String,
+) -> Result<(), UiError> {
+    use crate::domain::roles::{RoleChanges, RoleFields};
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let policy_ids = policy_ids.unwrap_or_default();
+    let sso_group_names: Vec<String> =
+        sso_groups.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect();
+    let is_default = is_default.is_some_and(|v| !v.is_empty());
+    let role = if role_id.is_empty() {
+        let fields = RoleFields { name, description, policy_ids, is_default, sso_group_names };
+        call.domain.create_role(&call.actor, &org_id, fields).await?
+    } else {
+        let changes = RoleChanges {
+            name: Some(name),
+            description: Some(description),
+            policy_ids: Some(policy_ids),
+            is_default: Some(is_default),
+            sso_group_names: Some(sso_group_names),
+            version: version.parse().ok(),
+        };
+        call.domain.update_role(&call.actor, &org_id, &role_id, changes).await?
+    };
+    leptos_axum::redirect(&format!("/orgs/{org_id}/roles/{}?saved=1", role.role_id));
+    Ok(())
+}

@@ -1,0 +1,57 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::UserListPage};
+
+#[cfg(feature = "ssr")]
+const USER_PAGE_SIZE: usize = 50;
+
+/// A page of the users the caller may see, matching a search and a status, and the
+/// organizations where the caller may create a user: theirs, and `org` (the one whose members
+/// page led here) when they may assign members there.
+#[server(prefix = "/api", endpoint = "list-users")]
+pub async fn list_users(q: String, status: String, cursor: String, org: String) -> Result<UserListPage, UiError> {
+    use crate::{
+        domain::{authz::permissions::Permission, users::AccountFilter},
+        ui::model::{OrganizationItem, UserRow},
+    };
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let me = call.user()?.id.clone();
+    let filter = AccountFilter {
+        q: Some(q.trim()).filter(|q| !q.is_empty()),
+        organization_id: None,
+        status: Some(status.as_str()).filter(|s| !s.is_empty()),
+    };
+    let cursor = Some(cursor.as_str()).filter(|c| !c.is_empty());
+    let page = call.domain.list_users(&call.actor, &filter, cursor, USER_PAGE_SIZE).await?;
+    let mut candidates = call.domain.my_organizations(&call.actor).await?;
+    // An unknown `org` is just not offered; the list itself still loads.
+    if let Some(asked) = call.domain.resolve_organization(&org).await.ok().filter(|_| !org.is_empty())
+        && !candidates.iter().any(|c| c.id == asked.id)
+    {
+        candidates.insert(0, asked);
+    }
+    let mut create_in = Vec::new();
+    for org in candidates {
+        if call.domain.may(&call.actor, &org.id, &Permission::new("member", "assign")).await? {
+            create_in.push(OrganizationItem {
+                is_root: org.parent_organization_id.is_none(),
+                id: org.id,
+                name: org.name,
+                code: org.code,
+            });
+        }
+    }
+    let users = page
+        .users
+        .into_iter()
+        .map(|u| UserRow {
+            is_me: u.user_id == me,
+            user_id: u.user_id,
+            email: u.email,
+            full_name: u.full_name,
+            status: u.status.as_str().to_owned(),
+            last_sign_in_at: u.last_sign_in_at,
+        })
+        .collect();
+    Ok(UserListPage { total: page.total, next_cursor: page.next_cursor, users, create_in })
+}
