@@ -50,9 +50,11 @@ impl Domain {
         let password_hash = hash_blocking(password.to_owned()).await?;
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
-        let root_id = match self.root_org_id(mutation.tx()).await? {
+        let root_id = match self.root_organization_id(mutation.tx()).await? {
             Some(id) => id,
-            None => self.insert_root_org(mutation.tx(), ROOT_ORGANIZATION_NAME, &email, actor.audit_id()).await?,
+            None => {
+                self.insert_root_organization(mutation.tx(), ROOT_ORGANIZATION_NAME, &email, actor.audit_id()).await?
+            }
         };
         let new = NewUser { email, full_name, password_hash: Some(password_hash) };
         let user = self.insert_user(mutation.tx(), &new).await?;

@@ -29,7 +29,7 @@ impl Domain {
     }
 
     /// The organization (by id or code), only when the actor holds `permission` there.
-    pub async fn authorized_org(
+    pub async fn authorized_organization(
         &self,
         actor: &Actor,
         id_or_code: &str,

@@ -5,7 +5,7 @@
 //!   statements); pure, compiled for the browser too.
 //! - [`decision`]: THE decision function, pure, with its reasons.
 //! - [`cache`]: the tree and each user's roles, kept in memory for decisions.
-//! - `access`: `Domain::decide`, `authorize`, `may`, and `authorized_org` (look an
+//! - `access`: `Domain::decide`, `authorize`, `may`, and `authorized_organization` (look an
 //!   organization up and return it only when the actor may act there).
 //! - `grant`: the anti-escalation check (`authorize_grant_of`).
 //! - `commit`: committing a change that can alter decisions (generation bump, cache drop).

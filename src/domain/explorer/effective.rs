@@ -7,7 +7,7 @@ use sqlx::Row;
 use crate::domain::{Actor, Domain, DomainError, DomainResult, authz::permissions::Permission};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct OrgPermissions {
+pub struct OrganizationPermissions {
     pub org_id: String,
     pub org_name: String,
     pub permissions: Vec<String>,
@@ -17,7 +17,11 @@ impl Domain {
     /// Where a user (id or email) holds anything, and what: every organization at or below their
     /// memberships that the actor may see members of (or all of them, for yourself), with the
     /// schema's permissions the user holds there.
-    pub async fn effective_permissions(&self, actor: &Actor, user_id: &str) -> DomainResult<Vec<OrgPermissions>> {
+    pub async fn effective_permissions(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+    ) -> DomainResult<Vec<OrganizationPermissions>> {
         let user = self.user_by_id_or_email(user_id).await?;
         let myself = actor.user_id()? == user.id;
         let rows = sqlx::query(
@@ -43,7 +47,7 @@ impl Domain {
                 }
             }
             if !permissions.is_empty() {
-                result.push(OrgPermissions { org_id, org_name: row.try_get("name")?, permissions });
+                result.push(OrganizationPermissions { org_id, org_name: row.try_get("name")?, permissions });
             }
         }
         if !visible_any {

@@ -85,7 +85,7 @@ impl Domain {
         let subject = self.user_by_id_or_email(user).await?;
         let decision = self.decide(&subject.id, &org.id, &permission).await?;
         let mut chain = Vec::new();
-        for node in self.org_path(&org.id).await? {
+        for node in self.organization_path(&org.id).await? {
             let readable = self.may(actor, &node.id, &Permission::new("org", "read")).await?;
             let settings = if readable { Some(self.resolve_organization(&node.id).await?) } else { None };
             let member_here = self.is_direct_member(&subject.id, &node.id).await?;

@@ -10,7 +10,7 @@ mod explain;
 mod who_can;
 
 pub use {
-    effective::OrgPermissions,
+    effective::OrganizationPermissions,
     explain::{AccessExplanation, ChainStep, fix_for},
     who_can::{AllowedUser, WhoCanPage},
 };

@@ -55,8 +55,7 @@ impl Domain {
         limit: usize,
     ) -> DomainResult<WhoCanPage> {
         let permission = parse_permission(permission)?;
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
         let applicable = self.authz.applicable_orgs(&self.db, &org.id).await?;
         let (allowing, denying) = self.roles_deciding(&applicable, &permission).await?;
         let empty = || WhoCanPage {

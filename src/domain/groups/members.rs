@@ -49,8 +49,7 @@ impl Domain {
         field: &str,
         addresses: &[String],
     ) -> DomainResult<Vec<String>> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
         let mut ids = Vec::with_capacity(addresses.len());
         let mut errors = Vec::new();
         for (index, address) in addresses.iter().enumerate() {

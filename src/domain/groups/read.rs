@@ -9,8 +9,7 @@ const COLUMNS: &str = "id, org_id, name, description, version, created_at, updat
 
 impl Domain {
     pub async fn list_user_groups(&self, actor: &Actor, org_id: &str) -> DomainResult<Vec<UserGroup>> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM user_groups WHERE org_id = $1 ORDER BY name, id"))
             .bind(&org.id)
             .fetch_all(self.db.pool())
@@ -23,8 +22,7 @@ impl Domain {
     }
 
     pub async fn user_group(&self, actor: &Actor, org_id: &str, group_id: &str) -> DomainResult<UserGroup> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
         self.stored_group(&org.id, group_id).await
     }
 

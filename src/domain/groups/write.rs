@@ -15,8 +15,7 @@ use crate::domain::{
 
 impl Domain {
     pub async fn create_user_group(&self, actor: &Actor, org_id: &str, fields: GroupFields) -> DomainResult<UserGroup> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "assign")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "assign")).await?;
         let name = fields.name.clone().unwrap_or_default();
         let (user_ids, role_ids) =
             (fields.user_ids.clone().unwrap_or_default(), fields.role_ids.clone().unwrap_or_default());
@@ -57,8 +56,7 @@ impl Domain {
         group_id: &str,
         fields: GroupFields,
     ) -> DomainResult<UserGroup> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "assign")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "assign")).await?;
         let stored = self.stored_group(&org.id, group_id).await?;
         if fields.version.is_some_and(|v| v != stored.version) {
             return Err(DomainError::Conflict(format!(
@@ -109,8 +107,7 @@ impl Domain {
     }
 
     pub async fn delete_user_group(&self, actor: &Actor, org_id: &str, group_id: &str) -> DomainResult<()> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "assign")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "assign")).await?;
         let stored = self.stored_group(&org.id, group_id).await?;
         self.authorize_group_roles(actor, &org.id, &stored.role_ids).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;

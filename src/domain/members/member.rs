@@ -13,6 +13,15 @@ pub struct MemberQuery<'a> {
     pub limit: usize,
 }
 
+/// What the actor may do with an organization's members (and its user groups, which hand out
+/// roles the same way), so that pages offer only what is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MemberActions {
+    /// Give and take roles, add members, manage user groups.
+    pub may_assign: bool,
+    pub may_remove: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleSummary {
     pub role_id: String,

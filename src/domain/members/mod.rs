@@ -17,6 +17,6 @@ mod write;
 
 pub use {
     bulk::{BulkOutcome, BulkPreview, BulkRoleChange},
-    member::{Member, MemberDetail, MemberPage, MemberQuery, RoleSummary},
+    member::{Member, MemberActions, MemberDetail, MemberPage, MemberQuery, RoleSummary},
     selection::MemberSelection,
 };

@@ -5,15 +5,14 @@ use std::collections::HashMap;
 
 use sqlx::{Row, any::AnyRow};
 
-use super::{Member, MemberDetail, MemberPage, MemberQuery, MemberSelection, RoleSummary};
+use super::{Member, MemberActions, MemberDetail, MemberPage, MemberQuery, MemberSelection, RoleSummary};
 use crate::domain::{Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db};
 
 const MEMBER_COLUMNS: &str = "SELECT u.id, u.email, u.email_normalized, u.full_name, u.status, m.joined_at";
 
 impl Domain {
     pub async fn list_members(&self, actor: &Actor, org_id: &str, query: &MemberQuery<'_>) -> DomainResult<MemberPage> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
         let (after_email, after_id) = query.cursor.map(cursor::decode).transpose()?.unwrap_or_default();
         let after = (after_email, after_id);
         let pattern = db::search_pattern(query.q);
@@ -88,8 +87,7 @@ impl Domain {
     /// One member of an organization with every permission they hold there, each with the
     /// sentence that explains it (the member drawer).
     pub async fn member_detail(&self, actor: &Actor, org_id: &str, user_id: &str) -> DomainResult<MemberDetail> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
         let rows = sqlx::query(&format!(
             "{MEMBER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2"
         ))
@@ -184,5 +182,13 @@ impl Domain {
             .fetch_optional(self.db.pool())
             .await?
             .is_some())
+    }
+
+    /// What the actor may do with the organization's members.
+    pub async fn member_actions(&self, actor: &Actor, org_id: &str) -> DomainResult<MemberActions> {
+        Ok(MemberActions {
+            may_assign: self.may(actor, org_id, &Permission::new("member", "assign")).await?,
+            may_remove: self.may(actor, org_id, &Permission::new("member", "remove")).await?,
+        })
     }
 }

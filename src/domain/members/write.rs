@@ -39,8 +39,7 @@ impl Domain {
         user_id: &str,
         role_ids: &[String],
     ) -> DomainResult<()> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "assign")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "assign")).await?;
         let user = self.existing_user(user_id).await?;
         let current = self.member_role_ids(&org.id, &user.id).await?;
         // Someone joining gets the organization's default roles as well.
@@ -97,8 +96,7 @@ impl Domain {
     /// Removes a member, with their roles, from an organization. The root organization always
     /// keeps at least one active Super Admin.
     pub async fn remove_member(&self, actor: &Actor, org_id: &str, user_id: &str) -> DomainResult<()> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "remove")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "remove")).await?;
         let user = self.existing_user(user_id).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;

@@ -24,7 +24,9 @@ mod write;
 
 #[cfg(feature = "ssr")]
 pub use {
-    organization::{DeletionImpact, MAX_METADATA_BYTES, OrgLink, Organization, OrganizationNode, OrganizationSettings},
+    organization::{
+        DeletionImpact, MAX_METADATA_BYTES, Organization, OrganizationLink, OrganizationNode, OrganizationSettings,
+    },
     read::{OrganizationFilter, OrganizationOverview, OrganizationPage, OrganizationView},
     write::NewOrganization,
 };

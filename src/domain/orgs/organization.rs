@@ -102,7 +102,7 @@ pub struct OrganizationNode {
 
 /// An organization on a path: enough to name it and link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OrgLink {
+pub struct OrganizationLink {
     pub id: String,
     pub name: String,
     pub parent_organization_id: Option<String>,

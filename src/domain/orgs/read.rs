@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{OrgLink, Organization, OrganizationNode, org_permission, storage};
+use super::{Organization, OrganizationLink, OrganizationNode, org_permission, storage};
 use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, cursor};
 
 /// An org as the actor may see it: all of it, or only its node (through the parent).
@@ -18,7 +18,7 @@ pub enum OrganizationView {
 #[derive(Debug, Clone)]
 pub struct OrganizationOverview {
     pub view: OrganizationView,
-    pub path: Vec<OrgLink>,
+    pub path: Vec<OrganizationLink>,
     pub may_update: bool,
     pub may_create_child: bool,
     pub may_move: bool,
@@ -49,13 +49,13 @@ impl Domain {
     }
 
     /// The root organization's id, inside a transaction (`None` only before the first start).
-    pub(crate) async fn root_org_id(&self, tx: &mut Transaction) -> DomainResult<Option<String>> {
+    pub(crate) async fn root_organization_id(&self, tx: &mut Transaction) -> DomainResult<Option<String>> {
         storage::root_id(tx).await
     }
 
     /// The path from the root down to `org_id`, unfiltered: for callers that decide what of it
     /// to show.
-    pub(crate) async fn org_path(&self, org_id: &str) -> DomainResult<Vec<OrgLink>> {
+    pub(crate) async fn organization_path(&self, org_id: &str) -> DomainResult<Vec<OrganizationLink>> {
         storage::path(&self.db, org_id).await
     }
 
@@ -100,14 +100,13 @@ impl Domain {
 
     /// The children of an organization, which is part of that organization's own structure.
     pub async fn organization_children(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
-        let org = self.resolve_organization(id_or_code).await?;
-        self.authorize(actor, &org.id, &org_permission("read")).await?;
+        let org = self.authorized_organization(actor, id_or_code, &org_permission("read")).await?;
         storage::children(&self.db, &org.id).await
     }
 
     /// The path from the root to the organization, limited to the orgs the actor may see
     /// (those they may read, and those whose parent they may read).
-    pub async fn visible_path(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrgLink>> {
+    pub async fn visible_path(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationLink>> {
         let org = self.resolve_organization(id_or_code).await?;
         self.organization(actor, &org.id).await?;
         let mut visible = Vec::new();
@@ -222,7 +221,7 @@ impl Domain {
         actor: &Actor,
         q: &str,
         limit: usize,
-    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrgLink>)>> {
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationLink>)>> {
         let filter = OrganizationFilter { q: Some(q.to_owned()), ..OrganizationFilter::default() };
         let page = self.list_organizations(actor, &filter, None, limit).await?;
         let mut hits = Vec::new();
@@ -244,7 +243,7 @@ impl Domain {
         actor: &Actor,
         id_or_code: &str,
         q: &str,
-    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrgLink>)>> {
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationLink>)>> {
         let org = self.resolve_organization(id_or_code).await?;
         let mut targets = Vec::new();
         for (node, path) in self.search_organizations(actor, q, 50).await? {

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use sqlx::{Row, any::AnyRow};
 
-use super::{DeletionImpact, OrgLink, Organization, OrganizationNode, OrganizationSettings, tree};
+use super::{DeletionImpact, Organization, OrganizationLink, OrganizationNode, OrganizationSettings, tree};
 use crate::domain::{
     Database, DomainError, DomainResult, Timestamp, Transaction,
     db::{flag, to_flag},
@@ -209,7 +209,7 @@ pub async fn children(db: &Database, parent_id: &str) -> DomainResult<Vec<Organi
 }
 /// The path from the root down to `org_id`, the org itself last, without counts (counting an
 /// ancestor's 100,000 members would cost more than the rest of a page).
-pub async fn path(db: &Database, org_id: &str) -> DomainResult<Vec<OrgLink>> {
+pub async fn path(db: &Database, org_id: &str) -> DomainResult<Vec<OrganizationLink>> {
     let rows = sqlx::query(
         "SELECT o.id, o.name, o.parent_id FROM organization_closure t JOIN organizations o ON o.id = t.ancestor_id \
          WHERE t.descendant_id = $1 ORDER BY t.depth DESC",
@@ -219,7 +219,7 @@ pub async fn path(db: &Database, org_id: &str) -> DomainResult<Vec<OrgLink>> {
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(OrgLink {
+            Ok(OrganizationLink {
                 id: row.try_get("id")?,
                 name: row.try_get("name")?,
                 parent_organization_id: row.try_get("parent_id")?,

@@ -30,8 +30,7 @@ fn tree_change(org: &Organization) -> Change {
 
 impl Domain {
     pub async fn create_organization(&self, actor: &Actor, new: NewOrganization) -> DomainResult<Organization> {
-        let parent = self.resolve_organization(&new.parent_id).await?;
-        self.authorize(actor, &parent.id, &org_permission("create")).await?;
+        let parent = self.authorized_organization(actor, &new.parent_id, &org_permission("create")).await?;
         if !parent.can_have_child_organizations {
             return Err(TreeRule::ParentCannotHaveChildren { parent: parent.name }.into());
         }
@@ -72,8 +71,7 @@ impl Domain {
         settings: OrganizationSettings,
         expected_version: i64,
     ) -> DomainResult<Organization> {
-        let before = self.resolve_organization(id_or_code).await?;
-        self.authorize(actor, &before.id, &org_permission("update")).await?;
+        let before = self.authorized_organization(actor, id_or_code, &org_permission("update")).await?;
         let settings = settings.validated()?;
         if before.version != expected_version {
             return Err(storage::stale(&before.id));
@@ -161,7 +159,7 @@ impl Domain {
     }
 
     /// Creates the root organization (first start), inside the caller's transaction.
-    pub(crate) async fn insert_root_org(
+    pub(crate) async fn insert_root_organization(
         &self,
         tx: &mut crate::domain::Transaction,
         name: &str,

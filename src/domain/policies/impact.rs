@@ -18,8 +18,7 @@ impl Domain {
         policy_id: Option<&str>,
         content: &PolicyContent,
     ) -> DomainResult<PolicyImpact> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &policy_permission("read")).await?;
+        let org = self.authorized_organization(actor, org_id, &policy_permission("read")).await?;
         let (new_statements, _) = self.checked_statements(&org.id, content).await?;
         let Some(policy_id) = policy_id else {
             return Ok(PolicyImpact {

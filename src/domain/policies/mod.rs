@@ -24,8 +24,8 @@ mod write;
 
 #[cfg(feature = "ssr")]
 pub use policy::{
-    NewPolicy, Policy, PolicyChanges, PolicyContent, PolicyFields, PolicyImpact, PolicyPage, PolicyQuery,
-    ResolvedPermission, RoleRef, StoredPolicy, parse_statements,
+    NewPolicy, Policy, PolicyActions, PolicyChanges, PolicyContent, PolicyFields, PolicyImpact, PolicyPage,
+    PolicyQuery, ResolvedPermission, RoleRef, StoredPolicy, parse_statements,
 };
 
 #[cfg(feature = "ssr")]

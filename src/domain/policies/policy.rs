@@ -13,6 +13,17 @@ use crate::domain::{
     },
 };
 
+/// What the actor may do with an organization's policies (or one of them), so that pages offer
+/// only what is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PolicyActions {
+    pub may_create: bool,
+    /// The policy is custom and the actor may change it.
+    pub may_update: bool,
+    /// The policy is custom and the actor may delete it.
+    pub may_delete: bool,
+}
+
 /// One permission of `permissions`, spelled out (`resolved_permissions`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResolvedPermission {

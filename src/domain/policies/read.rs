@@ -1,7 +1,7 @@
 //! Reading policies: an organization's policies, one policy, and what other capabilities need
 //! of them.
 
-use super::{Policy, PolicyPage, PolicyQuery, StoredPolicy, policy_permission, storage};
+use super::{Policy, PolicyActions, PolicyPage, PolicyQuery, StoredPolicy, policy_permission, storage};
 use crate::domain::{Actor, Domain, DomainResult, authz::statements::allowed_permissions, cursor};
 
 impl Domain {
@@ -46,8 +46,7 @@ impl Domain {
         query: &PolicyQuery<'_>,
     ) -> DomainResult<PolicyPage> {
         let PolicyQuery { q, cursor, reverse, limit } = *query;
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &policy_permission("read")).await?;
+        let org = self.authorized_organization(actor, org_id, &policy_permission("read")).await?;
         let after = cursor.map(cursor::decode).transpose()?;
         let after = after.as_ref().map(|(n, i)| (n.as_str(), i.as_str()));
         let (total, mut stored) = storage::page(&self.db, &org.id, q, after, reverse, limit + 1).await?;
@@ -58,10 +57,24 @@ impl Domain {
     }
 
     pub async fn policy(&self, actor: &Actor, org_id: &str, policy_id: &str) -> DomainResult<Policy> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &policy_permission("read")).await?;
+        let org = self.authorized_organization(actor, org_id, &policy_permission("read")).await?;
         let stored = self.existing_policy(&org.id, policy_id).await?;
         let mut presented = self.present_policies(vec![stored]).await?;
         presented.pop().ok_or_else(|| storage::not_found(policy_id))
+    }
+
+    /// What the actor may do with the organization's policies, and with `policy` if given.
+    pub async fn policy_actions(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        policy: Option<&Policy>,
+    ) -> DomainResult<PolicyActions> {
+        let custom = policy.is_some_and(|p| !p.managed);
+        Ok(PolicyActions {
+            may_create: self.may(actor, org_id, &policy_permission("create")).await?,
+            may_update: custom && self.may(actor, org_id, &policy_permission("update")).await?,
+            may_delete: custom && self.may(actor, org_id, &policy_permission("delete")).await?,
+        })
     }
 }

@@ -43,8 +43,7 @@ impl Domain {
     }
 
     pub async fn create_policy(&self, actor: &Actor, org_id: &str, new: NewPolicy) -> DomainResult<Policy> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &policy_permission("create")).await?;
+        let org = self.authorized_organization(actor, org_id, &policy_permission("create")).await?;
         let name_error = fields::name_problem(&new.name);
         let checked = self.checked_statements(&org.id, &new.content).await;
         let (statements, schema_version) = match (checked, name_error) {
@@ -76,8 +75,7 @@ impl Domain {
         policy_id: &str,
         changes: PolicyChanges,
     ) -> DomainResult<Policy> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &policy_permission("update")).await?;
+        let org = self.authorized_organization(actor, org_id, &policy_permission("update")).await?;
         let stored = self.existing_policy(&org.id, policy_id).await?;
         if stored.managed {
             return Err(DomainError::Conflict(format!(
@@ -116,8 +114,7 @@ impl Domain {
     /// Deletes a custom policy. While roles use it, refused unless `detach`, which takes it out
     /// of those roles in the same transaction.
     pub async fn delete_policy(&self, actor: &Actor, org_id: &str, policy_id: &str, detach: bool) -> DomainResult<()> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &policy_permission("delete")).await?;
+        let org = self.authorized_organization(actor, org_id, &policy_permission("delete")).await?;
         let stored = self.existing_policy(&org.id, policy_id).await?;
         if stored.managed {
             return Err(DomainError::Conflict(format!(

@@ -25,8 +25,7 @@ impl Domain {
         role_id: Option<&str>,
         policy_ids: &[String],
     ) -> DomainResult<MemberShifts> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("role", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("role", "read")).await?;
         let mut chosen: Vec<StoredPolicy> = Vec::with_capacity(policy_ids.len());
         for (index, policy_id) in policy_ids.iter().enumerate() {
             let policy = self.stored_policy(&org.id, policy_id).await?.ok_or_else(|| {

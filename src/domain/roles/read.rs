@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use super::{
-    Predefined, Role, RolePage, not_found, role_permission,
+    Predefined, Role, RoleActions, RolePage, not_found, role_permission,
     storage::{self, COLUMNS, StoredRole, from_row},
 };
 use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz::statements::Statement, cursor, db};
@@ -64,8 +64,7 @@ impl Domain {
         after: Option<&str>,
         limit: usize,
     ) -> DomainResult<RolePage> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &role_permission("read")).await?;
+        let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
         let pattern = db::search_pattern(q);
         let matches = "org_id = $1 AND ($2 = '' OR LOWER(name) LIKE $2 OR LOWER(description) LIKE $2)";
         let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM roles WHERE {matches}"))
@@ -98,8 +97,7 @@ impl Domain {
     }
 
     pub async fn role(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<Role> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &role_permission("read")).await?;
+        let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
         let stored = self.stored_role(&org.id, role_id).await?;
         self.present_role(actor, stored).await
     }
@@ -157,5 +155,14 @@ impl Domain {
         role: Predefined,
     ) -> DomainResult<Option<String>> {
         storage::predefined_role_id(tx, org_id, role).await
+    }
+
+    /// What the actor may do with the organization's roles, and with `role` if given.
+    pub async fn role_actions(&self, actor: &Actor, org_id: &str, role: Option<&Role>) -> DomainResult<RoleActions> {
+        let custom = role.is_some_and(|r| !r.managed);
+        Ok(RoleActions {
+            may_create: self.may(actor, org_id, &role_permission("create")).await?,
+            may_update: custom && self.may(actor, org_id, &role_permission("update")).await?,
+        })
     }
 }

@@ -6,6 +6,15 @@ use crate::domain::policies::Policy;
 
 pub const MAX_GROUP_NAME_CHARS: usize = 200;
 
+/// What the actor may do with an organization's roles (or one of them), so that pages offer
+/// only what is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoleActions {
+    pub may_create: bool,
+    /// The role is custom and the actor may change it.
+    pub may_update: bool,
+}
+
 /// What a role is made of, as a request gives it.
 #[derive(Debug, Clone, Default)]
 pub struct RoleFields {

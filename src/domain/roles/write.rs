@@ -76,8 +76,7 @@ impl Domain {
 
     /// Creates a custom role of `org_id` from policies of the same organization.
     pub async fn create_role(&self, actor: &Actor, org_id: &str, fields: RoleFields) -> DomainResult<Role> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &role_permission("create")).await?;
+        let org = self.authorized_organization(actor, org_id, &role_permission("create")).await?;
         let chosen = self.checked_role(&org.id, &fields).await?;
         let statements: Vec<_> = chosen.iter().flat_map(|p| p.statements.clone()).collect();
         self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
@@ -121,8 +120,7 @@ impl Domain {
         role_id: &str,
         changes: RoleChanges,
     ) -> DomainResult<Role> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &role_permission("update")).await?;
+        let org = self.authorized_organization(actor, org_id, &role_permission("update")).await?;
         let stored = self.stored_role(&org.id, role_id).await?;
         if stored.managed {
             return Err(DomainError::Conflict(format!(
@@ -183,8 +181,7 @@ impl Domain {
     /// Deletes a custom role. While members hold it, refused (409, with the count) unless
     /// `unassign`, which takes it from them in the same transaction.
     pub async fn delete_role(&self, actor: &Actor, org_id: &str, role_id: &str, unassign: bool) -> DomainResult<()> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &role_permission("delete")).await?;
+        let org = self.authorized_organization(actor, org_id, &role_permission("delete")).await?;
         let stored = self.stored_role(&org.id, role_id).await?;
         if stored.managed {
             return Err(DomainError::Conflict(format!(

@@ -56,8 +56,10 @@ impl Domain {
 
     /// Only a Super Admin of the root (`*:*` there) may change the schema.
     pub(super) async fn authorize_schema_change(&self, actor: &Actor, tx: &mut Transaction) -> DomainResult<()> {
-        let root =
-            self.root_org_id(tx).await?.ok_or_else(|| DomainError::Internal("there is no root organization".into()))?;
+        let root = self
+            .root_organization_id(tx)
+            .await?
+            .ok_or_else(|| DomainError::Internal("there is no root organization".into()))?;
         self.authorize(actor, &root, &Permission::new("*", "*")).await
     }
 
@@ -74,8 +76,7 @@ impl Domain {
     /// The schema as seen from an organization: every type, and for listable ones how many
     /// instances the organization registered.
     pub async fn permission_schema(&self, actor: &Actor, org_id: &str) -> DomainResult<SchemaView> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("policy", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("policy", "read")).await?;
         let schema = self.schema().await?;
         let mut resource_types = Vec::with_capacity(schema.resource_types.len());
         for resource_type in schema.resource_types {

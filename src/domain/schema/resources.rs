@@ -106,8 +106,7 @@ impl Domain {
         name: &str,
         description: &str,
     ) -> DomainResult<(Resource, bool)> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("resource", "register")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("resource", "register")).await?;
         self.listable_type(resource_type, vec!["path".into(), "resource_type".into()]).await?;
         let mut errors = Vec::new();
         if resource_id.is_empty()
@@ -203,8 +202,7 @@ impl Domain {
         resource_type: &str,
         resource_id: &str,
     ) -> DomainResult<()> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("resource", "remove")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("resource", "remove")).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let found = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM iam_resources WHERE resource_type = $1 AND resource_id = $2 AND org_id = $3"
@@ -264,8 +262,7 @@ impl Domain {
         q: Option<&str>,
         limit: usize,
     ) -> DomainResult<Vec<Resource>> {
-        let org = self.resolve_organization(org_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("resource", "read")).await?;
+        let org = self.authorized_organization(actor, org_id, &Permission::new("resource", "read")).await?;
         self.listable_type(resource_type, vec!["query".into(), "resource_type".into()]).await?;
         let pattern = db::search_pattern(q);
         let rows = sqlx::query(&format!(

@@ -3,7 +3,9 @@
 use sqlx::Row;
 
 use super::{Account, AccountFilter, AccountPage, User, storage, user_not_found};
-use crate::domain::{Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db, email};
+use crate::domain::{
+    Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db, email, orgs::Organization,
+};
 
 /// Organizations per `IN (...)` list, well under both engines' limits on bound values.
 const ORGS_PER_QUERY: usize = 500;
@@ -99,8 +101,7 @@ impl Domain {
         let user_id = actor.user_id()?;
         let org_ids: Vec<String> = match filter.organization_id {
             Some(org) => {
-                let org = self.resolve_organization(org).await?;
-                self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+                let org = self.authorized_organization(actor, org, &Permission::new("member", "read")).await?;
                 vec![org.id]
             }
             None => {
@@ -155,5 +156,29 @@ impl Domain {
             accounts.push(self.account(user).await?);
         }
         Ok(AccountPage { total, has_more, next_cursor, users: accounts })
+    }
+
+    /// Where the actor may create users: their own organizations and `also` (the organization
+    /// whose members page led there, if known), wherever they may assign members.
+    pub async fn organizations_for_new_users(
+        &self,
+        actor: &Actor,
+        also: Option<&str>,
+    ) -> DomainResult<Vec<Organization>> {
+        let mut candidates = self.my_organizations(actor).await?;
+        // An unknown organization is just not offered.
+        if let Some(asked) = also.filter(|a| !a.is_empty())
+            && let Ok(asked) = self.resolve_organization(asked).await
+            && !candidates.iter().any(|c| c.id == asked.id)
+        {
+            candidates.insert(0, asked);
+        }
+        let mut allowed = Vec::new();
+        for org in candidates {
+            if self.may(actor, &org.id, &Permission::new("member", "assign")).await? {
+                allowed.push(org);
+            }
+        }
+        Ok(allowed)
     }
 }

@@ -26,7 +26,7 @@ impl Domain {
         let mut org_ids = self.user_org_ids(user_id).await?;
         if org_ids.is_empty() {
             let mut tx = self.db.begin().await?;
-            org_ids.extend(self.root_org_id(&mut tx).await?);
+            org_ids.extend(self.root_organization_id(&mut tx).await?);
         }
         for org_id in &org_ids {
             self.authorize(actor, org_id, &Permission::new("member", action)).await?;
@@ -49,8 +49,8 @@ impl Domain {
 
     /// Creates a user who joins `organization_id` with its default roles (needs `member:assign` there).
     pub async fn create_user(&self, actor: &Actor, new: NewAccount) -> DomainResult<Account> {
-        let org = self.resolve_organization(&new.organization_id).await?;
-        self.authorize(actor, &org.id, &Permission::new("member", "assign")).await?;
+        let org =
+            self.authorized_organization(actor, &new.organization_id, &Permission::new("member", "assign")).await?;
         let mut errors = names_problems(&new.names);
         let address = email::validate("email", &new.email).map_err(|e| errors.push(e)).ok();
         if let (Some(password), Some(address)) = (&new.password, &address)

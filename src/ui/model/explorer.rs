@@ -48,7 +48,7 @@ pub struct WhoCanItem {
 
 /// An organization where a user holds anything, with what (the explorer's third question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgPermissionsItem {
+pub struct OrganizationPermissionsItem {
     pub org_id: String,
     pub org_name: String,
     pub permissions: Vec<String>,

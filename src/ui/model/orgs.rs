@@ -12,7 +12,7 @@ pub struct OrganizationItem {
 
 /// An organization as a node of the tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgNodeItem {
+pub struct OrganizationNodeItem {
     pub id: String,
     pub name: String,
     pub code: Option<String>,
@@ -22,28 +22,28 @@ pub struct OrgNodeItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgCrumb {
+pub struct OrganizationCrumb {
     pub id: String,
     pub name: String,
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::domain::orgs::OrgLink> for OrgCrumb {
-    fn from(link: crate::domain::orgs::OrgLink) -> Self {
+impl From<crate::domain::orgs::OrganizationLink> for OrganizationCrumb {
+    fn from(link: crate::domain::orgs::OrganizationLink) -> Self {
         Self { id: link.id, name: link.name }
     }
 }
 
 /// A search hit, with the path above it (from the top of what the user may see).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgSearchHit {
-    pub node: OrgNodeItem,
-    pub path: Vec<OrgCrumb>,
+pub struct OrganizationSearchHit {
+    pub node: OrganizationNodeItem,
+    pub path: Vec<OrganizationCrumb>,
 }
 
 /// Everything the organization page shows, and which actions it offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgDetail {
+pub struct OrganizationDetail {
     pub id: String,
     pub name: String,
     pub code: Option<String>,
@@ -56,7 +56,7 @@ pub struct OrgDetail {
     pub parent_has_access: bool,
     pub parent_has_access_to_descendants: bool,
     pub version: i64,
-    pub path: Vec<OrgCrumb>,
+    pub path: Vec<OrganizationCrumb>,
     pub is_root: bool,
     pub may_update: bool,
     pub may_create_child: bool,
@@ -72,7 +72,7 @@ pub struct DeletionImpactItem {
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::domain::orgs::OrganizationNode> for OrgNodeItem {
+impl From<crate::domain::orgs::OrganizationNode> for OrganizationNodeItem {
     fn from(node: crate::domain::orgs::OrganizationNode) -> Self {
         Self {
             id: node.id,
@@ -87,8 +87,17 @@ impl From<crate::domain::orgs::OrganizationNode> for OrgNodeItem {
 
 /// A node with the path above it, as searches and the move picker answer.
 #[cfg(feature = "ssr")]
-impl From<(crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrgLink>)> for OrgSearchHit {
-    fn from((node, path): (crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrgLink>)) -> Self {
-        Self { node: node.into(), path: path.into_iter().map(OrgCrumb::from).collect() }
+impl From<(crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrganizationLink>)>
+    for OrganizationSearchHit
+{
+    fn from((node, path): (crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrganizationLink>)) -> Self {
+        Self { node: node.into(), path: path.into_iter().map(OrganizationCrumb::from).collect() }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::orgs::Organization> for OrganizationItem {
+    fn from(org: crate::domain::orgs::Organization) -> Self {
+        Self { is_root: org.parent_organization_id.is_none(), id: org.id, name: org.name, code: org.code }
     }
 }

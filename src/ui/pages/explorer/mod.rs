@@ -10,7 +10,7 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
     components::{layout::LoadError, list_page::PageLinks},
-    model::{AccessAnswerItem, ChainStepItem, OrgPermissionsItem, WhoCanItem},
+    model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsItem, WhoCanItem},
     server_fns::explorer::{effective_permissions, explain_access, who_can},
     url,
 };
@@ -120,7 +120,7 @@ pub fn ExplorerPage() -> impl IntoView {
 
 /// Each organization where the user holds anything, with the permissions there.
 #[component]
-fn WhereList(orgs: Vec<OrgPermissionsItem>) -> impl IntoView {
+fn WhereList(orgs: Vec<OrganizationPermissionsItem>) -> impl IntoView {
     let empty = orgs.is_empty();
     view! {
         {empty.then(|| view! { <p class="text-sm">"Nowhere: this user holds no permission in any organization you can see."</p> })}

@@ -13,9 +13,10 @@ use crate::{
             layout::LoadError,
         },
         error::UiError,
-        model::OrgDetail,
+        model::OrganizationDetail,
         server_fns::orgs::{
-            CreateChildOrg, DeleteOrg, MoveOrg, UpdateOrg, load_org_detail, move_targets, org_deletion_impact,
+            CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
+            load_organization_detail, move_targets, organization_deletion_impact,
         },
     },
 };
@@ -30,8 +31,8 @@ const FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS: &str =
 pub fn OrganizationPage() -> impl IntoView {
     let params = use_params_map();
     let org_id = move || params.read().get("id").unwrap_or_default();
-    let update = ServerAction::<UpdateOrg>::new();
-    let detail = Resource::new(move || (org_id(), update.version().get()), |(id, _)| load_org_detail(id));
+    let update = ServerAction::<UpdateOrganization>::new();
+    let detail = Resource::new(move || (org_id(), update.version().get()), |(id, _)| load_organization_detail(id));
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -45,7 +46,7 @@ pub fn OrganizationPage() -> impl IntoView {
 }
 
 #[component]
-fn OrganizationView(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl IntoView {
+fn OrganizationView(org: OrganizationDetail, update: ServerAction<UpdateOrganization>) -> impl IntoView {
     let crumbs = org.path.clone();
     view! {
         <div class="max-w-3xl space-y-8">
@@ -106,7 +107,7 @@ fn FlagField(
 }
 
 #[component]
-fn SettingsSection(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl IntoView {
+fn SettingsSection(org: OrganizationDetail, update: ServerAction<UpdateOrganization>) -> impl IntoView {
     let error = action_error(update);
     let saved = move || matches!(update.value().get(), Some(Ok(_)));
     let editable = org.may_update;
@@ -139,7 +140,7 @@ fn SettingsSection(org: OrgDetail, update: ServerAction<UpdateOrg>) -> impl Into
 
 #[component]
 fn CreateChildSection(parent_id: String) -> impl IntoView {
-    let create = ServerAction::<CreateChildOrg>::new();
+    let create = ServerAction::<CreateChildOrganization>::new();
     let error = action_error(create);
     view! {
         <section aria-labelledby="create-heading" class=section_class()>
@@ -175,7 +176,7 @@ fn MoveSection(org_id: String) -> impl IntoView {
             async move { if q.trim().is_empty() { Ok(Vec::new()) } else { move_targets(id, q).await } }
         },
     );
-    let move_action = ServerAction::<MoveOrg>::new();
+    let move_action = ServerAction::<MoveOrganization>::new();
     let error = action_error(move_action);
     view! {
         <section aria-labelledby="move-heading" class=section_class()>
@@ -231,8 +232,8 @@ fn MoveSection(org_id: String) -> impl IntoView {
 
 #[component]
 fn DeleteSection(org_id: String, name: String) -> impl IntoView {
-    let impact = OnceResource::new(org_deletion_impact(org_id.clone()));
-    let delete = ServerAction::<DeleteOrg>::new();
+    let impact = OnceResource::new(organization_deletion_impact(org_id.clone()));
+    let delete = ServerAction::<DeleteOrganization>::new();
     let error: Signal<Option<UiError>> = action_error(delete);
     view! {
         <section aria-labelledby="delete-heading" class="space-y-4 rounded-lg border border-red-300 bg-white p-6 dark:border-red-900 dark:bg-slate-900">

@@ -11,8 +11,8 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
     components::layout::LoadError,
-    model::{OrgNodeItem, OrgSearchHit},
-    server_fns::orgs::{org_children, org_path, org_tree_roots, search_orgs},
+    model::{OrganizationNodeItem, OrganizationSearchHit},
+    server_fns::orgs::{organization_children, organization_path, organization_tree_roots, search_organizations},
 };
 
 /// The organization to reveal in the tree (`?reveal=<id>`) and the ids on the way to it: those
@@ -34,14 +34,15 @@ impl Reveal {
 pub fn OrganizationsPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let hits =
-        Resource::new(q, |q| async move { if q.trim().is_empty() { Ok(Vec::new()) } else { search_orgs(q).await } });
-    let roots = OnceResource::new(org_tree_roots());
+    let hits = Resource::new(q, |q| async move {
+        if q.trim().is_empty() { Ok(Vec::new()) } else { search_organizations(q).await }
+    });
+    let roots = OnceResource::new(organization_tree_roots());
     let reveal = Resource::new(
         move || query.read().get("reveal"),
         |id| async move {
             match id {
-                Some(id) => org_path(id).await.map(|path| path.into_iter().map(|c| c.id).collect()),
+                Some(id) => organization_path(id).await.map(|path| path.into_iter().map(|c| c.id).collect()),
                 None => Ok(Vec::new()),
             }
         },
@@ -92,7 +93,7 @@ pub fn OrganizationsPage() -> impl IntoView {
 }
 
 #[component]
-fn SearchResults(list: Vec<OrgSearchHit>) -> impl IntoView {
+fn SearchResults(list: Vec<OrganizationSearchHit>) -> impl IntoView {
     view! {
         <ul class="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
             data-testid="org-search-results">
@@ -116,7 +117,7 @@ fn SearchResults(list: Vec<OrgSearchHit>) -> impl IntoView {
 
 /// One row of the tree; its children are fetched the first time it is expanded.
 #[component]
-fn TreeNode(node: OrgNodeItem, level: usize, reveal: Reveal) -> impl IntoView {
+fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl IntoView {
     let expanded = RwSignal::new(reveal.opens(&node.id));
     let is_target = reveal.is_target(&node.id);
     let reveal = StoredValue::new(reveal);
@@ -126,7 +127,7 @@ fn TreeNode(node: OrgNodeItem, level: usize, reveal: Reveal) -> impl IntoView {
         move || expanded.get(),
         move |open| {
             let id = id.clone();
-            async move { if open { org_children(id).await.map(Some) } else { Ok(None) } }
+            async move { if open { organization_children(id).await.map(Some) } else { Ok(None) } }
         },
     );
     let href = format!("/orgs/{}", node.id);

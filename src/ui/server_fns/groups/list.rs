@@ -9,10 +9,7 @@ const ROLE_CHOICES: usize = 200;
 /// An organization's user groups, and the one being edited (`edit`: a group id, `new`, or empty).
 #[server(prefix = "/api", endpoint = "user-groups")]
 pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroupsPage, UiError> {
-    use crate::{
-        domain::authz::permissions::Permission,
-        ui::model::{GroupEditItem, GroupMemberItem, GroupRow, RoleOption},
-    };
+    use crate::ui::model::{GroupEditItem, GroupMemberItem, GroupRow, RoleOption};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.resolve_organization(&org_id).await?;
     let groups = call.domain.list_user_groups(&call.actor, &org.id).await?;
@@ -24,7 +21,7 @@ pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroups
         .into_iter()
         .map(|r| RoleOption { id: r.role_id, name: r.name })
         .collect();
-    let may_manage = call.domain.may(&call.actor, &org.id, &Permission::new("member", "assign")).await?;
+    let may_manage = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
     let editing = match edit.as_str() {
         "" => None,
         "new" => Some(GroupEditItem {

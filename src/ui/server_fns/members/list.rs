@@ -17,7 +17,7 @@ pub async fn list_members(
     cursor: Option<String>,
 ) -> Result<MemberListPage, UiError> {
     use crate::{
-        domain::{authz::permissions::Permission, members::MemberQuery},
+        domain::members::MemberQuery,
         ui::model::{MemberRow, RoleOption},
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
@@ -31,7 +31,7 @@ pub async fn list_members(
     };
     let page = call.domain.list_members(&call.actor, &org.id, &query).await?;
     let roles = call.domain.list_roles(&call.actor, &org.id, None, None, ROLE_CHOICES).await?;
-    let may_assign = call.domain.may(&call.actor, &org.id, &Permission::new("member", "assign")).await?;
+    let may_assign = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
     let members = page
         .members
         .into_iter()

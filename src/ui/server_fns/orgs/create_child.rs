@@ -7,7 +7,7 @@ use crate::ui::error::UiError;
 
 /// Creates a child organization and opens it. Checkboxes arrive as `Some("on")` when ticked.
 #[server(prefix = "/api", endpoint = "create-child-org")]
-pub async fn create_child_org(
+pub async fn create_child_organization(
     parent_id: String,
     name: String,
     code: Option<String>,

@@ -4,7 +4,7 @@ use crate::ui::error::UiError;
 
 /// Deletes the organization and its subtree once its name has been typed, then opens the parent.
 #[server(prefix = "/api", endpoint = "delete-org")]
-pub async fn delete_org(org_id: String, confirm_name: String) -> Result<(), UiError> {
+pub async fn delete_organization(org_id: String, confirm_name: String) -> Result<(), UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.resolve_organization(&org_id).await?;
     if confirm_name.trim() != org.name {

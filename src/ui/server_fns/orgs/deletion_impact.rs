@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::ui::{error::UiError, model::DeletionImpactItem};
 
 #[server(prefix = "/api", endpoint = "org-deletion-impact")]
-pub async fn org_deletion_impact(org_id: String) -> Result<DeletionImpactItem, UiError> {
+pub async fn organization_deletion_impact(org_id: String) -> Result<DeletionImpactItem, UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let impact = call.domain.organization_deletion_impact(&call.actor, &org_id).await?;
     Ok(DeletionImpactItem { organizations: impact.organizations, memberships: impact.memberships, roles: impact.roles })

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::ui::{error::UiError, model::OrgDetail};
+use crate::ui::{error::UiError, model::OrganizationDetail};
 
 #[server(prefix = "/api", endpoint = "org-detail")]
-pub async fn load_org_detail(org_id: String) -> Result<OrgDetail, UiError> {
-    use crate::{domain::orgs::OrganizationView, ui::model::OrgCrumb};
+pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDetail, UiError> {
+    use crate::{domain::orgs::OrganizationView, ui::model::OrganizationCrumb};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let overview = call.domain.organization_overview(&call.actor, &org_id).await?;
     let (org, full_access) = match overview.view {
@@ -14,7 +14,7 @@ pub async fn load_org_detail(org_id: String) -> Result<OrgDetail, UiError> {
     // Seen only through its parent, an organization's settings are not sent at all.
     let hidden = |value: String| if full_access { value } else { String::new() };
     let flag = |value: bool| full_access && value;
-    Ok(OrgDetail {
+    Ok(OrganizationDetail {
         is_root: org.parent_organization_id.is_none(),
         contact_email: hidden(org.contact_email),
         updates_email: hidden(org.updates_email.unwrap_or_default()),
@@ -23,7 +23,7 @@ pub async fn load_org_detail(org_id: String) -> Result<OrgDetail, UiError> {
         parent_has_access: flag(org.parent_has_access),
         parent_has_access_to_descendants: flag(org.parent_has_access_to_descendants),
         version: if full_access { org.version } else { 0 },
-        path: overview.path.into_iter().map(OrgCrumb::from).collect(),
+        path: overview.path.into_iter().map(OrganizationCrumb::from).collect(),
         may_update: overview.may_update,
         may_create_child: overview.may_create_child,
         may_move: overview.may_move,

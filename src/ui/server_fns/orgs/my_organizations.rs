@@ -7,8 +7,5 @@ use crate::ui::{error::UiError, model::OrganizationItem};
 pub async fn my_organizations() -> Result<Vec<OrganizationItem>, UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let organizations = call.domain.my_organizations(&call.actor).await?;
-    Ok(organizations
-        .into_iter()
-        .map(|o| OrganizationItem { is_root: o.parent_organization_id.is_none(), id: o.id, name: o.name, code: o.code })
-        .collect())
+    Ok(organizations.into_iter().map(OrganizationItem::from).collect())
 }

@@ -7,7 +7,7 @@ use crate::ui::error::UiError;
 
 /// Saves the settings form. A stale `version` means someone else saved first.
 #[server(prefix = "/api", endpoint = "update-org")]
-pub async fn update_org(
+pub async fn update_organization(
     org_id: String,
     version: i64,
     name: String,

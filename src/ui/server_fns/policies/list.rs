@@ -8,7 +8,7 @@ const PAGE_SIZE: usize = 25;
 #[server(prefix = "/api", endpoint = "list-policies")]
 pub async fn list_policies(org_id: String, q: String, cursor: Option<String>) -> Result<PolicyListPage, UiError> {
     use crate::{
-        domain::{authz::permissions::Permission, authz::statements::Effect, policies::PolicyQuery},
+        domain::{authz::statements::Effect, policies::PolicyQuery},
         ui::model::PolicyListItem,
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
@@ -16,7 +16,7 @@ pub async fn list_policies(org_id: String, q: String, cursor: Option<String>) ->
     let cursor = cursor.filter(|c| !c.is_empty());
     let query = PolicyQuery { q: Some(&q), cursor: cursor.as_deref(), reverse: false, limit: PAGE_SIZE };
     let page = call.domain.list_policies(&call.actor, &org.id, &query).await?;
-    let may_create = call.domain.may(&call.actor, &org.id, &Permission::new("policy", "create")).await?;
+    let may_create = call.domain.policy_actions(&call.actor, &org.id, None).await?.may_create;
     let items = page
         .policies
         .into_iter()

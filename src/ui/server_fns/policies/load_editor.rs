@@ -5,22 +5,16 @@ use crate::ui::{error::UiError, model::PolicyEditorData};
 /// The schema, the policy (none for a new one) and what the actor may do with it.
 #[server(prefix = "/api", endpoint = "policy-editor")]
 pub async fn load_policy_editor(org_id: String, policy_id: Option<String>) -> Result<PolicyEditorData, UiError> {
-    use crate::{
-        domain::authz::permissions::Permission,
-        ui::model::{InstanceItem, PolicyItem},
-    };
+    use crate::ui::model::{InstanceItem, PolicyItem};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.resolve_organization(&org_id).await?;
     let policy = match policy_id.filter(|id| !id.is_empty()) {
         Some(id) => Some(call.domain.policy(&call.actor, &org.id, &id).await?),
         None => None,
     };
-    let managed = policy.as_ref().is_some_and(|p| p.managed);
-    let save_action = if policy.is_some() { "update" } else { "create" };
-    let may_save = !managed && call.domain.may(&call.actor, &org.id, &Permission::new("policy", save_action)).await?;
-    let may_delete = !managed
-        && policy.is_some()
-        && call.domain.may(&call.actor, &org.id, &Permission::new("policy", "delete")).await?;
+    let actions = call.domain.policy_actions(&call.actor, &org.id, policy.as_ref()).await?;
+    let (may_save, may_delete) =
+        (if policy.is_some() { actions.may_update } else { actions.may_create }, actions.may_delete);
     let instances = policy
         .iter()
         .flat_map(|p| &p.resolved_permissions)

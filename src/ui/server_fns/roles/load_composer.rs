@@ -5,10 +5,7 @@ use crate::ui::{error::UiError, model::RoleComposerData};
 /// The schema, the organization's policies, and the role (none for a new one).
 #[server(prefix = "/api", endpoint = "role-composer")]
 pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Result<RoleComposerData, UiError> {
-    use crate::{
-        domain::{authz::permissions::Permission, policies::PolicyQuery},
-        ui::model::ComposerPolicy,
-    };
+    use crate::{domain::policies::PolicyQuery, ui::model::ComposerPolicy};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.resolve_organization(&org_id).await?;
     let role = match role_id.filter(|id| !id.is_empty()) {
@@ -17,9 +14,8 @@ pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Resu
     };
     let query = PolicyQuery { q: None, cursor: None, reverse: false, limit: super::CHOICES };
     let policies = call.domain.list_policies(&call.actor, &org.id, &query).await?;
-    let action = if role.is_some() { "update" } else { "create" };
-    let managed = role.as_ref().is_some_and(|r| r.managed);
-    let may_save = !managed && call.domain.may(&call.actor, &org.id, &Permission::new("role", action)).await?;
+    let actions = call.domain.role_actions(&call.actor, &org.id, role.as_ref()).await?;
+    let may_save = if role.is_some() { actions.may_update } else { actions.may_create };
     Ok(RoleComposerData {
         org_id: org.id,
         org_name: org.name,

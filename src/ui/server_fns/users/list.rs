@@ -11,7 +11,7 @@ const USER_PAGE_SIZE: usize = 50;
 #[server(prefix = "/api", endpoint = "list-users")]
 pub async fn list_users(q: String, status: String, cursor: String, org: String) -> Result<UserListPage, UiError> {
     use crate::{
-        domain::{authz::permissions::Permission, users::AccountFilter},
+        domain::users::AccountFilter,
         ui::model::{OrganizationItem, UserRow},
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
@@ -23,24 +23,13 @@ pub async fn list_users(q: String, status: String, cursor: String, org: String) 
     };
     let cursor = Some(cursor.as_str()).filter(|c| !c.is_empty());
     let page = call.domain.list_users(&call.actor, &filter, cursor, USER_PAGE_SIZE).await?;
-    let mut candidates = call.domain.my_organizations(&call.actor).await?;
-    // An unknown `org` is just not offered; the list itself still loads.
-    if let Some(asked) = call.domain.resolve_organization(&org).await.ok().filter(|_| !org.is_empty())
-        && !candidates.iter().any(|c| c.id == asked.id)
-    {
-        candidates.insert(0, asked);
-    }
-    let mut create_in = Vec::new();
-    for org in candidates {
-        if call.domain.may(&call.actor, &org.id, &Permission::new("member", "assign")).await? {
-            create_in.push(OrganizationItem {
-                is_root: org.parent_organization_id.is_none(),
-                id: org.id,
-                name: org.name,
-                code: org.code,
-            });
-        }
-    }
+    let create_in = call
+        .domain
+        .organizations_for_new_users(&call.actor, Some(&org))
+        .await?
+        .into_iter()
+        .map(OrganizationItem::from)
+        .collect();
     let users = page
         .users
         .into_iter()
