@@ -387,7 +387,7 @@ async fn run(url: &str) {
     // Just after a tree change (an access flag): the tree is reloaded.
     let mut after_tree = Vec::new();
     for (n, (user, target, permission)) in questions.iter().take(20).enumerate() {
-        let org = domain.resolve_organization(&reachable[100 + n]).await.expect("org");
+        let org = domain.visible_organization(&actor, &reachable[100 + n]).await.expect("org");
         let mut settings = OrganizationSettings::of(&org);
         settings.parent_has_access_to_descendants = !settings.parent_has_access_to_descendants;
         domain.update_organization(&actor, &org.id, settings, org.version).await.expect("update");

@@ -1,7 +1,12 @@
 //! Runtime settings: the `[warden]` table of `Leptos.toml`, each value overridable by an
 //! environment variable. (cargo-leptos' build settings live in Cargo.toml.)
 
-use std::{net::SocketAddr, path::Path};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::Path,
+};
+
+use ipnet::IpNet;
 
 use serde::Deserialize;
 use url::Url;
@@ -26,6 +31,9 @@ pub struct Settings {
     pub database_url: String,
     /// A session ends after this long without a request. `WARDEN_SESSION_IDLE_TIMEOUT_MINUTES`.
     pub session_idle_timeout_minutes: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (CIDRs or addresses); without them the
+    /// client address is the socket's. `WARDEN_TRUSTED_PROXIES` (comma-separated).
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,6 +48,8 @@ struct FileSettings {
     public_url: String,
     database_url: String,
     session_idle_timeout_minutes: i64,
+    #[serde(default)]
+    trusted_proxies: Vec<String>,
 }
 
 impl Settings {
@@ -77,11 +87,21 @@ impl Settings {
                 message: format!("{timeout:?} is not a positive number"),
             })?;
 
+        let proxies = env("WARDEN_TRUSTED_PROXIES")
+            .map(|list| list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect())
+            .unwrap_or(f.trusted_proxies);
+        let trusted_proxies = proxies
+            .iter()
+            .map(|p| parse_network(p))
+            .collect::<Result<Vec<IpNet>, _>>()
+            .map_err(|message| SettingsError::Invalid { name: "trusted_proxies", message })?;
+
         Ok(Self {
             listen_addr,
             public_url,
             database_url: pick("DATABASE_URL", f.database_url),
             session_idle_timeout_minutes,
+            trusted_proxies,
         })
     }
 
@@ -94,6 +114,13 @@ impl Settings {
     pub fn cookies_secure(&self) -> bool {
         self.public_url.scheme() == "https"
     }
+}
+
+/// A CIDR (`10.0.0.0/8`) or one address (`192.0.2.7`).
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a CIDR"))
 }
 
 #[cfg(test)]
@@ -146,5 +173,16 @@ mod tests {
         assert!(Settings::from_toml(FILE, bad_timeout).is_err());
         let bad_addr = |name: &str| (name == "WARDEN_LISTEN_ADDR").then(|| "nowhere".to_owned());
         assert!(Settings::from_toml(FILE, bad_addr).is_err());
+        let bad_proxy = |name: &str| (name == "WARDEN_TRUSTED_PROXIES").then(|| "10.0.0.0/8, proxy".to_owned());
+        assert!(Settings::from_toml(FILE, bad_proxy).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks_or_addresses() {
+        assert!(Settings::from_toml(FILE, |_| None).expect("valid").trusted_proxies.is_empty());
+        let env = |name: &str| (name == "WARDEN_TRUSTED_PROXIES").then(|| "10.0.0.0/8, 192.0.2.7,::1".to_owned());
+        let proxies = Settings::from_toml(FILE, env).expect("valid").trusted_proxies;
+        let shown: Vec<String> = proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
     }
 }

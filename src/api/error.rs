@@ -94,6 +94,12 @@ impl From<DomainError> for ApiError {
                 Self::status(StatusCode::FORBIDDEN, "FORBIDDEN", "You don't have permission to perform this action")
                     .with_details(json!({ "required_permission": required_permission }))
             }
+            DomainError::NotHeld { missing } => {
+                let message = DomainError::NotHeld { missing: missing.clone() }.to_string();
+                let required = missing.first().map(|m| m.permission.clone()).unwrap_or_default();
+                Self::status(StatusCode::FORBIDDEN, "FORBIDDEN", message)
+                    .with_details(json!({ "required_permission": required, "permissions": missing }))
+            }
             DomainError::NotFound { resource_type, resource_id } => Self::not_found(resource_type, &resource_id),
             DomainError::Conflict(message) => Self::status(StatusCode::CONFLICT, "CONFLICT", message),
             DomainError::Rule(rule) => Self::status(StatusCode::CONFLICT, "CONFLICT", rule.to_string())

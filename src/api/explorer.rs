@@ -39,20 +39,23 @@ pub struct WhoCanQuery {
     cursor: Option<String>,
 }
 
-/// `POST /v1/orgs/{org}/iam/check`: `{allowed, reason}`, with the structured explanation.
+/// `POST /v1/orgs/{org}/iam/check`: `{allowed, reason}`, with the structured explanation, the
+/// chain of organizations from the root and the fix (the explorer's answer).
 pub async fn check(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<CheckBody>,
 ) -> ApiResult<Json<Value>> {
-    let (permission, decision) =
-        state.domain.check_permission(&caller.actor, &org, body.user_id.as_deref(), &body.permission).await?;
+    let answer = state.domain.explain_access(&caller.actor, &org, body.user_id.as_deref(), &body.permission).await?;
     Ok(Json(json!({
-        "allowed": decision.allowed,
-        "permission": permission.to_string(),
-        "reason": decision.summary(&permission),
-        "explanation": decision.reason,
+        "allowed": answer.allowed,
+        "permission": answer.permission,
+        "user_id": answer.user_id,
+        "reason": answer.summary,
+        "explanation": answer.reason,
+        "chain": answer.chain,
+        "fix": answer.fix,
     })))
 }
 

@@ -219,7 +219,7 @@ pub async fn patch(
 
 /// `DELETE /v1/orgs/{org}`: the org and its whole subtree.
 pub async fn delete(State(state): State<AppState>, caller: SignedIn, Path(org): Path<String>) -> ApiResult<StatusCode> {
-    state.domain.delete_organization(&caller.actor, &org).await?;
+    state.domain.delete_organization(&caller.actor, &org, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -57,7 +57,7 @@ impl Domain {
             }
         };
         let new = NewUser { email, full_name, password_hash: Some(password_hash) };
-        let user = self.insert_user(mutation.tx(), &new).await?;
+        let user = self.insert_user(mutation.tx(), &new, &root_id).await?;
         let super_admin = self
             .predefined_role_id(mutation.tx(), &root_id, Predefined::SuperAdmin)
             .await?

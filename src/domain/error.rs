@@ -66,6 +66,14 @@ impl TreeRule {
     }
 }
 
+/// A permission that a change would give or take away at an organization without the actor
+/// holding it there, unrestricted (see the anti-escalation rule in `authz::change`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingPermission {
+    pub permission: String,
+    pub org_id: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
     #[error("Sign-in required")]
@@ -80,6 +88,11 @@ pub enum DomainError {
 
     #[error("You don't have permission to perform this action")]
     Forbidden { required_permission: String },
+
+    /// The anti-escalation rule refused a change: it would give or take away what the actor
+    /// does not hold, unrestricted, where it applies.
+    #[error("{}", not_held(.missing))]
+    NotHeld { missing: Vec<MissingPermission> },
 
     #[error("The requested {resource_type} was not found")]
     NotFound { resource_type: &'static str, resource_id: String },
@@ -103,6 +116,18 @@ pub enum DomainError {
 
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn not_held(missing: &[MissingPermission]) -> String {
+    let first = missing.first().map(|m| m.permission.as_str()).unwrap_or("a permission");
+    let more = match missing.len() {
+        0 | 1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    format!(
+        "You can only give or take away permissions you hold yourself, without restriction, where they apply. \
+         This change moves {first}{more}, which you do not hold there."
+    )
 }
 
 fn summarize(errors: &[FieldError]) -> String {

@@ -45,7 +45,7 @@ pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod users;
 
-pub use error::{DomainError, DomainResult, FieldError, TreeRule};
+pub use error::{DomainError, DomainResult, FieldError, MissingPermission, TreeRule};
 
 #[cfg(feature = "ssr")]
 pub use {

@@ -7,7 +7,7 @@ use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use super::{identity, request_context, security, server_fn_status, sessions};
+use super::{identity, limits, request_context, security, server_fn_status, sessions};
 use crate::{domain::DomainResult, ui, web::AppState};
 
 pub async fn router(state: AppState) -> DomainResult<Router> {
@@ -31,8 +31,10 @@ pub async fn router(state: AppState) -> DomainResult<Router> {
     let app = sessions::with_sessions(app, &state.settings).await?;
     Ok(app
         .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), security::refuse_cross_site_writes))
+        .layer(middleware::from_fn(limits::limit_body))
+        .layer(middleware::from_fn(limits::limit_time))
         .layer(middleware::from_fn(security::security_headers))
-        .layer(middleware::from_fn(request_context::request_context)))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context)))
 }
 
 /// What pages and server functions find in their context: the app state, and this

@@ -84,16 +84,19 @@ async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
     Ok(())
 }
 
-/// The only time a generated password is ever shown.
+/// The only time a generated password is ever shown: on standard error, not in the log.
 fn announce_first_admin(settings: &Settings, first_admin: &FirstAdmin) {
     let sign_in = format!("{}sign-in", settings.public_url);
     match &first_admin.generated_password {
-        Some(password) => tracing::warn!(
-            email = %first_admin.user.email,
-            password = %password,
-            "First admin created. Sign in at {sign_in} as {} with password {password} (shown only this once; change it on the Account page)",
-            first_admin.user.email
-        ),
+        // Straight to the terminal, never through the log: log collectors keep what they get.
+        Some(password) => {
+            tracing::warn!(email = %first_admin.user.email, "First admin created; its generated password was printed to the terminal");
+            eprintln!(
+                "\nFirst admin created. Sign in at {sign_in} as {} with password {password}\n\
+                 (shown only this once, here; change it on the Account page)\n",
+                first_admin.user.email
+            );
+        }
         None => tracing::warn!(
             email = %first_admin.user.email,
             "First admin created from WARDEN_ADMIN_EMAIL/WARDEN_ADMIN_PASSWORD. Sign in at {sign_in}"

@@ -2,7 +2,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod client_addr;
 pub mod identity;
+pub mod limits;
 pub mod logging;
 pub mod request_context;
 pub mod security;

@@ -1,16 +1,19 @@
 //! The outermost middleware: gives each request an id (the caller's `X-Request-ID` if it is
-//! sensible, a new one otherwise), notes the client address, logs the request inside a span
-//! that carries the id, and echoes the id on the response.
+//! sensible, a new one otherwise), notes the client address (see [`super::client_addr`]), logs
+//! the request inside a span that carries the id, and echoes the id on the response.
 
-use std::{net::SocketAddr, time::Instant};
+use std::{net::SocketAddr, sync::Arc, time::Instant};
 
 use axum::{
-    extract::{ConnectInfo, Request},
+    extract::{ConnectInfo, Request, State},
     http::HeaderValue,
     middleware::Next,
     response::Response,
 };
 use tracing::Instrument;
+
+use super::client_addr::{FORWARDED_FOR, client_addr};
+use crate::settings::Settings;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -20,7 +23,7 @@ pub struct RequestId(pub String);
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub Option<String>);
 
-pub async fn request_context(mut req: Request, next: Next) -> Response {
+pub async fn request_context(State(settings): State<Arc<Settings>>, mut req: Request, next: Next) -> Response {
     let request_id = req
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -28,7 +31,12 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
         .filter(|id| is_acceptable_request_id(id))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let client_addr = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
+    let forwarded: Vec<&str> =
+        req.headers().get_all(FORWARDED_FOR).iter().filter_map(|value| value.to_str().ok()).collect();
+    let client_addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| client_addr(info.0.ip(), &forwarded, &settings.trusted_proxies).to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     req.extensions_mut().insert(ClientAddr(client_addr));
 

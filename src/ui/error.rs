@@ -76,7 +76,7 @@ impl From<crate::domain::DomainError> for UiError {
             E::Unauthenticated => UiErrorKind::Unauthenticated,
             E::InvalidCredentials => UiErrorKind::Unauthenticated,
             E::TooManyAttempts { .. } => UiErrorKind::TooManyAttempts,
-            E::Forbidden { .. } => UiErrorKind::Forbidden,
+            E::Forbidden { .. } | E::NotHeld { .. } => UiErrorKind::Forbidden,
             E::NotFound { .. } => UiErrorKind::NotFound,
             E::Conflict(_) | E::Rule(_) | E::InUse { .. } => UiErrorKind::Conflict,
             E::Invalid(_) => UiErrorKind::Invalid,

@@ -6,6 +6,7 @@
 mod support;
 
 mod cli;
+mod escalation;
 mod http_spine;
 mod organizations;
 mod policies;

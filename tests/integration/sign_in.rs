@@ -87,26 +87,61 @@ async fn disabled_accounts_cannot_sign_in(engine: Engine) {
     );
 }
 
+/// A sign-in of the first admin from `ip`.
+async fn sign_in_from(app: &TestApp, ip: [u8; 4], password: &str) -> crate::support::http::Response {
+    app.send(
+        Req::new(Method::POST, "/api/sign-in")
+            .same_origin()
+            .client_ip(ip)
+            .form(&[("email", ADMIN_EMAIL), ("password", password)]),
+    )
+    .await
+}
+
 async fn failures_are_throttled_per_account(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
-    for attempt in 0..5 {
-        // Each attempt from a different address, so only the account limit applies.
-        let r = app
-            .send(
-                Req::new(Method::POST, "/api/sign-in")
-                    .same_origin()
-                    .client_ip([10, 0, 0, attempt + 1])
-                    .form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]),
-            )
-            .await;
-        assert_eq!(r.json()["message"], GENERIC);
+    // One address that failed 5 times for the account waits; the owner elsewhere does not.
+    for _ in 0..5 {
+        assert_eq!(sign_in_from(&app, [10, 0, 0, 1], "wrong password!").await.json()["message"], GENERIC);
     }
-    let right = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert!(right.session_cookie().is_none(), "the right password is refused while throttled");
-    assert_eq!(right.json()["kind"], "TooManyAttempts", "{}", right.text());
-    assert!(right.json()["message"].as_str().expect("message").contains("Too many failed sign-in attempts"));
+    let guesser = sign_in_from(&app, [10, 0, 0, 1], ADMIN_PASSWORD).await;
+    assert_eq!(guesser.json()["kind"], "TooManyAttempts", "{}", guesser.text());
+    assert!(guesser.json()["message"].as_str().expect("message").contains("Too many failed sign-in attempts"));
+    let owner = sign_in_from(&app, [10, 0, 9, 9], ADMIN_PASSWORD).await;
+    assert!(
+        owner.session_cookie().is_some(),
+        "the owner, from an address without failures, signs in: {}",
+        owner.text()
+    );
+
+    // Ten addresses guessing the account slow it down (no lock): even the owner waits a moment.
+    for n in 0..10 {
+        assert_eq!(sign_in_from(&app, [10, 0, 1, n + 1], "wrong password!").await.json()["message"], GENERIC);
+    }
+    let slowed = sign_in_from(&app, [10, 0, 9, 8], ADMIN_PASSWORD).await;
+    assert_eq!(slowed.json()["kind"], "TooManyAttempts", "{}", slowed.text());
     let other = app.sign_in("someone.else@example.com", "whatever it is").await;
     assert_eq!(other.json()["message"], GENERIC, "other accounts are unaffected");
+    // The first step of the growing delay is one second.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let owner = sign_in_from(&app, [10, 0, 9, 8], ADMIN_PASSWORD).await;
+    assert!(owner.session_cookie().is_some(), "after the delay the owner signs in: {}", owner.text());
+}
+
+async fn throttled_attempts_are_counted_not_audited_one_by_one(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    for _ in 0..5 {
+        sign_in_from(&app, [10, 0, 0, 1], "wrong password!").await;
+    }
+    for _ in 0..30 {
+        assert_eq!(sign_in_from(&app, [10, 0, 0, 1], "wrong password!").await.json()["kind"], "TooManyAttempts");
+    }
+    assert_eq!(app.audit_count("sign_in.throttled").await, 1, "one event for the run");
+    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM sign_in_throttled WHERE client_addr = '10.0.0.1'")
+        .fetch_one(app.domain.db().pool())
+        .await
+        .expect("counted");
+    assert_eq!(attempts, 30);
 }
 
 async fn failures_are_throttled_per_client_address(engine: Engine) {
@@ -201,6 +236,7 @@ on_both_engines!(
     wrong_password_and_unknown_email_fail_alike,
     disabled_accounts_cannot_sign_in,
     failures_are_throttled_per_account,
+    throttled_attempts_are_counted_not_audited_one_by_one,
     failures_are_throttled_per_client_address,
     sign_out_voids_the_cookie,
     changing_the_password_needs_the_current_one,
@@ -221,22 +257,32 @@ on_both_engines!(server_function_failures_carry_their_http_status);
 
 async fn parallel_guesses_cannot_slip_under_the_limit(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
-    let mut guesses = tokio::task::JoinSet::new();
-    for n in 0..16u8 {
+    // How many of 16 simultaneous guesses on `email` get their password checked, each from
+    // `address(n)`.
+    let checked = |email: &'static str, address: fn(u8) -> String| {
         let domain = app.domain.clone();
-        guesses.spawn(async move {
-            let actor = Actor::anonymous(None, Some(format!("10.7.0.{n}")));
-            domain.sign_in(&actor, ADMIN_EMAIL, "a parallel wrong guess").await
-        });
-    }
-    let mut checked = 0;
-    while let Some(result) = guesses.join_next().await {
-        if matches!(result.expect("task"), Err(warden::domain::DomainError::InvalidCredentials)) {
-            checked += 1;
+        async move {
+            let mut guesses = tokio::task::JoinSet::new();
+            for n in 0..16u8 {
+                let domain = domain.clone();
+                guesses.spawn(async move {
+                    let actor = Actor::anonymous(None, Some(address(n)));
+                    domain.sign_in(&actor, email, "a parallel wrong guess").await
+                });
+            }
+            let mut checked = 0;
+            while let Some(result) = guesses.join_next().await {
+                if matches!(result.expect("task"), Err(warden::domain::DomainError::InvalidCredentials)) {
+                    checked += 1;
+                }
+            }
+            checked
         }
-    }
-    assert!(checked <= 5, "{checked} passwords were checked; the account limit is 5");
-    assert!(checked >= 1);
+    };
+    let from_one_address = checked(ADMIN_EMAIL, |_| "10.7.0.1".to_owned()).await;
+    assert!((1..=5).contains(&from_one_address), "{from_one_address} checked; one address gets 5 per account");
+    let from_many = checked("someone@example.com", |n| format!("10.8.0.{n}")).await;
+    assert!((1..=10).contains(&from_many), "{from_many} checked; past 10 an account's attempts are spaced out");
 }
 
 on_both_engines!(parallel_guesses_cannot_slip_under_the_limit);

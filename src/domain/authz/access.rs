@@ -28,14 +28,16 @@ impl Domain {
         }
     }
 
-    /// The organization (by id or code), only when the actor holds `permission` there.
+    /// The organization (by id or code), only when the actor holds `permission` there. One the
+    /// actor may not see at all answers exactly like one that does not exist (`NotFound`); one
+    /// the actor sees but may not act in, `Forbidden`.
     pub async fn authorized_organization(
         &self,
         actor: &Actor,
         id_or_code: &str,
         permission: &Permission,
     ) -> DomainResult<Organization> {
-        let org = self.resolve_organization(id_or_code).await?;
+        let org = self.visible_organization(actor, id_or_code).await?;
         self.authorize(actor, &org.id, permission).await?;
         Ok(org)
     }

@@ -46,6 +46,8 @@ pub enum Rewrite<'a> {
     Policy { policy_id: &'a str, statements: &'a [Statement] },
     /// The role would be made of these policies.
     Role { role_id: &'a str, policies: &'a [PolicyRules] },
+    /// The tree would change.
+    Tree(TreeEdit<'a>),
 }
 
 impl Rewrite<'_> {
@@ -57,9 +59,18 @@ impl Rewrite<'_> {
                 }
             }
             Self::Role { role_id, policies } if grant.role_id == role_id => grant.policies = policies.to_vec(),
-            Self::Role { .. } => {}
+            Self::Role { .. } | Self::Tree(_) => {}
         }
     }
+}
+
+/// A change to the tree whose effect on decisions is checked or previewed before it is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreeEdit<'a> {
+    /// The organization, with its subtree, would hang below another parent.
+    Move { org_id: &'a str, new_parent_id: &'a str },
+    /// The organization's access flags would be these.
+    Flags { org_id: &'a str, parent_has_access: bool, parent_has_access_to_descendants: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -95,24 +106,6 @@ impl AuthzCache {
         permission: &Permission,
     ) -> DomainResult<Decision> {
         self.decide_on_path(db, user_id, None, org_id, permission).await
-    }
-
-    /// Decides at an organization about to be created under `parent_id` (with default
-    /// flags): what its creator could do there.
-    pub async fn decide_in_new_child(
-        &self,
-        db: &Database,
-        user_id: &str,
-        parent_id: &str,
-        permission: &Permission,
-    ) -> DomainResult<Decision> {
-        let new_child = PathNode {
-            org_id: String::new(),
-            name: "the new organization".into(),
-            parent_has_access: true,
-            parent_has_access_to_descendants: true,
-        };
-        self.decide_on_path(db, user_id, Some(&new_child), parent_id, permission).await
     }
 
     /// The path is `below` (if any) followed by `org_id` and its ancestors.
@@ -163,12 +156,19 @@ impl AuthzCache {
             rewrite.apply(grant);
         }
         let path = path_to_root(&tree, None, org_id)?;
+        let edited = match rewrite {
+            Rewrite::Tree(edit) => Some(edited_path(&tree, org_id, edit)?),
+            _ => None,
+        };
+        let edited: Option<Vec<&PathNode>> = edited.as_ref().map(|nodes| nodes.iter().collect());
+        let path_after = edited.as_deref().unwrap_or(&path);
         let none: &[RoleGrant] = &[];
         Ok(permissions
             .iter()
             .map(|permission| {
                 let old = decision::decide(&path, |org| before.get(org).map(Vec::as_slice).unwrap_or(none), permission);
-                let new = decision::decide(&path, |org| after.get(org).map(Vec::as_slice).unwrap_or(none), permission);
+                let new =
+                    decision::decide(path_after, |org| after.get(org).map(Vec::as_slice).unwrap_or(none), permission);
                 (old.allowed, new.allowed)
             })
             .collect())
@@ -197,18 +197,49 @@ impl AuthzCache {
         Ok(())
     }
 
-    /// The organizations whose roles apply at `org_id`: it, and each ancestor whose access the
-    /// flags on the way down let through (the decision's own rule).
-    pub async fn applicable_orgs(&self, db: &Database, org_id: &str) -> DomainResult<Vec<String>> {
+    /// The organizations whose roles apply at `org_id` (or, with `in_new_child`, in a child of
+    /// it with the default flags): it, and each ancestor whose access the flags on the way down
+    /// let through (the decision's own rule); as the tree is, or as it would be after `edit`.
+    pub async fn applicable_orgs(
+        &self,
+        db: &Database,
+        org_id: &str,
+        in_new_child: bool,
+        edit: Option<&TreeEdit<'_>>,
+    ) -> DomainResult<Vec<String>> {
         self.refresh_if_stale(db).await?;
         let tree = self.tree(db).await?;
-        let path = path_to_root(&tree, None, org_id)?;
+        let mut nodes: Vec<PathNode> = in_new_child.then(new_child_node).into_iter().collect();
+        match edit {
+            Some(edit) => nodes.extend(edited_path(&tree, org_id, edit)?),
+            None => nodes.extend(path_to_root(&tree, None, org_id)?.into_iter().cloned()),
+        }
+        let path: Vec<&PathNode> = nodes.iter().collect();
         Ok(path
             .iter()
             .zip(decision::access_cuts(&path))
             .filter(|(_, cut)| cut.is_none())
             .map(|(node, _)| node.org_id.clone())
             .collect())
+    }
+
+    /// Whether the user holds each of `permissions` without restriction (see
+    /// [`decision::holds_unrestricted`]) at `org_id`, or, with `in_new_child`, in an
+    /// organization about to be created under it.
+    pub async fn holds_unrestricted(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_id: &str,
+        in_new_child: bool,
+        permissions: &[Permission],
+    ) -> DomainResult<Vec<bool>> {
+        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
+        let new_child = new_child_node();
+        let path = path_to_root(&tree, in_new_child.then_some(&new_child), org_id)?;
+        let none: &[RoleGrant] = &[];
+        let grants_at = |org: &str| grants.get(org).map(Vec::as_slice).unwrap_or(none);
+        Ok(permissions.iter().map(|permission| decision::holds_unrestricted(&path, grants_at, permission)).collect())
     }
 
     /// Drops what `change` affects. `new_generation` is the database generation this change
@@ -242,6 +273,19 @@ impl AuthzCache {
             }
             Change::RolesOrPolicies => state.users.clear(),
         }
+    }
+
+    /// Whether `org_id` is `ancestor_id` or lies below it.
+    pub async fn is_within(&self, db: &Database, ancestor_id: &str, org_id: &str) -> DomainResult<bool> {
+        self.refresh_if_stale(db).await?;
+        let tree = self.tree(db).await?;
+        Ok(path_to_root(&tree, None, org_id)?.iter().any(|node| node.org_id == ancestor_id))
+    }
+
+    /// The roles the user holds (directly and through groups), by organization.
+    pub async fn grants_of(&self, db: &Database, user_id: &str) -> DomainResult<Vec<RoleGrant>> {
+        let (_, grants) = self.tree_and_grants(db, user_id).await?;
+        Ok(grants.values().flatten().cloned().collect())
     }
 
     /// The tree and the user's roles, current as of the last generation check.
@@ -323,6 +367,40 @@ impl AuthzCache {
     }
 }
 
+/// An organization about to be created, with the default flags.
+fn new_child_node() -> PathNode {
+    PathNode {
+        org_id: String::new(),
+        name: "the new organization".into(),
+        parent_has_access: true,
+        parent_has_access_to_descendants: true,
+    }
+}
+
+/// The path from `org_id` up to the root as it would be after `edit`.
+fn edited_path(tree: &Tree, org_id: &str, edit: &TreeEdit<'_>) -> DomainResult<Vec<PathNode>> {
+    let mut path: Vec<PathNode> = Vec::with_capacity(12);
+    let mut cursor = Some(org_id.to_owned());
+    while let Some(id) = cursor {
+        let node = tree.get(&id).ok_or_else(|| DomainError::Internal(format!("organization {id} is missing")))?;
+        if path.len() > tree.len() {
+            return Err(DomainError::Internal(format!("the edited tree has a cycle through {org_id}")));
+        }
+        let mut path_node = node.node.clone();
+        cursor = node.parent.clone();
+        match *edit {
+            TreeEdit::Move { org_id, new_parent_id } if org_id == id => cursor = Some(new_parent_id.to_owned()),
+            TreeEdit::Flags { org_id, parent_has_access, parent_has_access_to_descendants } if org_id == id => {
+                path_node.parent_has_access = parent_has_access;
+                path_node.parent_has_access_to_descendants = parent_has_access_to_descendants;
+            }
+            _ => {}
+        }
+        path.push(path_node);
+    }
+    Ok(path)
+}
+
 /// The path from `org_id` (below `below`, if given) up to the root.
 fn path_to_root<'t>(tree: &'t Tree, below: Option<&'t PathNode>, org_id: &str) -> DomainResult<Vec<&'t PathNode>> {
     let mut path: Vec<&PathNode> = Vec::with_capacity(12);
@@ -392,4 +470,65 @@ async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap
         }
     }
     Ok(by_user)
+}
+
+/// The roles that someone holds (a member directly, or a group with members) in each of
+/// `org_ids`, with their statements: what reaches wherever those organizations' roles reach.
+pub async fn held_roles(db: &Database, org_ids: &[String]) -> DomainResult<Vec<RoleGrant>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let orgs = placeholders(1, org_ids.len());
+    let sql = format!(
+        "SELECT r.org_id, r.id AS role_id, r.name AS role_name, p.id AS policy_id, p.name AS policy_name, p.statements \
+         FROM roles r JOIN role_policies rp ON rp.role_id = r.id JOIN policies p ON p.id = rp.policy_id \
+         WHERE r.org_id IN ({orgs}) AND (EXISTS (SELECT 1 FROM membership_roles mr WHERE mr.role_id = r.id) \
+           OR EXISTS (SELECT 1 FROM user_group_roles gr JOIN user_group_members gm ON gm.group_id = gr.group_id \
+                      WHERE gr.role_id = r.id)) \
+         ORDER BY r.org_id, r.id, p.id"
+    );
+    let mut query = sqlx::query(&sql);
+    for org_id in org_ids {
+        query = query.bind(org_id);
+    }
+    let mut held: Vec<RoleGrant> = Vec::new();
+    for row in query.fetch_all(db.pool()).await? {
+        let role_id: String = row.try_get("role_id")?;
+        let statements: Vec<Statement> = serde_json::from_str(&row.try_get::<String, _>("statements")?)
+            .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
+        let policy =
+            PolicyRules { policy_id: row.try_get("policy_id")?, policy_name: row.try_get("policy_name")?, statements };
+        match held.last_mut() {
+            Some(last) if last.role_id == role_id => last.policies.push(policy),
+            _ => held.push(RoleGrant {
+                org_id: row.try_get("org_id")?,
+                role_id,
+                role_name: row.try_get("role_name")?,
+                via_group: None,
+                policies: vec![policy],
+            }),
+        }
+    }
+    Ok(held)
+}
+
+/// The active and invited users holding any of `role_ids`, directly or through a group: `(id,
+/// full name)`, by name (the candidates of an impact preview).
+pub async fn holders(db: &Database, role_ids: &[String]) -> DomainResult<Vec<(String, String)>> {
+    if role_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let roles = placeholders(1, role_ids.len());
+    let sql = format!(
+        "SELECT u.id, u.full_name FROM users u WHERE u.id IN ( \
+           SELECT mr.user_id FROM membership_roles mr WHERE mr.role_id IN ({roles}) \
+           UNION SELECT gm.user_id FROM user_group_members gm JOIN user_group_roles gr ON gr.group_id = gm.group_id \
+                 WHERE gr.role_id IN ({roles})) \
+         ORDER BY u.full_name, u.id"
+    );
+    let mut query = sqlx::query(&sql);
+    for role_id in role_ids {
+        query = query.bind(role_id);
+    }
+    query.fetch_all(db.pool()).await?.iter().map(|row| Ok((row.try_get("id")?, row.try_get("full_name")?))).collect()
 }

@@ -185,6 +185,27 @@ pub fn decide<'g>(
     }
 }
 
+/// Whether the user holds `permission` at `path[0]` without restriction: allowed, and no deny
+/// that applies there covers any part of it (an instance of a type-wide permission, say).
+/// Giving or taking away a permission needs this, so that a restricted holder cannot pass on
+/// more than they may use.
+pub fn holds_unrestricted<'g>(
+    path: &[&PathNode],
+    grants_at: impl Fn(&str) -> &'g [RoleGrant],
+    permission: &Permission,
+) -> bool {
+    if !decide(path, &grants_at, permission).allowed {
+        return false;
+    }
+    !path.iter().zip(access_cuts(path)).filter(|(_, cut)| cut.is_none()).any(|(node, _)| {
+        grants_at(&node.org_id)
+            .iter()
+            .flat_map(|g| &g.policies)
+            .flat_map(|p| &p.statements)
+            .any(|statement| statement.effect == Effect::Deny && statement.overlaps(permission))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -307,6 +328,21 @@ mod tests {
         assert!(run(&path, &instance, "project:p1:update").allowed);
         assert!(!run(&path, &instance, "project:p2:update").allowed);
         assert!(!run(&path, &instance, "project:update").allowed, "an instance grant is not a type-wide grant");
+    }
+
+    #[test]
+    fn a_deny_on_one_instance_restricts_the_type_wide_permission() {
+        let path = [node("o", true, true)];
+        let grants = [
+            grant("o", "Deployer", vec![Statement::allow(&["project"], &["deploy"])]),
+            grant("o", "Not prod", vec![Statement::deny(&["project:prod"], &["deploy"])]),
+        ];
+        let path: Vec<&PathNode> = path.iter().collect();
+        let at = |_: &str| &grants[..];
+        assert!(decide(&path, at, &Permission::new("project", "deploy")).allowed);
+        assert!(!holds_unrestricted(&path, at, &Permission::new("project", "deploy")));
+        assert!(holds_unrestricted(&path, at, &Permission::on_instance("project", "dev", "deploy")));
+        assert!(!holds_unrestricted(&path, at, &Permission::on_instance("project", "prod", "deploy")));
     }
 
     #[test]

@@ -35,6 +35,12 @@ pub struct MemberShifts {
 pub type Candidate = (String, String);
 
 impl Domain {
+    /// The users holding any of these roles, directly or through a group: the candidates of a
+    /// preview of what changing where those roles reach would do.
+    pub(crate) async fn role_holders(&self, role_ids: &[String]) -> DomainResult<Vec<Candidate>> {
+        super::cache::holders(&self.db, role_ids).await
+    }
+
     /// Decides, for each candidate member, every permission the statements before and after
     /// could touch, and tallies the differences. Names are shown only when `show_names`.
     pub(crate) async fn member_shifts(
@@ -62,7 +68,11 @@ impl Domain {
         self.authz.preload(&self.db, &ids).await?;
         let mut tally: HashMap<(String, &'static str), (usize, Vec<String>)> = HashMap::new();
         let mut affected = 0;
-        for (user_id, name) in members {
+        for (index, (user_id, name)) in members.iter().enumerate() {
+            // Many members make this long: let other requests run in between.
+            if index % 64 == 63 {
+                tokio::task::yield_now().await;
+            }
             let outcomes = self.authz.decide_before_after(&self.db, user_id, org_id, &candidates, rewrite).await?;
             let mut changed = false;
             for (permission, (before, after)) in candidates.iter().zip(outcomes) {

@@ -7,7 +7,8 @@
 //! - [`cache`]: the tree and each user's roles, kept in memory for decisions.
 //! - `access`: `Domain::decide`, `authorize`, `may`, and `authorized_organization` (look an
 //!   organization up and return it only when the actor may act there).
-//! - `grant`: the anti-escalation check (`authorize_grant_of`).
+//! - `change`: THE anti-escalation rule (`authorize_change`), one check for every change that
+//!   can alter a decision, described by its effect.
 //! - `commit`: committing a change that can alter decisions (generation bump, cache drop).
 //! - [`impact`]: who would gain or lose what if an edit were saved (the previews' tally).
 
@@ -19,17 +20,17 @@ mod access;
 #[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
+mod change;
+#[cfg(feature = "ssr")]
 mod commit;
 #[cfg(feature = "ssr")]
 pub mod decision;
-#[cfg(feature = "ssr")]
-mod grant;
 #[cfg(feature = "ssr")]
 pub mod impact;
 
 #[cfg(feature = "ssr")]
 pub use {
+    change::ChangeEffect,
     commit::serialize_checked_changes,
     decision::{Decision, Reason},
-    grant::GrantPlace,
 };

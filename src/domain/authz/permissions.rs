@@ -196,6 +196,25 @@ pub fn action_matches(pattern: &str, permission: &Permission) -> bool {
     pattern == WILDCARD || pattern == permission.action
 }
 
+/// Whether a statement's resource pattern covers any part of what `permission` stands for:
+/// like [`resource_matches`], and also an instance of a type-wide permission (`project:p1`
+/// overlaps `project`), and anything of a wildcard permission.
+pub fn resource_overlaps(pattern: &str, permission: &Permission) -> bool {
+    if pattern == WILDCARD || permission.resource_type == WILDCARD {
+        return true;
+    }
+    match (pattern.split_once(':'), &permission.resource_id) {
+        (None, _) => pattern == permission.resource_type,
+        (Some((pattern_type, _)), None) => pattern_type == permission.resource_type,
+        (Some((pattern_type, pattern_id)), Some(id)) => pattern_type == permission.resource_type && pattern_id == id,
+    }
+}
+
+/// Whether an action pattern covers any part of `permission`'s action.
+pub fn action_overlaps(pattern: &str, permission: &Permission) -> bool {
+    pattern == WILDCARD || permission.action == WILDCARD || pattern == permission.action
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

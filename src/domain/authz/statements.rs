@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::permissions::{Permission, action_matches, resource_matches};
+use super::permissions::{Permission, action_matches, action_overlaps, resource_matches, resource_overlaps};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -12,7 +12,7 @@ pub enum Effect {
     Deny,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Statement {
     pub effect: Effect,
     pub actions: Vec<String>,
@@ -39,6 +39,15 @@ impl Statement {
     pub fn matches(&self, permission: &Permission) -> bool {
         self.resources.iter().any(|r| resource_matches(r, permission))
             && self.actions.iter().any(|a| action_matches(a, permission))
+    }
+
+    /// Whether the statement covers any part of `permission`: what it matches, and also an
+    /// instance of a type-wide permission or anything under a wildcard. A deny that overlaps a
+    /// permission without matching it restricts it (`project:prod:deploy` denied restricts
+    /// `project:deploy`).
+    pub fn overlaps(&self, permission: &Permission) -> bool {
+        self.resources.iter().any(|r| resource_overlaps(r, permission))
+            && self.actions.iter().any(|a| action_overlaps(a, permission))
     }
 }
 
@@ -86,6 +95,20 @@ mod tests {
         let statements = statements_from_permissions(&permissions);
         assert_eq!(statements[1], Statement::allow(&["project:p1"], &["update"]));
         assert_eq!(allowed_permissions(&statements), permissions);
+    }
+
+    #[test]
+    fn a_statement_overlaps_the_instances_of_a_type_wide_permission() {
+        let prod = Statement::deny(&["project:prod"], &["deploy"]);
+        assert!(!prod.matches(&Permission::new("project", "deploy")));
+        assert!(prod.overlaps(&Permission::new("project", "deploy")));
+        assert!(prod.overlaps(&Permission::new("*", "*")));
+        assert!(prod.overlaps(&Permission::new("project", "*")));
+        assert!(!prod.overlaps(&Permission::on_instance("project", "dev", "deploy")));
+        assert!(!prod.overlaps(&Permission::new("project", "read")));
+        assert!(!prod.overlaps(&Permission::new("org", "deploy")));
+        let everything = Statement::deny(&["*"], &["*"]);
+        assert!(everything.overlaps(&Permission::on_instance("project", "dev", "deploy")));
     }
 
     #[test]

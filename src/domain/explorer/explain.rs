@@ -2,15 +2,16 @@
 
 use serde::Serialize;
 
-use super::parse_permission;
+use super::{parse_permission, redact::HIDDEN_ORGANIZATION};
 use crate::domain::{
-    Actor, Domain, DomainError, DomainResult,
+    Actor, Domain, DomainResult,
     authz::{Decision, Reason, permissions::Permission},
     email,
 };
 
 /// One organization on the way from the root down to the one asked about, with its access
-/// flags (`None` when the asker may not read that organization).
+/// flags (`None` when the asker may not read that organization; its id and name too when the
+/// asker may not even see it).
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainStep {
     pub org_id: String,
@@ -63,32 +64,46 @@ pub fn fix_for(decision: &Decision, permission: &Permission, org_name: &str) -> 
 }
 
 impl Domain {
-    /// Explains a decision about the user with this email (or id) at an organization; the
-    /// asker needs `member:read` there (or asks about themselves), and learns nothing about
-    /// the user before that is settled.
+    /// "Can this user do this here, and why?": the one answer behind the explorer and
+    /// `iam/check`. About yourself (`user` empty, or your id or email) anyone may ask; about
+    /// someone else, by id or email, the asker needs `member:read` here and a user they may see,
+    /// and learns nothing about the user before that is settled. What the decision names of
+    /// organizations, roles and policies the asker may not read is not shown.
     pub async fn explain_access(
         &self,
         actor: &Actor,
         org_id: &str,
-        user: &str,
+        user: Option<&str>,
         permission: &str,
     ) -> DomainResult<AccessExplanation> {
-        let permission = parse_permission(permission)?;
-        let org = self.resolve_organization(org_id).await?;
-        let caller = actor.user_id()?.to_owned();
-        let me = self.find_user(&caller).await?;
-        let asking_about_me =
-            me.as_ref().is_some_and(|m| m.id == user || email::normalize(&m.email) == email::normalize(user));
-        if !asking_about_me {
-            self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
-        }
-        let subject = self.user_by_id_or_email(user).await?;
+        let permission = parse_permission("body", permission)?;
+        let org = self.visible_organization(actor, org_id).await?;
+        let me = self.existing_user(actor.user_id()?).await?;
+        let subject = match user.map(str::trim).filter(|u| !u.is_empty()) {
+            None => me,
+            Some(asked) if asked == me.id || email::normalize(asked) == email::normalize(&me.email) => me,
+            Some(asked) => {
+                self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+                self.visible_user_by_id_or_email(actor, asked).await?
+            }
+        };
         let decision = self.decide(&subject.id, &org.id, &permission).await?;
+        let decision = self.as_seen_by(actor, decision).await?;
         let mut chain = Vec::new();
         for node in self.organization_path(&org.id).await? {
+            let member_here = self.is_direct_member(&subject.id, &node.id).await?;
+            if !self.may_see_organization(actor, &node.id).await? {
+                chain.push(ChainStep {
+                    org_id: String::new(),
+                    name: HIDDEN_ORGANIZATION.to_owned(),
+                    parent_has_access: None,
+                    parent_has_access_to_descendants: None,
+                    member_here,
+                });
+                continue;
+            }
             let readable = self.may(actor, &node.id, &Permission::new("org", "read")).await?;
             let settings = if readable { Some(self.resolve_organization(&node.id).await?) } else { None };
-            let member_here = self.is_direct_member(&subject.id, &node.id).await?;
             chain.push(ChainStep {
                 parent_has_access: settings.as_ref().map(|o| o.parent_has_access),
                 parent_has_access_to_descendants: settings.as_ref().map(|o| o.parent_has_access_to_descendants),
@@ -109,28 +124,5 @@ impl Domain {
             org_name: org.name,
             chain,
         })
-    }
-
-    /// "Can this user do this here, and why?" Asking about someone else needs `member:read`.
-    pub async fn check_permission(
-        &self,
-        actor: &Actor,
-        id_or_code: &str,
-        user_id: Option<&str>,
-        permission: &str,
-    ) -> DomainResult<(Permission, Decision)> {
-        let permission = Permission::parse(permission)
-            .map_err(|e| DomainError::invalid("permission", "value_error.permission", e.to_string()))?;
-        let org = self.resolve_organization(id_or_code).await?;
-        let caller = actor.user_id()?;
-        let subject = match user_id {
-            Some(other) if other != caller => {
-                self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
-                self.existing_user(other).await?.id
-            }
-            _ => caller.to_owned(),
-        };
-        let decision = self.decide(&subject, &org.id, &permission).await?;
-        Ok((permission, decision))
     }
 }

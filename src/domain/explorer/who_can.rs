@@ -28,13 +28,36 @@ pub struct AllowedUser {
     pub explanation: Reason,
 }
 
+/// Allowed users on a page that the asker may not see, counted by where their access comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HiddenHolders {
+    /// The organization whose membership allows them, or a phrase when the asker may not see it.
+    pub through: String,
+    pub user_count: usize,
+}
+
+impl std::fmt::Display for HiddenHolders {
+    /// "3 user(s) through Root, whose members you cannot see".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.through == super::redact::HIDDEN_ORGANIZATION {
+            write!(f, "{} user(s) through {}", self.user_count, self.through)
+        } else {
+            write!(f, "{} user(s) through {}, whose members you cannot see", self.user_count, self.through)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct WhoCanPage {
     pub permission: String,
+    /// Every allowed user, those the asker may not see included.
     pub total: usize,
     pub has_more: bool,
     pub next_cursor: Option<String>,
+    /// The allowed users on this page whom the asker may see.
     pub users: Vec<AllowedUser>,
+    /// The others on this page, summarised without identities.
+    pub hidden: Vec<HiddenHolders>,
 }
 
 impl Domain {
@@ -54,9 +77,9 @@ impl Domain {
         after: Option<&str>,
         limit: usize,
     ) -> DomainResult<WhoCanPage> {
-        let permission = parse_permission(permission)?;
+        let permission = parse_permission("query", permission)?;
         let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
-        let applicable = self.authz.applicable_orgs(&self.db, &org.id).await?;
+        let applicable = self.authz.applicable_orgs(&self.db, &org.id, false, None).await?;
         let (allowing, denying) = self.roles_deciding(&applicable, &permission).await?;
         let empty = || WhoCanPage {
             permission: permission.to_string(),
@@ -64,6 +87,7 @@ impl Domain {
             has_more: false,
             next_cursor: None,
             users: Vec::new(),
+            hidden: Vec::new(),
         };
         if allowing.is_empty() {
             return Ok(empty());
@@ -89,10 +113,31 @@ impl Domain {
         let ids = rows.iter().map(|row| row.try_get("id")).collect::<Result<Vec<String>, _>>()?;
         self.authz.preload(&self.db, &ids).await?;
         let mut users_page = Vec::with_capacity(rows.len());
+        let mut hidden: Vec<HiddenHolders> = Vec::new();
         for (row, user_id) in rows.iter().zip(ids) {
             let decision = self.decide(&user_id, &org.id, &permission).await?;
             if !decision.allowed {
                 // Only a change committed in between can get here; the decision has the last word.
+                continue;
+            }
+            let through = match &decision.reason {
+                Reason::Allowed { link } => link.membership_org_id.clone(),
+                _ => String::new(),
+            };
+            // Whoever is allowed here through a membership where the asker may read members is
+            // one the asker may see; anyone else is looked at one by one.
+            let visible = self.may(actor, &through, &Permission::new("member", "read")).await?
+                || self.visible_user(actor, &user_id).await.is_ok();
+            let decision = self.as_seen_by(actor, decision).await?;
+            if !visible {
+                let through = match &decision.reason {
+                    Reason::Allowed { link } => link.membership_org_name.clone(),
+                    _ => String::new(),
+                };
+                match hidden.iter_mut().find(|h| h.through == through) {
+                    Some(group) => group.user_count += 1,
+                    None => hidden.push(HiddenHolders { through, user_count: 1 }),
+                }
                 continue;
             }
             users_page.push(AllowedUser {
@@ -115,6 +160,7 @@ impl Domain {
             has_more,
             next_cursor,
             users: users_page,
+            hidden,
         })
     }
 

@@ -2,6 +2,10 @@
 
 use serde::Serialize;
 
+/// The most members and roles one request may give a group.
+pub const MAX_GROUP_MEMBERS: usize = 1000;
+pub const MAX_GROUP_ROLES: usize = 100;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct UserGroup {
     pub group_id: String,

@@ -5,10 +5,10 @@
 
 use serde_json::json;
 
-use super::{GroupFields, UserGroup};
+use super::{GroupFields, MAX_GROUP_MEMBERS, MAX_GROUP_ROLES, UserGroup};
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp,
-    authz::{GrantPlace, cache::Change, permissions::Permission},
+    authz::{ChangeEffect, cache::Change, permissions::Permission, serialize_checked_changes},
     db, fields,
     ids::new_id,
 };
@@ -21,7 +21,9 @@ impl Domain {
             (fields.user_ids.clone().unwrap_or_default(), fields.role_ids.clone().unwrap_or_default());
         self.check_group(&org.id, &name, fields.description.as_deref().unwrap_or_default(), &user_ids, &role_ids)
             .await?;
-        self.authorize_group_roles(actor, &org.id, &role_ids).await?;
+        if !user_ids.is_empty() {
+            self.authorize_group_roles(actor, &org.id, role_ids.iter()).await?;
+        }
         let group_id = new_id();
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let name = name.trim().to_owned();
@@ -69,10 +71,17 @@ impl Domain {
         let user_ids = fields.user_ids.clone().unwrap_or_else(|| stored.user_ids.clone());
         let role_ids = fields.role_ids.clone().unwrap_or_else(|| stored.role_ids.clone());
         self.check_group(&org.id, &name, &description, &user_ids, &role_ids).await?;
-        // Whoever the group's roles reach changes: the actor must be able to grant them all.
-        let every_role: Vec<String> = stored.role_ids.iter().chain(&role_ids).cloned().collect();
-        self.authorize_group_roles(actor, &org.id, &every_role).await?;
+        // Members who join gain the new roles, members who leave lose the old ones, and those
+        // who stay gain what is added and lose what is taken away.
+        let joined = user_ids.iter().any(|u| !stored.user_ids.contains(u));
+        let left = stored.user_ids.iter().any(|u| !user_ids.contains(u));
+        let moved = role_ids
+            .iter()
+            .filter(|r| joined || !stored.role_ids.contains(r))
+            .chain(stored.role_ids.iter().filter(|r| left || !role_ids.contains(r)));
+        self.authorize_group_roles(actor, &org.id, moved).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
+        serialize_checked_changes(mutation.tx()).await?;
         let name = name.trim().to_owned();
         if db::name_taken_in_org(mutation.tx(), "user_groups", &org.id, &name, &stored.group_id).await? {
             return Err(DomainError::Conflict(format!("This organization already has a user group named \"{name}\"")));
@@ -96,6 +105,7 @@ impl Domain {
             )));
         }
         replace_links(&mut mutation, &stored.group_id, &user_ids, &role_ids).await?;
+        self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
         let affected: Vec<String> = stored.user_ids.iter().chain(&user_ids).cloned().collect();
         let event = AuditEvent::new("user_group.updated")
             .org(&org.id)
@@ -109,12 +119,16 @@ impl Domain {
     pub async fn delete_user_group(&self, actor: &Actor, org_id: &str, group_id: &str) -> DomainResult<()> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("member", "assign")).await?;
         let stored = self.stored_group(&org.id, group_id).await?;
-        self.authorize_group_roles(actor, &org.id, &stored.role_ids).await?;
+        if !stored.user_ids.is_empty() {
+            self.authorize_group_roles(actor, &org.id, stored.role_ids.iter()).await?;
+        }
         let mut mutation = Mutation::begin(&self.db, actor).await?;
+        serialize_checked_changes(mutation.tx()).await?;
         sqlx::query("DELETE FROM user_groups WHERE id = $1")
             .bind(&stored.group_id)
             .execute(&mut **mutation.tx())
             .await?;
+        self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
         let event = AuditEvent::new("user_group.deleted")
             .org(&org.id)
             .target("user_group", &stored.group_id, &stored.name)
@@ -139,8 +153,12 @@ impl Domain {
         if let Some(msg) = fields::description_problem(description) {
             errors.push(FieldError::item("description", None, "too_long", msg));
         }
+        let repeated_users = fields::repeated_items("user_ids", user_ids.iter(), MAX_GROUP_MEMBERS)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
+        let repeated_roles = fields::repeated_items("role_ids", role_ids.iter(), MAX_GROUP_ROLES)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
         for (index, user_id) in user_ids.iter().enumerate() {
-            if user_ids[..index].contains(user_id) {
+            if repeated_users.contains(&index) {
                 errors.push(FieldError::item(
                     "user_ids",
                     Some(index),
@@ -163,7 +181,7 @@ impl Domain {
                 .fetch_optional(self.db.pool())
                 .await?
                 .is_some();
-            if role_ids[..index].contains(role_id) {
+            if repeated_roles.contains(&index) {
                 errors.push(FieldError::item(
                     "role_ids",
                     Some(index),
@@ -182,12 +200,18 @@ impl Domain {
         if errors.is_empty() { Ok(()) } else { Err(DomainError::Invalid(errors)) }
     }
 
-    async fn authorize_group_roles(&self, actor: &Actor, org_id: &str, role_ids: &[String]) -> DomainResult<()> {
+    /// The anti-escalation rule for roles a group's members gain or lose.
+    async fn authorize_group_roles(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        role_ids: impl Iterator<Item = &String>,
+    ) -> DomainResult<()> {
+        let mut effect = ChangeEffect::new();
         for role_id in role_ids {
-            let (_, statements) = self.role_statements(org_id, role_id).await?;
-            self.authorize_grant_of(actor, GrantPlace::In(org_id), &statements).await?;
+            effect = effect.at(org_id, self.role_statements(org_id, role_id).await?.1);
         }
-        Ok(())
+        self.authorize_change(actor, &effect).await
     }
 }
 

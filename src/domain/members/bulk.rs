@@ -9,7 +9,7 @@ use sqlx::Row;
 use super::{MemberSelection, storage::ensure_root_keeps_a_super_admin};
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainResult, Mutation,
-    authz::{GrantPlace, cache::Change, permissions::Permission, serialize_checked_changes},
+    authz::{ChangeEffect, cache::Change, permissions::Permission, serialize_checked_changes},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,8 +44,9 @@ impl Domain {
         role_id: &str,
         selection: MemberSelection<'_>,
     ) -> DomainResult<BulkPreview> {
-        let org = self.resolve_organization(org_id).await?;
+        let org = self.visible_organization(actor, org_id).await?;
         let role_name = self.authorize_bulk(actor, &org.id, role_id).await?;
+        selection.check()?;
         let (rows_sql, values) = selection.in_memberships(&org.id);
         let sql = format!("SELECT COUNT(*) AS n {rows_sql}");
         let mut count = sqlx::query(&sql);
@@ -64,8 +65,9 @@ impl Domain {
         role_id: &str,
         selection: MemberSelection<'_>,
     ) -> DomainResult<BulkOutcome> {
-        let org = self.resolve_organization(org_id).await?;
+        let org = self.visible_organization(actor, org_id).await?;
         let role_name = self.authorize_bulk(actor, &org.id, role_id).await?;
+        selection.check()?;
         let (rows_sql, values) = selection.in_memberships(&org.id);
         let role_param = values.len() + 1;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
@@ -110,7 +112,7 @@ impl Domain {
     async fn authorize_bulk(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<String> {
         self.authorize(actor, org_id, &Permission::new("member", "assign")).await?;
         let (role_name, statements) = self.role_statements(org_id, role_id).await?;
-        self.authorize_grant_of(actor, GrantPlace::In(org_id), &statements).await?;
+        self.authorize_change(actor, &ChangeEffect::new().at(org_id, statements)).await?;
         Ok(role_name)
     }
 }

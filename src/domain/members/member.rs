@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+/// The most roles one request may give a member.
+pub const MAX_MEMBER_ROLES: usize = 100;
+
 /// Which members to list: matching `q` (email or name), holding `role_id`, with `status`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MemberQuery<'a> {

@@ -17,6 +17,6 @@ mod write;
 
 pub use {
     bulk::{BulkOutcome, BulkPreview, BulkRoleChange},
-    member::{Member, MemberActions, MemberDetail, MemberPage, MemberQuery, RoleSummary},
-    selection::MemberSelection,
+    member::{MAX_MEMBER_ROLES, Member, MemberActions, MemberDetail, MemberPage, MemberQuery, RoleSummary},
+    selection::{MAX_BULK_USERS, MemberSelection},
 };

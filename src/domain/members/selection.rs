@@ -1,6 +1,9 @@
 //! Which members a question or a bulk change is about, as SQL over `memberships m`.
 
-use crate::domain::db;
+use crate::domain::{DomainError, DomainResult, FieldError, db, fields};
+
+/// The most users one bulk change may name (selecting every match has no such limit).
+pub const MAX_BULK_USERS: usize = 1000;
 
 /// Which members a bulk change applies to: these users, or every member matching a filter
 /// (all of them, not just the page on screen).
@@ -11,6 +14,22 @@ pub enum MemberSelection<'a> {
 }
 
 impl MemberSelection<'_> {
+    /// Named users: at most [`MAX_BULK_USERS`], each once.
+    pub fn check(&self) -> DomainResult<()> {
+        let Self::Users(ids) = self else { return Ok(()) };
+        let repeated = fields::repeated_items("user_ids", ids.iter(), MAX_BULK_USERS)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
+        match repeated.iter().min() {
+            Some(index) => Err(DomainError::Invalid(vec![FieldError::item(
+                "user_ids",
+                Some(*index),
+                "duplicate",
+                format!("{} is listed twice", ids[*index]),
+            )])),
+            None => Ok(()),
+        }
+    }
+
     /// A condition on `memberships m` selecting these members, with its values, `$1` being
     /// the organization's id.
     pub(crate) fn condition(&self, org_id: &str) -> (String, Vec<String>) {

@@ -40,15 +40,18 @@ pub async fn grant_role(tx: &mut Transaction, org_id: &str, user_id: &str, role_
     Ok(())
 }
 
-/// Checked inside a transaction after a change that may take Super Admin away from someone:
+/// Checked inside a transaction after a change that may take Super Admin away from someone
+/// (directly or through a group):
 /// refuses if the root organization would be left without an active Super Admin.
 pub async fn ensure_root_keeps_a_super_admin(tx: &mut Transaction) -> DomainResult<()> {
+    // Held directly or through one of the root's user groups.
     let remaining: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM membership_roles mr \
-         JOIN roles r ON r.id = mr.role_id \
-         JOIN organizations o ON o.id = r.org_id \
-         JOIN users u ON u.id = mr.user_id \
-         WHERE o.parent_id IS NULL AND r.slug = $1 AND u.status = 'active'",
+        "SELECT COUNT(*) AS n FROM users u WHERE u.status = 'active' AND u.id IN ( \
+           SELECT mr.user_id FROM membership_roles mr JOIN roles r ON r.id = mr.role_id \
+             JOIN organizations o ON o.id = r.org_id WHERE o.parent_id IS NULL AND r.slug = $1 \
+           UNION SELECT gm.user_id FROM user_group_members gm JOIN user_group_roles gr ON gr.group_id = gm.group_id \
+             JOIN roles r ON r.id = gr.role_id JOIN organizations o ON o.id = r.org_id \
+             WHERE o.parent_id IS NULL AND r.slug = $1)",
     )
     .bind(Predefined::SuperAdmin.slug())
     .fetch_one(&mut **tx)

@@ -4,10 +4,13 @@
 
 use sqlx::Row;
 
-use super::storage;
+use std::collections::HashSet;
+
+use super::{MAX_MEMBER_ROLES, storage};
 use crate::domain::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Transaction,
-    authz::{GrantPlace, cache::Change, permissions::Permission, serialize_checked_changes},
+    Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, Transaction,
+    authz::{ChangeEffect, cache::Change, permissions::Permission, serialize_checked_changes},
+    fields,
 };
 
 impl Domain {
@@ -19,13 +22,13 @@ impl Domain {
         user_id: &str,
         role_ids: &[String],
     ) -> DomainResult<()> {
-        let org = self.resolve_organization(org_id).await?;
-        let mut all = self.member_role_ids(&org.id, user_id).await?;
-        for role_id in role_ids {
-            if !all.contains(role_id) {
-                all.push(role_id.clone());
-            }
-        }
+        let org = self.visible_organization(actor, org_id).await?;
+        fields::repeated_items("role_ids", role_ids.iter(), MAX_MEMBER_ROLES)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
+        let current = self.member_role_ids(&org.id, user_id).await?;
+        let held: HashSet<&String> = current.iter().collect();
+        let mut all = current.clone();
+        all.extend(role_ids.iter().filter(|r| !held.contains(r)).cloned());
         self.set_member_roles(actor, &org.id, user_id, &all).await
     }
 
@@ -40,30 +43,40 @@ impl Domain {
         role_ids: &[String],
     ) -> DomainResult<()> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("member", "assign")).await?;
-        let user = self.existing_user(user_id).await?;
+        let repeated = fields::repeated_items("role_ids", role_ids.iter(), MAX_MEMBER_ROLES)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
+        if let Some(index) = repeated.iter().min() {
+            return Err(DomainError::Invalid(vec![FieldError::item(
+                "role_ids",
+                Some(*index),
+                "duplicate",
+                format!("{} is listed twice", role_ids[*index]),
+            )]));
+        }
+        let user = self.visible_user(actor, user_id).await?;
         let current = self.member_role_ids(&org.id, &user.id).await?;
         // Someone joining gets the organization's default roles as well.
         let mut role_ids = role_ids.to_vec();
         if !self.is_direct_member(&user.id, &org.id).await? {
-            for default in self.default_role_ids(&org.id).await? {
-                if !role_ids.contains(&default) {
-                    role_ids.push(default);
-                }
-            }
+            let asked: HashSet<String> = role_ids.iter().cloned().collect();
+            role_ids.extend(self.default_role_ids(&org.id).await?.into_iter().filter(|d| !asked.contains(d)));
         }
         let role_ids = role_ids.as_slice();
-        let added = role_ids.iter().filter(|r| !current.contains(r));
-        let taken_away = current.iter().filter(|r| !role_ids.contains(r));
+        let (now, before): (HashSet<&String>, HashSet<&String>) = (role_ids.iter().collect(), current.iter().collect());
+        let added = role_ids.iter().filter(|r| !before.contains(r));
+        let taken_away = current.iter().filter(|r| !now.contains(r));
+        let mut effect = ChangeEffect::new();
         for role_id in added.chain(taken_away) {
             let (_, statements) = self.role_statements(&org.id, role_id).await?;
-            self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
+            effect = effect.at(&org.id, statements);
         }
+        self.authorize_change(actor, &effect).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         if !storage::is_member(mutation.tx(), &org.id, &user.id).await? {
             storage::add_membership(mutation.tx(), &org.id, &user.id).await?;
         }
-        for role_id in current.iter().filter(|r| !role_ids.contains(r)) {
+        for role_id in current.iter().filter(|r| !now.contains(r)) {
             sqlx::query("DELETE FROM membership_roles WHERE org_id = $1 AND user_id = $2 AND role_id = $3")
                 .bind(&org.id)
                 .bind(&user.id)
@@ -97,7 +110,10 @@ impl Domain {
     /// keeps at least one active Super Admin.
     pub async fn remove_member(&self, actor: &Actor, org_id: &str, user_id: &str) -> DomainResult<()> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("member", "remove")).await?;
-        let user = self.existing_user(user_id).await?;
+        let user = self.visible_user(actor, user_id).await?;
+        // Leaving takes every role held here, directly or through the organization's groups.
+        let held = self.authz.grants_of(&self.db, &user.id).await?;
+        self.authorize_change(actor, &ChangeEffect::new().roles(held.iter().filter(|g| g.org_id == org.id))).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         let removed = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")

@@ -7,12 +7,15 @@
 //! - `rules`: the fields' rules as pure functions (the browser runs them as the admin types);
 //! - `organization`: the type, its settings' validation, and the shapes it is shown in;
 //! - `storage` and `tree`: the rows, and the closure table of the tree;
-//! - `read` and `write`: the `Domain` methods that authorize and read or change.
+//! - `read` and `write`: the `Domain` methods that authorize and read or change;
+//! - `reach`: who reaches into an organization from above, and what a move or a flag changes.
 
 pub mod rules;
 
 #[cfg(feature = "ssr")]
 mod organization;
+#[cfg(feature = "ssr")]
+mod reach;
 #[cfg(feature = "ssr")]
 mod read;
 #[cfg(feature = "ssr")]
@@ -27,6 +30,7 @@ pub use {
     organization::{
         DeletionImpact, MAX_METADATA_BYTES, Organization, OrganizationLink, OrganizationNode, OrganizationSettings,
     },
+    reach::ReachImpact,
     read::{OrganizationFilter, OrganizationOverview, OrganizationPage, OrganizationView},
     write::NewOrganization,
 };

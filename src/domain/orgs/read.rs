@@ -42,10 +42,8 @@ pub struct OrganizationPage {
 
 impl Domain {
     /// Looks an organization up by id or code.
-    pub async fn resolve_organization(&self, id_or_code: &str) -> DomainResult<Organization> {
-        storage::find(&self.db, id_or_code)
-            .await?
-            .ok_or_else(|| DomainError::NotFound { resource_type: "organization", resource_id: id_or_code.to_owned() })
+    pub(crate) async fn resolve_organization(&self, id_or_code: &str) -> DomainResult<Organization> {
+        storage::find(&self.db, id_or_code).await?.ok_or_else(|| not_found(id_or_code))
     }
 
     /// The root organization's id, inside a transaction (`None` only before the first start).
@@ -59,7 +57,11 @@ impl Domain {
         storage::path(&self.db, org_id).await
     }
 
+    /// The organization as the actor may see it: all of it (`org:read` there), or only its node
+    /// (`org:read` at its parent). One the actor may not see answers exactly like one that does
+    /// not exist.
     pub async fn organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<OrganizationView> {
+        actor.user_id()?;
         let org = self.resolve_organization(id_or_code).await?;
         if self.may(actor, &org.id, &org_permission("read")).await? {
             return Ok(OrganizationView::Full(org));
@@ -68,7 +70,24 @@ impl Domain {
             Some(parent) if self.may(actor, parent, &org_permission("read")).await? => {
                 Ok(OrganizationView::NodeOnly(org))
             }
-            _ => Err(DomainError::Forbidden { required_permission: "org:read".into() }),
+            _ => Err(not_found(id_or_code)),
+        }
+    }
+
+    /// The organization, if the actor may see it (see [`Self::organization`]); otherwise the
+    /// same `NotFound` as for one that does not exist.
+    pub async fn visible_organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Organization> {
+        Ok(match self.organization(actor, id_or_code).await? {
+            OrganizationView::Full(org) | OrganizationView::NodeOnly(org) => org,
+        })
+    }
+
+    /// Whether the actor may see the organization (see [`Self::organization`]).
+    pub(crate) async fn may_see_organization(&self, actor: &Actor, org_id: &str) -> DomainResult<bool> {
+        match self.organization(actor, org_id).await {
+            Ok(_) => Ok(true),
+            Err(DomainError::NotFound { .. } | DomainError::Unauthenticated) => Ok(false),
+            Err(other) => Err(other),
         }
     }
 
@@ -107,8 +126,7 @@ impl Domain {
     /// The path from the root to the organization, limited to the orgs the actor may see
     /// (those they may read, and those whose parent they may read).
     pub async fn visible_path(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationLink>> {
-        let org = self.resolve_organization(id_or_code).await?;
-        self.organization(actor, &org.id).await?;
+        let org = self.visible_organization(actor, id_or_code).await?;
         let mut visible = Vec::new();
         for link in storage::path(&self.db, &org.id).await? {
             let readable = self.may(actor, &link.id, &org_permission("read")).await?;
@@ -148,7 +166,7 @@ impl Domain {
         );
         let mut binds: Vec<String> = vec![user_id.to_owned()];
         if let Some(root) = &filter.root_organization_id {
-            let root = self.resolve_organization(root).await?;
+            let root = self.visible_organization(actor, root).await?;
             binds.push(root.id);
             sql.push_str(&format!(
                 " AND o.id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = ${})",
@@ -177,6 +195,8 @@ impl Domain {
                 readable.push(org);
             }
         }
+        // Paged in Rust's byte order, whatever order the engine's collation returned.
+        readable.sort_by(|a, b| (a.name.as_str(), a.id.as_str()).cmp(&(b.name.as_str(), b.id.as_str())));
         let start = match cursor {
             Some(cursor) => {
                 let (name, id) = cursor::decode(cursor)?;
@@ -244,7 +264,7 @@ impl Domain {
         id_or_code: &str,
         q: &str,
     ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationLink>)>> {
-        let org = self.resolve_organization(id_or_code).await?;
+        let org = self.visible_organization(actor, id_or_code).await?;
         let mut targets = Vec::new();
         for (node, path) in self.search_organizations(actor, q, 50).await? {
             let valid = node.can_have_child_organizations
@@ -269,4 +289,8 @@ impl Domain {
         )
         .await
     }
+}
+
+fn not_found(id_or_code: &str) -> DomainError {
+    DomainError::NotFound { resource_type: "organization", resource_id: id_or_code.to_owned() }
 }

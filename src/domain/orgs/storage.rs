@@ -248,6 +248,15 @@ fn node_from_row(row: &AnyRow) -> DomainResult<OrganizationNode> {
         member_count: row.try_get("member_count")?,
     })
 }
+/// The ids of the subtree rooted at `org_id`, itself included.
+pub async fn subtree_ids(db: &Database, org_id: &str) -> DomainResult<Vec<String>> {
+    let rows = sqlx::query("SELECT descendant_id FROM organization_closure WHERE ancestor_id = $1")
+        .bind(org_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("descendant_id")?)).collect()
+}
+
 pub async fn deletion_impact(db: &Database, org_id: &str) -> DomainResult<DeletionImpact> {
     let row = sqlx::query(
         "SELECT \

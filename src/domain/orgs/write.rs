@@ -4,7 +4,12 @@
 use super::{DeletionImpact, Organization, OrganizationSettings, org_permission, storage, tree};
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, TreeRule,
-    authz::{GrantPlace, cache::Change, decision::PathNode, serialize_checked_changes},
+    authz::{
+        ChangeEffect,
+        cache::{Change, TreeEdit},
+        decision::PathNode,
+        serialize_checked_changes,
+    },
     roles::Predefined,
 };
 
@@ -43,11 +48,11 @@ impl Domain {
             ));
         }
         if let Some(user_id) = &new.first_admin_user_id {
-            self.existing_user(user_id).await?;
+            self.visible_user(actor, user_id).await?;
             // Making someone Admin hands out the Admin role's permissions: the actor must hold
             // them in the new organization, as far as their own roles would reach it.
-            self.authorize_grant_of(actor, GrantPlace::InNewChildOf(&parent.id), &Predefined::Admin.statements())
-                .await?;
+            let effect = ChangeEffect::new().in_new_child_of(&parent.id, Predefined::Admin.statements());
+            self.authorize_change(actor, &effect).await?;
         }
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
@@ -79,6 +84,12 @@ impl Domain {
         if !settings.can_have_child_organizations && !storage::children(&self.db, &before.id).await?.is_empty() {
             return Err(TreeRule::StillHasChildren { org: before.name }.into());
         }
+        let flags = TreeEdit::Flags {
+            org_id: &before.id,
+            parent_has_access: settings.parent_has_access,
+            parent_has_access_to_descendants: settings.parent_has_access_to_descendants,
+        };
+        self.authorize_change(actor, &self.reach_effect(&before.id, &flags).await?).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let after = storage::update(mutation.tx(), &before.id, expected_version, &settings).await?;
         let event = AuditEvent::new("org.updated")
@@ -97,11 +108,11 @@ impl Domain {
         id_or_code: &str,
         new_parent: &str,
     ) -> DomainResult<Organization> {
-        let org = self.resolve_organization(id_or_code).await?;
+        let org = self.visible_organization(actor, id_or_code).await?;
         let Some(old_parent) = org.parent_organization_id.clone() else {
             return Err(TreeRule::RootCannotMove.into());
         };
-        let target = self.resolve_organization(new_parent).await?;
+        let target = self.visible_organization(actor, new_parent).await?;
         self.authorize(actor, &old_parent, &org_permission("move")).await?;
         self.authorize(actor, &target.id, &org_permission("move")).await?;
         if target.id == old_parent {
@@ -110,6 +121,11 @@ impl Domain {
         if !target.can_have_child_organizations {
             return Err(TreeRule::ParentCannotHaveChildren { parent: target.name }.into());
         }
+        if self.authz.is_within(&self.db, &org.id, &target.id).await? {
+            return Err(TreeRule::MoveIntoOwnSubtree { org: org.name, target: target.name }.into());
+        }
+        let edit = TreeEdit::Move { org_id: &org.id, new_parent_id: &target.id };
+        self.authorize_change(actor, &self.reach_effect(&org.id, &edit).await?).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         if tree::is_in_subtree(mutation.tx(), &org.id, &target.id).await? {
@@ -131,20 +147,37 @@ impl Domain {
 
     /// What deleting the organization would take with it.
     pub async fn organization_deletion_impact(&self, actor: &Actor, id_or_code: &str) -> DomainResult<DeletionImpact> {
-        let org = self.resolve_organization(id_or_code).await?;
+        let org = self.visible_organization(actor, id_or_code).await?;
         let parent = org.parent_organization_id.as_deref().ok_or(TreeRule::RootCannotBeDeleted)?;
         self.authorize(actor, parent, &org_permission("delete")).await?;
         storage::deletion_impact(&self.db, &org.id).await
     }
 
     /// Deletes an organization and everything below and inside it, in one transaction.
-    pub async fn delete_organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<DeletionImpact> {
-        let org = self.resolve_organization(id_or_code).await?;
+    /// `typed_name`, when given (the console asks the admin to type it), must be the
+    /// organization's name; it is compared only once the actor may delete the organization.
+    pub async fn delete_organization(
+        &self,
+        actor: &Actor,
+        id_or_code: &str,
+        typed_name: Option<&str>,
+    ) -> DomainResult<DeletionImpact> {
+        let org = self.visible_organization(actor, id_or_code).await?;
         let parent = org.parent_organization_id.as_deref().ok_or(TreeRule::RootCannotBeDeleted)?;
         self.authorize(actor, parent, &org_permission("delete")).await?;
+        if typed_name.is_some_and(|typed| typed.trim() != org.name) {
+            return Err(DomainError::invalid(
+                "confirm_name",
+                "mismatch",
+                "Type the organization's name exactly to confirm",
+            ));
+        }
         if self.is_direct_member(actor.user_id()?, &org.id).await? {
             return Err(TreeRule::CannotDeleteOwnOrganization { org: org.name }.into());
         }
+        // Deleting takes every role held in the subtree from whoever holds it.
+        let held = self.held_roles(&storage::subtree_ids(&self.db, &org.id).await?).await?;
+        self.authorize_change(actor, &ChangeEffect::new().roles(&held)).await?;
         let impact = storage::deletion_impact(&self.db, &org.id).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let removed = storage::delete_subtree(mutation.tx(), &org.id).await?;

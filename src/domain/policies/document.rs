@@ -5,7 +5,7 @@
 //! Pure code: the server validates with it, and the policy editor runs the same checks as the
 //! admin types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -20,6 +20,10 @@ use crate::domain::{
 
 pub const MAX_STATEMENTS: usize = 200;
 pub const MAX_ENTRIES: usize = 200;
+/// The most permission strings one policy may list.
+pub const MAX_PERMISSIONS: usize = 1000;
+/// The most resource x action pairs one policy may spell out in all its statements.
+pub const MAX_PAIRS: usize = 10_000;
 
 /// A place in the request body, e.g. `body / statements / 0 / resources / 1`.
 pub type Loc = Vec<String>;
@@ -79,7 +83,8 @@ fn strings(value: Option<&Value>, loc: Loc, allow_single: bool, errors: &mut Vec
         Some(Value::String(text)) if allow_single => vec![Entry { text: text.trim().to_owned(), loc }],
         Some(Value::Array(items)) => {
             if items.len() > MAX_ENTRIES {
-                errors.push(error(loc.clone(), "too_long", format!("At most {MAX_ENTRIES} entries")));
+                errors.push(error(loc, "too_long", format!("At most {MAX_ENTRIES} entries")));
+                return Vec::new();
             }
             let mut entries = Vec::new();
             for (index, item) in items.iter().enumerate() {
@@ -176,7 +181,8 @@ pub fn draft_from_statements(field: &str, values: &[Value]) -> Result<Draft, Vec
     let base: Loc = vec!["body".into(), field.into()];
     let mut errors = Vec::new();
     if values.len() > MAX_STATEMENTS {
-        errors.push(error(base.clone(), "too_long", format!("At most {MAX_STATEMENTS} statements")));
+        errors.push(error(base, "too_long", format!("At most {MAX_STATEMENTS} statements")));
+        return Err(errors);
     }
     let mut statements = Vec::new();
     for (index, value) in values.iter().enumerate() {
@@ -199,6 +205,10 @@ pub fn draft_from_statements(field: &str, values: &[Value]) -> Result<Draft, Vec
 /// Reads permission strings (`type:action`, `type:id:action`): each one allows.
 pub fn draft_from_permissions(values: &[Value]) -> Result<Draft, Vec<FieldError>> {
     let mut errors = Vec::new();
+    if values.len() > MAX_PERMISSIONS {
+        let loc = vec!["body".into(), "permissions".into()];
+        return Err(vec![error(loc, "too_long", format!("At most {MAX_PERMISSIONS} permissions"))]);
+    }
     let mut statements = Vec::new();
     for (index, value) in values.iter().enumerate() {
         let loc: Loc = vec!["body".into(), "permissions".into(), index.to_string()];
@@ -222,10 +232,11 @@ pub fn draft_from_permissions(values: &[Value]) -> Result<Draft, Vec<FieldError>
 impl Draft {
     /// The `(type, id)` of every resource instance the draft names, for the catalog to look up.
     pub fn instance_refs(&self) -> Vec<(String, String)> {
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
         let mut refs: Vec<(String, String)> = Vec::new();
         for entry in self.statements.iter().flat_map(|s| &s.resources) {
             if let Some((t, id)) = entry.text.split_once(':')
-                && !refs.iter().any(|(rt, rid)| rt == t && rid == id)
+                && seen.insert((t, id))
             {
                 refs.push((t.to_owned(), id.to_owned()));
             }
@@ -248,15 +259,20 @@ impl Draft {
                 "A policy needs at least one permission",
             ));
         }
-        let mut seen: Vec<(Effect, String, String, usize)> = Vec::new();
+        let pairs: usize = self.statements.iter().map(|s| s.resources.len() * s.actions.len()).sum();
+        if pairs > MAX_PAIRS {
+            let msg = format!("At most {MAX_PAIRS} resource and action pairs in all; this policy spells out {pairs}");
+            return Err(vec![error(vec!["body".into(), self.field.clone()], "too_long", msg)]);
+        }
+        // The statement each (effect, resource, action) was first seen in.
+        let mut seen: HashMap<(Effect, &str, &str), usize> = HashMap::new();
         for (index, statement) in self.statements.iter().enumerate() {
             check_statement(statement, schema, instances, &mut errors);
             for resource in &statement.resources {
                 for action in &statement.actions {
-                    let earlier = seen.iter().find(|(e, r, a, i)| {
-                        *e == statement.effect && *r == resource.text && *a == action.text && *i != index
-                    });
-                    if let Some((_, _, _, first)) = earlier {
+                    let key = (statement.effect, resource.text.as_str(), action.text.as_str());
+                    let first = *seen.entry(key).or_insert(index);
+                    if first != index {
                         let msg = if self.field == "permissions" {
                             format!("\"{}:{}\" is listed twice", resource.text, action.text)
                         } else {
@@ -264,17 +280,12 @@ impl Draft {
                         };
                         errors.push(error(action.loc.clone(), "duplicate", msg));
                     }
-                    seen.push((statement.effect, resource.text.clone(), action.text.clone(), index));
                 }
             }
         }
         // One message per place: an entry that breaks several rules shows the first.
-        let mut unique: Vec<FieldError> = Vec::new();
-        for e in errors {
-            if !unique.iter().any(|u| u.loc == e.loc) {
-                unique.push(e);
-            }
-        }
+        let mut places: HashSet<Vec<String>> = HashSet::new();
+        let unique: Vec<FieldError> = errors.into_iter().filter(|e| places.insert(e.loc.clone())).collect();
         if unique.is_empty() { Ok(self.statements()) } else { Err(unique) }
     }
 
@@ -298,18 +309,26 @@ fn check_statement(
     errors: &mut Vec<FieldError>,
 ) {
     let mut types: Vec<&str> = Vec::new();
-    for (index, resource) in statement.resources.iter().enumerate() {
-        if statement.resources[..index].iter().any(|r| r.text == resource.text) {
+    let mut types_seen: HashSet<&str> = HashSet::new();
+    let mut resources_seen: HashSet<&str> = HashSet::new();
+    for resource in &statement.resources {
+        if !resources_seen.insert(&resource.text) {
             errors.push(error(resource.loc.clone(), "duplicate", format!("\"{}\" is listed twice", resource.text)));
             continue;
         }
         match resource_problem(&resource.text, schema, instances) {
             Some((kind, msg)) => errors.push(error(resource.loc.clone(), kind, msg)),
-            None => types.push(resource.text.split(':').next().unwrap_or_default()),
+            None => {
+                let type_key = resource.text.split(':').next().unwrap_or_default();
+                if types_seen.insert(type_key) {
+                    types.push(type_key);
+                }
+            }
         }
     }
-    for (index, action) in statement.actions.iter().enumerate() {
-        if statement.actions[..index].iter().any(|a| a.text == action.text) {
+    let mut actions_seen: HashSet<&str> = HashSet::new();
+    for action in &statement.actions {
+        if !actions_seen.insert(&action.text) {
             errors.push(error(action.loc.clone(), "duplicate", format!("\"{}\" is listed twice", action.text)));
             continue;
         }

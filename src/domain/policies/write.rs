@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{NewPolicy, Policy, PolicyChanges, PolicyContent, PolicyFields, StoredPolicy, policy_permission, storage};
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation,
-    authz::{GrantPlace, cache::Change, statements::Statement},
+    authz::{ChangeEffect, cache::Change, statements::Statement},
     fields,
 };
 
@@ -21,11 +21,19 @@ impl Domain {
         org_id: &str,
         content: &PolicyContent,
     ) -> DomainResult<(Vec<Statement>, i64)> {
-        let draft = content.draft()?;
+        // Parsing and validating a large document is CPU work: off the async workers.
+        let content = content.clone();
+        let draft = tokio::task::spawn_blocking(move || content.draft())
+            .await
+            .map_err(|e| DomainError::Internal(format!("policy parsing failed: {e}")))??;
         let schema = self.schema().await?;
         let instances = self.instance_statuses(org_id, &draft.instance_refs()).await?;
-        let statements = draft.validate(&schema, &instances).map_err(DomainError::Invalid)?;
-        Ok((statements, schema.version))
+        let version = schema.version;
+        let statements = tokio::task::spawn_blocking(move || draft.validate(&schema, &instances))
+            .await
+            .map_err(|e| DomainError::Internal(format!("policy validation failed: {e}")))?
+            .map_err(DomainError::Invalid)?;
+        Ok((statements, version))
     }
 
     fn checked_fields(name: &str, description: &str, statements: Vec<Statement>) -> DomainResult<PolicyFields> {
@@ -56,7 +64,8 @@ impl Domain {
             (Err(e), _) => return Err(e),
         };
         let fields = Self::checked_fields(&new.name, new.description.as_deref().unwrap_or_default(), statements)?;
-        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &fields.statements).await?;
+        // Nobody writes a policy that moves more than they hold there.
+        self.authorize_change(actor, &ChangeEffect::new().at(&org.id, fields.statements.iter().cloned())).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         self.hold_schema_version(mutation.tx(), schema_version).await?;
         let id = storage::insert(mutation.tx(), &org.id, &fields, actor.user_id().ok()).await?;
@@ -96,7 +105,8 @@ impl Domain {
             changes.description.as_deref().unwrap_or(&stored.description),
             statements,
         )?;
-        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &fields.statements).await?;
+        let effect = ChangeEffect::new().rewrite(&org.id, &stored.statements, &fields.statements);
+        self.authorize_change(actor, &effect).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         if changes.content.is_some() {
             self.hold_schema_version(mutation.tx(), schema_version).await?;
@@ -121,6 +131,11 @@ impl Domain {
                 "\"{}\" is a predefined policy and cannot be deleted.",
                 stored.name
             )));
+        }
+        // Deleting (and so detaching) takes what the policy says from whoever holds a role using it.
+        let held = self.held_roles(std::slice::from_ref(&org.id)).await?;
+        if held.iter().any(|g| g.policies.iter().any(|p| p.policy_id == stored.id)) {
+            self.authorize_change(actor, &ChangeEffect::new().at(&org.id, stored.statements.iter().cloned())).await?;
         }
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let roles = storage::roles_using(mutation.tx(), &stored.id).await?;

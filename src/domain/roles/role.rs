@@ -5,6 +5,9 @@ use serde::Serialize;
 use crate::domain::policies::Policy;
 
 pub const MAX_GROUP_NAME_CHARS: usize = 200;
+/// The most policies a role is made of, and the most SSO group names mapped onto it.
+pub const MAX_POLICIES: usize = 100;
+pub const MAX_SSO_GROUPS: usize = 100;
 
 /// What the actor may do with an organization's roles (or one of them), so that pages offer
 /// only what is allowed.

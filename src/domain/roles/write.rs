@@ -8,10 +8,12 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-use super::{MAX_GROUP_NAME_CHARS, Role, RoleChanges, RoleFields, role_permission, storage};
+use super::{
+    MAX_GROUP_NAME_CHARS, MAX_POLICIES, MAX_SSO_GROUPS, Role, RoleChanges, RoleFields, role_permission, storage,
+};
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp,
-    authz::{GrantPlace, cache::Change},
+    authz::{ChangeEffect, cache::Change},
     db::{self, to_flag},
     fields,
     ids::new_id,
@@ -32,9 +34,14 @@ impl Domain {
         if let Some(msg) = fields::description_problem(&fields.description) {
             errors.push(FieldError::item("description", None, "too_long", msg));
         }
+        let repeated_policies = fields::repeated_items("policy_ids", fields.policy_ids.iter(), MAX_POLICIES)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
+        let repeated_groups =
+            fields::repeated_items("sso_group_names", fields.sso_group_names.iter().map(|g| g.trim()), MAX_SSO_GROUPS)
+                .map_err(|e| DomainError::Invalid(vec![e]))?;
         let mut chosen = Vec::new();
         for (index, policy_id) in fields.policy_ids.iter().enumerate() {
-            if fields.policy_ids[..index].contains(policy_id) {
+            if repeated_policies.contains(&index) {
                 errors.push(FieldError::item(
                     "policy_ids",
                     Some(index),
@@ -62,7 +69,7 @@ impl Domain {
                     "value_error.group",
                     format!("A group name is 1 to {MAX_GROUP_NAME_CHARS} characters"),
                 ));
-            } else if fields.sso_group_names[..index].iter().any(|g| g.trim() == group.trim()) {
+            } else if repeated_groups.contains(&index) {
                 errors.push(FieldError::item(
                     "sso_group_names",
                     Some(index),
@@ -78,8 +85,9 @@ impl Domain {
     pub async fn create_role(&self, actor: &Actor, org_id: &str, fields: RoleFields) -> DomainResult<Role> {
         let org = self.authorized_organization(actor, org_id, &role_permission("create")).await?;
         let chosen = self.checked_role(&org.id, &fields).await?;
-        let statements: Vec<_> = chosen.iter().flat_map(|p| p.statements.clone()).collect();
-        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
+        // Nobody composes a role that moves more than they hold there.
+        let statements = chosen.iter().flat_map(|p| p.statements.iter().cloned());
+        self.authorize_change(actor, &ChangeEffect::new().at(&org.id, statements)).await?;
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let role_id = new_id();
@@ -138,8 +146,16 @@ impl Domain {
             sso_group_names: changes.sso_group_names.unwrap_or(stored.sso_group_names.clone()),
         };
         let chosen = self.checked_role(&org.id, &fields).await?;
-        let statements: Vec<_> = chosen.iter().flat_map(|p| p.statements.clone()).collect();
-        self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
+        let (_, before) = self.role_statements(&org.id, &stored.id).await?;
+        let after: Vec<_> = chosen.iter().flat_map(|p| p.statements.iter().cloned()).collect();
+        // Holders gain and lose what the new composition adds and takes away; new SSO group
+        // names hand the whole role to whoever signs in with them.
+        let effect = if fields.sso_group_names.iter().any(|g| !stored.sso_group_names.contains(g)) {
+            ChangeEffect::new().rewrite(&org.id, &before, &after).at(&org.id, after.clone())
+        } else {
+            ChangeEffect::new().rewrite(&org.id, &before, &after)
+        };
+        self.authorize_change(actor, &effect).await?;
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let name = fields.name.trim().to_owned();
@@ -189,6 +205,10 @@ impl Domain {
                 stored.name
             )));
         }
+        // Deleting takes the role from every member and group holding it.
+        let held = self.held_roles(std::slice::from_ref(&org.id)).await?;
+        self.authorize_change(actor, &ChangeEffect::new().roles(held.iter().filter(|g| g.role_id == stored.id)))
+            .await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let holders: Vec<String> = sqlx::query("SELECT user_id FROM membership_roles WHERE role_id = $1")
             .bind(&stored.id)

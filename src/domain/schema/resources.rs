@@ -15,6 +15,8 @@ use crate::domain::{
 };
 
 pub const MAX_ID_CHARS: usize = 200;
+/// Ids per `IN (...)` list, well under both engines' limits on bound values.
+const IDS_PER_QUERY: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Resource {
@@ -51,23 +53,27 @@ async fn instance_statuses(
     org_id: &str,
     refs: &[(String, String)],
 ) -> DomainResult<HashMap<(String, String), InstanceStatus>> {
-    let mut statuses = HashMap::new();
-    for (resource_type, resource_id) in refs {
-        let row = sqlx::query("SELECT org_id, name FROM iam_resources WHERE resource_type = $1 AND resource_id = $2")
-            .bind(resource_type)
-            .bind(resource_id)
-            .fetch_optional(db.pool())
-            .await?;
-        let status = match row {
-            None => InstanceStatus::Unknown,
-            Some(row) if row.try_get::<String, _>("org_id")? == org_id => {
+    // Looked up by id a few hundred at a time, not one query each.
+    let mut found: HashMap<(String, String), InstanceStatus> = HashMap::new();
+    for chunk in refs.chunks(IDS_PER_QUERY) {
+        let sql = format!(
+            "SELECT resource_type, resource_id, org_id, name FROM iam_resources WHERE resource_id IN ({})",
+            db::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for (_, resource_id) in chunk {
+            query = query.bind(resource_id);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            let status = if row.try_get::<String, _>("org_id")? == org_id {
                 InstanceStatus::Registered { name: row.try_get("name")? }
-            }
-            Some(_) => InstanceStatus::Foreign,
-        };
-        statuses.insert((resource_type.clone(), resource_id.clone()), status);
+            } else {
+                InstanceStatus::Foreign
+            };
+            found.insert((row.try_get("resource_type")?, row.try_get("resource_id")?), status);
+        }
     }
-    Ok(statuses)
+    Ok(refs.iter().map(|key| (key.clone(), found.remove(key).unwrap_or(InstanceStatus::Unknown))).collect())
 }
 
 impl Domain {
@@ -216,14 +222,18 @@ impl Domain {
         .map(from_row)
         .transpose()?
         .ok_or_else(|| DomainError::NotFound { resource_type: "resource", resource_id: resource_id.to_owned() })?;
-        // Statements are stored as JSON: an instance appears as the string "type:id".
-        let pattern = format!("%\"{resource_type}:{}\"%", resource_id.replace(['%', '_'], "?"));
-        let rows = sqlx::query("SELECT id, name, statements FROM policies WHERE org_id = $1 AND statements LIKE $2")
-            .bind(&org.id)
-            .bind(&pattern)
-            .fetch_all(&mut **mutation.tx())
-            .await?;
+        // Statements are stored as JSON: an instance appears as the JSON string "type:id", spelled
+        // as serde writes it; LIKE's own wildcards in it are escaped so that they match themselves.
         let needle = format!("{resource_type}:{resource_id}");
+        let encoded = serde_json::to_string(&needle).map_err(|e| DomainError::Internal(e.to_string()))?;
+        let pattern = format!("%{}%", encoded.replace('!', "!!").replace('%', "!%").replace('_', "!_"));
+        let rows = sqlx::query(
+            "SELECT id, name, statements FROM policies WHERE org_id = $1 AND statements LIKE $2 ESCAPE '!'",
+        )
+        .bind(&org.id)
+        .bind(&pattern)
+        .fetch_all(&mut **mutation.tx())
+        .await?;
         let mut users = Vec::new();
         for row in rows {
             let statements = parse_statements(&row.try_get::<String, _>("statements")?)?;

@@ -118,7 +118,10 @@ impl PermissionSchema {
             Some((t, id)) => (t, Some(id)),
             None => (resource, None),
         };
-        let mut permissions: Vec<Permission> = Permission::parse(&format!("{resource}:{action}")).into_iter().collect();
+        // The pattern itself first, then each schema permission under it (the schema has no
+        // duplicates, and none of them is a wildcard, so the pattern is the only one to skip).
+        let pattern = Permission::parse(&format!("{resource}:{action}")).ok();
+        let mut permissions: Vec<Permission> = pattern.iter().cloned().collect();
         for schema_type in self.resource_types.iter().filter(|t| resource_type == WILDCARD || t.key == resource_type) {
             for schema_action in schema_type.actions.iter().filter(|a| action == WILDCARD || a.key == action) {
                 let permission = Permission {
@@ -126,7 +129,7 @@ impl PermissionSchema {
                     resource_id: resource_id.map(str::to_owned),
                     action: schema_action.key.clone(),
                 };
-                if !permissions.contains(&permission) {
+                if pattern.as_ref() != Some(&permission) {
                     permissions.push(permission);
                 }
             }

@@ -43,8 +43,11 @@ impl Domain {
         let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
 
         if let Err(throttled) = self.throttle.claim_attempt(&self.db, &email_key, &client).await {
-            let event = AuditEvent::new("sign_in.throttled").after(serde_json::json!({ "email": email_key }));
-            audit::record(&self.db, actor, event).await?;
+            // Counted; the audit log records only the first refusal of a run.
+            if self.throttle.count_refused(&self.db, &email_key, &client).await? {
+                let event = AuditEvent::new("sign_in.throttled").after(serde_json::json!({ "email": email_key }));
+                audit::record(&self.db, actor, event).await?;
+            }
             return Err(throttled);
         }
 

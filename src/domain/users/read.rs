@@ -26,18 +26,13 @@ impl Domain {
         storage::find_credentials(&self.db, email_key).await
     }
 
-    /// The id of the user with this email address, if any.
-    pub async fn user_id_by_email(&self, email_input: &str) -> DomainResult<Option<String>> {
-        Ok(self.user_credentials(&email::normalize(email_input)).await?.map(|(user, _)| user.id))
-    }
-
     /// How many accounts exist.
     pub(crate) async fn user_count(&self) -> DomainResult<i64> {
         storage::count(&self.db).await
     }
 
     /// A user by id or, failing that, by email (no authorization: callers decide first).
-    pub(crate) async fn user_by_id_or_email(&self, user: &str) -> DomainResult<User> {
+    async fn user_by_id_or_email(&self, user: &str) -> DomainResult<User> {
         match storage::find_by_id(&self.db, user).await? {
             Some(found) => Ok(found),
             None => storage::find_credentials(&self.db, &email::normalize(user))
@@ -70,23 +65,48 @@ impl Domain {
         rows.iter().map(|r| Ok(r.try_get("org_id")?)).collect()
     }
 
-    /// A user the actor may see: themselves, or a member of an organization where the actor
-    /// holds `member:read`.
+    /// A user the actor may see: themselves, or a member of (or homed in) an organization where
+    /// the actor holds `member:read`.
     pub async fn user(&self, actor: &Actor, user_id: &str) -> DomainResult<Account> {
-        let user = self.existing_user(user_id).await?;
-        if actor.user_id()? != user.id {
-            let mut visible = false;
-            for org_id in self.user_org_ids(&user.id).await? {
-                if self.may(actor, &org_id, &Permission::new("member", "read")).await? {
-                    visible = true;
-                    break;
-                }
-            }
-            if !visible {
-                return Err(DomainError::Forbidden { required_permission: "member:read".into() });
+        let user = self.visible_user(actor, user_id).await?;
+        self.account(user).await
+    }
+
+    /// A user the actor may see (see [`Self::user`]); one the actor may not see answers exactly
+    /// like one that does not exist. Adding someone to an organization, naming a first admin
+    /// and looking someone up in the explorer all go through this.
+    pub async fn visible_user(&self, actor: &Actor, user_id: &str) -> DomainResult<User> {
+        let user = self.find_user(user_id).await?.ok_or_else(|| user_not_found(user_id))?;
+        if actor.user_id()? == user.id {
+            return Ok(user);
+        }
+        let mut places = self.user_org_ids(&user.id).await?;
+        places.push(self.home_of(&user.id).await?);
+        for org_id in places {
+            if self.may(actor, &org_id, &Permission::new("member", "read")).await? {
+                return Ok(user);
             }
         }
-        self.account(user).await
+        Err(user_not_found(user_id))
+    }
+
+    /// A visible user (see [`Self::visible_user`]) by id or, failing that, by email.
+    pub async fn visible_user_by_id_or_email(&self, actor: &Actor, user: &str) -> DomainResult<User> {
+        let found = self.user_by_id_or_email(user).await?;
+        self.visible_user(actor, &found.id).await.map_err(|_| user_not_found(user))
+    }
+
+    /// The organization whose admins manage the account (see [`Self::authorize_account_management`]).
+    pub(super) async fn home_of(&self, user_id: &str) -> DomainResult<String> {
+        match storage::home_of(&self.db, user_id).await? {
+            Some(home) => Ok(home),
+            None => {
+                let mut tx = self.db.begin().await?;
+                self.root_organization_id(&mut tx)
+                    .await?
+                    .ok_or_else(|| DomainError::Internal("there is no root organization".into()))
+            }
+        }
     }
 
     /// Users the actor may see, by email: members of `organization_id` (or of every
@@ -168,7 +188,7 @@ impl Domain {
         let mut candidates = self.my_organizations(actor).await?;
         // An unknown organization is just not offered.
         if let Some(asked) = also.filter(|a| !a.is_empty())
-            && let Ok(asked) = self.resolve_organization(asked).await
+            && let Ok(asked) = self.visible_organization(actor, asked).await
             && !candidates.iter().any(|c| c.id == asked.id)
         {
             candidates.insert(0, asked);

@@ -127,6 +127,22 @@ pub async fn set_names(tx: &mut Transaction, user_id: &str, names: &UserNames) -
     Ok(())
 }
 
+/// The organization the account was created in (`None`: managed from the root).
+pub async fn home_of(db: &Database, user_id: &str) -> DomainResult<Option<String>> {
+    let row =
+        sqlx::query("SELECT home_org_id FROM users WHERE id = $1").bind(user_id).fetch_optional(db.pool()).await?;
+    Ok(row.map(|r| r.try_get::<Option<String>, _>("home_org_id")).transpose()?.flatten())
+}
+
+pub async fn set_home(tx: &mut Transaction, user_id: &str, org_id: &str) -> DomainResult<()> {
+    sqlx::query("UPDATE users SET home_org_id = $1 WHERE id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn names(db: &Database, user_id: &str) -> DomainResult<UserNames> {
     let row = sqlx::query("SELECT first_name, last_name, preferred_name FROM users WHERE id = $1")
         .bind(user_id)

@@ -8,43 +8,32 @@
 //! disable or delete a Super Admin. Nobody disables or deletes themselves.
 
 use serde_json::json;
-use sqlx::Row;
 
 use super::{Account, AccountChanges, NewAccount, NewUser, User, UserNames, UserStatus, names_problems, storage};
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Transaction,
-    authz::{GrantPlace, cache::Change, permissions::Permission, serialize_checked_changes},
+    authz::{ChangeEffect, cache::Change, permissions::Permission, serialize_checked_changes},
     email,
     sessions::passwords::{self, hash_blocking},
 };
 
 impl Domain {
-    /// The actor may manage `user_id` with `member:<action>`: held in every organization the
-    /// user belongs to (at the root for a user who belongs nowhere), with every role the user
-    /// holds there grantable by the actor.
-    async fn authorize_user_management(&self, actor: &Actor, user_id: &str, action: &str) -> DomainResult<()> {
-        let mut org_ids = self.user_org_ids(user_id).await?;
-        if org_ids.is_empty() {
-            let mut tx = self.db.begin().await?;
-            org_ids.extend(self.root_organization_id(&mut tx).await?);
-        }
-        for org_id in &org_ids {
-            self.authorize(actor, org_id, &Permission::new("member", action)).await?;
-            let role_ids: Vec<String> =
-                sqlx::query("SELECT role_id FROM membership_roles WHERE org_id = $1 AND user_id = $2")
-                    .bind(org_id)
-                    .bind(user_id)
-                    .fetch_all(self.db.pool())
-                    .await?
-                    .iter()
-                    .map(|r| r.try_get("role_id"))
-                    .collect::<Result<_, _>>()?;
-            for role_id in role_ids {
-                let statements = self.role_statements(org_id, &role_id).await?.1;
-                self.authorize_grant_of(actor, GrantPlace::In(org_id), &statements).await?;
+    /// The actor may manage the account `user_id` with `member:<action>`: held in the account's
+    /// home (the organization it was created in; access from above reaches it as usual), and
+    /// under the anti-escalation rule for every role the user holds in the home's subtree
+    /// (directly or through groups), since disabling, renaming or deleting someone takes or
+    /// touches all of them: an Admin cannot manage a Super Admin. Memberships outside the home
+    /// neither grant nor block managing the account.
+    async fn authorize_account_management(&self, actor: &Actor, user_id: &str, action: &str) -> DomainResult<()> {
+        let home = self.home_of(user_id).await?;
+        self.authorize(actor, &home, &Permission::new("member", action)).await?;
+        let mut in_home = Vec::new();
+        for grant in self.authz.grants_of(&self.db, user_id).await? {
+            if self.authz.is_within(&self.db, &home, &grant.org_id).await? {
+                in_home.push(grant);
             }
         }
-        Ok(())
+        self.authorize_change(actor, &ChangeEffect::new().roles(&in_home)).await
     }
 
     /// Creates a user who joins `organization_id` with its default roles (needs `member:assign` there).
@@ -62,10 +51,11 @@ impl Domain {
             return Err(DomainError::Invalid(errors));
         };
         let defaults = self.default_role_ids(&org.id).await?;
+        let mut effect = ChangeEffect::new();
         for role_id in &defaults {
-            let statements = self.role_statements(&org.id, role_id).await?.1;
-            self.authorize_grant_of(actor, GrantPlace::In(&org.id), &statements).await?;
+            effect = effect.at(&org.id, self.role_statements(&org.id, role_id).await?.1);
         }
+        self.authorize_change(actor, &effect).await?;
         let password_hash = match new.password {
             Some(password) => Some(hash_blocking(password).await?),
             None => None,
@@ -78,6 +68,7 @@ impl Domain {
         let full_name = Some(names.full_name()).filter(|n| !n.is_empty()).unwrap_or_else(|| address.clone());
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let user = storage::insert(mutation.tx(), &NewUser { email: address, full_name, password_hash }).await?;
+        storage::set_home(mutation.tx(), &user.id, &org.id).await?;
         if !names.full_name().is_empty() {
             storage::set_names(mutation.tx(), &user.id, &names).await?;
         }
@@ -93,7 +84,7 @@ impl Domain {
     /// Changes names (the user themselves, or whoever manages them) and status (disable or
     /// enable: whoever may remove them, never themselves; disabling ends their sessions).
     pub async fn update_user(&self, actor: &Actor, user_id: &str, changes: AccountChanges) -> DomainResult<Account> {
-        let user = self.existing_user(user_id).await?;
+        let user = self.visible_user(actor, user_id).await?;
         let myself = actor.user_id()? == user.id;
         let status = match changes.status.as_deref() {
             None => None,
@@ -107,9 +98,9 @@ impl Domain {
             if myself {
                 return Err(DomainError::Conflict("You cannot change your own status.".into()));
             }
-            self.authorize_user_management(actor, &user.id, "remove").await?;
+            self.authorize_account_management(actor, &user.id, "remove").await?;
         } else if !myself {
-            self.authorize_user_management(actor, &user.id, "assign").await?;
+            self.authorize_account_management(actor, &user.id, "assign").await?;
         }
         let current = storage::names(&self.db, &user.id).await?;
         let names = UserNames {
@@ -141,11 +132,11 @@ impl Domain {
 
     /// Deletes a user (never yourself), with their memberships.
     pub async fn delete_user(&self, actor: &Actor, user_id: &str) -> DomainResult<()> {
-        let user = self.existing_user(user_id).await?;
+        let user = self.visible_user(actor, user_id).await?;
         if actor.user_id()? == user.id {
             return Err(DomainError::Conflict("You cannot delete your own account.".into()));
         }
-        self.authorize_user_management(actor, &user.id, "remove").await?;
+        self.authorize_account_management(actor, &user.id, "remove").await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         storage::delete(mutation.tx(), &user.id).await?;
@@ -156,8 +147,15 @@ impl Domain {
 
     /// Stores a new account, inside the caller's transaction (no authorization: first start
     /// and the command line create admins through this).
-    pub(crate) async fn insert_user(&self, tx: &mut Transaction, new: &NewUser) -> DomainResult<User> {
-        storage::insert(tx, new).await
+    pub(crate) async fn insert_user(
+        &self,
+        tx: &mut Transaction,
+        new: &NewUser,
+        home_org_id: &str,
+    ) -> DomainResult<User> {
+        let user = storage::insert(tx, new).await?;
+        storage::set_home(tx, &user.id, home_org_id).await?;
+        Ok(user)
     }
 
     /// Records a successful sign-in.

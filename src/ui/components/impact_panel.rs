@@ -10,6 +10,8 @@ use crate::ui::{components::layout::LoadError, error::UiError, model::ImpactItem
 pub enum ImpactSubject {
     Policy,
     Role,
+    /// A move or an access flag: roles held above start or stop reaching in.
+    Reach,
 }
 
 #[component]
@@ -31,9 +33,11 @@ pub fn ImpactPanel(impact: Resource<Option<Result<ImpactItem, UiError>>>, subjec
 }
 
 #[component]
-fn ImpactSummary(item: ImpactItem, subject: ImpactSubject) -> impl IntoView {
+pub fn ImpactSummary(item: ImpactItem, subject: ImpactSubject) -> impl IntoView {
     let roles = if subject == ImpactSubject::Role {
         format!("{} member(s) hold this role.", item.member_count)
+    } else if subject == ImpactSubject::Reach {
+        format!("{} member(s) hold roles above whose reach into this organization would change.", item.member_count)
     } else if item.roles.is_empty() {
         "No role uses this policy yet.".to_owned()
     } else {

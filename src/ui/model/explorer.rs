@@ -39,11 +39,19 @@ pub struct AllowedUserItem {
     pub reason: String,
 }
 
+/// Allowed users the asker may not see, counted by where their access comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HiddenHoldersItem {
+    /// A line such as "3 user(s) through Root, whose members you cannot see".
+    pub line: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhoCanItem {
     pub total: usize,
     pub next_cursor: Option<String>,
     pub users: Vec<AllowedUserItem>,
+    pub hidden: Vec<HiddenHoldersItem>,
 }
 
 /// An organization where a user holds anything, with what (the explorer's third question).

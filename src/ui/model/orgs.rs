@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ImpactItem;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationItem {
     pub id: String,
@@ -32,6 +34,18 @@ impl From<crate::domain::orgs::OrganizationLink> for OrganizationCrumb {
     fn from(link: crate::domain::orgs::OrganizationLink) -> Self {
         Self { id: link.id, name: link.name }
     }
+}
+
+/// What moving an organization would do, shown before the move is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovePreviewItem {
+    pub target_id: String,
+    pub target_name: String,
+    /// Why the move would be refused: each permission that would reach in without the caller
+    /// holding it here (empty when allowed).
+    pub refused: Vec<String>,
+    /// Who would gain or lose what in this organization.
+    pub impact: ImpactItem,
 }
 
 /// A search hit, with the path above it (from the top of what the user may see).

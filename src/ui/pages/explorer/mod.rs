@@ -230,6 +230,9 @@ fn WhoCanList(item: WhoCanItem, base: String, paged: bool) -> impl IntoView {
                     <span class="block text-xs text-slate-600 dark:text-slate-400">{u.reason}</span>
                 </li>
             }).collect_view()}
+            {item.hidden.into_iter().map(|h| view! {
+                <li class="py-2 text-slate-600 dark:text-slate-400" data-testid="who-can-hidden">{h.line}</li>
+            }).collect_view()}
         </ul>
         <PageLinks first=paged.then_some(base) next/>
     }

@@ -10,14 +10,16 @@ use crate::{
     ui::{
         components::{
             form::{FormError, SubmitButton, TextField, action_error},
+            impact_panel::{ImpactSubject, ImpactSummary},
             layout::LoadError,
         },
         error::UiError,
-        model::OrganizationDetail,
+        model::{MovePreviewItem, OrganizationDetail},
         server_fns::orgs::{
             CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
-            load_organization_detail, move_targets, organization_deletion_impact,
+            load_organization_detail, move_targets, organization_deletion_impact, preview_move,
         },
+        url,
     },
 };
 
@@ -178,6 +180,7 @@ fn MoveSection(org_id: String) -> impl IntoView {
     );
     let move_action = ServerAction::<MoveOrganization>::new();
     let error = action_error(move_action);
+    let org_id_for_confirm = org_id.clone();
     view! {
         <section aria-labelledby="move-heading" class=section_class()>
             <h2 id="move-heading" class="text-lg font-semibold">"Move"</h2>
@@ -193,6 +196,10 @@ fn MoveSection(org_id: String) -> impl IntoView {
                 <button type="submit" class="rounded-md border border-slate-300 px-3 py-2 text-sm dark:border-slate-700">"Find"</button>
             </form>
             <FormError error/>
+            {move || {
+                let target = query.read().get("move_to").filter(|t| !t.is_empty());
+                target.map(|target| view! { <MoveConfirm org_id=org_id_for_confirm.clone() target move_action/> })
+            }}
             <Transition fallback=|| ()>
                 {move || {
                     let org_id = org_id.clone();
@@ -209,13 +216,11 @@ fn MoveSection(org_id: String) -> impl IntoView {
                                                     <span class="block text-xs text-slate-500">{path.join(" / ")}</span>
                                                     {hit.node.name.clone()}
                                                 </span>
-                                                <ActionForm action=move_action>
-                                                    <input type="hidden" name="org_id" value=org_id/>
-                                                    <input type="hidden" name="new_parent_id" value=hit.node.id.clone()/>
-                                                    <button type="submit" class="rounded-md bg-indigo-600 px-3 py-1 text-sm font-semibold text-white hover:bg-indigo-500">
-                                                        {format!("Move under {}", hit.node.name)}
-                                                    </button>
-                                                </ActionForm>
+                                                <a href=format!("/orgs/{org_id}?move_q={}&move_to={}", url::encode(&search.get_untracked()), url::encode(&hit.node.id))
+                                                    class="rounded-md border border-indigo-600 px-3 py-1 text-sm font-semibold text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-slate-800"
+                                                    data-testid="move-choose">
+                                                    {format!("Move under {}…", hit.node.name)}
+                                                </a>
                                             </li>
                                         }
                                     }).collect_view()}
@@ -227,6 +232,52 @@ fn MoveSection(org_id: String) -> impl IntoView {
                 }}
             </Transition>
         </section>
+    }
+}
+
+/// The move's effect, before it is confirmed: what would reach in that the admin does not
+/// hold (then the move is refused), and who would gain or lose what here.
+#[component]
+fn MoveConfirm(org_id: String, target: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
+    let preview = Resource::new(move || (org_id.clone(), target.clone()), |(org, target)| preview_move(org, target));
+    view! {
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Working out what the move would change…"</p> }>
+            {move || Suspend::new(async move {
+                match preview.await {
+                    Ok(item) => view! { <MovePreview item move_action/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MovePreview(item: MovePreviewItem, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
+    let params = use_params_map();
+    let org_id = params.read_untracked().get("id").unwrap_or_default();
+    let refused = !item.refused.is_empty();
+    view! {
+        <div class="space-y-3 rounded-md border border-slate-200 p-4 dark:border-slate-800" data-testid="move-preview">
+            <h3 class="font-semibold">{format!("Move under {}", item.target_name)}</h3>
+            <ImpactSummary item=item.impact subject=ImpactSubject::Reach/>
+            {refused.then(|| view! {
+                <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200" data-testid="move-refused">
+                    <p>"You cannot make this move: roles held above would reach into this organization with permissions you do not hold here:"</p>
+                    <ul class="mt-1 list-disc pl-5 font-mono">{item.refused.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {(!refused).then(|| view! {
+                <ActionForm action=move_action>
+                    <input type="hidden" name="org_id" value=org_id.clone()/>
+                    <input type="hidden" name="new_parent_id" value=item.target_id.clone()/>
+                    <button type="submit" data-testid="move-confirm"
+                        class="rounded-md bg-indigo-600 px-3 py-1 text-sm font-semibold text-white hover:bg-indigo-500">
+                        {format!("Confirm the move under {}", item.target_name)}
+                    </button>
+                </ActionForm>
+            })}
+        </div>
     }
 }
 

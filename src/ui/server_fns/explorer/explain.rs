@@ -7,7 +7,7 @@ use crate::ui::{error::UiError, model::AccessAnswerItem};
 pub async fn explain_access(org: String, user: String, permission: String) -> Result<AccessAnswerItem, UiError> {
     use crate::{domain::authz::Reason, ui::model::ChainStepItem};
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let answer = call.domain.explain_access(&call.actor, org.trim(), user.trim(), permission.trim()).await?;
+    let answer = call.domain.explain_access(&call.actor, org.trim(), Some(user.trim()), permission.trim()).await?;
     let (link, blocked) = match &answer.reason {
         Reason::Allowed { link } | Reason::DeniedByStatement { link } => (Some(link.clone()), None),
         Reason::NoAllowingRole { blocked: Some(b) } => (Some(b.link.clone()), Some(b.clone())),

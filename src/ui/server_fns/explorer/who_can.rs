@@ -5,7 +5,7 @@ use crate::ui::{error::UiError, model::WhoCanItem};
 /// The access explorer's "who can do this here?", 50 at a time after `cursor`, each with why.
 #[server(prefix = "/api", endpoint = "who-can")]
 pub async fn who_can(org: String, permission: String, cursor: String) -> Result<WhoCanItem, UiError> {
-    use crate::ui::model::AllowedUserItem;
+    use crate::ui::model::{AllowedUserItem, HiddenHoldersItem};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let page = call
         .domain
@@ -19,5 +19,6 @@ pub async fn who_can(org: String, permission: String, cursor: String) -> Result<
             .into_iter()
             .map(|u| AllowedUserItem { email: u.email, full_name: u.full_name, reason: u.reason })
             .collect(),
+        hidden: page.hidden.into_iter().map(|h| HiddenHoldersItem { line: h.to_string() }).collect(),
     })
 }

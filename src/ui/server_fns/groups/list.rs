@@ -11,7 +11,7 @@ const ROLE_CHOICES: usize = 200;
 pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroupsPage, UiError> {
     use crate::ui::model::{GroupEditItem, GroupMemberItem, GroupRow, RoleOption};
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let groups = call.domain.list_user_groups(&call.actor, &org.id).await?;
     let roles: Vec<RoleOption> = call
         .domain

@@ -21,7 +21,7 @@ pub async fn list_members(
         ui::model::{MemberRow, RoleOption},
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let query = MemberQuery {
         q: Some(q.trim()).filter(|q| !q.is_empty()),
         role_id: Some(role_id.as_str()).filter(|r| !r.is_empty()),

@@ -22,9 +22,10 @@ pub async fn create_child_organization(
     let first_admin_user_id = match first_admin_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         Some(email) => Some(
             call.domain
-                .user_id_by_email(email)
-                .await?
-                .ok_or_else(|| UiError::invalid_field("first_admin_email", "No user has this email address"))?,
+                .visible_user_by_id_or_email(&call.actor, email)
+                .await
+                .map_err(|_| UiError::invalid_field("first_admin_email", "No user you can see has this email address"))?
+                .id,
         ),
         None => None,
     };

@@ -6,11 +6,8 @@ use crate::ui::error::UiError;
 #[server(prefix = "/api", endpoint = "delete-org")]
 pub async fn delete_organization(org_id: String, confirm_name: String) -> Result<(), UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
-    if confirm_name.trim() != org.name {
-        return Err(UiError::invalid_field("confirm_name", "Type the organization's name exactly to confirm"));
-    }
-    call.domain.delete_organization(&call.actor, &org.id).await?;
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
+    call.domain.delete_organization(&call.actor, &org.id, Some(&confirm_name)).await?;
     leptos_axum::redirect(&format!("/orgs/{}", org.parent_organization_id.unwrap_or_default()));
     Ok(())
 }

@@ -21,7 +21,7 @@ pub async fn update_organization(
 ) -> Result<i64, UiError> {
     use crate::domain::orgs::OrganizationSettings;
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let current = call.domain.resolve_organization(&org_id).await?;
+    let current = call.domain.visible_organization(&call.actor, &org_id).await?;
     let settings = OrganizationSettings {
         name,
         code,

@@ -12,7 +12,7 @@ pub async fn list_policies(org_id: String, q: String, cursor: Option<String>) ->
         ui::model::PolicyListItem,
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let cursor = cursor.filter(|c| !c.is_empty());
     let query = PolicyQuery { q: Some(&q), cursor: cursor.as_deref(), reverse: false, limit: PAGE_SIZE };
     let page = call.domain.list_policies(&call.actor, &org.id, &query).await?;

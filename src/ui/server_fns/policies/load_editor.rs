@@ -7,7 +7,7 @@ use crate::ui::{error::UiError, model::PolicyEditorData};
 pub async fn load_policy_editor(org_id: String, policy_id: Option<String>) -> Result<PolicyEditorData, UiError> {
     use crate::ui::model::{InstanceItem, PolicyItem};
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let policy = match policy_id.filter(|id| !id.is_empty()) {
         Some(id) => Some(call.domain.policy(&call.actor, &org.id, &id).await?),
         None => None,

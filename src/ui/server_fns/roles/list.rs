@@ -6,7 +6,7 @@ use crate::ui::{error::UiError, model::RoleListPage};
 #[server(prefix = "/api", endpoint = "list-roles")]
 pub async fn list_roles(org_id: String) -> Result<RoleListPage, UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let page = call.domain.list_roles(&call.actor, &org.id, None, None, super::CHOICES).await?;
     let may_create = call.domain.role_actions(&call.actor, &org.id, None).await?.may_create;
     Ok(RoleListPage {

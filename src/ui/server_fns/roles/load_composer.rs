@@ -7,7 +7,7 @@ use crate::ui::{error::UiError, model::RoleComposerData};
 pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Result<RoleComposerData, UiError> {
     use crate::{domain::policies::PolicyQuery, ui::model::ComposerPolicy};
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let org = call.domain.resolve_organization(&org_id).await?;
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let role = match role_id.filter(|id| !id.is_empty()) {
         Some(id) => Some(call.domain.role(&call.actor, &org.id, &id).await?),
         None => None,

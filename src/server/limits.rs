@@ -1,0 +1,54 @@
+//! Limits that keep one request from holding the server: a body size limit for REST and server
+//! functions alike (413 beyond it), and a time limit on every request (503 when it runs out).
+//! Both answer with the REST error body, which the console shows as an error too.
+
+use std::time::Duration;
+
+use axum::{
+    extract::Request,
+    http::{StatusCode, header::CONTENT_LENGTH},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http_body_util::Limited;
+
+use crate::api::error::ApiError;
+
+/// The largest request body: REST bodies and server-function forms alike (a 1 MB policy fits).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// How long one request may take before it is answered with 503.
+pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+/// Refuses a declared body over [`MAX_BODY_BYTES`] at once, and caps a body of unknown length
+/// while it is read, so no request can make the server buffer more.
+pub async fn limit_body(req: Request, next: Next) -> Response {
+    let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return too_large().into_response();
+    }
+    let req = req.map(|body| axum::body::Body::new(Limited::new(body, MAX_BODY_BYTES)));
+    next.run(req).await
+}
+
+fn too_large() -> ApiError {
+    ApiError::status(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        format!("The request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Answers 503 when the handler has not finished within [`REQUEST_TIME_LIMIT`]; the work is
+/// dropped (a database transaction in flight rolls back).
+pub async fn limit_time(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "REQUEST_TIMEOUT",
+            format!("The request took longer than {} seconds and was stopped", REQUEST_TIME_LIMIT.as_secs()),
+        )
+        .into_response(),
+    }
+}
