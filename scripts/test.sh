@@ -10,16 +10,12 @@ ensure_build_tools
 ensure_browser
 
 export WARDEN_TEST_POSTGRES_URL="${WARDEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-if command -v psql >/dev/null && psql "$WARDEN_TEST_POSTGRES_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; then
-  say "PostgreSQL is reachable: integration tests run on SQLite and PostgreSQL"
-  # Databases left behind by earlier runs that were interrupted.
-  psql "$WARDEN_TEST_POSTGRES_URL" -qAtc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'warden_t_%'" \
+# Whether PostgreSQL answers is decided by the tests themselves (tests/integration/support):
+# each skips its PostgreSQL variant when it cannot connect, and fails instead under CI=true.
+# Databases left behind by interrupted runs are dropped when psql happens to be installed.
+if command -v psql >/dev/null; then
+  psql "$WARDEN_TEST_POSTGRES_URL" -qAtc "SELECT 'DROP DATABASE ' || quote_ident(datname) || ';' FROM pg_database WHERE datname LIKE 'warden_t_%'" 2>/dev/null \
     | psql "$WARDEN_TEST_POSTGRES_URL" -q >/dev/null 2>&1 || true
-elif [ "${CI:-}" = "true" ]; then
-  echo "PostgreSQL is unreachable at $WARDEN_TEST_POSTGRES_URL, and CI=true requires it." >&2
-  exit 1
-else
-  say "PostgreSQL is unreachable: its test variants will be skipped (set CI=true to fail instead)"
 fi
 
 say "Lints"

@@ -35,13 +35,18 @@ export async function startWarden() {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  for (let attempt = 0; attempt < 200; attempt++) {
+  // Up to 20 seconds for it to answer; giving up is an error, never a silent start.
+  let healthy = false;
+  for (let attempt = 0; attempt < 200 && !healthy; attempt++) {
     if (child.exitCode !== null) throw new Error(`warden exited with ${child.exitCode}`);
     try {
-      const response = await fetch(`${baseUrl}/healthz`);
-      if (response.ok) break;
+      healthy = (await fetch(`${baseUrl}/healthz`)).ok;
     } catch { /* not listening yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!healthy) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!healthy) {
+    child.kill('SIGTERM');
+    throw new Error(`warden did not answer ${baseUrl}/healthz within 20 seconds`);
   }
   return {
     baseUrl,

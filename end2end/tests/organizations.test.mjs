@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 
 import { MODES, collectErrors, ready, signIn, submitAndWait } from '../support/browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/server.mjs';
-import { useWardenAndBrowser } from '../support/suite.mjs';
+import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
 
@@ -64,16 +64,17 @@ for (const mode of MODES) {
       if (mode.javaScriptEnabled) {
         await page.getByTestId('move-search').fill(`Southwind ${suffix}`);
       }
-      const moveButton = page.getByRole('button', { name: `Move under Southwind ${suffix}` });
-      await moveButton.waitFor();
-      await Promise.all([
-        page.waitForResponse((r) => r.url().includes('/api/move-org')).catch(() => null),
-        mode.javaScriptEnabled ? Promise.resolve() : page.waitForNavigation(),
-        moveButton.click(),
-      ]);
-      await page.goto(`${warden.baseUrl}${north}`);
+      const choose = page.getByRole('link', { name: `Move under Southwind ${suffix}…` });
+      await choose.waitFor();
+      await submitAndWait(page, choose, (url) => url.search.includes('move_to='));
       await ready(page, mode);
-      assert.match(await page.getByTestId('breadcrumbs').textContent(), new RegExp(`Root / Southwind ${suffix} / Northwind ${suffix}`));
+      // What the move would change is shown before it is confirmed.
+      const preview = page.getByTestId('move-preview');
+      await preview.waitFor();
+      assert.match(await preview.textContent(), /member\(s\) hold roles above/);
+      await submitAndWait(page, page.getByTestId('move-confirm'), (url) => url.pathname === north && !url.search.includes('move_to='));
+      await ready(page, mode);
+      await page.getByTestId('breadcrumbs').filter({ hasText: `Southwind ${suffix} / Northwind ${suffix}` }).waitFor();
 
       // Delete Southwind with everything in it, after typing its name.
       await page.goto(`${warden.baseUrl}${south}`);
@@ -99,6 +100,55 @@ for (const mode of MODES) {
       await context.close();
     });
 
+    test('the move dialog shows what would leak in, and refuses', async () => {
+      const { warden, browser } = running;
+      const suffix = mode.javaScriptEnabled ? 'js' : 'nojs';
+      const { context: adminContext } = await signedInAdmin(running, mode);
+      const api = apiClient(adminContext, warden.baseUrl);
+      const org = async (name) => {
+        const { status, body } = await api('POST', '/v1/orgs', {
+          name, contact_email: 'ops@example.com', parent_organization_id: 'root', can_have_child_organizations: true,
+        });
+        assert.equal(status, 201, JSON.stringify(body));
+        return body.id;
+      };
+      const tenantA = await org(`Leak A ${suffix}`);
+      const tenantB = await org(`Leak B ${suffix}`);
+      const root = (await api('GET', '/v1/orgs/root')).body.id;
+      // A mover: org:read and org:move at the root, and Admin of tenant B.
+      const policy = await api('POST', `/v1/orgs/${root}/iam/policies`, { name: `Movers ${suffix}`, permissions: ['org:read', 'org:move'] });
+      const role = await api('POST', `/v1/orgs/${root}/iam/roles`, { name: `Movers ${suffix}`, policy_ids: [policy.body.policy_id] });
+      const email = `mover-${suffix}@example.com`;
+      const user = await api('POST', '/v1/users', { email, organization_id: tenantB, password: 'a long enough passphrase' });
+      assert.equal(user.status, 201, JSON.stringify(user.body));
+      const bAdmin = (await api('GET', `/v1/orgs/${tenantB}/iam/roles`)).body.roles.find((r) => r.name === 'Admin').role_id;
+      for (const [org, roleId] of [[root, role.body.role_id], [tenantB, bAdmin]]) {
+        const { status, body } = await api('POST', `/v1/orgs/${org}/iam/members`, { user_id: user.body.user_id, role_ids: [roleId] });
+        assert.equal(status, 200, JSON.stringify(body));
+      }
+      await adminContext.close();
+
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await signIn(page, mode, warden.baseUrl, email, 'a long enough passphrase');
+      await page.waitForURL(`${warden.baseUrl}/`);
+      await page.goto(`${warden.baseUrl}/orgs/${tenantA}?move_q=${encodeURIComponent(`Leak B ${suffix}`)}`);
+      await ready(page, mode);
+      const choose = page.getByRole('link', { name: `Move under Leak B ${suffix}…` });
+      await choose.waitFor();
+      await submitAndWait(page, choose, (url) => url.search.includes('move_to='));
+      await ready(page, mode);
+      const refused = page.getByTestId('move-refused');
+      await refused.waitFor();
+      assert.match(await refused.textContent(), /member:assign/);
+      assert.equal(await page.getByTestId('move-confirm').count(), 0, 'no way to confirm a refused move');
+      if (mode.javaScriptEnabled) {
+        assert.deepEqual(errors, [], 'no console errors');
+      }
+      await context.close();
+    });
+
     if (mode.javaScriptEnabled) {
       test('the tree expands lazily and with the keyboard', async () => {
         const { warden, browser } = running;
@@ -115,9 +165,14 @@ for (const mode of MODES) {
         await page.keyboard.press('ArrowRight');
         await page.getByText('Keyboard Child').waitFor();
         assert.ok((await nodes.count()) > 1, 'children appear after expanding');
+        const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-org-id') ?? '');
+        const rootId = await nodes.first().getAttribute('data-org-id');
+        const firstChildId = await nodes.nth(1).getAttribute('data-org-id');
+        assert.equal(await focusedId(), rootId, 'the expanded root keeps the focus');
         await page.keyboard.press('ArrowDown');
-        const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
-        assert.match(focused, /\w/);
+        await page.waitForFunction((id) => document.activeElement?.getAttribute('data-org-id') === id, firstChildId);
+        await page.keyboard.press('ArrowUp');
+        await page.waitForFunction((id) => document.activeElement?.getAttribute('data-org-id') === id, rootId);
         await page.screenshot({ path: 'end2end/output/organizations.png', fullPage: true });
         await context.close();
       });

@@ -25,9 +25,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "Expected a request body with Content-Type: application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| ApiError::status(rejection.status(), "BAD_REQUEST", rejection.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            let code =
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE { "PAYLOAD_TOO_LARGE" } else { "BAD_REQUEST" };
+            ApiError::status(rejection.status(), code, rejection.body_text())
+        })?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -101,10 +103,22 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::try_from_uri(&parts.uri).map(|q| ApiQuery(q.0)).map_err(|rejection| {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(ApiQuery).map_err(|error| {
+            // The field at fault, when serde knows it: `["query", "limit"]`.
+            let mut loc = vec![json!("query")];
+            loc.extend(error.path().iter().filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Map { key } => Some(json!(key)),
+                _ => None,
+            }));
+            let message = error.inner().to_string();
+            if let Some(field) = missing_field(&message) {
+                loc.push(json!(field));
+            }
             ApiError::Unprocessable(vec![ValidationProblem {
-                loc: vec![json!("query")],
-                msg: strip_position(&rejection.body_text()),
+                loc,
+                msg: strip_position(&message),
                 kind: "query_invalid".to_owned(),
                 input: Value::Null,
                 ctx: json!({}),

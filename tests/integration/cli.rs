@@ -44,6 +44,14 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_sign_in() 
         .await
         .expect("signs in");
     assert_eq!(user.full_name, "Ops Person");
+    // The new admin is Super Admin of the root: everything there.
+    let admin = Actor::user(user.id.clone(), user.full_name.clone(), None, None);
+    let answer = domain.explain_access(&admin, "root", None, "*:*").await.expect("explained");
+    assert!(answer.allowed, "{answer:?}");
+    assert!(
+        matches!(&answer.reason, warden::domain::authz::Reason::Allowed { link } if link.role_name == "Super Admin"),
+        "{answer:?}"
+    );
 
     // A weak password is refused, and nothing is created.
     let refused = warden(&config, &["create-admin", "--email", "weak@example.com"])

@@ -143,14 +143,22 @@ async fn every_response_has_security_headers_and_a_request_id(engine: Engine) {
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("nonce in CSP");
     let html = page.text();
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
-    for script in html.split("<script").skip(1) {
+    let dom = tl::parse(&html, tl::ParserOptions::default()).expect("the page parses as HTML");
+    let parser = dom.parser();
+    let scripts: Vec<&tl::HTMLTag> = dom
+        .query_selector("script")
+        .expect("selector")
+        .filter_map(|handle| handle.get(parser).and_then(|node| node.as_tag()))
+        .collect();
+    assert!(!scripts.is_empty(), "the page has its hydration scripts");
+    for script in scripts {
+        let attribute =
+            |name: &str| script.attributes().get(name).flatten().map(|value| value.as_utf8_str().into_owned());
+        let external = attribute("src").is_some();
         assert!(
-            script.contains(&format!("nonce=\"{nonce}\""))
-                || script.trim_start().starts_with("src=")
-                || script.contains(" src="),
-            "every inline script carries the nonce: <script{}",
-            &script[..script.len().min(120)]
+            external || attribute("nonce").as_deref() == Some(nonce),
+            "every inline script carries this response's nonce: {}",
+            script.outer_html(parser)
         );
     }
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
@@ -233,6 +241,38 @@ async fn a_failed_plain_form_sign_in_returns_with_the_generic_error(engine: Engi
     assert!(page.text().contains("Email or password is incorrect"), "the page shows the error without JavaScript");
 }
 
+async fn the_client_address_comes_from_trusted_proxies_only(engine: Engine) {
+    async fn failed_sign_in_from(app: &TestApp) {
+        app.send(
+            Req::new(Method::POST, "/api/sign-in")
+                .same_origin()
+                .client_ip([10, 0, 0, 2])
+                .header("x-forwarded-for", "6.6.6.6, 198.51.100.7")
+                .form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")]),
+        )
+        .await;
+    }
+    let last_failure_address = |app: &TestApp| {
+        let db = app.domain.db().clone();
+        async move {
+            let events = warden::domain::audit::recent_events(&db, 10).await.expect("events");
+            events.into_iter().find(|e| e.action == "sign_in.failed").and_then(|e| e.client_addr)
+        }
+    };
+    // Without trusted proxies the socket's address counts, whatever the header says.
+    let Some(app) = TestApp::start(engine).await else { return };
+    failed_sign_in_from(&app).await;
+    assert_eq!(last_failure_address(&app).await.as_deref(), Some("10.0.0.2"));
+    // Behind a trusted proxy: the rightmost hop it did not add itself, not what the client claims.
+    let Some(app) =
+        TestApp::start_with(engine, |s| s.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")]).await
+    else {
+        return;
+    };
+    failed_sign_in_from(&app).await;
+    assert_eq!(last_failure_address(&app).await.as_deref(), Some("198.51.100.7"));
+}
+
 on_both_engines!(
     unauthenticated_api_calls_get_401_bodies,
     unknown_api_paths_get_404_bodies,
@@ -244,4 +284,5 @@ on_both_engines!(
     request_ids_reach_the_audit_log,
     signed_out_pages_redirect_to_sign_in_and_back,
     a_failed_plain_form_sign_in_returns_with_the_generic_error,
+    the_client_address_comes_from_trusted_proxies_only,
 );

@@ -7,12 +7,16 @@ mod support;
 
 mod cli;
 mod escalation;
+mod escalation_property;
+mod filters;
 mod http_spine;
+mod limits;
 mod organizations;
 mod policies;
 mod roles_and_members;
 mod sign_in;
 mod storage;
+mod tenancy;
 mod user_groups;
 mod user_search;
 mod users;

@@ -1,6 +1,9 @@
 //! The permission schema, the resource catalog and policies through the REST API, on both engines.
 
-use crate::support::{TestApp, http::call};
+use crate::support::{
+    TestApp,
+    http::{assert_forbidden, assert_invalid_at, call},
+};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -37,7 +40,7 @@ impl Fixture {
     }
 
     async fn register(&self, org: &str, id: &str, name: &str) -> StatusCode {
-        let path = format!("/v1/orgs/{org}/iam/resources/project/{id}");
+        let path = format!("/v1/orgs/{org}/iam/resources/project/{}", urlencoding(id));
         self.call(Method::PUT, &path, Some(json!({ "name": name }))).await.0
     }
 
@@ -196,11 +199,12 @@ async fn resources_are_registered_listed_and_removed(engine: Engine) {
         f.call(Method::GET, &format!("/v1/orgs/{}/iam/resources?resource_type=report", f.root), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(locs(&body), [(json!(["query", "resource_type"]), "not_listable".to_owned())]);
-    let (status, _) = f.call(Method::GET, &format!("/v1/orgs/{}/iam/resources?resource_type=nope", f.root), None).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) =
+        f.call(Method::GET, &format!("/v1/orgs/{}/iam/resources?resource_type=nope", f.root), None).await;
+    assert_invalid_at(status, &body, &[json!(["query", "resource_type"])]);
     let bad_id = format!("/v1/orgs/{}/iam/resources/project/a%20b", f.root);
     let (status, body) = f.call(Method::PUT, &bad_id, Some(json!({ "name": "x" }))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_invalid_at(status, &body, &[json!(["path", "resource_id"])]);
 
     // A named instance cannot be removed while a policy names it.
     let policy = f.create_policy(json!({ "name": "Apollo deployers", "permissions": ["project:p1:deploy"] })).await;
@@ -376,7 +380,7 @@ async fn listing_pages_and_searches(engine: Engine) {
     let managed = all["policies"].as_array().unwrap().iter().filter(|p| p["type"] == "managed").count();
     assert_eq!(managed, 3);
     let (status, body) = f.call(Method::GET, &format!("{}?cursor=zz", f.policies()), None).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_invalid_at(status, &body, &[json!(["query", "cursor"])]);
 }
 
 async fn updates_are_versioned_and_predefined_policies_read_only(engine: Engine) {
@@ -397,7 +401,7 @@ async fn updates_are_versioned_and_predefined_policies_read_only(engine: Engine)
     assert_eq!(status, StatusCode::CONFLICT, "a stale version: {body}");
     let (status, body) =
         f.call(Method::PUT, &path, Some(json!({ "name": "No version", "permissions": ["org:read"] }))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_invalid_at(status, &body, &[json!(["body", "version"])]);
     let (status, patched) = f.call(Method::PATCH, &path, Some(json!({ "description": "Reads things" }))).await;
     assert_eq!(status, StatusCode::OK, "{patched}");
     assert_eq!(
@@ -416,8 +420,12 @@ async fn updates_are_versioned_and_predefined_policies_read_only(engine: Engine)
     let managed_path = format!("{}/{managed}", f.policies());
     let (status, _) = f.call(Method::PATCH, &managed_path, Some(json!({ "description": "mine now" }))).await;
     assert_eq!(status, StatusCode::CONFLICT, "predefined policies are read-only");
-    let (status, _) = f.call(Method::DELETE, &managed_path, None).await;
-    assert_eq!(status, StatusCode::CONFLICT);
+    // Read-only whatever the flags: detaching it from its roles does not make it deletable.
+    for path in [managed_path.clone(), format!("{managed_path}?detach=true")] {
+        let (status, body) = f.call(Method::DELETE, &path, None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body["message"].as_str().unwrap().contains("predefined"), "{body}");
+    }
     let (status, _) = f.call(Method::GET, &format!("{}/nope", f.policies()), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -518,9 +526,9 @@ async fn policies_cannot_allow_more_than_their_author_holds(engine: Engine) {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // Nor can an existing policy be widened.
     let path = format!("{team_policies}/{}", body["policy_id"].as_str().unwrap());
-    let (status, _) =
+    let (status, body) =
         call(&f.app, &cookie, Method::PATCH, &path, Some(json!({ "permissions": ["org:read", "audit:read"] }))).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_forbidden(status, &body, "audit:read");
     // And the root, which the author may not even see, answers like an organization that does
     // not exist.
     let (status, _) = call(&f.app, &cookie, Method::GET, &f.policies(), None).await;
@@ -589,7 +597,33 @@ async fn parallel_writers_all_succeed(engine: Engine) {
     }
 }
 
+async fn an_instance_named_by_a_policy_stays_whatever_characters_its_id_holds(engine: Engine) {
+    let Some(f) = fixture(engine).await else { return };
+    f.with_application_types().await;
+    // LIKE's own wildcards, a quote and a backslash: each must match only itself.
+    for id in ["blue_green", "100%", "o'neil", "back\\slash"] {
+        assert_eq!(f.register(&f.root, id, id).await, StatusCode::CREATED, "{id}");
+        let policy = f
+            .create_policy(json!({ "name": format!("Deploy {id}"), "permissions": [format!("project:{id}:deploy")] }))
+            .await;
+        let path = format!("/v1/orgs/{}/iam/resources/project/{}", f.root, urlencoding(id));
+        let (status, body) = f.call(Method::DELETE, &path, None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{id}: {body}");
+        assert_eq!(body["details"]["policies"][0]["policy_id"], policy["policy_id"], "{id}: {body}");
+    }
+    // An id that only looks like a named one under LIKE's wildcards is not held back.
+    assert_eq!(f.register(&f.root, "blueXgreen", "lookalike").await, StatusCode::CREATED);
+    let (status, body) =
+        f.call(Method::DELETE, &format!("/v1/orgs/{}/iam/resources/project/blueXgreen", f.root), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+}
+
+fn urlencoding(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
 on_both_engines!(
+    an_instance_named_by_a_policy_stays_whatever_characters_its_id_holds,
     the_schema_page_saves_application_types,
     parallel_writers_all_succeed,
     the_schema_is_validated_versioned_and_guarded,

@@ -3,7 +3,7 @@
 
 use crate::support::{
     TestApp,
-    http::{auditor_and_assigner_roles, call, create_policy, root_org},
+    http::{assert_forbidden, assert_invalid_at, auditor_and_assigner_roles, call, create_policy, root_org},
 };
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -81,14 +81,14 @@ async fn member_roles_are_set_not_added_and_never_escalate(engine: Engine) {
     let other = app.create_user("eve@example.com").await;
     let (status, body) =
         call(&app, &dana, Method::POST, &members, Some(json!({ "user_id": other, "role_ids": [auditor_role] }))).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_forbidden(status, &body, "audit:read");
     let (status, _) =
         call(&app, &dana, Method::POST, &members, Some(json!({ "user_id": other, "role_ids": [reader_role] }))).await;
     assert_eq!(status, StatusCode::OK);
     let admin_id = app.admin_actor().await.user_id().unwrap().to_owned();
-    let (status, _) =
+    let (status, body) =
         call(&app, &dana, Method::POST, &members, Some(json!({ "user_id": admin_id, "role_ids": [] }))).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "taking Super Admin away needs Super Admin");
+    assert_forbidden(status, &body, "*:*");
 
     let (status, _) =
         call(&app, &cookie, Method::POST, &members, Some(json!({ "user_id": "nobody", "role_ids": [reader_role] })))
@@ -216,7 +216,7 @@ async fn a_role_cannot_be_widened_beyond_its_editor(engine: Engine) {
     let (status, body) =
         call(&app, &editor_cookie, Method::POST, &roles, Some(json!({ "name": "Sneaky", "policy_ids": [auditors] })))
             .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_forbidden(status, &body, "audit:read");
 }
 
 async fn new_members_get_the_default_roles(engine: Engine) {
@@ -338,7 +338,7 @@ async fn who_can_and_effective_permissions_follow_the_decision_function(engine: 
     assert_eq!(emails, ["admin@example.com"], "the admin is the closed org's own Admin");
     let (status, body) =
         call(&app, &cookie, Method::GET, &format!("/v1/orgs/{org}/iam/who-can?permission=nope"), None).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_invalid_at(status, &body, &[json!(["query", "permission"])]);
 
     let (status, effective) =
         call(&app, &cookie, Method::GET, &format!("/v1/users/{ivy}/effective-permissions"), None).await;
@@ -494,7 +494,7 @@ async fn bulk_role_changes_cover_the_ticked_or_every_match(engine: Engine) {
     for change in ["add", "remove"] {
         let escalate = json!({ "change": change, "role_id": deleter, "all_matching": {} });
         let (status, body) = call(&app, &ann, Method::POST, &bulk, Some(escalate)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_forbidden(status, &body, "org:delete");
     }
     assert_eq!(holders(deleter).await, 0, "nothing changed");
 
@@ -511,7 +511,7 @@ async fn bulk_role_changes_cover_the_ticked_or_every_match(engine: Engine) {
 
     let both = json!({ "change": "add", "role_id": auditor, "user_ids": [], "all_matching": {} });
     let (status, body) = call(&app, &cookie, Method::POST, &bulk, Some(both)).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_invalid_at(status, &body, &[json!(["body", "user_ids"])]);
     let unknown = json!({ "change": "add", "role_id": "nope", "user_ids": [ids[0]] });
     let (status, _) = call(&app, &cookie, Method::POST, &bulk, Some(unknown)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

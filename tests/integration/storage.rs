@@ -39,6 +39,27 @@ async fn both_engines_have_the_same_tables_and_columns() {
     assert_eq!(sqlite_schema, schema(&postgres).await);
 }
 
+/// Managed PostgreSQL services require TLS: the driver is built with it, and a URL that asks
+/// for it when available connects (the local server offers none, so `prefer` falls back).
+#[tokio::test]
+async fn postgres_urls_may_ask_for_tls() {
+    let Some(postgres) = TestDb::postgres().await else { return };
+    let db =
+        Database::connect(&format!("{}?sslmode=prefer", postgres.url)).await.expect("connects with sslmode=prefer");
+    db.ping().await.expect("answers");
+    // `require`: over TLS when the server offers it (Debian's PostgreSQL does, with its own
+    // certificate); otherwise refused by the server, never because the driver lacks TLS.
+    let server_tls: String =
+        sqlx::query_scalar("SHOW ssl").fetch_one(db.pool()).await.expect("the server's ssl setting");
+    let required = Database::connect(&format!("{}?sslmode=require", postgres.url)).await;
+    match (server_tls.as_str(), required) {
+        ("on", Ok(db)) => db.ping().await.expect("answers over TLS"),
+        ("on", Err(error)) => panic!("the server offers TLS, yet: {error}"),
+        (_, Ok(_)) => panic!("the server offers no TLS, yet sslmode=require connected"),
+        (_, Err(error)) => assert!(!error.to_string().contains("without TLS support"), "{error}"),
+    }
+}
+
 #[tokio::test]
 async fn sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout() {
     let db = TestDb::sqlite().open().await;

@@ -7,7 +7,7 @@ use warden::domain::{DomainError, Engine, authz::permissions::Permission, groups
 
 use crate::support::{
     TestApp,
-    http::{auditor_and_assigner_roles, call, root_org},
+    http::{assert_forbidden, auditor_and_assigner_roles, call, root_org},
 };
 
 async fn user_groups_hand_their_roles_to_their_members(engine: Engine) {
@@ -71,11 +71,11 @@ async fn user_groups_hand_their_roles_to_their_members(engine: Engine) {
     // Dee may assign, but she does not hold audit:read: no group can hand it out for her.
     let dee_cookie = app.user_cookie("dee@example.com").await;
     let escalate = json!({ "name": "Backdoor", "user_ids": [dee], "role_ids": [auditor] });
-    let (status, _) = call(&app, &dee_cookie, Method::POST, &groups, Some(escalate)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) =
+    let (status, body) = call(&app, &dee_cookie, Method::POST, &groups, Some(escalate)).await;
+    assert_forbidden(status, &body, "audit:read");
+    let (status, body) =
         call(&app, &dee_cookie, Method::PATCH, &group_path, Some(json!({ "user_ids": [ann, dee] }))).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_forbidden(status, &body, "audit:read");
     assert!(!app.domain.decide(&dee, &org, &audit_read).await.unwrap().allowed);
 
     // Leaving the group, or the organization, ends what the group gave.

@@ -2,7 +2,7 @@
 
 use crate::support::{
     TestApp,
-    http::{call, root_org},
+    http::{assert_invalid_at, call, root_org},
 };
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -46,7 +46,7 @@ async fn users_are_created_active_or_invited(engine: Engine) {
     assert_eq!(status, StatusCode::CONFLICT, "emails are unique in any case");
     let (status, body) =
         create(&app, &cookie, json!({ "email": "nope", "password": "short", "organization_id": org })).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_invalid_at(status, &body, &[json!(["body", "email"])]);
     let (status, _) = create(&app, &cookie, json!({ "email": "x@example.com", "organization_id": "missing" })).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Ada holds no role, so she may not create users; she may not even see the organization,
@@ -80,6 +80,24 @@ async fn users_are_listed_and_filtered(engine: Engine) {
         call(&app, &cookie, Method::GET, &format!("/v1/users?status=invited&organization_id={org}&q=DAN"), None).await;
     assert_eq!(invited["total"], 1);
     assert_eq!(invited["users"][0]["email"], "dan@example.com");
+
+    // Each filter on its own changes the answer.
+    let emails_of = |page: &serde_json::Value| -> Vec<String> {
+        page["users"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, active) = call(&app, &cookie, Method::GET, "/v1/users?status=active", None).await;
+    assert_eq!(emails_of(&active), ["admin@example.com"], "the others are invited");
+    let (_, invited) = call(&app, &cookie, Method::GET, "/v1/users?status=invited", None).await;
+    assert_eq!(emails_of(&invited), ["cat@example.com", "dan@example.com", "eli@example.com"]);
+    let body = json!({ "name": "Other", "contact_email": "ops@example.com", "parent_organization_id": org, "can_have_child_organizations": false });
+    let (_, other) = call(&app, &cookie, Method::POST, "/v1/orgs", Some(body)).await;
+    let other = other["id"].as_str().unwrap().to_owned();
+    create(&app, &cookie, json!({ "email": "fox@example.com", "organization_id": other })).await;
+    let (_, in_other) = call(&app, &cookie, Method::GET, &format!("/v1/users?organization_id={other}"), None).await;
+    assert_eq!(emails_of(&in_other), ["fox@example.com"]);
+    let (_, in_root) = call(&app, &cookie, Method::GET, &format!("/v1/users?organization_id={org}"), None).await;
+    assert!(!emails_of(&in_root).contains(&"fox@example.com".to_owned()), "members of the root only");
+    assert_eq!(emails_of(&in_root).len(), 4);
 }
 
 async fn disabling_ends_sessions_and_deleting_has_rules(engine: Engine) {
@@ -92,6 +110,9 @@ async fn disabling_ends_sessions_and_deleting_has_rules(engine: Engine) {
     let fay_id = fay["user_id"].as_str().unwrap().to_owned();
     let fay_cookie = app.user_cookie_with("fay@example.com", PASSWORD).await;
     assert_eq!(call(&app, &fay_cookie, Method::GET, "/v1/me", None).await.0, StatusCode::OK);
+    // A second session, not used while she is disabled (a rejected session is also deleted,
+    // which would hide whether the epoch did the work).
+    let fay_other_cookie = app.user_cookie_with("fay@example.com", PASSWORD).await;
 
     let path = format!("/v1/users/{fay_id}");
     let (status, disabled) = call(&app, &cookie, Method::PATCH, &path, Some(json!({ "status": "disabled" }))).await;
@@ -104,6 +125,13 @@ async fn disabling_ends_sessions_and_deleting_has_rules(engine: Engine) {
     let (status, _) =
         call(&app, &cookie, Method::PATCH, &path, Some(json!({ "status": "active", "first_name": "Fay" }))).await;
     assert_eq!(status, StatusCode::OK);
+    // Re-enabled, she is active again, but the session from before stays dead: disabling moved
+    // her to a new session epoch.
+    assert_eq!(
+        call(&app, &fay_other_cookie, Method::GET, "/v1/me", None).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the old session does not come back with the account"
+    );
     assert_eq!(app.sign_in("fay@example.com", PASSWORD).await.status, StatusCode::OK);
 
     // Nobody deletes or disables themselves; an Admin cannot delete a Super Admin.
@@ -116,10 +144,12 @@ async fn disabling_ends_sessions_and_deleting_has_rules(engine: Engine) {
     let fay_admin = app.user_cookie_with("fay@example.com", PASSWORD).await;
     let (status, body) = call(&app, &fay_admin, Method::DELETE, &format!("/v1/users/{admin_id}"), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let (status, _) =
+    assert_eq!(body["details"]["required_permission"], "*:*", "what a Super Admin holds and an Admin does not: {body}");
+    let (status, body) =
         call(&app, &fay_admin, Method::PATCH, &format!("/v1/users/{admin_id}"), Some(json!({ "status": "disabled" })))
             .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["details"]["required_permission"], "*:*", "{body}");
 
     let (_, gus) = create(&app, &fay_admin, json!({ "email": "gus@example.com", "organization_id": org })).await;
     let gus_path = format!("/v1/users/{}", gus["user_id"].as_str().unwrap());

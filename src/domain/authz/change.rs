@@ -6,7 +6,9 @@
 //! A change may only move permissions the actor holds, unrestricted, where they move: for every
 //! statement moved at an organization, allow or deny alike, the actor must hold there every
 //! permission it covers (the pattern itself and every permission of the schema under it), with
-//! no deny of theirs on any instance of it. So removing or weakening a deny is a grant of what
+//! no deny of theirs on any instance of it; and, since what applies at an organization reaches
+//! the organizations below it, hold it below too (in a child with the default flags) with no
+//! deny of theirs further down. So removing or weakening a deny is a grant of what
 //! it denied, and taking something away needs the same right as giving it.
 //!
 //! [`Domain::authorize_change`] is the one check; every capability builds the effect of its
@@ -14,7 +16,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::{decision::RoleGrant, permissions::Permission, statements::Statement};
+use super::{
+    decision::RoleGrant,
+    permissions::Permission,
+    statements::{Effect, Statement},
+};
 use crate::domain::{Actor, Domain, DomainError, DomainResult, MissingPermission};
 
 /// How many missing permissions a refusal names (the count says how many more there are).
@@ -79,6 +85,24 @@ impl Domain {
         super::cache::held_roles(&self.db, org_ids).await
     }
 
+    /// For each permission, whether a deny statement of a role the user holds strictly below
+    /// `org_id` covers any part of it.
+    async fn restricted_below(
+        &self,
+        user_id: &str,
+        org_id: &str,
+        permissions: &[Permission],
+    ) -> DomainResult<Vec<bool>> {
+        let mut denies: Vec<Statement> = Vec::new();
+        for grant in self.authz.grants_of(&self.db, user_id).await? {
+            if grant.org_id != org_id && self.authz.is_within(&self.db, org_id, &grant.org_id).await? {
+                let statements = grant.policies.iter().flat_map(|p| &p.statements);
+                denies.extend(statements.filter(|s| s.effect == Effect::Deny).cloned());
+            }
+        }
+        Ok(permissions.iter().map(|p| denies.iter().any(|deny| deny.overlaps(p))).collect())
+    }
+
     /// The anti-escalation rule (see the module's documentation): succeeds when the actor holds,
     /// unrestricted, every permission the change moves where it moves it; otherwise
     /// [`DomainError::NotHeld`] naming them.
@@ -104,7 +128,17 @@ impl Domain {
                 Place::In(org_id) => (org_id, false),
                 Place::InNewChildOf(parent_id) => (parent_id, true),
             };
-            let held = self.authz.holds_unrestricted(&self.db, user_id, org_id, in_new_child, &covered).await?;
+            let mut held = self.authz.holds_unrestricted(&self.db, user_id, org_id, in_new_child, &covered).await?;
+            if !in_new_child {
+                // What starts applying here reaches the organizations below too: the actor must
+                // hold it there as well, as far as roles held here reach (a new child with the
+                // default flags), and without a deny of their own further down.
+                let below = self.authz.holds_unrestricted(&self.db, user_id, org_id, true, &covered).await?;
+                let restricted = self.restricted_below(user_id, org_id, &covered).await?;
+                for ((held, below), restricted) in held.iter_mut().zip(below).zip(restricted) {
+                    *held = *held && below && !restricted;
+                }
+            }
             for (permission, held) in covered.iter().zip(held) {
                 if !held {
                     missing_count += 1;

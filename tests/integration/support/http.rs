@@ -109,6 +109,13 @@ impl Req {
 impl TestApp {
     pub async fn send(&self, req: Req) -> Response {
         let mut request = req.builder.body(req.body).expect("request");
+        // As an HTTP client sends a body of known length: with its Content-Length.
+        if let Some(length) = axum::body::HttpBody::size_hint(request.body()).exact()
+            && length > 0
+            && !request.headers().contains_key(header::CONTENT_LENGTH)
+        {
+            request.headers_mut().insert(header::CONTENT_LENGTH, length.into());
+        }
         request.extensions_mut().insert(ConnectInfo(req.client));
         let response = self.router.clone().oneshot(request).await.expect("infallible");
         let (parts, body) = response.into_parts();
@@ -184,4 +191,18 @@ pub async fn auditor_and_assigner_roles(app: &TestApp, cookie: &str, org: &str) 
         app.create_role_with(org, "Auditor", &[&auditors]).await,
         app.create_role_with(org, "Assigner", &[&assigners]).await,
     )
+}
+
+/// A 422 whose entries are at these places (`loc`), in order.
+pub fn assert_invalid_at(status: StatusCode, body: &serde_json::Value, expected: &[serde_json::Value]) {
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let locs: Vec<serde_json::Value> =
+        body["detail"].as_array().expect("detail").iter().map(|d| d["loc"].clone()).collect();
+    assert_eq!(locs, expected, "{body}");
+}
+
+/// A 403 that names the permission it wanted.
+pub fn assert_forbidden(status: StatusCode, body: &serde_json::Value, permission: &str) {
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["details"]["required_permission"], permission, "{body}");
 }

@@ -85,11 +85,18 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(engine: Engine) -> Option<Self> {
+        Self::start_with(engine, |_| {}).await
+    }
+
+    /// Like [`Self::start`], with settings changed by `adjust`.
+    pub async fn start_with(engine: Engine, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
         let db = TestDb::new(engine).await?;
         let domain = Domain::new(db.open().await);
         domain.bootstrap(Some(ADMIN_EMAIL.to_owned()), Some(ADMIN_PASSWORD.to_owned())).await.expect("bootstrap");
         let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
-        let state = AppState { leptos_options, settings: Arc::new(settings(&db.url)), domain: domain.clone() };
+        let mut settings = settings(&db.url);
+        adjust(&mut settings);
+        let state = AppState { leptos_options, settings: Arc::new(settings), domain: domain.clone() };
         let router = warden::server::app::router(state).await.expect("router");
         Some(Self { db, domain, router })
     }

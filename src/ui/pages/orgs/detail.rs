@@ -34,12 +34,17 @@ pub fn OrganizationPage() -> impl IntoView {
     let params = use_params_map();
     let org_id = move || params.read().get("id").unwrap_or_default();
     let update = ServerAction::<UpdateOrganization>::new();
-    let detail = Resource::new(move || (org_id(), update.version().get()), |(id, _)| load_organization_detail(id));
+    // A move changes the path shown here: the page reloads after one as after a settings change.
+    let move_action = ServerAction::<MoveOrganization>::new();
+    let detail = Resource::new(
+        move || (org_id(), update.version().get(), move_action.version().get()),
+        |(id, _, _)| load_organization_detail(id),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(org) => view! { <OrganizationView org update/> }.into_any(),
+                    Ok(org) => view! { <OrganizationView org update move_action/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -48,7 +53,11 @@ pub fn OrganizationPage() -> impl IntoView {
 }
 
 #[component]
-fn OrganizationView(org: OrganizationDetail, update: ServerAction<UpdateOrganization>) -> impl IntoView {
+fn OrganizationView(
+    org: OrganizationDetail,
+    update: ServerAction<UpdateOrganization>,
+    move_action: ServerAction<MoveOrganization>,
+) -> impl IntoView {
     let crumbs = org.path.clone();
     view! {
         <div class="max-w-3xl space-y-8">
@@ -78,7 +87,7 @@ fn OrganizationView(org: OrganizationDetail, update: ServerAction<UpdateOrganiza
             </Show>
             {org.full_access.then(|| view! { <SettingsSection org=org.clone() update/> })}
             {org.may_create_child.then(|| view! { <CreateChildSection parent_id=org.id.clone()/> })}
-            {org.may_move.then(|| view! { <MoveSection org_id=org.id.clone()/> })}
+            {org.may_move.then(|| view! { <MoveSection org_id=org.id.clone() move_action/> })}
             {org.may_delete.then(|| view! { <DeleteSection org_id=org.id.clone() name=org.name.clone()/> })}
         </div>
     }
@@ -167,7 +176,7 @@ fn CreateChildSection(parent_id: String) -> impl IntoView {
 }
 
 #[component]
-fn MoveSection(org_id: String) -> impl IntoView {
+fn MoveSection(org_id: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
     let query = use_query_map();
     let search = RwSignal::new(query.read_untracked().get("move_q").unwrap_or_default());
     let id = org_id.clone();
@@ -178,7 +187,6 @@ fn MoveSection(org_id: String) -> impl IntoView {
             async move { if q.trim().is_empty() { Ok(Vec::new()) } else { move_targets(id, q).await } }
         },
     );
-    let move_action = ServerAction::<MoveOrganization>::new();
     let error = action_error(move_action);
     let org_id_for_confirm = org_id.clone();
     view! {
