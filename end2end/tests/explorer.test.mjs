@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, submitAndWait } from '../support/browser.mjs';
+import { MODES, collectErrors, ready, signIn, submitAndWait } from '../support/browser.mjs';
 import { ADMIN_EMAIL } from '../support/server.mjs';
-import { signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
+import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
 
@@ -60,6 +60,43 @@ for (const mode of MODES) {
       const closed = page.getByTestId('where-org').filter({ hasText: `Closed ${suffix}` });
       assert.match(await closed.textContent(), /member:assign/);
       assert.deepEqual(errors, []);
+      await context.close();
+    });
+
+    test('who can: users from an organization the asker cannot read are summarised', async () => {
+      const { warden, browser } = running;
+      const suffix = mode.javaScriptEnabled ? 'js' : 'nojs';
+      const { context: adminContext } = await signedInAdmin(running, mode);
+      const api = apiClient(adminContext, warden.baseUrl);
+      const leaf = await api('POST', '/v1/orgs', {
+        name: `Leaf ${suffix}`, code: `leaf-${suffix}`, contact_email: 'ops@example.com',
+        parent_organization_id: 'root', can_have_child_organizations: false,
+      });
+      assert.equal(leaf.status, 201, JSON.stringify(leaf.body));
+      const email = `leaf-admin-${suffix}@example.com`;
+      const user = await api('POST', '/v1/users', { email, organization_id: leaf.body.id, password: 'a long enough passphrase' });
+      assert.equal(user.status, 201, JSON.stringify(user.body));
+      const admin = (await api('GET', `/v1/orgs/${leaf.body.id}/iam/roles`)).body.roles.find((r) => r.name === 'Admin');
+      const given = await api('POST', `/v1/orgs/${leaf.body.id}/iam/members`, { user_id: user.body.user_id, role_ids: [admin.role_id] });
+      assert.equal(given.status, 200, JSON.stringify(given.body));
+      await adminContext.close();
+
+      const context = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await signIn(page, mode, warden.baseUrl, email, 'a long enough passphrase');
+      await page.waitForURL(`${warden.baseUrl}/`);
+      await page.goto(`${warden.baseUrl}/explorer?who_org=leaf-${suffix}&who_permission=org:read`);
+      await ready(page, mode);
+      const list = page.getByTestId('who-can-list');
+      await list.waitFor();
+      assert.match(await list.textContent(), new RegExp(email));
+      const hidden = page.getByTestId('who-can-hidden');
+      await hidden.filter({ hasText: '1 user(s) through an organization you cannot read' }).waitFor();
+      assert.doesNotMatch(await list.textContent(), new RegExp(ADMIN_EMAIL), 'the root admin is not named');
+      if (mode.javaScriptEnabled) {
+        assert.deepEqual(errors, [], 'no console errors');
+      }
       await context.close();
     });
   });

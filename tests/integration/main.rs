@@ -9,6 +9,7 @@ mod cli;
 mod escalation;
 mod escalation_property;
 mod filters;
+mod forms;
 mod http_spine;
 mod limits;
 mod organizations;

@@ -563,15 +563,14 @@ async fn a_granter_under_a_deny_cannot_hand_out_what_it_denies(engine: Engine) {
     let root = root_org(&app, &cookie).await;
     let team = id(&create(&app, &cookie, org_body("Team", &root)).await);
     // A custom role at the root that only denies deleting organizations.
-    let db = app.domain.db();
-    for sql in [
-        "INSERT INTO policies (id, org_id, name, statements, created_at, updated_at) \
-         VALUES ('guard-p', $1, 'No deletes', '[{\"effect\":\"deny\",\"actions\":[\"delete\"],\"resources\":[\"org\"]}]', 'x', 'x')",
-        "INSERT INTO roles (id, org_id, name, created_at, updated_at) VALUES ('guard-r', $1, 'Guard', 'x', 'x')",
-        "INSERT INTO role_policies (role_id, policy_id) SELECT 'guard-r', 'guard-p' WHERE $1 <> ''",
-    ] {
-        sqlx::query(sql).bind(&root).execute(db.pool()).await.expect("custom role");
-    }
+    let guard_policy = crate::support::http::create_policy_with(
+        &app,
+        &cookie,
+        &root,
+        json!({ "name": "No deletes", "statements": [{ "effect": "deny", "actions": ["delete"], "resources": ["org"] }] }),
+    )
+    .await;
+    let guard = app.create_role_with(&root, "Guard", &[&guard_policy]).await;
     let admin = app.admin_actor().await;
     let lead = app.create_user("lead@example.com").await;
     let helper = app.create_user("helper@example.com").await;
@@ -579,7 +578,7 @@ async fn a_granter_under_a_deny_cannot_hand_out_what_it_denies(engine: Engine) {
     app.domain.assign_roles(&admin, &team, &helper, &[]).await.expect("helper joins Team");
     let team_admin = app.role_id(&team, "admin").await;
     app.domain.assign_roles(&admin, &team, &lead, std::slice::from_ref(&team_admin)).await.expect("Admin of Team");
-    app.domain.assign_roles(&admin, &root, &lead, &["guard-r".to_owned()]).await.expect("Guard at the root");
+    app.domain.assign_roles(&admin, &root, &lead, &[guard]).await.expect("Guard at the root");
     let lead_actor = warden::domain::Actor::user(lead, "Lead".into(), None, None);
 
     // Admin grants org:*, which includes org:delete, which the lead is denied.

@@ -165,6 +165,13 @@ pub async fn root_org(app: &TestApp, cookie: &str) -> String {
     root["id"].as_str().expect("root id").to_owned()
 }
 
+/// Creates a policy of `org` from a whole body (name and content); returns its id.
+pub async fn create_policy_with(app: &TestApp, cookie: &str, org: &str, body: serde_json::Value) -> String {
+    let (status, body) = call(app, cookie, Method::POST, &format!("/v1/orgs/{org}/iam/policies"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["policy_id"].as_str().expect("policy id").to_owned()
+}
+
 /// Creates a policy of `org` from permission strings; returns its id.
 pub async fn create_policy(
     app: &TestApp,

@@ -183,29 +183,14 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// A custom role of `org_id` made of the given policies (role editing arrives with its
-    /// own capability; tests of policies only need one to exist).
+    /// A custom role of `org_id` made of the given policies, created by the first admin
+    /// through the domain (validated and authorized like any other).
     pub async fn create_role_with(&self, org_id: &str, name: &str, policy_ids: &[&str]) -> String {
-        let role_id = uuid::Uuid::now_v7().to_string();
-        let pool = self.domain.db().pool();
-        sqlx::query(
-            "INSERT INTO roles (id, org_id, name, description, is_default, managed, created_at, updated_at) \
-             VALUES ($1, $2, $3, '', 0, 0, '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')",
-        )
-        .bind(&role_id)
-        .bind(org_id)
-        .bind(name)
-        .execute(pool)
-        .await
-        .expect("insert role");
-        for policy_id in policy_ids {
-            sqlx::query("INSERT INTO role_policies (role_id, policy_id) VALUES ($1, $2)")
-                .bind(&role_id)
-                .bind(*policy_id)
-                .execute(pool)
-                .await
-                .expect("insert role policy");
-        }
-        role_id
+        let fields = warden::domain::roles::RoleFields {
+            name: name.to_owned(),
+            policy_ids: policy_ids.iter().map(|p| (*p).to_owned()).collect(),
+            ..Default::default()
+        };
+        self.domain.create_role(&self.admin_actor().await, org_id, fields).await.expect("role").role_id
     }
 }

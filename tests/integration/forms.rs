@@ -1,0 +1,267 @@
+//! Every mutating server function posted as a browser without JavaScript posts a form: plain
+//! `application/x-www-form-urlencoded`, no `Accept: application/json`, a `Referer`. Each answers
+//! with a redirect (to its result, or back to the page) and makes its change; a refused one goes
+//! back to the page with the error in `__err`.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use warden::domain::Engine;
+
+use crate::support::{
+    PUBLIC_ORIGIN, USER_PASSWORD,
+    http::{Req, Response},
+    tenants::World,
+};
+
+/// A form posted from `page` (a path) by the root's admin.
+async fn post(w: &World, cookie: &str, page: &str, endpoint: &str, fields: &[(&str, &str)]) -> Response {
+    w.app
+        .send(
+            Req::new(Method::POST, &format!("/api/{endpoint}"))
+                .same_origin()
+                .cookie(cookie)
+                .header("accept", "text/html,application/xhtml+xml")
+                .header("referer", &format!("{PUBLIC_ORIGIN}{page}"))
+                .form(fields),
+        )
+        .await
+}
+
+/// The redirect's target, as a path.
+fn redirected(response: &Response) -> String {
+    assert_eq!(response.status, StatusCode::FOUND, "{}", response.text());
+    let location = response.header("location").expect("a redirect");
+    // Back to the page, the framework's error parameter cleared: a bare `?` may remain.
+    location.trim_start_matches(PUBLIC_ORIGIN).trim_end_matches('?').to_owned()
+}
+
+async fn every_change_works_as_a_plain_form_post(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let c = w.root_cookie.clone();
+    let root = w.root.clone();
+    let org_page = format!("/orgs/{root}");
+
+    // Organizations: create a child, change it, move it, delete it.
+    let r = post(
+        &w,
+        &c,
+        &org_page,
+        "create-child-org",
+        &[
+            ("parent_id", &root),
+            ("name", "Forms child"),
+            ("code", "forms-child"),
+            ("contact_email", "ops@example.com"),
+            ("can_have_child_organizations", "on"),
+            ("parent_has_access", "on"),
+            ("parent_has_access_to_descendants", "on"),
+            ("first_admin_email", ""),
+        ],
+    )
+    .await;
+    let (_, child) = w.root(Method::GET, "/v1/orgs/forms-child", None).await;
+    let child_id = child["id"].as_str().expect("created").to_owned();
+    assert_eq!(redirected(&r), format!("/orgs/{child_id}"));
+    let child_page = format!("/orgs/{child_id}");
+    let version = child["version"].as_i64().expect("version").to_string();
+    let r = post(
+        &w,
+        &c,
+        &child_page,
+        "update-org",
+        &[
+            ("org_id", &child_id),
+            ("version", &version),
+            ("name", "Forms child renamed"),
+            ("code", "forms-child"),
+            ("contact_email", "ops@example.com"),
+            ("updates_email", ""),
+            ("logo_url", ""),
+            ("can_have_child_organizations", "on"),
+            ("parent_has_access", "on"),
+            ("parent_has_access_to_descendants", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(redirected(&r), child_page, "back to the page");
+    assert_eq!(w.root(Method::GET, &format!("/v1/orgs/{child_id}"), None).await.1["name"], "Forms child renamed");
+    let target = w.org("Forms target", &root).await;
+    let r = post(&w, &c, &child_page, "move-org", &[("org_id", &child_id), ("new_parent_id", &target)]).await;
+    assert_eq!(redirected(&r), child_page);
+    assert_eq!(
+        w.root(Method::GET, &format!("/v1/orgs/{child_id}"), None).await.1["parent_organization_id"],
+        target.as_str()
+    );
+    // A wrong typed name goes back with the error; the right one deletes.
+    let r = post(&w, &c, &child_page, "delete-org", &[("org_id", &child_id), ("confirm_name", "Not it")]).await;
+    let back = redirected(&r);
+    assert!(back.starts_with(&format!("{child_page}?")) && back.contains("__err="), "{back}");
+    let r = post(&w, &c, &child_page, "delete-org", &[("org_id", &child_id), ("confirm_name", "Forms child renamed")])
+        .await;
+    assert_eq!(redirected(&r), format!("/orgs/{target}"));
+    assert_eq!(w.root(Method::GET, &format!("/v1/orgs/{child_id}"), None).await.0, StatusCode::NOT_FOUND);
+
+    // The schema, a policy, a role.
+    let document =
+        json!([{ "key": "project", "label": "Project", "actions": [{ "key": "deploy", "label": "Deploy" }] }]);
+    let r = post(&w, &c, "/schema", "save-schema", &[("version", "1"), ("document", &document.to_string())]).await;
+    assert_eq!(redirected(&r), "/schema?saved=1");
+    let statements = json!([{ "effect": "allow", "actions": ["deploy"], "resources": ["project"] }]).to_string();
+    let policies_page = format!("/orgs/{root}/policies/new");
+    let r = post(
+        &w,
+        &c,
+        &policies_page,
+        "save-policy",
+        &[
+            ("org_id", &root),
+            ("policy_id", ""),
+            ("version", ""),
+            ("name", "Deploys"),
+            ("description", ""),
+            ("document", &statements),
+        ],
+    )
+    .await;
+    let policy_path = redirected(&r);
+    let policy_id = policy_path.split('/').nth(4).and_then(|p| p.split('?').next()).expect("policy id").to_owned();
+    assert!(policy_path.ends_with("?saved=1"), "{policy_path}");
+    let r = post(
+        &w,
+        &c,
+        &format!("/orgs/{root}/roles/new"),
+        "save-role",
+        &[
+            ("org_id", &root),
+            ("role_id", ""),
+            ("version", ""),
+            ("name", "Deployer"),
+            ("description", ""),
+            ("policy_ids[]", &policy_id),
+            ("sso_groups", ""),
+        ],
+    )
+    .await;
+    let role_path = redirected(&r);
+    let role_id = role_path.split('/').nth(4).and_then(|p| p.split('?').next()).expect("role id").to_owned();
+
+    // Users, members, groups.
+    let r = post(
+        &w,
+        &c,
+        "/users",
+        "create-user",
+        &[
+            ("email", "form@example.com"),
+            ("first_name", "Form"),
+            ("last_name", "User"),
+            ("password", USER_PASSWORD),
+            ("organization_id", &root),
+        ],
+    )
+    .await;
+    assert!(redirected(&r).starts_with("/users?"), "{}", redirected(&r));
+    let (_, found) = w.root(Method::GET, "/v1/users?q=form%40example.com", None).await;
+    let user_id = found["users"][0]["user_id"].as_str().expect("created").to_owned();
+    let members_page = format!("/orgs/{root}/members?q=&role=");
+    let r = post(
+        &w,
+        &c,
+        &members_page,
+        "set-member-roles",
+        &[("org_id", &root), ("user_id", &user_id), ("role_ids[]", &role_id), ("back", &members_page)],
+    )
+    .await;
+    assert!(redirected(&r).contains("done="), "{}", redirected(&r));
+    let auditor = w.allow_role(&root, "Auditor", &["audit:read"]).await;
+    let r = post(
+        &w,
+        &c,
+        &members_page,
+        "bulk-member-roles",
+        &[("org_id", &root), ("change", "add"), ("role_id", &auditor), ("ids", &user_id), ("q", ""), ("role", "")],
+    )
+    .await;
+    assert!(redirected(&r).contains("done="), "{}", redirected(&r));
+    let (_, member) = w.root(Method::GET, &format!("/v1/orgs/{root}/iam/members?q=form"), None).await;
+    let held = member["members"][0]["role_ids"].as_array().expect("roles").clone();
+    assert!(held.contains(&json!(role_id)) && held.contains(&json!(auditor)), "{member}");
+    let groups_page = format!("/orgs/{root}/groups?edit=new");
+    let r = post(
+        &w,
+        &c,
+        &groups_page,
+        "save-user-group",
+        &[
+            ("org_id", &root),
+            ("group_id", ""),
+            ("version", ""),
+            ("name", "Formers"),
+            ("description", ""),
+            ("role_ids[]", &auditor),
+            ("user_ids[]", &user_id),
+            ("add_emails", ""),
+        ],
+    )
+    .await;
+    assert!(redirected(&r).starts_with(&format!("/orgs/{root}/groups?")), "{}", redirected(&r));
+    let (_, groups) = w.root(Method::GET, &format!("/v1/orgs/{root}/iam/groups"), None).await;
+    let group =
+        groups["groups"].as_array().expect("groups").iter().find(|g| g["name"] == "Formers").expect("saved").clone();
+    let r = post(
+        &w,
+        &c,
+        &groups_page,
+        "delete-user-group",
+        &[("org_id", &root), ("group_id", group["group_id"].as_str().expect("id")), ("name", "Formers")],
+    )
+    .await;
+    assert!(redirected(&r).contains("done="));
+    let r = post(
+        &w,
+        &c,
+        "/users?",
+        "set-user-status",
+        &[("user_id", &user_id), ("status", "disabled"), ("back", "/users?")],
+    )
+    .await;
+    assert!(redirected(&r).starts_with("/users?"));
+    assert_eq!(w.root(Method::GET, &format!("/v1/users/{user_id}"), None).await.1["status"], "disabled");
+    let r = post(
+        &w,
+        &c,
+        "/users?",
+        "delete-user",
+        &[("user_id", &user_id), ("email", "form@example.com"), ("back", "/users?")],
+    )
+    .await;
+    assert!(redirected(&r).starts_with("/users?"));
+    assert_eq!(w.root(Method::GET, &format!("/v1/users/{user_id}"), None).await.0, StatusCode::NOT_FOUND);
+
+    // A policy deleted (detached from its role), then the account's own changes.
+    let r =
+        post(&w, &c, &policy_path, "delete-policy", &[("org_id", &root), ("policy_id", &policy_id), ("detach", "on")])
+            .await;
+    assert_eq!(redirected(&r), format!("/orgs/{root}/policies"));
+    let r = post(
+        &w,
+        &c,
+        "/account",
+        "change-password",
+        &[
+            ("current_password", crate::support::ADMIN_PASSWORD),
+            ("new_password", "another long passphrase"),
+            ("confirm_password", "another long passphrase"),
+        ],
+    )
+    .await;
+    assert_eq!(redirected(&r), "/account");
+    // The session goes on under a new id.
+    let c = r.session_cookie().expect("the session continues in its new epoch");
+    assert_eq!(crate::support::http::call(&w.app, &c, Method::GET, "/v1/me", None).await.0, StatusCode::OK);
+    let r = post(&w, &c, "/", "sign-out", &[]).await;
+    assert_eq!(redirected(&r), "/sign-in");
+    assert_eq!(crate::support::http::call(&w.app, &c, Method::GET, "/v1/me", None).await.0, StatusCode::UNAUTHORIZED);
+}
+
+on_both_engines!(every_change_works_as_a_plain_form_post);
