@@ -62,3 +62,50 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_sign_in() 
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("at least 12 characters"));
 }
+
+/// The generated first-admin password is shown once, on the terminal (standard error), and
+/// never in the log, which in JSON mode goes to collectors that keep it.
+#[test]
+fn the_generated_password_reaches_the_terminal_but_never_the_log() {
+    use std::io::{BufRead, BufReader};
+    let db = TestDb::sqlite();
+    let config = config_file(&db.url);
+    let mut child = warden(&config, &["serve"])
+        .env_remove("WARDEN_ADMIN_EMAIL")
+        .env("WARDEN_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let (lines, received) = std::sync::mpsc::channel::<(&'static str, String)>();
+    for (name, stream) in [
+        ("log", Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>),
+        ("terminal", Box::new(child.stderr.take().expect("stderr"))),
+    ] {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = lines.send((name, line));
+            }
+        });
+    }
+    let (mut password, mut log, mut logged_creation) = (None, Vec::new(), false);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while (password.is_none() || !logged_creation) && std::time::Instant::now() < deadline {
+        let Ok((stream, line)) = received.recv_timeout(std::time::Duration::from_secs(1)) else { continue };
+        if stream == "terminal" && line.contains("with password ") {
+            password = line.split("with password ").nth(1).map(|p| p.trim().to_owned());
+        }
+        if stream == "log" {
+            logged_creation |= line.contains("First admin created");
+            log.push(line);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let password = password.expect("the password was printed on the terminal");
+    assert!(password.len() >= 12, "{password}");
+    assert!(logged_creation, "the log notes that an admin was created: {log:?}");
+    assert!(log.iter().all(|line| !line.contains(&password)), "the password is in the log: {log:?}");
+}
