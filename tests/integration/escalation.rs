@@ -293,6 +293,31 @@ async fn moves_and_access_flags_let_nothing_leak_in_unheld(engine: Engine) {
     let c_super = w.person("super@c.example", &tenant_c).await;
     w.give(&tenant_c, &c_admin.id, &[&w.predefined(&tenant_c, "admin").await]).await;
     w.give(&tenant_c, &c_super.id, &[&w.predefined(&tenant_c, "super_admin").await]).await;
+    // The organization page shows, beside each flag, what flipping it would do: here C's Admin
+    // would be refused cutting the root off, and the root's admin would lose access.
+    let page = |person: &Person| {
+        crate::support::http::Req::new(Method::POST, "/api/org-detail")
+            .same_origin()
+            .cookie(&person.cookie)
+            .header("accept", "application/json")
+            .form(&[("org_id", tenant_c.as_str())])
+    };
+    let detail = w.app.send(page(&c_admin)).await.json();
+    let previews = detail["flag_previews"].as_array().expect("previews");
+    let cut = previews.iter().find(|p| p["flag"] == "parent_has_access").expect("preview");
+    assert_eq!(cut["turning_on"], false);
+    assert!(cut["refused"].as_array().expect("refused").contains(&json!("*:*")), "{cut}");
+    assert!(cut["impact"]["shifts"].as_array().expect("shifts").iter().any(|s| s["gain"] == false), "{cut}");
+    let detail = w.app.send(page(&c_super)).await.json();
+    let cut = detail["flag_previews"]
+        .as_array()
+        .expect("previews")
+        .iter()
+        .find(|p| p["flag"] == "parent_has_access")
+        .cloned()
+        .expect("preview");
+    assert_eq!(cut["refused"], json!([]), "{cut}");
+
     let flag = |on: bool| json!({ "parent_has_access": on });
     let path = format!("/v1/orgs/{tenant_c}");
     let (status, answer) = w.as_(&c_admin, Method::PATCH, &path, Some(flag(false))).await;

@@ -76,6 +76,20 @@ pub struct OrganizationDetail {
     pub may_create_child: bool,
     pub may_move: bool,
     pub may_delete: bool,
+    /// What flipping each access flag would do (for whoever may change the settings).
+    pub flag_previews: Vec<FlagPreviewItem>,
+}
+
+/// What turning one access flag on or off would do, shown beside it before anything is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagPreviewItem {
+    /// `parent_has_access` or `parent_has_access_to_descendants`.
+    pub flag: String,
+    /// The flag's value after the flip.
+    pub turning_on: bool,
+    /// Permissions the flip would move without the caller holding them (then it is refused).
+    pub refused: Vec<String>,
+    pub impact: ImpactItem,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use crate::{
             layout::LoadError,
         },
         error::UiError,
-        model::{MovePreviewItem, OrganizationDetail},
+        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail},
         server_fns::orgs::{
             CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
             load_organization_detail, move_targets, organization_deletion_impact, preview_move,
@@ -104,15 +104,37 @@ fn FlagField(
     explanation: &'static str,
     checked: bool,
     disabled: bool,
+    #[prop(optional_no_strip)] preview: Option<FlagPreviewItem>,
 ) -> impl IntoView {
     let id = format!("flag-{name}");
     view! {
         <div class="flex items-start gap-3">
             <input id=id.clone() type="checkbox" name=name checked=checked disabled=disabled class="mt-1 h-4 w-4"/>
-            <label for=id class="text-sm">
-                <span class="font-medium">{label}</span>
-                <span class="block text-slate-600 dark:text-slate-400">{explanation}</span>
-            </label>
+            <div class="text-sm">
+                <label for=id>
+                    <span class="font-medium">{label}</span>
+                    <span class="block text-slate-600 dark:text-slate-400">{explanation}</span>
+                </label>
+                {preview.map(|p| view! { <FlagPreview preview=p/> })}
+            </div>
+        </div>
+    }
+}
+
+/// What flipping the flag would do, before anything is saved.
+#[component]
+fn FlagPreview(preview: FlagPreviewItem) -> impl IntoView {
+    let verb = if preview.turning_on { "Turning this on" } else { "Turning this off" };
+    let refused = !preview.refused.is_empty();
+    view! {
+        <div class="mt-2 space-y-1 rounded-md border border-slate-200 p-2 dark:border-slate-800" data-testid=format!("flag-preview-{}", preview.flag)>
+            <p class="font-medium">{verb}" would:"</p>
+            <ImpactSummary item=preview.impact subject=ImpactSubject::Reach/>
+            {refused.then(|| view! {
+                <p class="text-red-700 dark:text-red-400" data-testid="flag-refused">
+                    {format!("…and is refused for you: it would move {} here, which you do not hold.", preview.refused.join(", "))}
+                </p>
+            })}
         </div>
     }
 }
@@ -122,6 +144,8 @@ fn SettingsSection(org: OrganizationDetail, update: ServerAction<UpdateOrganizat
     let error = action_error(update);
     let saved = move || matches!(update.value().get(), Some(Ok(_)));
     let editable = org.may_update;
+    let previews = org.flag_previews.clone();
+    let preview_of = move |flag: &str| previews.iter().find(|p| p.flag == flag).cloned();
     view! {
         <section aria-labelledby="settings-heading" class=section_class()>
             <h2 id="settings-heading" class="text-lg font-semibold">"Settings"</h2>
@@ -139,9 +163,11 @@ fn SettingsSection(org: OrganizationDetail, update: ServerAction<UpdateOrganizat
                     <FlagField name="can_have_child_organizations" label="Can have child organizations"
                         explanation=FLAG_CAN_HAVE_CHILDREN checked=org.can_have_child_organizations disabled=!editable/>
                     <FlagField name="parent_has_access" label="Parent has access"
-                        explanation=FLAG_PARENT_HAS_ACCESS checked=org.parent_has_access disabled={!editable || org.is_root}/>
+                        explanation=FLAG_PARENT_HAS_ACCESS checked=org.parent_has_access disabled={!editable || org.is_root}
+                        preview=preview_of("parent_has_access")/>
                     <FlagField name="parent_has_access_to_descendants" label="Parent has access to descendants"
-                        explanation=FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS checked=org.parent_has_access_to_descendants disabled={!editable || org.is_root}/>
+                        explanation=FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS checked=org.parent_has_access_to_descendants disabled={!editable || org.is_root}
+                        preview=preview_of("parent_has_access_to_descendants")/>
                 </fieldset>
                 {editable.then(|| view! { <SubmitButton label="Save settings" pending=update.pending().into()/> })}
             </ActionForm>

@@ -4,13 +4,35 @@ use crate::ui::{error::UiError, model::OrganizationDetail};
 
 #[server(prefix = "/api", endpoint = "org-detail")]
 pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDetail, UiError> {
-    use crate::{domain::orgs::OrganizationView, ui::model::OrganizationCrumb};
+    use crate::{
+        domain::orgs::OrganizationView,
+        ui::model::{FlagPreviewItem, ImpactItem, OrganizationCrumb},
+    };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let overview = call.domain.organization_overview(&call.actor, &org_id).await?;
     let (org, full_access) = match overview.view {
         OrganizationView::Full(org) => (org, true),
         OrganizationView::NodeOnly(org) => (org, false),
     };
+    // What flipping each access flag would do, computed only for whoever may change them.
+    let mut flag_previews = Vec::new();
+    if full_access && overview.may_update && org.parent_organization_id.is_some() {
+        let (pha, ptd) = (org.parent_has_access, org.parent_has_access_to_descendants);
+        for (flag, flipped) in [("parent_has_access", (!pha, ptd)), ("parent_has_access_to_descendants", (pha, !ptd))] {
+            let preview = call.domain.access_flags_impact(&call.actor, &org.id, flipped.0, flipped.1).await?;
+            flag_previews.push(FlagPreviewItem {
+                flag: flag.to_owned(),
+                turning_on: if flag == "parent_has_access" { flipped.0 } else { flipped.1 },
+                refused: preview.refused.into_iter().map(|m| m.permission).collect(),
+                impact: ImpactItem::new(
+                    Vec::new(),
+                    preview.shifts.member_count,
+                    preview.shifts.affected_member_count,
+                    preview.shifts.shifts,
+                ),
+            });
+        }
+    }
     // Seen only through its parent, an organization's settings are not sent at all.
     let hidden = |value: String| if full_access { value } else { String::new() };
     let flag = |value: bool| full_access && value;
@@ -28,6 +50,7 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
         may_create_child: overview.may_create_child,
         may_move: overview.may_move,
         may_delete: overview.may_delete,
+        flag_previews,
         id: org.id,
         name: org.name,
         code: org.code,
