@@ -16,15 +16,35 @@ pub struct Actor {
     /// The request this call serves, for the audit log and for correlating logs.
     pub request_id: Option<String>,
     pub client_addr: Option<String>,
+    /// When the user acts through an API token: the token, whose restriction narrows every
+    /// decision.
+    pub token: Option<ActingToken>,
+}
+
+/// An API token through which a user acts: worth at most its restriction, intersected with the
+/// user's own rights at each decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActingToken {
+    pub token_id: String,
+    pub name: String,
+    pub restriction: TokenRestriction,
+}
+
+/// What a token may be used for: these permission patterns (`None`: any of its creator's), and
+/// only inside this organization's subtree (`None`: anywhere).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TokenRestriction {
+    pub permissions: Option<Vec<String>>,
+    pub org_id: Option<String>,
 }
 
 impl Actor {
     pub fn system() -> Self {
-        Self { principal: Principal::System, request_id: None, client_addr: None }
+        Self { principal: Principal::System, request_id: None, client_addr: None, token: None }
     }
 
     pub fn anonymous(request_id: Option<String>, client_addr: Option<String>) -> Self {
-        Self { principal: Principal::Anonymous, request_id, client_addr }
+        Self { principal: Principal::Anonymous, request_id, client_addr, token: None }
     }
 
     pub fn user(
@@ -33,7 +53,22 @@ impl Actor {
         request_id: Option<String>,
         client_addr: Option<String>,
     ) -> Self {
-        Self { principal: Principal::User { user_id, display_name }, request_id, client_addr }
+        Self { principal: Principal::User { user_id, display_name }, request_id, client_addr, token: None }
+    }
+
+    /// This user, acting through `token`.
+    pub fn through_token(mut self, token: ActingToken) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Refuses what may not be done through a token (making tokens, changing the creator's
+    /// password): only the user in person may.
+    pub fn in_person(&self) -> Result<(), super::DomainError> {
+        match &self.token {
+            None => Ok(()),
+            Some(_) => Err(super::DomainError::Forbidden { required_permission: "a session, not an API token".into() }),
+        }
     }
 
     /// The signed-in user's id, or `Unauthenticated`.
@@ -50,6 +85,11 @@ impl Actor {
             Principal::User { user_id, .. } => Some(user_id),
             _ => None,
         }
+    }
+
+    /// The token recorded in the audit log beside the user, if the user acts through one.
+    pub fn audit_token(&self) -> Option<(&str, &str)> {
+        self.token.as_ref().map(|t| (t.token_id.as_str(), t.name.as_str()))
     }
 
     /// The name recorded in the audit log, as it is at the time of the event.

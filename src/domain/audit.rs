@@ -81,8 +81,8 @@ pub async fn record(db: &Database, actor: &Actor, event: AuditEvent) -> DomainRe
 async fn insert_event(tx: &mut Transaction, actor: &Actor, event: &AuditEvent) -> DomainResult<()> {
     sqlx::query(
         "INSERT INTO audit_events (id, at, actor_id, actor_name, org_id, action, target_type, \
-         target_id, target_name, before_json, after_json, request_id, client_addr) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         target_id, target_name, before_json, after_json, request_id, client_addr, token_id, token_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(new_id())
     .bind(Timestamp::now().to_rfc3339())
@@ -97,6 +97,8 @@ async fn insert_event(tx: &mut Transaction, actor: &Actor, event: &AuditEvent) -
     .bind(event.after.as_ref().map(Value::to_string))
     .bind(actor.request_id.clone())
     .bind(actor.client_addr.clone())
+    .bind(actor.audit_token().map(|(id, _)| id.to_owned()))
+    .bind(actor.audit_token().map(|(_, name)| name.to_owned()))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -118,6 +120,8 @@ pub struct AuditRecord {
     pub after: Option<Value>,
     pub request_id: Option<String>,
     pub client_addr: Option<String>,
+    /// The API token the actor acted through, if any: `(id, name)`.
+    pub token: Option<(String, String)>,
 }
 
 /// The newest events first. (The audit page of a later issue pages through these.)
@@ -125,7 +129,8 @@ pub async fn recent_events(db: &Database, limit: i64) -> DomainResult<Vec<AuditR
     use sqlx::Row;
     let rows = sqlx::query(
         "SELECT id, at, actor_id, actor_name, org_id, action, target_type, target_id, target_name, \
-         before_json, after_json, request_id, client_addr FROM audit_events ORDER BY at DESC, id DESC LIMIT $1",
+         before_json, after_json, request_id, client_addr, token_id, token_name FROM audit_events \
+         ORDER BY at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())
@@ -147,6 +152,10 @@ pub async fn recent_events(db: &Database, limit: i64) -> DomainResult<Vec<AuditR
                 after: json(row.try_get("after_json")?),
                 request_id: row.try_get("request_id")?,
                 client_addr: row.try_get("client_addr")?,
+                token: match (row.try_get::<Option<String>, _>("token_id")?, row.try_get::<Option<String>, _>("token_name")?) {
+                    (Some(id), Some(name)) => Some((id, name)),
+                    _ => None,
+                },
             })
         })
         .collect()

@@ -19,6 +19,17 @@ impl Timestamp {
         Self(self.0 - duration)
     }
 
+    pub fn plus(self, duration: Duration) -> Self {
+        Self(self.0 + duration)
+    }
+
+    /// Midnight UTC at the end of `date` (`YYYY-MM-DD`): a date picked as "until this day".
+    pub fn end_of_date(date: &str) -> Option<Self> {
+        let format = format_description!("[year]-[month]-[day]");
+        let day = time::Date::parse(date.trim(), format).ok()?;
+        Some(Self(day.next_day()?.midnight().assume_utc()))
+    }
+
     pub fn seconds_since(self, earlier: Timestamp) -> i64 {
         (self.0 - earlier.0).whole_seconds()
     }

@@ -43,13 +43,15 @@ pub mod roles;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 #[cfg(feature = "ssr")]
+pub mod tokens;
+#[cfg(feature = "ssr")]
 pub mod users;
 
 pub use error::{DomainError, DomainResult, FieldError, MissingPermission, TreeRule};
 
 #[cfg(feature = "ssr")]
 pub use {
-    actor::{Actor, Principal},
+    actor::{ActingToken, Actor, Principal, TokenRestriction},
     audit::{AuditEvent, Mutation},
     clock::Timestamp,
     db::{Database, Engine, Transaction},

@@ -1,6 +1,6 @@
 //! Asking the decision function: decide, enforce, offer; and resolve-then-authorize.
 
-use super::permissions::Permission;
+use super::{permissions::Permission, statements::statements_from_permissions};
 use crate::domain::{Actor, Domain, DomainError, DomainResult, orgs::Organization};
 
 impl Domain {
@@ -12,8 +12,8 @@ impl Domain {
     /// Succeeds when the actor holds `permission` at `org_id`; otherwise `Forbidden`, naming
     /// the permission.
     pub async fn authorize(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<()> {
-        let user_id = actor.user_id()?;
-        if self.decide(user_id, org_id, permission).await?.allowed {
+        actor.user_id()?;
+        if self.may(actor, org_id, permission).await? {
             Ok(())
         } else {
             Err(DomainError::Forbidden { required_permission: permission.to_string() })
@@ -21,10 +21,29 @@ impl Domain {
     }
 
     /// Whether the actor holds `permission` at `org_id` (for offering actions, not enforcing).
+    /// Through a token, the user's rights narrowed by the token's restriction.
     pub async fn may(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<bool> {
         match actor.user_id() {
-            Ok(user_id) => Ok(self.decide(user_id, org_id, permission).await?.allowed),
+            Ok(user_id) => Ok(self.decide(user_id, org_id, permission).await?.allowed
+                && self.token_allows(actor, org_id, permission).await?),
             Err(_) => Ok(false),
+        }
+    }
+
+    /// Whether the token the actor acts through (if any) may be used for `permission` at
+    /// `org_id` (or in a new child of it, which lies in the same subtrees): one of its patterns
+    /// covers the permission whole, and the organization is inside its subtree.
+    pub(crate) async fn token_allows(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<bool> {
+        let Some(token) = &actor.token else { return Ok(true) };
+        if let Some(patterns) = &token.restriction.permissions {
+            let allowed: Vec<Permission> = patterns.iter().filter_map(|p| Permission::parse(p).ok()).collect();
+            if !statements_from_permissions(&allowed).iter().any(|s| s.matches(permission)) {
+                return Ok(false);
+            }
+        }
+        match &token.restriction.org_id {
+            Some(root) => self.authz.is_within(&self.db, root, org_id).await,
+            None => Ok(true),
         }
     }
 

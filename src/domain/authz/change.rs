@@ -139,6 +139,10 @@ impl Domain {
                     *held = *held && below && !restricted;
                 }
             }
+            // Through a token, only what its restriction lets it use.
+            for (permission, held) in covered.iter().zip(held.iter_mut()) {
+                *held = *held && self.token_allows(actor, org_id, permission).await?;
+            }
             for (permission, held) in covered.iter().zip(held) {
                 if !held {
                     missing_count += 1;

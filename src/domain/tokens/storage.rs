@@ -1,0 +1,216 @@
+//! Storage of API tokens and of organizations' token policies.
+
+use sqlx::{Row, any::AnyRow};
+
+use super::TokenPolicy;
+use crate::domain::{
+    Database, DomainError, DomainResult, Timestamp, TokenRestriction, Transaction,
+    db::{flag, placeholders, to_flag},
+};
+
+/// A token row, with its creator's email and status.
+#[derive(Debug, Clone)]
+pub struct StoredToken {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub prefix: String,
+    pub secret_hash: String,
+    pub restriction: TokenRestriction,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    pub last_used_addr: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoked_by_admin: bool,
+    pub creator_email: String,
+    pub creator_active: bool,
+}
+
+const COLUMNS: &str = "t.id, t.user_id, t.name, t.prefix, t.secret_hash, t.restricted_to, t.restricted_org_id, \
+     t.created_at, t.expires_at, t.last_used_at, t.last_used_addr, t.revoked_at, t.revoked_by_admin, \
+     u.email AS creator_email, u.status AS creator_status";
+const FROM: &str = "FROM api_tokens t JOIN users u ON u.id = t.user_id";
+
+fn from_row(row: &AnyRow) -> DomainResult<StoredToken> {
+    let restricted_to: Option<String> = row.try_get("restricted_to")?;
+    let permissions = restricted_to
+        .map(|text| serde_json::from_str(&text))
+        .transpose()
+        .map_err(|e| DomainError::Internal(format!("a token's restriction is not valid JSON: {e}")))?;
+    Ok(StoredToken {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        name: row.try_get("name")?,
+        prefix: row.try_get("prefix")?,
+        secret_hash: row.try_get("secret_hash")?,
+        restriction: TokenRestriction { permissions, org_id: row.try_get("restricted_org_id")? },
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+        last_used_addr: row.try_get("last_used_addr")?,
+        revoked_at: row.try_get("revoked_at")?,
+        revoked_by_admin: flag(row, "revoked_by_admin")?,
+        creator_email: row.try_get("creator_email")?,
+        creator_active: row.try_get::<String, _>("creator_status")? == "active",
+    })
+}
+
+pub struct NewRow<'a> {
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub name: &'a str,
+    pub prefix: &'a str,
+    pub secret_hash: &'a str,
+    pub restriction: &'a TokenRestriction,
+    pub created_at: &'a str,
+    pub expires_at: Option<&'a str>,
+}
+
+pub async fn insert(tx: &mut Transaction, new: &NewRow<'_>) -> DomainResult<()> {
+    let restricted_to = new
+        .restriction
+        .permissions
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| DomainError::Internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO api_tokens (id, user_id, name, prefix, secret_hash, restricted_to, restricted_org_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new.id)
+    .bind(new.user_id)
+    .bind(new.name)
+    .bind(new.prefix)
+    .bind(new.secret_hash)
+    .bind(restricted_to)
+    .bind(new.restriction.org_id.clone())
+    .bind(new.created_at)
+    .bind(new.expires_at.map(str::to_owned))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_by_hash(db: &Database, secret_hash: &str) -> DomainResult<Option<StoredToken>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.secret_hash = $1"))
+        .bind(secret_hash)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find(db: &Database, token_id: &str) -> DomainResult<Option<StoredToken>> {
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.id = $1")).bind(token_id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A user's tokens, newest first.
+pub async fn of_user(db: &Database, user_id: &str) -> DomainResult<Vec<StoredToken>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id"))
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The tokens whose creators are members of `org_id`, newest first.
+pub async fn of_members(db: &Database, org_id: &str) -> DomainResult<Vec<StoredToken>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE t.user_id IN (SELECT user_id FROM memberships WHERE org_id = $1) \
+         ORDER BY t.created_at DESC, t.id"
+    ))
+    .bind(org_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count_not_revoked(tx: &mut Transaction, user_id: &str) -> DomainResult<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?)
+}
+
+pub async fn revoke(tx: &mut Transaction, token_id: &str, by: &str, by_admin: bool) -> DomainResult<bool> {
+    let changed = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1, revoked_by = $2, revoked_by_admin = $3 WHERE id = $4 AND revoked_at IS NULL",
+    )
+    .bind(Timestamp::now().to_rfc3339())
+    .bind(by)
+    .bind(to_flag(by_admin))
+    .bind(token_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}
+
+/// Records when and from where tokens were last used, many at once.
+pub async fn record_uses(db: &Database, uses: &[(String, String, String)]) -> DomainResult<()> {
+    let mut tx = db.begin().await?;
+    for (token_id, at, addr) in uses {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1, last_used_addr = $2 WHERE id = $3")
+            .bind(at)
+            .bind(addr)
+            .bind(token_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The policy of each of `org_ids` that has one of its own.
+pub async fn policies(db: &Database, org_ids: &[String]) -> DomainResult<Vec<(String, TokenPolicy)>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT org_id, max_lifetime_days, allow_no_expiry FROM token_policies WHERE org_id IN ({})",
+        placeholders(1, org_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for org_id in org_ids {
+        query = query.bind(org_id);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            let policy = TokenPolicy {
+                max_lifetime_days: row.try_get("max_lifetime_days")?,
+                allow_no_expiry: flag(row, "allow_no_expiry")?,
+            };
+            Ok((row.try_get("org_id")?, policy))
+        })
+        .collect()
+}
+
+/// The organizations a user is a member of.
+pub async fn member_orgs(db: &Database, user_id: &str) -> DomainResult<Vec<String>> {
+    let rows = sqlx::query("SELECT org_id FROM memberships WHERE user_id = $1").bind(user_id).fetch_all(db.pool()).await?;
+    rows.iter().map(|r| Ok(r.try_get("org_id")?)).collect()
+}
+
+pub async fn set_policy(tx: &mut Transaction, org_id: &str, policy: &TokenPolicy, by: Option<&str>) -> DomainResult<()> {
+    let now = Timestamp::now().to_rfc3339();
+    sqlx::query(
+        "INSERT INTO token_policies (org_id, max_lifetime_days, allow_no_expiry, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (org_id) DO UPDATE SET max_lifetime_days = $2, \
+         allow_no_expiry = $3, updated_at = $4, updated_by = $5",
+    )
+    .bind(org_id)
+    .bind(policy.max_lifetime_days)
+    .bind(to_flag(policy.allow_no_expiry))
+    .bind(now)
+    .bind(by.map(str::to_owned))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
