@@ -152,7 +152,10 @@ pub async fn recent_events(db: &Database, limit: i64) -> DomainResult<Vec<AuditR
                 after: json(row.try_get("after_json")?),
                 request_id: row.try_get("request_id")?,
                 client_addr: row.try_get("client_addr")?,
-                token: match (row.try_get::<Option<String>, _>("token_id")?, row.try_get::<Option<String>, _>("token_name")?) {
+                token: match (
+                    row.try_get::<Option<String>, _>("token_id")?,
+                    row.try_get::<Option<String>, _>("token_name")?,
+                ) {
                     (Some(id), Some(name)) => Some((id, name)),
                     _ => None,
                 },

@@ -1,20 +1,39 @@
 //! Paging cursors. Opaque to clients: the hex of "key\0id" of the last item served, for lists
-//! ordered by a key (a name) and then by id.
+//! ordered by a key (a name) and then by id. A cursor only ever names an item its reader was
+//! served.
 
 use super::{DomainError, DomainResult, FieldError};
 
 pub fn encode(key: &str, id: &str) -> String {
-    format!("{key}\0{id}").bytes().map(|b| format!("{b:02x}")).collect()
+    hex(&format!("{key}\0{id}"))
+}
+
+/// A cursor that resumes `skip` items past the last item served, for lists that serve items
+/// their reader may not see (those are counted, never named).
+pub fn encode_with_skip(key: &str, id: &str, skip: usize) -> String {
+    hex(&format!("{key}\0{id}\0{skip}"))
+}
+
+/// The key, id and skip of a cursor made by [`encode_with_skip`].
+pub fn decode_with_skip(cursor: &str) -> DomainResult<(String, String, usize)> {
+    let (key, rest) = decode(cursor)?;
+    let (id, skip) = rest.split_once('\0').ok_or_else(invalid)?;
+    Ok((key, id.to_owned(), skip.parse().map_err(|_| invalid())?))
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn invalid() -> DomainError {
+    DomainError::Invalid(vec![FieldError {
+        loc: vec!["query".into(), "cursor".into()],
+        msg: "Invalid cursor".into(),
+        kind: "value_error.cursor".into(),
+    }])
 }
 
 pub fn decode(cursor: &str) -> DomainResult<(String, String)> {
-    let invalid = || {
-        DomainError::Invalid(vec![FieldError {
-            loc: vec!["query".into(), "cursor".into()],
-            msg: "Invalid cursor".into(),
-            kind: "value_error.cursor".into(),
-        }])
-    };
     if !cursor.len().is_multiple_of(2) {
         return Err(invalid());
     }
@@ -38,5 +57,8 @@ mod tests {
         assert!(decode("zz").is_err());
         assert!(decode("abc").is_err());
         assert!(decode("4142").is_err(), "no separator");
+        let skipping = encode_with_skip("a@x", "id-1", 7);
+        assert_eq!(decode_with_skip(&skipping).ok(), Some(("a@x".to_owned(), "id-1".to_owned(), 7)));
+        assert!(decode_with_skip(&cursor).is_err(), "no skip");
     }
 }

@@ -71,7 +71,8 @@ impl TreeRule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingPermission {
     pub permission: String,
-    pub org_id: String,
+    /// `None` where the organization is one the actor may not see (it is not named to them).
+    pub org_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -295,27 +295,11 @@ async fn moves_and_access_flags_let_nothing_leak_in_unheld(engine: Engine) {
     w.give(&tenant_c, &c_super.id, &[&w.predefined(&tenant_c, "super_admin").await]).await;
     // The organization page shows, beside each flag, what flipping it would do: here C's Admin
     // would be refused cutting the root off, and the root's admin would lose access.
-    let page = |person: &Person| {
-        crate::support::http::Req::new(Method::POST, "/api/org-detail")
-            .same_origin()
-            .cookie(&person.cookie)
-            .header("accept", "application/json")
-            .form(&[("org_id", tenant_c.as_str())])
-    };
-    let detail = w.app.send(page(&c_admin)).await.json();
-    let previews = detail["flag_previews"].as_array().expect("previews");
-    let cut = previews.iter().find(|p| p["flag"] == "parent_has_access").expect("preview");
+    let cut = w.flag_preview(&c_admin.cookie, &tenant_c, "parent_has_access").await;
     assert_eq!(cut["turning_on"], false);
     assert!(cut["refused"].as_array().expect("refused").contains(&json!("*:*")), "{cut}");
     assert!(cut["impact"]["shifts"].as_array().expect("shifts").iter().any(|s| s["gain"] == false), "{cut}");
-    let detail = w.app.send(page(&c_super)).await.json();
-    let cut = detail["flag_previews"]
-        .as_array()
-        .expect("previews")
-        .iter()
-        .find(|p| p["flag"] == "parent_has_access")
-        .cloned()
-        .expect("preview");
+    let cut = w.flag_preview(&c_super.cookie, &tenant_c, "parent_has_access").await;
     assert_eq!(cut["refused"], json!([]), "{cut}");
 
     let flag = |on: bool| json!({ "parent_has_access": on });
@@ -364,7 +348,40 @@ async fn a_type_wide_grant_needs_every_instance(engine: Engine) {
     assert_eq!(status, StatusCode::OK, "{answer}");
 }
 
+async fn a_flag_below_respects_the_actors_denies_further_down(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let x = w.org("X", &w.root).await;
+    let c = w.org("C", &x).await;
+    // Two Super Admins of X; the first is denied member:assign in C.
+    let denied = w.person("denied@x.example", &x).await;
+    let free = w.person("free@x.example", &x).await;
+    for person in [&denied, &free] {
+        w.give(&x, &person.id, &[&w.predefined(&x, "super_admin").await]).await;
+    }
+    let deny = w
+        .policy(
+            &c,
+            "No assigning",
+            json!({ "statements": [{ "effect": "deny", "resources": ["member"], "actions": ["assign"] }] }),
+        )
+        .await;
+    w.give(&c, &denied.id, &[&w.role(&c, "Denied assigning", &[&deny]).await]).await;
+    // The root's roles reach X but not past it.
+    let path = format!("/v1/orgs/{x}");
+    let flag = |on: bool| Some(json!({ "parent_has_access_to_descendants": on }));
+    let (status, answer) = w.root(Method::PATCH, &path, flag(false)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    // Letting them reach past X into C would give there what the first may not hold.
+    let (status, answer) = w.as_(&denied, Method::PATCH, &path, flag(true)).await;
+    assert!(refused_permissions(status, &answer).contains(&"member:assign".to_owned()), "{answer}");
+    // Without a deny below, the same flip is a Super Admin of X's to make.
+    let (status, answer) = w.as_(&free, Method::PATCH, &path, flag(true)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
 on_both_engines!(
+    a_flag_below_respects_the_actors_denies_further_down,
     every_kind_of_change_moves_only_what_the_actor_holds,
     removing_or_weakening_a_deny_is_a_grant_of_what_it_denied,
     taking_something_away_needs_the_same_right_as_giving_it,

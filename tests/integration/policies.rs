@@ -186,7 +186,7 @@ async fn resources_are_registered_listed_and_removed(engine: Engine) {
     assert_eq!(f.register(&f.root, "p2", "Zeus").await, StatusCode::CREATED);
     assert_eq!(f.register(&f.root, "p1", "Apollo 11").await, StatusCode::OK, "a second PUT renames");
     let other = f.child("Other").await;
-    assert_eq!(f.register(&other, "p1", "Elsewhere").await, StatusCode::CONFLICT, "ids are unique per type");
+    assert_eq!(f.register(&other, "p1", "Elsewhere").await, StatusCode::CREATED, "ids are each organization's own");
 
     let list = format!("/v1/orgs/{}/iam/resources?resource_type=project&q=apol", f.root);
     let (status, body) = f.call(Method::GET, &list, None).await;
@@ -215,7 +215,7 @@ async fn resources_are_registered_listed_and_removed(engine: Engine) {
     assert_eq!(body["details"]["policies"][0]["name"], "Apollo deployers");
     let (status, _) = f.call(Method::DELETE, &format!("/v1/orgs/{}/iam/resources/project/p2", f.root), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(f.app.audit_count("resource.registered").await, 2);
+    assert_eq!(f.app.audit_count("resource.registered").await, 3);
     assert_eq!(f.app.audit_count("resource.removed").await, 1);
 }
 
@@ -239,8 +239,9 @@ async fn every_policy_validation_error_is_located(engine: Engine) {
             vec![(json!(["body", "permissions", 0]), "unknown_resource")],
         ),
         (
+            // Registered by another organization: answered exactly like an unknown id.
             json!({ "name": "x", "permissions": ["project:p9:read"] }),
-            vec![(json!(["body", "permissions", 0]), "foreign_resource")],
+            vec![(json!(["body", "permissions", 0]), "unknown_resource")],
         ),
         (
             json!({ "name": "x", "permissions": ["report:r1:read"] }),

@@ -33,7 +33,12 @@ impl Domain {
     /// Whether the token the actor acts through (if any) may be used for `permission` at
     /// `org_id` (or in a new child of it, which lies in the same subtrees): one of its patterns
     /// covers the permission whole, and the organization is inside its subtree.
-    pub(crate) async fn token_allows(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<bool> {
+    pub(crate) async fn token_allows(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        permission: &Permission,
+    ) -> DomainResult<bool> {
         let Some(token) = &actor.token else { return Ok(true) };
         if let Some(patterns) = &token.restriction.permissions {
             let allowed: Vec<Permission> = patterns.iter().filter_map(|p| Permission::parse(p).ok()).collect();

@@ -32,6 +32,9 @@ enum Place {
     In(String),
     /// In an organization about to be created below this parent (default flags).
     InNewChildOf(String),
+    /// In the organizations below this one (as far as roles held there reach, with the
+    /// default flags, and without a deny of the actor's further down).
+    Below(String),
 }
 
 /// What a change moves: statements that start or stop applying at organizations.
@@ -54,6 +57,13 @@ impl ChangeEffect {
     /// Statements that would apply in an organization about to be created under `parent_id`.
     pub fn in_new_child_of(mut self, parent_id: &str, statements: impl IntoIterator<Item = Statement>) -> Self {
         self.moved.entry(Place::InNewChildOf(parent_id.to_owned())).or_default().extend(statements);
+        self
+    }
+
+    /// Statements that would start or stop applying in the organizations below `org_id` (and
+    /// not at `org_id` itself).
+    pub fn below(mut self, org_id: &str, statements: impl IntoIterator<Item = Statement>) -> Self {
+        self.moved.entry(Place::Below(org_id.to_owned())).or_default().extend(statements);
         self
     }
 
@@ -124,30 +134,43 @@ impl Domain {
                 }
             }
             let covered: Vec<Permission> = covered.into_iter().collect();
-            let (org_id, in_new_child) = match place {
-                Place::In(org_id) => (org_id, false),
-                Place::InNewChildOf(parent_id) => (parent_id, true),
+            let (org_id, at_itself, below) = match place {
+                Place::In(org_id) => (org_id, true, true),
+                Place::InNewChildOf(parent_id) => (parent_id, false, false),
+                Place::Below(org_id) => (org_id, false, true),
             };
-            let mut held = self.authz.holds_unrestricted(&self.db, user_id, org_id, in_new_child, &covered).await?;
-            if !in_new_child {
+            let mut held = self.authz.holds_unrestricted(&self.db, user_id, org_id, !at_itself, &covered).await?;
+            if at_itself && below {
                 // What starts applying here reaches the organizations below too: the actor must
                 // hold it there as well, as far as roles held here reach (a new child with the
-                // default flags), and without a deny of their own further down.
-                let below = self.authz.holds_unrestricted(&self.db, user_id, org_id, true, &covered).await?;
+                // default flags).
+                let reach = self.authz.holds_unrestricted(&self.db, user_id, org_id, true, &covered).await?;
+                for (held, reach) in held.iter_mut().zip(reach) {
+                    *held = *held && reach;
+                }
+            }
+            if below {
+                // ...and without a deny of their own further down.
                 let restricted = self.restricted_below(user_id, org_id, &covered).await?;
-                for ((held, below), restricted) in held.iter_mut().zip(below).zip(restricted) {
-                    *held = *held && below && !restricted;
+                for (held, restricted) in held.iter_mut().zip(restricted) {
+                    *held = *held && !restricted;
                 }
             }
             // Through a token, only what its restriction lets it use.
             for (permission, held) in covered.iter().zip(held.iter_mut()) {
                 *held = *held && self.token_allows(actor, org_id, permission).await?;
             }
+            if held.iter().all(|h| *h) {
+                continue;
+            }
+            // A refusal never names an organization the actor may not see.
+            let named_org = self.may_see_organization(actor, org_id).await?.then(|| org_id.clone());
             for (permission, held) in covered.iter().zip(held) {
                 if !held {
                     missing_count += 1;
                     if missing.len() < MISSING_NAMED {
-                        missing.push(MissingPermission { permission: permission.to_string(), org_id: org_id.clone() });
+                        missing
+                            .push(MissingPermission { permission: permission.to_string(), org_id: named_org.clone() });
                     }
                 }
             }

@@ -126,10 +126,11 @@ impl AllowedUsers {
         format!(
             "SELECT u.id, u.email, u.email_normalized, u.full_name {} \
              AND (${k} = '' OR u.email_normalized > ${k} OR (u.email_normalized = ${k} AND u.id > ${})) \
-             ORDER BY u.email_normalized, u.id LIMIT ${}",
+             ORDER BY u.email_normalized, u.id LIMIT ${} OFFSET ${}",
             self.matching(self.holdings <= SORT_HOLDERS_UP_TO, holds_one_of_per_user),
             k + 1,
-            k + 2
+            k + 2,
+            k + 3
         )
     }
 }

@@ -96,7 +96,9 @@ impl Domain {
         let query = AllowedUsers::new(allowing.len(), denying.len(), holdings, self.db.engine());
         let role_ids: Vec<String> = allowing.iter().chain(&denying).cloned().collect();
         let total = self.count_with_roles(&query.count_sql(), &role_ids).await?;
-        let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
+        // The cursor resumes after the last user served whom the asker may see, skipping the
+        // hidden ones served since: it never names a user the asker may not see.
+        let (after_email, after_id, skip) = after.map(cursor::decode_with_skip).transpose()?.unwrap_or_default();
         let page_sql = query.page_sql(role_ids.len() + 1);
         let mut page = sqlx::query(&page_sql);
         for role_id in &role_ids {
@@ -106,6 +108,7 @@ impl Domain {
             .bind(&after_email)
             .bind(&after_id)
             .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+            .bind(i64::try_from(skip).unwrap_or(i64::MAX))
             .fetch_all(self.db.pool())
             .await?;
         let has_more = rows.len() > limit;
@@ -114,10 +117,12 @@ impl Domain {
         self.authz.preload(&self.db, &ids).await?;
         let mut users_page = Vec::with_capacity(rows.len());
         let mut hidden: Vec<HiddenHolders> = Vec::new();
+        let (mut anchor, mut skipped) = ((after_email, after_id), skip);
         for (row, user_id) in rows.iter().zip(ids) {
             let decision = self.decide(&user_id, &org.id, &permission).await?;
             if !decision.allowed {
                 // Only a change committed in between can get here; the decision has the last word.
+                skipped += 1;
                 continue;
             }
             let through = match &decision.reason {
@@ -127,7 +132,7 @@ impl Domain {
             // Whoever is allowed here through a membership where the asker may read members is
             // one the asker may see; anyone else is looked at one by one.
             let visible = self.may(actor, &through, &Permission::new("member", "read")).await?
-                || self.visible_user(actor, &user_id).await.is_ok();
+                || self.may_see_user(actor, &user_id).await?;
             let decision = self.as_seen_by(actor, decision).await?;
             if !visible {
                 let through = match &decision.reason {
@@ -138,8 +143,11 @@ impl Domain {
                     Some(group) => group.user_count += 1,
                     None => hidden.push(HiddenHolders { through, user_count: 1 }),
                 }
+                skipped += 1;
                 continue;
             }
+            anchor = (row.try_get("email_normalized")?, user_id.clone());
+            skipped = 0;
             users_page.push(AllowedUser {
                 reason: decision.summary(&permission),
                 explanation: decision.reason,
@@ -148,12 +156,7 @@ impl Domain {
                 full_name: row.try_get("full_name")?,
             });
         }
-        let next_cursor = match (has_more, rows.last()) {
-            (true, Some(last)) => {
-                Some(cursor::encode(&last.try_get::<String, _>("email_normalized")?, &last.try_get::<String, _>("id")?))
-            }
-            _ => None,
-        };
+        let next_cursor = has_more.then(|| cursor::encode_with_skip(&anchor.0, &anchor.1, skipped));
         Ok(WhoCanPage {
             permission: permission.to_string(),
             total: usize::try_from(total).unwrap_or_default(),

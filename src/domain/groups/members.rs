@@ -2,6 +2,8 @@
 //! email addresses an admin types when adding people to a group.
 
 use serde::Serialize;
+
+use super::MAX_GROUP_MEMBERS;
 use sqlx::Row;
 
 use crate::domain::{Actor, Domain, DomainError, DomainResult, FieldError, authz::permissions::Permission, email};
@@ -50,6 +52,10 @@ impl Domain {
         addresses: &[String],
     ) -> DomainResult<Vec<String>> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
+        if addresses.len() > MAX_GROUP_MEMBERS {
+            let msg = format!("At most {MAX_GROUP_MEMBERS} addresses");
+            return Err(DomainError::Invalid(vec![FieldError::item(field, None, "too_long", msg)]));
+        }
         let mut ids = Vec::with_capacity(addresses.len());
         let mut errors = Vec::new();
         for (index, address) in addresses.iter().enumerate() {

@@ -32,7 +32,7 @@ impl Domain {
         let mut effect = ChangeEffect::new();
         for below in [false, true] {
             let statements = self.reaching_statements(org_id, below, edit).await?;
-            effect = if below { effect.in_new_child_of(org_id, statements) } else { effect.at(org_id, statements) };
+            effect = if below { effect.below(org_id, statements) } else { effect.at(org_id, statements) };
         }
         Ok(effect)
     }
@@ -88,8 +88,7 @@ impl Domain {
         let candidates = self.role_holders(&role_ids).await?;
         let statements: Vec<&Statement> =
             held.iter().flat_map(|g| g.policies.iter().flat_map(|p| &p.statements)).collect();
-        let show_names = self.may(actor, org_id, &Permission::new("member", "read")).await?;
-        let shifts = self.member_shifts(org_id, &candidates, &statements, &Rewrite::Tree(*edit), show_names).await?;
+        let shifts = self.member_shifts(actor, org_id, &candidates, &statements, &Rewrite::Tree(*edit)).await?;
         Ok(ReachImpact { refused, shifts })
     }
 

@@ -56,12 +56,10 @@ pub struct Draft {
 /// What the catalog knows about a resource instance named in a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InstanceStatus {
-    /// Registered in the policy's organization or below it.
+    /// Registered in the policy's organization.
     Registered {
         name: String,
     },
-    /// Registered in an organization outside the policy's subtree.
-    Foreign,
     Unknown,
 }
 
@@ -399,9 +397,6 @@ fn resource_problem(
     }
     match instances.get(&(type_key.to_owned(), id.to_owned())) {
         Some(InstanceStatus::Registered { .. }) => None,
-        Some(InstanceStatus::Foreign) => {
-            Some(("foreign_resource", format!("{type_key} \"{id}\" belongs to an organization outside this one")))
-        }
         Some(InstanceStatus::Unknown) | None => {
             Some(("unknown_resource", format!("No {type_key} with the id \"{id}\" is registered")))
         }
@@ -433,7 +428,7 @@ mod tests {
     fn catalog() -> HashMap<(String, String), InstanceStatus> {
         HashMap::from([
             (("project".into(), "p1".into()), InstanceStatus::Registered { name: "Apollo".into() }),
-            (("project".into(), "p9".into()), InstanceStatus::Foreign),
+            (("project".into(), "p9".into()), InstanceStatus::Unknown),
         ])
     }
 
@@ -484,7 +479,7 @@ mod tests {
             [
                 ("body.statements.0.resources.0", "unknown_resource_type"),
                 ("body.statements.0.resources.1", "unknown_resource"),
-                ("body.statements.0.resources.2", "foreign_resource"),
+                ("body.statements.0.resources.2", "unknown_resource"),
                 ("body.statements.0.resources.3", "not_listable"),
                 ("body.statements.1.actions.0", "unknown_action"),
                 ("body.statements.1.actions.2", "duplicate"),

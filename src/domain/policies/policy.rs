@@ -8,7 +8,7 @@ use super::document::{Draft, draft_from_permissions, draft_from_statements};
 use crate::domain::{
     DomainError, DomainResult,
     authz::{
-        impact::PermissionShift,
+        impact::MemberShifts,
         statements::{Statement, allowed_permissions},
     },
 };
@@ -136,11 +136,9 @@ pub struct RoleRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyImpact {
     pub roles: Vec<RoleRef>,
-    /// Members holding a role that uses the policy.
-    pub member_count: usize,
-    /// Members for whom at least one permission changes.
-    pub affected_member_count: usize,
-    pub shifts: Vec<PermissionShift>,
+    /// The members holding a role that uses the policy, and what changes for them.
+    #[serde(flatten)]
+    pub members: MemberShifts,
 }
 
 impl PolicyContent {

@@ -5,8 +5,8 @@ use super::{Policy, PolicyActions, PolicyPage, PolicyQuery, StoredPolicy, policy
 use crate::domain::{Actor, Domain, DomainResult, authz::statements::allowed_permissions, cursor};
 
 impl Domain {
-    /// Adds counts and resource names to stored policies.
-    async fn present_policies(&self, stored: Vec<StoredPolicy>) -> DomainResult<Vec<Policy>> {
+    /// Adds counts and resource names to stored policies of `org_id`.
+    async fn present_policies(&self, org_id: &str, stored: Vec<StoredPolicy>) -> DomainResult<Vec<Policy>> {
         let ids: Vec<String> = stored.iter().map(|p| p.id.clone()).collect();
         let counts = storage::dependency_counts(&self.db, &ids).await?;
         let refs: Vec<(String, String)> = stored
@@ -14,7 +14,7 @@ impl Domain {
             .flat_map(|p| allowed_permissions(&p.statements))
             .filter_map(|p| p.resource_id.clone().map(|id| (p.resource_type.clone(), id)))
             .collect();
-        let names = storage::resource_names(&self.db, &refs).await?;
+        let names = storage::resource_names(&self.db, org_id, &refs).await?;
         Ok(stored
             .into_iter()
             .map(|p| {
@@ -53,13 +53,13 @@ impl Domain {
         let has_more = stored.len() > limit;
         stored.truncate(limit);
         let next_cursor = if has_more { stored.last().map(|p| cursor::encode(&p.name, &p.id)) } else { None };
-        Ok(PolicyPage { total, has_more, next_cursor, policies: self.present_policies(stored).await? })
+        Ok(PolicyPage { total, has_more, next_cursor, policies: self.present_policies(&org.id, stored).await? })
     }
 
     pub async fn policy(&self, actor: &Actor, org_id: &str, policy_id: &str) -> DomainResult<Policy> {
         let org = self.authorized_organization(actor, org_id, &policy_permission("read")).await?;
         let stored = self.existing_policy(&org.id, policy_id).await?;
-        let mut presented = self.present_policies(vec![stored]).await?;
+        let mut presented = self.present_policies(&org.id, vec![stored]).await?;
         presented.pop().ok_or_else(|| storage::not_found(policy_id))
     }
 

@@ -94,18 +94,21 @@ pub async fn dependency_counts(db: &Database, policy_ids: &[String]) -> DomainRe
     Ok(counts)
 }
 
-/// The current names of registered resources, by `(type, id)`.
+/// The current names of resources registered in `org_id`, by `(type, id)`.
 pub async fn resource_names(
     db: &Database,
+    org_id: &str,
     refs: &[(String, String)],
 ) -> DomainResult<HashMap<(String, String), String>> {
     let mut names = HashMap::new();
     for (resource_type, resource_id) in refs {
-        let row = sqlx::query("SELECT name FROM iam_resources WHERE resource_type = $1 AND resource_id = $2")
-            .bind(resource_type)
-            .bind(resource_id)
-            .fetch_optional(db.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT name FROM iam_resources WHERE org_id = $1 AND resource_type = $2 AND resource_id = $3")
+                .bind(org_id)
+                .bind(resource_type)
+                .bind(resource_id)
+                .fetch_optional(db.pool())
+                .await?;
         if let Some(row) = row {
             names.insert((resource_type.clone(), resource_id.clone()), row.try_get("name")?);
         }

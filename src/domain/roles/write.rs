@@ -25,23 +25,19 @@ fn json_text(value: &impl Serialize) -> DomainResult<String> {
 }
 
 impl Domain {
-    /// Checks the fields of a role of `org_id`; returns its policies.
-    async fn checked_role(&self, org_id: &str, fields: &RoleFields) -> DomainResult<Vec<StoredPolicy>> {
-        let mut errors = Vec::new();
-        if let Some(msg) = fields::name_problem(&fields.name) {
-            errors.push(FieldError::item("name", None, "value_error.name", msg));
-        }
-        if let Some(msg) = fields::description_problem(&fields.description) {
-            errors.push(FieldError::item("description", None, "too_long", msg));
-        }
-        let repeated_policies = fields::repeated_items("policy_ids", fields.policy_ids.iter(), MAX_POLICIES)
+    /// The policies of `org_id` that `policy_ids` name, in order; a problem in `errors` for each
+    /// id that repeats an earlier one or names no policy of the organization.
+    pub(super) async fn chosen_policies(
+        &self,
+        org_id: &str,
+        policy_ids: &[String],
+        errors: &mut Vec<FieldError>,
+    ) -> DomainResult<Vec<StoredPolicy>> {
+        let repeated = fields::repeated_items("policy_ids", policy_ids.iter(), MAX_POLICIES)
             .map_err(|e| DomainError::Invalid(vec![e]))?;
-        let repeated_groups =
-            fields::repeated_items("sso_group_names", fields.sso_group_names.iter().map(|g| g.trim()), MAX_SSO_GROUPS)
-                .map_err(|e| DomainError::Invalid(vec![e]))?;
-        let mut chosen = Vec::new();
-        for (index, policy_id) in fields.policy_ids.iter().enumerate() {
-            if repeated_policies.contains(&index) {
+        let mut chosen = Vec::with_capacity(policy_ids.len());
+        for (index, policy_id) in policy_ids.iter().enumerate() {
+            if repeated.contains(&index) {
                 errors.push(FieldError::item(
                     "policy_ids",
                     Some(index),
@@ -60,6 +56,22 @@ impl Domain {
                 )),
             }
         }
+        Ok(chosen)
+    }
+
+    /// Checks the fields of a role of `org_id`; returns its policies.
+    async fn checked_role(&self, org_id: &str, fields: &RoleFields) -> DomainResult<Vec<StoredPolicy>> {
+        let mut errors = Vec::new();
+        if let Some(msg) = fields::name_problem(&fields.name) {
+            errors.push(FieldError::item("name", None, "value_error.name", msg));
+        }
+        if let Some(msg) = fields::description_problem(&fields.description) {
+            errors.push(FieldError::item("description", None, "too_long", msg));
+        }
+        let repeated_groups =
+            fields::repeated_items("sso_group_names", fields.sso_group_names.iter().map(|g| g.trim()), MAX_SSO_GROUPS)
+                .map_err(|e| DomainError::Invalid(vec![e]))?;
+        let chosen = self.chosen_policies(org_id, &fields.policy_ids, &mut errors).await?;
         for (index, group) in fields.sso_group_names.iter().enumerate() {
             let length = group.trim().chars().count();
             if length == 0 || length > MAX_GROUP_NAME_CHARS {

@@ -47,7 +47,8 @@ fn path_error(field: &str, kind: &str, msg: String) -> FieldError {
     FieldError { loc: vec!["path".into(), field.into()], msg, kind: kind.into() }
 }
 
-/// How each `(type, id)` stands for a policy of `org_id`: registered there, elsewhere, or not at all.
+/// How each `(type, id)` stands for a policy of `org_id`: registered there or not (ids registered
+/// in other organizations are theirs alone, and answer like unknown ones).
 async fn instance_statuses(
     db: &Database,
     org_id: &str,
@@ -57,19 +58,15 @@ async fn instance_statuses(
     let mut found: HashMap<(String, String), InstanceStatus> = HashMap::new();
     for chunk in refs.chunks(IDS_PER_QUERY) {
         let sql = format!(
-            "SELECT resource_type, resource_id, org_id, name FROM iam_resources WHERE resource_id IN ({})",
-            db::placeholders(1, chunk.len())
+            "SELECT resource_type, resource_id, name FROM iam_resources WHERE org_id = $1 AND resource_id IN ({})",
+            db::placeholders(2, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).bind(org_id);
         for (_, resource_id) in chunk {
             query = query.bind(resource_id);
         }
         for row in query.fetch_all(db.pool()).await? {
-            let status = if row.try_get::<String, _>("org_id")? == org_id {
-                InstanceStatus::Registered { name: row.try_get("name")? }
-            } else {
-                InstanceStatus::Foreign
-            };
+            let status = InstanceStatus::Registered { name: row.try_get("name")? };
             found.insert((row.try_get("resource_type")?, row.try_get("resource_id")?), status);
         }
     }
@@ -136,30 +133,28 @@ impl Domain {
             return Err(DomainError::Invalid(errors));
         }
         let mut mutation = Mutation::begin(&self.db, actor).await?;
-        let existing =
-            sqlx::query(&format!("SELECT {COLUMNS} FROM iam_resources WHERE resource_type = $1 AND resource_id = $2"))
-                .bind(resource_type)
-                .bind(resource_id)
-                .fetch_optional(&mut **mutation.tx())
-                .await?
-                .as_ref()
-                .map(from_row)
-                .transpose()?;
+        let existing = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM iam_resources WHERE org_id = $1 AND resource_type = $2 AND resource_id = $3"
+        ))
+        .bind(&org.id)
+        .bind(resource_type)
+        .bind(resource_id)
+        .fetch_optional(&mut **mutation.tx())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()?;
         let now = Timestamp::now().to_rfc3339();
         let created = match &existing {
-            Some(found) if found.org_id != org.id => {
-                return Err(DomainError::Conflict(format!(
-                    "The {resource_type} \"{resource_id}\" is registered in another organization"
-                )));
-            }
             Some(_) => {
                 sqlx::query(
                     "UPDATE iam_resources SET name = $1, description = $2, updated_at = $3 \
-                     WHERE resource_type = $4 AND resource_id = $5",
+                     WHERE org_id = $4 AND resource_type = $5 AND resource_id = $6",
                 )
                 .bind(name.trim())
                 .bind(description.trim())
                 .bind(&now)
+                .bind(&org.id)
                 .bind(resource_type)
                 .bind(resource_id)
                 .execute(&mut **mutation.tx())
@@ -250,7 +245,8 @@ impl Domain {
                 details: json!({ "policies": users }),
             });
         }
-        sqlx::query("DELETE FROM iam_resources WHERE resource_type = $1 AND resource_id = $2")
+        sqlx::query("DELETE FROM iam_resources WHERE org_id = $1 AND resource_type = $2 AND resource_id = $3")
+            .bind(&org.id)
             .bind(resource_type)
             .bind(resource_id)
             .execute(&mut **mutation.tx())

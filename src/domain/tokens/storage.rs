@@ -102,8 +102,10 @@ pub async fn find_by_hash(db: &Database, secret_hash: &str) -> DomainResult<Opti
 }
 
 pub async fn find(db: &Database, token_id: &str) -> DomainResult<Option<StoredToken>> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.id = $1")).bind(token_id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.id = $1"))
+        .bind(token_id)
+        .fetch_optional(db.pool())
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -194,11 +196,17 @@ pub async fn policies(db: &Database, org_ids: &[String]) -> DomainResult<Vec<(St
 
 /// The organizations a user is a member of.
 pub async fn member_orgs(db: &Database, user_id: &str) -> DomainResult<Vec<String>> {
-    let rows = sqlx::query("SELECT org_id FROM memberships WHERE user_id = $1").bind(user_id).fetch_all(db.pool()).await?;
+    let rows =
+        sqlx::query("SELECT org_id FROM memberships WHERE user_id = $1").bind(user_id).fetch_all(db.pool()).await?;
     rows.iter().map(|r| Ok(r.try_get("org_id")?)).collect()
 }
 
-pub async fn set_policy(tx: &mut Transaction, org_id: &str, policy: &TokenPolicy, by: Option<&str>) -> DomainResult<()> {
+pub async fn set_policy(
+    tx: &mut Transaction,
+    org_id: &str,
+    policy: &TokenPolicy,
+    by: Option<&str>,
+) -> DomainResult<()> {
     let now = Timestamp::now().to_rfc3339();
     sqlx::query(
         "INSERT INTO token_policies (org_id, max_lifetime_days, allow_no_expiry, updated_at, updated_by) \

@@ -107,12 +107,13 @@ impl TokenPolicy {
     /// The strictest of several policies: the shortest lifetime, and no expiry only if all
     /// allow it.
     pub fn strictest(policies: impl IntoIterator<Item = TokenPolicy>) -> TokenPolicy {
-        policies.into_iter().fold(TokenPolicy { max_lifetime_days: Self::MAX_LIFETIME_DAYS, allow_no_expiry: true }, |a, b| {
-            TokenPolicy {
+        policies.into_iter().fold(
+            TokenPolicy { max_lifetime_days: Self::MAX_LIFETIME_DAYS, allow_no_expiry: true },
+            |a, b| TokenPolicy {
                 max_lifetime_days: a.max_lifetime_days.min(b.max_lifetime_days),
                 allow_no_expiry: a.allow_no_expiry && b.allow_no_expiry,
-            }
-        })
+            },
+        )
     }
 
     /// When a token created at `created`, expiring at `expires` (`None`: never), stops working

@@ -90,6 +90,15 @@ impl Domain {
         Err(user_not_found(user_id))
     }
 
+    /// Whether the actor may see the user (see [`Self::visible_user`]).
+    pub(crate) async fn may_see_user(&self, actor: &Actor, user_id: &str) -> DomainResult<bool> {
+        match self.visible_user(actor, user_id).await {
+            Ok(_) => Ok(true),
+            Err(DomainError::NotFound { .. } | DomainError::Unauthenticated) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
     /// A visible user (see [`Self::visible_user`]) by id or, failing that, by email.
     pub async fn visible_user_by_id_or_email(&self, actor: &Actor, user: &str) -> DomainResult<User> {
         let found = self.user_by_id_or_email(user).await?;

@@ -2,10 +2,12 @@
 //! without one), change their names and status (disabling ends their sessions at once), and
 //! delete them.
 //!
-//! Who may manage a user: someone holding the member permission in every organization the
-//! user belongs to (`member:assign` to create and change, `member:remove` to disable or
-//! delete), and able to grant every role the user holds there, so that an Admin cannot
-//! disable or delete a Super Admin. Nobody disables or deletes themselves.
+//! Who may manage a user: someone holding the member permission in the account's home
+//! (`member:assign` to create and rename, `member:remove` to disable, enable or delete), and
+//! able to grant every role the change touches: the home's for renaming, every role the user
+//! holds anywhere for disabling, enabling and deleting. So an Admin cannot disable or delete a
+//! Super Admin, nor a tenant's admin someone who also holds a role elsewhere. Nobody disables
+//! or deletes themselves.
 
 use serde_json::json;
 
@@ -17,23 +19,39 @@ use crate::domain::{
     sessions::passwords::{self, hash_blocking},
 };
 
+/// What managing an account touches, which decides whose roles the rule weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AccountChange {
+    /// Names: the roles held in the home's subtree (memberships elsewhere neither grant nor
+    /// block renaming).
+    Names,
+    /// Disabling, enabling or deleting: takes away or gives back every role the user holds,
+    /// wherever it is held.
+    Access,
+}
+
 impl Domain {
     /// The actor may manage the account `user_id` with `member:<action>`: held in the account's
     /// home (the organization it was created in; access from above reaches it as usual), and
-    /// under the anti-escalation rule for every role the user holds in the home's subtree
-    /// (directly or through groups), since disabling, renaming or deleting someone takes or
-    /// touches all of them: an Admin cannot manage a Super Admin. Memberships outside the home
-    /// neither grant nor block managing the account.
-    async fn authorize_account_management(&self, actor: &Actor, user_id: &str, action: &str) -> DomainResult<()> {
+    /// under the anti-escalation rule for the roles the change touches (see [`AccountChange`];
+    /// directly held or through groups): an Admin cannot manage a Super Admin, and a tenant's
+    /// admin cannot disable someone who also holds a role at the root.
+    async fn authorize_account_management(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        action: &str,
+        change: AccountChange,
+    ) -> DomainResult<()> {
         let home = self.home_of(user_id).await?;
         self.authorize(actor, &home, &Permission::new("member", action)).await?;
-        let mut in_home = Vec::new();
+        let mut touched = Vec::new();
         for grant in self.authz.grants_of(&self.db, user_id).await? {
-            if self.authz.is_within(&self.db, &home, &grant.org_id).await? {
-                in_home.push(grant);
+            if change == AccountChange::Access || self.authz.is_within(&self.db, &home, &grant.org_id).await? {
+                touched.push(grant);
             }
         }
-        self.authorize_change(actor, &ChangeEffect::new().roles(&in_home)).await
+        self.authorize_change(actor, &ChangeEffect::new().roles(&touched)).await
     }
 
     /// Creates a user who joins `organization_id` with its default roles (needs `member:assign` there).
@@ -98,9 +116,9 @@ impl Domain {
             if myself {
                 return Err(DomainError::Conflict("You cannot change your own status.".into()));
             }
-            self.authorize_account_management(actor, &user.id, "remove").await?;
+            self.authorize_account_management(actor, &user.id, "remove", AccountChange::Access).await?;
         } else if !myself {
-            self.authorize_account_management(actor, &user.id, "assign").await?;
+            self.authorize_account_management(actor, &user.id, "assign", AccountChange::Names).await?;
         }
         let current = storage::names(&self.db, &user.id).await?;
         let names = UserNames {
@@ -136,7 +154,7 @@ impl Domain {
         if actor.user_id()? == user.id {
             return Err(DomainError::Conflict("You cannot delete your own account.".into()));
         }
-        self.authorize_account_management(actor, &user.id, "remove").await?;
+        self.authorize_account_management(actor, &user.id, "remove", AccountChange::Access).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         storage::delete(mutation.tx(), &user.id).await?;

@@ -44,8 +44,15 @@ pub fn ImpactSummary(item: ImpactItem, subject: ImpactSubject) -> impl IntoView 
         format!("Used by {}: {} member(s) hold them.", item.roles.join(", "), item.member_count)
     };
     let nothing = item.shifts.is_empty();
+    let partial = (item.previewed_member_count < item.member_count).then(|| {
+        format!(
+            "Worked out for the first {} of them (by name); the counts below are theirs.",
+            item.previewed_member_count
+        )
+    });
     view! {
         <p class="text-sm" data-testid="impact-roles">{roles}</p>
+        {partial.map(|text| view! { <p class="text-sm text-amber-700 dark:text-amber-300" data-testid="impact-partial">{text}</p> })}
         {nothing.then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="impact-none">"Saving changes nothing for anyone."</p> })}
         <ul class="space-y-1 text-sm">
             {item.shifts.into_iter().map(|s| {

@@ -66,6 +66,8 @@ pub struct ShiftItem {
 pub struct ImpactItem {
     pub roles: Vec<String>,
     pub member_count: usize,
+    /// How many of them were decided (fewer than all only past the preview's maximum).
+    pub previewed_member_count: usize,
     pub affected_member_count: usize,
     pub shifts: Vec<ShiftItem>,
 }
@@ -73,17 +75,14 @@ pub struct ImpactItem {
 #[cfg(feature = "ssr")]
 impl ImpactItem {
     /// The preview as the page shows it.
-    pub fn new(
-        roles: Vec<String>,
-        member_count: usize,
-        affected_member_count: usize,
-        shifts: Vec<crate::domain::authz::impact::PermissionShift>,
-    ) -> Self {
+    pub fn new(roles: Vec<String>, members: crate::domain::authz::impact::MemberShifts) -> Self {
         Self {
             roles,
-            member_count,
-            affected_member_count,
-            shifts: shifts
+            member_count: members.member_count,
+            previewed_member_count: members.previewed_member_count,
+            affected_member_count: members.affected_member_count,
+            shifts: members
+                .shifts
                 .into_iter()
                 .map(|s| ShiftItem {
                     permission: s.permission,

@@ -95,6 +95,19 @@ impl World {
         self.role(org, name, &[&policy]).await
     }
 
+    /// What the organization page shows beside the access flag `flag` of `org`, to `cookie`:
+    /// what flipping it would do (`{flag, turning_on, refused, impact}`).
+    pub async fn flag_preview(&self, cookie: &str, org: &str, flag: &str) -> Value {
+        let page = super::http::Req::new(Method::POST, "/api/org-detail")
+            .same_origin()
+            .cookie(cookie)
+            .header("accept", "application/json")
+            .form(&[("org_id", org)]);
+        let detail = self.app.send(page).await.json();
+        let previews = detail["flag_previews"].as_array().unwrap_or_else(|| panic!("no previews: {detail}"));
+        previews.iter().find(|p| p["flag"] == flag).cloned().unwrap_or_else(|| panic!("no {flag}: {detail}"))
+    }
+
     /// Adds `project` (listable; read, deploy) to the schema, a type no predefined Admin holds.
     pub async fn with_projects(&self) {
         let body = json!({ "version": 1, "resource_types": [{

@@ -27,8 +27,9 @@ pub async fn save_user_group(
         .map(str::to_owned)
         .collect();
     let mut user_ids = user_ids.unwrap_or_default();
+    let mut listed: std::collections::HashSet<String> = user_ids.iter().cloned().collect();
     for id in call.domain.member_ids_by_email(&call.actor, &org_id, "add_emails", &addresses).await? {
-        if !user_ids.contains(&id) {
+        if listed.insert(id.clone()) {
             user_ids.push(id);
         }
     }

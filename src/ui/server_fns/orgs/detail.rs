@@ -24,12 +24,7 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
                 flag: flag.to_owned(),
                 turning_on: if flag == "parent_has_access" { flipped.0 } else { flipped.1 },
                 refused: preview.refused.into_iter().map(|m| m.permission).collect(),
-                impact: ImpactItem::new(
-                    Vec::new(),
-                    preview.shifts.member_count,
-                    preview.shifts.affected_member_count,
-                    preview.shifts.shifts,
-                ),
+                impact: ImpactItem::new(Vec::new(), preview.shifts),
             });
         }
     }

@@ -14,11 +14,6 @@ pub async fn preview_move(org_id: String, new_parent_id: String) -> Result<MoveP
         target_id: target.id,
         target_name: target.name,
         refused: preview.refused.into_iter().map(|m| m.permission).collect(),
-        impact: ImpactItem::new(
-            Vec::new(),
-            preview.shifts.member_count,
-            preview.shifts.affected_member_count,
-            preview.shifts.shifts,
-        ),
+        impact: ImpactItem::new(Vec::new(), preview.shifts),
     })
 }

@@ -8,10 +8,5 @@ pub async fn preview_policy_impact(org_id: String, policy_id: String, document: 
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let content = super::document::content(&document)?;
     let impact = call.domain.policy_impact(&call.actor, &org_id, Some(&policy_id), &content).await?;
-    Ok(ImpactItem::new(
-        impact.roles.into_iter().map(|r| r.name).collect(),
-        impact.member_count,
-        impact.affected_member_count,
-        impact.shifts,
-    ))
+    Ok(ImpactItem::new(impact.roles.into_iter().map(|r| r.name).collect(), impact.members))
 }

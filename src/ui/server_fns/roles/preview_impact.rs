@@ -12,5 +12,5 @@ pub async fn preview_role_impact(
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let role_id = Some(role_id.as_str()).filter(|id| !id.is_empty());
     let impact = call.domain.role_impact(&call.actor, &org_id, role_id, &policy_ids).await?;
-    Ok(ImpactItem::new(Vec::new(), impact.member_count, impact.affected_member_count, impact.shifts))
+    Ok(ImpactItem::new(Vec::new(), impact))
 }
