@@ -29,6 +29,9 @@ pub fn routes() -> Router<AppState> {
 pub struct CheckBody {
     #[serde(default)]
     user_id: Option<String>,
+    /// Ask about an API token instead of a user: its restriction and its creator's rights.
+    #[serde(default)]
+    token_id: Option<String>,
     permission: String,
 }
 
@@ -47,6 +50,25 @@ pub async fn check(
     Path(org): Path<String>,
     ApiJson(body): ApiJson<CheckBody>,
 ) -> ApiResult<Json<Value>> {
+    if let Some(token_id) = body.token_id.as_deref().filter(|t| !t.is_empty()) {
+        let answer = state.domain.explain_token_access(&caller.actor, &org, token_id, &body.permission).await?;
+        return Ok(Json(json!({
+            "allowed": answer.allowed,
+            "permission": answer.creator.permission,
+            "token_id": answer.token.token_id,
+            "user_id": answer.creator.user_id,
+            "reason": answer.summary,
+            "usable": answer.usable,
+            "restriction": answer.restriction,
+            "creator": {
+                "allowed": answer.creator.allowed,
+                "reason": answer.creator.summary,
+                "explanation": answer.creator.reason,
+                "chain": answer.creator.chain,
+                "fix": answer.creator.fix,
+            },
+        })));
+    }
     let answer = state.domain.explain_access(&caller.actor, &org, body.user_id.as_deref(), &body.permission).await?;
     Ok(Json(json!({
         "allowed": answer.allowed,

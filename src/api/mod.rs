@@ -15,6 +15,7 @@ pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 
 use axum::{Router, http::StatusCode, routing::get};
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::routes())
         .merge(groups::routes())
         .merge(explorer::routes())
+        .merge(tokens::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new().route("/healthz", get(health::healthz)).nest("/v1", v1)

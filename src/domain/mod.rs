@@ -66,12 +66,18 @@ pub struct Domain {
     db: Database,
     throttle: ThrottlePolicy,
     authz: authz::cache::AuthzCache,
+    tokens: tokens::cache::TokenCache,
 }
 
 #[cfg(feature = "ssr")]
 impl Domain {
     pub fn new(db: Database) -> Self {
-        Self { db, throttle: ThrottlePolicy::default(), authz: authz::cache::AuthzCache::default() }
+        Self {
+            db,
+            throttle: ThrottlePolicy::default(),
+            authz: authz::cache::AuthzCache::default(),
+            tokens: tokens::cache::TokenCache::default(),
+        }
     }
 
     pub fn db(&self) -> &Database {

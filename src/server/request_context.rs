@@ -40,7 +40,7 @@ pub async fn request_context(State(settings): State<Arc<Settings>>, mut req: Req
     req.extensions_mut().insert(RequestId(request_id.clone()));
     req.extensions_mut().insert(ClientAddr(client_addr));
 
-    let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.uri().path(), user_id = tracing::field::Empty);
+    let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.uri().path(), user_id = tracing::field::Empty, token_id = tracing::field::Empty);
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     span.in_scope(|| {

@@ -1,7 +1,22 @@
 //! Asking the decision function: decide, enforce, offer; and resolve-then-authorize.
 
 use super::{permissions::Permission, statements::statements_from_permissions};
-use crate::domain::{Actor, Domain, DomainError, DomainResult, orgs::Organization};
+use crate::domain::{Actor, Domain, DomainError, DomainResult, TokenRestriction, orgs::Organization};
+
+/// What a token's restriction says about one permission at one organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RestrictionCheck {
+    /// One of its permission patterns covers the permission (or it has none).
+    pub permission: bool,
+    /// The organization lies in its subtree (or it has none).
+    pub organization: bool,
+}
+
+impl RestrictionCheck {
+    pub fn both(self) -> bool {
+        self.permission && self.organization
+    }
+}
 
 impl Domain {
     /// Decides whether `user_id` holds `permission` at `org_id`, and why.
@@ -31,25 +46,40 @@ impl Domain {
     }
 
     /// Whether the token the actor acts through (if any) may be used for `permission` at
-    /// `org_id` (or in a new child of it, which lies in the same subtrees): one of its patterns
-    /// covers the permission whole, and the organization is inside its subtree.
+    /// `org_id` (see [`Self::restriction_allows`]).
     pub(crate) async fn token_allows(
         &self,
         actor: &Actor,
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<bool> {
-        let Some(token) = &actor.token else { return Ok(true) };
-        if let Some(patterns) = &token.restriction.permissions {
-            let allowed: Vec<Permission> = patterns.iter().filter_map(|p| Permission::parse(p).ok()).collect();
-            if !statements_from_permissions(&allowed).iter().any(|s| s.matches(permission)) {
-                return Ok(false);
-            }
-        }
-        match &token.restriction.org_id {
-            Some(root) => self.authz.is_within(&self.db, root, org_id).await,
+        match &actor.token {
             None => Ok(true),
+            Some(token) => Ok(self.restriction_allows(&token.restriction, org_id, permission).await?.both()),
         }
+    }
+
+    /// What a token's restriction says about `permission` at `org_id` (or in a new child of
+    /// it, which lies in the same subtrees): whether one of its patterns covers the permission
+    /// whole, and whether the organization is inside its subtree.
+    pub(crate) async fn restriction_allows(
+        &self,
+        restriction: &TokenRestriction,
+        org_id: &str,
+        permission: &Permission,
+    ) -> DomainResult<RestrictionCheck> {
+        let permitted = match &restriction.permissions {
+            None => true,
+            Some(patterns) => {
+                let allowed: Vec<Permission> = patterns.iter().filter_map(|p| Permission::parse(p).ok()).collect();
+                statements_from_permissions(&allowed).iter().any(|s| s.matches(permission))
+            }
+        };
+        let within = match &restriction.org_id {
+            Some(root) => self.authz.is_within(&self.db, root, org_id).await?,
+            None => true,
+        };
+        Ok(RestrictionCheck { permission: permitted, organization: within })
     }
 
     /// The organization (by id or code), only when the actor holds `permission` there. One the

@@ -275,6 +275,14 @@ impl AuthzCache {
         }
     }
 
+    /// A number that changes with every change to decisions this server knows of (its own at
+    /// once, other servers' within [`GENERATION_CHECK_INTERVAL`]): what other caches of derived
+    /// answers (API tokens) are valid for.
+    pub async fn epoch(&self, db: &Database) -> DomainResult<u64> {
+        self.refresh_if_stale(db).await?;
+        Ok(self.state.read().unwrap_or_else(PoisonError::into_inner).epoch)
+    }
+
     /// Whether `org_id` is `ancestor_id` or lies below it.
     pub async fn is_within(&self, db: &Database, ancestor_id: &str, org_id: &str) -> DomainResult<bool> {
         self.refresh_if_stale(db).await?;

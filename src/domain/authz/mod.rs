@@ -30,6 +30,7 @@ pub mod impact;
 
 #[cfg(feature = "ssr")]
 pub use {
+    access::RestrictionCheck,
     change::ChangeEffect,
     commit::serialize_checked_changes,
     decision::{Decision, Reason},

@@ -21,7 +21,7 @@ use crate::domain::{DomainError, DomainResult, FieldError, authz::permissions::P
 
 /// The permission asked about; a problem is located at `permission` in `source` (`body` or
 /// `query`).
-fn parse_permission(source: &str, text: &str) -> DomainResult<Permission> {
+pub(crate) fn parse_permission(source: &str, text: &str) -> DomainResult<Permission> {
     Permission::parse(text).map_err(|e| {
         DomainError::Invalid(vec![FieldError {
             loc: vec![source.into(), "permission".into()],

@@ -92,6 +92,7 @@ impl Domain {
     /// Changes the actor's own password after checking the current one. Every other session of
     /// the user ends; the returned epoch is the one the caller's own session continues in.
     pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> DomainResult<i64> {
+        actor.in_person()?;
         let user_id = actor.user_id()?;
         let user = self.find_user(user_id).await?.ok_or(DomainError::Unauthenticated)?;
         let email_key = email::normalize(&user.email);

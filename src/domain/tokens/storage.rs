@@ -1,12 +1,17 @@
 //! Storage of API tokens and of organizations' token policies.
 
+use std::collections::HashMap;
+
 use sqlx::{Row, any::AnyRow};
 
-use super::TokenPolicy;
+use super::{TokenPolicy, cache::Use};
 use crate::domain::{
     Database, DomainError, DomainResult, Timestamp, TokenRestriction, Transaction,
     db::{flag, placeholders, to_flag},
 };
+
+/// User ids per `IN (...)` list, well under both engines' limits on bound values.
+const IDS_PER_QUERY: usize = 400;
 
 /// A token row, with its creator's email and status.
 #[derive(Debug, Clone)]
@@ -111,31 +116,57 @@ pub async fn find(db: &Database, token_id: &str) -> DomainResult<Option<StoredTo
 
 /// A user's tokens, newest first.
 pub async fn of_user(db: &Database, user_id: &str) -> DomainResult<Vec<StoredToken>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id"))
-        .bind(user_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC"))
+            .bind(user_id)
+            .fetch_all(db.pool())
+            .await?;
     rows.iter().map(from_row).collect()
 }
 
+/// Which of an organization's members' tokens to read.
+#[derive(Debug, Clone, Default)]
+pub struct MemberTokens<'a> {
+    pub creator_id: Option<&'a str>,
+    /// `Some(true)`: only revoked ones; `Some(false)`: only those not revoked.
+    pub revoked: Option<bool>,
+    /// Only those not used (nor, if never used, created) since this time.
+    pub unused_since: Option<&'a str>,
+}
+
 /// The tokens whose creators are members of `org_id`, newest first.
-pub async fn of_members(db: &Database, org_id: &str) -> DomainResult<Vec<StoredToken>> {
+pub async fn of_members(db: &Database, org_id: &str, filter: &MemberTokens<'_>) -> DomainResult<Vec<StoredToken>> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} {FROM} WHERE t.user_id IN (SELECT user_id FROM memberships WHERE org_id = $1) \
-         ORDER BY t.created_at DESC, t.id"
+         AND ($2 = '' OR t.user_id = $2) \
+         AND ($3 = '' OR ($3 = 'revoked') = (t.revoked_at IS NOT NULL)) \
+         AND ($4 = '' OR COALESCE(t.last_used_at, t.created_at) < $4) \
+         ORDER BY t.created_at DESC, t.id DESC"
     ))
     .bind(org_id)
+    .bind(filter.creator_id.unwrap_or_default())
+    .bind(match filter.revoked {
+        None => "",
+        Some(true) => "revoked",
+        Some(false) => "not_revoked",
+    })
+    .bind(filter.unused_since.unwrap_or_default())
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()
 }
 
-pub async fn count_not_revoked(tx: &mut Transaction, user_id: &str) -> DomainResult<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL")
-        .bind(user_id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("n")?)
+/// How many of the user's tokens are neither revoked nor past their own expiry.
+pub async fn count_live(tx: &mut Transaction, user_id: &str, now: &str) -> DomainResult<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > $2)",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?)
 }
 
 pub async fn revoke(tx: &mut Transaction, token_id: &str, by: &str, by_admin: bool) -> DomainResult<bool> {
@@ -153,12 +184,12 @@ pub async fn revoke(tx: &mut Transaction, token_id: &str, by: &str, by_admin: bo
 }
 
 /// Records when and from where tokens were last used, many at once.
-pub async fn record_uses(db: &Database, uses: &[(String, String, String)]) -> DomainResult<()> {
+pub async fn record_uses(db: &Database, uses: &[(String, Use)]) -> DomainResult<()> {
     let mut tx = db.begin().await?;
-    for (token_id, at, addr) in uses {
+    for (token_id, used) in uses {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1, last_used_addr = $2 WHERE id = $3")
-            .bind(at)
-            .bind(addr)
+            .bind(&used.at)
+            .bind(&used.addr)
             .bind(token_id)
             .execute(&mut *tx)
             .await?;
@@ -167,38 +198,54 @@ pub async fn record_uses(db: &Database, uses: &[(String, String, String)]) -> Do
     Ok(())
 }
 
-/// The policy of each of `org_ids` that has one of its own.
-pub async fn policies(db: &Database, org_ids: &[String]) -> DomainResult<Vec<(String, TokenPolicy)>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT org_id, max_lifetime_days, allow_no_expiry FROM token_policies WHERE org_id IN ({})",
-        placeholders(1, org_ids.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for org_id in org_ids {
-        query = query.bind(org_id);
-    }
-    query
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|row| {
-            let policy = TokenPolicy {
-                max_lifetime_days: row.try_get("max_lifetime_days")?,
-                allow_no_expiry: flag(row, "allow_no_expiry")?,
-            };
-            Ok((row.try_get("org_id")?, policy))
+/// The policy of the organization, if it has one of its own.
+pub async fn policy(db: &Database, org_id: &str) -> DomainResult<Option<TokenPolicy>> {
+    let row = sqlx::query("SELECT max_lifetime_days, allow_no_expiry FROM token_policies WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| {
+        Ok(TokenPolicy {
+            max_lifetime_days: row.try_get("max_lifetime_days")?,
+            allow_no_expiry: flag(&row, "allow_no_expiry")?,
         })
-        .collect()
+    })
+    .transpose()
 }
 
-/// The organizations a user is a member of.
-pub async fn member_orgs(db: &Database, user_id: &str) -> DomainResult<Vec<String>> {
-    let rows =
-        sqlx::query("SELECT org_id FROM memberships WHERE user_id = $1").bind(user_id).fetch_all(db.pool()).await?;
-    rows.iter().map(|r| Ok(r.try_get("org_id")?)).collect()
+/// The policy that applies to each user's tokens: the strictest of the organizations they are a
+/// member of or homed in (an organization without a policy of its own has the default).
+pub async fn policies_of_users(db: &Database, user_ids: &[String]) -> DomainResult<HashMap<String, TokenPolicy>> {
+    let mut found: HashMap<String, Vec<TokenPolicy>> = HashMap::new();
+    for chunk in user_ids.chunks(IDS_PER_QUERY) {
+        let ids = placeholders(1, chunk.len());
+        let sql = format!(
+            "SELECT o.user_id, p.max_lifetime_days, p.allow_no_expiry FROM ( \
+               SELECT user_id, org_id FROM memberships WHERE user_id IN ({ids}) \
+               UNION SELECT id AS user_id, home_org_id AS org_id FROM users WHERE id IN ({ids}) AND home_org_id IS NOT NULL \
+             ) o LEFT JOIN token_policies p ON p.org_id = o.org_id"
+        );
+        let mut query = sqlx::query(&sql);
+        for user_id in chunk {
+            query = query.bind(user_id);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            let policy = match row.try_get::<Option<i64>, _>("max_lifetime_days")? {
+                Some(max_lifetime_days) => {
+                    TokenPolicy { max_lifetime_days, allow_no_expiry: flag(&row, "allow_no_expiry")? }
+                }
+                None => TokenPolicy::default(),
+            };
+            found.entry(row.try_get("user_id")?).or_default().push(policy);
+        }
+    }
+    Ok(user_ids
+        .iter()
+        .map(|id| {
+            let policies = found.remove(id).unwrap_or_else(|| vec![TokenPolicy::default()]);
+            (id.clone(), TokenPolicy::strictest(policies))
+        })
+        .collect())
 }
 
 pub async fn set_policy(

@@ -71,6 +71,8 @@ pub enum Expiry {
     Date(String),
     /// Never (only where every organization of the creator allows it).
     Never,
+    /// Nothing chosen: this many days, or the creator's policy's limit if that is shorter.
+    Default(i64),
 }
 
 #[derive(Debug, Clone)]

@@ -57,7 +57,7 @@ impl Domain {
         })
     }
 
-    pub(super) async fn user_org_ids(&self, user_id: &str) -> DomainResult<Vec<String>> {
+    pub(crate) async fn user_org_ids(&self, user_id: &str) -> DomainResult<Vec<String>> {
         let rows = sqlx::query("SELECT org_id FROM memberships WHERE user_id = $1")
             .bind(user_id)
             .fetch_all(self.db.pool())
