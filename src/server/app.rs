@@ -7,7 +7,7 @@ use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use super::{identity, limits, request_context, security, server_fn_status, sessions};
+use super::{identity, limits, new_token, request_context, security, server_fn_status, sessions};
 use crate::{domain::DomainResult, ui, web::AppState};
 
 pub async fn router(state: AppState) -> DomainResult<Router> {
@@ -26,6 +26,7 @@ pub async fn router(state: AppState) -> DomainResult<Router> {
         .with_state(state.clone())
         // Innermost first: each `layer` wraps everything above it.
         .layer(middleware::from_fn(server_fn_status::server_fn_error_status))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), new_token::reveal_new_token))
         .layer(middleware::from_fn(identity::require_sign_in_for_pages))
         .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate));
     let app = sessions::with_sessions(app, &state.settings).await?;

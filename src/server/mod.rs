@@ -6,6 +6,7 @@ pub mod client_addr;
 pub mod identity;
 pub mod limits;
 pub mod logging;
+pub mod new_token;
 pub mod request_context;
 pub mod security;
 pub mod server_fn_status;

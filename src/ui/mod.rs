@@ -28,6 +28,7 @@ use pages::{
     roles::{composer::RoleComposerPage, list::RolesPage},
     schema::editor::SchemaPage,
     sessions::{account::AccountPage, sign_in::SignInPage},
+    tokens::{members::MemberTokensPage, mine::MyTokensPage},
     users::UsersPage,
 };
 
@@ -71,10 +72,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
                     <Route path=path!("") view=DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("tokens") view=MyTokensPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/members") view=MembersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/groups") view=GroupsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/tokens") view=MemberTokensPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::InOrder/>

@@ -3,6 +3,7 @@
 //! a browser session holds.
 
 pub mod identity;
+pub mod new_token;
 pub mod sessions;
 
 use std::sync::Arc;

@@ -30,6 +30,7 @@ pub fn AppShell() -> impl IntoView {
                     <NavLink href="/users" label="Users"/>
                     <NavLink href="/schema" label="Permission schema"/>
                     <NavLink href="/account" label="Account"/>
+                    <NavLink href="/tokens" label="My API tokens"/>
                 </nav>
                 <div class="mt-auto border-t border-slate-700 pt-4 text-sm">
                     <Suspense fallback=|| view! { <p class="text-slate-400">"…"</p> }>

@@ -32,6 +32,23 @@ pub struct AccessAnswerItem {
     pub fix: Option<String>,
 }
 
+/// The explorer's answer to "can this API token do Y here?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenAnswerItem {
+    pub allowed: bool,
+    pub summary: String,
+    pub token_name: String,
+    pub prefix: String,
+    /// Not revoked nor expired.
+    pub usable: bool,
+    /// One of its restriction's permissions covers the permission (or it has none).
+    pub restriction_permits: bool,
+    /// The organization is inside its restriction's subtree (or it has none).
+    pub restriction_reaches: bool,
+    /// Its creator's own answer.
+    pub creator: AccessAnswerItem,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllowedUserItem {
     pub email: String,

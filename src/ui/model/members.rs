@@ -41,6 +41,8 @@ pub struct MemberDetailItem {
     pub status: String,
     pub roles: Vec<RoleOption>,
     pub permissions: Vec<ExplainedPermission>,
+    /// Their API tokens that still work (`None` without `token:read` here).
+    pub tokens: Option<Vec<super::TokenRow>>,
 }
 
 /// What a bulk role change is about to do, for its confirmation.

@@ -10,6 +10,9 @@ pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 
-pub use {explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, users::*};
+pub use {
+    explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, tokens::*, users::*,
+};

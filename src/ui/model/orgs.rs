@@ -78,6 +78,16 @@ pub struct OrganizationDetail {
     pub may_delete: bool,
     /// What flipping each access flag would do (for whoever may change the settings).
     pub flag_previews: Vec<FlagPreviewItem>,
+    /// The rules for its members' API tokens (with full access only).
+    pub token_policy: Option<TokenPolicyItem>,
+    pub may_read_tokens: bool,
+}
+
+/// An organization's rules for its members' API tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPolicyItem {
+    pub max_lifetime_days: i64,
+    pub allow_no_expiry: bool,
 }
 
 /// What turning one access flag on or off would do, shown beside it before anything is saved.

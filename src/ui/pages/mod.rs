@@ -11,4 +11,5 @@ pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod tokens;
 pub mod users;

@@ -11,6 +11,7 @@ pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 
 /// Where a change made from a list goes back to: `back` when it is that list's own address

@@ -2,8 +2,11 @@
 //! function with the whole way to the answer: the organizations from the root down with
 //! their access flags (and the one that stopped access, if one did), the membership, role,
 //! policy and statement that decided, and for a denial what change would grant it. And "who
-//! can do this here?", each with why, and "where can this user do anything?". All are plain
-//! GET forms: they work without JavaScript and their answers can be linked to.
+//! can do this here?", each with why, "where can this user do anything?", and "can this API
+//! token do this here?" (`token`). All are plain GET forms: they work without JavaScript and
+//! their answers can be linked to.
+
+mod token;
 
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -15,7 +18,7 @@ use crate::ui::{
     url,
 };
 
-fn input_class() -> &'static str {
+pub(super) fn input_class() -> &'static str {
     "w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
 }
 
@@ -74,6 +77,7 @@ pub fn ExplorerPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
+            <token::TokenQuestion/>
             <section aria-labelledby="who-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
                 <h2 id="who-heading" class="text-lg font-semibold">"Who can do this here?"</h2>
                 <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-3">
@@ -140,7 +144,7 @@ fn WhereList(orgs: Vec<OrganizationPermissionsItem>) -> impl IntoView {
 }
 
 #[component]
-fn Answer(item: AccessAnswerItem) -> impl IntoView {
+pub(super) fn Answer(item: AccessAnswerItem) -> impl IntoView {
     let (verdict, class) = if item.allowed {
         ("Allowed", "rounded-md bg-emerald-600 px-3 py-1 text-sm font-semibold text-white")
     } else {

@@ -35,6 +35,7 @@ fn Detail(item: MemberDetailItem) -> impl IntoView {
         item.roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
     };
     let none = item.permissions.is_empty();
+    let tokens = item.tokens.clone();
     view! {
         <h2 id="drawer-title" class="text-lg font-semibold">{item.full_name.clone()}</h2>
         <p class="text-sm text-slate-500">{format!("{} · {}", item.email, item.status)}</p>
@@ -49,5 +50,17 @@ fn Detail(item: MemberDetailItem) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        {tokens.map(|tokens| view! {
+            <h3 class="text-sm font-semibold">"Their API tokens that work"</h3>
+            {tokens.is_empty().then(|| view! { <p class="text-sm text-slate-600">"None."</p> })}
+            <ul class="space-y-1 text-sm" data-testid="drawer-tokens">
+                {tokens.into_iter().map(|t| view! {
+                    <li data-testid="drawer-token">
+                        <span class="font-medium">{t.name}</span>" "<span class="font-mono text-xs">{format!("{}…", t.prefix)}</span>
+                        <span class="block text-xs text-slate-600 dark:text-slate-400">{format!("{} · expires {} · last used {}", t.restriction, t.expires, t.last_used)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
     }
 }

@@ -1,6 +1,7 @@
 //! `/orgs/:id`: one organization. Breadcrumbs, its settings (editable when allowed), creating
 //! a child, moving it (to a target picked by search; invalid targets are never offered), and
-//! deleting it with its subtree after typing its name. Only permitted actions are shown.
+//! deleting it with its subtree after typing its name, and its API token policy. Only
+//! permitted actions are shown.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -14,10 +15,13 @@ use crate::{
             layout::LoadError,
         },
         error::UiError,
-        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail},
-        server_fns::orgs::{
-            CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
-            load_organization_detail, move_targets, organization_deletion_impact, preview_move,
+        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, TokenPolicyItem},
+        server_fns::{
+            orgs::{
+                CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
+                load_organization_detail, move_targets, organization_deletion_impact, preview_move,
+            },
+            tokens::SaveTokenPolicy,
         },
         url,
     },
@@ -69,7 +73,10 @@ fn OrganizationView(
                 <h1 class="text-2xl font-semibold" data-testid="org-name">{org.name.clone()}</h1>
                 <p class="text-sm text-slate-500">{org.code.clone().map(|c| format!("code {c}"))}</p>
                 {org.full_access.then(|| {
-                    let sections = [("policies", "Policies"), ("members", "Members"), ("groups", "Groups"), ("roles", "Roles")];
+                    let mut sections = vec![("policies", "Policies"), ("members", "Members"), ("groups", "Groups"), ("roles", "Roles")];
+                    if org.may_read_tokens {
+                        sections.push(("tokens", "API tokens"));
+                    }
                     view! {
                         <nav aria-label="This organization" class="mt-2 flex gap-4 text-sm font-medium">
                             {sections.into_iter().map(|(path, label)| view! {
@@ -86,6 +93,7 @@ fn OrganizationView(
                 </div>
             </Show>
             {org.full_access.then(|| view! { <SettingsSection org=org.clone() update/> })}
+            {org.token_policy.map(|policy| view! { <TokenPolicySection org_id=org.id.clone() policy editable=org.may_update/> })}
             {org.may_create_child.then(|| view! { <CreateChildSection parent_id=org.id.clone()/> })}
             {org.may_move.then(|| view! { <MoveSection org_id=org.id.clone() move_action/> })}
             {org.may_delete.then(|| view! { <DeleteSection org_id=org.id.clone() name=org.name.clone()/> })}
@@ -170,6 +178,37 @@ fn SettingsSection(org: OrganizationDetail, update: ServerAction<UpdateOrganizat
                         preview=preview_of("parent_has_access_to_descendants")/>
                 </fieldset>
                 {editable.then(|| view! { <SubmitButton label="Save settings" pending=update.pending().into()/> })}
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The rules for the API tokens of this organization's members: the strictest of a user's
+/// organizations applies to their tokens.
+#[component]
+fn TokenPolicySection(org_id: String, policy: TokenPolicyItem, editable: bool) -> impl IntoView {
+    let save = ServerAction::<SaveTokenPolicy>::new();
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <section aria-labelledby="token-policy-heading" class=section_class() data-testid="token-policy">
+            <h2 id="token-policy-heading" class="text-lg font-semibold">"API token policy"</h2>
+            <p class="text-sm text-slate-600 dark:text-slate-400">
+                "Applies to every member's tokens; a member of several organizations gets the strictest. Tokens made \
+                 before a tighter policy show as exceeding it and stop working at its limit."
+            </p>
+            <Show when=saved><p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="token-policy-saved">"Saved."</p></Show>
+            <ActionForm action=save attr:class="space-y-4">
+                <input type="hidden" name="org_id" value=org_id/>
+                <FormError error/>
+                <fieldset disabled=!editable class="space-y-4">
+                    <TextField label="Longest lifetime (days)" name="max_lifetime_days" value=policy.max_lifetime_days.to_string() error/>
+                    <label class="flex items-center gap-2 text-sm">
+                        <input type="checkbox" name="allow_no_expiry" value="on" checked=policy.allow_no_expiry/>
+                        "Tokens may have no expiry"
+                    </label>
+                </fieldset>
+                {editable.then(|| view! { <SubmitButton label="Save token policy" pending=save.pending().into()/> })}
             </ActionForm>
         </section>
     }

@@ -5,9 +5,15 @@ use crate::ui::{error::UiError, model::AccessAnswerItem};
 /// The access explorer's "can this user do this here, and why?".
 #[server(prefix = "/api", endpoint = "explain-access")]
 pub async fn explain_access(org: String, user: String, permission: String) -> Result<AccessAnswerItem, UiError> {
-    use crate::{domain::authz::Reason, ui::model::ChainStepItem};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let answer = call.domain.explain_access(&call.actor, org.trim(), Some(user.trim()), permission.trim()).await?;
+    Ok(answer_item(answer))
+}
+
+/// The explanation as the explorer shows it.
+#[cfg(feature = "ssr")]
+pub fn answer_item(answer: crate::domain::explorer::AccessExplanation) -> AccessAnswerItem {
+    use crate::{domain::authz::Reason, ui::model::ChainStepItem};
     let (link, blocked) = match &answer.reason {
         Reason::Allowed { link } | Reason::DeniedByStatement { link } => (Some(link.clone()), None),
         Reason::NoAllowingRole { blocked: Some(b) } => (Some(b.link.clone()), Some(b.clone())),
@@ -26,7 +32,7 @@ pub async fn explain_access(org: String, user: String, permission: String) -> Re
             member_here: step.member_here,
         })
         .collect();
-    Ok(AccessAnswerItem {
+    AccessAnswerItem {
         allowed: answer.allowed,
         permission: answer.permission,
         user_email: answer.user_email,
@@ -37,5 +43,5 @@ pub async fn explain_access(org: String, user: String, permission: String) -> Re
         policy: link.as_ref().map(|l| format!("{} (statement {})", l.policy_name, l.statement_index + 1)),
         statement: link.as_ref().map(|l| serde_json::to_string(&l.statement).unwrap_or_default()),
         fix: answer.fix,
-    })
+    }
 }

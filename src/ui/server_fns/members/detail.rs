@@ -2,13 +2,25 @@ use leptos::prelude::*;
 
 use crate::ui::{error::UiError, model::MemberDetailItem};
 
-/// The member drawer: the member's roles here and every permission they hold, each explained.
+/// The member drawer: the member's roles here and every permission they hold, each explained,
+/// and (with `token:read` here) their API tokens that still work.
 #[server(prefix = "/api", endpoint = "member-detail")]
 pub async fn member_detail(org_id: String, user_id: String) -> Result<MemberDetailItem, UiError> {
-    use crate::ui::model::{ExplainedPermission, RoleOption};
+    use crate::{
+        domain::authz::permissions::Permission,
+        ui::model::{ExplainedPermission, RoleOption, TokenRow},
+    };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let detail = call.domain.member_detail(&call.actor, &org_id, &user_id).await?;
+    let tokens = match call.domain.may(&call.actor, &org_id, &Permission::new("token", "read")).await? {
+        true => {
+            let tokens = call.domain.member_tokens(&call.actor, &org_id, &detail.member.user_id).await?;
+            Some(tokens.into_iter().map(|t| TokenRow::new(t, &|_| "an organization".to_owned())).collect())
+        }
+        false => None,
+    };
     Ok(MemberDetailItem {
+        tokens,
         user_id: detail.member.user_id,
         email: detail.member.email,
         full_name: detail.member.full_name,

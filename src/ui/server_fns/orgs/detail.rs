@@ -28,6 +28,20 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
             });
         }
     }
+    let token_policy = match full_access {
+        true => Some(call.domain.organization_token_policy(&call.actor, &org.id).await?).map(|p| {
+            crate::ui::model::TokenPolicyItem {
+                max_lifetime_days: p.max_lifetime_days,
+                allow_no_expiry: p.allow_no_expiry,
+            }
+        }),
+        false => None,
+    };
+    let may_read_tokens = full_access
+        && call
+            .domain
+            .may(&call.actor, &org.id, &crate::domain::authz::permissions::Permission::new("token", "read"))
+            .await?;
     // Seen only through its parent, an organization's settings are not sent at all.
     let hidden = |value: String| if full_access { value } else { String::new() };
     let flag = |value: bool| full_access && value;
@@ -46,6 +60,8 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
         may_move: overview.may_move,
         may_delete: overview.may_delete,
         flag_previews,
+        token_policy,
+        may_read_tokens,
         id: org.id,
         name: org.name,
         code: org.code,

@@ -1,0 +1,107 @@
+//! API tokens as the token pages show them: never a secret, except the one just made.
+
+use serde::{Deserialize, Serialize};
+
+use super::OrganizationItem;
+use crate::domain::schema::PermissionSchema;
+
+/// A token in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub token_id: String,
+    pub name: String,
+    pub prefix: String,
+    /// "Everything you may do", or the permissions and organization it is restricted to.
+    pub restriction: String,
+    pub created_at: String,
+    /// When it stops working ("never" for no expiry).
+    pub expires: String,
+    pub last_used: String,
+    /// `active`, `exceeds_policy`, `expired` or `revoked`.
+    pub status: String,
+    /// What the status column says ("revoked by an admin", "exceeds policy: stops …").
+    pub status_label: String,
+    pub creator_email: String,
+    pub works: bool,
+}
+
+/// `/tokens`: your tokens, and what a new one may be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTokensPage {
+    pub tokens: Vec<TokenRow>,
+    /// The lifetimes offered (those within your organizations' policy), in days.
+    pub lifetimes: Vec<i64>,
+    pub max_lifetime_days: i64,
+    pub allow_no_expiry: bool,
+    /// The organizations a token may be restricted to (yours).
+    pub organizations: Vec<OrganizationItem>,
+    pub schema: PermissionSchema,
+}
+
+/// A token just made, with its secret: shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTokenSecret {
+    pub name: String,
+    pub secret: String,
+}
+
+/// `/orgs/:id/tokens`: the tokens of an organization's members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberTokensPage {
+    pub org_name: String,
+    pub total: usize,
+    pub next_cursor: Option<String>,
+    pub tokens: Vec<TokenRow>,
+    pub may_revoke: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl TokenRow {
+    /// The row of `token`; `org_name` names the organization a token is restricted to, as far
+    /// as the reader may know it.
+    pub fn new(token: crate::domain::tokens::Token, org_name: &dyn Fn(&str) -> String) -> Self {
+        use crate::domain::tokens::TokenStatus;
+        let day = |at: &str| at.get(..10).unwrap_or(at).to_owned();
+        let restriction = match (&token.restriction.permissions, &token.restriction.org_id) {
+            (None, None) => "Everything you may do".to_owned(),
+            (permissions, org) => {
+                let what = permissions.as_ref().map(|p| p.join(", ")).unwrap_or_else(|| "every permission".into());
+                match org {
+                    Some(org) => format!("{what}; only in {} and below", org_name(org)),
+                    None => what,
+                }
+            }
+        };
+        let expires = token.effective_expires_at.as_deref().map(day).unwrap_or_else(|| "never".to_owned());
+        let status_label = match token.status {
+            TokenStatus::Active => "active".to_owned(),
+            TokenStatus::ExceedsPolicy => format!("exceeds policy: stops on {expires}"),
+            TokenStatus::Expired => "expired".to_owned(),
+            TokenStatus::Revoked if token.revoked_by_admin => "revoked by an admin".to_owned(),
+            TokenStatus::Revoked => "revoked".to_owned(),
+        };
+        let last_used = match (&token.last_used_at, &token.last_used_addr) {
+            (Some(at), Some(addr)) if !addr.is_empty() => {
+                format!("{} from {addr}", at.get(..16).unwrap_or(at).replace('T', " "))
+            }
+            (Some(at), _) => at.get(..16).unwrap_or(at).replace('T', " "),
+            (None, _) => "never".to_owned(),
+        };
+        Self {
+            works: matches!(token.status, TokenStatus::Active | TokenStatus::ExceedsPolicy),
+            status: serde_json::to_value(token.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            token_id: token.token_id,
+            name: token.name,
+            prefix: token.prefix,
+            restriction,
+            created_at: day(&token.created_at),
+            expires,
+            last_used,
+            status_label,
+            creator_email: token.creator_email,
+        }
+    }
+}

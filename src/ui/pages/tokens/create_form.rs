@@ -1,0 +1,95 @@
+//! The form that makes a token: a name, a lifetime (those the caller's organizations allow, a
+//! date, or none where every one of them allows it) and an optional restriction (permissions
+//! picked in the schema picker, or typed one per line without JavaScript; an organization).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::{
+    domain::authz::statements::allowed_permissions,
+    ui::{
+        components::{
+            form::{ProblemList, SubmitButton, TextField},
+            permission_matrix::{
+                PermissionMatrix,
+                rows::{MatrixRow, statements_from_rows},
+            },
+        },
+        error::UiError,
+        model::MyTokensPage,
+        server_fns::tokens::CreateToken,
+    },
+};
+
+const SELECT: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
+
+#[component]
+pub fn CreateTokenForm(
+    page: MyTokensPage,
+    create: ServerAction<CreateToken>,
+    error: Signal<Option<UiError>>,
+) -> impl IntoView {
+    let schema = Arc::new(page.schema.clone());
+    let rows = RwSignal::new(Vec::<MatrixRow>::new());
+    let permissions = RwSignal::new(String::new());
+    let on_matrix_change = Callback::new(move |next: Vec<MatrixRow>| {
+        let picked = allowed_permissions(&statements_from_rows(&next));
+        permissions.set(picked.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+        rows.set(next);
+    });
+    let default_days = page.lifetimes.iter().copied().filter(|d| *d <= 30).max().or(page.lifetimes.first().copied());
+    view! {
+        <section aria-labelledby="create-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+            <h2 id="create-heading" class="text-lg font-semibold">"New token"</h2>
+            <ActionForm action=create attr:class="space-y-4" attr:data-testid="create-token-form">
+                <ProblemList error/>
+                <TextField label="Name" name="name" error/>
+                <div class="grid gap-4 sm:grid-cols-2">
+                    <div class="space-y-1">
+                        <label for="token-expiry" class="block text-sm font-medium">"Expires"</label>
+                        <select id="token-expiry" name="expiry" class=SELECT data-testid="token-expiry">
+                            {page.lifetimes.iter().map(|d| view! {
+                                <option value=d.to_string() selected=Some(*d) == default_days>{format!("In {d} days")}</option>
+                            }).collect_view()}
+                            <option value="date">"On the date below"</option>
+                            {page.allow_no_expiry.then(|| view! { <option value="never">"Never"</option> })}
+                        </select>
+                        <p class="text-xs text-slate-500">
+                            {format!("Your organizations allow at most {} days{}.", page.max_lifetime_days,
+                                if page.allow_no_expiry { ", or no expiry" } else { "" })}
+                        </p>
+                    </div>
+                    <div class="space-y-1">
+                        <label for="token-expires-on" class="block text-sm font-medium">"Date (if chosen)"</label>
+                        <input id="token-expires-on" type="date" name="expires_on" class=SELECT/>
+                    </div>
+                </div>
+                <details class="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800">
+                    <summary class="cursor-pointer text-sm font-medium">"Restrict what it may do (optional)"</summary>
+                    <p class="text-sm text-slate-600 dark:text-slate-400">
+                        "A token never does more than you may do yourself, at the time it is used. Restricted, it does \
+                         at most what you pick here."
+                    </p>
+                    <PermissionMatrix schema rows=rows.into() on_change=on_matrix_change instance_names=RwSignal::new(Vec::new())/>
+                    <div class="space-y-1">
+                        <label for="token-permissions" class="block text-sm font-medium">"Permissions, one per line"</label>
+                        <textarea id="token-permissions" name="permissions" rows="4" data-testid="token-permissions"
+                            prop:value=move || permissions.get()
+                            on:input=move |ev| permissions.set(event_target_value(&ev))
+                            placeholder="org:read\nmember:read"
+                            class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"></textarea>
+                    </div>
+                    <div class="space-y-1">
+                        <label for="token-org" class="block text-sm font-medium">"Only in this organization and below"</label>
+                        <select id="token-org" name="org_id" class=SELECT data-testid="token-org">
+                            <option value="">"Anywhere you have access"</option>
+                            {page.organizations.iter().map(|o| view! { <option value=o.id.clone()>{o.name.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </details>
+                <div class="max-w-xs"><SubmitButton label="Create token" pending=create.pending().into()/></div>
+            </ActionForm>
+        </section>
+    }
+}

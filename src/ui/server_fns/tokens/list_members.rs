@@ -1,0 +1,54 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::MemberTokensPage};
+
+/// `/orgs/:id/tokens`: the tokens of the organization's members, filtered by creator, status
+/// and dormancy (days unused), a page at a time.
+#[server(prefix = "/api", endpoint = "member-tokens")]
+pub async fn list_member_tokens(
+    org_id: String,
+    creator: String,
+    status: String,
+    dormant_days: String,
+    cursor: String,
+) -> Result<MemberTokensPage, UiError> {
+    use crate::{
+        domain::{
+            DomainError,
+            authz::permissions::Permission,
+            tokens::{TokenFilter, TokenStatus},
+        },
+        ui::model::TokenRow,
+    };
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let status = match status.as_str() {
+        "" => None,
+        text => Some(TokenStatus::parse(text).ok_or_else(|| DomainError::invalid("status", "enum", "Unknown status"))?),
+    };
+    let dormant_days = match dormant_days.trim() {
+        "" => None,
+        days => Some(days.parse::<i64>().ok().filter(|d| (1..=36_500).contains(d)).ok_or_else(|| {
+            DomainError::invalid("dormant_days", "value_error.number", "Days unused is a number from 1 to 36500")
+        })?),
+    };
+    let filter = TokenFilter { creator: Some(creator).filter(|c| !c.trim().is_empty()), status, dormant_days };
+    let org = call.domain.visible_organization(&call.actor, &org_id).await?;
+    let page = call
+        .domain
+        .organization_tokens(
+            &call.actor,
+            &org.id,
+            &filter,
+            Some(&cursor).filter(|c| !c.is_empty()).map(String::as_str),
+            50,
+        )
+        .await?;
+    let org_name = |id: &str| if id == org.id { org.name.clone() } else { "an organization".to_owned() };
+    Ok(MemberTokensPage {
+        total: page.total,
+        next_cursor: page.next_cursor,
+        tokens: page.tokens.into_iter().map(|t| TokenRow::new(t, &org_name)).collect(),
+        may_revoke: call.domain.may(&call.actor, &org.id, &Permission::new("token", "revoke")).await?,
+        org_name: org.name,
+    })
+}

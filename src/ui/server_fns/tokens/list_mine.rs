@@ -1,0 +1,29 @@
+use leptos::prelude::*;
+
+use crate::ui::{error::UiError, model::MyTokensPage};
+
+/// `/tokens`: your tokens, and what a new one may be (lifetimes within your organizations'
+/// policy, the organizations it may be restricted to, the schema for the permission picker).
+#[server(prefix = "/api", endpoint = "my-tokens")]
+pub async fn list_my_tokens() -> Result<MyTokensPage, UiError> {
+    use crate::{
+        domain::tokens::LIFETIMES,
+        ui::model::{OrganizationItem, TokenRow},
+    };
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let policy = call.domain.token_policy_of(&call.user()?.id).await?;
+    let organizations: Vec<OrganizationItem> =
+        call.domain.my_organizations(&call.actor).await?.into_iter().map(Into::into).collect();
+    let org_name = |id: &str| {
+        organizations.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_else(|| "an organization".into())
+    };
+    let tokens = call.domain.my_tokens(&call.actor).await?.into_iter().map(|t| TokenRow::new(t, &org_name)).collect();
+    Ok(MyTokensPage {
+        tokens,
+        lifetimes: LIFETIMES.into_iter().filter(|d| *d <= policy.max_lifetime_days).collect(),
+        max_lifetime_days: policy.max_lifetime_days,
+        allow_no_expiry: policy.allow_no_expiry,
+        schema: call.domain.schema().await?,
+        organizations,
+    })
+}
