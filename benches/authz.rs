@@ -6,8 +6,8 @@
 //! random ones per user, and every user in one large organization; bulk SQL, so that setup
 //! takes seconds), then measures through the real domain code: decisions warm and just after
 //! an invalidating change, a page of the large organization's members with a search term,
-//! "who can" there, listing one level of children, an ancestor path, and moving a subtree of
-//! about 1,000 organizations.
+//! "who can" there, listing one level of children, an ancestor path, moving a subtree of
+//! about 1,000 organizations, and authenticating a request by API token with one decision.
 //!
 //! It runs on a fresh SQLite file, then on a fresh PostgreSQL database when one is reachable
 //! at WARDEN_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test);
@@ -19,8 +19,12 @@ use std::time::{Duration, Instant};
 use sqlx::Row;
 use sqlx::{Connection, Executor, PgConnection};
 use warden::domain::{
-    Actor, Database, Domain, authz::permissions::Permission, members::MemberQuery, orgs::OrganizationSettings,
+    Actor, Database, Domain, TokenRestriction,
+    authz::permissions::Permission,
+    members::MemberQuery,
+    orgs::OrganizationSettings,
     roles::Predefined,
+    tokens::{Expiry, NewToken},
 };
 
 const ORGS: usize = 10_000;
@@ -355,6 +359,7 @@ async fn run(url: &str) {
     }
     println!("decisions: {allowed} of {} allowed", questions.len());
     report("decision, warm", &mut warm, "p50 <= 2 us, p99 <= 20 us");
+    token_authentication(&domain, &actor, &fixture).await;
 
     // The admin changes things only where the tree lets their root role reach (a tenth of the
     // orgs withhold parent access, as real tenants do).
@@ -473,6 +478,28 @@ async fn run(url: &str) {
         }
     }
     report("move a ~1,000-org subtree (authorized, audited)", &mut moves, "<= 200 ms");
+}
+
+/// A request by API token, as the middleware and a handler make it: the secret to the user
+/// and token (hash, cached look-up), then one decision through the token's restriction.
+async fn token_authentication(domain: &Domain, admin: &Actor, fixture: &Fixture) {
+    let restriction = TokenRestriction { permissions: Some(vec!["org:*".into(), "member:read".into()]), org_id: None };
+    let new = NewToken { name: "bench".into(), expiry: Expiry::Days(30), restriction };
+    let secret = domain.create_token(admin, new).await.expect("token").secret;
+    let read = Permission::new("org", "read");
+    let org = &fixture.org_ids[LARGE_ORG];
+    let mut samples = Vec::with_capacity(20_000);
+    for round in 0..21_000 {
+        let t = Instant::now();
+        let (user, token) = domain.authenticate_token(secret.reveal(), Some("10.0.0.1")).await.expect("authenticated");
+        let actor = Actor::user(user.id, user.full_name, None, None).through_token(token);
+        let allowed = domain.may(&actor, org, &read).await.expect("may");
+        if round >= 1_000 {
+            samples.push(t.elapsed());
+        }
+        assert!(allowed);
+    }
+    report("API token authentication + one decision, warm", &mut samples, "p50 <= 50 us");
 }
 
 fn subtree_sizes(parents: &[Option<usize>]) -> Vec<usize> {
