@@ -54,3 +54,47 @@ export async function signIn(page, mode, baseUrl, email, password) {
 export async function submitAndWait(page, button, until) {
   await Promise.all([page.waitForURL(until, { timeout: 15000 }), button.click()]);
 }
+
+// Polls `read` until `accept` takes what it returns, and returns that. Giving up after `timeout`
+// is an error naming what was awaited and what the page last showed instead.
+export async function waitUntil(what, read, accept, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const seen = await read();
+    if (accept(seen)) return seen;
+    if (Date.now() >= deadline) throw new Error(`waited ${timeout} ms for ${what}; last seen: ${JSON.stringify(seen)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// The waits below read without Playwright's own auto-waiting (a missing element reads as `[]`),
+// so each one gives up after its own timeout with its own message.
+
+// Waits until `locator` is one visible element whose text matches `expected`: a RegExp, or a
+// string equal to the trimmed text. Returns the text.
+export async function waitForText(locator, expected, timeout) {
+  const matches = typeof expected === 'string' ? (text) => text.trim() === expected : (text) => expected.test(text);
+  const wanted = typeof expected === 'string' ? JSON.stringify(expected) : String(expected);
+  const [text] = await waitUntil(`${locator} to be visible and show ${wanted}`,
+    () => locator.filter({ visible: true }).allTextContents(),
+    (texts) => texts.length === 1 && matches(texts[0]), timeout);
+  return text;
+}
+
+// Waits until `locator` is one form control whose value is `expected`.
+export async function waitForValue(locator, expected, timeout) {
+  await waitUntil(`${locator} to have the value ${JSON.stringify(expected)}`,
+    () => locator.evaluateAll((controls) => controls.map((control) => control.value)),
+    (values) => values.length === 1 && values[0] === expected, timeout);
+}
+
+// Waits until `locator` is one checked checkbox (or radio button).
+export async function waitForChecked(locator, timeout) {
+  await waitUntil(`${locator} to be checked`, () => locator.evaluateAll((boxes) => boxes.map((box) => box.checked)),
+    (states) => states.length === 1 && states[0] === true, timeout);
+}
+
+// Waits until `locator` matches exactly `count` elements.
+export async function waitForCount(locator, count, timeout) {
+  await waitUntil(`${locator} to match ${count} element(s)`, () => locator.count(), (seen) => seen === count, timeout);
+}

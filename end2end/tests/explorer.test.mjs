@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, ready, signIn, submitAndWait } from '../support/browser.mjs';
+import { MODES, collectErrors, ready, signIn, submitAndWait, waitForText } from '../support/browser.mjs';
 import { ADMIN_EMAIL } from '../support/server.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
@@ -37,16 +37,15 @@ for (const mode of MODES) {
 
       await page.getByTestId('explorer-verdict').filter({ hasText: 'Denied' }).waitFor();
       const blocked = page.getByTestId('chain-blocked');
-      assert.match(await blocked.textContent(), /parent_has_access is off/);
-      const blockedStep = page.getByTestId('chain-step').filter({ has: blocked });
-      assert.match(await blockedStep.textContent(), new RegExp(`Closed ${suffix}`));
-      assert.match(await page.getByTestId('explorer-fix').textContent(), /Super Admin.*parent_has_access turned off/);
+      await waitForText(blocked, /parent_has_access is off/);
+      await waitForText(page.getByTestId('chain-step').filter({ has: blocked }), new RegExp(`Closed ${suffix}`));
+      await waitForText(page.getByTestId('explorer-fix'), /Super Admin.*parent_has_access turned off/);
 
       // And the same question one level up is allowed, by the Super Admin role held there.
       await page.goto(`${warden.baseUrl}/explorer?user=${encodeURIComponent(ADMIN_EMAIL)}&org=root&permission=project:read`);
       await ready(page, mode);
       await page.getByTestId('explorer-verdict').filter({ hasText: 'Allowed' }).waitFor();
-      assert.match(await page.getByTestId('explorer-summary').textContent(), /Super Admin/);
+      await waitForText(page.getByTestId('explorer-summary'), /Super Admin/);
 
       // Where the admin holds anything: the root (as Super Admin), and the closed organization
       // (as its own Admin, although the root's role does not reach it).
@@ -54,11 +53,8 @@ for (const mode of MODES) {
       await where.locator('input[name="where_user"]').fill(ADMIN_EMAIL);
       await submitAndWait(page, where.getByRole('button', { name: 'Show' }), (url) => url.searchParams.has('where_user'));
       await ready(page, mode);
-      const root = page.getByTestId('where-org').filter({ hasText: 'Root' });
-      await root.waitFor();
-      assert.match(await root.textContent(), /org:delete/);
-      const closed = page.getByTestId('where-org').filter({ hasText: `Closed ${suffix}` });
-      assert.match(await closed.textContent(), /member:assign/);
+      await waitForText(page.getByTestId('where-org').filter({ hasText: 'Root' }), /org:delete/);
+      await waitForText(page.getByTestId('where-org').filter({ hasText: `Closed ${suffix}` }), /member:assign/);
       assert.deepEqual(errors, []);
       await context.close();
     });
@@ -89,8 +85,7 @@ for (const mode of MODES) {
       await page.goto(`${warden.baseUrl}/explorer?who_org=leaf-${suffix}&who_permission=org:read`);
       await ready(page, mode);
       const list = page.getByTestId('who-can-list');
-      await list.waitFor();
-      assert.match(await list.textContent(), new RegExp(email));
+      await waitForText(list, new RegExp(email));
       const hidden = page.getByTestId('who-can-hidden');
       await hidden.filter({ hasText: '1 user(s) through an organization you cannot read' }).waitFor();
       assert.doesNotMatch(await list.textContent(), new RegExp(ADMIN_EMAIL), 'the root admin is not named');

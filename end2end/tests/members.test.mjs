@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, submitAndWait } from '../support/browser.mjs';
+import { MODES, ready, submitAndWait, waitForChecked, waitForCount, waitForText } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -38,8 +38,7 @@ for (const mode of MODES) {
       }
       if (mode.javaScriptEnabled) {
         // The matrix follows the picks, and a cell names the policy behind it.
-        const cell = page.getByTestId('matrix-row-audit').getByRole('checkbox', { name: /read on .*from Audit readers js/ });
-        assert.equal(await cell.isChecked(), true);
+        await waitForChecked(page.getByTestId('matrix-row-audit').getByRole('checkbox', { name: /read on .*from Audit readers js/ }));
         await page.getByTestId('sso-groups').fill('auditors, compliance');
         await page.getByTestId('sso-chip').filter({ hasText: 'compliance' }).waitFor();
       } else {
@@ -48,33 +47,35 @@ for (const mode of MODES) {
       await submitAndWait(page, form.getByRole('button', { name: 'Create role' }), (url) => url.searchParams.get('saved') === '1');
       await ready(page, mode);
       await page.getByTestId('saved').waitFor();
-      assert.equal(await page.getByTestId('sso-chip').count(), 2);
-      const saved = page.getByTestId('matrix-row-policy').getByRole('checkbox', { name: /^Allow read on .*from Policy readers/ });
-      assert.equal(await saved.isChecked(), true);
+      await waitForCount(page.getByTestId('sso-chip'), 2);
+      await waitForChecked(page.getByTestId('matrix-row-policy').getByRole('checkbox', { name: /^Allow read on .*from Policy readers/ }));
       const roleId = new URL(page.url()).pathname.split('/').pop();
 
       // Tick both members and add the role to them, after a confirmation that counts them.
       await page.goto(`${warden.baseUrl}/orgs/${root}/members?q=-${tag}%40members.example`);
       await ready(page, mode);
-      assert.match(await page.getByTestId('member-total').textContent(), /^2 members match/);
+      await waitForText(page.getByTestId('member-total'), /^2 members match/);
       const bulk = page.getByTestId('member-bulk-form');
+      const selects = page.getByTestId('member-select');
+      await waitForCount(selects, 2);
       if (mode.javaScriptEnabled) {
         await page.getByTestId('select-page').check();
-        for (const row of await page.getByTestId('member-select').all()) assert.equal(await row.isChecked(), true);
+        for (const row of await selects.all()) await waitForChecked(row);
       } else {
-        for (const row of await page.getByTestId('member-select').all()) await row.check();
+        for (const row of await selects.all()) await row.check();
       }
       await bulk.getByTestId('bulk-change').selectOption('add');
       await bulk.getByTestId('bulk-role').selectOption(roleId);
       await submitAndWait(page, bulk.getByTestId('bulk-review'), (url) => url.searchParams.get('bulk') === 'add');
       await ready(page, mode);
-      assert.equal(await page.getByTestId('bulk-question').textContent(), `Add role "Auditor ${tag}" to 2 members?`);
+      await waitForText(page.getByTestId('bulk-question'), `Add role "Auditor ${tag}" to 2 members?`);
       await submitAndWait(page, page.getByTestId('bulk-apply'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
-      assert.match(await page.getByTestId('members-done').textContent(), new RegExp(`Added role Auditor ${tag} for 2 of 2`));
-      for (const roles of await page.getByTestId('member-roles').all()) {
-        assert.match(await roles.textContent(), new RegExp(`Auditor ${tag}`));
-      }
+      await waitForText(page.getByTestId('members-done'), new RegExp(`Added role Auditor ${tag} for 2 of 2`));
+      // The list is read again after the change: every row of it comes to show the role.
+      const roles = page.getByTestId('member-roles');
+      await waitForCount(roles, 2);
+      for (const row of await roles.all()) await waitForText(row, new RegExp(`Auditor ${tag}`));
 
       // The drawer explains each permission: role, policy, statement.
       const ann = page.getByTestId('member-row').filter({ hasText: `ann-${tag}@members.example` });
@@ -82,8 +83,7 @@ for (const mode of MODES) {
       await ready(page, mode);
       const drawer = page.getByTestId('member-drawer');
       const audit = drawer.getByTestId('drawer-permission').filter({ hasText: 'audit:read' });
-      await audit.waitFor();
-      assert.match(await audit.textContent(), new RegExp(`role "Auditor ${tag}".*policy "Audit readers ${tag}", statement 1`));
+      await waitForText(audit, new RegExp(`role "Auditor ${tag}".*policy "Audit readers ${tag}", statement 1`));
       assert.deepEqual(errors, []);
       await context.close();
     });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, ready, signIn, submitAndWait } from '../support/browser.mjs';
+import { MODES, collectErrors, ready, signIn, submitAndWait, waitForCount, waitForText } from '../support/browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/server.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
@@ -27,7 +27,7 @@ async function createChild(page, mode, parentPath, name, code) {
   await form.locator('input[name="contact_email"]').fill('ops@example.com');
   await submitAndWait(page, form.getByRole('button', { name: 'Create organization' }), isOrgPage);
   await ready(page, mode);
-  assert.equal((await page.getByTestId('org-name').textContent()).trim(), name);
+  await waitForText(page.getByTestId('org-name'), name);
   return new URL(page.url()).pathname;
 }
 
@@ -49,14 +49,11 @@ for (const mode of MODES) {
       await page.goto(`${warden.baseUrl}/orgs?q=northwind-${suffix}`);
       await ready(page, mode);
       const results = page.getByTestId('org-search-results');
-      await results.waitFor();
-      assert.match(await results.textContent(), new RegExp(`Root / Northwind ${suffix}`));
+      await waitForText(results, new RegExp(`Root / Northwind ${suffix}`));
       // ... and reveal it in the tree, expanded down to it.
       await submitAndWait(page, results.getByRole('link', { name: 'Show in tree' }).first(), (url) => url.search.includes('reveal='));
       await ready(page, mode);
-      const revealed = page.getByTestId('revealed');
-      await revealed.waitFor();
-      assert.equal((await revealed.textContent()).trim(), `Northwind ${suffix}`);
+      await waitForText(page.getByTestId('revealed'), `Northwind ${suffix}`);
 
       // Move Northwind under Southwind, picking the target by search.
       await page.goto(`${warden.baseUrl}${north}?move_q=southwind-${suffix}`);
@@ -69,9 +66,7 @@ for (const mode of MODES) {
       await submitAndWait(page, choose, (url) => url.search.includes('move_to='));
       await ready(page, mode);
       // What the move would change is shown before it is confirmed.
-      const preview = page.getByTestId('move-preview');
-      await preview.waitFor();
-      assert.match(await preview.textContent(), /member\(s\) hold roles above/);
+      await waitForText(page.getByTestId('move-preview'), /member\(s\) hold roles above/);
       await submitAndWait(page, page.getByTestId('move-confirm'), (url) => url.pathname === north && !url.search.includes('move_to='));
       await ready(page, mode);
       await page.getByTestId('breadcrumbs').filter({ hasText: `Southwind ${suffix} / Northwind ${suffix}` }).waitFor();
@@ -79,7 +74,7 @@ for (const mode of MODES) {
       // Delete Southwind with everything in it, after typing its name.
       await page.goto(`${warden.baseUrl}${south}`);
       await ready(page, mode);
-      assert.match(await page.getByTestId('deletion-impact').textContent(), /removes 2 organization/);
+      await waitForText(page.getByTestId('deletion-impact'), /removes 2 organization/);
       await page.fill('input[name="confirm_name"]', 'Not the name');
       await Promise.all([
         mode.javaScriptEnabled ? Promise.resolve() : page.waitForNavigation(),
@@ -139,9 +134,7 @@ for (const mode of MODES) {
       await choose.waitFor();
       await submitAndWait(page, choose, (url) => url.search.includes('move_to='));
       await ready(page, mode);
-      const refused = page.getByTestId('move-refused');
-      await refused.waitFor();
-      assert.match(await refused.textContent(), /member:assign/);
+      await waitForText(page.getByTestId('move-refused'), /member:assign/);
       assert.equal(await page.getByTestId('move-confirm').count(), 0, 'no way to confirm a refused move');
       if (mode.javaScriptEnabled) {
         assert.deepEqual(errors, [], 'no console errors');
@@ -160,19 +153,19 @@ for (const mode of MODES) {
         await page.goto(`${warden.baseUrl}/orgs`);
         await ready(page, mode);
         const nodes = page.getByTestId('tree-node');
-        assert.equal(await nodes.count(), 1, 'only the top is rendered at first');
+        await waitForCount(nodes, 1); // only the top is rendered at first
         await nodes.first().focus();
         await page.keyboard.press('ArrowRight');
         await page.getByText('Keyboard Child').waitFor();
         assert.ok((await nodes.count()) > 1, 'children appear after expanding');
-        const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-org-id') ?? '');
         const rootId = await nodes.first().getAttribute('data-org-id');
         const firstChildId = await nodes.nth(1).getAttribute('data-org-id');
-        assert.equal(await focusedId(), rootId, 'the expanded root keeps the focus');
+        const focused = (id) => page.waitForFunction((wanted) => document.activeElement?.getAttribute('data-org-id') === wanted, id);
+        await focused(rootId); // the expanded root keeps the focus
         await page.keyboard.press('ArrowDown');
-        await page.waitForFunction((id) => document.activeElement?.getAttribute('data-org-id') === id, firstChildId);
+        await focused(firstChildId);
         await page.keyboard.press('ArrowUp');
-        await page.waitForFunction((id) => document.activeElement?.getAttribute('data-org-id') === id, rootId);
+        await focused(rootId);
         await page.screenshot({ path: 'end2end/output/organizations.png', fullPage: true });
         await context.close();
       });

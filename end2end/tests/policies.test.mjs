@@ -4,8 +4,9 @@
 // text view alone creates a policy, and a bad one is refused with the problem named.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 
-import { MODES, collectErrors, launch, ready, signIn, submitAndWait } from '../support/browser.mjs';
+import { MODES, collectErrors, launch, ready, signIn, submitAndWait, waitForChecked, waitForCount, waitForText, waitUntil } from '../support/browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
 
 const MEMBER_EMAIL = 'mia@e2e.example';
@@ -105,28 +106,33 @@ describe('policy editor (hydrated)', () => {
     await audit.locator('input[data-col="0"]').focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Space');
-    assert.ok(await audit.getByRole('checkbox', { name: 'Allow read on Audit log' }).isChecked());
+    await waitForChecked(audit.getByRole('checkbox', { name: 'Allow read on Audit log' }));
 
     // The text view followed every edit.
-    const text = JSON.parse(await page.getByTestId('policy-text').inputValue());
-    assert.deepEqual(text, [
+    const followed = [
       { effect: 'deny', actions: ['delete'], resources: ['org'] },
       { effect: 'allow', actions: ['read'], resources: ['audit'] },
       { effect: 'allow', actions: ['deploy', 'read'], resources: ['project:p1'] },
-    ]);
+    ];
+    const text = JSON.parse(await waitUntil('the text view to follow every edit',
+      () => page.getByTestId('policy-text').inputValue(), (value) => isDeepStrictEqual(JSON.parse(value), followed)));
 
     // And the other way: a typo in the text is underlined and named.
     await page.getByTestId('policy-text').fill(JSON.stringify([...text, { effect: 'allow', actions: ['fly'], resources: ['org'] }], null, 2));
     await page.getByTestId('text-problems').filter({ hasText: '"fly" is not an action' }).waitFor();
-    assert.equal(await page.getByTestId('text-problem-mark').count(), 1);
+    await waitForCount(page.getByTestId('text-problem-mark'), 1);
     await page.getByTestId('policy-text').fill(JSON.stringify(text, null, 2));
     await page.getByTestId('text-problems').filter({ hasText: 'fly' }).waitFor({ state: 'detached' });
 
     // Leaving with unsaved changes asks first; staying keeps everything.
-    let question = null;
-    page.once('dialog', async (dialog) => { question = dialog.message(); await dialog.dismiss(); });
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organizations' }).click();
-    assert.match(question ?? '', /unsaved changes/);
+    // The click holds until the dialog is answered, so it is awaited only after the dismissal.
+    const asked = page.waitForEvent('dialog', { timeout: 15000 });
+    const leaving = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organizations' }).click();
+    const dialog = await asked;
+    const question = dialog.message();
+    await dialog.dismiss();
+    await leaving;
+    assert.match(question, /unsaved changes/);
     assert.ok(new URL(page.url()).pathname.endsWith('/policies/new'));
     assert.equal(await page.locator('input[name="name"]').inputValue(), 'Deployers');
 
@@ -145,7 +151,7 @@ describe('policy editor (hydrated)', () => {
     await page.goto(`${warden.baseUrl}${policyPath}`);
     await ready(page, mode);
     await page.getByTestId('matrix-row-project').getByTestId('row-scope').filter({ hasText: 'Apollo' }).waitFor();
-    assert.ok(await page.getByTestId('matrix-row-org').getByRole('checkbox', { name: 'Deny delete on Organization' }).isChecked());
+    await waitForChecked(page.getByTestId('matrix-row-org').getByRole('checkbox', { name: 'Deny delete on Organization' }));
     const impact = page.getByTestId('impact-preview');
     await impact.getByTestId('impact-roles').filter({ hasText: 'Deploy crew' }).waitFor();
     await impact.getByTestId('impact-none').waitFor();
@@ -153,8 +159,7 @@ describe('policy editor (hydrated)', () => {
     // Removing a permission: the preview names who loses it.
     await page.getByTestId('matrix-row-audit').getByRole('checkbox', { name: 'Allow read on Audit log' }).uncheck();
     const shift = impact.getByTestId('impact-shift').filter({ hasText: 'audit:read' });
-    await shift.waitFor();
-    assert.match(await shift.textContent(), /1 member\(s\) would lose it: Mia Member/);
+    await waitForText(shift, /1 member\(s\) would lose it: Mia Member/);
 
     await page.screenshot({ path: 'end2end/output/policy-editor.png', fullPage: true });
     assert.deepEqual(errors, []);
@@ -179,11 +184,11 @@ describe('policy editor (without JavaScript)', () => {
     await page.locator('input[name="name"]').fill('Readers nojs');
     await page.getByTestId('policy-text').fill('[{"effect": "allow", "resources": ["org"], "actions": ["read"]}]');
     await submitAndWait(page, page.getByRole('button', { name: 'Create policy' }), isPolicyPage);
-    assert.equal((await page.getByTestId('policy-title').textContent()).trim(), 'Readers nojs');
-    assert.ok(await page.getByTestId('matrix-row-org').getByRole('checkbox', { name: 'Allow read on Organization' }).isChecked());
+    await waitForText(page.getByTestId('policy-title'), 'Readers nojs');
+    await waitForChecked(page.getByTestId('matrix-row-org').getByRole('checkbox', { name: 'Allow read on Organization' }));
 
     await page.goto(`${warden.baseUrl}/orgs/${rootId}/policies?q=nojs`);
-    assert.equal((await page.getByTestId('policy-total').textContent()).trim(), '1 policy');
+    await waitForText(page.getByTestId('policy-total'), '1 policy');
     await context.close();
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, signIn, submitAndWait } from '../support/browser.mjs';
+import { MODES, ready, signIn, submitAndWait, waitForText, waitForValue } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -31,16 +31,16 @@ for (const mode of MODES) {
       await submitAndWait(page, page.getByTestId('add-user'), (url) => url.pathname === '/users' && url.searchParams.get('new') === '1');
       await ready(page, mode);
       const form = page.getByTestId('new-user-form');
-      assert.equal(await form.getByTestId('new-user-org').inputValue(), root);
+      await waitForValue(form.getByTestId('new-user-org'), root);
       await form.locator('input[name="email"]').fill(email);
       await form.locator('input[name="first_name"]').fill('Carl');
       await form.locator('input[name="last_name"]').fill(tag);
       await form.locator('input[name="password"]').fill(PASSWORD);
       await submitAndWait(page, form.getByTestId('new-user-create'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
-      assert.equal(await page.getByTestId('users-done').textContent(), `Created ${email} (active)`);
+      await waitForText(page.getByTestId('users-done'), `Created ${email} (active)`);
       const row = page.getByTestId('user-row').filter({ hasText: email });
-      assert.equal(await row.getByTestId('user-status').textContent(), 'active');
+      await waitForText(row.getByTestId('user-status'), 'active');
 
       // Carl signs in elsewhere; disabling him ends that session at once.
       const carlContext = await browser.newContext({ javaScriptEnabled: mode.javaScriptEnabled });
@@ -49,11 +49,11 @@ for (const mode of MODES) {
       await carl.waitForURL(`${warden.baseUrl}/`);
       await submitAndWait(page, row.getByTestId('user-toggle'), (url) => url.searchParams.get('act') === 'disable');
       await ready(page, mode);
-      assert.equal(await page.getByTestId('user-question').textContent(), `Disable ${email}?`);
+      await waitForText(page.getByTestId('user-question'), `Disable ${email}?`);
       await submitAndWait(page, page.getByTestId('user-confirm-apply'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
-      assert.equal(await page.getByTestId('users-done').textContent(), `${email} is now disabled`);
-      assert.equal(await row.getByTestId('user-status').textContent(), 'disabled');
+      await waitForText(page.getByTestId('users-done'), `${email} is now disabled`);
+      await waitForText(row.getByTestId('user-status'), 'disabled');
       await carl.goto(`${warden.baseUrl}/account`);
       await carl.waitForURL((url) => url.pathname === '/sign-in');
       await carlContext.close();
@@ -62,7 +62,7 @@ for (const mode of MODES) {
       await ready(page, mode);
       await submitAndWait(page, page.getByTestId('user-confirm-apply'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
-      assert.equal(await row.getByTestId('user-status').textContent(), 'active');
+      await waitForText(row.getByTestId('user-status'), 'active');
 
       // A group that holds the role, with Carl added by email.
       await page.goto(`${warden.baseUrl}/orgs/${root}/groups`);
@@ -82,10 +82,10 @@ for (const mode of MODES) {
       await editor.getByTestId('group-add-emails').fill(email);
       await submitAndWait(page, editor.getByTestId('group-save'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
-      assert.equal(await page.getByTestId('groups-done').textContent(), `Saved group "Auditors ${tag}" (1 member(s))`);
+      await waitForText(page.getByTestId('groups-done'), `Saved group "Auditors ${tag}" (1 member(s))`);
       const group = page.getByTestId('group-row').filter({ hasText: `Auditors ${tag}` });
-      assert.equal(await group.getByTestId('group-roles').textContent(), `Group auditor ${tag}`);
-      assert.equal(await group.getByTestId('group-member-count').textContent(), '1');
+      await waitForText(group.getByTestId('group-roles'), `Group auditor ${tag}`);
+      await waitForText(group.getByTestId('group-member-count'), '1');
 
       // The member drawer explains Carl's permission through the group.
       await page.goto(`${warden.baseUrl}/orgs/${root}/members?q=${encodeURIComponent(email)}`);
@@ -94,8 +94,7 @@ for (const mode of MODES) {
       await submitAndWait(page, member.getByTestId('member-details'), (url) => url.searchParams.has('member'));
       await ready(page, mode);
       const audit = page.getByTestId('member-drawer').getByTestId('drawer-permission').filter({ hasText: 'audit:read' });
-      await audit.waitFor();
-      assert.match(await audit.textContent(), new RegExp(`through group "Auditors ${tag}"`));
+      await waitForText(audit, new RegExp(`through group "Auditors ${tag}"`));
 
       // Delete Carl.
       await page.goto(`${warden.baseUrl}/users?q=${encodeURIComponent(email)}`);
@@ -104,8 +103,8 @@ for (const mode of MODES) {
       await ready(page, mode);
       await submitAndWait(page, page.getByTestId('user-confirm-apply'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
-      assert.equal(await page.getByTestId('users-done').textContent(), `Deleted ${email}`);
-      assert.equal(await page.getByTestId('user-total').textContent(), '0 users match');
+      await waitForText(page.getByTestId('users-done'), `Deleted ${email}`);
+      await waitForText(page.getByTestId('user-total'), '0 users match');
       assert.deepEqual(errors, []);
       await context.close();
     });

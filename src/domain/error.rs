@@ -18,8 +18,10 @@ impl FieldError {
     }
 
     /// A problem with a field of the body or, given an index, with one item of a list field.
+    /// A dotted field (`restriction.permissions`) names a nested one, one `loc` step per part.
     pub fn item(field: &str, index: Option<usize>, kind: &str, msg: impl Into<String>) -> Self {
-        let mut loc = vec!["body".to_owned(), field.to_owned()];
+        let mut loc = vec!["body".to_owned()];
+        loc.extend(field.split('.').map(str::to_owned));
         loc.extend(index.map(|i| i.to_string()));
         Self { loc, msg: msg.into(), kind: kind.to_owned() }
     }

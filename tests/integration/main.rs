@@ -18,6 +18,7 @@ mod roles_and_members;
 mod sign_in;
 mod storage;
 mod tenancy;
+mod tokens;
 mod user_groups;
 mod user_search;
 mod users;

@@ -100,10 +100,6 @@ impl PermissionSchema {
         self.resource_types.iter().any(|t| t.has_action(action))
     }
 
-    /// What granting `resource:action` hands out, as far as it can be listed: the pattern
-    /// itself and every type x action of the schema it covers. Anti-escalation checks each
-    /// of these, so that a deny the granter is under (say `org:delete`) also blocks granting
-    /// a wildcard (`org:*`).
     /// Every type x action of the schema, without wildcards: what "everything someone may do"
     /// is made of.
     pub fn concrete_permissions(&self) -> Vec<Permission> {
@@ -113,6 +109,18 @@ impl PermissionSchema {
             .collect()
     }
 
+    /// Whether `permission` (a pattern or not) covers at least one type x action of the schema.
+    pub fn covers_any(&self, permission: &Permission) -> bool {
+        self.resource_types
+            .iter()
+            .filter(|t| permission.resource_type == WILDCARD || t.key == permission.resource_type)
+            .any(|t| permission.action == WILDCARD || t.has_action(&permission.action))
+    }
+
+    /// What granting `resource:action` hands out, as far as it can be listed: the pattern
+    /// itself and every type x action of the schema it covers. Anti-escalation checks each
+    /// of these, so that a deny the granter is under (say `org:delete`) also blocks granting
+    /// a wildcard (`org:*`).
     pub fn granted_permissions(&self, resource: &str, action: &str) -> Vec<Permission> {
         let (resource_type, resource_id) = match resource.split_once(':') {
             Some((t, id)) => (t, Some(id)),
@@ -303,5 +311,11 @@ mod tests {
         assert_eq!(everything.len(), 1 + total);
         assert_eq!(texts(schema.granted_permissions("project", "*")), ["project:*", "project:read", "project:deploy"]);
         assert_eq!(texts(schema.granted_permissions("project:p1", "deploy")), ["project:p1:deploy"]);
+        for known in ["org:read", "org:*", "*:read", "project:p1:deploy", "*:*"] {
+            assert!(schema.covers_any(&Permission::parse(known).unwrap()), "{known}");
+        }
+        for unknown in ["nothing:such", "org:deploy", "*:fly"] {
+            assert!(!schema.covers_any(&Permission::parse(unknown).unwrap()), "{unknown}");
+        }
     }
 }

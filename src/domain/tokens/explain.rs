@@ -36,11 +36,12 @@ impl Domain {
         let org = self.visible_organization(actor, org_id).await?;
         let stored = storage::find(&self.db, token_id).await?.ok_or_else(|| token_not_found(token_id))?;
         let own = stored.user_id == actor.user_id()?;
-        if !own {
-            self.authorize(actor, &org.id, &Permission::new("token", "read")).await?;
-            if !self.is_direct_member(&stored.user_id, &org.id).await? {
-                return Err(token_not_found(token_id));
-            }
+        // Someone else's token the actor may not read answers like one that does not exist.
+        let readable = own
+            || (self.may(actor, &org.id, &Permission::new("token", "read")).await?
+                && self.is_direct_member(&stored.user_id, &org.id).await?);
+        if !readable {
+            return Err(token_not_found(token_id));
         }
         let creator_id = stored.user_id.clone();
         let creator = self.explain_access(actor, &org.id, (!own).then_some(creator_id.as_str()), permission).await?;

@@ -117,8 +117,7 @@ impl Domain {
         let mut parsed = Vec::with_capacity(patterns.len());
         for (index, pattern) in patterns.iter().enumerate() {
             match Permission::parse(pattern) {
-                // The pattern itself comes first; a known one covers at least one more.
-                Ok(p) if schema.granted_permissions(&p.resource(), &p.action).len() > 1 => parsed.push(p),
+                Ok(p) if schema.covers_any(&p) => parsed.push(p),
                 _ => errors.push(FieldError::item(
                     field,
                     Some(index),
