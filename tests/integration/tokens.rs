@@ -631,10 +631,22 @@ async fn admins_see_and_filter_their_members_tokens(engine: Engine) {
     let next = format!("limit=2&cursor={}", text(&first["next_cursor"]));
     assert_eq!(listed(&w, &admin, &a, &next).await.len(), 1);
 
+    // Statuses that depend on each creator's policy are not counted by the database.
+    let (_, page) = w.as_(&admin, Method::GET, &format!("/v1/orgs/{a}/iam/tokens?status=active"), None).await;
+    assert_eq!(page["total"], Value::Null, "{page}");
+
+    // A member's token restricted to another tenant is that tenant's business: not listed.
+    let b = w.org("Tenant B", &w.root).await;
+    w.give(&b, &m2.id, &[&w.predefined(&b, "member").await]).await;
+    let (_, elsewhere) = make_token(&w, &m2.cookie, json!({ "name": "in b", "restriction": { "org_id": b } })).await;
+    let (_, page) = w.as_(&admin, Method::GET, &format!("/v1/orgs/{a}/iam/tokens"), None).await;
+    assert!(!page.to_string().contains(&elsewhere) && !page.to_string().contains(&b), "{page}");
+    let (_, own) = w.as_(&m2, Method::GET, TOKENS, None).await;
+    assert!(own.to_string().contains(&elsewhere), "its creator sees it: {own}");
+
     // Not for members without token:read, nor for other tenants.
     let (status, answer) = w.as_(&m1, Method::GET, &format!("/v1/orgs/{a}/iam/tokens"), None).await;
     assert_forbidden(status, &answer, "token:read");
-    let b = w.org("Tenant B", &w.root).await;
     let outsider = w.person("outsider@b.example", &b).await;
     let (status, answer) = w.as_(&outsider, Method::GET, &format!("/v1/orgs/{a}/iam/tokens"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
@@ -671,12 +683,40 @@ async fn admins_revoke_with_token_revoke_within_their_rights(engine: Engine) {
     let (_, boss_token) = make_token(&w, &boss.cookie, named("boss")).await;
     let (status, answer) = revoke(&admin, &boss_token).await;
     assert!(!refused_permissions(status, &answer).is_empty(), "{answer}");
+    // Also when the token is restricted to a team below, where the Super Admin role reaches.
+    let team = w.org("Team", &a).await;
+    let (_, team_token) =
+        make_token(&w, &boss.cookie, json!({ "name": "team", "restriction": { "org_id": team } })).await;
+    let (status, answer) = revoke(&admin, &team_token).await;
+    assert!(!refused_permissions(status, &answer).is_empty(), "{answer}");
     // Another tenant's token answers like one that does not exist.
     let b = w.org("Tenant B", &w.root).await;
     let outsider = w.person("outsider@b.example", &b).await;
     let (_, outside_token) = make_token(&w, &outsider.cookie, named("outside")).await;
     let (status, answer) = revoke(&admin, &outside_token).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+}
+
+/// The `/tokens` page as `person` sees it, carrying `secret` in the cookie a form posted without
+/// JavaScript sets: the page's HTML.
+async fn tokens_page_carrying(w: &World, person: &Person, name: &str, secret: &str) -> String {
+    use warden::web::new_token::{Revealed, carrying_cookie};
+    let carried = carrying_cookie(&Revealed { name: name.to_owned(), secret: secret.to_owned() }, false);
+    let carried = carried.split(';').next().unwrap_or_default();
+    let response = w.app.send(Req::page("/tokens").cookie(&format!("{}; {carried}", person.cookie))).await;
+    assert_eq!(response.status, StatusCode::OK);
+    response.text()
+}
+
+async fn the_secret_shown_once_without_javascript_is_only_your_own(engine: Engine) {
+    let Some((w, a, creator)) = tenant_with(engine, "creator@a.example").await else { return };
+    let other = member(&w, &a, "other@a.example").await;
+    let (own, _) = make_token(&w, &creator.cookie, named("mine")).await;
+    let (planted, _) = make_token(&w, &other.cookie, named("planted")).await;
+
+    assert!(tokens_page_carrying(&w, &creator, "mine", &own).await.contains(&own));
+    // A cookie planted with someone else's token (to make the victim use it) shows nothing.
+    assert!(!tokens_page_carrying(&w, &creator, "planted", &planted).await.contains(hidden(&planted)));
 }
 
 async fn an_active_token_of_that_name_is_answered_instead_of_a_new_one(engine: Engine) {
@@ -748,6 +788,7 @@ async fn names_and_live_tokens_are_limited(engine: Engine) {
 
 on_both_engines!(
     a_token_acts_as_its_creator_until_revoked,
+    the_secret_shown_once_without_javascript_is_only_your_own,
     last_use_is_recorded_by_the_batch_writer,
     lifetimes_follow_the_strictest_policy,
     an_expired_token_is_refused,

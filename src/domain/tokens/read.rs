@@ -7,6 +7,10 @@ use super::{
 };
 use crate::domain::{Actor, Domain, DomainError, DomainResult, Timestamp, authz::permissions::Permission, cursor};
 
+/// How many tokens an admin's page reads from the database at a time, and at most per page.
+const SCAN_BATCH: usize = 200;
+const MAX_SCANNED: usize = 5_000;
+
 pub(super) fn token_not_found(token_id: &str) -> DomainError {
     DomainError::NotFound { resource_type: "token", resource_id: token_id.to_owned() }
 }
@@ -74,7 +78,7 @@ impl Domain {
 
     /// The actor's own tokens, newest first.
     pub async fn my_tokens(&self, actor: &Actor) -> DomainResult<Vec<Token>> {
-        let stored = storage::of_user(&self.db, actor.user_id()?).await?;
+        let stored = storage::of_user(&self.db, actor.user_id()?, MAX_SCANNED).await?;
         self.present_all(stored).await
     }
 
@@ -82,6 +86,13 @@ impl Domain {
     pub async fn my_token(&self, actor: &Actor, token_id: &str) -> DomainResult<Token> {
         let stored = self.own_stored_token(actor, token_id).await?;
         self.present_one(stored).await
+    }
+
+    /// Whether `secret` is the secret of one of the actor's own tokens.
+    pub async fn is_own_secret(&self, actor: &Actor, secret: &str) -> DomainResult<bool> {
+        let user_id = actor.user_id()?;
+        let stored = storage::find_by_hash(&self.db, &super::secret::hash(secret)).await?;
+        Ok(stored.is_some_and(|t| t.user_id == user_id))
     }
 
     pub(super) async fn present_one(&self, stored: StoredToken) -> DomainResult<Token> {
@@ -116,24 +127,55 @@ impl Domain {
             filter.dormant_days.map(|days| Timestamp::now().minus(time::Duration::days(days)).to_rfc3339());
         let revoked = filter.status.map(|s| s == TokenStatus::Revoked);
         let query = MemberTokens { creator_id: creator.as_deref(), revoked, unused_since: unused_since.as_deref() };
-        let stored = storage::of_members(&self.db, &org.id, &query).await?;
-        let mut tokens = self.present_all(stored).await?;
-        if let Some(status) = filter.status {
-            tokens.retain(|t| t.status == status);
-        }
-        let total = tokens.len();
-        let start = match after.map(cursor::decode).transpose()? {
-            Some((created_at, id)) => tokens
-                .iter()
-                .position(|t| (t.created_at.as_str(), t.token_id.as_str()) < (created_at.as_str(), id.as_str())),
-            None => Some(0),
-        }
-        .unwrap_or(tokens.len());
-        let mut page: Vec<Token> = tokens.into_iter().skip(start).take(limit + 1).collect();
-        let has_more = page.len() > limit;
+        let after = after.map(cursor::decode).transpose()?;
+        let mut position = after.clone();
+        let mut page = Vec::new();
+        let mut scanned = 0;
+        // The status beyond "revoked" depends on each creator's policy, so it is filtered here,
+        // batch by batch; a page stops early (with a cursor) after MAX_SCANNED tokens.
+        let exhausted = loop {
+            let at = position.as_ref().map(|(created, id): &(String, String)| (created.as_str(), id.as_str()));
+            let batch = storage::of_members(&self.db, &org.id, &query, at, SCAN_BATCH).await?;
+            let fetched = batch.len();
+            scanned += fetched;
+            if let Some(last) = batch.last() {
+                position = Some((last.created_at.clone(), last.id.clone()));
+            }
+            for token in self.present_all(batch).await? {
+                if filter.status.is_none_or(|s| s == token.status) && self.may_read_restriction(actor, &token).await? {
+                    page.push(token);
+                }
+            }
+            if fetched < SCAN_BATCH {
+                break true;
+            }
+            if page.len() > limit || scanned >= MAX_SCANNED {
+                break false;
+            }
+        };
+        let has_more = page.len() > limit || !exhausted;
         page.truncate(limit);
-        let next_cursor = has_more.then(|| page.last().map(|t| cursor::encode(&t.created_at, &t.token_id))).flatten();
+        let resume = if page.len() == limit {
+            page.last().map(|t| (t.created_at.clone(), t.token_id.clone()))
+        } else {
+            position
+        };
+        let next_cursor = has_more.then(|| resume.map(|(created, id)| cursor::encode(&created, &id))).flatten();
+        // Exact when the database alone can count the filter; otherwise unknown.
+        let total = match filter.status {
+            None | Some(TokenStatus::Revoked) => Some(storage::count_of_members(&self.db, &org.id, &query).await?),
+            Some(_) => None,
+        };
         Ok(TokenPage { total, has_more, next_cursor, tokens: page })
+    }
+
+    /// Whether the actor may see where the token is restricted to: a token restricted to an
+    /// organization the actor may not see is left out, as if it did not exist.
+    async fn may_read_restriction(&self, actor: &Actor, token: &Token) -> DomainResult<bool> {
+        match &token.restriction.org_id {
+            Some(org_id) => self.may_see_organization(actor, org_id).await,
+            None => Ok(true),
+        }
     }
 
     /// A member's tokens that still work (for the member drawer; needs `token:read` there).
@@ -141,8 +183,14 @@ impl Domain {
         let org = self.authorized_organization(actor, org_id, &Permission::new("token", "read")).await?;
         let user = self.visible_user(actor, user_id).await?;
         let query = MemberTokens { creator_id: Some(&user.id), revoked: Some(false), unused_since: None };
-        let mut tokens = self.present_all(storage::of_members(&self.db, &org.id, &query).await?).await?;
-        tokens.retain(|t| matches!(t.status, TokenStatus::Active | TokenStatus::ExceedsPolicy));
+        let stored = storage::of_members(&self.db, &org.id, &query, None, MAX_SCANNED).await?;
+        let mut tokens = Vec::new();
+        for token in self.present_all(stored).await? {
+            let usable = matches!(token.status, TokenStatus::Active | TokenStatus::ExceedsPolicy);
+            if usable && self.may_read_restriction(actor, &token).await? {
+                tokens.push(token);
+            }
+        }
         Ok(tokens)
     }
 

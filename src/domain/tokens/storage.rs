@@ -114,13 +114,15 @@ pub async fn find(db: &Database, token_id: &str) -> DomainResult<Option<StoredTo
     row.as_ref().map(from_row).transpose()
 }
 
-/// A user's tokens, newest first.
-pub async fn of_user(db: &Database, user_id: &str) -> DomainResult<Vec<StoredToken>> {
-    let rows =
-        sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC"))
-            .bind(user_id)
-            .fetch_all(db.pool())
-            .await?;
+/// A user's newest `limit` tokens, newest first.
+pub async fn of_user(db: &Database, user_id: &str, limit: usize) -> DomainResult<Vec<StoredToken>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC LIMIT $2"
+    ))
+    .bind(user_id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(db.pool())
+    .await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -134,26 +136,56 @@ pub struct MemberTokens<'a> {
     pub unused_since: Option<&'a str>,
 }
 
-/// The tokens whose creators are members of `org_id`, newest first.
-pub async fn of_members(db: &Database, org_id: &str, filter: &MemberTokens<'_>) -> DomainResult<Vec<StoredToken>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE t.user_id IN (SELECT user_id FROM memberships WHERE org_id = $1) \
-         AND ($2 = '' OR t.user_id = $2) \
-         AND ($3 = '' OR ($3 = 'revoked') = (t.revoked_at IS NOT NULL)) \
-         AND ($4 = '' OR COALESCE(t.last_used_at, t.created_at) < $4) \
-         ORDER BY t.created_at DESC, t.id DESC"
-    ))
-    .bind(org_id)
-    .bind(filter.creator_id.unwrap_or_default())
-    .bind(match filter.revoked {
+const MEMBER_TOKENS: &str = "t.user_id IN (SELECT user_id FROM memberships WHERE org_id = $1) \
+     AND ($2 = '' OR t.user_id = $2) \
+     AND ($3 = '' OR ($3 = 'revoked') = (t.revoked_at IS NOT NULL)) \
+     AND ($4 = '' OR COALESCE(t.last_used_at, t.created_at) < $4)";
+
+fn revoked_text(revoked: Option<bool>) -> &'static str {
+    match revoked {
         None => "",
         Some(true) => "revoked",
         Some(false) => "not_revoked",
-    })
+    }
+}
+
+/// Up to `limit` of the tokens whose creators are members of `org_id`, newest first, after the
+/// `(created_at, id)` position `after`.
+pub async fn of_members(
+    db: &Database,
+    org_id: &str,
+    filter: &MemberTokens<'_>,
+    after: Option<(&str, &str)>,
+    limit: usize,
+) -> DomainResult<Vec<StoredToken>> {
+    let (after_created, after_id) = after.unwrap_or_default();
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE {MEMBER_TOKENS} \
+         AND ($5 = '' OR t.created_at < $5 OR (t.created_at = $5 AND t.id < $6)) \
+         ORDER BY t.created_at DESC, t.id DESC LIMIT $7"
+    ))
+    .bind(org_id)
+    .bind(filter.creator_id.unwrap_or_default())
+    .bind(revoked_text(filter.revoked))
     .bind(filter.unused_since.unwrap_or_default())
+    .bind(after_created)
+    .bind(after_id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// How many tokens [`of_members`] would read in all.
+pub async fn count_of_members(db: &Database, org_id: &str, filter: &MemberTokens<'_>) -> DomainResult<usize> {
+    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM api_tokens t WHERE {MEMBER_TOKENS}"))
+        .bind(org_id)
+        .bind(filter.creator_id.unwrap_or_default())
+        .bind(revoked_text(filter.revoked))
+        .bind(filter.unused_since.unwrap_or_default())
+        .fetch_one(db.pool())
+        .await?;
+    Ok(usize::try_from(count).unwrap_or_default())
 }
 
 /// How many of the user's tokens are neither revoked nor past their own expiry.

@@ -141,7 +141,9 @@ pub struct TokenFilter {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TokenPage {
-    pub total: usize,
+    /// How many tokens match in all, when the database alone can count them (not for the
+    /// statuses that depend on each creator's policy).
+    pub total: Option<usize>,
     pub has_more: bool,
     pub next_cursor: Option<String>,
     pub tokens: Vec<Token>,

@@ -184,8 +184,12 @@ impl Domain {
         }
         let mut reached = Vec::new();
         for grant in self.authz.grants_of(&self.db, &stored.user_id).await? {
+            // A role granted above the token's subtree reaches into it as well.
             let inside = match &stored.restriction.org_id {
-                Some(root) => self.authz.is_within(&self.db, root, &grant.org_id).await?,
+                Some(root) => {
+                    self.authz.is_within(&self.db, root, &grant.org_id).await?
+                        || self.authz.is_within(&self.db, &grant.org_id, root).await?
+                }
                 None => true,
             };
             if inside {

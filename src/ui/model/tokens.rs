@@ -49,7 +49,8 @@ pub struct NewTokenSecret {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberTokensPage {
     pub org_name: String,
-    pub total: usize,
+    /// Unknown for the statuses that depend on each creator's policy.
+    pub total: Option<usize>,
     pub next_cursor: Option<String>,
     pub tokens: Vec<TokenRow>,
     pub may_revoke: bool,

@@ -99,7 +99,7 @@ fn Tokens(page: MemberTokensPage, org_id: String, filters: Filters, revoking: St
                 <button type="submit" class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Filter"</button>
             </div>
         </form>
-        <p class="text-sm" data-testid="token-total">{format!("{} token(s)", page.total)}</p>
+        {page.total.map(|total| view! { <p class="text-sm" data-testid="token-total">{format!("{total} token(s)")}</p> })}
         <TokenTable tokens=page.tokens may_revoke=page.may_revoke show_creator=true revoke_href/>
         <PageLinks first=None next/>
     }
