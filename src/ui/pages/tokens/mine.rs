@@ -37,7 +37,8 @@ pub fn MyTokensPage() -> impl IntoView {
                 "Programs call Warden's API under /v1 with a token in the Authorization: Bearer header (or X-API-KEY). \
                  A token may do at most what you may do, at the time it is used: when you lose a right, so does it."
             </p>
-            <DoneBanner done=get("done") test_id="tokens-done"/>
+            // Read again on each navigation: after a revoke the page stays, only its query changes.
+            {move || view! { <DoneBanner done=get("done") test_id="tokens-done"/> }}
             {move || just_made().map(|new| view! { <SecretOnce new/> })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
