@@ -697,6 +697,23 @@ async fn admins_revoke_with_token_revoke_within_their_rights(engine: Engine) {
     assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
 }
 
+async fn a_members_drawer_lists_their_working_tokens(engine: Engine) {
+    let Some((w, a, admin)) = tenant_with_admin(engine, "admin@a.example").await else { return };
+    let creator = member(&w, &a, "creator@a.example").await;
+    let (_, working) = make_token(&w, &creator.cookie, named("working")).await;
+    let (_, revoked) = make_token(&w, &creator.cookie, named("revoked")).await;
+    assert_eq!(w.as_(&creator, Method::DELETE, &format!("{TOKENS}/{revoked}"), None).await.0, StatusCode::OK);
+    let as_actor = |p: &Person| warden::domain::Actor::user(p.id.clone(), p.email.clone(), None, None);
+
+    let drawer = w.app.domain.member_tokens(&as_actor(&admin), &a, &creator.id).await.expect("the drawer");
+    let ids: Vec<String> = drawer.unwrap_or_default().into_iter().map(|t| t.token_id).collect();
+    assert_eq!(ids, [working]);
+    // Without token:read there, the drawer has no token section at all.
+    let peer = member(&w, &a, "peer@a.example").await;
+    let drawer = w.app.domain.member_tokens(&as_actor(&peer), &a, &creator.id).await.expect("the drawer");
+    assert!(drawer.is_none());
+}
+
 /// The `/tokens` page as `person` sees it, carrying `secret` in the cookie a form posted without
 /// JavaScript sets: the page's HTML.
 async fn tokens_page_carrying(w: &World, person: &Person, name: &str, secret: &str) -> String {
@@ -789,6 +806,7 @@ async fn names_and_live_tokens_are_limited(engine: Engine) {
 on_both_engines!(
     a_token_acts_as_its_creator_until_revoked,
     the_secret_shown_once_without_javascript_is_only_your_own,
+    a_members_drawer_lists_their_working_tokens,
     last_use_is_recorded_by_the_batch_writer,
     lifetimes_follow_the_strictest_policy,
     an_expired_token_is_refused,

@@ -178,9 +178,13 @@ impl Domain {
         }
     }
 
-    /// A member's tokens that still work (for the member drawer; needs `token:read` there).
-    pub async fn member_tokens(&self, actor: &Actor, org_id: &str, user_id: &str) -> DomainResult<Vec<Token>> {
-        let org = self.authorized_organization(actor, org_id, &Permission::new("token", "read")).await?;
+    /// A member's tokens that still work, for the member drawer: `None` when the actor may not
+    /// read tokens there (`token:read`).
+    pub async fn member_tokens(&self, actor: &Actor, org_id: &str, user_id: &str) -> DomainResult<Option<Vec<Token>>> {
+        let org = self.visible_organization(actor, org_id).await?;
+        if !self.may(actor, &org.id, &Permission::new("token", "read")).await? {
+            return Ok(None);
+        }
         let user = self.visible_user(actor, user_id).await?;
         let query = MemberTokens { creator_id: Some(&user.id), revoked: Some(false), unused_since: None };
         let stored = storage::of_members(&self.db, &org.id, &query, None, MAX_SCANNED).await?;
@@ -191,7 +195,7 @@ impl Domain {
                 tokens.push(token);
             }
         }
-        Ok(tokens)
+        Ok(Some(tokens))
     }
 
     /// The organization's token policy (needs `org:read`; the default when it has none).

@@ -6,19 +6,14 @@ use crate::ui::{error::UiError, model::MemberDetailItem};
 /// and (with `token:read` here) their API tokens that still work.
 #[server(prefix = "/api", endpoint = "member-detail")]
 pub async fn member_detail(org_id: String, user_id: String) -> Result<MemberDetailItem, UiError> {
-    use crate::{
-        domain::authz::permissions::Permission,
-        ui::model::{ExplainedPermission, RoleOption, TokenRow},
-    };
+    use crate::ui::model::{ExplainedPermission, RoleOption, TokenRow};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let detail = call.domain.member_detail(&call.actor, &org_id, &user_id).await?;
-    let tokens = match call.domain.may(&call.actor, &org_id, &Permission::new("token", "read")).await? {
-        true => {
-            let tokens = call.domain.member_tokens(&call.actor, &org_id, &detail.member.user_id).await?;
-            Some(tokens.into_iter().map(|t| TokenRow::new(t, &|_| "an organization".to_owned())).collect())
-        }
-        false => None,
-    };
+    let tokens = call
+        .domain
+        .member_tokens(&call.actor, &org_id, &detail.member.user_id)
+        .await?
+        .map(|tokens| tokens.into_iter().map(|t| TokenRow::new(t, &|_| "an organization".to_owned())).collect());
     Ok(MemberDetailItem {
         tokens,
         user_id: detail.member.user_id,
