@@ -714,6 +714,21 @@ async fn a_members_drawer_lists_their_working_tokens(engine: Engine) {
     assert!(drawer.is_none());
 }
 
+async fn a_revocation_reaches_another_app_server_within_a_second(engine: Engine) {
+    let Some((w, _, creator)) = tenant_with(engine, "creator@a.example").await else { return };
+    // Another app server: its own domain, caches and pool, on the same database.
+    let other_server = warden::domain::Domain::new(w.app.db.open().await);
+    let (secret, id) = make_token(&w, &creator.cookie, named("ci")).await;
+    assert!(other_server.authenticate_token(&secret, None).await.is_ok(), "B knows the token (and caches it)");
+
+    assert_eq!(w.as_(&creator, Method::DELETE, &format!("{TOKENS}/{id}"), None).await.0, StatusCode::OK);
+    let revoked_at = std::time::Instant::now();
+    while other_server.authenticate_token(&secret, None).await.is_ok() {
+        assert!(revoked_at.elapsed() < std::time::Duration::from_secs(1), "B still accepts the token after 1 s");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// The `/tokens` page as `person` sees it, carrying `secret` in the cookie a form posted without
 /// JavaScript sets: the page's HTML.
 async fn tokens_page_carrying(w: &World, person: &Person, name: &str, secret: &str) -> String {
@@ -807,6 +822,7 @@ on_both_engines!(
     a_token_acts_as_its_creator_until_revoked,
     the_secret_shown_once_without_javascript_is_only_your_own,
     a_members_drawer_lists_their_working_tokens,
+    a_revocation_reaches_another_app_server_within_a_second,
     last_use_is_recorded_by_the_batch_writer,
     lifetimes_follow_the_strictest_policy,
     an_expired_token_is_refused,

@@ -21,11 +21,10 @@ impl Domain {
         presented: &str,
         client_addr: Option<&str>,
     ) -> DomainResult<(User, ActingToken)> {
-        // A checksum that does not match costs nothing further: no look-up, no cache entry.
-        if Secret::parse(presented).is_none() {
-            return Err(DomainError::Unauthenticated);
-        }
+        // A malformed token costs the same look-up as an unknown one: every refusal takes the
+        // same time (issue 14), whatever was wrong with the token.
         let hash = secret::hash(presented);
+        let well_formed = Secret::parse(presented).is_some();
         let epoch = self.authz.epoch(&self.db).await?;
         let usable = match self.tokens.get(&hash, epoch) {
             Some(cached) => cached,
@@ -37,7 +36,9 @@ impl Domain {
         };
         let now = Timestamp::now();
         let Some(usable) = usable.filter(|u| {
-            constant_time_eq(&u.token.secret_hash, &hash) && u.effective_expires_at.is_none_or(|until| now < until)
+            well_formed
+                && constant_time_eq(&u.token.secret_hash, &hash)
+                && u.effective_expires_at.is_none_or(|until| now < until)
         }) else {
             return Err(DomainError::Unauthenticated);
         };
