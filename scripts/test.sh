@@ -26,7 +26,7 @@ cargo clippy --features hydrate --lib --target wasm32-unknown-unknown --quiet --
 say "Unit and integration tests"
 cargo test --features ssr
 
-build_release
+build_for_browser_tests
 
 say "Browser end-to-end tests"
 node --test --test-concurrency=1 end2end/tests/

@@ -1,9 +1,13 @@
-// Starts a real Warden (the release binary) on a fresh SQLite file and a free port.
+// Starts a real Warden on a fresh SQLite file and a free port: the binary `scripts/test.sh`
+// builds (`cargo leptos build`, the debug build: behaviour is what these tests check, and it
+// builds in a third of the release build's time), or the one named by WARDEN_BIN.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const BINARY = process.env.WARDEN_BIN ?? 'target/debug/warden';
 
 export const ADMIN_EMAIL = 'admin@e2e.example';
 export const ADMIN_PASSWORD = 'e2e correct horse battery';
@@ -23,7 +27,7 @@ export async function startWarden() {
   const port = await freePort();
   const folder = mkdtempSync(join(tmpdir(), 'warden-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn('target/release/warden', ['serve'], {
+  const child = spawn(BINARY, ['serve'], {
     env: {
       ...process.env,
       DATABASE_URL: `sqlite://${folder}/warden.db?mode=rwc`,
@@ -52,7 +56,7 @@ export async function startWarden() {
     baseUrl,
     // Adds an account with the CLI (it starts as a Super Admin of the root).
     createAdmin(email, fullName, password) {
-      execFileSync('target/release/warden', ['create-admin', '--email', email, '--full-name', fullName], {
+      execFileSync(BINARY, ['create-admin', '--email', email, '--full-name', fullName], {
         env: { ...process.env, DATABASE_URL: `sqlite://${folder}/warden.db?mode=rwc`, WARDEN_ADMIN_PASSWORD: password, RUST_LOG: 'warn' },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
