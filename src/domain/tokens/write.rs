@@ -16,7 +16,10 @@ use super::{
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, MissingPermission, Mutation, Timestamp,
     TokenRestriction,
-    authz::{ChangeEffect, cache::Change, permissions::Permission, statements::statements_from_permissions},
+    authz::{
+        ChangeEffect, cache::Change, permissions::Permission, serialize_checked_changes,
+        statements::statements_from_permissions,
+    },
     ids::new_id,
 };
 
@@ -60,6 +63,8 @@ impl Domain {
         let created_at = now.to_rfc3339();
         let expires_at = expires_at.map(Timestamp::to_rfc3339);
         let mut mutation = Mutation::begin(&self.db, actor).await?;
+        // Two creations at once must not both pass the count.
+        serialize_checked_changes(mutation.tx()).await?;
         if storage::count_live(mutation.tx(), &user_id, &created_at).await? >= MAX_TOKENS_PER_USER {
             return Err(DomainError::Conflict(format!(
                 "You already have {MAX_TOKENS_PER_USER} tokens that work. Revoke one you no longer use first."
