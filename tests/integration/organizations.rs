@@ -154,7 +154,7 @@ async fn deleting_a_subtree_leaves_no_orphans(engine: Engine) {
     let (status, impact) =
         call(&app, &cookie, Method::GET, &format!("/v1/orgs/{}/deletion_impact", id(&a)), None).await;
     assert_eq!(status, StatusCode::OK, "{impact}");
-    assert_eq!(impact, json!({ "organizations": 3, "memberships": 3, "roles": 9, "policies": 9 }));
+    assert_eq!(impact, json!({ "organizations": 3, "memberships": 3, "roles": 9, "policies": 9, "api_tokens": 0 }));
 
     let (status, _) = call(&app, &cookie, Method::DELETE, &format!("/v1/orgs/{}", id(&a)), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

@@ -589,6 +589,27 @@ async fn the_audit_log_names_the_token_beside_its_creator(engine: Engine) {
     assert_eq!(recorded, (Some(creator.id.clone()), Some(id), Some("deploy bot".to_owned())));
 }
 
+async fn deleting_an_organization_says_and_audits_the_tokens_restricted_to_it(engine: Engine) {
+    use sqlx::Row;
+    let Some((w, a, creator)) = tenant_with_admin(engine, "creator@a.example").await else { return };
+    let team = w.org("Team", &a).await;
+    let body = json!({ "name": "team bot", "restriction": { "org_id": team } });
+    let (secret, _) = make_token(&w, &creator.cookie, body).await;
+
+    let (_, impact) =
+        call(&w.app, &w.root_cookie, Method::GET, &format!("/v1/orgs/{team}/deletion_impact"), None).await;
+    assert_eq!(impact["api_tokens"], 1, "{impact}");
+    let (status, answer) = call(&w.app, &w.root_cookie, Method::DELETE, &format!("/v1/orgs/{team}"), None).await;
+    assert!(status.is_success(), "{answer}");
+    let after: String = sqlx::query("SELECT after_json FROM audit_events WHERE action = 'org.deleted'")
+        .fetch_one(w.app.domain.db().pool())
+        .await
+        .expect("one audit row")
+        .get("after_json");
+    assert_eq!(serde_json::from_str::<Value>(&after).expect("json")["api_tokens"], 1, "{after}");
+    assert_eq!(whoami(&w, &secret).await.0, StatusCode::UNAUTHORIZED);
+}
+
 /// The ids of the tokens an admin lists at `org` with this query string.
 async fn listed(w: &World, admin: &Person, org: &str, query: &str) -> Vec<String> {
     let (status, page) = w.as_(admin, Method::GET, &format!("/v1/orgs/{org}/iam/tokens?{query}"), None).await;
@@ -837,6 +858,7 @@ on_both_engines!(
     the_secret_shown_once_without_javascript_is_only_your_own,
     a_members_drawer_lists_their_working_tokens,
     a_revocation_reaches_another_app_server_within_a_second,
+    deleting_an_organization_says_and_audits_the_tokens_restricted_to_it,
     last_use_is_recorded_by_the_batch_writer,
     lifetimes_follow_the_strictest_policy,
     an_expired_token_is_refused,

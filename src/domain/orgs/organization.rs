@@ -115,6 +115,8 @@ pub struct DeletionImpact {
     pub memberships: i64,
     pub roles: i64,
     pub policies: i64,
+    /// API tokens restricted to an organization of the subtree: deleted with it.
+    pub api_tokens: i64,
 }
 
 #[cfg(test)]

@@ -263,7 +263,8 @@ pub async fn deletion_impact(db: &Database, org_id: &str) -> DomainResult<Deleti
            (SELECT COUNT(*) FROM organization_closure WHERE ancestor_id = $1) AS organizations, \
            (SELECT COUNT(*) FROM memberships WHERE org_id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = $1)) AS memberships, \
            (SELECT COUNT(*) FROM roles WHERE org_id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = $1)) AS roles, \
-           (SELECT COUNT(*) FROM policies WHERE org_id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = $1)) AS policies",
+           (SELECT COUNT(*) FROM policies WHERE org_id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = $1)) AS policies, \
+           (SELECT COUNT(*) FROM api_tokens WHERE restricted_org_id IN (SELECT descendant_id FROM organization_closure WHERE ancestor_id = $1)) AS api_tokens",
     )
     .bind(org_id)
     .fetch_one(db.pool())
@@ -273,11 +274,12 @@ pub async fn deletion_impact(db: &Database, org_id: &str) -> DomainResult<Deleti
         memberships: row.try_get("memberships")?,
         roles: row.try_get("roles")?,
         policies: row.try_get("policies")?,
+        api_tokens: row.try_get("api_tokens")?,
     })
 }
 
-/// Deletes the subtree rooted at `org_id`; memberships, roles, policies and closure rows go
-/// with it through `ON DELETE CASCADE`.
+/// Deletes the subtree rooted at `org_id`; memberships, roles, policies, closure rows and the
+/// API tokens restricted to it go with it through `ON DELETE CASCADE`.
 pub async fn delete_subtree(tx: &mut Transaction, org_id: &str) -> DomainResult<Vec<String>> {
     let ids = tree::subtree_ids(tx, org_id).await?;
     // Deepest first, so that no row ever points at a deleted parent.

@@ -107,6 +107,7 @@ pub struct DeletionImpactItem {
     pub organizations: i64,
     pub memberships: i64,
     pub roles: i64,
+    pub api_tokens: i64,
 }
 
 #[cfg(feature = "ssr")]

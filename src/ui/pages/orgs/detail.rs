@@ -367,8 +367,8 @@ fn DeleteSection(org_id: String, name: String) -> impl IntoView {
                     impact.await.ok().map(|i| view! {
                         <p class="text-sm" data-testid="deletion-impact">
                             {format!(
-                                "Deleting removes {} organization(s), {} membership(s) and {} role(s), for good.",
-                                i.organizations, i.memberships, i.roles
+                                "Deleting removes {} organization(s), {} membership(s), {} role(s) and {} API token(s) restricted to them, for good.",
+                                i.organizations, i.memberships, i.roles, i.api_tokens
                             )}
                         </p>
                     })
