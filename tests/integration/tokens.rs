@@ -721,14 +721,16 @@ async fn admins_revoke_with_token_revoke_within_their_rights(engine: Engine) {
 async fn a_members_drawer_lists_their_working_tokens(engine: Engine) {
     let Some((w, a, admin)) = tenant_with_admin(engine, "admin@a.example").await else { return };
     let creator = member(&w, &a, "creator@a.example").await;
-    let (_, working) = make_token(&w, &creator.cookie, named("working")).await;
+    let (_, working) =
+        make_token(&w, &creator.cookie, json!({ "name": "working", "restriction": { "org_id": a } })).await;
     let (_, revoked) = make_token(&w, &creator.cookie, named("revoked")).await;
     assert_eq!(w.as_(&creator, Method::DELETE, &format!("{TOKENS}/{revoked}"), None).await.0, StatusCode::OK);
     let as_actor = |p: &Person| warden::domain::Actor::user(p.id.clone(), p.email.clone(), None, None);
 
     let drawer = w.app.domain.member_tokens(&as_actor(&admin), &a, &creator.id).await.expect("the drawer");
-    let ids: Vec<String> = drawer.unwrap_or_default().into_iter().map(|t| t.token_id).collect();
-    assert_eq!(ids, [working]);
+    let shown: Vec<(String, Option<String>)> =
+        drawer.unwrap_or_default().into_iter().map(|t| (t.token_id, t.restricted_org_name)).collect();
+    assert_eq!(shown, [(working, Some("Tenant A".to_owned()))], "only the working one, with where it is restricted to");
     // Without token:read there, the drawer has no token section at all.
     let peer = member(&w, &a, "peer@a.example").await;
     let drawer = w.app.domain.member_tokens(&as_actor(&peer), &a, &creator.id).await.expect("the drawer");

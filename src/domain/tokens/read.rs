@@ -40,6 +40,7 @@ pub(super) fn present(stored: StoredToken, policy: &TokenPolicy, now: Timestamp)
         name: stored.name,
         prefix: stored.prefix,
         restriction: stored.restriction,
+        restricted_org_name: stored.restricted_org_name,
         created_at: stored.created_at,
         expires_at: stored.expires_at,
         effective_expires_at: effective.map(Timestamp::to_rfc3339),

@@ -22,6 +22,8 @@ pub struct StoredToken {
     pub prefix: String,
     pub secret_hash: String,
     pub restriction: TokenRestriction,
+    /// The name of the organization the token is restricted to, if it is.
+    pub restricted_org_name: Option<String>,
     pub created_at: String,
     pub expires_at: Option<String>,
     pub last_used_at: Option<String>,
@@ -34,8 +36,9 @@ pub struct StoredToken {
 
 const COLUMNS: &str = "t.id, t.user_id, t.name, t.prefix, t.secret_hash, t.restricted_to, t.restricted_org_id, \
      t.created_at, t.expires_at, t.last_used_at, t.last_used_addr, t.revoked_at, t.revoked_by_admin, \
-     u.email AS creator_email, u.status AS creator_status";
-const FROM: &str = "FROM api_tokens t JOIN users u ON u.id = t.user_id";
+     u.email AS creator_email, u.status AS creator_status, o.name AS restricted_org_name";
+const FROM: &str = "FROM api_tokens t JOIN users u ON u.id = t.user_id \
+     LEFT JOIN organizations o ON o.id = t.restricted_org_id";
 
 fn from_row(row: &AnyRow) -> DomainResult<StoredToken> {
     let restricted_to: Option<String> = row.try_get("restricted_to")?;
@@ -50,6 +53,7 @@ fn from_row(row: &AnyRow) -> DomainResult<StoredToken> {
         prefix: row.try_get("prefix")?,
         secret_hash: row.try_get("secret_hash")?,
         restriction: TokenRestriction { permissions, org_id: row.try_get("restricted_org_id")? },
+        restricted_org_name: row.try_get("restricted_org_name")?,
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
         last_used_at: row.try_get("last_used_at")?,

@@ -46,6 +46,8 @@ pub struct Token {
     /// The secret's first characters, to tell tokens apart.
     pub prefix: String,
     pub restriction: TokenRestriction,
+    /// The name of the organization the token is restricted to, if it is.
+    pub restricted_org_name: Option<String>,
     pub created_at: String,
     /// `None`: no expiry.
     pub expires_at: Option<String>,

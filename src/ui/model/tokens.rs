@@ -58,17 +58,15 @@ pub struct MemberTokensPage {
 
 #[cfg(feature = "ssr")]
 impl TokenRow {
-    /// The row of `token`; `org_name` names the organization a token is restricted to, as far
-    /// as the reader may know it.
-    pub fn new(token: crate::domain::tokens::Token, org_name: &dyn Fn(&str) -> String) -> Self {
+    pub fn new(token: crate::domain::tokens::Token) -> Self {
         use crate::domain::tokens::TokenStatus;
         let day = |at: &str| at.get(..10).unwrap_or(at).to_owned();
-        let restriction = match (&token.restriction.permissions, &token.restriction.org_id) {
+        let restriction = match (&token.restriction.permissions, &token.restricted_org_name) {
             (None, None) => "Everything you may do".to_owned(),
             (permissions, org) => {
                 let what = permissions.as_ref().map(|p| p.join(", ")).unwrap_or_else(|| "every permission".into());
                 match org {
-                    Some(org) => format!("{what}; only in {} and below", org_name(org)),
+                    Some(org) => format!("{what}; only in {org} and below"),
                     None => what,
                 }
             }

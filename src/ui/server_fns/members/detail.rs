@@ -13,7 +13,7 @@ pub async fn member_detail(org_id: String, user_id: String) -> Result<MemberDeta
         .domain
         .member_tokens(&call.actor, &org_id, &detail.member.user_id)
         .await?
-        .map(|tokens| tokens.into_iter().map(|t| TokenRow::new(t, &|_| "an organization".to_owned())).collect());
+        .map(|tokens| tokens.into_iter().map(TokenRow::new).collect());
     Ok(MemberDetailItem {
         tokens,
         user_id: detail.member.user_id,

@@ -43,11 +43,10 @@ pub async fn list_member_tokens(
             50,
         )
         .await?;
-    let org_name = |id: &str| if id == org.id { org.name.clone() } else { "an organization".to_owned() };
     Ok(MemberTokensPage {
         total: page.total,
         next_cursor: page.next_cursor,
-        tokens: page.tokens.into_iter().map(|t| TokenRow::new(t, &org_name)).collect(),
+        tokens: page.tokens.into_iter().map(TokenRow::new).collect(),
         may_revoke: call.domain.may(&call.actor, &org.id, &Permission::new("token", "revoke")).await?,
         org_name: org.name,
     })

@@ -14,10 +14,7 @@ pub async fn list_my_tokens() -> Result<MyTokensPage, UiError> {
     let policy = call.domain.token_policy_of(&call.user()?.id).await?;
     let organizations: Vec<OrganizationItem> =
         call.domain.my_organizations(&call.actor).await?.into_iter().map(Into::into).collect();
-    let org_name = |id: &str| {
-        organizations.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_else(|| "an organization".into())
-    };
-    let tokens = call.domain.my_tokens(&call.actor).await?.into_iter().map(|t| TokenRow::new(t, &org_name)).collect();
+    let tokens = call.domain.my_tokens(&call.actor).await?.into_iter().map(TokenRow::new).collect();
     Ok(MyTokensPage {
         tokens,
         lifetimes: LIFETIMES.into_iter().filter(|d| *d <= policy.max_lifetime_days).collect(),
