@@ -662,6 +662,7 @@ async fn admins_see_and_filter_their_members_tokens(engine: Engine) {
     let (_, elsewhere) = make_token(&w, &m2.cookie, json!({ "name": "in b", "restriction": { "org_id": b } })).await;
     let (_, page) = w.as_(&admin, Method::GET, &format!("/v1/orgs/{a}/iam/tokens"), None).await;
     assert!(!page.to_string().contains(&elsewhere) && !page.to_string().contains(&b), "{page}");
+    assert_eq!(page["total"], 3, "nor counted: {page}");
     let (_, own) = w.as_(&m2, Method::GET, TOKENS, None).await;
     assert!(own.to_string().contains(&elsewhere), "its creator sees it: {own}");
 

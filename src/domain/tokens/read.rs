@@ -10,6 +10,8 @@ use crate::domain::{Actor, Domain, DomainError, DomainResult, Timestamp, authz::
 /// How many tokens an admin's page reads from the database at a time, and at most per page.
 const SCAN_BATCH: usize = 200;
 const MAX_SCANNED: usize = 5_000;
+/// How many organizations the tokens of a count may be restricted to, each checked for sight.
+const MAX_COUNTED_ORGANIZATIONS: usize = 200;
 
 pub(super) fn token_not_found(token_id: &str) -> DomainError {
     DomainError::NotFound { resource_type: "token", resource_id: token_id.to_owned() }
@@ -128,8 +130,7 @@ impl Domain {
             filter.dormant_days.map(|days| Timestamp::now().minus(time::Duration::days(days)).to_rfc3339());
         let revoked = filter.status.map(|s| s == TokenStatus::Revoked);
         let query = MemberTokens { creator_id: creator.as_deref(), revoked, unused_since: unused_since.as_deref() };
-        let after = after.map(cursor::decode).transpose()?;
-        let mut position = after.clone();
+        let mut position = after.map(cursor::decode).transpose()?;
         let mut page = Vec::new();
         let mut scanned = 0;
         // The status beyond "revoked" depends on each creator's policy, so it is filtered here,
@@ -162,12 +163,35 @@ impl Domain {
             position
         };
         let next_cursor = has_more.then(|| resume.map(|(created, id)| cursor::encode(&created, &id))).flatten();
-        // Exact when the database alone can count the filter; otherwise unknown.
         let total = match filter.status {
-            None | Some(TokenStatus::Revoked) => Some(storage::count_of_members(&self.db, &org.id, &query).await?),
+            None | Some(TokenStatus::Revoked) => self.count_member_tokens(actor, &org.id, &query).await?,
             Some(_) => None,
         };
-        Ok(TokenPage { total, has_more, next_cursor, tokens: page })
+        let may_revoke = self.may(actor, &org.id, &Permission::new("token", "revoke")).await?;
+        Ok(TokenPage { total, has_more, next_cursor, may_revoke, tokens: page })
+    }
+
+    /// How many tokens match, counting only those the actor may see (unrestricted, or restricted
+    /// to an organization the actor may see); unknown past [`MAX_COUNTED_ORGANIZATIONS`].
+    async fn count_member_tokens(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        query: &MemberTokens<'_>,
+    ) -> DomainResult<Option<usize>> {
+        let groups = storage::count_of_members(&self.db, org_id, query, MAX_COUNTED_ORGANIZATIONS + 1).await?;
+        if groups.len() > MAX_COUNTED_ORGANIZATIONS {
+            return Ok(None);
+        }
+        let mut total = 0;
+        for (restricted_to, count) in groups {
+            let visible = match restricted_to {
+                Some(restricted_to) => self.may_see_organization(actor, &restricted_to).await?,
+                None => true,
+            };
+            total += if visible { count } else { 0 };
+        }
+        Ok(Some(total))
     }
 
     /// Whether the actor may see where the token is restricted to: a token restricted to an

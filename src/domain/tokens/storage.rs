@@ -180,16 +180,30 @@ pub async fn of_members(
     rows.iter().map(from_row).collect()
 }
 
-/// How many tokens [`of_members`] would read in all.
-pub async fn count_of_members(db: &Database, org_id: &str, filter: &MemberTokens<'_>) -> DomainResult<usize> {
-    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM api_tokens t WHERE {MEMBER_TOKENS}"))
-        .bind(org_id)
-        .bind(filter.creator_id.unwrap_or_default())
-        .bind(revoked_text(filter.revoked))
-        .bind(filter.unused_since.unwrap_or_default())
-        .fetch_one(db.pool())
-        .await?;
-    Ok(usize::try_from(count).unwrap_or_default())
+/// How many tokens [`of_members`] would read in all, by the organization they are restricted
+/// to (`None`: unrestricted); at most `limit` organizations.
+pub async fn count_of_members(
+    db: &Database,
+    org_id: &str,
+    filter: &MemberTokens<'_>,
+    limit: usize,
+) -> DomainResult<Vec<(Option<String>, usize)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT t.restricted_org_id, COUNT(*) AS n FROM api_tokens t WHERE {MEMBER_TOKENS} \
+         GROUP BY t.restricted_org_id LIMIT $5"
+    ))
+    .bind(org_id)
+    .bind(filter.creator_id.unwrap_or_default())
+    .bind(revoked_text(filter.revoked))
+    .bind(filter.unused_since.unwrap_or_default())
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((row.try_get("restricted_org_id")?, usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or_default()))
+        })
+        .collect()
 }
 
 /// How many of the user's tokens are neither revoked nor past their own expiry.

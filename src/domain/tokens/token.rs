@@ -148,6 +148,8 @@ pub struct TokenPage {
     pub total: Option<usize>,
     pub has_more: bool,
     pub next_cursor: Option<String>,
+    /// Whether the reader may revoke these tokens (`token:revoke` there).
+    pub may_revoke: bool,
     pub tokens: Vec<Token>,
 }
 

@@ -15,7 +15,6 @@ pub async fn list_member_tokens(
     use crate::{
         domain::{
             DomainError,
-            authz::permissions::Permission,
             tokens::{TokenFilter, TokenStatus},
         },
         ui::model::TokenRow,
@@ -47,7 +46,7 @@ pub async fn list_member_tokens(
         total: page.total,
         next_cursor: page.next_cursor,
         tokens: page.tokens.into_iter().map(TokenRow::new).collect(),
-        may_revoke: call.domain.may(&call.actor, &org.id, &Permission::new("token", "revoke")).await?,
+        may_revoke: page.may_revoke,
         org_name: org.name,
     })
 }
