@@ -15,6 +15,7 @@ pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(groups::routes())
         .merge(explorer::routes())
         .merge(tokens::routes())
+        .merge(sso::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new().route("/healthz", get(health::healthz)).nest("/v1", v1)

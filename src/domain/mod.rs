@@ -17,6 +17,7 @@ pub mod fields;
 pub mod orgs;
 pub mod policies;
 pub mod schema;
+pub mod sso;
 
 #[cfg(feature = "ssr")]
 pub mod actor;
@@ -67,6 +68,7 @@ pub struct Domain {
     throttle: ThrottlePolicy,
     authz: authz::cache::AuthzCache,
     tokens: tokens::cache::TokenCache,
+    sso: sso::SsoSettings,
 }
 
 #[cfg(feature = "ssr")]
@@ -77,7 +79,14 @@ impl Domain {
             throttle: ThrottlePolicy::default(),
             authz: authz::cache::AuthzCache::default(),
             tokens: tokens::cache::TokenCache::default(),
+            sso: sso::SsoSettings::default(),
         }
+    }
+
+    /// Where providers send people back, and the keys that seal client secrets.
+    pub fn with_sso(mut self, settings: sso::SsoSettings) -> Self {
+        self.sso = settings;
+        self
     }
 
     pub fn db(&self) -> &Database {

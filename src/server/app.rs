@@ -7,7 +7,7 @@ use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use super::{identity, limits, new_token, request_context, security, server_fn_status, sessions};
+use super::{identity, limits, new_token, request_context, security, server_fn_status, sessions, sso_sign_in};
 use crate::{domain::DomainResult, ui, web::AppState};
 
 pub async fn router(state: AppState) -> DomainResult<Router> {
@@ -18,6 +18,8 @@ pub async fn router(state: AppState) -> DomainResult<Router> {
     };
     let app = Router::new()
         .merge(crate::api::router())
+        .route("/sso/start", axum::routing::post(sso_sign_in::start))
+        .route("/sso/callback", axum::routing::get(sso_sign_in::callback))
         .leptos_routes_with_context(&state, routes, server_context(state.clone()), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             server_context(state.clone()),

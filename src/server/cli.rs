@@ -4,8 +4,8 @@ use std::{io::BufRead, net::SocketAddr, path::PathBuf, sync::Arc};
 
 use clap::{Parser, Subcommand};
 
-use super::{app, logging};
-use crate::domain::{Actor, Database, Domain, bootstrap::FirstAdmin, db::redact};
+use super::{app, logging, secret_key};
+use crate::domain::{Actor, Database, Domain, bootstrap::FirstAdmin, db::redact, sso::SsoSettings};
 use crate::{settings::Settings, web::AppState};
 
 #[derive(Debug, Parser)]
@@ -24,6 +24,9 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Seal every stored SSO client secret again with the first key of WARDEN_SECRET_KEY (after
+    /// adding a new key in front of the old one), so that the old key can then be removed.
+    ResealSecrets,
     /// Create an admin account. The password is read from WARDEN_ADMIN_PASSWORD or, if unset, from standard input.
     CreateAdmin {
         #[arg(long)]
@@ -46,6 +49,12 @@ pub async fn main() -> CliResult {
             tracing::info!(database = %redact(&settings.database_url), "database is up to date");
             Ok(())
         }
+        Command::ResealSecrets => {
+            let domain = Domain::new(Database::open(&settings.database_url).await?).with_sso(sso_settings(&settings)?);
+            let resealed = domain.reseal_sso_secrets(&Actor::system()).await?;
+            tracing::info!(resealed, "SSO client secrets sealed with the current key");
+            Ok(())
+        }
         Command::CreateAdmin { email, full_name } => {
             let password = match std::env::var("WARDEN_ADMIN_PASSWORD") {
                 Ok(password) if !password.is_empty() => password,
@@ -62,7 +71,7 @@ pub async fn main() -> CliResult {
 async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
     let db = Database::open(&settings.database_url).await?;
     tracing::info!(database = %redact(&settings.database_url), "database ready");
-    let domain = Domain::new(db);
+    let domain = Domain::new(db).with_sso(sso_settings(&settings)?);
     let first_admin =
         domain.bootstrap(std::env::var("WARDEN_ADMIN_EMAIL").ok(), std::env::var("WARDEN_ADMIN_PASSWORD").ok()).await?;
     if let Some(first_admin) = first_admin {
@@ -82,6 +91,15 @@ async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// Where providers send people back, and the key that seals their client secrets.
+fn sso_settings(settings: &Settings) -> Result<SsoSettings, Box<dyn std::error::Error>> {
+    let keys = secret_key::load(&settings.database_url)?;
+    if keys.is_none() {
+        tracing::warn!("{} is not set: single sign-on cannot be configured until it is", secret_key::VARIABLE);
+    }
+    Ok(SsoSettings { redirect_uri: format!("{}sso/callback", settings.public_url), keys })
 }
 
 /// The only time a generated password is ever shown: on standard error, not in the log.

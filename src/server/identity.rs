@@ -143,6 +143,7 @@ fn is_page_request(method: &Method, headers: &HeaderMap) -> bool {
 
 fn is_public_path(path: &str) -> bool {
     path == SIGN_IN_PATH
+        || path == super::sso_sign_in::CHOOSE_PATH
         || path == "/healthz"
-        || ["/v1/", "/api/", "/pkg/"].iter().any(|prefix| path.starts_with(prefix))
+        || ["/v1/", "/api/", "/pkg/", "/sso/"].iter().any(|prefix| path.starts_with(prefix))
 }

@@ -8,6 +8,8 @@ pub mod limits;
 pub mod logging;
 pub mod new_token;
 pub mod request_context;
+pub mod secret_key;
 pub mod security;
 pub mod server_fn_status;
 pub mod sessions;
+pub mod sso_sign_in;

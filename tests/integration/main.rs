@@ -16,6 +16,7 @@ mod organizations;
 mod policies;
 mod roles_and_members;
 mod sign_in;
+mod sso;
 mod storage;
 mod tenancy;
 mod tokens;

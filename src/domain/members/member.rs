@@ -31,6 +31,10 @@ pub struct RoleSummary {
     pub name: String,
     pub description: String,
     pub is_default: bool,
+    /// Where the member's role comes from: `manual` (an admin gave it), `default` or `sso`
+    /// (an SSO sign-in gave it: the organization's default, or the IdP group `sso_group`).
+    pub source: String,
+    pub sso_group: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -155,7 +155,7 @@ impl Domain {
             return Ok(by_user);
         }
         let sql = format!(
-            "SELECT mr.user_id, r.id, r.name, r.description, r.is_default FROM membership_roles mr \
+            "SELECT mr.user_id, mr.source, mr.sso_group, r.id, r.name, r.description, r.is_default FROM membership_roles mr \
              JOIN roles r ON r.id = mr.role_id WHERE mr.org_id = $1 AND mr.user_id IN ({}) ORDER BY r.name, r.id",
             db::placeholders(2, user_ids.len())
         );
@@ -169,6 +169,8 @@ impl Domain {
                 name: row.try_get("name")?,
                 description: row.try_get("description")?,
                 is_default: db::flag(&row, "is_default")?,
+                source: row.try_get("source")?,
+                sso_group: row.try_get("sso_group")?,
             });
         }
         Ok(by_user)

@@ -14,7 +14,10 @@ mod write;
 
 pub use {
     predefined::Predefined,
-    role::{MAX_GROUP_NAME_CHARS, MAX_POLICIES, MAX_SSO_GROUPS, Role, RoleActions, RoleChanges, RoleFields, RolePage},
+    role::{
+        MAX_GROUP_NAME_CHARS, MAX_POLICIES, MAX_SSO_GROUPS, Role, RoleActions, RoleChanges, RoleFields, RoleMapping,
+        RolePage,
+    },
 };
 
 use crate::domain::{DomainError, authz::permissions::Permission};

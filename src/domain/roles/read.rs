@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use super::{
-    Predefined, Role, RoleActions, RolePage, not_found, role_permission,
+    Predefined, Role, RoleActions, RoleMapping, RolePage, not_found, role_permission,
     storage::{self, COLUMNS, StoredRole, from_row},
 };
 use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz::statements::Statement, cursor, db};
@@ -100,6 +100,25 @@ impl Domain {
         let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
         let stored = self.stored_role(&org.id, role_id).await?;
         self.present_role(actor, stored).await
+    }
+
+    /// Every role of `org_id` with the IdP groups that grant it (SSO sign-in, its setup page).
+    pub(crate) async fn role_mappings(&self, org_id: &str) -> DomainResult<Vec<RoleMapping>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM roles WHERE org_id = $1 ORDER BY name, id"))
+            .bind(org_id)
+            .fetch_all(self.db.pool())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let role = from_row(row)?;
+                Ok(RoleMapping {
+                    role_id: role.id,
+                    name: role.name,
+                    is_default: role.is_default,
+                    sso_group_names: role.sso_group_names,
+                })
+            })
+            .collect()
     }
 
     pub(crate) async fn default_role_ids(&self, org_id: &str) -> DomainResult<Vec<String>> {

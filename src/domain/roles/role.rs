@@ -66,3 +66,13 @@ pub struct RolePage {
     pub next_cursor: Option<String>,
     pub roles: Vec<Role>,
 }
+
+/// What SSO sign-in needs of a role: the IdP groups that grant it, and whether it is given to
+/// newcomers whose groups match nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleMapping {
+    pub role_id: String,
+    pub name: String,
+    pub is_default: bool,
+    pub sso_group_names: Vec<String>,
+}

@@ -106,7 +106,7 @@ impl Domain {
     }
 
     /// The organization whose admins manage the account (see [`Self::authorize_account_management`]).
-    pub(super) async fn home_of(&self, user_id: &str) -> DomainResult<String> {
+    pub(crate) async fn home_of(&self, user_id: &str) -> DomainResult<String> {
         match storage::home_of(&self.db, user_id).await? {
             Some(home) => Ok(home),
             None => {

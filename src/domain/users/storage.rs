@@ -25,6 +25,12 @@ pub async fn find_by_id(db: &Database, id: &str) -> DomainResult<Option<User>> {
     row.as_ref().map(from_row).transpose()
 }
 
+/// A user by id, inside a transaction (what it wrote is visible).
+pub async fn find_by_id_in(tx: &mut Transaction, id: &str) -> DomainResult<User> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_one(&mut **tx).await?;
+    from_row(&row)
+}
+
 /// The user and their password hash, looked up by email in any letter case.
 pub async fn find_credentials(db: &Database, email_key: &str) -> DomainResult<Option<(User, Option<String>)>> {
     let row = sqlx::query(&format!("SELECT {COLUMNS}, password_hash FROM users WHERE email_normalized = $1"))

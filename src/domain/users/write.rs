@@ -176,6 +176,21 @@ impl Domain {
         Ok(user)
     }
 
+    /// Creates, inside the caller's transaction, the account of someone an organization's
+    /// identity provider vouches for: active, without a password, at home in that organization.
+    pub(crate) async fn provision_sso_user(
+        &self,
+        tx: &mut Transaction,
+        email: &str,
+        full_name: &str,
+        home_org_id: &str,
+    ) -> DomainResult<User> {
+        let new = NewUser { email: email.to_owned(), full_name: full_name.to_owned(), password_hash: None };
+        let user = self.insert_user(tx, &new, home_org_id).await?;
+        storage::set_status(tx, &user.id, UserStatus::Active).await?;
+        storage::find_by_id_in(tx, &user.id).await
+    }
+
     /// Records a successful sign-in.
     pub(crate) async fn record_sign_in(&self, tx: &mut Transaction, user_id: &str) -> DomainResult<()> {
         storage::record_sign_in(tx, user_id).await

@@ -6,6 +6,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod http;
+pub mod oidc;
 pub mod tenants;
 
 use std::sync::Arc;
@@ -76,6 +77,15 @@ pub fn settings(database_url: &str) -> Settings {
     Settings::from_toml(&toml, |_| None).expect("test settings")
 }
 
+/// SSO as the test app's public address has it, with a fresh secret key.
+pub fn sso_settings() -> warden::domain::sso::SsoSettings {
+    use warden::domain::sso::{SecretKeys, SsoSettings};
+    SsoSettings {
+        redirect_uri: format!("{PUBLIC_ORIGIN}/sso/callback"),
+        keys: Some(SecretKeys::parse(&SecretKeys::generate()).expect("a generated key")),
+    }
+}
+
 /// A migrated database with the first admin, and the full HTTP app on it.
 pub struct TestApp {
     pub db: TestDb,
@@ -91,7 +101,7 @@ impl TestApp {
     /// Like [`Self::start`], with settings changed by `adjust`.
     pub async fn start_with(engine: Engine, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
         let db = TestDb::new(engine).await?;
-        let domain = Domain::new(db.open().await);
+        let domain = Domain::new(db.open().await).with_sso(sso_settings());
         domain.bootstrap(Some(ADMIN_EMAIL.to_owned()), Some(ADMIN_PASSWORD.to_owned())).await.expect("bootstrap");
         let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
         let mut settings = settings(&db.url);

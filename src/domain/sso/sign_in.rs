@@ -1,0 +1,334 @@
+//! Signing in through an organization's provider: which organization (from the email's domain
+//! or a code), the authorization request, and the callback that verifies the answer, finds or
+//! creates the account, and records the roles the groups give. Every step is audited.
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use super::{
+    SsoFailure, claims,
+    configuration::email_domain,
+    mapping, provider,
+    secret_box::SecretKeys,
+    storage::{self, PendingSignIn, StoredSso},
+};
+use crate::domain::{
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Timestamp, User, UserStatus, audit,
+    authz::cache::Change, email,
+};
+
+/// A sign-in must come back from the provider within this time.
+const PENDING_MINUTES: i64 = 10;
+/// The most organizations offered for one email domain.
+const MAX_CHOICES: i64 = 20;
+
+/// An organization someone may sign in to with SSO.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SsoChoice {
+    pub org_id: String,
+    pub name: String,
+}
+
+/// Where to send the browser, and the value its session must hold when it comes back (so a
+/// sign-in started in one browser cannot be finished in another).
+#[derive(Debug, Clone)]
+pub struct SsoStart {
+    pub authorization_url: String,
+    pub binding: String,
+}
+
+/// What the provider sent back to the callback address.
+#[derive(Debug, Clone, Default)]
+pub struct SsoCallback {
+    pub state: Option<String>,
+    pub code: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+fn hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why a step failed, with the detail that goes to the audit log only.
+struct Refusal {
+    failure: SsoFailure,
+    reason: &'static str,
+    detail: String,
+}
+
+fn refuse(failure: SsoFailure, reason: &'static str, detail: impl Into<String>) -> Refusal {
+    Refusal { failure, reason, detail: detail.into() }
+}
+
+impl From<DomainError> for Refusal {
+    fn from(error: DomainError) -> Self {
+        refuse(SsoFailure::Unavailable, "internal", error.to_string())
+    }
+}
+
+impl Domain {
+    /// The organizations an email address (by its domain) or an organization code signs in to.
+    pub async fn sso_choices(&self, identifier: &str) -> DomainResult<Vec<SsoChoice>> {
+        let identifier = identifier.trim();
+        if identifier.is_empty() || identifier.chars().count() > 254 {
+            return Err(DomainError::invalid(
+                "identifier",
+                "missing",
+                "Enter your work email address or your organization's code",
+            ));
+        }
+        let found = match email_domain(identifier) {
+            Some(domain) => storage::organizations_for_domain(&self.db, &domain, MAX_CHOICES).await?,
+            None => storage::organization_for_code(&self.db, identifier).await?.into_iter().collect(),
+        };
+        Ok(found.into_iter().map(|(org_id, name)| SsoChoice { org_id, name }).collect())
+    }
+
+    /// Starts a sign-in at the organization's provider.
+    pub async fn begin_sso_sign_in(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        login_hint: Option<&str>,
+        return_to: &str,
+    ) -> Result<SsoStart, SsoFailure> {
+        match self.try_begin(actor, org_id, login_hint, return_to).await {
+            Ok(start) => Ok(start),
+            Err(refusal) => Err(self.audit_refusal(actor, Some(org_id), refusal).await),
+        }
+    }
+
+    async fn try_begin(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        login_hint: Option<&str>,
+        return_to: &str,
+    ) -> Result<SsoStart, Refusal> {
+        let config = self.enabled_sso(org_id).await?;
+        let http = provider::http_client().map_err(|e| refuse(SsoFailure::Unavailable, "internal", e))?;
+        let metadata = provider::discover(&http, &config.issuer)
+            .await
+            .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", format!("{e:?}")))?;
+        let hint = login_hint.map(str::trim).filter(|h| h.contains('@'));
+        let request =
+            provider::authorization_request(metadata, &config.client_id, &self.sso.redirect_uri, &config.scopes, hint)
+                .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_invalid", format!("{e:?}")))?;
+        let binding = crate::domain::ids::new_id();
+        let pending = PendingSignIn {
+            org_id: config.org_id.clone(),
+            binding_hash: hash(&binding),
+            nonce: request.nonce,
+            pkce_verifier: request.pkce_verifier,
+            return_to: return_to.to_owned(),
+            expires_at: Timestamp::now().plus(Duration::minutes(PENDING_MINUTES)).to_rfc3339(),
+        };
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        storage::insert_pending(mutation.tx(), &hash(&request.state), &pending).await?;
+        let event = AuditEvent::new("sso.sign_in_started")
+            .org(&config.org_id)
+            .target("sso_configuration", &config.org_id, &config.issuer)
+            .after(json!({ "issuer": config.issuer, "login_hint": hint }));
+        mutation.commit(event).await?;
+        Ok(SsoStart { authorization_url: request.url, binding })
+    }
+
+    /// Finishes a sign-in when the provider sends the browser back. `binding` is what the
+    /// browser's session holds from [`Self::begin_sso_sign_in`]. Returns the user and where
+    /// to go.
+    pub async fn finish_sso_sign_in(
+        &self,
+        actor: &Actor,
+        callback: SsoCallback,
+        binding: Option<&str>,
+    ) -> Result<(User, String), SsoFailure> {
+        let mut org_id = None;
+        match self.try_finish(actor, callback, binding, &mut org_id).await {
+            Ok(done) => Ok(done),
+            Err(refusal) => Err(self.audit_refusal(actor, org_id.as_deref(), refusal).await),
+        }
+    }
+
+    async fn try_finish(
+        &self,
+        actor: &Actor,
+        callback: SsoCallback,
+        binding: Option<&str>,
+        org_id: &mut Option<String>,
+    ) -> Result<(User, String), Refusal> {
+        let state = callback.state.unwrap_or_default();
+        // The state is taken out first, so it cannot be used twice, whatever follows.
+        let pending = if state.is_empty() { None } else { storage::take_pending(&self.db, &hash(&state)).await? };
+        let Some(pending) = pending else {
+            return Err(refuse(
+                SsoFailure::StateInvalid,
+                "unknown_state",
+                "no pending sign-in has this state (used, expired or forged)",
+            ));
+        };
+        *org_id = Some(pending.org_id.clone());
+        if Timestamp::parse(&pending.expires_at).is_none_or(|expires| expires < Timestamp::now()) {
+            return Err(refuse(SsoFailure::StateInvalid, "expired_state", "the sign-in took longer than 10 minutes"));
+        }
+        if binding.map(hash).as_deref() != Some(pending.binding_hash.as_str()) {
+            return Err(refuse(
+                SsoFailure::StateInvalid,
+                "other_browser",
+                "the sign-in was started in another browser session",
+            ));
+        }
+        if let Some(error) = callback.error {
+            let detail = format!("{error}: {}", callback.error_description.unwrap_or_default());
+            return Err(refuse(
+                SsoFailure::ProviderRefused,
+                "provider_error",
+                detail.chars().take(500).collect::<String>(),
+            ));
+        }
+        let code = callback
+            .code
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| refuse(SsoFailure::TokenRejected, "no_code", "the callback carried no code"))?;
+        let config = self.enabled_sso(&pending.org_id).await?;
+        let secret = self.open_secret(&config)?;
+        let http = provider::http_client().map_err(|e| refuse(SsoFailure::Unavailable, "internal", e))?;
+        let metadata = provider::discover(&http, &config.issuer)
+            .await
+            .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", format!("{e:?}")))?;
+        let exchange = provider::Exchange {
+            client_id: &config.client_id,
+            client_secret: &secret,
+            redirect_uri: &self.sso.redirect_uri,
+            code,
+            pkce_verifier: pending.pkce_verifier,
+            nonce: pending.nonce,
+        };
+        let identity = provider::exchange(&http, metadata, exchange).await.map_err(|problem| match problem {
+            provider::ExchangeProblem::Unreachable(e) => {
+                refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", e)
+            }
+            provider::ExchangeProblem::CodeRefused(e) => refuse(SsoFailure::TokenRejected, "code_refused", e),
+            provider::ExchangeProblem::TokenInvalid(e) => refuse(SsoFailure::TokenRejected, "id_token_invalid", e),
+        })?;
+        let email_address = identity.email.clone().unwrap_or_default();
+        let groups = claims::groups_at(&identity.claims, &config.groups_claim);
+        if !identity.email_verified || email_address.is_empty() {
+            return Err(refuse(
+                SsoFailure::EmailUnverified,
+                "email_unverified",
+                format!("subject {}, email {email_address:?}", identity.subject),
+            ));
+        }
+        let domain = email_domain(&email_address).unwrap_or_default();
+        if !config.allowed_email_domains.is_empty() && !config.allowed_email_domains.contains(&domain) {
+            return Err(refuse(
+                SsoFailure::DomainNotAllowed,
+                "domain_not_allowed",
+                format!("{email_address} is not in {:?}", config.allowed_email_domains),
+            ));
+        }
+        let user = self
+            .sign_in_with_groups(actor, &config, &email_address, identity.name.as_deref(), &identity.subject, &groups)
+            .await?;
+        Ok((user, pending.return_to))
+    }
+
+    /// Finds or creates the account, records the roles the groups give, and the sign-in itself,
+    /// in one transaction.
+    async fn sign_in_with_groups(
+        &self,
+        actor: &Actor,
+        config: &StoredSso,
+        email_address: &str,
+        name: Option<&str>,
+        subject: &str,
+        groups: &[String],
+    ) -> Result<User, Refusal> {
+        let email_key = email::normalize(email_address);
+        let existing = self.user_credentials(&email_key).await?.map(|(user, _)| user);
+        if let Some(user) = &existing {
+            if user.status != UserStatus::Active {
+                return Err(refuse(SsoFailure::AccountDisabled, "account_disabled", user.id.clone()));
+            }
+            // A provider vouches only for its own organization's people: signing in someone
+            // at home elsewhere would let any tenant's IdP take over any account.
+            if self.home_of(&user.id).await? != config.org_id {
+                return Err(refuse(SsoFailure::AccountElsewhere, "account_elsewhere", user.id.clone()));
+            }
+        } else if !config.jit_provisioning {
+            return Err(refuse(SsoFailure::NoAccount, "no_account", email_key));
+        }
+        let roles = self.role_mappings(&config.org_id).await?;
+        let derivation = mapping::derive(&roles, groups);
+
+        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let (user, provisioned) = match existing {
+            Some(user) => (user, false),
+            None => {
+                let full_name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(email_address);
+                (self.provision_sso_user(mutation.tx(), email_address, full_name, &config.org_id).await?, true)
+            }
+        };
+        self.join_organization(mutation.tx(), &config.org_id, &user.id, &[]).await?;
+        let held = storage::held_roles(mutation.tx(), &config.org_id, &user.id).await?;
+        let plan = mapping::plan(&derivation.roles, &held, config.mapping_mode);
+        for role in &plan.grant {
+            storage::record_derived(mutation.tx(), &config.org_id, &user.id, role).await?;
+        }
+        for role_id in &plan.revoke {
+            storage::remove_derived(mutation.tx(), &config.org_id, &user.id, role_id).await?;
+        }
+        self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
+        storage::record_groups(mutation.tx(), &config.org_id, &user.id, groups).await?;
+        self.record_sign_in(mutation.tx(), &user.id).await?;
+        let name_of =
+            |role_id: &str| roles.iter().find(|r| r.role_id == role_id).map(|r| r.name.clone()).unwrap_or_default();
+        let event = AuditEvent::new("sso.sign_in")
+            .org(&config.org_id)
+            .target("user", &user.id, &user.email)
+            .after(json!({
+                "issuer": config.issuer,
+                "subject": subject,
+                "provisioned": provisioned,
+                "groups": groups,
+                "unmapped_groups": derivation.unmapped_groups,
+                "mapping_mode": config.mapping_mode,
+                "roles_granted": plan.grant.iter().map(|r| json!({ "role_id": r.role_id, "name": r.name, "source": r.source, "group": r.group })).collect::<Vec<_>>(),
+                "roles_removed": plan.revoke.iter().map(|id| json!({ "role_id": id, "name": name_of(id) })).collect::<Vec<_>>(),
+            }));
+        self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await?;
+        Ok(self.find_user(&user.id).await?.unwrap_or(user))
+    }
+
+    async fn enabled_sso(&self, org_id: &str) -> Result<StoredSso, Refusal> {
+        match storage::load(&self.db, org_id).await? {
+            Some(config) if config.enabled => Ok(config),
+            _ => Err(refuse(SsoFailure::NotEnabled, "not_enabled", format!("organization {org_id}"))),
+        }
+    }
+
+    fn open_secret(&self, config: &StoredSso) -> Result<String, Refusal> {
+        let keys: &SecretKeys = self
+            .sso
+            .keys
+            .as_ref()
+            .ok_or_else(|| refuse(SsoFailure::Unavailable, "no_secret_key", "WARDEN_SECRET_KEY is not set"))?;
+        keys.open(&config.client_secret_sealed, &config.org_id)
+            .map_err(|e| refuse(SsoFailure::Unavailable, "secret_unreadable", e.to_string()))
+    }
+
+    /// Records a refused step and answers what the person is told.
+    async fn audit_refusal(&self, actor: &Actor, org_id: Option<&str>, refusal: Refusal) -> SsoFailure {
+        let mut event =
+            AuditEvent::new("sso.sign_in_failed").after(json!({ "reason": refusal.reason, "detail": refusal.detail }));
+        if let Some(org_id) = org_id {
+            event = event.org(org_id);
+        }
+        match audit::record(&self.db, actor, event).await {
+            Ok(()) => refusal.failure,
+            Err(_) => SsoFailure::Unavailable,
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! Single sign-on against a real OpenID provider (npm `oidc-provider`, started per test): the
+//! configuration and its secret, the sign-in, group mapping in both modes, every refusal, and
+//! the test bench. On SQLite and PostgreSQL.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::support::{
+    http::{Req, assert_invalid_at},
+    oidc::{self, CLIENT_SECRET, Provider, location, sign_in_through, sso_error},
+    tenants::World,
+};
+
+struct Acme {
+    world: World,
+    provider: Provider,
+    org: String,
+    /// Given by the IdP group `engineering`.
+    engineers: String,
+    /// Given by any group starting with `acme-admin`.
+    admins: String,
+}
+
+/// A role of `org` allowing `permissions`, given by the IdP groups `groups`.
+async fn mapped_role(world: &World, org: &str, name: &str, permissions: &[&str], groups: &[&str]) -> String {
+    let policy = world.policy(org, &format!("{name} policy"), json!({ "permissions": permissions })).await;
+    let body = json!({ "name": name, "policy_ids": [policy], "sso_group_names": groups });
+    let (status, role) = world.root(Method::POST, &format!("/v1/orgs/{org}/iam/roles"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{role}");
+    role["role_id"].as_str().expect("id").to_owned()
+}
+
+async fn acme(engine: warden::domain::Engine, mode: &str) -> Option<Acme> {
+    let world = World::start(engine).await?;
+    let provider = Provider::start().await;
+    let org = world.org("Acme", &world.root).await;
+    let engineers = mapped_role(&world, &org, "Engineers", &["member:read"], &["engineering"]).await;
+    let admins = mapped_role(&world, &org, "Acme admins", &["member:read", "role:read"], &["acme-admin*"]).await;
+    let body = oidc::configuration(&provider, json!({ "mapping_mode": mode }));
+    let (status, answer) = world.root(Method::PUT, &format!("/v1/orgs/{org}/sso"), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    Some(Acme { world, provider, org, engineers, admins })
+}
+
+impl Acme {
+    /// The roles `email` holds in Acme: (role id, source, group).
+    async fn roles_of(&self, email: &str) -> Vec<(String, String, Option<String>)> {
+        let (status, page) =
+            self.world.root(Method::GET, &format!("/v1/orgs/{}/iam/members?limit=100", self.org), None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let member = page["members"].as_array().expect("members").iter().find(|m| m["email"] == email).cloned();
+        let Some(member) = member else { return Vec::new() };
+        let mut roles: Vec<_> = member["roles_detail"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .map(|r| {
+                (
+                    r["role_id"].as_str().expect("id").to_owned(),
+                    r["source"].as_str().expect("source").to_owned(),
+                    r["sso_group"].as_str().map(str::to_owned),
+                )
+            })
+            .collect();
+        roles.sort();
+        roles
+    }
+
+    async fn failures(&self, reason: &str) -> i64 {
+        let rows = sqlx::query("SELECT after_json FROM audit_events WHERE action = 'sso.sign_in_failed'")
+            .fetch_all(self.world.app.domain.db().pool())
+            .await
+            .expect("audit");
+        rows.iter()
+            .filter(|r| {
+                let after: String = r.get("after_json");
+                serde_json::from_str::<Value>(&after).expect("json")["reason"] == reason
+            })
+            .count() as i64
+    }
+}
+
+fn sorted(mut roles: Vec<(String, String, Option<String>)>) -> Vec<(String, String, Option<String>)> {
+    roles.sort();
+    roles
+}
+
+async fn configuration_is_validated_and_the_secret_never_comes_back(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let path = format!("/v1/orgs/{}/sso", acme.org);
+    let (status, shown) = acme.world.root(Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["issuer"], acme.provider.issuer.as_str());
+    assert_eq!(shown["redirect_uri"], "http://127.0.0.1:3000/sso/callback");
+    assert_eq!(shown["client_secret_set"], true);
+    assert_eq!(shown["scopes"], json!(["openid", "email", "profile", "groups"]));
+    assert!(shown.get("client_secret").is_none());
+
+    // Every bad field is named; nothing is saved.
+    let bad = json!({ "issuer": "http://login.example.com", "scopes": ["email"], "mapping_mode": "sometimes",
+                      "allowed_email_domains": ["acme.test", "not a domain"], "groups_claim": "" });
+    let (status, body) = acme.world.root(Method::PUT, &path, Some(bad)).await;
+    assert_invalid_at(
+        status,
+        &body,
+        &[
+            json!(["body", "issuer"]),
+            json!(["body", "scopes"]),
+            json!(["body", "groups_claim"]),
+            json!(["body", "allowed_email_domains", 1]),
+            json!(["body", "mapping_mode"]),
+        ],
+    );
+    let (_, unchanged) = acme.world.root(Method::GET, &path, None).await;
+    assert_eq!(unchanged["version"], shown["version"]);
+
+    // Fields left out keep their value, the secret included; a stale version is refused.
+    let (status, changed) = acme.world.root(Method::PUT, &path, Some(json!({ "mapping_mode": "authoritative" }))).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(
+        (changed["mapping_mode"].as_str(), changed["issuer"].as_str()),
+        (Some("authoritative"), Some(acme.provider.issuer.as_str()))
+    );
+    let (status, _) = acme.world.root(Method::PUT, &path, Some(json!({ "enabled": true, "version": 1 }))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Stored sealed: the secret is in no column, no audit event, no answer.
+    let pool = acme.world.app.domain.db().pool();
+    let sealed: String =
+        sqlx::query("SELECT client_secret_sealed FROM sso_configurations").fetch_one(pool).await.expect("row").get(0);
+    assert!(sealed.starts_with("v1.") && !sealed.contains(CLIENT_SECRET));
+    let audit: Vec<String> =
+        sqlx::query("SELECT COALESCE(before_json, '') || COALESCE(after_json, '') FROM audit_events")
+            .fetch_all(pool)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+    assert!(audit.iter().all(|a| !a.contains(CLIENT_SECRET)));
+    assert!(audit.iter().any(|a| a.contains("client_secret_changed")));
+    for answer in [shown.to_string(), changed.to_string()] {
+        assert!(!answer.contains(CLIENT_SECRET));
+    }
+
+    // Without sso:read it does not exist; without a configuration, 404.
+    let outsider = acme.world.person("outsider@example.com", &acme.world.root).await;
+    let (status, _) = acme.world.as_(&outsider, Method::GET, &path, None).await;
+    assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{status}");
+    let (status, _) = acme.world.as_(&outsider, Method::PUT, &path, Some(json!({ "enabled": false }))).await;
+    assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{status}");
+    let (status, _) = acme.world.root(Method::GET, &format!("/v1/orgs/{}/sso", acme.world.root), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = acme.world.root(Method::DELETE, &path, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = acme.world.root(Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    acme.provider.set_groups("alice", "alice@acme.test", &["engineering", "acme-admins", "marketing"]).await;
+    let (done, browser) = sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+    assert_eq!(location(&done), "/", "signed in and sent into the console");
+    let cookie = browser.cookie.expect("a session");
+    let me = acme.world.app.send(Req::get("/v1/me").cookie(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+    assert_eq!(me.json()["email"], "alice@acme.test");
+    assert_eq!(
+        acme.roles_of("alice@acme.test").await,
+        sorted(vec![
+            (acme.admins.clone(), "sso".into(), Some("acme-admins".into())),
+            (acme.engineers.clone(), "sso".into(), Some("engineering".into())),
+        ])
+    );
+    // The groups received, what they gave and what mapped to nothing are in the audit log.
+    let after: String = sqlx::query("SELECT after_json FROM audit_events WHERE action = 'sso.sign_in'")
+        .fetch_one(acme.world.app.domain.db().pool())
+        .await
+        .expect("audited")
+        .get(0);
+    let after: Value = serde_json::from_str(&after).expect("json");
+    assert_eq!(after["groups"], json!(["engineering", "acme-admins", "marketing"]));
+    assert_eq!(after["unmapped_groups"], json!(["marketing"]));
+    assert_eq!(after["provisioned"], true);
+    assert_eq!(acme.world.app.audit_count("sso.sign_in_started").await, 1);
+
+    // The unmapped group shows on the setup page's list, with how many carried it.
+    let (status, unmapped) =
+        acme.world.root(Method::GET, &format!("/v1/orgs/{}/sso/unmapped-groups", acme.org), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(unmapped, json!([{ "group": "marketing", "users": 1 }]));
+
+    // An account without a password cannot sign in with one.
+    let by_password = acme.world.app.sign_in("alice@acme.test", "").await;
+    assert_ne!(by_password.status, StatusCode::OK);
+    let by_password = acme.world.app.sign_in("alice@acme.test", "guessed password").await;
+    assert_eq!(by_password.status, StatusCode::UNAUTHORIZED, "{}", by_password.text());
+}
+
+async fn later_sign_ins_follow_the_groups_per_mode_and_leave_manual_roles(engine: warden::domain::Engine) {
+    for mode in ["additive", "authoritative"] {
+        let Some(acme) = acme(engine, mode).await else { return };
+        let viewer = acme.world.allow_role(&acme.org, "Viewer", &["org:read"]).await;
+        acme.provider.set_groups("alice", "alice@acme.test", &["engineering", "acme-admins"]).await;
+        let (first, _) = sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+        assert_eq!(location(&first), "/");
+        let alice: String = sqlx::query("SELECT id FROM users WHERE email_normalized = 'alice@acme.test'")
+            .fetch_one(acme.world.app.domain.db().pool())
+            .await
+            .expect("alice")
+            .get(0);
+        // An admin gives a role by hand.
+        let current: Vec<String> = acme.roles_of("alice@acme.test").await.into_iter().map(|r| r.0).collect();
+        let mut wanted: Vec<&str> = current.iter().map(String::as_str).collect();
+        wanted.push(&viewer);
+        acme.world.give(&acme.org, &alice, &wanted).await;
+
+        // At the provider, alice leaves acme-admins.
+        acme.provider.set_groups("alice", "alice@acme.test", &["engineering"]).await;
+        let (second, _) = sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+        assert_eq!(location(&second), "/");
+        let mut expected = vec![
+            (acme.engineers.clone(), "sso".to_owned(), Some("engineering".to_owned())),
+            (viewer.clone(), "manual".to_owned(), None),
+        ];
+        if mode == "additive" {
+            expected.push((acme.admins.clone(), "sso".to_owned(), Some("acme-admins".to_owned())));
+        }
+        assert_eq!(acme.roles_of("alice@acme.test").await, sorted(expected), "{mode}");
+    }
+}
+
+async fn default_roles_when_no_group_matches(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "authoritative").await else { return };
+    let newcomer = acme.world.allow_role(&acme.org, "Newcomer", &["org:read"]).await;
+    let (status, body) = acme
+        .world
+        .root(
+            Method::PATCH,
+            &format!("/v1/orgs/{}/iam/roles/{newcomer}", acme.org),
+            Some(json!({ "is_default": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    acme.provider.set_groups("dave", "dave@acme.test", &["sales"]).await;
+    let (done, _) = sign_in_through(&acme.world.app, &acme.provider, "dave@acme.test", "dave").await;
+    assert_eq!(location(&done), "/");
+    assert_eq!(acme.roles_of("dave@acme.test").await, vec![(newcomer.clone(), "default".to_owned(), None)]);
+
+    // Once a group maps, the default given by SSO goes (authoritative).
+    acme.provider.set_groups("dave", "dave@acme.test", &["sales", "engineering"]).await;
+    sign_in_through(&acme.world.app, &acme.provider, "dave@acme.test", "dave").await;
+    assert_eq!(
+        acme.roles_of("dave@acme.test").await,
+        vec![(acme.engineers.clone(), "sso".to_owned(), Some("engineering".to_owned()))]
+    );
+}
+
+async fn every_bad_answer_is_refused_clearly_and_audited(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let app = &acme.world.app;
+    let provider = &acme.provider;
+    provider.set_groups("alice", "alice@acme.test", &["engineering"]).await;
+
+    // Tampered ID tokens: each verification of the library is exercised.
+    for (mode, expected) in [
+        ("wrong_nonce", "id_token_invalid"),
+        ("wrong_audience", "id_token_invalid"),
+        ("expired", "id_token_invalid"),
+        ("wrong_issuer", "id_token_invalid"),
+        ("bad_signature", "id_token_invalid"),
+    ] {
+        provider.mischief(Some(mode)).await;
+        let before = acme.failures(expected).await;
+        let (done, browser) = sign_in_through(app, provider, "alice@acme.test", "alice").await;
+        assert_eq!(sso_error(&done).as_deref(), Some("token_rejected"), "{mode}");
+        assert_eq!(acme.failures(expected).await, before + 1, "{mode} is audited");
+        let me = app.send(Req::get("/v1/me").cookie(browser.cookie.as_deref().unwrap_or(""))).await;
+        assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{mode}: not signed in");
+    }
+    provider.mischief(None).await;
+    let text = location(&sign_in_through(app, provider, "alice@acme.test", "alice").await.0);
+    assert_eq!(text, "/", "a clean answer signs in");
+
+    // A callback replayed, one with a forged state, and one finished in another browser.
+    let mut browser = oidc::WardenBrowser::default();
+    let started = browser.start(app, "alice@acme.test").await;
+    let callback = provider.log_in(&location(&started), "alice").await;
+    let mut other_browser = oidc::WardenBrowser::default();
+    assert_eq!(sso_error(&other_browser.callback(app, &callback).await).as_deref(), Some("state_invalid"));
+    assert_eq!(acme.failures("other_browser").await, 1);
+    assert_eq!(sso_error(&browser.callback(app, &callback).await).as_deref(), Some("state_invalid"), "replayed");
+    assert_eq!(acme.failures("unknown_state").await, 1);
+    let forged = browser.callback(app, "http://127.0.0.1:3000/sso/callback?code=abc&state=forged").await;
+    assert_eq!(sso_error(&forged).as_deref(), Some("state_invalid"));
+
+    // The provider's own refusal.
+    let started = browser.start(app, "alice@acme.test").await;
+    let authorization = location(&started);
+    let state = url::Url::parse(&authorization)
+        .expect("url")
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .expect("state")
+        .1
+        .into_owned();
+    let refused =
+        browser.callback(app, &format!("http://127.0.0.1:3000/sso/callback?error=access_denied&state={state}")).await;
+    assert_eq!(sso_error(&refused).as_deref(), Some("provider_refused"));
+
+    // Unverified email, a domain not allowed, and an unknown user while JIT is off.
+    let (done, _) = sign_in_through(app, provider, "bob@acme.test", "bob").await;
+    assert_eq!(sso_error(&done).as_deref(), Some("email_unverified"));
+    let (done, _) = sign_in_through(app, provider, "alice@acme.test", "carol").await;
+    assert_eq!(sso_error(&done).as_deref(), Some("domain_not_allowed"));
+    let (status, _) = acme
+        .world
+        .root(Method::PUT, &format!("/v1/orgs/{}/sso", acme.org), Some(json!({ "jit_provisioning": false })))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    provider.set_groups("erin", "erin@acme.test", &["engineering"]).await;
+    let (done, _) = sign_in_through(app, provider, "erin@acme.test", "erin").await;
+    assert_eq!(sso_error(&done).as_deref(), Some("no_account"));
+    for reason in ["email_unverified", "domain_not_allowed", "no_account", "provider_error"] {
+        assert_eq!(acme.failures(reason).await, 1, "{reason} is audited");
+    }
+
+    // An identity provider vouches only for its own organization's people: the root's admin
+    // cannot be signed in through Acme's provider, whatever it claims.
+    let (status, _) = acme
+        .world
+        .root(
+            Method::PUT,
+            &format!("/v1/orgs/{}/sso", acme.org),
+            Some(json!({ "allowed_email_domains": ["acme.test", "example.com"], "jit_provisioning": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    provider.set_groups("mallory", crate::support::ADMIN_EMAIL, &["acme-admins"]).await;
+    let (done, browser) = sign_in_through(app, provider, "alice@acme.test", "mallory").await;
+    assert_eq!(sso_error(&done).as_deref(), Some("account_elsewhere"));
+    assert!(browser.cookie.is_none_or(|c| !c.is_empty()));
+
+    // Nothing answered or logged carries a token, a code or the secret.
+    let audit: Vec<String> = sqlx::query("SELECT COALESCE(after_json, '') FROM audit_events WHERE action LIKE 'sso.%'")
+        .fetch_all(app.domain.db().pool())
+        .await
+        .expect("audit")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        audit.iter().all(|a| !a.contains(CLIENT_SECRET) && !a.contains("eyJ")),
+        "no secret, no JWT in the audit log"
+    );
+}
+
+async fn a_disabled_users_sso_session_ends(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    acme.provider.set_groups("alice", "alice@acme.test", &["engineering"]).await;
+    let (_, browser) = sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+    let cookie = browser.cookie.expect("session");
+    let me = acme.world.app.send(Req::get("/v1/me").cookie(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    let alice = me.json()["user_id"].as_str().or(me.json()["id"].as_str()).expect("id").to_owned();
+    let (status, body) =
+        acme.world.root(Method::PATCH, &format!("/v1/users/{alice}"), Some(json!({ "status": "disabled" }))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let me = acme.world.app.send(Req::get("/v1/me").cookie(&cookie)).await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED);
+    let (done, _) = sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+    assert_eq!(sso_error(&done).as_deref(), Some("account_disabled"));
+}
+
+async fn the_test_bench_answers_what_a_real_sign_in_then_does(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "authoritative").await else { return };
+    let preview_path = format!("/v1/orgs/{}/sso/preview", acme.org);
+    // A list of groups, with an unsaved edit that maps `marketing` to Engineers.
+    let draft = json!([{ "role_id": acme.engineers, "sso_group_names": ["engineering", "marketing"] }]);
+    let (status, answer) =
+        acme.world.root(Method::POST, &preview_path, Some(json!({ "groups": ["marketing"], "draft": draft }))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["resulting_roles"], json!(["Engineers"]));
+    assert!(answer["permissions"].as_array().expect("list").contains(&json!("member:read")));
+    // Claims JSON, read at the configured groups claim.
+    let claims = json!({ "sub": "x", "groups": ["acme-admins-eu", "sales"] });
+    let (_, answer) = acme.world.root(Method::POST, &preview_path, Some(json!({ "claims": claims }))).await;
+    assert_eq!(answer["resulting_roles"], json!(["Acme admins"]));
+    assert_eq!(answer["unmapped_groups"], json!(["sales"]));
+
+    // A person's last sign-in, compared with what they hold; then the real sign-in agrees.
+    acme.provider.set_groups("alice", "alice@acme.test", &["engineering", "acme-admins"]).await;
+    sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+    let alice: String = sqlx::query("SELECT id FROM users WHERE email_normalized = 'alice@acme.test'")
+        .fetch_one(acme.world.app.domain.db().pool())
+        .await
+        .expect("alice")
+        .get(0);
+    let (_, replay) = acme.world.root(Method::POST, &preview_path, Some(json!({ "user_id": alice }))).await;
+    assert_eq!(replay["groups_from"], "last_sign_in");
+    assert_eq!(replay["added"], json!([]));
+    let (_, predicted) = acme
+        .world
+        .root(Method::POST, &preview_path, Some(json!({ "groups": ["engineering"], "user_id": alice })))
+        .await;
+    assert_eq!(predicted["removed"], json!(["Acme admins"]));
+    acme.provider.set_groups("alice", "alice@acme.test", &["engineering"]).await;
+    sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+    let (_, now) = acme.world.root(Method::POST, &preview_path, Some(json!({ "user_id": alice }))).await;
+    assert_eq!(now["resulting_roles"], predicted["resulting_roles"], "the bench predicted the sign-in");
+    let held: Vec<String> = acme.roles_of("alice@acme.test").await.into_iter().map(|r| r.0).collect();
+    assert_eq!(held, vec![acme.engineers.clone()]);
+    let (status, body) = acme.world.root(Method::POST, &preview_path, Some(json!({}))).await;
+    assert_invalid_at(status, &body, &[json!(["body", "groups"])]);
+}
+
+async fn test_connection_says_what_is_wrong(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let path = format!("/v1/orgs/{}/sso/test", acme.org);
+    let (status, report) = acme.world.root(Method::POST, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["ok"], true, "{report}");
+    let failed = |report: &Value| {
+        report["checks"].as_array().expect("checks").iter().find(|c| c["ok"] == false).map(|c| c["check"].clone())
+    };
+    let (_, report) =
+        acme.world.root(Method::POST, &path, Some(json!({ "issuer": format!("{}/", acme.provider.issuer) }))).await;
+    assert_eq!(failed(&report), Some(json!("issuer")), "{report}");
+    let (_, report) = acme.world.root(Method::POST, &path, Some(json!({ "issuer": "http://login.example.com" }))).await;
+    assert_eq!(failed(&report), Some(json!("https")), "{report}");
+    let (_, report) = acme.world.root(Method::POST, &path, Some(json!({ "issuer": "http://127.0.0.1:9" }))).await;
+    assert_eq!(failed(&report), Some(json!("reachable")), "{report}");
+    assert!(report["checks"][1]["message"].as_str().expect("message").contains("unreachable"), "{report}");
+}
+
+async fn mapping_a_group_to_a_role_is_granting_it(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    // An admin of Acme who may change roles and SSO but holds no org:delete.
+    let manager = acme
+        .world
+        .allow_role(
+            &acme.org,
+            "SSO manager",
+            &["org:read", "role:read", "role:update", "sso:read", "sso:update", "policy:read"],
+        )
+        .await;
+    let person = acme.world.person("manager@acme.test", &acme.org).await;
+    acme.world.give(&acme.org, &person.id, &[&manager]).await;
+    let powerful = acme.world.allow_role(&acme.org, "Deleters", &["org:delete"]).await;
+    let (status, body) = acme
+        .world
+        .as_(
+            &person,
+            Method::PATCH,
+            &format!("/v1/orgs/{}/iam/roles/{powerful}", acme.org),
+            Some(json!({ "sso_group_names": ["everyone"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "mapping a group to a role one cannot grant is refused: {body}");
+    // Saving the connection itself hands out the mapped roles: refused while one maps to org:delete.
+    let (status, _) = acme
+        .world
+        .root(
+            Method::PATCH,
+            &format!("/v1/orgs/{}/iam/roles/{powerful}", acme.org),
+            Some(json!({ "sso_group_names": ["everyone"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = acme
+        .world
+        .as_(&person, Method::PUT, &format!("/v1/orgs/{}/sso", acme.org), Some(json!({ "enabled": true })))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.to_string().contains("org:delete"), "{body}");
+}
+
+on_both_engines!(
+    configuration_is_validated_and_the_secret_never_comes_back,
+    a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to,
+    later_sign_ins_follow_the_groups_per_mode_and_leave_manual_roles,
+    default_roles_when_no_group_matches,
+    every_bad_answer_is_refused_clearly_and_audited,
+    a_disabled_users_sso_session_ends,
+    the_test_bench_answers_what_a_real_sign_in_then_does,
+    test_connection_says_what_is_wrong,
+    mapping_a_group_to_a_role_is_granting_it,
+);
