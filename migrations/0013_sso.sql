@@ -29,6 +29,19 @@ CREATE TABLE sso_email_domains (
 );
 CREATE INDEX sso_email_domains_org ON sso_email_domains (org_id);
 
+-- Which account a provider's person (issuer and subject) is. An existing account is linked
+-- at its first SSO sign-in only when it has no password, or when its owner is signed in with
+-- it; pointing the organization at another issuer drops the links (see src/domain/sso/sign_in.rs).
+CREATE TABLE sso_identities (
+    org_id     TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    issuer     TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    linked_at  TEXT NOT NULL,
+    PRIMARY KEY (org_id, issuer, subject)
+);
+CREATE UNIQUE INDEX sso_identities_user ON sso_identities (org_id, issuer, user_id);
+
 -- Sign-ins on their way through a provider: single use, short-lived. Looked up by the hash of
 -- the `state` parameter; the browser that started it holds `binding` in its session.
 CREATE TABLE sso_sign_in_requests (

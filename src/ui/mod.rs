@@ -28,6 +28,7 @@ use pages::{
     roles::{composer::RoleComposerPage, list::RolesPage},
     schema::editor::SchemaPage,
     sessions::{account::AccountPage, sign_in::SignInPage},
+    sso::{choose::SsoChoicePage, setup::SsoSetupPage},
     tokens::{members::MemberTokensPage, mine::MyTokensPage},
     users::UsersPage,
 };
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                 // In-order streaming: pages arrive complete in document order, so they work
                 // without JavaScript (out-of-order chunks need a script to be put in place).
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/sign-in/sso") view=SsoChoicePage ssr=SsrMode::InOrder/>
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
                     <Route path=path!("") view=DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder/>
@@ -78,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orgs/:id/members") view=MembersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/groups") view=GroupsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/tokens") view=MemberTokensPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/sso") view=SsoSetupPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::InOrder/>

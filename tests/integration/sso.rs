@@ -106,6 +106,7 @@ async fn configuration_is_validated_and_the_secret_never_comes_back(engine: ward
         &body,
         &[
             json!(["body", "issuer"]),
+            json!(["body", "client_secret"]),
             json!(["body", "scopes"]),
             json!(["body", "groups_claim"]),
             json!(["body", "allowed_email_domains", 1]),
@@ -284,13 +285,15 @@ async fn every_bad_answer_is_refused_clearly_and_audited(engine: warden::domain:
     let text = location(&sign_in_through(app, provider, "alice@acme.test", "alice").await.0);
     assert_eq!(text, "/", "a clean answer signs in");
 
-    // A callback replayed, one with a forged state, and one finished in another browser.
+    // A callback brought by another browser (which does not burn it for the right one), the
+    // same callback replayed, and one with a forged state.
     let mut browser = oidc::WardenBrowser::default();
     let started = browser.start(app, "alice@acme.test").await;
     let callback = provider.log_in(&location(&started), "alice").await;
     let mut other_browser = oidc::WardenBrowser::default();
     assert_eq!(sso_error(&other_browser.callback(app, &callback).await).as_deref(), Some("state_invalid"));
     assert_eq!(acme.failures("other_browser").await, 1);
+    assert_eq!(location(&browser.callback(app, &callback).await), "/");
     assert_eq!(sso_error(&browser.callback(app, &callback).await).as_deref(), Some("state_invalid"), "replayed");
     assert_eq!(acme.failures("unknown_state").await, 1);
     let forged = browser.callback(app, "http://127.0.0.1:3000/sso/callback?code=abc&state=forged").await;
@@ -339,9 +342,19 @@ async fn every_bad_answer_is_refused_clearly_and_audited(engine: warden::domain:
         .await;
     assert_eq!(status, StatusCode::OK);
     provider.set_groups("mallory", crate::support::ADMIN_EMAIL, &["acme-admins"]).await;
-    let (done, browser) = sign_in_through(app, provider, "alice@acme.test", "mallory").await;
-    assert_eq!(sso_error(&done).as_deref(), Some("account_elsewhere"));
-    assert!(browser.cookie.is_none_or(|c| !c.is_empty()));
+    let (done, _) = sign_in_through(app, provider, "alice@acme.test", "mallory").await;
+    assert_eq!(sso_error(&done).as_deref(), Some("no_account"), "answered like an unknown address");
+    assert_eq!(acme.failures("account_elsewhere").await, 1);
+    // Nor through the root's own provider: the account has a password, and its owner is not
+    // the one signing in.
+    let root_sso = oidc::configuration(provider, json!({ "allowed_email_domains": ["example.com"] }));
+    let (status, body) =
+        acme.world.root(Method::PUT, &format!("/v1/orgs/{}/sso", acme.world.root), Some(root_sso)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut browser = oidc::WardenBrowser::default();
+    let started = browser.start_at(app, &acme.world.root, crate::support::ADMIN_EMAIL).await;
+    let callback = provider.log_in(&location(&started), "mallory").await;
+    assert_eq!(sso_error(&browser.callback(app, &callback).await).as_deref(), Some("password_account"));
 
     // Nothing answered or logged carries a token, a code or the secret.
     let audit: Vec<String> = sqlx::query("SELECT COALESCE(after_json, '') FROM audit_events WHERE action LIKE 'sso.%'")
@@ -475,9 +488,60 @@ async fn mapping_a_group_to_a_role_is_granting_it(engine: warden::domain::Engine
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(body.to_string().contains("org:delete"), "{body}");
+    // Making a role the default hands it to everyone whose groups map to nothing: granting it.
+    let quiet = acme.world.allow_role(&acme.org, "Quiet deleters", &["org:delete"]).await;
+    let (status, body) = acme
+        .world
+        .as_(
+            &person,
+            Method::PATCH,
+            &format!("/v1/orgs/{}/iam/roles/{quiet}", acme.org),
+            Some(json!({ "is_default": true })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}
+
+async fn a_password_account_is_connected_only_by_its_signed_in_owner(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let pat = acme.world.person("pat@acme.test", &acme.org).await;
+    acme.provider.set_groups("pat", "pat@acme.test", &["engineering"]).await;
+    let (done, _) = sign_in_through(&acme.world.app, &acme.provider, "pat@acme.test", "pat").await;
+    assert_eq!(sso_error(&done).as_deref(), Some("password_account"));
+
+    // Signed in with the password, pat connects the provider from the account page.
+    let mut browser = oidc::WardenBrowser { cookie: Some(pat.cookie.clone()) };
+    let start = Req::new(Method::POST, "/sso/start")
+        .same_origin()
+        .form(&[("identifier", "pat@acme.test"), ("next", "/account")]);
+    let started = browser.send(&acme.world.app, start).await;
+    let callback = acme.provider.log_in(&location(&started), "pat").await;
+    let done = browser.callback(&acme.world.app, &callback).await;
+    assert_eq!(location(&done), "/account");
+
+    // From now on the provider alone signs pat in, with the mapped role.
+    let (done, _) = sign_in_through(&acme.world.app, &acme.provider, "pat@acme.test", "pat").await;
+    assert_eq!(location(&done), "/");
+    assert!(acme.roles_of("pat@acme.test").await.iter().any(|r| r.0 == acme.engineers));
+
+    // Another issuer is another set of people: the link goes, and the secret must come again.
+    let path = format!("/v1/orgs/{}/sso", acme.org);
+    let other_issuer = format!("{}/", acme.provider.issuer);
+    let (status, body) = acme.world.root(Method::PUT, &path, Some(json!({ "issuer": other_issuer }))).await;
+    assert_invalid_at(status, &body, &[json!(["body", "client_secret"])]);
+    let changed = json!({ "issuer": other_issuer, "client_secret": CLIENT_SECRET });
+    let (status, body) = acme.world.root(Method::PUT, &path, Some(changed)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let links: i64 = sqlx::query("SELECT COUNT(*) FROM sso_identities")
+        .fetch_one(acme.world.app.domain.db().pool())
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(links, 0);
 }
 
 on_both_engines!(
+    a_password_account_is_connected_only_by_its_signed_in_owner,
     configuration_is_validated_and_the_secret_never_comes_back,
     a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to,
     later_sign_ins_follow_the_groups_per_mode_and_leave_manual_roles,

@@ -162,7 +162,10 @@ impl Domain {
         let after: Vec<_> = chosen.iter().flat_map(|p| p.statements.iter().cloned()).collect();
         // Holders gain and lose what the new composition adds and takes away; new SSO group
         // names hand the whole role to whoever signs in with them.
-        let effect = if fields.sso_group_names.iter().any(|g| !stored.sso_group_names.contains(g)) {
+        // So does becoming a default role: SSO gives it to whoever's groups map to nothing.
+        let hands_out = fields.sso_group_names.iter().any(|g| !stored.sso_group_names.contains(g))
+            || (fields.is_default && !stored.is_default);
+        let effect = if hands_out {
             ChangeEffect::new().rewrite(&org.id, &before, &after).at(&org.id, after.clone())
         } else {
             ChangeEffect::new().rewrite(&org.id, &before, &after)

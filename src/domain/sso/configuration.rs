@@ -40,7 +40,7 @@ pub struct SsoConfiguration {
 
 /// A change to the configuration: fields left out keep their value (or take their default when
 /// there is no configuration yet). `mapping_mode` stays text so a wrong value gets a field error.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SsoChanges {
     pub issuer: Option<String>,
@@ -58,7 +58,7 @@ pub struct SsoChanges {
 
 /// A complete, checked configuration, ready to store. The secret is `None` when the stored one
 /// is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CheckedSso {
     pub issuer: String,
     pub client_id: String,
@@ -69,6 +69,27 @@ pub struct CheckedSso {
     pub jit_provisioning: bool,
     pub mapping_mode: MappingMode,
     pub enabled: bool,
+}
+
+// Written by hand so that no log line or panic message can carry the client secret.
+impl std::fmt::Debug for SsoChanges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoChanges")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "(hidden)"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for CheckedSso {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckedSso")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "(hidden)"))
+            .finish_non_exhaustive()
+    }
 }
 
 impl SsoChanges {
@@ -87,14 +108,26 @@ impl SsoChanges {
                 format!("Enter the client id the provider gave you (1 to {MAX_CLIENT_ID_CHARS} characters)"),
             ));
         }
+        // The stored secret is kept only for the same provider and client: pointed elsewhere, it
+        // would be sent to whoever answers there.
+        let same_client =
+            current.is_some_and(|c| c.client_secret_set && c.issuer == issuer && c.client_id == client_id);
         let client_secret = match self.client_secret.map(|s| s.trim().to_owned()) {
             Some(secret)
                 if !secret.is_empty() && secret.chars().count() <= MAX_SECRET_CHARS && !has_control(&secret) =>
             {
                 Some(secret)
             }
-            Some(secret) if secret.is_empty() && current.is_some_and(|c| c.client_secret_set) => None,
-            None if current.is_some_and(|c| c.client_secret_set) => None,
+            Some(secret) if secret.is_empty() && same_client => None,
+            None if same_client => None,
+            _ if current.is_some_and(|c| c.client_secret_set) => {
+                errors.push(FieldError::new(
+                    "client_secret",
+                    "value_error.client_secret",
+                    "Enter the client secret again: the issuer or client id changed",
+                ));
+                None
+            }
             _ => {
                 errors.push(FieldError::new(
                     "client_secret",
@@ -127,6 +160,17 @@ impl SsoChanges {
         let domains =
             self.allowed_email_domains.or_else(|| current.map(|c| c.allowed_email_domains.clone())).unwrap_or_default();
         let allowed_email_domains = check_domains(&domains, &mut errors);
+        let jit_provisioning = self.jit_provisioning.or(current.map(|c| c.jit_provisioning)).unwrap_or(false);
+        if jit_provisioning
+            && allowed_email_domains.is_empty()
+            && !errors.iter().any(|e| e.field() == "allowed_email_domains")
+        {
+            errors.push(FieldError::new(
+                "allowed_email_domains",
+                "value_error.domains_required",
+                "List the email domains whose people may get an account at first sign-in",
+            ));
+        }
         let mapping_mode = match self.mapping_mode {
             Some(text) => MappingMode::parse(text.trim()).unwrap_or_else(|| {
                 errors.push(FieldError::new(
@@ -148,7 +192,7 @@ impl SsoChanges {
             scopes,
             groups_claim,
             allowed_email_domains,
-            jit_provisioning: self.jit_provisioning.or(current.map(|c| c.jit_provisioning)).unwrap_or(false),
+            jit_provisioning,
             mapping_mode,
             enabled: self.enabled.or(current.map(|c| c.enabled)).unwrap_or(true),
         })
@@ -332,7 +376,7 @@ mod tests {
             client_secret_set: true,
             scopes: vec!["openid".into()],
             groups_claim: "groups".into(),
-            allowed_email_domains: vec![],
+            allowed_email_domains: vec!["acme.com".into()],
             jit_provisioning: true,
             mapping_mode: MappingMode::Authoritative,
             enabled: true,
@@ -346,5 +390,13 @@ mod tests {
         assert_eq!(kept.mapping_mode, MappingMode::Authoritative);
         assert!(!kept.enabled && kept.jit_provisioning);
         assert_eq!(email_domain("Ann@ACME.com").as_deref(), Some("acme.com"));
+
+        let elsewhere = SsoChanges { issuer: Some("https://evil.example.com".into()), ..SsoChanges::default() };
+        let errors = elsewhere.check(Some(&current)).expect_err("the secret must come again");
+        assert_eq!(fields(&errors), ["body.client_secret"]);
+        let debug = format!("{:?}", valid());
+        assert!(!debug.contains("s3cret"), "{debug}");
+        let jit = SsoChanges { jit_provisioning: Some(true), ..valid() };
+        assert_eq!(fields(&jit.check(None).expect_err("domains needed")), ["body.allowed_email_domains"]);
     }
 }

@@ -10,9 +10,6 @@ use super::{
     provider::{self, ProviderProblem, SUPPORTED_ALGORITHMS},
 };
 
-/// Bigger discovery documents or key sets are refused (no provider needs more).
-const MAX_DOCUMENT_BYTES: usize = 512 * 1024;
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConnectionCheck {
     /// `https`, `reachable`, `issuer`, `authorization_code`, `signing_keys`, `algorithms`, `metadata`.
@@ -140,13 +137,7 @@ async fn fetch_json(http: &openidconnect::reqwest::Client, url: &str) -> Result<
     if !status.is_success() {
         return Err(format!("{url} answered HTTP {status}."));
     }
-    if response.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
-        return Err(format!("{url} sent more than {MAX_DOCUMENT_BYTES} bytes."));
-    }
-    let bytes = response.bytes().await.map_err(|e| format!("{url} broke off: {e}"))?;
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(format!("{url} sent more than {MAX_DOCUMENT_BYTES} bytes."));
-    }
+    let bytes = provider::capped_body(response).await.map_err(|e| format!("{url}: {e}."))?;
     serde_json::from_slice(&bytes).map_err(|_| format!("{url} did not answer with JSON."))
 }
 

@@ -22,8 +22,9 @@ pub enum SsoFailure {
     DomainNotAllowed,
     /// No account, and the organization does not create them at sign-in.
     NoAccount,
-    /// The account belongs to another organization, whose provider this is not.
-    AccountElsewhere,
+    /// An account with this email signs in with a password, and its owner has not connected
+    /// it to the provider.
+    PasswordAccount,
     AccountDisabled,
     /// Something broke on Warden's side.
     Unavailable,
@@ -41,7 +42,7 @@ impl SsoFailure {
         Self::EmailUnverified,
         Self::DomainNotAllowed,
         Self::NoAccount,
-        Self::AccountElsewhere,
+        Self::PasswordAccount,
         Self::AccountDisabled,
         Self::Unavailable,
     ];
@@ -58,7 +59,7 @@ impl SsoFailure {
             Self::EmailUnverified => "email_unverified",
             Self::DomainNotAllowed => "domain_not_allowed",
             Self::NoAccount => "no_account",
-            Self::AccountElsewhere => "account_elsewhere",
+            Self::PasswordAccount => "password_account",
             Self::AccountDisabled => "account_disabled",
             Self::Unavailable => "unavailable",
         }
@@ -99,8 +100,8 @@ impl SsoFailure {
             Self::NoAccount => {
                 "There is no Warden account for your email address, and this organization does not create accounts at sign-in. Ask your administrator to add you."
             }
-            Self::AccountElsewhere => {
-                "Your account belongs to another organization, so it cannot sign in through this one's identity provider. Sign in with your password or your own organization's SSO."
+            Self::PasswordAccount => {
+                "An account with your email address signs in with a password. Sign in with it, then connect single sign-on from your Account page."
             }
             Self::AccountDisabled => "Your account is disabled. Ask your administrator.",
             Self::Unavailable => "Signing in failed on Warden's side. Try again in a minute.",

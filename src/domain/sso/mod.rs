@@ -21,7 +21,7 @@ pub mod connection_test;
 #[cfg(feature = "ssr")]
 pub mod mapping;
 #[cfg(feature = "ssr")]
-mod preview;
+pub mod preview;
 #[cfg(feature = "ssr")]
 pub mod provider;
 #[cfg(feature = "ssr")]

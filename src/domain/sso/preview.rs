@@ -78,7 +78,7 @@ impl Domain {
         };
         let (groups, groups_from) = match (input.groups, input.claims, &user) {
             (Some(list), _, _) => (claims::clean(list.iter().map(String::as_str)), GroupsFrom::List),
-            (None, Some(claims_json), _) => (claims::groups_at(&claims_json, &groups_claim), GroupsFrom::Claims),
+            (None, Some(claims_json), _) => (claims::groups_at(&claims_json, &groups_claim).groups, GroupsFrom::Claims),
             (None, None, Some(user)) => {
                 let (last, _) = storage::last_groups(&self.db, &org.id, &user.id).await?.ok_or_else(|| {
                     DomainError::invalid(

@@ -60,6 +60,9 @@ type ProviderClient = openidconnect::Client<
 pub const SUPPORTED_ALGORITHMS: [&str; 9] =
     ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
 
+/// The most a provider's answer (discovery, keys, token response) may weigh.
+pub const MAX_ANSWER_BYTES: usize = 512 * 1024;
+
 /// The HTTP client for providers: no redirects (they would open the server to request forgery)
 /// and short time limits, so a slow provider cannot hold a request for long.
 pub fn http_client() -> Result<reqwest::Client, String> {
@@ -69,6 +72,46 @@ pub fn http_client() -> Result<reqwest::Client, String> {
         .timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| format!("HTTP client: {e}"))
+}
+
+/// Why a capped request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CappedError {
+    #[error("{0}")]
+    Request(#[from] reqwest::Error),
+    #[error("the answer is larger than {MAX_ANSWER_BYTES} bytes")]
+    TooLarge,
+    #[error("{0}")]
+    Http(#[from] openidconnect::http::Error),
+}
+
+/// Reads an answer's body, refusing it as soon as it passes [`MAX_ANSWER_BYTES`] (a provider
+/// cannot make the server buffer an endless answer).
+pub async fn capped_body(mut response: reqwest::Response) -> Result<Vec<u8>, CappedError> {
+    if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+        return Err(CappedError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(CappedError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// One request for the `openidconnect` crate, through [`capped_body`].
+async fn capped_call(
+    http: reqwest::Client,
+    request: openidconnect::HttpRequest,
+) -> Result<openidconnect::HttpResponse, CappedError> {
+    let response = http.execute(request.try_into()?).await?;
+    let mut answer = openidconnect::http::Response::builder().status(response.status());
+    for (name, value) in response.headers() {
+        answer = answer.header(name, value);
+    }
+    Ok(answer.body(capped_body(response).await?)?)
 }
 
 /// Why talking to the provider failed, in words an admin can act on.
@@ -81,7 +124,8 @@ pub enum ProviderProblem {
 /// The provider's metadata and keys, fetched by discovery and checked by the crate.
 pub async fn discover(http: &reqwest::Client, issuer: &str) -> Result<CoreProviderMetadata, ProviderProblem> {
     let issuer_url = IssuerUrl::new(issuer.to_owned()).map_err(|e| ProviderProblem::Invalid(e.to_string()))?;
-    CoreProviderMetadata::discover_async(issuer_url, http).await.map_err(|error| match error {
+    let capped = |request| capped_call(http.clone(), request);
+    CoreProviderMetadata::discover_async(issuer_url, &capped).await.map_err(|error| match error {
         openidconnect::DiscoveryError::Request(e) => ProviderProblem::Unreachable(e.to_string()),
         other => ProviderProblem::Invalid(other.to_string()),
     })

@@ -17,7 +17,7 @@ use crate::domain::{Actor, Domain, DomainResult, Timestamp, roles::RoleMapping};
 /// How far back the setup page looks for groups that map to nothing.
 const UNMAPPED_WINDOW_DAYS: i64 = 90;
 /// The newest sign-ins read for that list (a bound on one request's work).
-const UNMAPPED_SIGN_INS_READ: i64 = 5000;
+const UNMAPPED_SIGN_INS_READ: i64 = 1000;
 
 /// A group carried at recent sign-ins that no role names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,6 +77,11 @@ impl Domain {
             return Ok(None);
         }
         Ok(storage::load(&self.db, org_id).await?.map(|stored| self.present_sso(stored)))
+    }
+
+    /// Whether the actor may open the organization's SSO setup page.
+    pub async fn may_read_sso(&self, actor: &Actor, org_id: &str) -> DomainResult<bool> {
+        self.may(actor, org_id, &sso_permission("read")).await
     }
 
     pub async fn sso_setup(&self, actor: &Actor, org_id: &str) -> DomainResult<SsoSetupPage> {

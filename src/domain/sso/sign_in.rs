@@ -9,13 +9,15 @@ use time::Duration;
 use super::{
     SsoFailure, claims,
     configuration::email_domain,
-    mapping, provider,
+    mapping::{self, MappingMode},
+    provider,
     secret_box::SecretKeys,
     storage::{self, PendingSignIn, StoredSso},
 };
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, Timestamp, User, UserStatus, audit,
-    authz::cache::Change, email,
+    authz::{cache::Change, serialize_checked_changes},
+    email,
 };
 
 /// A sign-in must come back from the provider within this time.
@@ -45,6 +47,23 @@ pub struct SsoCallback {
     pub code: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
+}
+
+/// What the provider says about the person signing in.
+struct Person<'a> {
+    subject: &'a str,
+    email: &'a str,
+    name: Option<&'a str>,
+    groups: claims::Groups,
+}
+
+/// The account a sign-in is for.
+enum Account {
+    Linked(User),
+    /// An existing account, linked at this sign-in.
+    ToLink(User),
+    /// None yet: made at this sign-in.
+    New,
 }
 
 fn hash(text: &str) -> String {
@@ -94,25 +113,29 @@ impl Domain {
         login_hint: Option<&str>,
         return_to: &str,
     ) -> Result<SsoStart, SsoFailure> {
-        match self.try_begin(actor, org_id, login_hint, return_to).await {
+        // Refusals are recorded in the organization's log only when it has SSO: anyone can ask.
+        let config = match self.enabled_sso(org_id).await {
+            Ok(config) => config,
+            Err(refusal) => return Err(self.audit_refusal(actor, None, refusal).await),
+        };
+        match self.try_begin(actor, &config, login_hint, return_to).await {
             Ok(start) => Ok(start),
-            Err(refusal) => Err(self.audit_refusal(actor, Some(org_id), refusal).await),
+            Err(refusal) => Err(self.audit_refusal(actor, Some(&config.org_id), refusal).await),
         }
     }
 
     async fn try_begin(
         &self,
         actor: &Actor,
-        org_id: &str,
+        config: &StoredSso,
         login_hint: Option<&str>,
         return_to: &str,
     ) -> Result<SsoStart, Refusal> {
-        let config = self.enabled_sso(org_id).await?;
         let http = provider::http_client().map_err(|e| refuse(SsoFailure::Unavailable, "internal", e))?;
         let metadata = provider::discover(&http, &config.issuer)
             .await
             .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", format!("{e:?}")))?;
-        let hint = login_hint.map(str::trim).filter(|h| h.contains('@'));
+        let hint = login_hint.map(str::trim).filter(|h| h.contains('@') && h.len() <= 254);
         let request =
             provider::authorization_request(metadata, &config.client_id, &self.sso.redirect_uri, &config.scopes, hint)
                 .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_invalid", format!("{e:?}")))?;
@@ -158,26 +181,21 @@ impl Domain {
         binding: Option<&str>,
         org_id: &mut Option<String>,
     ) -> Result<(User, String), Refusal> {
-        let state = callback.state.unwrap_or_default();
-        // The state is taken out first, so it cannot be used twice, whatever follows.
-        let pending = if state.is_empty() { None } else { storage::take_pending(&self.db, &hash(&state)).await? };
+        let state_hash = hash(&callback.state.unwrap_or_default());
+        // Taken out first, so it cannot be used twice whatever follows, and only by the browser
+        // that started it (a stolen state cannot even be burned from elsewhere).
+        let pending = storage::take_pending(&self.db, &state_hash, &hash(binding.unwrap_or_default())).await?;
         let Some(pending) = pending else {
-            return Err(refuse(
-                SsoFailure::StateInvalid,
-                "unknown_state",
-                "no pending sign-in has this state (used, expired or forged)",
-            ));
+            *org_id = storage::pending_org(&self.db, &state_hash).await?;
+            let (reason, detail) = match org_id {
+                Some(_) => ("other_browser", "the sign-in was started in another browser session"),
+                None => ("unknown_state", "no pending sign-in has this state (used, expired or forged)"),
+            };
+            return Err(refuse(SsoFailure::StateInvalid, reason, detail));
         };
         *org_id = Some(pending.org_id.clone());
         if Timestamp::parse(&pending.expires_at).is_none_or(|expires| expires < Timestamp::now()) {
             return Err(refuse(SsoFailure::StateInvalid, "expired_state", "the sign-in took longer than 10 minutes"));
-        }
-        if binding.map(hash).as_deref() != Some(pending.binding_hash.as_str()) {
-            return Err(refuse(
-                SsoFailure::StateInvalid,
-                "other_browser",
-                "the sign-in was started in another browser session",
-            ));
         }
         if let Some(error) = callback.error {
             let detail = format!("{error}: {}", callback.error_description.unwrap_or_default());
@@ -212,15 +230,21 @@ impl Domain {
             provider::ExchangeProblem::CodeRefused(e) => refuse(SsoFailure::TokenRejected, "code_refused", e),
             provider::ExchangeProblem::TokenInvalid(e) => refuse(SsoFailure::TokenRejected, "id_token_invalid", e),
         })?;
-        let email_address = identity.email.clone().unwrap_or_default();
-        let groups = claims::groups_at(&identity.claims, &config.groups_claim);
-        if !identity.email_verified || email_address.is_empty() {
+        let claimed = identity.email.clone().unwrap_or_default();
+        if !identity.email_verified || claimed.is_empty() {
             return Err(refuse(
                 SsoFailure::EmailUnverified,
                 "email_unverified",
-                format!("subject {}, email {email_address:?}", identity.subject),
+                format!("subject {}, email {claimed:?}", identity.subject),
             ));
         }
+        let email_address = email::validate("email", &claimed).map_err(|_| {
+            refuse(
+                SsoFailure::EmailUnverified,
+                "email_invalid",
+                format!("{:?}", claimed.chars().take(300).collect::<String>()),
+            )
+        })?;
         let domain = email_domain(&email_address).unwrap_or_default();
         if !config.allowed_email_domains.is_empty() && !config.allowed_email_domains.contains(&domain) {
             return Err(refuse(
@@ -229,51 +253,90 @@ impl Domain {
                 format!("{email_address} is not in {:?}", config.allowed_email_domains),
             ));
         }
-        let user = self
-            .sign_in_with_groups(actor, &config, &email_address, identity.name.as_deref(), &identity.subject, &groups)
-            .await?;
+        let person = Person {
+            subject: &identity.subject,
+            email: &email_address,
+            name: identity.name.as_deref(),
+            groups: claims::groups_at(&identity.claims, &config.groups_claim),
+        };
+        let user = self.sign_in_person(actor, &config, person).await?;
         Ok((user, pending.return_to))
     }
 
-    /// Finds or creates the account, records the roles the groups give, and the sign-in itself,
-    /// in one transaction.
-    async fn sign_in_with_groups(
-        &self,
-        actor: &Actor,
-        config: &StoredSso,
-        email_address: &str,
-        name: Option<&str>,
-        subject: &str,
-        groups: &[String],
-    ) -> Result<User, Refusal> {
-        let email_key = email::normalize(email_address);
-        let existing = self.user_credentials(&email_key).await?.map(|(user, _)| user);
-        if let Some(user) = &existing {
-            if user.status != UserStatus::Active {
-                return Err(refuse(SsoFailure::AccountDisabled, "account_disabled", user.id.clone()));
-            }
-            // A provider vouches only for its own organization's people: signing in someone
-            // at home elsewhere would let any tenant's IdP take over any account.
-            if self.home_of(&user.id).await? != config.org_id {
-                return Err(refuse(SsoFailure::AccountElsewhere, "account_elsewhere", user.id.clone()));
-            }
-        } else if !config.jit_provisioning {
-            return Err(refuse(SsoFailure::NoAccount, "no_account", email_key));
+    /// Which account the provider's person is: the one linked to them; or, at their first SSO
+    /// sign-in, the account with their email when it may be linked (at home in this
+    /// organization, and without a password unless its owner is the one signed in); or, with
+    /// just-in-time provisioning, a new one.
+    async fn account_for(&self, actor: &Actor, config: &StoredSso, person: &Person<'_>) -> Result<Account, Refusal> {
+        if let Some(user_id) = storage::linked_user(&self.db, &config.org_id, &config.issuer, person.subject).await? {
+            let user = self
+                .find_user(&user_id)
+                .await?
+                .ok_or_else(|| refuse(SsoFailure::NoAccount, "no_account", "the linked account is gone"))?;
+            return Ok(Account::Linked(user));
+        }
+        let email_key = email::normalize(person.email);
+        let Some((user, password)) = self.user_credentials(&email_key).await? else {
+            return match config.jit_provisioning {
+                true => Ok(Account::New),
+                false => Err(refuse(SsoFailure::NoAccount, "no_account", email_key)),
+            };
+        };
+        // Accounts at home elsewhere answer like no account at all: a provider learns nothing
+        // of other tenants' people, and cannot sign in as them.
+        if self.home_of(&user.id).await? != config.org_id {
+            return Err(refuse(
+                SsoFailure::NoAccount,
+                "account_elsewhere",
+                "an account of another organization has this email",
+            ));
+        }
+        if storage::is_linked(&self.db, &config.org_id, &config.issuer, &user.id).await? {
+            return Err(refuse(
+                SsoFailure::NoAccount,
+                "linked_to_another_subject",
+                format!("{email_key} is linked to another person of the provider"),
+            ));
+        }
+        let owner_signed_in = actor.audit_id() == Some(user.id.as_str());
+        if password.is_some() && !owner_signed_in {
+            return Err(refuse(SsoFailure::PasswordAccount, "password_account", user.id.clone()));
+        }
+        Ok(Account::ToLink(user))
+    }
+
+    /// Finds, links or creates the account, records the roles the groups give and the sign-in
+    /// itself, in one transaction.
+    async fn sign_in_person(&self, actor: &Actor, config: &StoredSso, person: Person<'_>) -> Result<User, Refusal> {
+        let account = self.account_for(actor, config, &person).await?;
+        if let Account::Linked(user) | Account::ToLink(user) = &account
+            && user.status != UserStatus::Active
+        {
+            return Err(refuse(SsoFailure::AccountDisabled, "account_disabled", user.id.clone()));
         }
         let roles = self.role_mappings(&config.org_id).await?;
+        let groups = &person.groups.groups;
         let derivation = mapping::derive(&roles, groups);
+        // Without the whole list of groups, nothing is taken away.
+        let mode = if person.groups.complete { config.mapping_mode } else { MappingMode::Additive };
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
-        let (user, provisioned) = match existing {
-            Some(user) => (user, false),
-            None => {
-                let full_name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(email_address);
-                (self.provision_sso_user(mutation.tx(), email_address, full_name, &config.org_id).await?, true)
+        // Like every change that can take a Super Admin away, serialized with the others.
+        serialize_checked_changes(mutation.tx()).await?;
+        let (user, provisioned, linked) = match account {
+            Account::Linked(user) => (user, false, false),
+            Account::ToLink(user) => (user, false, true),
+            Account::New => {
+                let full_name = person.name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(person.email);
+                (self.provision_sso_user(mutation.tx(), person.email, full_name, &config.org_id).await?, true, true)
             }
         };
+        if linked {
+            storage::link(mutation.tx(), &config.org_id, &config.issuer, person.subject, &user.id).await?;
+        }
         self.join_organization(mutation.tx(), &config.org_id, &user.id, &[]).await?;
         let held = storage::held_roles(mutation.tx(), &config.org_id, &user.id).await?;
-        let plan = mapping::plan(&derivation.roles, &held, config.mapping_mode);
+        let plan = mapping::plan(&derivation.roles, &held, mode);
         for role in &plan.grant {
             storage::record_derived(mutation.tx(), &config.org_id, &user.id, role).await?;
         }
@@ -290,11 +353,13 @@ impl Domain {
             .target("user", &user.id, &user.email)
             .after(json!({
                 "issuer": config.issuer,
-                "subject": subject,
+                "subject": person.subject,
                 "provisioned": provisioned,
+                "linked": linked,
                 "groups": groups,
+                "groups_complete": person.groups.complete,
                 "unmapped_groups": derivation.unmapped_groups,
-                "mapping_mode": config.mapping_mode,
+                "mapping_mode": mode,
                 "roles_granted": plan.grant.iter().map(|r| json!({ "role_id": r.role_id, "name": r.name, "source": r.source, "group": r.group })).collect::<Vec<_>>(),
                 "roles_removed": plan.revoke.iter().map(|id| json!({ "role_id": id, "name": name_of(id) })).collect::<Vec<_>>(),
             }));

@@ -106,6 +106,12 @@ pub async fn save(
     if written == 0 {
         return Ok(false);
     }
+    // Another issuer is another set of people: the links to accounts were the old one's.
+    sqlx::query("DELETE FROM sso_identities WHERE org_id = $1 AND issuer <> $2")
+        .bind(org_id)
+        .bind(&checked.issuer)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("DELETE FROM sso_email_domains WHERE org_id = $1").bind(org_id).execute(&mut **tx).await?;
     if checked.enabled {
         for domain in &checked.allowed_email_domains {
@@ -173,13 +179,15 @@ pub async fn insert_pending(tx: &mut Transaction, state_hash: &str, pending: &Pe
     Ok(())
 }
 
-/// Takes the pending sign-in for `state_hash` out: each can be finished once.
-pub async fn take_pending(db: &Database, state_hash: &str) -> DomainResult<Option<PendingSignIn>> {
+/// Takes the pending sign-in for `state_hash` out, when this browser (`binding_hash`) started
+/// it: each can be finished once, and only there.
+pub async fn take_pending(db: &Database, state_hash: &str, binding_hash: &str) -> DomainResult<Option<PendingSignIn>> {
     let row = sqlx::query(
-        "DELETE FROM sso_sign_in_requests WHERE state_hash = $1 \
+        "DELETE FROM sso_sign_in_requests WHERE state_hash = $1 AND binding_hash = $2 \
          RETURNING org_id, binding_hash, nonce, pkce_verifier, return_to, expires_at",
     )
     .bind(state_hash)
+    .bind(binding_hash)
     .fetch_optional(db.pool())
     .await?;
     row.map(|r| {
@@ -296,11 +304,11 @@ pub async fn recent_groups(db: &Database, org_id: &str, since: &str, limit: i64)
     rows.iter().map(|r| json_list(r, "groups")).collect()
 }
 
-/// The organization with SSO enabled whose code (or id) this is, with its name.
+/// The organization with SSO enabled whose code this is, with its name.
 pub async fn organization_for_code(db: &Database, code: &str) -> DomainResult<Option<(String, String)>> {
     let row = sqlx::query(
         "SELECT o.id, o.name FROM organizations o JOIN sso_configurations c ON c.org_id = o.id \
-         WHERE (o.code = $1 OR o.id = $1) AND c.enabled = 1",
+         WHERE o.code = $1 AND c.enabled = 1",
     )
     .bind(code)
     .fetch_optional(db.pool())
@@ -320,6 +328,49 @@ pub async fn replace_sealed(tx: &mut Transaction, org_id: &str, sealed: &str) ->
     sqlx::query("UPDATE sso_configurations SET client_secret_sealed = $1 WHERE org_id = $2")
         .bind(sealed)
         .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The organization of a pending sign-in (to say, when another browser brings it, where).
+pub async fn pending_org(db: &Database, state_hash: &str) -> DomainResult<Option<String>> {
+    let row = sqlx::query("SELECT org_id FROM sso_sign_in_requests WHERE state_hash = $1")
+        .bind(state_hash)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("org_id")).transpose()?)
+}
+
+/// The account linked to a provider's person in the organization.
+pub async fn linked_user(db: &Database, org_id: &str, issuer: &str, subject: &str) -> DomainResult<Option<String>> {
+    let row = sqlx::query("SELECT user_id FROM sso_identities WHERE org_id = $1 AND issuer = $2 AND subject = $3")
+        .bind(org_id)
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("user_id")).transpose()?)
+}
+
+/// Whether the account is linked to some person of this organization's provider.
+pub async fn is_linked(db: &Database, org_id: &str, issuer: &str, user_id: &str) -> DomainResult<bool> {
+    let row = sqlx::query("SELECT 1 FROM sso_identities WHERE org_id = $1 AND issuer = $2 AND user_id = $3")
+        .bind(org_id)
+        .bind(issuer)
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn link(tx: &mut Transaction, org_id: &str, issuer: &str, subject: &str, user_id: &str) -> DomainResult<()> {
+    sqlx::query("INSERT INTO sso_identities (org_id, issuer, subject, user_id, linked_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(org_id)
+        .bind(issuer)
+        .bind(subject)
+        .bind(user_id)
+        .bind(Timestamp::now().to_rfc3339())
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -5,7 +5,9 @@
 use serde_json::json;
 
 use super::{SsoChanges, SsoConfiguration, configuration::CheckedSso, not_configured, sso_permission, storage};
-use crate::domain::{Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, authz::ChangeEffect};
+use crate::domain::{
+    Actor, AuditEvent, Domain, DomainError, DomainResult, Mutation, authz::ChangeEffect, roles::RoleChanges,
+};
 
 impl Domain {
     /// Creates or changes the configuration (`sso:update`). Fields left out keep their value.
@@ -92,6 +94,19 @@ impl Domain {
             resealed += 1;
         }
         Ok(resealed)
+    }
+
+    /// Adds an IdP group to a role's group names ("map to role" on the setup page): granting
+    /// the role to whoever carries it, so it goes through the role's own checks.
+    pub async fn map_sso_group(&self, actor: &Actor, org_id: &str, role_id: &str, group: &str) -> DomainResult<()> {
+        let role = self.role(actor, org_id, role_id).await?;
+        let mut groups = role.sso_group_names;
+        if !groups.iter().any(|g| g == group.trim()) {
+            groups.push(group.trim().to_owned());
+        }
+        let changes =
+            RoleChanges { sso_group_names: Some(groups), version: Some(role.version), ..RoleChanges::default() };
+        self.update_role(actor, &role.org_id, &role.role_id, changes).await.map(|_| ())
     }
 
     /// What a provider can hand out here: every role that a group maps to, and the defaults.

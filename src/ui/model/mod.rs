@@ -10,9 +10,11 @@ pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 
 pub use {
-    explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, tokens::*, users::*,
+    explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, sso::*, tokens::*,
+    users::*,
 };

@@ -81,6 +81,7 @@ pub struct OrganizationDetail {
     /// The rules for its members' API tokens (with full access only).
     pub token_policy: Option<TokenPolicyItem>,
     pub may_read_tokens: bool,
+    pub may_read_sso: bool,
 }
 
 /// An organization's rules for its members' API tokens.

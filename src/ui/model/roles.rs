@@ -9,6 +9,17 @@ use crate::domain::{authz::statements::Statement, schema::PermissionSchema};
 pub struct RoleOption {
     pub id: String,
     pub name: String,
+    /// Where a member's role comes from ("manual", "default", "SSO group engineering"); empty
+    /// where the option is not a held role.
+    #[serde(default)]
+    pub source: String,
+}
+
+impl RoleOption {
+    /// The name with where it comes from, as member lists show it.
+    pub fn held_label(&self) -> String {
+        if self.source.is_empty() { self.name.clone() } else { format!("{} ({})", self.name, self.source) }
+    }
 }
 
 /// A policy as the role composer offers it.
@@ -68,5 +79,18 @@ impl From<crate::domain::roles::Role> for RoleItem {
             member_count: role.member_count,
             version: role.version,
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl RoleOption {
+    /// A role a member holds, with where it comes from.
+    pub fn held(role: crate::domain::members::RoleSummary) -> Self {
+        let source = match (role.source.as_str(), role.sso_group) {
+            ("sso", Some(group)) => format!("SSO group {group}"),
+            ("default", _) => "default at SSO sign-in".to_owned(),
+            _ => "manual".to_owned(),
+        };
+        Self { id: role.role_id, name: role.name, source }
     }
 }

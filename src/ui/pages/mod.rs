@@ -11,5 +11,6 @@ pub mod policies;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod sso;
 pub mod tokens;
 pub mod users;

@@ -150,6 +150,12 @@ impl WardenBrowser {
         self.send(app, req).await
     }
 
+    /// Posts the choice of an organization (as the page listing several does).
+    pub async fn start_at(&mut self, app: &TestApp, org_id: &str, identifier: &str) -> Response {
+        let fields = [("org_id", org_id), ("identifier", identifier), ("next", "/")];
+        self.send(app, Req::new(Method::POST, "/sso/start").same_origin().form(&fields)).await
+    }
+
     /// Brings the provider's callback URL back to Warden.
     pub async fn callback(&mut self, app: &TestApp, callback_url: &str) -> Response {
         let path =

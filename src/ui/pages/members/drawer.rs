@@ -32,7 +32,7 @@ fn Detail(item: MemberDetailItem) -> impl IntoView {
     let roles = if item.roles.is_empty() {
         "No role here.".to_owned()
     } else {
-        item.roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+        item.roles.iter().map(|r| r.held_label()).collect::<Vec<_>>().join(", ")
     };
     let none = item.permissions.is_empty();
     let tokens = item.tokens.clone();

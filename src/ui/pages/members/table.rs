@@ -68,7 +68,7 @@ fn Row(member: MemberRow, org_id: String, state: MembersQuery, may_assign: bool)
     let role_names = if member.roles.is_empty() {
         "no role".to_owned()
     } else {
-        member.roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+        member.roles.iter().map(|r| r.held_label()).collect::<Vec<_>>().join(", ")
     };
     view! {
         <tr data-testid="member-row" data-email=member.email.clone()>

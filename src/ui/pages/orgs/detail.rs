@@ -77,6 +77,9 @@ fn OrganizationView(
                     if org.may_read_tokens {
                         sections.push(("tokens", "API tokens"));
                     }
+                    if org.may_read_sso {
+                        sections.push(("sso", "Single sign-on"));
+                    }
                     view! {
                         <nav aria-label="This organization" class="mt-2 flex gap-4 text-sm font-medium">
                             {sections.into_iter().map(|(path, label)| view! {

@@ -27,10 +27,24 @@ pub fn AccountPage() -> impl IntoView {
                         Ok(user) => view! {
                             <dl class="grid grid-cols-3 gap-2 rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
                                 <dt class="text-slate-500">"Name"</dt><dd class="col-span-2">{user.full_name}</dd>
-                                <dt class="text-slate-500">"Email"</dt><dd class="col-span-2">{user.email}</dd>
+                                <dt class="text-slate-500">"Email"</dt><dd class="col-span-2">{user.email.clone()}</dd>
                                 <dt class="text-slate-500">"Last sign-in"</dt>
                                 <dd class="col-span-2">{user.last_sign_in_at.unwrap_or_else(|| "never".to_owned())}</dd>
                             </dl>
+                            <section aria-labelledby="sso-connect-heading" class="mt-8 space-y-3 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+                                <h2 id="sso-connect-heading" class="text-lg font-semibold">"Single sign-on"</h2>
+                                <p class="text-sm text-slate-600 dark:text-slate-400">
+                                    "If your organization signs in with its identity provider, connect this account to it once;                                      after that you can sign in either way."
+                                </p>
+                                <form method="post" action="/sso/start" data-testid="sso-connect-form">
+                                    <input type="hidden" name="identifier" value=user.email.clone()/>
+                                    <input type="hidden" name="next" value="/account"/>
+                                    <button type="submit" data-testid="sso-connect"
+                                        class="rounded-md border border-indigo-600 px-4 py-2 text-sm font-semibold text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-slate-800">
+                                        "Connect single sign-on"
+                                    </button>
+                                </form>
+                            </section>
                         }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }

@@ -19,7 +19,7 @@ pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroups
         .await?
         .roles
         .into_iter()
-        .map(|r| RoleOption { id: r.role_id, name: r.name })
+        .map(|r| RoleOption { id: r.role_id, name: r.name, source: String::new() })
         .collect();
     let may_manage = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
     let editing = match edit.as_str() {

@@ -20,7 +20,7 @@ pub async fn member_detail(org_id: String, user_id: String) -> Result<MemberDeta
         email: detail.member.email,
         full_name: detail.member.full_name,
         status: detail.member.status,
-        roles: detail.member.roles_detail.into_iter().map(|r| RoleOption { id: r.role_id, name: r.name }).collect(),
+        roles: detail.member.roles_detail.into_iter().map(RoleOption::held).collect(),
         permissions: detail
             .explained
             .into_iter()

@@ -36,7 +36,7 @@ pub async fn list_members(
         .members
         .into_iter()
         .map(|m| MemberRow {
-            roles: m.roles_detail.into_iter().map(|r| RoleOption { id: r.role_id, name: r.name }).collect(),
+            roles: m.roles_detail.into_iter().map(RoleOption::held).collect(),
             user_id: m.user_id,
             email: m.email,
             full_name: m.full_name,
@@ -48,7 +48,11 @@ pub async fn list_members(
         total: page.total,
         next_cursor: page.next_cursor,
         members,
-        roles: roles.roles.into_iter().map(|r| RoleOption { id: r.role_id, name: r.name }).collect(),
+        roles: roles
+            .roles
+            .into_iter()
+            .map(|r| RoleOption { id: r.role_id, name: r.name, source: String::new() })
+            .collect(),
         may_assign,
     })
 }

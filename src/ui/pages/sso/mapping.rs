@@ -1,0 +1,102 @@
+//! Which IdP groups give which role (edited in place, one role at a time), and the groups seen
+//! at real sign-ins that give nothing, each one click away from a role.
+
+use leptos::prelude::*;
+
+use super::{BUTTON, INPUT, SECTION};
+use crate::ui::{
+    components::form::{ProblemList, action_error},
+    model::SsoSetupView,
+    server_fns::sso::{MapSsoGroup, SaveRoleGroups},
+};
+
+#[component]
+pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
+    let save = ServerAction::<SaveRoleGroups>::new();
+    let error = action_error(save);
+    view! {
+        <section class=SECTION aria-labelledby="sso-roles-heading">
+            <h2 id="sso-roles-heading" class="text-lg font-semibold">"Roles and their groups"</h2>
+            <p class="text-sm text-slate-600 dark:text-slate-400">
+                "A person gets every role one of their groups is listed on (a name ending in * matches every group starting with it), \
+                 or the default roles when none is. Listing a group on a role is granting that role: you must hold what it gives."
+            </p>
+            <ProblemList error/>
+            <table class="w-full text-sm">
+                <thead><tr class="text-left text-slate-500"><th class="py-2">"Role"</th><th class="py-2">"IdP groups"</th></tr></thead>
+                <tbody>
+                    {setup.roles.into_iter().map(|role| {
+                        let (org_id, may_update) = (setup.org_id.clone(), setup.may_update);
+                        let (name, label, row_key) = (role.name.clone(), format!("Groups of {}", role.name), role.name.clone());
+                        view! {
+                        <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sso-role-row" data-role=row_key>
+                            <td class="py-2 pr-4 align-top">
+                                {name}
+                                {role.is_default.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">"default"</span> })}
+                            </td>
+                            <td class="py-2">
+                                <ActionForm action=save attr:class="flex gap-2">
+                                    <input type="hidden" name="org_id" value=org_id/>
+                                    <input type="hidden" name="role_id" value=role.role_id.clone()/>
+                                    <label class="sr-only" for=format!("groups-{}", role.role_id)>{label}</label>
+                                    <input id=format!("groups-{}", role.role_id) name="groups" value=role.groups.join(", ")
+                                        disabled=!may_update class=INPUT data-testid="sso-role-groups" placeholder="no groups"/>
+                                    {may_update.then(|| view! {
+                                        <button type="submit" class=BUTTON disabled=move || save.pending().get() data-testid="sso-role-groups-save">"Save"</button>
+                                    })}
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }}).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
+    let map = ServerAction::<MapSsoGroup>::new();
+    let error = action_error(map);
+    view! {
+        <section class=SECTION aria-labelledby="sso-unmapped-heading" data-testid="sso-unmapped">
+            <h2 id="sso-unmapped-heading" class="text-lg font-semibold">"Groups that map to nothing"</h2>
+            <p class="text-sm text-slate-600 dark:text-slate-400">"Carried at SSO sign-ins of the last 90 days, by how many people, and listed on no role."</p>
+            <ProblemList error/>
+            {if setup.unmapped_groups.is_empty() {
+                view! { <p class="text-sm" data-testid="sso-unmapped-empty">"None: every group seen maps to a role, or nobody has signed in yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="w-full text-sm">
+                        <thead><tr class="text-left text-slate-500"><th class="py-2">"Group"</th><th class="py-2">"People"</th><th class="py-2">"Map to role"</th></tr></thead>
+                        <tbody>
+                            {setup.unmapped_groups.into_iter().map(|g| {
+                                let (org_id, roles, may_update) = (setup.org_id.clone(), setup.roles.clone(), setup.may_update);
+                                let (select_id, label) = (format!("map-{}", g.group), format!("Role for {}", g.group));
+                                let (row_key, shown) = (g.group.clone(), g.group.clone());
+                                view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sso-unmapped-row" data-group=row_key>
+                                    <td class="py-2 pr-4 font-mono">{shown}</td>
+                                    <td class="py-2 pr-4">{g.users}</td>
+                                    <td class="py-2">
+                                        {may_update.then(|| view! {
+                                            <ActionForm action=map attr:class="flex gap-2">
+                                                <input type="hidden" name="org_id" value=org_id/>
+                                                <input type="hidden" name="group" value=g.group.clone()/>
+                                                <label class="sr-only" for=select_id.clone()>{label}</label>
+                                                <select id=select_id name="role_id" class=INPUT>
+                                                    {roles.iter().map(|r| view! { <option value=r.role_id.clone()>{r.name.clone()}</option> }).collect_view()}
+                                                </select>
+                                                <button type="submit" class=BUTTON disabled=move || map.pending().get() data-testid="sso-map-group">"Map"</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}

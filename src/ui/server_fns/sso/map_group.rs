@@ -1,0 +1,15 @@
+use leptos::prelude::*;
+
+use crate::ui::error::UiError;
+
+/// Maps a group seen at sign-in to a role ("map to role").
+#[server(prefix = "/api", endpoint = "map-sso-group")]
+pub async fn map_sso_group(org_id: String, group: String, role_id: String) -> Result<(), UiError> {
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    call.domain.map_sso_group(&call.actor, &org_id, &role_id, &group).await?;
+    leptos_axum::redirect(&format!(
+        "/orgs/{org_id}/sso?done={}",
+        crate::ui::url::encode(&format!("Group {} mapped", group.trim()))
+    ));
+    Ok(())
+}
