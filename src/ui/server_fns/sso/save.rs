@@ -1,10 +1,12 @@
+// One argument per field of the form, as the server function macro wants them.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::ui::error::UiError;
 
 /// Saves the configuration form. An empty client secret keeps the stored one.
 #[server(prefix = "/api", endpoint = "save-sso")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_sso(
     org_id: String,
     issuer: String,
