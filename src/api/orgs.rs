@@ -20,6 +20,7 @@ use crate::{
         DomainError,
         orgs::{NewOrganization, OrganizationFilter, OrganizationView},
         orgs::{Organization, OrganizationSettings},
+        sso::SsoChanges,
     },
     web::AppState,
 };
@@ -63,6 +64,9 @@ pub struct CreateBody {
     metadata: Value,
     #[serde(default)]
     first_admin_user_id: Option<String>,
+    /// Seed 003: the organization's single sign-on, as `PUT …/sso` takes it.
+    #[serde(default)]
+    sso_configuration: Option<SsoChanges>,
 }
 
 /// The whole of an organization's settings, with the version they were read at.
@@ -83,10 +87,13 @@ pub struct ReplaceBody {
     #[serde(default = "empty_object")]
     metadata: Value,
     version: i64,
+    /// Seed 003: left out, the organization's single sign-on stays as it is.
+    #[serde(default)]
+    sso_configuration: Option<SsoChanges>,
 }
 
 impl ReplaceBody {
-    fn settings(self) -> (OrganizationSettings, i64) {
+    fn settings(self) -> (OrganizationSettings, i64, Option<SsoChanges>) {
         let settings = OrganizationSettings {
             name: self.name,
             code: self.code,
@@ -98,7 +105,7 @@ impl ReplaceBody {
             logo_url: self.logo_url,
             metadata: self.metadata,
         };
-        (settings, self.version)
+        (settings, self.version, self.sso_configuration)
     }
 }
 
@@ -169,13 +176,55 @@ pub async fn create(
             metadata: body.metadata,
         },
     };
+    if let Some(sso) = &body.sso_configuration {
+        // Checked before anything is made, so a bad configuration leaves nothing behind.
+        state.domain.check_sso_changes(sso.clone()).map_err(under_sso_configuration)?;
+    }
     let org = state.domain.create_organization(&caller.actor, new).await?;
-    Ok((StatusCode::CREATED, Json(org)).into_response())
+    let answer = with_sso(&state, &caller, org, body.sso_configuration).await?;
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// `GET /v1/orgs/{org}` (id or code)
 pub async fn get(State(state): State<AppState>, caller: SignedIn, Path(org): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(view_json(state.domain.organization(&caller.actor, &org).await?)))
+    let mut answer = view_json(state.domain.organization(&caller.actor, &org).await?);
+    if let Some(id) = answer["id"].as_str().map(str::to_owned)
+        && answer["version"].is_number()
+    {
+        let sso = state.domain.sso_configuration_if_readable(&caller.actor, &id).await?;
+        answer["sso_configuration"] = json!(sso);
+    }
+    Ok(Json(answer))
+}
+
+/// Field errors of the nested configuration point into it (`["body", "sso_configuration", …]`).
+fn under_sso_configuration(error: DomainError) -> DomainError {
+    match error {
+        DomainError::Invalid(mut fields) => {
+            for field in &mut fields {
+                field.loc.insert(1, "sso_configuration".to_owned());
+            }
+            DomainError::Invalid(fields)
+        }
+        other => other,
+    }
+}
+
+/// An organization as changed, with its single sign-on (changed too when `sso` is given).
+async fn with_sso(state: &AppState, caller: &SignedIn, org: Organization, sso: Option<SsoChanges>) -> ApiResult<Value> {
+    let configuration = match sso {
+        Some(changes) => Some(
+            state
+                .domain
+                .set_sso_configuration(&caller.actor, &org.id, changes)
+                .await
+                .map_err(under_sso_configuration)?,
+        ),
+        None => state.domain.sso_configuration_if_readable(&caller.actor, &org.id).await?,
+    };
+    let mut answer = json!(org);
+    answer["sso_configuration"] = json!(configuration);
+    Ok(answer)
 }
 
 /// `PUT /v1/orgs/{org}`: replaces the settings; `version` must be the current one.
@@ -184,9 +233,10 @@ pub async fn replace(
     caller: SignedIn,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<ReplaceBody>,
-) -> ApiResult<Json<Organization>> {
-    let (settings, version) = body.settings();
-    Ok(Json(state.domain.update_organization(&caller.actor, &org, settings, version).await?))
+) -> ApiResult<Json<Value>> {
+    let (settings, version, sso) = body.settings();
+    let org = state.domain.update_organization(&caller.actor, &org, settings, version).await?;
+    Ok(Json(with_sso(&state, &caller, org, sso).await?))
 }
 
 /// `PATCH /v1/orgs/{org}`: changes the given settings; `version` is checked when given.
@@ -195,7 +245,7 @@ pub async fn patch(
     caller: SignedIn,
     Path(org): Path<String>,
     ApiJson(changes): ApiJson<Map<String, Value>>,
-) -> ApiResult<Json<Organization>> {
+) -> ApiResult<Json<Value>> {
     let current = match state.domain.organization(&caller.actor, &org).await? {
         OrganizationView::Full(current) => current,
         OrganizationView::NodeOnly(_) => {
@@ -213,8 +263,9 @@ pub async fn patch(
     };
     merged.extend(changes);
     let body: ReplaceBody = parse(Value::Object(merged).to_string().as_bytes())?;
-    let (settings, version) = body.settings();
-    Ok(Json(state.domain.update_organization(&caller.actor, &current.id, settings, version).await?))
+    let (settings, version, sso) = body.settings();
+    let org = state.domain.update_organization(&caller.actor, &current.id, settings, version).await?;
+    Ok(Json(with_sso(&state, &caller, org, sso).await?))
 }
 
 /// `DELETE /v1/orgs/{org}`: the org and its whole subtree.

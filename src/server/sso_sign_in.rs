@@ -1,13 +1,18 @@
 //! The browser's way through SSO: `POST /sso/start` (from the sign-in page's form: an email
-//! address or organization code, or the organization picked among several) redirects to the
-//! provider; `GET /sso/callback` is where the provider sends the browser back. Both redirect,
-//! so they are plain handlers (a page cannot set a cookie or redirect while it streams); any
-//! failure lands on the sign-in page with a code it explains.
+//! address or organization code, or the organization picked among several) sends the browser to
+//! the provider; `GET /sso/callback` is where the provider sends it back. They set the session
+//! and move the browser on, so they are plain handlers (a page cannot set a cookie or redirect
+//! while it streams); any failure lands on the sign-in page with a code it explains.
+//!
+//! The way to the provider is a page that moves on by itself (a meta refresh, and a link), not a
+//! redirect: the console's `form-action 'self'` policy forbids a form's redirect to another
+//! origin, and each organization's provider is one.
 
 use axum::{
     Extension, Form,
     extract::{Query, State},
-    response::{IntoResponse, Redirect, Response},
+    http::header,
+    response::{Html, IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -68,11 +73,27 @@ pub async fn start(
     };
     match state.domain.begin_sso_sign_in(&identity.actor, &org_id, Some(identifier), &next).await {
         Ok(started) => match session.insert(BINDING, &started.binding).await {
-            Ok(()) => Redirect::to(&started.authorization_url).into_response(),
+            Ok(()) => on_to_provider(&started.authorization_url),
             Err(_) => to_sign_in(SsoFailure::Unavailable, identifier),
         },
         Err(failure) => to_sign_in(failure, identifier),
     }
+}
+
+/// A page that takes the browser to `url` at once, with a link for when it does not.
+fn on_to_provider(url: &str) -> Response {
+    let url = escape_attribute(url);
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={url}\"><title>Signing in · Warden</title></head>\
+         <body><p>Taking you to your organization's sign-in page… \
+         <a href=\"{url}\" data-testid=\"sso-continue\">Continue</a></p></body></html>"
+    );
+    ([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[derive(Debug, Deserialize)]

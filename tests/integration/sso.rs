@@ -8,7 +8,8 @@ use sqlx::Row;
 
 use crate::support::{
     http::{Req, assert_invalid_at},
-    oidc::{self, CLIENT_SECRET, Provider, location, sign_in_through, sso_error},
+    inspect::{LogBuffer, every_cell},
+    oidc::{self, CLIENT_SECRET, Provider, location, provider_url, sign_in_through, sso_error},
     tenants::World,
 };
 
@@ -289,7 +290,7 @@ async fn every_bad_answer_is_refused_clearly_and_audited(engine: warden::domain:
     // same callback replayed, and one with a forged state.
     let mut browser = oidc::WardenBrowser::default();
     let started = browser.start(app, "alice@acme.test").await;
-    let callback = provider.log_in(&location(&started), "alice").await;
+    let callback = provider.log_in(&provider_url(&started), "alice").await;
     let mut other_browser = oidc::WardenBrowser::default();
     assert_eq!(sso_error(&other_browser.callback(app, &callback).await).as_deref(), Some("state_invalid"));
     assert_eq!(acme.failures("other_browser").await, 1);
@@ -301,7 +302,7 @@ async fn every_bad_answer_is_refused_clearly_and_audited(engine: warden::domain:
 
     // The provider's own refusal.
     let started = browser.start(app, "alice@acme.test").await;
-    let authorization = location(&started);
+    let authorization = provider_url(&started);
     let state = url::Url::parse(&authorization)
         .expect("url")
         .query_pairs()
@@ -353,7 +354,7 @@ async fn every_bad_answer_is_refused_clearly_and_audited(engine: warden::domain:
     assert_eq!(status, StatusCode::OK, "{body}");
     let mut browser = oidc::WardenBrowser::default();
     let started = browser.start_at(app, &acme.world.root, crate::support::ADMIN_EMAIL).await;
-    let callback = provider.log_in(&location(&started), "mallory").await;
+    let callback = provider.log_in(&provider_url(&started), "mallory").await;
     assert_eq!(sso_error(&browser.callback(app, &callback).await).as_deref(), Some("password_account"));
 
     // Nothing answered or logged carries a token, a code or the secret.
@@ -515,7 +516,7 @@ async fn a_password_account_is_connected_only_by_its_signed_in_owner(engine: war
         .same_origin()
         .form(&[("identifier", "pat@acme.test"), ("next", "/account")]);
     let started = browser.send(&acme.world.app, start).await;
-    let callback = acme.provider.log_in(&location(&started), "pat").await;
+    let callback = acme.provider.log_in(&provider_url(&started), "pat").await;
     let done = browser.callback(&acme.world.app, &callback).await;
     assert_eq!(location(&done), "/account");
 
@@ -540,7 +541,77 @@ async fn a_password_account_is_connected_only_by_its_signed_in_owner(engine: war
     assert_eq!(links, 0);
 }
 
+async fn the_client_secret_reaches_no_log_line_and_no_cell(engine: warden::domain::Engine) {
+    let log = LogBuffer::default();
+    let _capturing = log.capture();
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let path = format!("/v1/orgs/{}/sso", acme.org);
+    // A refused change carrying the secret, an answer, a sign-in that uses it, and one whose
+    // exchange fails.
+    let bad = json!({ "client_secret": CLIENT_SECRET, "mapping_mode": "sometimes" });
+    assert_eq!(acme.world.root(Method::PUT, &path, Some(bad)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(acme.world.root(Method::GET, &path, None).await.0, StatusCode::OK);
+    acme.provider.set_groups("alice", "alice@acme.test", &["engineering"]).await;
+    assert_eq!(location(&sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await.0), "/");
+    acme.provider.mischief(Some("bad_signature")).await;
+    let (refused, _) = sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+    assert_eq!(sso_error(&refused).as_deref(), Some("token_rejected"));
+
+    let logged = log.text();
+    assert!(logged.contains("request finished status=422"), "the requests were logged:\n{logged}");
+    assert!(!logged.contains(CLIENT_SECRET), "the client secret is in the log:\n{logged}");
+    let cells = every_cell(&acme.world.app).await;
+    let exposed: Vec<&String> =
+        cells.iter().filter(|(_, v)| v.contains(CLIENT_SECRET)).map(|(place, _)| place).collect();
+    assert!(exposed.is_empty(), "the client secret is stored in the clear in {exposed:?}");
+    assert!(cells.iter().any(|(place, v)| place == "sso_configurations.client_secret_sealed" && v.starts_with("v1.")));
+}
+
+async fn seed_003_organizations_carry_their_sso_configuration(engine: warden::domain::Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let provider_issuer = "https://login.globex.test";
+    let sso = json!({ "issuer": provider_issuer, "client_id": "warden", "client_secret": "globex-secret",
+                      "allowed_email_domains": ["globex.test"], "mapping_mode": "authoritative" });
+    let body = json!({ "name": "Globex", "contact_email": "ops@globex.test", "parent_organization_id": world.root,
+                       "can_have_child_organizations": true, "sso_configuration": sso });
+    let (status, org) = world.root(Method::POST, "/v1/orgs", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{org}");
+    assert_eq!(org["sso_configuration"]["issuer"], provider_issuer);
+    assert_eq!(org["sso_configuration"]["client_secret_set"], true);
+    assert!(!org.to_string().contains("globex-secret"));
+    let id = org["id"].as_str().expect("id");
+    let (_, shown) = world.root(Method::GET, &format!("/v1/orgs/{id}"), None).await;
+    assert_eq!(shown["sso_configuration"]["mapping_mode"], "authoritative");
+    assert_eq!(shown["sso_configuration"]["redirect_uri"], "http://127.0.0.1:3000/sso/callback");
+    let (status, patched) = world
+        .root(Method::PATCH, &format!("/v1/orgs/{id}"), Some(json!({ "sso_configuration": { "enabled": false } })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    assert_eq!(patched["sso_configuration"]["enabled"], false);
+    // A bad configuration is named inside it, and nothing is made.
+    let bad = json!({ "name": "Initech", "contact_email": "ops@initech.test", "parent_organization_id": world.root,
+                      "can_have_child_organizations": true, "sso_configuration": { "issuer": "ftp://x" } });
+    let (status, body) = world.root(Method::POST, "/v1/orgs", Some(bad)).await;
+    assert_invalid_at(
+        status,
+        &body,
+        &[
+            json!(["body", "sso_configuration", "issuer"]),
+            json!(["body", "sso_configuration", "client_id"]),
+            json!(["body", "sso_configuration", "client_secret"]),
+        ],
+    );
+    let (_, list) = world.root(Method::GET, "/v1/orgs?q=Initech", None).await;
+    assert_eq!(list["organizations"], json!([]));
+    // Without sso:read the configuration is not shown.
+    let member = world.person("someone@globex.test", id).await;
+    let (_, seen) = world.as_(&member, Method::GET, &format!("/v1/orgs/{id}"), None).await;
+    assert!(seen["sso_configuration"].is_null(), "{seen}");
+}
+
 on_both_engines!(
+    seed_003_organizations_carry_their_sso_configuration,
+    the_client_secret_reaches_no_log_line_and_no_cell,
     a_password_account_is_connected_only_by_its_signed_in_owner,
     configuration_is_validated_and_the_secret_never_comes_back,
     a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to,

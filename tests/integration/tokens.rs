@@ -3,8 +3,6 @@
 //! the secret is shown once and then exists only as its SHA-256; admins see and revoke their
 //! members' tokens; organizations' token policies cap lifetimes.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use warden::domain::{Engine, Timestamp, tokens::Secret};
@@ -12,6 +10,7 @@ use warden::domain::{Engine, Timestamp, tokens::Secret};
 use crate::support::{
     USER_PASSWORD,
     http::{Req, Response, assert_forbidden, assert_invalid_at, call},
+    inspect::{LogBuffer, every_cell},
     tenants::{Person, World, refused_permissions},
 };
 
@@ -398,72 +397,6 @@ async fn tokens_come_only_in_headers_and_never_beside_a_cookie(engine: Engine) {
     refused(w.app.send(Req::get("/v1/me").header("x-api-key", &typo)).await, StatusCode::UNAUTHORIZED);
 }
 
-/// What the app logs on the threads that capture, in the format of a plain `fmt` subscriber at
-/// TRACE. One subscriber for the whole test process, whose filter asks on each event whether its
-/// thread captures: a subscriber set for one thread only (`set_default`) loses events when
-/// other tests register the same call sites concurrently.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-thread_local! {
-    static CAPTURING: std::cell::RefCell<Option<LogBuffer>> = const { std::cell::RefCell::new(None) };
-}
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Lets through what happens on a capturing thread. It is asked at every event, never once per
-/// call site: a call site first reached by a test that does not capture must not be silenced
-/// for the one that does (`filter_fn` caches its first answer per call site).
-struct OnCapturingThreads;
-
-impl<S> tracing_subscriber::layer::Filter<S> for OnCapturingThreads {
-    fn enabled(&self, _: &tracing::Metadata<'_>, _: &tracing_subscriber::layer::Context<'_, S>) -> bool {
-        CAPTURING.with(|c| c.borrow().is_some())
-    }
-
-    fn callsite_enabled(&self, _: &'static tracing::Metadata<'static>) -> tracing::subscriber::Interest {
-        tracing::subscriber::Interest::sometimes()
-    }
-}
-
-/// Stops capturing on this thread when dropped.
-struct Capturing;
-
-impl Drop for Capturing {
-    fn drop(&mut self) {
-        CAPTURING.with(|c| c.borrow_mut().take());
-    }
-}
-
-impl LogBuffer {
-    /// Captures what is logged on this thread (where the test's requests run) until the guard
-    /// is dropped.
-    fn capture(&self) -> Capturing {
-        use tracing_subscriber::{fmt, prelude::*};
-        static INSTALLED: std::sync::Once = std::sync::Once::new();
-        INSTALLED.call_once(|| {
-            let this_thread = || CAPTURING.with(|c| c.borrow().clone()).unwrap_or_default();
-            let layer = fmt::layer().with_writer(this_thread).with_ansi(false);
-            tracing_subscriber::registry().with(layer.with_filter(OnCapturingThreads)).init();
-        });
-        CAPTURING.with(|c| *c.borrow_mut() = Some(self.clone()));
-        Capturing
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
-    }
-}
-
 async fn the_secret_reaches_no_log_line(engine: Engine) {
     let Some((w, a, creator)) = tenant_with_admin(engine, "creator@a.example").await else { return };
     let log = LogBuffer::default();
@@ -502,42 +435,6 @@ async fn the_secret_reaches_no_log_line(engine: Engine) {
     }
 }
 
-/// Every cell of every table (the sessions' included), as text, named `table.column`.
-async fn every_cell(w: &World) -> Vec<(String, String)> {
-    use sqlx::Row;
-    let pool = w.app.domain.db().pool();
-    let catalog = match w.app.db.engine {
-        Engine::Sqlite => {
-            "SELECT m.name AS tbl, p.name AS col, '' AS typ \
-             FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'"
-        }
-        Engine::Postgres => {
-            "SELECT CAST(table_schema AS TEXT) || '.' || CAST(table_name AS TEXT) AS tbl, \
-             CAST(column_name AS TEXT) AS col, CAST(data_type AS TEXT) AS typ FROM information_schema.columns \
-             WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
-        }
-    };
-    let mut cells = Vec::new();
-    for column in sqlx::query(catalog).fetch_all(pool).await.expect("catalog") {
-        let (table, name, kind): (String, String, String) = (column.get("tbl"), column.get("col"), column.get("typ"));
-        let quoted_table: Vec<String> = table.split('.').map(|part| format!("\"{part}\"")).collect();
-        // As bytes, whatever the type: text, numbers, and the sessions' binary data alike.
-        let bytes = match (w.app.db.engine, kind.as_str()) {
-            (Engine::Sqlite, _) => format!("CAST(\"{name}\" AS BLOB)"),
-            (Engine::Postgres, "bytea") => format!("\"{name}\""),
-            (Engine::Postgres, _) => format!("convert_to(CAST(\"{name}\" AS TEXT), 'UTF8')"),
-        };
-        let select = format!("SELECT {bytes} AS v FROM {}", quoted_table.join("."));
-        for row in sqlx::query(&select).fetch_all(pool).await.unwrap_or_else(|e| panic!("{select}: {e}")) {
-            if let Some(value) = row.get::<Option<Vec<u8>>, _>("v") {
-                let place = format!("{}.{name}", table.strip_prefix("public.").unwrap_or(&table));
-                cells.push((place, String::from_utf8_lossy(&value).into_owned()));
-            }
-        }
-    }
-    cells
-}
-
 fn sha256_hex(text: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -560,7 +457,7 @@ async fn the_secret_is_stored_only_as_its_hash(engine: Engine) {
         assert!(!response.text().contains(hidden(&secret)), "{path} shows the secret");
     }
     // No column holds it (the audit log and the sessions included)...
-    let cells = every_cell(&w).await;
+    let cells = every_cell(&w.app).await;
     for table in ["api_tokens.", "audit_events.", "session"] {
         assert!(cells.iter().any(|(place, _)| place.contains(table)), "{table} was read");
     }

@@ -60,6 +60,12 @@ impl Domain {
         self.sso_configuration(actor, &org.id).await
     }
 
+    /// Checks a configuration's fields alone, as they would be for an organization without one
+    /// yet (before making the organization it comes with).
+    pub fn check_sso_changes(&self, changes: SsoChanges) -> DomainResult<()> {
+        changes.check(None).map(|_| ()).map_err(DomainError::Invalid)
+    }
+
     /// Disconnects the provider (`sso:update`). Roles SSO gave stay until an admin changes them.
     pub async fn delete_sso_configuration(&self, actor: &Actor, org_id: &str) -> DomainResult<()> {
         let org = self.authorized_organization(actor, org_id, &sso_permission("update")).await?;

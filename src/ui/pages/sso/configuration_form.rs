@@ -54,7 +54,8 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
                     {text("Client id", "client_id", current.client_id.clone(), "From the provider's client registration")}
                     <div class="space-y-1">
                         <label for="sso-client_secret" class="block text-sm font-medium">"Client secret"</label>
-                        <input id="sso-client_secret" name="client_secret" type="password" autocomplete="new-password" value="" class=INPUT/>
+                        <input id="sso-client_secret" name="client_secret" type="password" autocomplete="new-password" value=""
+                            prop:value=move || { save.version().track(); "" } class=INPUT/>
                         <p class="text-xs text-slate-500" data-testid="client-secret-hint">{secret_hint}</p>
                         <p class="text-sm text-red-600 dark:text-red-400" data-testid="client_secret-error">{field_error("client_secret")}</p>
                     </div>
