@@ -193,6 +193,19 @@ async fn a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to(eng
         acme.world.root(Method::GET, &format!("/v1/orgs/{}/sso/unmapped-groups", acme.org), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(unmapped, json!([{ "group": "marketing", "users": 1 }]));
+    // One click maps it (the setup page's form), and it is no longer unmapped.
+    let map = Req::new(Method::POST, "/api/map-sso-group").same_origin().cookie(&acme.world.root_cookie).form(&[
+        ("org_id", acme.org.as_str()),
+        ("group", "marketing"),
+        ("role_id", acme.engineers.as_str()),
+    ]);
+    let mapped = acme.world.app.send(map).await;
+    assert!(mapped.status.is_success() || mapped.status.is_redirection(), "{} {}", mapped.status, mapped.text());
+    let (_, unmapped) = acme.world.root(Method::GET, &format!("/v1/orgs/{}/sso/unmapped-groups", acme.org), None).await;
+    assert_eq!(unmapped, json!([]));
+    let (_, role) =
+        acme.world.root(Method::GET, &format!("/v1/orgs/{}/iam/roles/{}", acme.org, acme.engineers), None).await;
+    assert_eq!(role["sso_group_names"], json!(["engineering", "marketing"]));
 
     // An account without a password cannot sign in with one.
     let by_password = acme.world.app.sign_in("alice@acme.test", "").await;
@@ -609,7 +622,93 @@ async fn seed_003_organizations_carry_their_sso_configuration(engine: warden::do
     assert!(seen["sso_configuration"].is_null(), "{seen}");
 }
 
+/// A provider that serves `document` (with `{issuer}` and `{jwks}` filled in) and `keys`, on a
+/// free loopback port; returns its issuer.
+async fn fake_provider(document: Value, keys: Value) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let issuer = format!("http://{}", listener.local_addr().expect("address"));
+    let text = document.to_string().replace("{issuer}", &issuer).replace("{jwks}", &format!("{issuer}/jwks"));
+    let app = axum::Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            axum::routing::get(move || async move { ([("content-type", "application/json")], text) }),
+        )
+        .route("/jwks", axum::routing::get(move || async move { axum::Json(keys) }));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    issuer
+}
+
+async fn test_connection_names_each_missing_capability(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let path = format!("/v1/orgs/{}/sso/test", acme.org);
+    let key = json!({ "keys": [{ "kty": "RSA", "use": "sig", "kid": "k", "n": "AQAB", "e": "AQAB" }] });
+    let good = json!({ "issuer": "{issuer}", "authorization_endpoint": "{issuer}/auth", "token_endpoint": "{issuer}/token",
+                       "jwks_uri": "{jwks}", "response_types_supported": ["code"], "subject_types_supported": ["public"],
+                       "id_token_signing_alg_values_supported": ["RS256"] });
+    let with = |field: &str, value: Value| {
+        let mut document = good.clone();
+        document[field] = value;
+        document
+    };
+    let big = json!({ "issuer": "{issuer}", "padding": "x".repeat(600 * 1024) });
+    for (document, keys, failing, words) in [
+        (
+            with("response_types_supported", json!(["id_token"])),
+            key.clone(),
+            "authorization_code",
+            "authorization code flow",
+        ),
+        (
+            with("grant_types_supported", json!(["implicit"])),
+            key.clone(),
+            "authorization_code",
+            "authorization code flow",
+        ),
+        (
+            with("id_token_signing_alg_values_supported", json!(["HS256"])),
+            key.clone(),
+            "algorithms",
+            "Unsupported algorithm",
+        ),
+        (good.clone(), json!({ "keys": [] }), "signing_keys", "no signing keys"),
+        (big, key.clone(), "reachable", "larger than"),
+    ] {
+        let issuer = fake_provider(document, keys).await;
+        let (status, report) = acme.world.root(Method::POST, &path, Some(json!({ "issuer": issuer }))).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let failed =
+            report["checks"].as_array().expect("checks").iter().find(|c| c["ok"] == false).cloned().expect("a failure");
+        assert_eq!(failed["check"], failing, "{report}");
+        assert!(failed["message"].as_str().expect("message").contains(words), "{report}");
+    }
+}
+
+async fn an_email_domain_shared_by_two_organizations_lets_the_person_choose(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let sister = acme.world.org("Acme Labs", &acme.world.root).await;
+    let body = oidc::configuration(&acme.provider, json!({}));
+    let (status, answer) = acme.world.root(Method::PUT, &format!("/v1/orgs/{sister}/sso"), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let mut browser = oidc::WardenBrowser::default();
+    let started = browser.start(&acme.world.app, "alice@acme.test").await;
+    let choose = location(&started);
+    assert!(choose.starts_with("/sign-in/sso?"), "{choose}");
+    let page = acme.world.app.send(Req::page(&choose)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("Acme Labs") && text.contains(&format!("value=\"{sister}\"")), "both are offered");
+    // Picking one goes on to the provider, for that organization.
+    acme.provider.set_groups("alice", "alice@acme.test", &[]).await;
+    let picked = browser.start_at(&acme.world.app, &sister, "alice@acme.test").await;
+    let callback = acme.provider.log_in(&provider_url(&picked), "alice").await;
+    assert_eq!(location(&browser.callback(&acme.world.app, &callback).await), "/");
+    let (_, members) = acme.world.root(Method::GET, &format!("/v1/orgs/{sister}/iam/members"), None).await;
+    assert!(members.to_string().contains("alice@acme.test"), "alice joined Acme Labs: {members}");
+}
+
 on_both_engines!(
+    test_connection_names_each_missing_capability,
+    an_email_domain_shared_by_two_organizations_lets_the_person_choose,
     seed_003_organizations_carry_their_sso_configuration,
     the_client_secret_reaches_no_log_line_and_no_cell,
     a_password_account_is_connected_only_by_its_signed_in_owner,
