@@ -19,7 +19,7 @@ use std::{
 use serde_json::json;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
+    net::TcpStream,
 };
 use warden::{domain::Domain, settings::Settings, web::AppState};
 
@@ -57,8 +57,9 @@ fn report(label: &str, samples: &mut [Duration], target: &str) {
 async fn main() {
     let path = std::env::temp_dir().join(format!("warden-bench-requests-{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("port");
-    let addr = listener.local_addr().expect("address");
+    // As `warden serve` listens (TCP_NODELAY on every connection).
+    let listener = warden::server::listener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("port");
+    let addr = axum::serve::Listener::local_addr(&listener).expect("address");
     let origin = format!("http://{addr}");
     let toml = format!(
         "[warden]\nlisten_addr = \"{addr}\"\npublic_url = \"{origin}\"\ndatabase_url = \"{url}\"\nsession_idle_timeout_minutes = 30\n"

@@ -85,7 +85,7 @@ async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
     let state = AppState { leptos_options, settings: Arc::new(settings), domain };
     let router = app::router(state).await?;
 
-    let listener = tokio::net::TcpListener::bind(listen_addr).await?;
+    let listener = super::listener::bind(listen_addr).await?;
     tracing::info!(%listen_addr, %public_url, "Warden is serving");
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

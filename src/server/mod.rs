@@ -5,6 +5,7 @@ pub mod cli;
 pub mod client_addr;
 pub mod identity;
 pub mod limits;
+pub mod listener;
 pub mod logging;
 pub mod new_token;
 pub mod request_context;

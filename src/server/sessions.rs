@@ -52,6 +52,7 @@ fn layer<Store: SessionStore + ExpiredDeletion + Clone>(
         .with_same_site(SameSite::Lax)
         .with_secure(settings.cookies_secure())
         .with_path("/")
-        .with_always_save(true) // every request pushes the idle expiry back
+        // Saved when changed; a signed-in session is touched at most once a minute to push its
+        // idle expiry back (web::sessions::keep_alive), so reads do not write.
         .with_expiry(Expiry::OnInactivity(Duration::minutes(settings.session_idle_timeout_minutes)))
 }

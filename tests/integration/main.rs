@@ -6,6 +6,7 @@
 mod support;
 
 mod cli;
+mod connections;
 mod escalation;
 mod escalation_property;
 mod filters;

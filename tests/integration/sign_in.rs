@@ -30,8 +30,9 @@ async fn right_password_signs_in_with_a_safe_cookie(engine: Engine) {
 
     let cookie = response.session_cookie().expect("cookie");
     let me = app.send(Req::get("/v1/me").cookie(&cookie)).await;
-    let refreshed = me.set_cookie_header().expect("each request pushes the idle expiry back");
-    assert!(refreshed.contains("Max-Age=1800"), "{refreshed}");
+    // The idle expiry moves at most once a minute (see connections.rs): a read right after
+    // signing in writes nothing.
+    assert!(me.set_cookie_header().is_none(), "a read within the minute sends no new cookie");
     assert_eq!(me.status, StatusCode::OK, "{}", me.text());
     assert_eq!(me.json()["email"], ADMIN_EMAIL);
     assert_eq!(me.json()["status"], "active");
