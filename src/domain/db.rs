@@ -45,6 +45,18 @@ pub struct Database {
     pool: AnyPool,
     engine: Engine,
     user_search: UserSearch,
+    url: ConnectionUrl,
+}
+
+/// The URL a database was opened with (for a second connection, such as a listener); its
+/// password never shows in debug output.
+#[derive(Clone)]
+struct ConnectionUrl(std::sync::Arc<str>);
+
+impl std::fmt::Debug for ConnectionUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact(&self.0))
+    }
 }
 
 impl Database {
@@ -87,7 +99,7 @@ impl Database {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, engine, user_search: UserSearch::Keys })
+        Ok(Self { pool, engine, user_search: UserSearch::Keys, url: ConnectionUrl(url.into()) })
     }
 
     /// Connects and brings the schema up to date.
@@ -112,6 +124,10 @@ impl Database {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url.0
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -73,11 +73,15 @@ pub struct Domain {
 
 #[cfg(feature = "ssr")]
 impl Domain {
+    /// The domain on `db`. On PostgreSQL it also starts listening for the changes other app
+    /// servers make (see `authz::broadcast`).
     pub fn new(db: Database) -> Self {
+        let authz = authz::cache::AuthzCache::default();
+        authz::broadcast::listen(&db, authz.clone());
         Self {
             db,
             throttle: ThrottlePolicy::default(),
-            authz: authz::cache::AuthzCache::default(),
+            authz,
             tokens: tokens::cache::TokenCache::default(),
             sso: sso::SsoSettings::default(),
         }
@@ -91,5 +95,10 @@ impl Domain {
 
     pub fn db(&self) -> &Database {
         &self.db
+    }
+
+    /// How the decision cache has been kept (for tests and benchmarks).
+    pub fn authz_cache_stats(&self) -> authz::cache::CacheStats {
+        self.authz.stats()
     }
 }

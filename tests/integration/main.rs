@@ -21,6 +21,7 @@ mod sso;
 mod storage;
 mod tenancy;
 mod tokens;
+mod two_servers;
 mod user_groups;
 mod user_search;
 mod users;

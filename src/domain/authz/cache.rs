@@ -1,10 +1,12 @@
 //! The decision cache: the tree's parents and access flags, and each user's roles with their
 //! compiled statements, loaded lazily and dropped by the changes that affect them.
 //!
-//! Local changes invalidate at once ([`AuthzCache::after_commit`]). Changes made by other app
-//! servers bump `authz_generation` in the database; each server checks it at most every
-//! [`GENERATION_CHECK_INTERVAL`] and drops everything when it moved, so a decision on one
-//! server reflects a change made on another within that interval.
+//! Local changes invalidate at once ([`AuthzCache::after_commit`]). Other app servers' changes
+//! arrive as notices (PostgreSQL `LISTEN/NOTIFY`, see `broadcast.rs`) and patch or drop only what
+//! they affect ([`AuthzCache::apply_notice`]). Every change also bumps `authz_generation` in the
+//! database: without a listener (SQLite, or a lost connection) each server checks it at most
+//! every [`GENERATION_CHECK_INTERVAL`] and drops everything when it moved; with one, rarely, as a
+//! safety net that acts only when the notices stay behind.
 
 use std::{
     collections::HashMap,
@@ -22,9 +24,13 @@ use crate::domain::{
 };
 
 pub const GENERATION_CHECK_INTERVAL: Duration = Duration::from_millis(500);
+/// While notices arrive, the generation is still checked this often...
+const LISTENING_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+/// ...and a notice may lag its commit this long before the cache gives up on it.
+const NOTICE_GRACE: Duration = Duration::from_secs(1);
 
 /// What changed, so that only what depends on it is dropped or patched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Change {
     /// Anything about the tree: it is reloaded on the next decision.
     Tree,
@@ -82,10 +88,26 @@ struct TreeNode {
 type Tree = HashMap<String, TreeNode>;
 type UserGrants = HashMap<String, Vec<RoleGrant>>;
 
+/// How the cache has been kept: what tests and benchmarks look at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Times everything was dropped (a generation moved without its notice).
+    pub full_drops: u64,
+    /// Times the tree was loaded from the database.
+    pub tree_loads: u64,
+    /// Other servers' changes applied from their notices.
+    pub notices_applied: u64,
+}
+
 #[derive(Debug, Default)]
 struct State {
     generation: i64,
     checked_at: Option<Instant>,
+    /// Other servers' notices arrive (see `broadcast.rs`).
+    listening: bool,
+    /// When the database's generation was first seen ahead of the notices.
+    behind_since: Option<Instant>,
+    stats: CacheStats,
     /// Bumped by every invalidation: a load that began before one must not be stored.
     epoch: u64,
     tree: Option<Arc<Tree>>,
@@ -250,29 +272,41 @@ impl AuthzCache {
         if state.generation == new_generation - 1 {
             state.generation = new_generation;
         }
-        match change {
-            Change::Tree => state.tree = None,
-            Change::TreeNode { node, parent } => {
-                if let Some(tree) = state.tree.as_mut() {
-                    let entry = TreeNode { node: node.clone(), parent: parent.clone() };
-                    Arc::make_mut(tree).insert(node.org_id.clone(), entry);
-                }
-            }
-            Change::TreeNodesRemoved(ids) => {
-                if let Some(tree) = state.tree.as_mut() {
-                    let tree = Arc::make_mut(tree);
-                    for id in ids {
-                        tree.remove(id);
-                    }
-                }
-            }
-            Change::Memberships(users) => {
-                for user in users {
-                    state.users.remove(user);
-                }
-            }
-            Change::RolesOrPolicies => state.users.clear(),
+        apply(&mut state, change);
+    }
+
+    /// Another server's change: applied when it is the next one, everything dropped when one
+    /// was missed, nothing when it is known already (this server's own, or older).
+    pub fn apply_notice(&self, notice: &super::broadcast::Notice) {
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if notice.generation <= state.generation {
+            return;
         }
+        match &notice.changes {
+            Some(changes) if notice.generation == state.generation + 1 => {
+                state.epoch += 1;
+                for change in changes {
+                    apply(&mut state, change);
+                }
+                state.stats.notices_applied += 1;
+            }
+            _ => drop_everything(&mut state),
+        }
+        state.generation = notice.generation;
+        state.behind_since = None;
+    }
+
+    /// Whether notices arrive. Either way, what was missed meanwhile is unknown: everything is
+    /// dropped and the generation read again.
+    pub fn listening(&self, on: bool) {
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.listening = on;
+        drop_everything(&mut state);
+        state.checked_at = None;
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.state.read().unwrap_or_else(PoisonError::into_inner).stats
     }
 
     /// A number that changes with every change to decisions this server knows of (its own at
@@ -305,7 +339,12 @@ impl AuthzCache {
     async fn refresh_if_stale(&self, db: &Database) -> DomainResult<()> {
         let due = {
             let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-            state.checked_at.is_none_or(|at| at.elapsed() >= GENERATION_CHECK_INTERVAL)
+            let interval = match (state.listening, state.behind_since) {
+                (true, None) => LISTENING_CHECK_INTERVAL,
+                (true, Some(_)) => NOTICE_GRACE,
+                (false, _) => GENERATION_CHECK_INTERVAL,
+            };
+            state.checked_at.is_none_or(|at| at.elapsed() >= interval)
         };
         if !due {
             return Ok(());
@@ -315,13 +354,21 @@ impl AuthzCache {
             .await?
             .try_get("generation")?;
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        if state.generation != generation {
-            state.epoch += 1;
-            state.tree = None;
-            state.users.clear();
+        let now = Instant::now();
+        if state.generation == generation {
+            state.behind_since = None;
+        } else if state.listening
+            && (state.tree.is_some() || !state.users.is_empty())
+            && state.behind_since.is_none_or(|since| now - since < NOTICE_GRACE)
+        {
+            // Its notice is probably on its way: look again shortly before giving up on it.
+            state.behind_since.get_or_insert(now);
+        } else {
+            drop_everything(&mut state);
             state.generation = generation;
+            state.behind_since = None;
         }
-        state.checked_at = Some(Instant::now());
+        state.checked_at = Some(now);
         Ok(())
     }
 
@@ -351,6 +398,7 @@ impl AuthzCache {
         }
         let tree = Arc::new(tree);
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.stats.tree_loads += 1;
         if state.epoch == epoch {
             state.tree = Some(Arc::clone(&tree));
         }
@@ -373,6 +421,42 @@ impl AuthzCache {
         }
         Ok(grants)
     }
+}
+
+/// Drops or patches what `change` affects.
+fn apply(state: &mut State, change: &Change) {
+    match change {
+        Change::Tree => state.tree = None,
+        Change::TreeNode { node, parent } => {
+            if let Some(tree) = state.tree.as_mut() {
+                let entry = TreeNode { node: node.clone(), parent: parent.clone() };
+                Arc::make_mut(tree).insert(node.org_id.clone(), entry);
+            }
+        }
+        Change::TreeNodesRemoved(ids) => {
+            if let Some(tree) = state.tree.as_mut() {
+                let tree = Arc::make_mut(tree);
+                for id in ids {
+                    tree.remove(id);
+                }
+            }
+        }
+        Change::Memberships(users) => {
+            for user in users {
+                state.users.remove(user);
+            }
+        }
+        Change::RolesOrPolicies => state.users.clear(),
+    }
+}
+
+fn drop_everything(state: &mut State) {
+    if state.tree.is_some() || !state.users.is_empty() {
+        state.stats.full_drops += 1;
+    }
+    state.epoch += 1;
+    state.tree = None;
+    state.users.clear();
 }
 
 /// An organization about to be created, with the default flags.

@@ -15,6 +15,7 @@ impl Domain {
         changes: &[Change],
     ) -> DomainResult<()> {
         let generation = bump_generation(mutation.tx()).await?;
+        super::broadcast::announce(mutation.tx(), self.db.engine(), generation, changes).await?;
         mutation.commit(event).await?;
         for change in changes {
             self.authz.after_commit(change, generation);

@@ -14,7 +14,7 @@ use super::{
 };
 
 /// One organization on the path from the target (first) up to the root (last).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathNode {
     pub org_id: String,
     pub name: String,

@@ -10,6 +10,7 @@
 //! - `change`: THE anti-escalation rule (`authorize_change`), one check for every change that
 //!   can alter a decision, described by its effect.
 //! - `commit`: committing a change that can alter decisions (generation bump, cache drop).
+//! - `broadcast`: telling other app servers what changed (PostgreSQL `LISTEN/NOTIFY`).
 //! - [`impact`]: who would gain or lose what if an edit were saved (the previews' tally).
 
 pub mod permissions;
@@ -17,6 +18,8 @@ pub mod statements;
 
 #[cfg(feature = "ssr")]
 mod access;
+#[cfg(feature = "ssr")]
+pub mod broadcast;
 #[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]

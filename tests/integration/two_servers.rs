@@ -1,0 +1,88 @@
+//! Two app servers on one database: a change made on one is honoured by decisions on the other
+//! within a second. On PostgreSQL the change arrives as a notice and the other server patches
+//! only what it affects (its cache is never emptied); on SQLite (one server in production) the
+//! generation check still catches up.
+
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use warden::domain::{Domain, Engine, authz::permissions::Permission};
+
+use crate::support::tenants::World;
+
+/// Waits up to a second for `b` to decide `expected`; returns how long it took.
+async fn within_a_second(b: &Domain, user: &str, org: &str, permission: &str, expected: bool) -> Duration {
+    let permission = Permission::parse(permission).expect("permission");
+    let started = Instant::now();
+    loop {
+        let allowed = b.decide(user, org, &permission).await.expect("decision").allowed;
+        if allowed == expected {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < Duration::from_secs(1), "server B still says {allowed} for {permission} at {org}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn changes_on_one_server_reach_the_other(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let admin = world.app.admin_actor().await;
+    let admin = admin.user_id().expect("admin").to_owned();
+    let here = world.org("Here", &world.root).await;
+    let elsewhere = world.org("Elsewhere", &world.root).await;
+    let editors = world.allow_role(&here, "Editors", &["policy:update"]).await;
+    let movers = world.allow_role(&elsewhere, "Elsewhere editors", &["policy:update"]).await;
+    let person = world.person("person@example.com", &here).await;
+    let member = world.predefined(&here, "member").await;
+
+    // Server B, on the same database, warm.
+    let b = Domain::new(world.app.db.open().await);
+    within_a_second(&b, &person.id, &here, "policy:update", false).await;
+    within_a_second(&b, &admin, &elsewhere, "policy:update", true).await;
+    let warm = b.authz_cache_stats();
+
+    // A membership: the person gets Editors here.
+    world.give(&here, &person.id, &[&member, &editors]).await;
+    let membership = within_a_second(&b, &person.id, &here, "policy:update", true).await;
+    // A role: Editors no longer has policy:update.
+    let policy = world.policy(&here, "Readers only", json!({ "permissions": ["policy:read"] })).await;
+    let (status, body) = world
+        .root(Method::PATCH, &format!("/v1/orgs/{here}/iam/roles/{editors}"), Some(json!({ "policy_ids": [policy] })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let role = within_a_second(&b, &person.id, &here, "policy:update", false).await;
+    // A move: Here goes below Elsewhere, where the person is given an editor role.
+    let (_, person_elsewhere) = world
+        .root(
+            Method::POST,
+            &format!("/v1/orgs/{elsewhere}/iam/members"),
+            Some(json!({ "user_id": person.id, "role_ids": [movers] })),
+        )
+        .await;
+    assert!(person_elsewhere.is_null(), "{person_elsewhere}");
+    within_a_second(&b, &person.id, &here, "policy:update", false).await;
+    let (status, body) = world
+        .root(Method::POST, &format!("/v1/orgs/{here}/move"), Some(json!({ "parent_organization_id": elsewhere })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let moved = within_a_second(&b, &person.id, &here, "policy:update", true).await;
+    // A flag: Here stops letting its parent in, so Elsewhere's editors lose it.
+    let (_, org) = world.root(Method::GET, &format!("/v1/orgs/{here}"), None).await;
+    let closed = json!({ "parent_has_access": false, "version": org["version"] });
+    let (status, body) = world.root(Method::PATCH, &format!("/v1/orgs/{here}"), Some(closed)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let flag = within_a_second(&b, &person.id, &here, "policy:update", false).await;
+    println!(
+        "server B honoured server A's changes after: membership {membership:?}, role {role:?}, move {moved:?}, flag {flag:?} ({engine:?})"
+    );
+
+    if engine == Engine::Postgres {
+        let after = b.authz_cache_stats();
+        assert_eq!(after.full_drops, warm.full_drops, "B's cache was never emptied: {after:?}");
+        assert_eq!(after.tree_loads, warm.tree_loads, "B patched its tree instead of reloading it: {after:?}");
+        assert!(after.notices_applied >= 5, "B applied A's notices: {after:?}");
+    }
+}
+
+on_both_engines!(changes_on_one_server_reach_the_other);
