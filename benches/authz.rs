@@ -505,6 +505,46 @@ async fn run(url: &str) {
         }
     }
     report("move a ~1,000-org subtree (authorized, audited)", &mut moves, "<= 200 ms");
+
+    two_servers(url, &domain, &actor, &fixture.org_ids[0], &fixture.user_ids[7]).await;
+}
+
+/// A second app server on the same database: how long until it honours a change made on the
+/// first (a user gets, then loses, Admin in an organization), and its first decision that does.
+async fn two_servers(url: &str, a: &Domain, actor: &Actor, org: &str, user: &str) {
+    let b = Domain::new(Database::open(url).await.expect("database"));
+    let role = |slug: &'static str| async move {
+        let row = sqlx::query("SELECT id FROM roles WHERE org_id = $1 AND slug = $2")
+            .bind(org)
+            .bind(slug)
+            .fetch_one(a.db().pool())
+            .await
+            .expect("role");
+        row.get::<String, _>("id")
+    };
+    let (member, admin) = (role("member").await, role("admin").await);
+    let permission = Permission::new("policy", "update");
+    b.decide(user, org, &permission).await.expect("warm");
+    let (mut delays, mut firsts) = (Vec::new(), Vec::new());
+    for n in 0..100 {
+        let granted = n % 2 == 0;
+        let roles = if granted { vec![member.clone(), admin.clone()] } else { vec![member.clone()] };
+        a.set_member_roles(actor, org, user, &roles).await.expect("roles");
+        let committed = Instant::now();
+        loop {
+            let t = Instant::now();
+            if b.decide(user, org, &permission).await.expect("decide").allowed == granted {
+                firsts.push(t.elapsed());
+                break;
+            }
+            assert!(committed.elapsed() < Duration::from_secs(5), "server B never honoured the change");
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        delays.push(committed.elapsed());
+    }
+    report("two servers: a change on A honoured by B after", &mut delays, "<= 1 s");
+    report("two servers: B's first decision honouring it", &mut firsts, "printed only");
+    println!("two servers: B's cache {:?}", b.authz_cache_stats());
 }
 
 /// A request by API token, as the middleware and a handler make it: the secret to the user
