@@ -30,3 +30,13 @@ build_for_browser_tests
 
 say "Browser end-to-end tests"
 node --test --test-concurrency=1 end2end/tests/
+
+# The same again against two servers on one PostgreSQL database behind a round-robin (sessions,
+# throttling, tokens and decisions must hold whichever server answers).
+if command -v psql >/dev/null && psql "$WARDEN_TEST_POSTGRES_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; then
+  say "Browser end-to-end tests, two servers behind a round-robin"
+  WARDEN_E2E_SERVERS=2 node --test --test-concurrency=1 end2end/tests/
+elif [ "${CI:-}" = true ]; then
+  echo "PostgreSQL is required under CI=true for the two-server browser tests" >&2
+  exit 1
+fi
