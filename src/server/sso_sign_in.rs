@@ -39,6 +39,15 @@ pub struct StartForm {
     next: Option<String>,
 }
 
+/// Where a failure is explained: the sign-in page, or the Account page for someone already
+/// signed in who was connecting their account (the sign-in page sends them away).
+fn to_explanation(failure: SsoFailure, identity: &Identity) -> Response {
+    match identity.user {
+        Some(_) => Redirect::to(&format!("/account?sso_error={}", failure.code())).into_response(),
+        None => to_sign_in(failure, ""),
+    }
+}
+
 fn to_sign_in(failure: SsoFailure, identifier: &str) -> Response {
     let query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("sso_error", failure.code())
@@ -71,12 +80,16 @@ pub async fn start(
             Err(_) => return to_sign_in(SsoFailure::IdentifierMissing, identifier),
         },
     };
+    let failed = |failure| match identity.user {
+        Some(_) => to_explanation(failure, &identity),
+        None => to_sign_in(failure, identifier),
+    };
     match state.domain.begin_sso_sign_in(&identity.actor, &org_id, Some(identifier), &next).await {
         Ok(started) => match session.insert(BINDING, &started.binding).await {
             Ok(()) => on_to_provider(&started.authorization_url),
-            Err(_) => to_sign_in(SsoFailure::Unavailable, identifier),
+            Err(_) => failed(SsoFailure::Unavailable),
         },
-        Err(failure) => to_sign_in(failure, identifier),
+        Err(failure) => failed(failure),
     }
 }
 
@@ -120,8 +133,8 @@ pub async fn callback(
     match state.domain.finish_sso_sign_in(&identity.actor, answer, binding.as_deref()).await {
         Ok((user, return_to)) => match sessions::start(&session, &user).await {
             Ok(()) => Redirect::to(&safe_return_path(Some(&return_to))).into_response(),
-            Err(_) => to_sign_in(SsoFailure::Unavailable, ""),
+            Err(_) => to_explanation(SsoFailure::Unavailable, &identity),
         },
-        Err(failure) => to_sign_in(failure, ""),
+        Err(failure) => to_explanation(failure, &identity),
     }
 }

@@ -523,12 +523,21 @@ async fn a_password_account_is_connected_only_by_its_signed_in_owner(engine: war
     let (done, _) = sign_in_through(&acme.world.app, &acme.provider, "pat@acme.test", "pat").await;
     assert_eq!(sso_error(&done).as_deref(), Some("password_account"));
 
-    // Signed in with the password, pat connects the provider from the account page.
+    // Signed in with the password, pat connects the provider from the account page. A failed
+    // attempt comes back there, explained (the sign-in page would send pat away).
     let mut browser = oidc::WardenBrowser { cookie: Some(pat.cookie.clone()) };
-    let start = Req::new(Method::POST, "/sso/start")
-        .same_origin()
-        .form(&[("identifier", "pat@acme.test"), ("next", "/account")]);
-    let started = browser.send(&acme.world.app, start).await;
+    let connect = || {
+        Req::new(Method::POST, "/sso/start")
+            .same_origin()
+            .form(&[("identifier", "pat@acme.test"), ("next", "/account")])
+    };
+    let started = browser.send(&acme.world.app, connect()).await;
+    let callback = acme.provider.log_in(&provider_url(&started), "bob").await;
+    let failed = browser.callback(&acme.world.app, &callback).await;
+    assert_eq!(location(&failed), "/account?sso_error=email_unverified");
+    let page = browser.send(&acme.world.app, Req::page("/account?sso_error=email_unverified")).await;
+    assert!(page.text().contains("has not verified your email address"), "{}", page.text());
+    let started = browser.send(&acme.world.app, connect()).await;
     let callback = acme.provider.log_in(&provider_url(&started), "pat").await;
     let done = browser.callback(&acme.world.app, &callback).await;
     assert_eq!(location(&done), "/account");

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+use leptos_router::hooks::use_query_map;
+
+use crate::domain::sso::SsoFailure;
 use crate::ui::{
     components::{
         form::{FormError, SubmitButton, TextField, action_error},
@@ -18,6 +21,14 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = action_error(change);
     let succeeded = move || matches!(change.value().get(), Some(Ok(())));
+    // A failed "Connect single sign-on" comes back here with its reason.
+    let query = use_query_map();
+    let sso_problem = move || {
+        query
+            .read()
+            .get("sso_error")
+            .map(|code| SsoFailure::from_code(&code).unwrap_or(SsoFailure::Unavailable).message())
+    };
     view! {
         <div class="max-w-xl space-y-8">
             <h1 class="text-2xl font-semibold">"Account"</h1>
@@ -36,6 +47,12 @@ pub fn AccountPage() -> impl IntoView {
                                 <p class="text-sm text-slate-600 dark:text-slate-400">
                                     "If your organization signs in with its identity provider, connect this account to it once;                                      after that you can sign in either way."
                                 </p>
+                                {sso_problem().map(|message| view! {
+                                    <div role="alert" data-testid="sso-error"
+                                        class="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+                                        {message}
+                                    </div>
+                                })}
                                 <form method="post" action="/sso/start" data-testid="sso-connect-form">
                                     <input type="hidden" name="identifier" value=user.email.clone()/>
                                     <input type="hidden" name="next" value="/account"/>
