@@ -4,7 +4,7 @@ use std::{io::BufRead, net::SocketAddr, path::PathBuf, sync::Arc};
 
 use clap::{Parser, Subcommand};
 
-use super::{app, logging, secret_key};
+use super::{app, logging, oidc::OpenIdConnectClient, secret_key};
 use crate::domain::{Actor, Database, Domain, bootstrap::FirstAdmin, db::redact, sso::SsoSettings};
 use crate::{settings::Settings, web::AppState};
 
@@ -99,7 +99,8 @@ fn sso_settings(settings: &Settings) -> Result<SsoSettings, Box<dyn std::error::
     if keys.is_none() {
         tracing::warn!("{} is not set: single sign-on cannot be configured until it is", secret_key::VARIABLE);
     }
-    Ok(SsoSettings { redirect_uri: format!("{}sso/callback", settings.public_url), keys })
+    let provider = Arc::new(OpenIdConnectClient::new()?);
+    Ok(SsoSettings { redirect_uri: format!("{}sso/callback", settings.public_url), keys, provider })
 }
 
 /// The only time a generated password is ever shown: on standard error, not in the log.

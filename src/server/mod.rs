@@ -1,4 +1,5 @@
-//! Server wiring: the HTTP stack (middleware, sessions, routes), logging, and the CLI.
+//! Server wiring: the HTTP stack (middleware, sessions, routes), logging, the CLI, and the
+//! OpenID client the domain signs people in through.
 
 pub mod app;
 pub mod cli;
@@ -8,6 +9,7 @@ pub mod limits;
 pub mod listener;
 pub mod logging;
 pub mod new_token;
+pub mod oidc;
 pub mod request_context;
 pub mod secret_key;
 pub mod security;

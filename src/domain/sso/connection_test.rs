@@ -7,7 +7,7 @@ use url::Url;
 
 use super::{
     configuration::is_loopback,
-    provider::{self, ProviderProblem, SUPPORTED_ALGORITHMS},
+    provider::{OidcProvider, ProviderProblem},
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,7 +37,7 @@ impl ConnectionReport {
 }
 
 /// Runs every check in order; the first failing one ends the test (later ones depend on it).
-pub async fn test_connection(issuer: &str) -> ConnectionReport {
+pub async fn test_connection(provider: &dyn OidcProvider, issuer: &str) -> ConnectionReport {
     let mut report = ConnectionReport { ok: true, checks: Vec::new() };
     let Ok(url) = Url::parse(issuer) else {
         return report.fail("https", format!("\"{issuer}\" is not a URL."));
@@ -46,12 +46,8 @@ pub async fn test_connection(issuer: &str) -> ConnectionReport {
         return report.fail("https", "The issuer does not use HTTPS. Plain HTTP is allowed only on this machine.");
     }
     report.pass("https", "The issuer uses HTTPS (or is on this machine).");
-    let http = match provider::http_client() {
-        Ok(http) => http,
-        Err(e) => return report.fail("reachable", e),
-    };
     let discovery_url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
-    let document = match fetch_json(&http, &discovery_url).await {
+    let document = match provider.fetch_json(&discovery_url).await {
         Ok(document) => document,
         Err(problem) => return report.fail("reachable", problem),
     };
@@ -84,14 +80,15 @@ pub async fn test_connection(issuer: &str) -> ConnectionReport {
     report.pass("authorization_code", "The authorization code flow is supported.");
 
     let algorithms = listed("id_token_signing_alg_values_supported").unwrap_or_default();
-    let usable: Vec<&String> = algorithms.iter().filter(|a| SUPPORTED_ALGORITHMS.contains(&a.as_str())).collect();
+    let supported = provider.supported_algorithms();
+    let usable: Vec<&String> = algorithms.iter().filter(|a| supported.contains(&a.as_str())).collect();
     if usable.is_empty() {
         return report.fail(
             "algorithms",
             format!(
                 "Unsupported algorithm: the provider signs ID tokens with {} and Warden verifies {}.",
                 if algorithms.is_empty() { "nothing it names".to_owned() } else { algorithms.join(", ") },
-                SUPPORTED_ALGORITHMS.join(", ")
+                supported.join(", ")
             ),
         );
     }
@@ -103,7 +100,7 @@ pub async fn test_connection(issuer: &str) -> ConnectionReport {
     let Some(jwks_uri) = document.get("jwks_uri").and_then(Value::as_str) else {
         return report.fail("signing_keys", "The discovery document names no jwks_uri, so there are no signing keys.");
     };
-    let keys = match fetch_json(&http, jwks_uri).await {
+    let keys = match provider.fetch_json(jwks_uri).await {
         Ok(set) => set.get("keys").and_then(Value::as_array).cloned().unwrap_or_default(),
         Err(problem) => {
             return report.fail("signing_keys", format!("The signing keys could not be fetched: {problem}"));
@@ -116,35 +113,11 @@ pub async fn test_connection(issuer: &str) -> ConnectionReport {
     report.pass("signing_keys", format!("{signing} signing key(s) published."));
 
     // Last, the library that signs users in must accept the metadata as a whole.
-    match provider::discover(&http, issuer).await {
+    match provider.check_metadata(issuer).await {
         Ok(_) => report.pass("metadata", "The provider's metadata is complete and valid."),
         Err(ProviderProblem::Unreachable(e) | ProviderProblem::Invalid(e)) => {
             return report.fail("metadata", format!("The provider's metadata was refused: {e}"));
         }
     }
     report
-}
-
-async fn fetch_json(http: &openidconnect::reqwest::Client, url: &str) -> Result<Value, String> {
-    let response = http.get(url).header("Accept", "application/json").send().await.map_err(|e| {
-        if e.is_timeout() {
-            format!("{url} did not answer in time (unreachable).")
-        } else {
-            format!("{url} is unreachable: {}", root_cause(&e))
-        }
-    })?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(format!("{url} answered HTTP {status}."));
-    }
-    let bytes = provider::capped_body(response).await.map_err(|e| format!("{url}: {e}."))?;
-    serde_json::from_slice(&bytes).map_err(|_| format!("{url} did not answer with JSON."))
-}
-
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }

@@ -3,8 +3,9 @@
 //!
 //! - `configuration`: what an admin sets, and its rules; `secret_box`: the client secret sealed
 //!   at rest;
-//! - `provider`: discovery, the authorization request and the verified code exchange (through
-//!   the `openidconnect` crate); `connection_test`: "test connection";
+//! - `provider`: what the domain asks of an OpenID provider (discovery, the authorization
+//!   request, the verified code exchange), implemented by the server; `connection_test`: "test
+//!   connection", checked against what the provider publishes;
 //! - `claims` and `mapping`: groups out of the ID token, and roles out of the groups (pure);
 //! - `read`, `write`: the configuration and its setup page; `preview`: the test bench;
 //!   `sign_in`: starting and finishing a sign-in.
@@ -50,12 +51,21 @@ pub use {
 use crate::domain::{DomainError, authz::permissions::Permission};
 
 /// What the server tells the domain about SSO: the callback address providers send people back
-/// to, and the keys that seal client secrets (`None`: SSO cannot be configured).
+/// to, the keys that seal client secrets (`None`: SSO cannot be configured), and the client
+/// that talks to providers.
 #[cfg(feature = "ssr")]
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SsoSettings {
     pub redirect_uri: String,
     pub keys: Option<SecretKeys>,
+    pub provider: std::sync::Arc<dyn provider::OidcProvider>,
+}
+
+#[cfg(feature = "ssr")]
+impl Default for SsoSettings {
+    fn default() -> Self {
+        Self { redirect_uri: String::new(), keys: None, provider: std::sync::Arc::new(provider::NoProvider) }
+    }
 }
 
 #[cfg(feature = "ssr")]

@@ -131,6 +131,6 @@ impl Domain {
             Some(issuer) => issuer.to_owned(),
             None => storage::load(&self.db, &org.id).await?.ok_or_else(|| not_configured(&org.id))?.issuer,
         };
-        Ok(connection_test::test_connection(&issuer).await)
+        Ok(connection_test::test_connection(self.sso.provider.as_ref(), &issuer).await)
     }
 }

@@ -10,7 +10,7 @@ use super::{
     SsoFailure, claims,
     configuration::email_domain,
     mapping::{self, MappingMode},
-    provider,
+    provider::{AuthorizationParams, Exchange, ExchangeProblem, ProviderProblem},
     secret_box::SecretKeys,
     storage::{self, PendingSignIn, StoredSso},
 };
@@ -131,14 +131,18 @@ impl Domain {
         login_hint: Option<&str>,
         return_to: &str,
     ) -> Result<SsoStart, Refusal> {
-        let http = provider::http_client().map_err(|e| refuse(SsoFailure::Unavailable, "internal", e))?;
-        let metadata = provider::discover(&http, &config.issuer)
-            .await
-            .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", format!("{e:?}")))?;
         let hint = login_hint.map(str::trim).filter(|h| h.contains('@') && h.len() <= 254);
-        let request =
-            provider::authorization_request(metadata, &config.client_id, &self.sso.redirect_uri, &config.scopes, hint)
-                .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_invalid", format!("{e:?}")))?;
+        let params = AuthorizationParams {
+            issuer: &config.issuer,
+            client_id: &config.client_id,
+            redirect_uri: &self.sso.redirect_uri,
+            scopes: &config.scopes,
+            login_hint: hint,
+        };
+        let request = self.sso.provider.authorization_request(params).await.map_err(|problem| match problem {
+            ProviderProblem::Unreachable(e) => refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", e),
+            ProviderProblem::Invalid(e) => refuse(SsoFailure::ProviderUnreachable, "provider_invalid", e),
+        })?;
         let binding = crate::domain::ids::new_id();
         let pending = PendingSignIn {
             org_id: config.org_id.clone(),
@@ -211,11 +215,8 @@ impl Domain {
             .ok_or_else(|| refuse(SsoFailure::TokenRejected, "no_code", "the callback carried no code"))?;
         let config = self.enabled_sso(&pending.org_id).await?;
         let secret = self.open_secret(&config)?;
-        let http = provider::http_client().map_err(|e| refuse(SsoFailure::Unavailable, "internal", e))?;
-        let metadata = provider::discover(&http, &config.issuer)
-            .await
-            .map_err(|e| refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", format!("{e:?}")))?;
-        let exchange = provider::Exchange {
+        let exchange = Exchange {
+            issuer: &config.issuer,
             client_id: &config.client_id,
             client_secret: &secret,
             redirect_uri: &self.sso.redirect_uri,
@@ -223,12 +224,10 @@ impl Domain {
             pkce_verifier: pending.pkce_verifier,
             nonce: pending.nonce,
         };
-        let identity = provider::exchange(&http, metadata, exchange).await.map_err(|problem| match problem {
-            provider::ExchangeProblem::Unreachable(e) => {
-                refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", e)
-            }
-            provider::ExchangeProblem::CodeRefused(e) => refuse(SsoFailure::TokenRejected, "code_refused", e),
-            provider::ExchangeProblem::TokenInvalid(e) => refuse(SsoFailure::TokenRejected, "id_token_invalid", e),
+        let identity = self.sso.provider.exchange(exchange).await.map_err(|problem| match problem {
+            ExchangeProblem::Unreachable(e) => refuse(SsoFailure::ProviderUnreachable, "provider_unreachable", e),
+            ExchangeProblem::CodeRefused(e) => refuse(SsoFailure::TokenRejected, "code_refused", e),
+            ExchangeProblem::TokenInvalid(e) => refuse(SsoFailure::TokenRejected, "id_token_invalid", e),
         })?;
         let claimed = identity.email.clone().unwrap_or_default();
         if !identity.email_verified || claimed.is_empty() {

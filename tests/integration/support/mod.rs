@@ -84,6 +84,7 @@ pub fn sso_settings() -> warden::domain::sso::SsoSettings {
     SsoSettings {
         redirect_uri: format!("{PUBLIC_ORIGIN}/sso/callback"),
         keys: Some(SecretKeys::parse(&SecretKeys::generate()).expect("a generated key")),
+        provider: std::sync::Arc::new(warden::server::oidc::OpenIdConnectClient::new().expect("an HTTP client")),
     }
 }
 
