@@ -68,7 +68,7 @@ ensure_browser() {
 
 build_release() {
   say "Building Warden (server, WebAssembly and CSS)"
-  cargo leptos build --release
+  cargo leptos build --release --precompress
 }
 
 # The browser tests check behaviour, not speed: the debug build (target/debug/warden, the site in

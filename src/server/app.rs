@@ -7,7 +7,10 @@ use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use super::{identity, limits, new_token, request_context, security, server_fn_status, sessions, sso_sign_in};
+use super::{
+    caching, compression, identity, limits, new_token, request_context, security, server_fn_status, sessions,
+    sso_sign_in,
+};
 use crate::{domain::DomainResult, ui, web::AppState};
 
 pub async fn router(state: AppState) -> DomainResult<Router> {
@@ -36,6 +39,8 @@ pub async fn router(state: AppState) -> DomainResult<Router> {
         .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), security::refuse_cross_site_writes))
         .layer(middleware::from_fn(limits::limit_body))
         .layer(middleware::from_fn(limits::limit_time))
+        .layer(middleware::from_fn(caching::cache_headers))
+        .layer(compression::layer())
         .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context)))
 }

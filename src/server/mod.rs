@@ -2,8 +2,10 @@
 //! OpenID client the domain signs people in through.
 
 pub mod app;
+pub mod caching;
 pub mod cli;
 pub mod client_addr;
+pub mod compression;
 pub mod identity;
 pub mod limits;
 pub mod listener;

@@ -11,6 +11,7 @@ use axum::{
     response::Response,
 };
 
+use super::compression::Uncompressed;
 use crate::{settings::Settings, web::new_token};
 
 pub async fn reveal_new_token(State(settings): State<Arc<Settings>>, mut req: Request, next: Next) -> Response {
@@ -20,6 +21,7 @@ pub async fn reveal_new_token(State(settings): State<Arc<Settings>>, mut req: Re
     let Some(revealed) = new_token::carried(req.headers()) else { return next.run(req).await };
     req.extensions_mut().insert(revealed);
     let mut response = next.run(req).await;
+    response.extensions_mut().insert(Uncompressed);
     if let Ok(clear) = HeaderValue::from_str(&new_token::clearing_cookie(settings.cookies_secure())) {
         response.headers_mut().append(header::SET_COOKIE, clear);
     }

@@ -37,9 +37,6 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
             headers.insert(name, value);
         }
     }
-    if is_dynamic(headers) && !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
     response
 }
 
@@ -49,14 +46,6 @@ pub fn content_security_policy(nonce: &str) -> String {
          img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
-}
-
-/// Pages and API answers may hold personal data: keep them out of shared caches.
-fn is_dynamic(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"))
 }
 
 /// Refuses writes whose `Origin` (or, lacking it, `Referer`) is not Warden's public URL.

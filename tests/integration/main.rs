@@ -7,6 +7,7 @@ mod support;
 
 mod cli;
 mod connections;
+mod delivery;
 mod escalation;
 mod escalation_property;
 mod filters;

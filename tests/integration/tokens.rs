@@ -651,13 +651,16 @@ async fn a_revocation_reaches_another_app_server_within_a_second(engine: Engine)
 }
 
 /// The `/tokens` page as `person` sees it, carrying `secret` in the cookie a form posted without
-/// JavaScript sets: the page's HTML.
+/// JavaScript sets: the page's HTML, asked for compressed.
 async fn tokens_page_carrying(w: &World, person: &Person, name: &str, secret: &str) -> String {
     use warden::web::new_token::{Revealed, carrying_cookie};
     let carried = carrying_cookie(&Revealed { name: name.to_owned(), secret: secret.to_owned() }, false);
     let carried = carried.split(';').next().unwrap_or_default();
-    let response = w.app.send(Req::page("/tokens").cookie(&format!("{}; {carried}", person.cookie))).await;
+    let request = Req::page("/tokens").cookie(&format!("{}; {carried}", person.cookie)).header("accept-encoding", "br");
+    let response = w.app.send(request).await;
     assert_eq!(response.status, StatusCode::OK);
+    // A secret beside text an attacker chooses is never compressed (BREACH).
+    assert_eq!(response.header("content-encoding"), None, "the page that shows a secret is sent as it is");
     response.text()
 }
 

@@ -102,10 +102,25 @@ impl TestApp {
 
     /// Like [`Self::start`], with settings changed by `adjust`.
     pub async fn start_with(engine: Engine, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
+        let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
+        Self::start_full(engine, adjust, leptos_options).await
+    }
+
+    /// Like [`Self::start`], serving the static files under `site_root`.
+    pub async fn start_serving(engine: Engine, site_root: &str) -> Option<Self> {
+        let leptos_options =
+            leptos::config::LeptosOptions::builder().output_name("warden").site_root(site_root).build();
+        Self::start_full(engine, |_| {}, leptos_options).await
+    }
+
+    async fn start_full(
+        engine: Engine,
+        adjust: impl FnOnce(&mut Settings),
+        leptos_options: leptos::config::LeptosOptions,
+    ) -> Option<Self> {
         let db = TestDb::new(engine).await?;
         let domain = Domain::new(db.open().await).with_sso(sso_settings());
         domain.bootstrap(Some(ADMIN_EMAIL.to_owned()), Some(ADMIN_PASSWORD.to_owned())).await.expect("bootstrap");
-        let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
         let mut settings = settings(&db.url);
         adjust(&mut settings);
         let state = AppState { leptos_options, settings: Arc::new(settings), domain: domain.clone() };

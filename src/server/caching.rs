@@ -1,0 +1,67 @@
+//! How long browsers may keep what the server answers:
+//! - pages and API answers may hold personal data: never stored (`no-store`);
+//! - asset files whose names carry their content's hash (cargo-leptos `hash-files`) never
+//!   change under their name: kept for a year without asking again (`immutable`);
+//! - other static files: kept, but checked with the server before each use (`no-cache`).
+
+use axum::{
+    extract::Request,
+    http::{HeaderMap, HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+pub async fn cache_headers(req: Request, next: Next) -> Response {
+    let hashed_asset = is_hashed_asset(req.uri().path());
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    if headers.contains_key(header::CACHE_CONTROL) {
+        return response;
+    }
+    let policy = if is_dynamic(headers) {
+        "no-store"
+    } else if hashed_asset && response.status().is_success() {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+}
+
+/// Pages and API answers may hold personal data: keep them out of shared caches.
+fn is_dynamic(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"))
+}
+
+/// `/pkg/warden.<hash>.wasm`: cargo-leptos names hashed files with the unpadded base64url of
+/// their MD5 (22 characters) before the extension.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/") else { return false };
+    let mut parts = name.rsplit('.');
+    let (Some(_extension), Some(hash)) = (parts.next(), parts.next()) else { return false };
+    parts.next().is_some()
+        && hash.len() == 22
+        && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn only_hashed_names_under_pkg_are_hashed_assets() {
+        assert!(is_hashed_asset("/pkg/warden.4mbMjb0hhQRGxAcl8Q3Y_A.wasm"));
+        assert!(is_hashed_asset("/pkg/warden.Zf-1lzXc0GmvRUv2Ybd3Pw.css"));
+        assert!(!is_hashed_asset("/pkg/warden.wasm"));
+        assert!(!is_hashed_asset("/pkg/warden_bg.wasm"));
+        assert!(!is_hashed_asset("/pkg/4mbMjb0hhQRGxAcl8Q3Y_A.wasm"));
+        assert!(!is_hashed_asset("/warden.4mbMjb0hhQRGxAcl8Q3Y_A.svg"));
+        assert!(!is_hashed_asset("/pkg/warden.4mbMjb0hhQRGxAcl8Q3Y!A.js"));
+    }
+}
