@@ -71,6 +71,12 @@ build_release() {
   cargo leptos build --release --precompress
 }
 
+# The release WebAssembly, stylesheet and script alone (precompressed), for the first-load check.
+build_release_frontend() {
+  say "Building the release WebAssembly for the first-load check"
+  cargo leptos build --release --precompress --frontend-only
+}
+
 # The browser tests check behaviour, not speed: the debug build (target/debug/warden, the site in
 # target/site) takes a third of the release build's time and reuses what `cargo test` compiled.
 build_for_browser_tests() {
