@@ -10,38 +10,12 @@
 // The router's page types are deep, as in the crate itself.
 #![recursion_limit = "512"]
 
-use std::{
-    net::SocketAddr,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+mod support;
+
+use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
-};
-use warden::{domain::Domain, settings::Settings, web::AppState};
-
-const EMAIL: &str = "bench@example.com";
-const PASSWORD: &str = "a long bench passphrase";
-
-/// One request on its own connection; the status and the body's length.
-async fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let mut request =
-        format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    stream.write_all(body).await.expect("write body");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("read");
-    let status = std::str::from_utf8(&response[9..12]).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, response)
-}
+use support::{send, serve_app, sign_in};
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();
@@ -55,44 +29,9 @@ fn report(label: &str, samples: &mut [Duration], target: &str) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let path = std::env::temp_dir().join(format!("warden-bench-requests-{}.db", std::process::id()));
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    // As `warden serve` listens (TCP_NODELAY on every connection).
-    let listener = warden::server::listener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("port");
-    let addr = axum::serve::Listener::local_addr(&listener).expect("address");
+    let addr = serve_app("requests").await;
     let origin = format!("http://{addr}");
-    let toml = format!(
-        "[warden]\nlisten_addr = \"{addr}\"\npublic_url = \"{origin}\"\ndatabase_url = \"{url}\"\nsession_idle_timeout_minutes = 30\n"
-    );
-    let settings = Settings::from_toml(&toml, |_| None).expect("settings");
-    let domain = Domain::new(warden::domain::Database::open(&url).await.expect("database"));
-    domain.bootstrap(Some(EMAIL.to_owned()), Some(PASSWORD.to_owned())).await.expect("bootstrap");
-    let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
-    let state = AppState { leptos_options, settings: Arc::new(settings), domain };
-    let app = warden::server::app::router(state).await.expect("router");
-    tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
-    });
-
-    let form = format!("email={}&password={}", EMAIL.replace('@', "%40"), PASSWORD.replace(' ', "+"));
-    let (status, response) = send(
-        addr,
-        "POST",
-        "/api/sign-in",
-        &[("origin", &origin), ("content-type", "application/x-www-form-urlencoded")],
-        form.as_bytes(),
-    )
-    .await;
-    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&response));
-    let text = String::from_utf8_lossy(&response);
-    let cookie = text
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .starts_with("set-cookie: warden_session=")
-                .then(|| l[12..].split(';').next().unwrap().to_owned())
-        })
-        .expect("session cookie");
+    let cookie = sign_in(addr).await;
 
     // 60,000 permission strings: far over the 1,000 allowed.
     let strings: Vec<String> = (0..60_000).map(|i| format!("nosuchtype{i}:read")).collect();
@@ -141,5 +80,4 @@ async fn main() {
     }
     flood.abort();
     report("/healthz while 1 MB policies keep arriving", &mut health, "fast (<= 10 ms)");
-    let _ = std::fs::remove_file(path);
 }

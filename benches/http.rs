@@ -1,0 +1,175 @@
+//! Requests per second through the real router beside a bare axum handler that answers the same
+//! bytes, both on this machine in the same run, measured by a real load generator (npm
+//! `autocannon`, 16 connections kept alive). Prints figures; asserts nothing.
+//!
+//!     cargo bench --features ssr --bench http
+//!
+//! Each endpoint is first called once through Warden; its answer (content type and body) is what
+//! the bare handler then sends for the same path. `WARDEN_BENCH_SECONDS` (default 5) sets how
+//! long each run lasts; `AUTOCANNON` the load generator (default node_modules/.bin/autocannon).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// The router's page types are deep, as in the crate itself.
+#![recursion_limit = "512"]
+
+mod support;
+
+use std::{collections::HashMap, net::SocketAddr, sync::Arc};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderValue, Uri, header},
+    response::{IntoResponse, Response},
+};
+use support::{head_and_body, send, serve_app, sign_in};
+
+const CONNECTIONS: &str = "16";
+
+struct Endpoint {
+    label: &'static str,
+    method: &'static str,
+    path: String,
+    body: &'static str,
+    signed_in: bool,
+}
+
+/// One autocannon run's figures.
+struct Load {
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    failures: u64,
+}
+
+async fn autocannon(url: &str, endpoint: &Endpoint, headers: &[(&str, &str)]) -> Load {
+    let program = std::env::var("AUTOCANNON").unwrap_or_else(|_| "node_modules/.bin/autocannon".to_owned());
+    let seconds = std::env::var("WARDEN_BENCH_SECONDS").unwrap_or_else(|_| "5".to_owned());
+    let mut command = tokio::process::Command::new(&program);
+    command.args(["-c", CONNECTIONS, "-d", &seconds, "-j", "-m", endpoint.method]);
+    for (name, value) in headers {
+        command.args(["-H", &format!("{name}={value}")]);
+    }
+    if !endpoint.body.is_empty() {
+        command.args(["-b", endpoint.body]);
+    }
+    let output = command.arg(url).output().await.unwrap_or_else(|e| panic!("{program}: {e} (run npm install)"));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("autocannon: {e}: {}", String::from_utf8_lossy(&output.stderr)));
+    let figure = |path: &str| report.pointer(path).and_then(serde_json::Value::as_f64).unwrap_or(f64::NAN);
+    Load {
+        requests_per_second: figure("/requests/average"),
+        p50_ms: figure("/latency/p50"),
+        p99_ms: figure("/latency/p99"),
+        max_ms: figure("/latency/max"),
+        failures: [figure("/non2xx"), figure("/errors"), figure("/timeouts")].iter().map(|f| *f as u64).sum(),
+    }
+}
+
+/// What the bare server answers for each path: Warden's content type and body.
+type Answers = Arc<HashMap<String, (String, Bytes)>>;
+
+async fn bare_answer(State(answers): State<Answers>, uri: Uri) -> Response {
+    let (content_type, body) = answers.get(uri.path()).cloned().expect("a recorded path");
+    let mut response = body.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).expect("type"));
+    response
+}
+
+async fn serve_bare(answers: Answers) -> SocketAddr {
+    let listener = warden::server::listener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("port");
+    let addr = axum::serve::Listener::local_addr(&listener).expect("address");
+    let app = Router::new().fallback(bare_answer).with_state(answers);
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    addr
+}
+
+fn content_type(head: &str) -> String {
+    head.lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_owned()))
+        .unwrap_or_else(|| "application/octet-stream".to_owned())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let warden = serve_app("http").await;
+    let origin = format!("http://{warden}");
+    let cookie = sign_in(warden).await;
+    let signed_in = [("cookie", cookie.as_str()), ("origin", origin.as_str())];
+    let (_, root) = send(warden, "GET", "/v1/orgs/root", &signed_in, b"").await;
+    let root: serde_json::Value = serde_json::from_slice(&head_and_body(&root).1).expect("the root");
+    let root = root["id"].as_str().expect("the root's id").to_owned();
+
+    let endpoints = [
+        Endpoint { label: "GET /healthz", method: "GET", path: "/healthz".into(), body: "", signed_in: false },
+        Endpoint { label: "GET /v1/me (signed in)", method: "GET", path: "/v1/me".into(), body: "", signed_in: true },
+        Endpoint {
+            label: "POST .../iam/check",
+            method: "POST",
+            path: format!("/v1/orgs/{root}/iam/check"),
+            body: r#"{"permission":"member:read"}"#,
+            signed_in: true,
+        },
+        Endpoint {
+            label: "GET .../iam/members (REST list)",
+            method: "GET",
+            path: format!("/v1/orgs/{root}/iam/members"),
+            body: "",
+            signed_in: true,
+        },
+        Endpoint {
+            label: "GET /orgs/{id}/members (page)",
+            method: "GET",
+            path: format!("/orgs/{root}/members"),
+            body: "",
+            signed_in: true,
+        },
+    ];
+
+    // Warden's answers, recorded for the bare server.
+    let mut answers = HashMap::new();
+    for endpoint in &endpoints {
+        let mut headers = vec![("content-type", "application/json"), ("accept", "text/html,application/json")];
+        if endpoint.signed_in {
+            headers.extend(signed_in);
+        }
+        let (status, response) =
+            send(warden, endpoint.method, &endpoint.path, &headers, endpoint.body.as_bytes()).await;
+        assert_eq!(status, 200, "{}: {}", endpoint.label, String::from_utf8_lossy(&response));
+        let (head, body) = head_and_body(&response);
+        answers.insert(endpoint.path.clone(), (content_type(&head), Bytes::from(body)));
+    }
+    let bare = serve_bare(Arc::new(answers)).await;
+
+    println!("16 connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare handler's");
+    println!("{:<34} {:>22} {:>30} {:>8}", "", "Warden", "bare axum, same bytes", "ratio");
+    for endpoint in &endpoints {
+        let mut headers = vec![("content-type", "application/json"), ("accept", "text/html,application/json")];
+        if endpoint.signed_in {
+            headers.extend(signed_in);
+        }
+        let real = autocannon(&format!("http://{warden}{}", endpoint.path), endpoint, &headers).await;
+        let plain = autocannon(&format!("http://{bare}{}", endpoint.path), endpoint, &headers).await;
+        let ratio = real.requests_per_second / plain.requests_per_second;
+        println!(
+            "{:<34} {:>7.0} req/s {:>4.1}/{:>5.1}/{:>6.1} ms | {:>7.0} req/s {:>4.1}/{:>5.1}/{:>6.1} ms | {:>5.0}%{}",
+            endpoint.label,
+            real.requests_per_second,
+            real.p50_ms,
+            real.p99_ms,
+            real.max_ms,
+            plain.requests_per_second,
+            plain.p50_ms,
+            plain.p99_ms,
+            plain.max_ms,
+            ratio * 100.0,
+            if real.failures + plain.failures > 0 {
+                format!("  ({} failed requests)", real.failures + plain.failures)
+            } else {
+                String::new()
+            },
+        );
+    }
+    println!("targets: iam/check and /v1/me >= 50% of the bare handler's req/s, p99 <= 10 ms");
+}
