@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod cedar;
 mod cli;
 mod connections;
 mod delivery;
