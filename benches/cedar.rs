@@ -23,7 +23,7 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 }
 
 fn time(questions: &[Question], decide: impl Fn(&Question) -> bool) -> (Duration, Duration) {
-    for question in questions.iter().take(1_000) {
+    for question in questions.iter().take(200) {
         std::hint::black_box(decide(question));
     }
     let mut samples: Vec<Duration> = questions
@@ -48,13 +48,17 @@ fn main() {
     let cedar = CedarSide::new(&model);
     println!("Cedar model built in {:.1?}: {} policies", started.elapsed(), cedar.policy_count());
     let sliced = CedarSide::sliced(&model);
-    let disagreements = questions.iter().filter(|q| warden.decide(q) != cedar.decide(q)).count();
+    let disagreements = questions.iter().filter(|q| warden.decide(q) != sliced.decide(q)).count();
     println!("answers that differ: {disagreements} of {}", questions.len());
 
     let (warden_p50, warden_p99) = time(&questions, |q| warden.decide(q));
     println!("{:<52} p50 {:>10.3?}  p99 {:>10.3?}", "Warden, decision", warden_p50, warden_p99);
-    for (label, side) in [("Cedar, whole policy set", &cedar), ("Cedar, the principal's policies only", &sliced)] {
-        let (p50, p99) = time(&questions, |q| side.decide(q));
+    // Cedar reads every policy of the whole set on each request: 2,000 questions are enough.
+    for (label, side, asked) in [
+        ("Cedar, the principal's policies only", &sliced, &questions[..]),
+        ("Cedar, whole policy set", &cedar, &questions[..2_000]),
+    ] {
+        let (p50, p99) = time(asked, |q| side.decide(q));
         println!(
             "{label:<52} p50 {p50:>10.3?}  p99 {p99:>10.3?}  (Cedar / Warden: {:.1}x p50, {:.1}x p99)",
             p50.as_secs_f64() / warden_p50.as_secs_f64(),
