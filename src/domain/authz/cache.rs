@@ -97,6 +97,8 @@ pub struct CacheStats {
     pub tree_loads: u64,
     /// Other servers' changes applied from their notices.
     pub notices_applied: u64,
+    /// Whether other servers' notices arrive (PostgreSQL, once the listener is connected).
+    pub listening: bool,
 }
 
 #[derive(Debug, Default)]
@@ -306,7 +308,8 @@ impl AuthzCache {
     }
 
     pub fn stats(&self) -> CacheStats {
-        self.state.read().unwrap_or_else(PoisonError::into_inner).stats
+        let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+        CacheStats { listening: state.listening, ..state.stats }
     }
 
     /// A number that changes with every change to decisions this server knows of (its own at
