@@ -15,6 +15,7 @@ pub const PASSWORD: &str = "a long bench passphrase";
 
 /// The app on a fresh SQLite file, with the first admin [`EMAIL`]; its address.
 pub async fn serve_app(name: &str) -> SocketAddr {
+    // One file per bench run, left in the temp folder (the process may be stopped at any time).
     let path = std::env::temp_dir().join(format!("warden-bench-{name}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let url = format!("sqlite://{}?mode=rwc", path.display());

@@ -12,7 +12,7 @@ mod member;
 mod read;
 mod search;
 mod selection;
-mod storage;
+pub(crate) mod storage;
 mod write;
 
 pub use {

@@ -28,13 +28,28 @@ pub async fn grant_role(tx: &mut Transaction, org_id: &str, user_id: &str, role_
     if !is_member(tx, org_id, user_id).await? {
         add_membership(tx, org_id, user_id).await?;
     }
+    add_role_if_absent(tx, org_id, user_id, role_id, "manual", None).await
+}
+
+/// Gives a member a role unless they hold it already (from whatever source), recording where
+/// it comes from (`manual`, `default`, `sso` and the IdP group).
+pub async fn add_role_if_absent(
+    tx: &mut Transaction,
+    org_id: &str,
+    user_id: &str,
+    role_id: &str,
+    source: &str,
+    sso_group: Option<&str>,
+) -> DomainResult<()> {
     sqlx::query(
-        "INSERT INTO membership_roles (org_id, user_id, role_id) SELECT $1, $2, $3 \
+        "INSERT INTO membership_roles (org_id, user_id, role_id, source, sso_group) SELECT $1, $2, $3, $4, $5 \
          WHERE NOT EXISTS (SELECT 1 FROM membership_roles WHERE org_id = $1 AND user_id = $2 AND role_id = $3)",
     )
     .bind(org_id)
     .bind(user_id)
     .bind(role_id)
+    .bind(source)
+    .bind(sso_group.map(str::to_owned))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -10,6 +10,7 @@ use super::{
 use crate::domain::{
     Database, DomainError, DomainResult, Timestamp, Transaction,
     db::{flag, to_flag},
+    members,
 };
 
 /// A configuration row, with its sealed secret.
@@ -232,26 +233,17 @@ fn held_from(rows: &[AnyRow]) -> DomainResult<Vec<HeldRole>> {
 /// Records a derived role: a new row, or a derived row's new source and group (manual rows are
 /// never passed here).
 pub async fn record_derived(tx: &mut Transaction, org_id: &str, user_id: &str, role: &DerivedRole) -> DomainResult<()> {
-    sqlx::query(
-        "DELETE FROM membership_roles WHERE org_id = $1 AND user_id = $2 AND role_id = $3 AND source <> 'manual'",
+    // A derived role is recorded afresh (its group may have changed); a manual one stays.
+    remove_derived(tx, org_id, user_id, &role.role_id).await?;
+    members::storage::add_role_if_absent(
+        tx,
+        org_id,
+        user_id,
+        &role.role_id,
+        role.source.as_str(),
+        role.group.as_deref(),
     )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(&role.role_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO membership_roles (org_id, user_id, role_id, source, sso_group) SELECT $1, $2, $3, $4, $5 \
-         WHERE NOT EXISTS (SELECT 1 FROM membership_roles WHERE org_id = $1 AND user_id = $2 AND role_id = $3)",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(&role.role_id)
-    .bind(role.source.as_str())
-    .bind(role.group.clone())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await
 }
 
 pub async fn remove_derived(tx: &mut Transaction, org_id: &str, user_id: &str, role_id: &str) -> DomainResult<()> {
