@@ -11,7 +11,7 @@ use axum::{
     response::Response,
 };
 
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub async fn cache_headers(req: Request, next: Next) -> Response {
     let hashed_asset = is_hashed_asset(req.uri().path());
@@ -41,7 +41,7 @@ fn is_dynamic(headers: &HeaderMap) -> bool {
 
 /// `/pkg/warden.<hash>.wasm`: cargo-leptos names hashed files with the unpadded base64url of
 /// their MD5 (22 characters) before the extension.
-pub fn is_hashed_asset(path: &str) -> bool {
+fn is_hashed_asset(path: &str) -> bool {
     let Some(name) = path.strip_prefix("/pkg/") else { return false };
     let mut parts = name.rsplit('.');
     let (Some(_extension), Some(hash)) = (parts.next(), parts.next()) else { return false };

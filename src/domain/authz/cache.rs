@@ -105,10 +105,9 @@ pub struct CacheStats {
 struct State {
     generation: i64,
     checked_at: Option<Instant>,
-    /// Other servers' notices arrive (see `broadcast.rs`).
-    listening: bool,
     /// When the database's generation was first seen ahead of the notices.
     behind_since: Option<Instant>,
+    /// Also says whether other servers' notices arrive (see `broadcast.rs`).
     stats: CacheStats,
     /// Bumped by every invalidation: a load that began before one must not be stored.
     epoch: u64,
@@ -302,14 +301,13 @@ impl AuthzCache {
     /// dropped and the generation read again.
     pub fn listening(&self, on: bool) {
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        state.listening = on;
+        state.stats.listening = on;
         drop_everything(&mut state);
         state.checked_at = None;
     }
 
     pub fn stats(&self) -> CacheStats {
-        let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-        CacheStats { listening: state.listening, ..state.stats }
+        self.state.read().unwrap_or_else(PoisonError::into_inner).stats
     }
 
     /// A number that changes with every change to decisions this server knows of (its own at
@@ -342,7 +340,7 @@ impl AuthzCache {
     async fn refresh_if_stale(&self, db: &Database) -> DomainResult<()> {
         let due = {
             let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-            let interval = match (state.listening, state.behind_since) {
+            let interval = match (state.stats.listening, state.behind_since) {
                 (true, None) => LISTENING_CHECK_INTERVAL,
                 (true, Some(_)) => NOTICE_GRACE,
                 (false, _) => GENERATION_CHECK_INTERVAL,
@@ -360,7 +358,7 @@ impl AuthzCache {
         let now = Instant::now();
         if state.generation == generation {
             state.behind_since = None;
-        } else if state.listening
+        } else if state.stats.listening
             && (state.tree.is_some() || !state.users.is_empty())
             && state.behind_since.is_none_or(|since| now - since < NOTICE_GRACE)
         {
