@@ -13,329 +13,49 @@
 //! at WARDEN_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test);
 //! WARDEN_BENCH_ONLY=sqlite or =postgres runs one of them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The router's page types are deep, as in the crate itself.
+#![recursion_limit = "512"]
+
+mod support;
 
 use std::time::{Duration, Instant};
 
 use sqlx::Row;
-use sqlx::{Connection, Executor, PgConnection};
+use support::{
+    figures::report,
+    fixture::{self, Fixture, LARGE_ORG, Lcg},
+};
 use warden::domain::{
     Actor, Database, Domain, TokenRestriction,
     authz::permissions::Permission,
     members::MemberQuery,
-    orgs::OrganizationSettings,
-    roles::Predefined,
+    orgs::{ChildrenQuery, OrganizationSettings},
     tokens::{Expiry, NewToken},
 };
-
-const ORGS: usize = 10_000;
-const MAX_DEPTH: usize = 8;
-const USERS: usize = 100_000;
-const MEMBERSHIPS_PER_USER: usize = 2;
-/// Every user is also a member here (a tenth of them as Admin).
-const LARGE_ORG: usize = 1;
-
-/// A small deterministic generator: the same data on every run.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-enum Cell {
-    Text(String),
-    Int(i64),
-}
-
-async fn insert_rows(db: &Database, table: &str, columns: &[&str], rows: Vec<Vec<Cell>>) {
-    let per_batch = 30_000 / columns.len();
-    let mut tx = db.begin().await.expect("begin");
-    for chunk in rows.chunks(per_batch) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            let placeholders: Vec<String> = (0..columns.len())
-                .map(|_| {
-                    n += 1;
-                    format!("${n}")
-                })
-                .collect();
-            sql.push_str(&format!("({})", placeholders.join(",")));
-        }
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            for cell in row {
-                query = match cell {
-                    Cell::Text(text) => query.bind(text.clone()),
-                    Cell::Int(value) => query.bind(*value),
-                };
-            }
-        }
-        query.execute(&mut *tx).await.expect("bulk insert");
-    }
-    tx.commit().await.expect("commit");
-}
-
-fn text(value: impl Into<String>) -> Cell {
-    Cell::Text(value.into())
-}
-
-struct Fixture {
-    org_ids: Vec<String>,
-    parents: Vec<Option<usize>>,
-    depth: Vec<usize>,
-    user_ids: Vec<String>,
-}
-
-async fn build(db: &Database) -> Fixture {
-    let now = "2026-01-01T00:00:00.000000Z";
-    let mut rng = Lcg(42);
-
-    // The tree: breadth-first, three children each, depth at most 8, then the rest spread
-    // over random inner orgs.
-    let mut parents: Vec<Option<usize>> = vec![None];
-    let mut depth = vec![0];
-    let mut next_parent = 0;
-    while parents.len() < ORGS {
-        let parent = if depth[next_parent] < MAX_DEPTH {
-            next_parent
-        } else {
-            loop {
-                let candidate = rng.below(parents.len());
-                if depth[candidate] < MAX_DEPTH {
-                    break candidate;
-                }
-            }
-        };
-        for _ in 0..3 {
-            if parents.len() < ORGS {
-                parents.push(Some(parent));
-                depth.push(depth[parent] + 1);
-            }
-        }
-        next_parent += 1;
-    }
-    let org_ids: Vec<String> = (0..ORGS).map(|i| format!("org-{i:05}")).collect();
-
-    // The root exists already (bootstrap); add the others.
-    let root_id: String = sqlx::query("SELECT id FROM organizations WHERE parent_id IS NULL")
-        .fetch_one(db.pool())
-        .await
-        .expect("root")
-        .get("id");
-    let org_ids: Vec<String> =
-        org_ids.into_iter().enumerate().map(|(i, id)| if i == 0 { root_id.clone() } else { id }).collect();
-    let org_rows = (1..ORGS)
-        .map(|i| {
-            vec![
-                text(&org_ids[i]),
-                text(format!("Organization {i:05}")),
-                text(format!("org-{i:05}")),
-                text("ops@example.com"),
-                text(&org_ids[parents[i].unwrap_or(0)]),
-                Cell::Int(1),
-                Cell::Int(i64::from(i % 10 != 0)),
-                Cell::Int(1),
-                text("{}"),
-                text(now),
-                text(now),
-            ]
-        })
-        .collect();
-    insert_rows(
-        db,
-        "organizations",
-        &[
-            "id",
-            "name",
-            "code",
-            "contact_email",
-            "parent_id",
-            "can_have_child_organizations",
-            "parent_has_access",
-            "parent_has_access_to_descendants",
-            "metadata",
-            "created_at",
-            "updated_at",
-        ],
-        org_rows,
-    )
-    .await;
-
-    let mut closure = Vec::new();
-    for i in 1..ORGS {
-        let mut ancestor = Some(i);
-        let mut d = 0;
-        while let Some(a) = ancestor {
-            closure.push(vec![text(&org_ids[a]), text(&org_ids[i]), Cell::Int(d)]);
-            ancestor = parents[a];
-            d += 1;
-        }
-    }
-    insert_rows(db, "organization_closure", &["ancestor_id", "descendant_id", "depth"], closure).await;
-
-    // Predefined roles and policies in every org but the root (which has them).
-    let (mut policy_rows, mut role_rows, mut links) = (Vec::new(), Vec::new(), Vec::new());
-    for org in org_ids.iter().skip(1) {
-        for role in Predefined::ALL {
-            let statements = serde_json::to_string(&role.statements()).expect("json");
-            let (policy_id, role_id) = (format!("{org}-p-{}", role.slug()), format!("{org}-r-{}", role.slug()));
-            policy_rows.push(vec![
-                text(&policy_id),
-                text(org),
-                text(role.name()),
-                text(statements),
-                Cell::Int(1),
-                text(role.slug()),
-                text(now),
-                text(now),
-            ]);
-            role_rows.push(vec![
-                text(&role_id),
-                text(org),
-                text(role.name()),
-                Cell::Int(1),
-                text(role.slug()),
-                text(now),
-                text(now),
-            ]);
-            links.push(vec![text(role_id), text(policy_id)]);
-        }
-    }
-    insert_rows(
-        db,
-        "policies",
-        &["id", "org_id", "name", "statements", "managed", "slug", "created_at", "updated_at"],
-        policy_rows,
-    )
-    .await;
-    insert_rows(db, "roles", &["id", "org_id", "name", "managed", "slug", "created_at", "updated_at"], role_rows).await;
-    insert_rows(db, "role_policies", &["role_id", "policy_id"], links).await;
-
-    let user_ids: Vec<String> = (0..USERS).map(|i| format!("user-{i:06}")).collect();
-    let user_rows = user_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let email = format!("user{i:06}@example.com");
-            vec![
-                text(id),
-                text(&email),
-                text(&email),
-                text(format!("User {i:06}")),
-                text("active"),
-                text(now),
-                text(now),
-                text(warden::domain::users::search_key(&email, &format!("User {i:06}"))),
-            ]
-        })
-        .collect();
-    insert_rows(
-        db,
-        "users",
-        &["id", "email", "email_normalized", "full_name", "status", "created_at", "updated_at", "search_key"],
-        user_rows,
-    )
-    .await;
-
-    let (mut memberships, mut member_roles) = (Vec::new(), Vec::new());
-    for user in &user_ids {
-        let mut chosen = Vec::new();
-        while chosen.len() < MEMBERSHIPS_PER_USER {
-            let org = 2 + rng.below(ORGS - 2);
-            if !chosen.contains(&org) {
-                chosen.push(org);
-            }
-        }
-        for org in chosen {
-            let slug = if rng.below(10) == 0 { "admin" } else { "member" };
-            memberships.push(vec![text(&org_ids[org]), text(user), text(now)]);
-            member_roles.push(vec![text(&org_ids[org]), text(user), text(format!("{}-r-{slug}", org_ids[org]))]);
-        }
-        let (large, slug) = (&org_ids[LARGE_ORG], if rng.below(10) == 0 { "admin" } else { "member" });
-        memberships.push(vec![text(large), text(user), text(now)]);
-        member_roles.push(vec![text(large), text(user), text(format!("{large}-r-{slug}"))]);
-    }
-    insert_rows(db, "memberships", &["org_id", "user_id", "joined_at"], memberships).await;
-    insert_rows(db, "membership_roles", &["org_id", "user_id", "role_id"], member_roles).await;
-
-    Fixture { org_ids, parents, depth, user_ids }
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[index]
-}
-
-fn report(label: &str, samples: &mut [Duration], target: &str) {
-    if samples.is_empty() {
-        println!("{label:<58} no samples (target {target})");
-        return;
-    }
-    let (p50, p99) = (percentile(samples, 0.50), percentile(samples, 0.99));
-    println!("{label:<58} p50 {:>10.3?}  p99 {:>10.3?}  (n={}; target {target})", p50, p99, samples.len());
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     // WARDEN_BENCH_ONLY=sqlite or =postgres runs one engine.
-    let only = std::env::var("WARDEN_BENCH_ONLY").unwrap_or_default();
-    if only != "postgres" {
-        let path = std::env::temp_dir().join(format!("warden-bench-{}.db", std::process::id()));
-        run(&format!("sqlite://{}?mode=rwc", path.display())).await;
-        let _ = std::fs::remove_file(path);
-    }
-    if only == "sqlite" {
-        return;
-    }
-
-    let server = std::env::var("WARDEN_BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let Ok(mut admin) = PgConnection::connect(&server).await else {
-        println!("\nPostgreSQL is unreachable at {server}: its figures are skipped");
-        return;
-    };
-    let name = format!("warden_bench_{}", std::process::id());
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
-    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
-    println!();
-    run(&format!("{base}/{name}")).await;
-    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.expect("drop database");
+    support::on_each_engine("bench", |url| async move { run(&url).await }).await;
 }
 
 async fn run(url: &str) {
-    let db = Database::open(url).await.expect("database");
-    let domain = Domain::new(db.clone());
-    let admin = domain
+    let mut db = Database::open(url).await.expect("database");
+    let admin = Domain::new(db.clone())
         .bootstrap(Some("bench@example.com".into()), Some("bench passphrase long".into()))
         .await
         .expect("bootstrap");
     let admin = admin.expect("empty database");
     let actor = Actor::user(admin.user.id.clone(), "Bench".into(), None, None);
 
-    let started = Instant::now();
-    let fixture = build(&db).await;
-    if url.starts_with("postgres") {
-        // What autovacuum does to a table after bulk inserts: planner statistics, and the
-        // visibility map that index-only scans need.
-        sqlx::query("VACUUM ANALYZE").execute(db.pool()).await.expect("vacuum analyze");
-    }
+    let fixture = fixture::load(&mut db, &fixture::TEN_THOUSAND).await;
+    let domain = Domain::new(db.clone());
+    let (orgs, users) = (fixture.org_ids.len(), fixture.users);
     println!(
-        "setup: {} orgs (depth <= {MAX_DEPTH}), {} users, {} memberships in {:.1?} on {}",
-        fixture.org_ids.len(),
-        fixture.user_ids.len(),
-        fixture.user_ids.len() * MEMBERSHIPS_PER_USER,
-        started.elapsed(),
+        "setup: {orgs} orgs (depth <= {}), {users} users, {} memberships in {:.1?} on {}",
+        fixture.max_depth(),
+        fixture.memberships,
+        fixture.load_time,
         warden::domain::db::redact(url)
     );
 
@@ -344,9 +64,9 @@ async fn run(url: &str) {
         ["org:read", "member:assign", "org:delete", "policy:update"].map(|p| Permission::parse(p).expect("p"));
     let mut questions = Vec::new();
     for _ in 0..20_000 {
-        let user = &fixture.user_ids[rng.below(USERS)];
-        let org = &fixture.org_ids[rng.below(ORGS)];
-        questions.push((user.clone(), org.clone(), permissions[rng.below(permissions.len())].clone()));
+        let user = fixture.user_id(rng.below(users));
+        let org = &fixture.org_ids[rng.below(orgs)];
+        questions.push((user, org.clone(), permissions[rng.below(permissions.len())].clone()));
     }
 
     // Warm: every user and the tree are cached after the first pass.
@@ -373,12 +93,12 @@ async fn run(url: &str) {
             reachable.push(org.clone());
         }
     }
-    println!("the root's Super Admin reaches {} of {} orgs", reachable.len(), ORGS);
+    println!("the root's Super Admin reaches {} of {orgs} orgs", reachable.len());
 
     // Just after a membership change of that user: their roles are reloaded.
     let mut after_membership = Vec::new();
     for n in 0..200 {
-        let user = &fixture.user_ids[n * 37];
+        let user = &fixture.user_id(n * 37);
         let org = &reachable[1 + rng.below(reachable.len() - 1)];
         let member_role: String = sqlx::query("SELECT id FROM roles WHERE org_id = $1 AND slug = 'member'")
             .bind(org)
@@ -415,7 +135,7 @@ async fn run(url: &str) {
         let page = domain.list_members(&actor, large, &query).await.expect("members");
         member_pages.push(t.elapsed());
         if n == 0 {
-            println!("members page: {} of {} matching \"{term}\" (of {USERS} members)", page.members.len(), page.total);
+            println!("members page: {} of {} matching \"{term}\" (of {users} members)", page.members.len(), page.total);
         }
     }
     report("members page: 50 of 100,000 with a search term", &mut member_pages, "<= 30 ms");
@@ -460,17 +180,18 @@ async fn run(url: &str) {
     for _ in 0..500 {
         let org = &still_reachable[rng.below(still_reachable.len())];
         let t = Instant::now();
-        std::hint::black_box(domain.organization_children(&actor, org).await.expect("children"));
+        let query = ChildrenQuery { limit: 50, ..ChildrenQuery::default() };
+        std::hint::black_box(domain.organization_children(&actor, org, &query).await.expect("children"));
         children.push(t.elapsed());
     }
-    report("list one level of children (with counts, authorized)", &mut children, "<= 5 ms");
+    report("list one level of children, first 50 (with counts, authorized)", &mut children, "<= 5 ms");
 
     let mut paths = Vec::new();
     let deep: Vec<&String> = fixture
         .org_ids
         .iter()
         .zip(&fixture.depth)
-        .filter(|(o, d)| **d == MAX_DEPTH && reaches.contains(o))
+        .filter(|(o, d)| **d == fixture.max_depth() && reaches.contains(o))
         .map(|(o, _)| o)
         .collect();
     for n in 0..500 {
@@ -481,14 +202,14 @@ async fn run(url: &str) {
     report("visible path of a depth-8 org (breadcrumbs, authorized)", &mut paths, "printed only");
 
     // Subtrees rooted at depth 2 hold about a thousand orgs; move a few between depth-1 parents.
-    let sizes = subtree_sizes(&fixture.parents);
+    let sizes = fixture.subtree_sizes();
     let mut moves = Vec::new();
-    let candidates: Vec<usize> = (0..ORGS)
+    let candidates: Vec<usize> = (0..orgs)
         .filter(|&i| fixture.depth[i] == 2 && (900..=1200).contains(&sizes[i]) && reaches.contains(&fixture.org_ids[i]))
         .collect();
     for (n, &org) in candidates.iter().take(5).enumerate() {
         let current_parent = fixture.parents[org].unwrap_or(0);
-        let new_parent = (1..ORGS)
+        let new_parent = (1..orgs)
             .find(|&p| fixture.depth[p] == 1 && p != current_parent && reaches.contains(&fixture.org_ids[p]))
             .unwrap_or(1);
         let t = Instant::now();
@@ -506,7 +227,7 @@ async fn run(url: &str) {
     }
     report("move a ~1,000-org subtree (authorized, audited)", &mut moves, "<= 200 ms");
 
-    two_servers(url, &domain, &actor, &fixture.org_ids[0], &fixture.user_ids[7]).await;
+    two_servers(url, &domain, &actor, &fixture.org_ids[0], &fixture.user_id(7)).await;
 }
 
 /// A second app server on the same database: how long until it honours a change made on the
@@ -567,14 +288,4 @@ async fn token_authentication(domain: &Domain, admin: &Actor, fixture: &Fixture)
         assert!(allowed);
     }
     report("API token authentication + one decision, warm", &mut samples, "p50 <= 50 us");
-}
-
-fn subtree_sizes(parents: &[Option<usize>]) -> Vec<usize> {
-    let mut sizes = vec![1; parents.len()];
-    for i in (1..parents.len()).rev() {
-        if let Some(p) = parents[i] {
-            sizes[p] += sizes[i];
-        }
-    }
-    sizes
 }

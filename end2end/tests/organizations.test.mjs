@@ -169,6 +169,38 @@ for (const mode of MODES) {
         await page.screenshot({ path: 'end2end/output/organizations.png', fullPage: true });
         await context.close();
       });
+
+      test('an organization with many children shows them 50 at a time', async () => {
+        const { context, page, errors } = await signedInAdmin(running, mode);
+        const api = apiClient(context, running.warden.baseUrl);
+        const org = async (name, parent) => {
+          const { status, body } = await api('POST', '/v1/orgs', {
+            name, contact_email: 'ops@example.com', parent_organization_id: parent, can_have_child_organizations: true,
+          });
+          assert.equal(status, 201, JSON.stringify(body));
+          return body.id;
+        };
+        const { body: root } = await api('GET', '/v1/orgs/root');
+        const wide = await org('Wide parent', root.id);
+        const children = [];
+        for (let n = 0; n < 55; n++) children.push(await org(`Wide child ${String(n).padStart(2, '0')}`, wide));
+
+        // Opened down to the last child: it is shown although the first page ends before it.
+        await page.goto(`${running.warden.baseUrl}/orgs?reveal=${children[54]}`);
+        await ready(page, mode);
+        await waitForText(page.getByTestId('revealed'), 'Wide child 54');
+        const rows = page.locator(`[data-org-id="${wide}"] [data-testid="tree-node"]`);
+        await waitForCount(rows, 51);
+        const more = page.getByTestId('tree-more');
+        await waitForText(more, 'Show more (51 of 55 shown)');
+        await more.click();
+        await waitForCount(rows, 55); // the other four, the revealed one not twice
+        await more.waitFor({ state: 'detached' });
+        const ids = await rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-org-id')));
+        assert.deepEqual([...ids].sort(), [...children].sort(), 'every child once');
+        assert.deepEqual(errors, [], 'no console errors');
+        await context.close();
+      });
     }
   });
 }

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     domain::{
-        DomainError,
+        DomainError, orgs,
         orgs::{NewOrganization, OrganizationFilter, OrganizationView},
         orgs::{Organization, OrganizationSettings},
         sso::SsoChanges,
@@ -114,6 +114,13 @@ pub struct ListQuery {
     root_organization_id: Option<String>,
     can_have_child_organizations: Option<bool>,
     q: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChildrenQuery {
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -298,13 +305,17 @@ fn node_list(nodes: Vec<crate::domain::orgs::OrganizationNode>) -> Json<Value> {
     Json(json!({ "organizations": nodes }))
 }
 
-/// `GET /v1/orgs/{org}/children`
+/// `GET /v1/orgs/{org}/children`: a page at a time, by name.
 pub async fn children(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<ChildrenQuery>,
 ) -> ApiResult<Json<Value>> {
-    Ok(node_list(state.domain.organization_children(&caller.actor, &org).await?))
+    let limit = super::paging::limit(query.limit, 50, 200)?;
+    let children = orgs::ChildrenQuery { cursor: query.cursor.as_deref(), limit, including: None };
+    let page = state.domain.organization_children(&caller.actor, &org, &children).await?;
+    Ok(Json(json!({ "organizations": page.children, "next_cursor": page.next_cursor })))
 }
 
 /// `GET /v1/orgs/{org}/ancestors`: from the root down to the org.

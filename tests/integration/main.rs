@@ -28,3 +28,4 @@ mod user_groups;
 mod user_search;
 mod users;
 mod who_can;
+mod wide_trees;

@@ -9,14 +9,14 @@
 //! safety net that acts only when the notices stay behind.
 
 use std::{
-    collections::HashMap,
-    sync::{Arc, PoisonError, RwLock},
+    sync::{Arc, PoisonError, RwLock, Weak},
     time::{Duration, Instant},
 };
 
 use sqlx::Row;
 
 use super::decision::{self, Decision, PathNode, PolicyRules, RoleGrant};
+use super::names::NameIndex;
 use super::{permissions::Permission, statements::Statement};
 use crate::domain::{
     Database, DomainError, DomainResult,
@@ -36,7 +36,7 @@ pub enum Change {
     Tree,
     /// One organization created, renamed, moved or given new access flags: its node is patched
     /// in place (descendants follow, since paths are walked through parent links).
-    TreeNode { node: PathNode, parent: Option<String> },
+    TreeNode { node: PathNode, parent: Option<String>, code: Option<String> },
     /// Organizations deleted.
     TreeNodesRemoved(Vec<String>),
     /// The memberships or membership roles of these users.
@@ -80,12 +80,17 @@ pub enum TreeEdit<'a> {
 }
 
 #[derive(Debug, Clone)]
-struct TreeNode {
-    node: PathNode,
-    parent: Option<String>,
+pub(super) struct TreeNode {
+    pub node: PathNode,
+    pub parent: Option<String>,
+    /// Searched for with the name (see `names.rs`).
+    pub code: Option<String>,
 }
 
-type Tree = HashMap<String, TreeNode>;
+/// The decision cache's maps hash with foldhash, faster than the standard library's SipHash
+/// for the dozen lookups a decision makes (keys are ids the server generated).
+type HashMap<K, V> = foldhash::HashMap<K, V>;
+pub(super) type Tree = HashMap<String, TreeNode>;
 type UserGrants = HashMap<String, Vec<RoleGrant>>;
 
 /// How the cache has been kept: what tests and benchmarks look at.
@@ -112,6 +117,9 @@ struct State {
     /// Bumped by every invalidation: a load that began before one must not be stored.
     epoch: u64,
     tree: Option<Arc<Tree>>,
+    /// The tree by name, for the tree it was built from (a patched or reloaded tree is another
+    /// allocation, so the index is rebuilt for it on the next search).
+    names: Option<(Weak<Tree>, Arc<NameIndex>)>,
     users: HashMap<String, Arc<UserGrants>>,
 }
 
@@ -332,6 +340,55 @@ impl AuthzCache {
     }
 
     /// The tree and the user's roles, current as of the last generation check.
+    /// Organizations whose name or code contains `term` (lowercase) where the user is allowed
+    /// `permission`, in (name, id) byte order after `after`: at most `limit`, as (name, id).
+    /// Read from memory, however many organizations there are.
+    pub async fn allowed_matches(
+        &self,
+        db: &Database,
+        user_id: &str,
+        term: &str,
+        permission: &Permission,
+        after: Option<(&str, &str)>,
+        limit: usize,
+    ) -> DomainResult<Vec<(String, String)>> {
+        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
+        let names = self.names(&tree);
+        let none: &[RoleGrant] = &[];
+        let mut found = Vec::new();
+        for entry in names.after(after).iter().filter(|entry| entry.matches(term)) {
+            let path = path_to_root(&tree, None, &entry.id)?;
+            // Nothing is allowed where the user holds no role on the way up: skip deciding.
+            if !path.iter().any(|node| grants.contains_key(&node.org_id)) {
+                continue;
+            }
+            if decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission).allowed {
+                found.push((entry.name.clone(), entry.id.clone()));
+                if found.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The name index of `tree`, built on the first search after the tree changed.
+    fn names(&self, tree: &Arc<Tree>) -> Arc<NameIndex> {
+        let is_current = |(built_from, _): &(Weak<Tree>, Arc<NameIndex>)| built_from.ptr_eq(&Arc::downgrade(tree));
+        {
+            let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some((_, names)) = state.names.as_ref().filter(|current| is_current(current)) {
+                return Arc::clone(names);
+            }
+        }
+        let names = Arc::new(NameIndex::of(tree));
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if state.tree.as_ref().is_some_and(|cached| Arc::ptr_eq(cached, tree)) {
+            state.names = Some((Arc::downgrade(tree), Arc::clone(&names)));
+        }
+        names
+    }
+
     async fn tree_and_grants(&self, db: &Database, user_id: &str) -> DomainResult<(Arc<Tree>, Arc<UserGrants>)> {
         self.refresh_if_stale(db).await?;
         Ok((self.tree(db).await?, self.user_grants(db, user_id).await?))
@@ -382,11 +439,11 @@ impl AuthzCache {
             state.epoch
         };
         let rows = sqlx::query(
-            "SELECT id, name, parent_id, parent_has_access, parent_has_access_to_descendants FROM organizations",
+            "SELECT id, name, code, parent_id, parent_has_access, parent_has_access_to_descendants FROM organizations",
         )
         .fetch_all(db.pool())
         .await?;
-        let mut tree = Tree::with_capacity(rows.len());
+        let mut tree = Tree::with_capacity_and_hasher(rows.len(), Default::default());
         for row in rows {
             let org_id: String = row.try_get("id")?;
             let node = PathNode {
@@ -395,7 +452,7 @@ impl AuthzCache {
                 parent_has_access: flag(&row, "parent_has_access")?,
                 parent_has_access_to_descendants: flag(&row, "parent_has_access_to_descendants")?,
             };
-            tree.insert(org_id, TreeNode { node, parent: row.try_get("parent_id")? });
+            tree.insert(org_id, TreeNode { node, parent: row.try_get("parent_id")?, code: row.try_get("code")? });
         }
         let tree = Arc::new(tree);
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
@@ -428,9 +485,9 @@ impl AuthzCache {
 fn apply(state: &mut State, change: &Change) {
     match change {
         Change::Tree => state.tree = None,
-        Change::TreeNode { node, parent } => {
+        Change::TreeNode { node, parent, code } => {
             if let Some(tree) = state.tree.as_mut() {
-                let entry = TreeNode { node: node.clone(), parent: parent.clone() };
+                let entry = TreeNode { node: node.clone(), parent: parent.clone(), code: code.clone() };
                 Arc::make_mut(tree).insert(node.org_id.clone(), entry);
             }
         }
@@ -538,7 +595,8 @@ async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap
         query = query.bind(user_id);
     }
     let rows = query.fetch_all(db.pool()).await?;
-    let mut by_user: HashMap<String, UserGrants> = HashMap::with_capacity(user_ids.len());
+    let mut by_user: HashMap<String, UserGrants> =
+        HashMap::with_capacity_and_hasher(user_ids.len(), Default::default());
     for row in rows {
         let user_id: String = row.try_get("user_id")?;
         let org_id: String = row.try_get("org_id")?;

@@ -31,7 +31,7 @@ pub use {
         DeletionImpact, MAX_METADATA_BYTES, Organization, OrganizationLink, OrganizationNode, OrganizationSettings,
     },
     reach::ReachImpact,
-    read::{OrganizationFilter, OrganizationOverview, OrganizationPage, OrganizationView},
+    read::{ChildrenPage, ChildrenQuery, OrganizationFilter, OrganizationOverview, OrganizationPage, OrganizationView},
     write::NewOrganization,
 };
 

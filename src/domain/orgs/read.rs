@@ -1,6 +1,8 @@
 //! Reading the organization tree: one organization, its children and path, lists, searches
 //! and move targets, each as far as the actor may see.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::{Organization, OrganizationLink, OrganizationNode, org_permission, storage};
@@ -30,6 +32,25 @@ pub struct OrganizationFilter {
     pub root_organization_id: Option<String>,
     pub can_have_child_organizations: Option<bool>,
     pub q: Option<String>,
+}
+
+/// Which of an organization's children to list: a page of them by name, after `cursor`.
+#[derive(Debug, Clone, Default)]
+pub struct ChildrenQuery<'a> {
+    pub cursor: Option<&'a str>,
+    pub limit: usize,
+    /// A child to show on the first page even where the order puts it later: the tree opened
+    /// down to it.
+    pub including: Option<&'a str>,
+}
+
+/// A page of an organization's children.
+#[derive(Debug, Clone)]
+pub struct ChildrenPage {
+    pub children: Vec<OrganizationNode>,
+    pub next_cursor: Option<String>,
+    /// The child asked for by [`ChildrenQuery::including`] when it is not on this page.
+    pub included: Option<OrganizationNode>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,18 +138,50 @@ impl Domain {
         })
     }
 
-    /// The children of an organization, which is part of that organization's own structure.
-    pub async fn organization_children(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationNode>> {
+    /// The children of an organization (part of that organization's own structure), by name, a
+    /// page at a time: an organization may have thousands.
+    pub async fn organization_children(
+        &self,
+        actor: &Actor,
+        id_or_code: &str,
+        query: &ChildrenQuery<'_>,
+    ) -> DomainResult<ChildrenPage> {
         let org = self.authorized_organization(actor, id_or_code, &org_permission("read")).await?;
-        storage::children(&self.db, &org.id).await
+        let after = query.cursor.map(cursor::decode).transpose()?;
+        let mut children = storage::children(&self.db, &org.id, after.as_ref(), query.limit + 1).await?;
+        let next_cursor = if children.len() > query.limit {
+            children.truncate(query.limit);
+            children.last().map(|last| cursor::encode(&last.name, &last.id))
+        } else {
+            None
+        };
+        let included = match query.including {
+            Some(id) if query.cursor.is_none() && !children.iter().any(|child| child.id == id) => {
+                storage::node(&self.db, id)
+                    .await?
+                    .filter(|node| node.parent_organization_id.as_deref() == Some(&org.id))
+            }
+            _ => None,
+        };
+        Ok(ChildrenPage { children, next_cursor, included })
     }
 
     /// The path from the root to the organization, limited to the orgs the actor may see
     /// (those they may read, and those whose parent they may read).
     pub async fn visible_path(&self, actor: &Actor, id_or_code: &str) -> DomainResult<Vec<OrganizationLink>> {
         let org = self.visible_organization(actor, id_or_code).await?;
+        self.visible_links(actor, &org.id).await
+    }
+
+    /// [`Self::visible_path`] of an organization the actor is known to see.
+    async fn visible_links(&self, actor: &Actor, org_id: &str) -> DomainResult<Vec<OrganizationLink>> {
+        self.visible_part(actor, storage::path(&self.db, org_id).await?).await
+    }
+
+    /// The links of a path the actor may see.
+    async fn visible_part(&self, actor: &Actor, path: Vec<OrganizationLink>) -> DomainResult<Vec<OrganizationLink>> {
         let mut visible = Vec::new();
-        for link in storage::path(&self.db, &org.id).await? {
+        for link in path {
             let readable = self.may(actor, &link.id, &org_permission("read")).await?;
             let via_parent = match &link.parent_organization_id {
                 Some(parent) => self.may(actor, parent, &org_permission("read")).await?,
@@ -234,23 +287,49 @@ impl Domain {
         Ok(roots)
     }
 
-    /// Readable organizations whose name or code contains `q`, each with its path from the
-    /// top of what the actor may see.
+    /// Readable organizations whose name or code contains `q` (in any case), in (name, id)
+    /// order, each with its path from the top of what the actor may see. Matches are found in
+    /// the decision cache's copy of the tree, so a term every one of 100,000 organizations
+    /// matches costs no more than a rare one; only the page's nodes are read from the database.
     pub async fn search_organizations(
         &self,
         actor: &Actor,
         q: &str,
         limit: usize,
     ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationLink>)>> {
-        let filter = OrganizationFilter { q: Some(q.to_owned()), ..OrganizationFilter::default() };
-        let page = self.list_organizations(actor, &filter, None, limit).await?;
-        let mut hits = Vec::new();
-        for org in page.organizations {
-            let mut path = self.visible_path(actor, &org.id).await?;
-            path.pop();
-            if let Some(node) = storage::node(&self.db, &org.id).await? {
-                hits.push((node, path));
+        let user_id = actor.user_id()?;
+        let term = q.trim().to_lowercase();
+        let read = org_permission("read");
+        let mut readable = Vec::new();
+        let mut after: Option<(String, String)> = None;
+        'batches: loop {
+            let position = after.as_ref().map(|(name, id)| (name.as_str(), id.as_str()));
+            let batch = self.authz.allowed_matches(&self.db, user_id, &term, &read, position, limit).await?;
+            let last_batch = batch.len() < limit;
+            for (name, id) in batch {
+                // A token may be narrower than its creator.
+                if self.token_allows(actor, &id, &read).await? {
+                    readable.push(id.clone());
+                    if readable.len() == limit {
+                        break 'batches;
+                    }
+                }
+                after = Some((name, id));
             }
+            if last_batch {
+                break;
+            }
+        }
+        // The page's nodes and paths in two queries, not two per hit.
+        let mut nodes: HashMap<String, OrganizationNode> =
+            storage::nodes(&self.db, &readable).await?.into_iter().map(|node| (node.id.clone(), node)).collect();
+        let mut paths = storage::paths(&self.db, &readable).await?;
+        let mut hits = Vec::with_capacity(readable.len());
+        for id in &readable {
+            let Some(node) = nodes.remove(id) else { continue };
+            let mut path = self.visible_part(actor, paths.remove(id).unwrap_or_default()).await?;
+            path.pop();
+            hits.push((node, path));
         }
         Ok(hits)
     }

@@ -1,12 +1,14 @@
 //! Storage of organizations (the tree's closure table is in [`super::tree`]).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 use sqlx::{Row, any::AnyRow};
 
 use super::{DeletionImpact, Organization, OrganizationLink, OrganizationNode, OrganizationSettings, tree};
 use crate::domain::{
     Database, DomainError, DomainResult, Timestamp, Transaction,
-    db::{flag, to_flag},
+    db::{flag, placeholders, to_flag},
     ids::new_id,
 };
 
@@ -198,15 +200,26 @@ const NODE_COLUMNS: &str = "SELECT o.id, o.name, o.code, o.parent_id, o.can_have
      (SELECT COUNT(*) FROM organizations c WHERE c.parent_id = o.id) AS child_count, \
      (SELECT COUNT(*) FROM memberships m WHERE m.org_id = o.id) AS member_count";
 
-/// Children of `parent_id` (or the root, for `None`), by name, with their counts.
-pub async fn children(db: &Database, parent_id: &str) -> DomainResult<Vec<OrganizationNode>> {
-    let rows =
-        sqlx::query(&format!("{NODE_COLUMNS} FROM organizations o WHERE o.parent_id = $1 ORDER BY o.name, o.id"))
-            .bind(parent_id)
-            .fetch_all(db.pool())
-            .await?;
+/// Up to `limit` children of `parent_id` by name (then id), after the (name, id) `after`, with
+/// their counts.
+pub async fn children(
+    db: &Database,
+    parent_id: &str,
+    after: Option<&(String, String)>,
+    limit: usize,
+) -> DomainResult<Vec<OrganizationNode>> {
+    let (keyset, limit_at) = if after.is_some() { (" AND (o.name, o.id) > ($2, $3)", 4) } else { ("", 2) };
+    let sql = format!(
+        "{NODE_COLUMNS} FROM organizations o WHERE o.parent_id = $1{keyset} ORDER BY o.name, o.id LIMIT ${limit_at}"
+    );
+    let mut query = sqlx::query(&sql).bind(parent_id);
+    if let Some((name, id)) = after {
+        query = query.bind(name).bind(id);
+    }
+    let rows = query.bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(db.pool()).await?;
     rows.iter().map(node_from_row).collect()
 }
+
 /// The path from the root down to `org_id`, the org itself last, without counts (counting an
 /// ancestor's 100,000 members would cost more than the rest of a page).
 pub async fn path(db: &Database, org_id: &str) -> DomainResult<Vec<OrganizationLink>> {
@@ -226,6 +239,45 @@ pub async fn path(db: &Database, org_id: &str) -> DomainResult<Vec<OrganizationL
             })
         })
         .collect()
+}
+
+/// The organizations of `ids` as nodes, with their counts, in no particular order.
+pub async fn nodes(db: &Database, ids: &[String]) -> DomainResult<Vec<OrganizationNode>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{NODE_COLUMNS} FROM organizations o WHERE o.id IN ({})", placeholders(1, ids.len()));
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(db.pool()).await?.iter().map(node_from_row).collect()
+}
+
+/// [`path`] of each of `ids`, in one query.
+pub async fn paths(db: &Database, ids: &[String]) -> DomainResult<HashMap<String, Vec<OrganizationLink>>> {
+    let mut paths: HashMap<String, Vec<OrganizationLink>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(paths);
+    }
+    let sql = format!(
+        "SELECT t.descendant_id, o.id, o.name, o.parent_id FROM organization_closure t \
+         JOIN organizations o ON o.id = t.ancestor_id WHERE t.descendant_id IN ({}) ORDER BY t.descendant_id, t.depth DESC",
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    for row in query.fetch_all(db.pool()).await? {
+        let link = OrganizationLink {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            parent_organization_id: row.try_get("parent_id")?,
+        };
+        paths.entry(row.try_get("descendant_id")?).or_default().push(link);
+    }
+    Ok(paths)
 }
 
 /// One organization as a node, with its counts.

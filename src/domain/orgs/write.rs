@@ -30,6 +30,7 @@ fn tree_change(org: &Organization) -> Change {
             parent_has_access_to_descendants: org.parent_has_access_to_descendants,
         },
         parent: org.parent_organization_id.clone(),
+        code: org.code.clone(),
     }
 }
 
@@ -81,7 +82,8 @@ impl Domain {
         if before.version != expected_version {
             return Err(storage::stale(&before.id));
         }
-        if !settings.can_have_child_organizations && !storage::children(&self.db, &before.id).await?.is_empty() {
+        if !settings.can_have_child_organizations && !storage::children(&self.db, &before.id, None, 1).await?.is_empty()
+        {
             return Err(TreeRule::StillHasChildren { org: before.name }.into());
         }
         let flags = TreeEdit::Flags {

@@ -23,6 +23,26 @@ pub struct OrganizationNodeItem {
     pub can_have_children: bool,
 }
 
+/// A page of a node's children; `included` is the child the tree was opened down to when it
+/// is not on this page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildrenPageItem {
+    pub children: Vec<OrganizationNodeItem>,
+    pub next_cursor: Option<String>,
+    pub included: Option<OrganizationNodeItem>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::orgs::ChildrenPage> for ChildrenPageItem {
+    fn from(page: crate::domain::orgs::ChildrenPage) -> Self {
+        Self {
+            children: page.children.into_iter().map(OrganizationNodeItem::from).collect(),
+            next_cursor: page.next_cursor,
+            included: page.included.map(OrganizationNodeItem::from),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationCrumb {
     pub id: String,

@@ -1,5 +1,6 @@
-//! `/orgs`: the organization tree, expanded level by level on demand (a 10,000-org tree is
-//! never rendered whole), and a search that reveals where each match sits.
+//! `/orgs`: the organization tree, expanded level by level on demand and 50 children at a time
+//! (a 100,000-org tree, or an organization with 5,000 children, is never rendered whole), and a
+//! search that reveals where each match sits.
 //!
 //! Keyboard: Up/Down move between visible rows, Right expands (or enters), Left collapses
 //! (or goes to the parent row), Enter opens the organization.
@@ -11,7 +12,8 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
     components::layout::LoadError,
-    model::{OrganizationNodeItem, OrganizationSearchHit},
+    error::UiError,
+    model::{ChildrenPageItem, OrganizationNodeItem, OrganizationSearchHit},
     server_fns::orgs::{organization_children, organization_path, organization_tree_roots, search_organizations},
 };
 
@@ -27,6 +29,12 @@ impl Reveal {
 
     fn is_target(&self, id: &str) -> bool {
         self.0.last().is_some_and(|target| target == id)
+    }
+
+    /// The row below `id` on the way to the target, if `id` is on it.
+    fn next_below(&self, id: &str) -> Option<String> {
+        let at = self.0.iter().position(|on_path| on_path == id)?;
+        self.0.get(at + 1).cloned()
     }
 }
 
@@ -115,21 +123,24 @@ fn SearchResults(list: Vec<OrganizationSearchHit>) -> impl IntoView {
     }
 }
 
-/// One row of the tree; its children are fetched the first time it is expanded.
+/// One row of the tree; the first page of its children is fetched the first time it is
+/// expanded.
 #[component]
 fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl IntoView {
     let expanded = RwSignal::new(reveal.opens(&node.id));
     let is_target = reveal.is_target(&node.id);
+    let including = reveal.next_below(&node.id);
     let reveal = StoredValue::new(reveal);
     let has_children = node.child_count > 0;
-    let id = node.id.clone();
+    let (id, child_count) = (node.id.clone(), node.child_count);
     let children = Resource::new(
         move || expanded.get(),
         move |open| {
-            let id = id.clone();
-            async move { if open { organization_children(id).await.map(Some) } else { Ok(None) } }
+            let (id, including) = (id.clone(), including.clone());
+            async move { if open { organization_children(id, None, including).await.map(Some) } else { Ok(None) } }
         },
     );
+    let parent_id = StoredValue::new(node.id.clone());
     let href = format!("/orgs/{}", node.id);
     view! {
         <li role="treeitem" tabindex="0" attr:aria-level=level
@@ -156,13 +167,11 @@ fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl In
             <Show when=move || expanded.get()>
                 <Transition fallback=|| view! { <p class="pl-10 text-sm text-slate-500">"Loading…"</p> }>
                     {move || {
-                    let reveal = reveal.get_value();
+                    let (reveal, parent_id) = (reveal.get_value(), parent_id.get_value());
                     Suspend::new(async move {
                         match children.await {
-                            Ok(Some(list)) => view! {
-                                <ul role="group" class="pl-6">
-                                    {list.into_iter().map(|child| view! { <TreeNode node=child level=level + 1 reveal=reveal.clone()/> }).collect_view()}
-                                </ul>
+                            Ok(Some(page)) => view! {
+                                <ChildRows parent_id page total=child_count level=level + 1 reveal/>
                             }.into_any(),
                             Ok(None) => ().into_any(),
                             Err(error) => view! { <LoadError error/> }.into_any(),
@@ -172,6 +181,59 @@ fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl In
                 </Transition>
             </Show>
         </li>
+    }
+}
+
+/// A node's children: the first page (with the child the tree is opened down to, wherever it
+/// falls), and "Show more" for the next pages, added below without redrawing those above.
+#[component]
+fn ChildRows(parent_id: String, page: ChildrenPageItem, total: i64, level: usize, reveal: Reveal) -> impl IntoView {
+    let pinned = page.included.as_ref().map(|child| child.id.clone());
+    let first: Vec<OrganizationNodeItem> = page.children.into_iter().chain(page.included).collect();
+    let shown_first = first.len();
+    let more = RwSignal::new(Vec::<OrganizationNodeItem>::new());
+    let next = RwSignal::new(page.next_cursor);
+    let pending = RwSignal::new(false);
+    let failed = RwSignal::new(None::<UiError>);
+    let show_more = move |_| {
+        let (Some(cursor), parent_id, pinned) = (next.get_untracked(), parent_id.clone(), pinned.clone()) else {
+            return;
+        };
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            match organization_children(parent_id, Some(cursor), None).await {
+                Ok(page) => {
+                    let fresh = page.children.into_iter().filter(|child| Some(&child.id) != pinned.as_ref());
+                    more.update(|rows| rows.extend(fresh));
+                    next.set(page.next_cursor);
+                    failed.set(None);
+                }
+                Err(error) => failed.set(Some(error)),
+            }
+            pending.set(false);
+        });
+    };
+    let row_reveal = reveal.clone();
+    view! {
+        <ul role="group" class="pl-6">
+            {first.into_iter().map(|child| view! { <TreeNode node=child level reveal=reveal.clone()/> }).collect_view()}
+            <For each=move || more.get() key=|child| child.id.clone() let:child>
+                <TreeNode node=child level reveal=row_reveal.clone()/>
+            </For>
+            <Show when=move || next.with(Option::is_some)>
+                <li role="none" class="px-2 py-1">
+                    <button type="button" data-testid="tree-more" on:click=show_more.clone() disabled=move || pending.get()
+                        class="rounded px-2 py-1 text-sm text-indigo-700 hover:bg-indigo-50 disabled:opacity-50 dark:text-indigo-300 dark:hover:bg-slate-800">
+                        {move || if pending.get() {
+                            "Loading…".to_owned()
+                        } else {
+                            format!("Show more ({} of {total} shown)", shown_first + more.with(Vec::len))
+                        }}
+                    </button>
+                </li>
+            </Show>
+            {move || failed.get().map(|error| view! { <li role="none"><LoadError error/></li> })}
+        </ul>
     }
 }
 
@@ -254,5 +316,8 @@ mod tests {
         assert!(!reveal.opens("b"), "the target itself stays as it is");
         assert!(reveal.is_target("b") && !reveal.is_target("a"));
         assert!(!Reveal::default().opens("root") && !Reveal::default().is_target("root"));
+        assert_eq!(reveal.next_below("a").as_deref(), Some("b"));
+        assert_eq!(reveal.next_below("b"), None, "nothing is below the target");
+        assert_eq!(Reveal::default().next_below("root"), None);
     }
 }
