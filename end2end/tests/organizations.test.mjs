@@ -193,7 +193,7 @@ for (const mode of MODES) {
         await waitForCount(rows, 51);
         const more = page.getByTestId('tree-more');
         await waitForText(more, 'Show more (51 of 55 shown)');
-        await more.click();
+        await more.click(); // enabled once hydrated: playwright waits for that
         await waitForCount(rows, 55); // the other four, the revealed one not twice
         await more.waitFor({ state: 'detached' });
         const ids = await rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-org-id')));

@@ -195,6 +195,9 @@ fn ChildRows(parent_id: String, page: ChildrenPageItem, total: i64, level: usize
     let next = RwSignal::new(page.next_cursor);
     let pending = RwSignal::new(false);
     let failed = RwSignal::new(None::<UiError>);
+    // Enabled once hydrated: a click before that would be lost (and it needs JavaScript).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let show_more = move |_| {
         let (Some(cursor), parent_id, pinned) = (next.get_untracked(), parent_id.clone(), pinned.clone()) else {
             return;
@@ -222,7 +225,7 @@ fn ChildRows(parent_id: String, page: ChildrenPageItem, total: i64, level: usize
             </For>
             <Show when=move || next.with(Option::is_some)>
                 <li role="none" class="px-2 py-1">
-                    <button type="button" data-testid="tree-more" on:click=show_more.clone() disabled=move || pending.get()
+                    <button type="button" data-testid="tree-more" on:click=show_more.clone() disabled=move || pending.get() || !hydrated.get()
                         class="rounded px-2 py-1 text-sm text-indigo-700 hover:bg-indigo-50 disabled:opacity-50 dark:text-indigo-300 dark:hover:bg-slate-800">
                         {move || if pending.get() {
                             "Loading…".to_owned()
