@@ -298,6 +298,10 @@ impl Domain {
         limit: usize,
     ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationLink>)>> {
         let user_id = actor.user_id()?;
+        if limit == 0 {
+            // A batch shorter than the limit ends the loop below: none ever is with a zero limit.
+            return Ok(Vec::new());
+        }
         let term = q.trim().to_lowercase();
         let read = org_permission("read");
         let mut readable = Vec::new();
