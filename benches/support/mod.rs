@@ -22,8 +22,9 @@ pub const EMAIL: &str = "bench@example.com";
 pub const PASSWORD: &str = "a long bench passphrase";
 
 /// Runs `run` on a fresh SQLite file, then on a fresh PostgreSQL database when one is reachable
-/// at WARDEN_BENCH_POSTGRES_URL (default the local `test` database), dropped afterwards.
-/// WARDEN_BENCH_ONLY=sqlite or =postgres runs one of them.
+/// at WARDEN_BENCH_POSTGRES_URL (default the local `test` database), dropped afterwards unless
+/// WARDEN_BENCH_KEEP is set (to look at query plans). WARDEN_BENCH_ONLY=sqlite or =postgres runs
+/// one of them.
 pub async fn on_each_engine<Run: std::future::Future<Output = ()>>(name: &str, run: impl Fn(String) -> Run) {
     use sqlx::{Connection, Executor, PgConnection};
     let only = std::env::var("WARDEN_BENCH_ONLY").unwrap_or_default();
@@ -48,6 +49,10 @@ pub async fn on_each_engine<Run: std::future::Future<Output = ()>>(name: &str, r
     let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base);
     println!();
     run(format!("{base}/{database}")).await;
+    if std::env::var_os("WARDEN_BENCH_KEEP").is_some() {
+        println!("kept the database {base}/{database} (WARDEN_BENCH_KEEP)");
+        return;
+    }
     admin.execute(format!("DROP DATABASE {database} WITH (FORCE)").as_str()).await.expect("drop database");
 }
 

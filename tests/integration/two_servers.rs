@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use warden::domain::{Domain, Engine, authz::permissions::Permission};
+use warden::domain::{Domain, DomainError, Engine, authz::permissions::Permission};
 
 use crate::support::tenants::World;
 
@@ -94,3 +94,25 @@ async fn changes_on_one_server_reach_the_other(engine: Engine) {
 }
 
 on_both_engines!(changes_on_one_server_reach_the_other);
+
+/// An admin who creates an organization on A is redirected to its page, which another request
+/// may bring to B before A's notice (or B's next generation check) does: B must know it at once.
+async fn an_organization_created_on_one_server_is_known_on_the_other_at_once(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let admin = world.app.admin_actor().await;
+    let admin = admin.user_id().expect("admin").to_owned();
+    let b = Domain::new(world.app.db.open().await);
+    let read = Permission::parse("organization:read").expect("permission");
+    // Warm: B has its tree and has just checked the generation, so it would not look again soon.
+    assert!(b.decide(&admin, &world.root, &read).await.expect("decision").allowed);
+
+    for round in 0..5 {
+        let created = world.org(&format!("Created on A {round}"), &world.root).await;
+        let decision = b.decide(&admin, &created, &read).await;
+        assert!(decision.is_ok_and(|decision| decision.allowed), "B does not know {created} yet (round {round})");
+    }
+    let missing = b.decide(&admin, "no-such-organization", &read).await;
+    assert!(matches!(missing, Err(DomainError::NotFound { .. })), "still not found: {missing:?}");
+}
+
+on_both_engines!(an_organization_created_on_one_server_is_known_on_the_other_at_once);

@@ -148,7 +148,7 @@ impl AuthzCache {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<Decision> {
-        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
+        let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let path = path_to_root(&tree, below, org_id)?;
         let none: &[RoleGrant] = &[];
         Ok(decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission))
@@ -164,7 +164,7 @@ impl AuthzCache {
         org_id: &str,
         permissions: &[Permission],
     ) -> DomainResult<Vec<bool>> {
-        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
+        let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let path = path_to_root(&tree, None, org_id)?;
         let none: &[RoleGrant] = &[];
         let grants_at = |org: &str| grants.get(org).map(Vec::as_slice).unwrap_or(none);
@@ -181,7 +181,7 @@ impl AuthzCache {
         permissions: &[Permission],
         rewrite: &Rewrite<'_>,
     ) -> DomainResult<Vec<(bool, bool)>> {
-        let (tree, before) = self.tree_and_grants(db, user_id).await?;
+        let (tree, before) = self.tree_and_grants(db, user_id, org_id).await?;
         let mut after = UserGrants::clone(&before);
         for grant in after.values_mut().flatten() {
             rewrite.apply(grant);
@@ -238,8 +238,7 @@ impl AuthzCache {
         in_new_child: bool,
         edit: Option<&TreeEdit<'_>>,
     ) -> DomainResult<Vec<String>> {
-        self.refresh_if_stale(db).await?;
-        let tree = self.tree(db).await?;
+        let tree = self.tree_holding(db, org_id).await?;
         let mut nodes: Vec<PathNode> = in_new_child.then(new_child_node).into_iter().collect();
         match edit {
             Some(edit) => nodes.extend(edited_path(&tree, org_id, edit)?),
@@ -265,7 +264,7 @@ impl AuthzCache {
         in_new_child: bool,
         permissions: &[Permission],
     ) -> DomainResult<Vec<bool>> {
-        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
+        let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let new_child = new_child_node();
         let path = path_to_root(&tree, in_new_child.then_some(&new_child), org_id)?;
         let none: &[RoleGrant] = &[];
@@ -328,14 +327,14 @@ impl AuthzCache {
 
     /// Whether `org_id` is `ancestor_id` or lies below it.
     pub async fn is_within(&self, db: &Database, ancestor_id: &str, org_id: &str) -> DomainResult<bool> {
-        self.refresh_if_stale(db).await?;
-        let tree = self.tree(db).await?;
+        let tree = self.tree_holding(db, org_id).await?;
         Ok(path_to_root(&tree, None, org_id)?.iter().any(|node| node.org_id == ancestor_id))
     }
 
     /// The roles the user holds (directly and through groups), by organization.
     pub async fn grants_of(&self, db: &Database, user_id: &str) -> DomainResult<Vec<RoleGrant>> {
-        let (_, grants) = self.tree_and_grants(db, user_id).await?;
+        self.refresh_if_stale(db).await?;
+        let grants = self.user_grants(db, user_id).await?;
         Ok(grants.values().flatten().cloned().collect())
     }
 
@@ -352,7 +351,8 @@ impl AuthzCache {
         after: Option<(&str, &str)>,
         limit: usize,
     ) -> DomainResult<Vec<(String, String)>> {
-        let (tree, grants) = self.tree_and_grants(db, user_id).await?;
+        self.refresh_if_stale(db).await?;
+        let (tree, grants) = (self.tree(db).await?, self.user_grants(db, user_id).await?);
         let names = self.names(&tree);
         let none: &[RoleGrant] = &[];
         let mut found = Vec::new();
@@ -389,9 +389,42 @@ impl AuthzCache {
         names
     }
 
-    async fn tree_and_grants(&self, db: &Database, user_id: &str) -> DomainResult<(Arc<Tree>, Arc<UserGrants>)> {
+    /// The tree (holding `org_id` if the database does) and the user's roles.
+    async fn tree_and_grants(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_id: &str,
+    ) -> DomainResult<(Arc<Tree>, Arc<UserGrants>)> {
+        let tree = self.tree_holding(db, org_id).await?;
+        Ok((tree, self.user_grants(db, user_id).await?))
+    }
+
+    /// The tree, current as of the last generation check, unless it lacks `org_id`: then the
+    /// organization may have been created on another app server a moment ago, its notice still
+    /// on the way, and whoever created it is already asking for its page. The database
+    /// generation is read at once, and a cache found behind it starts over.
+    async fn tree_holding(&self, db: &Database, org_id: &str) -> DomainResult<Arc<Tree>> {
         self.refresh_if_stale(db).await?;
-        Ok((self.tree(db).await?, self.user_grants(db, user_id).await?))
+        let tree = self.tree(db).await?;
+        if tree.contains_key(org_id) || !self.catch_up(db).await? {
+            return Ok(tree);
+        }
+        self.tree(db).await
+    }
+
+    /// Drops everything if the database generation is ahead of this cache's; returns whether it was.
+    async fn catch_up(&self, db: &Database) -> DomainResult<bool> {
+        let generation = read_generation(db).await?;
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if generation <= state.generation {
+            return Ok(false);
+        }
+        drop_everything(&mut state);
+        state.generation = generation;
+        state.behind_since = None;
+        state.checked_at = Some(Instant::now());
+        Ok(true)
     }
 
     async fn refresh_if_stale(&self, db: &Database) -> DomainResult<()> {
@@ -407,13 +440,11 @@ impl AuthzCache {
         if !due {
             return Ok(());
         }
-        let generation: i64 = sqlx::query("SELECT generation FROM authz_generation WHERE id = 1")
-            .fetch_one(db.pool())
-            .await?
-            .try_get("generation")?;
+        let generation = read_generation(db).await?;
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
-        if state.generation == generation {
+        // Ahead happens too: this server's own change committed while the generation was read.
+        if state.generation >= generation {
             state.behind_since = None;
         } else if state.stats.listening
             && (state.tree.is_some() || !state.users.is_empty())
@@ -482,6 +513,11 @@ impl AuthzCache {
 }
 
 /// Drops or patches what `change` affects.
+async fn read_generation(db: &Database) -> DomainResult<i64> {
+    let row = sqlx::query("SELECT generation FROM authz_generation WHERE id = 1").fetch_one(db.pool()).await?;
+    Ok(row.try_get("generation")?)
+}
+
 fn apply(state: &mut State, change: &Change) {
     match change {
         Change::Tree => state.tree = None,
