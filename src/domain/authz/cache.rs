@@ -325,6 +325,12 @@ impl AuthzCache {
         Ok(self.state.read().unwrap_or_else(PoisonError::into_inner).epoch)
     }
 
+    /// The organizations from `org_id` up to the root, with their names and access flags.
+    pub async fn path(&self, db: &Database, org_id: &str) -> DomainResult<Vec<PathNode>> {
+        let tree = self.tree_holding(db, org_id).await?;
+        Ok(path_to_root(&tree, None, org_id)?.into_iter().cloned().collect())
+    }
+
     /// Whether `org_id` is `ancestor_id` or lies below it.
     pub async fn is_within(&self, db: &Database, ancestor_id: &str, org_id: &str) -> DomainResult<bool> {
         let tree = self.tree_holding(db, org_id).await?;

@@ -111,11 +111,11 @@ impl Decision {
 }
 
 /// For each organization on `path` (target first), whether the roles held there apply at the
-/// target: `None` if they do, or the organization and flag that cut them off.
-pub fn access_cuts<'p>(path: &[&'p PathNode]) -> Vec<Option<(&'p PathNode, &'static str)>> {
-    let mut cuts = Vec::with_capacity(path.len());
+/// target: `None` if they do, or the organization and flag that cut them off. Lazily: a
+/// decision walks it once per question, and allocating would cost as much as the walk.
+pub fn access_cuts<'p>(path: &[&'p PathNode]) -> impl Iterator<Item = Option<(&'p PathNode, &'static str)>> {
     let mut cut_by: Option<(&PathNode, &'static str)> = None;
-    for depth in 0..path.len() {
+    (0..path.len()).map(move |depth| {
         if depth > 0 && cut_by.is_none() {
             let child = path[depth - 1];
             if !child.parent_has_access {
@@ -124,9 +124,8 @@ pub fn access_cuts<'p>(path: &[&'p PathNode]) -> Vec<Option<(&'p PathNode, &'sta
                 cut_by = Some((child, "parent_has_access_to_descendants"));
             }
         }
-        cuts.push(cut_by);
-    }
-    cuts
+        cut_by
+    })
 }
 
 /// Decides `permission` at `path[0]`. `grants_at(org_id)` gives the user's roles held in

@@ -89,29 +89,7 @@ impl Domain {
         };
         let decision = self.decide(&subject.id, &org.id, &permission).await?;
         let decision = self.as_seen_by(actor, decision).await?;
-        let mut chain = Vec::new();
-        for node in self.organization_path(&org.id).await? {
-            let member_here = self.is_direct_member(&subject.id, &node.id).await?;
-            if !self.may_see_organization(actor, &node.id).await? {
-                chain.push(ChainStep {
-                    org_id: String::new(),
-                    name: HIDDEN_ORGANIZATION.to_owned(),
-                    parent_has_access: None,
-                    parent_has_access_to_descendants: None,
-                    member_here,
-                });
-                continue;
-            }
-            let readable = self.may(actor, &node.id, &Permission::new("org", "read")).await?;
-            let settings = if readable { Some(self.resolve_organization(&node.id).await?) } else { None };
-            chain.push(ChainStep {
-                parent_has_access: settings.as_ref().map(|o| o.parent_has_access),
-                parent_has_access_to_descendants: settings.as_ref().map(|o| o.parent_has_access_to_descendants),
-                org_id: node.id,
-                name: node.name,
-                member_here,
-            });
-        }
+        let chain = self.chain_as_seen_by(actor, &subject.id, &org.id).await?;
         Ok(AccessExplanation {
             permission: permission.to_string(),
             fix: fix_for(&decision, &permission, &org.name),
@@ -124,5 +102,40 @@ impl Domain {
             org_name: org.name,
             chain,
         })
+    }
+
+    /// The path from the root down to `org_id` as the actor may see it (see
+    /// [`Self::may_see_organization`]: an organization it may read, or whose parent it may
+    /// read), read from the decision cache's tree, with the subject's direct memberships on it.
+    async fn chain_as_seen_by(&self, actor: &Actor, subject_id: &str, org_id: &str) -> DomainResult<Vec<ChainStep>> {
+        let path = self.authz.path(&self.db, org_id).await?;
+        let ids: Vec<&str> = path.iter().map(|node| node.org_id.as_str()).collect();
+        let memberships = self.direct_memberships_among(subject_id, &ids).await?;
+        let read = Permission::new("org", "read");
+        let mut readable = Vec::with_capacity(path.len());
+        for node in &path {
+            readable.push(self.may(actor, &node.org_id, &read).await?);
+        }
+        // The path runs from the organization up: each one's parent comes after it.
+        let parent_readable = |depth: usize| readable.get(depth + 1).copied().unwrap_or(false);
+        Ok(path
+            .into_iter()
+            .enumerate()
+            .rev()
+            .map(|(depth, node)| {
+                let member_here = memberships.contains(&node.org_id);
+                let seen = readable[depth] || parent_readable(depth);
+                let flags = readable[depth].then_some((node.parent_has_access, node.parent_has_access_to_descendants));
+                let (org_id, name) =
+                    if seen { (node.org_id, node.name) } else { (String::new(), HIDDEN_ORGANIZATION.to_owned()) };
+                ChainStep {
+                    org_id,
+                    name,
+                    parent_has_access: flags.map(|(parent, _)| parent),
+                    parent_has_access_to_descendants: flags.map(|(_, descendants)| descendants),
+                    member_here,
+                }
+            })
+            .collect())
     }
 }

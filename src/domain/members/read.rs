@@ -1,7 +1,7 @@
 //! Listing an organization's members: who belongs, with which roles, and what they may
 //! effectively do there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::{Row, any::AnyRow};
 
@@ -184,6 +184,24 @@ impl Domain {
             .fetch_optional(self.db.pool())
             .await?
             .is_some())
+    }
+
+    /// Which of `org_ids` the user is a direct member of.
+    pub(crate) async fn direct_memberships_among(
+        &self,
+        user_id: &str,
+        org_ids: &[&str],
+    ) -> DomainResult<HashSet<String>> {
+        let sql = format!(
+            "SELECT org_id FROM memberships WHERE user_id = $1 AND org_id IN ({})",
+            db::placeholders(2, org_ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(user_id);
+        for org_id in org_ids {
+            query = query.bind(*org_id);
+        }
+        let rows = query.fetch_all(self.db.pool()).await?;
+        rows.iter().map(|row| Ok(row.try_get("org_id")?)).collect()
     }
 
     /// What the actor may do with the organization's members.

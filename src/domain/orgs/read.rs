@@ -72,12 +72,6 @@ impl Domain {
         storage::root_id(tx).await
     }
 
-    /// The path from the root down to `org_id`, unfiltered: for callers that decide what of it
-    /// to show.
-    pub(crate) async fn organization_path(&self, org_id: &str) -> DomainResult<Vec<OrganizationLink>> {
-        storage::path(&self.db, org_id).await
-    }
-
     /// The organization as the actor may see it: all of it (`org:read` there), or only its node
     /// (`org:read` at its parent). One the actor may not see answers exactly like one that does
     /// not exist.
