@@ -158,6 +158,8 @@ for (const mode of MODES) {
         await page.keyboard.press('ArrowRight');
         await page.getByText('Keyboard Child').waitFor();
         assert.ok((await nodes.count()) > 1, 'children appear after expanding');
+        assert.equal(await nodes.first().getAttribute('aria-level'), '1');
+        assert.equal(await nodes.nth(1).getAttribute('aria-level'), '2');
         const rootId = await nodes.first().getAttribute('data-org-id');
         const firstChildId = await nodes.nth(1).getAttribute('data-org-id');
         const focused = (id) => page.waitForFunction((wanted) => document.activeElement?.getAttribute('data-org-id') === wanted, id);

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use leptos::prelude::*;
+use leptos::{prelude::*, tachys::html::attribute::custom::custom_attribute};
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
@@ -143,7 +143,7 @@ fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl In
     let parent_id = StoredValue::new(node.id.clone());
     let href = format!("/orgs/{}", node.id);
     view! {
-        <li role="treeitem" tabindex="0" attr:aria-level=level
+        <li role="treeitem" tabindex="0"
             aria-expanded=move || has_children.then(|| expanded.get().to_string())
             data-org-id=node.id.clone() data-testid="tree-node"
             aria-current=is_target.then_some("true")
@@ -182,6 +182,8 @@ fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl In
             </Show>
         </li>
     }
+    // tachys has no typed `aria-level`, and `attr:` on an element is printed as it stands.
+    .add_any_attr(custom_attribute("aria-level", level.to_string()))
 }
 
 /// A node's children: the first page (with the child the tree is opened down to, wherever it
