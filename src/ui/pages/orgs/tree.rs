@@ -17,25 +17,49 @@ use crate::ui::{
     server_fns::orgs::{organization_children, organization_path, organization_tree_roots, search_organizations},
 };
 
-/// The organization to reveal in the tree (`?reveal=<id>`) and the ids on the way to it: those
-/// rows start expanded and the revealed one is highlighted.
+/// The organization to reveal in the tree (`?reveal=<id>`), the ids on the way to it (those
+/// rows start expanded, the revealed one highlighted), and the first page of children of each
+/// row on the way, read with the page. Rows rendered expanded on the server need no resource of
+/// their own: resources created inside another's `Suspend` were numbered differently on the
+/// server and in the browser, and a fast server's page failed to hydrate.
 #[derive(Debug, Clone, Default)]
-struct Reveal(Arc<Vec<String>>);
+struct Reveal {
+    path: Arc<Vec<String>>,
+    /// `pages[i]`: the children of `path[i]` (`None` where the user may not list them).
+    pages: Arc<Vec<Option<ChildrenPageItem>>>,
+}
 
 impl Reveal {
     fn opens(&self, id: &str) -> bool {
-        self.0.split_last().is_some_and(|(_, above)| above.iter().any(|a| a == id))
+        self.path.split_last().is_some_and(|(_, above)| above.iter().any(|a| a == id))
     }
 
     fn is_target(&self, id: &str) -> bool {
-        self.0.last().is_some_and(|target| target == id)
+        self.path.last().is_some_and(|target| target == id)
     }
 
     /// The row below `id` on the way to the target, if `id` is on it.
     fn next_below(&self, id: &str) -> Option<String> {
-        let at = self.0.iter().position(|on_path| on_path == id)?;
-        self.0.get(at + 1).cloned()
+        let at = self.path.iter().position(|on_path| on_path == id)?;
+        self.path.get(at + 1).cloned()
     }
+
+    /// The first page of `id`'s children, read with the page, if `id` is on the way.
+    fn children_of(&self, id: &str) -> Option<ChildrenPageItem> {
+        let at = self.path.iter().position(|on_path| on_path == id)?;
+        self.pages.get(at).cloned().flatten()
+    }
+}
+
+/// The ids from the root down to `id`, and the first page of children of each but the last
+/// (with the next one on the way included).
+async fn opened_down_to(id: String) -> Result<(Vec<String>, Vec<Option<ChildrenPageItem>>), UiError> {
+    let path: Vec<String> = organization_path(id).await?.into_iter().map(|crumb| crumb.id).collect();
+    let mut pages = Vec::with_capacity(path.len());
+    for pair in path.windows(2) {
+        pages.push(organization_children(pair[0].clone(), None, Some(pair[1].clone())).await.ok());
+    }
+    Ok((path, pages))
 }
 
 #[component]
@@ -50,8 +74,8 @@ pub fn OrganizationsPage() -> impl IntoView {
         move || query.read().get("reveal"),
         |id| async move {
             match id {
-                Some(id) => organization_path(id).await.map(|path| path.into_iter().map(|c| c.id).collect()),
-                None => Ok(Vec::new()),
+                Some(id) => opened_down_to(id).await,
+                None => Ok(Default::default()),
             }
         },
     );
@@ -81,7 +105,8 @@ pub fn OrganizationsPage() -> impl IntoView {
             </Transition>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let reveal = Reveal(Arc::new(reveal.await.unwrap_or_default()));
+                    let (path, pages) = reveal.await.unwrap_or_default();
+                    let reveal = Reveal { path: Arc::new(path), pages: Arc::new(pages) };
                     match roots.await {
                         Ok(nodes) if nodes.is_empty() => view! {
                             <p class="text-slate-600">"You do not have access to any organization yet."</p>
@@ -123,24 +148,17 @@ fn SearchResults(list: Vec<OrganizationSearchHit>) -> impl IntoView {
     }
 }
 
-/// One row of the tree; the first page of its children is fetched the first time it is
-/// expanded.
+/// One row of the tree; the first page of its children is fetched each time it is expanded.
 #[component]
 fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl IntoView {
     let expanded = RwSignal::new(reveal.opens(&node.id));
     let is_target = reveal.is_target(&node.id);
-    let including = reveal.next_below(&node.id);
+    let including = StoredValue::new(reveal.next_below(&node.id));
+    let opened = StoredValue::new(reveal.children_of(&node.id));
     let reveal = StoredValue::new(reveal);
     let has_children = node.child_count > 0;
-    let (id, child_count) = (node.id.clone(), node.child_count);
-    let children = Resource::new(
-        move || expanded.get(),
-        move |open| {
-            let (id, including) = (id.clone(), including.clone());
-            async move { if open { organization_children(id, None, including).await.map(Some) } else { Ok(None) } }
-        },
-    );
     let parent_id = StoredValue::new(node.id.clone());
+    let child_count = node.child_count;
     let href = format!("/orgs/{}", node.id);
     view! {
         <li role="treeitem" tabindex="0"
@@ -165,25 +183,46 @@ fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl In
                 </span>
             </div>
             <Show when=move || expanded.get()>
-                <Transition fallback=|| view! { <p class="pl-10 text-sm text-slate-500">"Loading…"</p> }>
-                    {move || {
-                    let (reveal, parent_id) = (reveal.get_value(), parent_id.get_value());
-                    Suspend::new(async move {
-                        match children.await {
-                            Ok(Some(page)) => view! {
-                                <ChildRows parent_id page total=child_count level=level + 1 reveal/>
-                            }.into_any(),
-                            Ok(None) => ().into_any(),
-                            Err(error) => view! { <LoadError error/> }.into_any(),
-                        }
-                    })
-                    }}
-                </Transition>
+                {move || match opened.get_value() {
+                    Some(page) => view! {
+                        <ChildRows parent_id=parent_id.get_value() page total=child_count level=level + 1
+                            reveal=reveal.get_value()/>
+                    }.into_any(),
+                    None => view! {
+                        <Children parent_id=parent_id.get_value() including=including.get_value() total=child_count
+                            level=level + 1 reveal=reveal.get_value()/>
+                    }.into_any(),
+                }}
             </Show>
         </li>
     }
     // tachys has no typed `aria-level`, and `attr:` on an element is printed as it stands.
     .add_any_attr(custom_attribute("aria-level", level.to_string()))
+}
+
+/// The children of a row expanded in the browser, fetched then. (Rows opened on the way to a
+/// revealed organization come with the page: see [`Reveal`].)
+#[component]
+fn Children(parent_id: String, including: Option<String>, total: i64, level: usize, reveal: Reveal) -> impl IntoView {
+    let page = {
+        let parent_id = parent_id.clone();
+        Resource::new(|| (), move |()| organization_children(parent_id.clone(), None, including.clone()))
+    };
+    let parent_id = StoredValue::new(parent_id);
+    let reveal = StoredValue::new(reveal);
+    view! {
+        <Transition fallback=|| view! { <p class="pl-10 text-sm text-slate-500">"Loading…"</p> }>
+            {move || {
+            let (reveal, parent_id) = (reveal.get_value(), parent_id.get_value());
+            Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <ChildRows parent_id page total level reveal/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })
+            }}
+        </Transition>
+    }
 }
 
 /// A node's children: the first page (with the child the tree is opened down to, wherever it
@@ -316,7 +355,8 @@ mod tests {
 
     #[test]
     fn a_reveal_opens_the_rows_above_its_target_only() {
-        let reveal = Reveal(Arc::new(vec!["root".into(), "a".into(), "b".into()]));
+        let path = Arc::new(vec!["root".into(), "a".into(), "b".into()]);
+        let reveal = Reveal { path, pages: Arc::default() };
         assert!(reveal.opens("root") && reveal.opens("a"));
         assert!(!reveal.opens("b"), "the target itself stays as it is");
         assert!(reveal.is_target("b") && !reveal.is_target("a"));
