@@ -109,7 +109,7 @@ async fn an_organization_created_on_one_server_is_known_on_the_other_at_once(eng
     for round in 0..5 {
         let created = world.org(&format!("Created on A {round}"), &world.root).await;
         let decision = b.decide(&admin, &created, &read).await;
-        assert!(decision.is_ok_and(|decision| decision.allowed), "B does not know {created} yet (round {round})");
+        assert!(matches!(&decision, Ok(d) if d.allowed), "B does not know {created} yet (round {round}): {decision:?}");
     }
     let missing = b.decide(&admin, "no-such-organization", &read).await;
     assert!(matches!(missing, Err(DomainError::NotFound { .. })), "still not found: {missing:?}");

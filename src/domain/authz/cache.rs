@@ -17,6 +17,7 @@ use sqlx::Row;
 
 use super::decision::{self, Decision, PathNode, PolicyRules, RoleGrant};
 use super::names::NameIndex;
+use super::tree::{MissingAncestor, Tree, UnknownParent};
 use super::{permissions::Permission, statements::Statement};
 use crate::domain::{
     Database, DomainError, DomainResult,
@@ -79,18 +80,9 @@ pub enum TreeEdit<'a> {
     Flags { org_id: &'a str, parent_has_access: bool, parent_has_access_to_descendants: bool },
 }
 
-#[derive(Debug, Clone)]
-pub(super) struct TreeNode {
-    pub node: PathNode,
-    pub parent: Option<String>,
-    /// Searched for with the name (see `names.rs`).
-    pub code: Option<String>,
-}
-
 /// The decision cache's maps hash with foldhash, faster than the standard library's SipHash
 /// for the dozen lookups a decision makes (keys are ids the server generated).
 type HashMap<K, V> = foldhash::HashMap<K, V>;
-pub(super) type Tree = HashMap<String, TreeNode>;
 type UserGrants = HashMap<String, Vec<RoleGrant>>;
 
 /// How the cache has been kept: what tests and benchmarks look at.
@@ -413,24 +405,25 @@ impl AuthzCache {
     async fn tree_holding(&self, db: &Database, org_id: &str) -> DomainResult<Arc<Tree>> {
         self.refresh_if_stale(db).await?;
         let tree = self.tree(db).await?;
-        if tree.contains_key(org_id) || !self.catch_up(db).await? {
+        if tree.contains(org_id) {
             return Ok(tree);
         }
+        self.catch_up(db).await?;
+        // Read again even when the cache was not behind: the notice may have just been applied.
         self.tree(db).await
     }
 
-    /// Drops everything if the database generation is ahead of this cache's; returns whether it was.
-    async fn catch_up(&self, db: &Database) -> DomainResult<bool> {
+    /// Drops everything if the database generation is ahead of this cache's.
+    async fn catch_up(&self, db: &Database) -> DomainResult<()> {
         let generation = read_generation(db).await?;
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        if generation <= state.generation {
-            return Ok(false);
+        if generation > state.generation {
+            drop_everything(&mut state);
+            state.generation = generation;
+            state.behind_since = None;
+            state.checked_at = Some(Instant::now());
         }
-        drop_everything(&mut state);
-        state.generation = generation;
-        state.behind_since = None;
-        state.checked_at = Some(Instant::now());
-        Ok(true)
+        Ok(())
     }
 
     async fn refresh_if_stale(&self, db: &Database) -> DomainResult<()> {
@@ -480,17 +473,18 @@ impl AuthzCache {
         )
         .fetch_all(db.pool())
         .await?;
-        let mut tree = Tree::with_capacity_and_hasher(rows.len(), Default::default());
+        let mut orgs = Vec::with_capacity(rows.len());
         for row in rows {
-            let org_id: String = row.try_get("id")?;
             let node = PathNode {
-                org_id: org_id.clone(),
+                org_id: row.try_get("id")?,
                 name: row.try_get("name")?,
                 parent_has_access: flag(&row, "parent_has_access")?,
                 parent_has_access_to_descendants: flag(&row, "parent_has_access_to_descendants")?,
             };
-            tree.insert(org_id, TreeNode { node, parent: row.try_get("parent_id")?, code: row.try_get("code")? });
+            orgs.push((node, row.try_get("parent_id")?, row.try_get("code")?));
         }
+        let tree = Tree::of(orgs)
+            .map_err(|UnknownParent| DomainError::Internal("an organization's parent is missing".to_owned()))?;
         let tree = Arc::new(tree);
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         state.stats.tree_loads += 1;
@@ -528,9 +522,13 @@ fn apply(state: &mut State, change: &Change) {
     match change {
         Change::Tree => state.tree = None,
         Change::TreeNode { node, parent, code } => {
-            if let Some(tree) = state.tree.as_mut() {
-                let entry = TreeNode { node: node.clone(), parent: parent.clone(), code: code.clone() };
-                Arc::make_mut(tree).insert(node.org_id.clone(), entry);
+            let patched = state
+                .tree
+                .as_mut()
+                .is_none_or(|tree| Arc::make_mut(tree).upsert(node.clone(), parent.as_deref(), code.clone()).is_ok());
+            // A parent this tree does not know of: reloading beats guessing.
+            if !patched {
+                state.tree = None;
             }
         }
         Change::TreeNodesRemoved(ids) => {
@@ -572,47 +570,54 @@ fn new_child_node() -> PathNode {
 /// The path from `org_id` up to the root as it would be after `edit`.
 fn edited_path(tree: &Tree, org_id: &str, edit: &TreeEdit<'_>) -> DomainResult<Vec<PathNode>> {
     let mut path: Vec<PathNode> = Vec::with_capacity(12);
-    let mut cursor = Some(org_id.to_owned());
-    while let Some(id) = cursor {
-        let node = tree.get(&id).ok_or_else(|| DomainError::Internal(format!("organization {id} is missing")))?;
-        if path.len() > tree.len() {
-            return Err(DomainError::Internal(format!("the edited tree has a cycle through {org_id}")));
-        }
-        let mut path_node = node.node.clone();
-        cursor = node.parent.clone();
-        match *edit {
-            TreeEdit::Move { org_id, new_parent_id } if org_id == id => cursor = Some(new_parent_id.to_owned()),
-            TreeEdit::Flags { org_id, parent_has_access, parent_has_access_to_descendants } if org_id == id => {
-                path_node.parent_has_access = parent_has_access;
-                path_node.parent_has_access_to_descendants = parent_has_access_to_descendants;
+    let mut from = org_id;
+    'walk: loop {
+        let ancestors =
+            tree.up_from(from).ok_or_else(|| DomainError::Internal(format!("organization {from} is missing")))?;
+        for step in ancestors {
+            let mut node = step.map_err(|MissingAncestor| missing_ancestor(org_id))?.node.clone();
+            if path.len() > tree.len() {
+                return Err(DomainError::Internal(format!("the edited tree has a cycle through {org_id}")));
             }
-            _ => {}
+            match *edit {
+                TreeEdit::Move { org_id: moved, new_parent_id } if moved == node.org_id => {
+                    path.push(node);
+                    from = new_parent_id;
+                    continue 'walk;
+                }
+                TreeEdit::Flags { org_id: edited, parent_has_access, parent_has_access_to_descendants }
+                    if edited == node.org_id =>
+                {
+                    node.parent_has_access = parent_has_access;
+                    node.parent_has_access_to_descendants = parent_has_access_to_descendants;
+                }
+                _ => {}
+            }
+            path.push(node);
         }
-        path.push(path_node);
+        return Ok(path);
     }
-    Ok(path)
 }
 
 /// The path from `org_id` (below `below`, if given) up to the root.
 fn path_to_root<'t>(tree: &'t Tree, below: Option<&'t PathNode>, org_id: &str) -> DomainResult<Vec<&'t PathNode>> {
+    let ancestors = tree
+        .up_from(org_id)
+        .ok_or_else(|| DomainError::NotFound { resource_type: "organization", resource_id: org_id.to_owned() })?;
     let mut path: Vec<&PathNode> = Vec::with_capacity(12);
     path.extend(below);
-    let mut cursor = Some(org_id);
-    while let Some(id) = cursor {
-        let Some(node) = tree.get(id) else {
-            if path.len() == usize::from(below.is_some()) {
-                return Err(DomainError::NotFound { resource_type: "organization", resource_id: org_id.to_owned() });
-            }
-            // Fail closed: a path that does not reach the root could skip a deny above.
-            return Err(DomainError::Internal(format!("organization {id} is missing from the tree")));
-        };
-        if path.len() > tree.len() {
+    for step in ancestors {
+        // Fail closed: a path that does not reach the root could skip a deny above.
+        path.push(&step.map_err(|MissingAncestor| missing_ancestor(org_id))?.node);
+        if path.len() > tree.len() + 1 {
             return Err(DomainError::Internal(format!("the tree has a cycle through {org_id}")));
         }
-        path.push(&node.node);
-        cursor = node.parent.as_deref();
     }
     Ok(path)
+}
+
+fn missing_ancestor(org_id: &str) -> DomainError {
+    DomainError::Internal(format!("an ancestor of organization {org_id} is missing from the tree"))
 }
 
 /// The roles (with their policies' statements) that each of `user_ids` holds, by organization:

@@ -4,8 +4,8 @@
 //! - [`permissions`] and [`statements`]: the language (`type[:id]:action`, allow/deny
 //!   statements); pure, compiled for the browser too.
 //! - [`decision`]: THE decision function, pure, with its reasons.
-//! - [`cache`]: the tree and each user's roles, kept in memory for decisions; `names`: the
-//!   cached tree by name, for organization searches.
+//! - [`cache`]: the tree and each user's roles, kept in memory for decisions; `tree`: the
+//!   cached tree, walked up by slot; `names`: the cached tree by name, for organization searches.
 //! - `access`: `Domain::decide`, `authorize`, `may`, and `authorized_organization` (look an
 //!   organization up and return it only when the actor may act there).
 //! - `change`: THE anti-escalation rule (`authorize_change`), one check for every change that
@@ -33,6 +33,8 @@ pub mod decision;
 pub mod impact;
 #[cfg(feature = "ssr")]
 mod names;
+#[cfg(feature = "ssr")]
+mod tree;
 
 #[cfg(feature = "ssr")]
 pub use {

@@ -1,7 +1,7 @@
 //! The organizations of the cached tree by name: what organization searches read, so that a
 //! search over 100,000 organizations never touches the database until it has its page.
 
-use super::cache::Tree;
+use super::tree::Tree;
 
 /// One organization, with what a search term is looked for in.
 #[derive(Debug)]
@@ -30,9 +30,9 @@ impl NameIndex {
     pub fn of(tree: &Tree) -> Self {
         let mut entries: Vec<NameEntry> = tree
             .iter()
-            .map(|(id, node)| NameEntry {
+            .map(|node| NameEntry {
                 name: node.node.name.clone(),
-                id: id.clone(),
+                id: node.node.org_id.clone(),
                 key: format!(
                     "{}\n{}",
                     node.node.name.to_lowercase(),
@@ -55,10 +55,11 @@ impl NameIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::authz::{cache::TreeNode, decision::PathNode};
+    use crate::domain::authz::decision::PathNode;
 
     fn tree(orgs: &[(&str, &str, Option<&str>)]) -> Tree {
-        orgs.iter()
+        let orgs = orgs
+            .iter()
             .map(|(id, name, code)| {
                 let node = PathNode {
                     org_id: (*id).to_owned(),
@@ -66,9 +67,10 @@ mod tests {
                     parent_has_access: true,
                     parent_has_access_to_descendants: true,
                 };
-                ((*id).to_owned(), TreeNode { node, parent: None, code: code.map(str::to_owned) })
+                (node, None, code.map(str::to_owned))
             })
-            .collect()
+            .collect();
+        Tree::of(orgs).expect("tree")
     }
 
     #[test]
