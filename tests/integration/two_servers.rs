@@ -116,3 +116,52 @@ async fn an_organization_created_on_one_server_is_known_on_the_other_at_once(eng
 }
 
 on_both_engines!(an_organization_created_on_one_server_is_known_on_the_other_at_once);
+
+/// Editing a role or a policy drops the cached roles of those who hold it, and no one else's:
+/// with a million users, one role edit must not make every next decision reload its user.
+async fn a_role_or_policy_edit_reloads_only_its_holders(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let here = world.org("Here", &world.root).await;
+    let member = world.predefined(&here, "member").await;
+    let editing = world.policy(&here, "Editing", json!({ "permissions": ["policy:update"] })).await;
+    let editors = world.role(&here, "Editors", &[&editing]).await;
+    let readers = world.allow_role(&here, "Readers", &["policy:read"]).await;
+    let editor = world.person("editor@example.com", &here).await;
+    let reader = world.person("reader@example.com", &here).await;
+    world.give(&here, &editor.id, &[&member, &editors]).await;
+    world.give(&here, &reader.id, &[&member, &readers]).await;
+    let domain = &world.app.domain;
+    let decide = |user: &str, permission: &str| {
+        let permission = Permission::parse(permission).expect("permission");
+        let (user, here) = (user.to_owned(), here.clone());
+        async move { domain.decide(&user, &here, &permission).await.expect("decision").allowed }
+    };
+    assert!(decide(&editor.id, "policy:update").await && decide(&reader.id, "policy:read").await);
+
+    // The policy of the editors' role now allows deleting policies instead.
+    let (status, body) = world
+        .root(
+            Method::PATCH,
+            &format!("/v1/orgs/{here}/iam/policies/{editing}"),
+            Some(json!({ "permissions": ["policy:delete"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let before = domain.authz_cache_stats().grant_loads;
+    assert!(decide(&reader.id, "policy:read").await, "the reader is unaffected");
+    assert_eq!(domain.authz_cache_stats().grant_loads, before, "the reader's roles stayed cached");
+    assert!(!decide(&editor.id, "policy:update").await && decide(&editor.id, "policy:delete").await);
+    assert_eq!(domain.authz_cache_stats().grant_loads, before + 1, "only the editor's roles were reloaded");
+
+    // The editors' role loses its policy altogether.
+    let (status, body) = world
+        .root(Method::PATCH, &format!("/v1/orgs/{here}/iam/roles/{editors}"), Some(json!({ "policy_ids": [] })))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let before = domain.authz_cache_stats().grant_loads;
+    assert!(decide(&reader.id, "policy:read").await);
+    assert!(!decide(&editor.id, "policy:delete").await, "the editor's role allows nothing now");
+    assert_eq!(domain.authz_cache_stats().grant_loads, before + 1, "only the editor's roles were reloaded");
+}
+
+on_both_engines!(a_role_or_policy_edit_reloads_only_its_holders);

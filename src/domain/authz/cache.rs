@@ -42,7 +42,11 @@ pub enum Change {
     TreeNodesRemoved(Vec<String>),
     /// The memberships or membership roles of these users.
     Memberships(Vec<String>),
-    /// Roles or policies (which may be held by anyone).
+    /// These roles: their policies, or that they are gone (whoever holds them is affected).
+    Roles(Vec<String>),
+    /// These policies: what they say, or that they are gone (whoever holds a role using one).
+    Policies(Vec<String>),
+    /// Roles or policies, held by anyone (a change to who holds a role across a selection).
     RolesOrPolicies,
 }
 
@@ -92,6 +96,8 @@ pub struct CacheStats {
     pub full_drops: u64,
     /// Times the tree was loaded from the database.
     pub tree_loads: u64,
+    /// Users whose roles were loaded from the database.
+    pub grant_loads: u64,
     /// Other servers' changes applied from their notices.
     pub notices_applied: u64,
     /// Whether other servers' notices arrive (PostgreSQL, once the listener is connected).
@@ -211,6 +217,7 @@ impl AuthzCache {
         }
         let mut loaded = load_grants(db, &missing).await?;
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.stats.grant_loads += missing.len() as u64;
         if state.epoch == epoch {
             for user_id in missing {
                 let grants = loaded.remove(&user_id).unwrap_or_default();
@@ -505,6 +512,7 @@ impl AuthzCache {
         let grants = load_grants(db, &[user_id.to_owned()]).await?.remove(user_id).unwrap_or_default();
         let grants = Arc::new(grants);
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.stats.grant_loads += 1;
         if state.epoch == epoch {
             state.users.insert(user_id.to_owned(), Arc::clone(&grants));
         }
@@ -512,12 +520,12 @@ impl AuthzCache {
     }
 }
 
-/// Drops or patches what `change` affects.
 async fn read_generation(db: &Database) -> DomainResult<i64> {
     let row = sqlx::query("SELECT generation FROM authz_generation WHERE id = 1").fetch_one(db.pool()).await?;
     Ok(row.try_get("generation")?)
 }
 
+/// Drops or patches what `change` affects.
 fn apply(state: &mut State, change: &Change) {
     match change {
         Change::Tree => state.tree = None,
@@ -544,6 +552,12 @@ fn apply(state: &mut State, change: &Change) {
                 state.users.remove(user);
             }
         }
+        Change::Roles(role_ids) => {
+            state.users.retain(|_, grants| !grants.values().flatten().any(|grant| role_ids.contains(&grant.role_id)));
+        }
+        Change::Policies(policy_ids) => state.users.retain(|_, grants| {
+            !grants.values().flatten().flat_map(|grant| &grant.policies).any(|p| policy_ids.contains(&p.policy_id))
+        }),
         Change::RolesOrPolicies => state.users.clear(),
     }
 }

@@ -117,7 +117,7 @@ impl Domain {
             .target("policy", &stored.id, &fields.name)
             .before(json!({ "name": stored.name, "description": stored.description, "statements": stored.statements }))
             .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements }));
-        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await?;
+        self.commit_authz_change(mutation, event, &[Change::Policies(vec![stored.id.clone()])]).await?;
         self.policy(actor, &org.id, &stored.id).await
     }
 
@@ -159,7 +159,7 @@ impl Domain {
             .target("policy", &stored.id, &stored.name)
             .before(json!({ "name": stored.name, "statements": stored.statements }))
             .after(json!({ "detached_from_roles": roles.iter().map(|(_, n)| n).collect::<Vec<_>>() }));
-        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await
+        self.commit_authz_change(mutation, event, &[Change::Policies(vec![stored.id.clone()])]).await
     }
 }
 

@@ -205,7 +205,7 @@ impl Domain {
             .target("role", &stored.id, &name)
             .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
             .after(json!({ "name": name, "policy_ids": policy_ids, "is_default": fields.is_default, "sso_group_names": groups }));
-        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await?;
+        self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await?;
         self.role(actor, &org.id, &stored.id).await
     }
 
@@ -255,7 +255,7 @@ impl Domain {
             .org(&org.id)
             .target("role", &stored.id, &stored.name)
             .after(json!({ "unassigned_members": holders.len() }));
-        // User groups holding the role lose it too (by cascade), so every cached user may change.
-        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await
+        // Its holders lose it, members and user groups' members alike (groups by cascade).
+        self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await
     }
 }
