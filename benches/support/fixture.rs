@@ -49,19 +49,9 @@ pub const HUNDRED_THOUSAND: Size = Size {
 /// The organization every user joins when [`Size::everyone_in_large_org`] says so.
 pub const LARGE_ORG: usize = 1;
 
-/// A small deterministic generator: the same data on every run.
-pub struct Lcg(pub u64);
-
-impl Lcg {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "../../tests/integration/support/lcg.rs"]
+mod lcg;
+pub use lcg::Lcg;
 
 /// What was generated, by index: organization `i` has id `org_ids[i]`, user `i` has
 /// [`Fixture::user_id`].
@@ -406,13 +396,17 @@ async fn drop_indexes(db: &Database) -> Vec<String> {
                 db.pool().execute(format!("DROP INDEX {name}").as_str()).await.expect("drop index");
                 recreate.push(row.get("sql"));
             }
-            let search = "DROP TRIGGER IF EXISTS users_search_trigrams_insert;                  DROP TRIGGER IF EXISTS users_search_trigrams_update;                  DROP TRIGGER IF EXISTS users_search_trigrams_delete;                  DROP TABLE IF EXISTS users_search_trigrams; DROP TABLE IF EXISTS user_search_rows;";
+            let search = "DROP TRIGGER IF EXISTS users_search_trigrams_insert; \
+                          DROP TRIGGER IF EXISTS users_search_trigrams_update; \
+                          DROP TRIGGER IF EXISTS users_search_trigrams_delete; \
+                          DROP TABLE IF EXISTS users_search_trigrams; DROP TABLE IF EXISTS user_search_rows;";
             db.pool().execute(search).await.expect("drop search index");
         }
         Engine::Postgres => {
             // Indexes that back a constraint (primary keys) stay.
             let sql = format!(
-                "SELECT indexname::text AS indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()                  AND tablename IN ({tables}) AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+                "SELECT indexname::text AS indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+                 AND tablename IN ({tables}) AND indexname NOT IN (SELECT conname FROM pg_constraint)"
             );
             for row in sqlx::query(&sql).fetch_all(db.pool()).await.expect("indexes") {
                 let name: String = row.get("indexname");

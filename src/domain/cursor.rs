@@ -8,6 +8,19 @@ pub fn encode(key: &str, id: &str) -> String {
     hex(&format!("{key}\0{id}"))
 }
 
+/// Cuts `items`, fetched with one more than `limit` to learn whether more follow, down to the
+/// page; returns the cursor of the next page, if there is one. `key` gives an item's (key, id).
+pub fn page_end<T>(items: &mut Vec<T>, limit: usize, key: impl Fn(&T) -> (&str, &str)) -> Option<String> {
+    if items.len() <= limit {
+        return None;
+    }
+    items.truncate(limit);
+    items.last().map(|last| {
+        let (key_value, id) = key(last);
+        encode(key_value, id)
+    })
+}
+
 /// A cursor that resumes `skip` items past the last item served, for lists that serve items
 /// their reader may not see (those are counted, never named).
 pub fn encode_with_skip(key: &str, id: &str, skip: usize) -> String {

@@ -343,7 +343,6 @@ impl AuthzCache {
         Ok(grants.values().flatten().cloned().collect())
     }
 
-    /// The tree and the user's roles, current as of the last generation check.
     /// Organizations whose name or code contains `term` (lowercase) where the user is allowed
     /// `permission`, in (name, id) byte order after `after`: at most `limit`, as (name, id).
     /// Read from memory, however many organizations there are.
@@ -584,33 +583,35 @@ fn new_child_node() -> PathNode {
 /// The path from `org_id` up to the root as it would be after `edit`.
 fn edited_path(tree: &Tree, org_id: &str, edit: &TreeEdit<'_>) -> DomainResult<Vec<PathNode>> {
     let mut path: Vec<PathNode> = Vec::with_capacity(12);
-    let mut from = org_id;
-    'walk: loop {
+    // Walks up from `org_id`; a move continues the walk from the new parent.
+    let mut from = Some(org_id);
+    while let Some(start) = from.take() {
         let ancestors =
-            tree.up_from(from).ok_or_else(|| DomainError::Internal(format!("organization {from} is missing")))?;
+            tree.up_from(start).ok_or_else(|| DomainError::Internal(format!("organization {start} is missing")))?;
         for step in ancestors {
             let mut node = step.map_err(|MissingAncestor| missing_ancestor(org_id))?.node.clone();
             if path.len() > tree.len() {
                 return Err(DomainError::Internal(format!("the edited tree has a cycle through {org_id}")));
             }
-            match *edit {
-                TreeEdit::Move { org_id: moved, new_parent_id } if moved == node.org_id => {
-                    path.push(node);
-                    from = new_parent_id;
-                    continue 'walk;
-                }
+            let moved_here = match *edit {
+                TreeEdit::Move { org_id: moved, new_parent_id } if moved == node.org_id => Some(new_parent_id),
                 TreeEdit::Flags { org_id: edited, parent_has_access, parent_has_access_to_descendants }
                     if edited == node.org_id =>
                 {
                     node.parent_has_access = parent_has_access;
                     node.parent_has_access_to_descendants = parent_has_access_to_descendants;
+                    None
                 }
-                _ => {}
-            }
+                _ => None,
+            };
             path.push(node);
+            if moved_here.is_some() {
+                from = moved_here;
+                break;
+            }
         }
-        return Ok(path);
     }
+    Ok(path)
 }
 
 /// The path from `org_id` (below `below`, if given) up to the root.

@@ -143,12 +143,7 @@ impl Domain {
         let org = self.authorized_organization(actor, id_or_code, &org_permission("read")).await?;
         let after = query.cursor.map(cursor::decode).transpose()?;
         let mut children = storage::children(&self.db, &org.id, after.as_ref(), query.limit + 1).await?;
-        let next_cursor = if children.len() > query.limit {
-            children.truncate(query.limit);
-            children.last().map(|last| cursor::encode(&last.name, &last.id))
-        } else {
-            None
-        };
+        let next_cursor = cursor::page_end(&mut children, query.limit, |child| (&child.name, &child.id));
         let included = match query.including {
             Some(id) if query.cursor.is_none() && !children.iter().any(|child| child.id == id) => {
                 storage::node(&self.db, id)

@@ -50,10 +50,13 @@ impl Domain {
         let after = cursor.map(cursor::decode).transpose()?;
         let after = after.as_ref().map(|(n, i)| (n.as_str(), i.as_str()));
         let (total, mut stored) = storage::page(&self.db, &org.id, q, after, reverse, limit + 1).await?;
-        let has_more = stored.len() > limit;
-        stored.truncate(limit);
-        let next_cursor = if has_more { stored.last().map(|p| cursor::encode(&p.name, &p.id)) } else { None };
-        Ok(PolicyPage { total, has_more, next_cursor, policies: self.present_policies(&org.id, stored).await? })
+        let next_cursor = cursor::page_end(&mut stored, limit, |policy| (&policy.name, &policy.id));
+        Ok(PolicyPage {
+            total,
+            has_more: next_cursor.is_some(),
+            next_cursor,
+            policies: self.present_policies(&org.id, stored).await?,
+        })
     }
 
     pub async fn policy(&self, actor: &Actor, org_id: &str, policy_id: &str) -> DomainResult<Policy> {

@@ -86,14 +86,12 @@ impl Domain {
         .fetch_all(self.db.pool())
         .await?;
         let mut stored = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
-        let has_more = stored.len() > limit;
-        stored.truncate(limit);
-        let next_cursor = if has_more { stored.last().map(|r| cursor::encode(&r.name, &r.id)) } else { None };
+        let next_cursor = cursor::page_end(&mut stored, limit, |role| (&role.name, &role.id));
         let mut roles = Vec::with_capacity(stored.len());
         for role in stored {
             roles.push(self.present_role(actor, role).await?);
         }
-        Ok(RolePage { total, has_more, next_cursor, roles })
+        Ok(RolePage { total, has_more: next_cursor.is_some(), next_cursor, roles })
     }
 
     pub async fn role(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<Role> {

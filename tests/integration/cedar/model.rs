@@ -31,28 +31,9 @@ const TYPES: [&str; 5] = ["org", "member", "role", "project", "invoice"];
 const INSTANCES: [&str; 3] = ["p1", "p2", "p3"];
 const ACTIONS: [&str; 4] = ["read", "update", "delete", "deploy"];
 
-/// A small deterministic generator: the same model for the same seed.
-pub struct Lcg(pub u64);
-
-impl Lcg {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// True `percent` times in a hundred.
-    pub fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+#[path = "../support/lcg.rs"]
+mod lcg;
+pub use lcg::Lcg;
 
 pub struct OrgNode {
     pub parent: Option<usize>,
