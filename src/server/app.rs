@@ -8,12 +8,17 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
 use super::{
-    caching, compression, identity, limits, new_token, request_context, security, server_fn_status, sessions,
-    sso_sign_in,
+    caching, compression, identity, limits, new_token, request_context, security, server_fn_status,
+    session_cache::SessionCacheProbe, sessions, sso_sign_in,
 };
 use crate::{domain::DomainResult, ui, web::AppState};
 
 pub async fn router(state: AppState) -> DomainResult<Router> {
+    Ok(router_with_probe(state).await?.0)
+}
+
+/// The application, and a probe on its session cache.
+pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, SessionCacheProbe)> {
     let routes = generate_route_list(ui::App);
     let shell = {
         let options = state.leptos_options.clone();
@@ -34,15 +39,16 @@ pub async fn router(state: AppState) -> DomainResult<Router> {
         .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), new_token::reveal_new_token))
         .layer(middleware::from_fn(identity::require_sign_in_for_pages))
         .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate));
-    let app = sessions::with_sessions(app, &state.settings).await?;
-    Ok(app
+    let (app, probe) = sessions::with_sessions(app, &state.settings).await?;
+    let app = app
         .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), security::refuse_cross_site_writes))
         .layer(middleware::from_fn(limits::limit_body))
         .layer(middleware::from_fn(limits::limit_time))
         .layer(middleware::from_fn(caching::cache_headers))
         .layer(compression::layer())
         .layer(middleware::from_fn(security::security_headers))
-        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context)))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context));
+    Ok((app, probe))
 }
 
 /// What pages and server functions find in their context: the app state, and this

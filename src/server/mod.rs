@@ -16,5 +16,6 @@ pub mod request_context;
 pub mod secret_key;
 pub mod security;
 pub mod server_fn_status;
+pub mod session_cache;
 pub mod sessions;
 pub mod sso_sign_in;

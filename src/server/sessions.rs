@@ -11,17 +11,19 @@ use tower_sessions_sqlx_store::{
     sqlx::{PgPool, SqlitePool, sqlite::SqliteConnectOptions},
 };
 
+use super::session_cache::{CachedStore, Peers, SessionCacheProbe};
 use crate::{
     domain::{DomainResult, Engine},
     settings::Settings,
     web::sessions::COOKIE_NAME,
 };
 
-/// Puts the session layer around `router`, with a store on the configured database.
+/// Puts the session layer around `router`, with a store on the configured database behind an
+/// in-memory cache (see `session_cache.rs`); returns a probe on that cache.
 pub async fn with_sessions<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     settings: &Settings,
-) -> DomainResult<Router<S>> {
+) -> DomainResult<(Router<S>, SessionCacheProbe)> {
     let url = &settings.database_url;
     Ok(match Engine::of_url(url)? {
         Engine::Sqlite => {
@@ -31,12 +33,15 @@ pub async fn with_sessions<S: Clone + Send + Sync + 'static>(
                 .journal_mode(tower_sessions_sqlx_store::sqlx::sqlite::SqliteJournalMode::Wal);
             let store = SqliteStore::new(SqlitePool::connect_with(options).await?);
             store.migrate().await?;
-            router.layer(layer(store, settings))
+            let store = CachedStore::new(store, Peers::None);
+            (router.layer(layer(store.clone(), settings)), store.probe())
         }
         Engine::Postgres => {
-            let store = PostgresStore::new(PgPool::connect(url).await?);
+            let pool = PgPool::connect(url).await?;
+            let store = PostgresStore::new(pool.clone());
             store.migrate().await?;
-            router.layer(layer(store, settings))
+            let store = CachedStore::new(store, Peers::Postgres { pool, url: url.clone() });
+            (router.layer(layer(store.clone(), settings)), store.probe())
         }
     })
 }

@@ -19,6 +19,7 @@ mod organizations;
 mod policies;
 mod roles_and_members;
 mod sign_in;
+mod signed_in_requests;
 mod sso;
 mod storage;
 mod tenancy;

@@ -1,8 +1,8 @@
 //! Accounts and sign-in through the real router, on both engines.
 
-use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, http::Req};
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, USER_PASSWORD, http::Req};
 use axum::http::{Method, StatusCode};
-use warden::domain::{Actor, Engine, Mutation, UserStatus, audit, users::storage as users};
+use warden::domain::{Actor, Engine, audit};
 
 const GENERIC: &str = "Email or password is incorrect";
 
@@ -77,14 +77,19 @@ async fn wrong_password_and_unknown_email_fail_alike(engine: Engine) {
 
 async fn disabled_accounts_cannot_sign_in(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
-    let cookie = app.admin_cookie().await;
-    let user_id = app.send(Req::get("/v1/me").cookie(&cookie)).await.json()["user_id"].as_str().expect("id").to_owned();
-    let actor = Actor::system();
-    let mut mutation = Mutation::begin(app.domain.db(), &actor).await.expect("begin");
-    users::set_status(mutation.tx(), &user_id, UserStatus::Disabled).await.expect("disable");
-    mutation.commit(warden::domain::AuditEvent::new("test.disable")).await.expect("commit");
+    let admin = app.admin_cookie().await;
+    let user_id = app.create_user("leaving@example.com").await;
+    let cookie = app.user_cookie("leaving@example.com").await;
+    assert_eq!(app.send(Req::get("/v1/me").cookie(&cookie)).await.status, StatusCode::OK, "signed in, and cached");
 
-    let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let disable = Req::new(Method::PATCH, &format!("/v1/users/{user_id}"))
+        .same_origin()
+        .cookie(&admin)
+        .json(r#"{"status":"disabled"}"#);
+    let response = app.send(disable).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+
+    let response = app.sign_in("leaving@example.com", USER_PASSWORD).await;
     assert!(response.session_cookie().is_none());
     assert_eq!(response.json()["message"], GENERIC, "same message as a wrong password");
     assert_eq!(

@@ -20,8 +20,9 @@ use super::names::NameIndex;
 use super::tree::{MissingAncestor, Tree, UnknownParent};
 use super::{permissions::Permission, statements::Statement};
 use crate::domain::{
-    Database, DomainError, DomainResult,
+    Database, DomainError, DomainResult, User,
     db::{flag, placeholders},
+    users::storage as accounts,
 };
 
 pub const GENERATION_CHECK_INTERVAL: Duration = Duration::from_millis(500);
@@ -48,6 +49,9 @@ pub enum Change {
     Policies(Vec<String>),
     /// Roles or policies, held by anyone (a change to who holds a role across a selection).
     RolesOrPolicies,
+    /// These user accounts: their status, session epoch, names or last sign-in (what a session
+    /// or token is checked against), or that they are gone.
+    Accounts(Vec<String>),
 }
 
 /// An edit whose effect on decisions is previewed before it is saved.
@@ -100,6 +104,9 @@ pub struct CacheStats {
     pub grant_loads: u64,
     /// Other servers' changes applied from their notices.
     pub notices_applied: u64,
+    /// User accounts read from the database (a signed-in request whose account is cached reads
+    /// none).
+    pub account_loads: u64,
     /// Whether other servers' notices arrive (PostgreSQL, once the listener is connected).
     pub listening: bool,
 }
@@ -119,7 +126,13 @@ struct State {
     /// allocation, so the index is rebuilt for it on the next search).
     names: Option<(Weak<Tree>, Arc<NameIndex>)>,
     users: HashMap<String, Arc<UserGrants>>,
+    /// The accounts sessions and tokens were last checked against, by user id.
+    accounts: HashMap<String, User>,
 }
+
+/// Past this many cached accounts the cache starts over, so memory stays bounded however many
+/// users sign in.
+const MAX_CACHED_ACCOUNTS: usize = 100_000;
 
 #[derive(Debug, Default, Clone)]
 pub struct AuthzCache {
@@ -343,6 +356,29 @@ impl AuthzCache {
         Ok(grants.values().flatten().cloned().collect())
     }
 
+    /// A user's account as the database has it, read from memory once cached (an account that
+    /// does not exist is never cached: it may be created on another server a moment later).
+    pub async fn account(&self, db: &Database, user_id: &str) -> DomainResult<Option<User>> {
+        self.refresh_if_stale(db).await?;
+        let epoch = {
+            let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(account) = state.accounts.get(user_id) {
+                return Ok(Some(account.clone()));
+            }
+            state.epoch
+        };
+        let account = accounts::find_by_id(db, user_id).await?;
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.stats.account_loads += 1;
+        if let Some(account) = account.as_ref().filter(|_| state.epoch == epoch) {
+            if state.accounts.len() >= MAX_CACHED_ACCOUNTS {
+                state.accounts.clear();
+            }
+            state.accounts.insert(user_id.to_owned(), account.clone());
+        }
+        Ok(account)
+    }
+
     /// Organizations whose name or code contains `term` (lowercase) where the user is allowed
     /// `permission`, in (name, id) byte order after `after`: at most `limit`, as (name, id).
     /// Read from memory, however many organizations there are.
@@ -452,7 +488,7 @@ impl AuthzCache {
         if state.generation >= generation {
             state.behind_since = None;
         } else if state.stats.listening
-            && (state.tree.is_some() || !state.users.is_empty())
+            && (state.tree.is_some() || !state.users.is_empty() || !state.accounts.is_empty())
             && state.behind_since.is_none_or(|since| now - since < NOTICE_GRACE)
         {
             // Its notice is probably on its way: look again shortly before giving up on it.
@@ -558,16 +594,22 @@ fn apply(state: &mut State, change: &Change) {
             !grants.values().flatten().flat_map(|grant| &grant.policies).any(|p| policy_ids.contains(&p.policy_id))
         }),
         Change::RolesOrPolicies => state.users.clear(),
+        Change::Accounts(user_ids) => {
+            for user_id in user_ids {
+                state.accounts.remove(user_id);
+            }
+        }
     }
 }
 
 fn drop_everything(state: &mut State) {
-    if state.tree.is_some() || !state.users.is_empty() {
+    if state.tree.is_some() || !state.users.is_empty() || !state.accounts.is_empty() {
         state.stats.full_drops += 1;
     }
     state.epoch += 1;
     state.tree = None;
     state.users.clear();
+    state.accounts.clear();
 }
 
 /// An organization about to be created, with the default flags.

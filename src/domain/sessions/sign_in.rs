@@ -2,7 +2,8 @@
 
 use super::passwords::{self, hash_blocking};
 use crate::domain::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, User, UserStatus, audit, email,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, User, UserStatus, audit,
+    authz::cache::Change, email,
 };
 
 /// Why a sign-in failed. Recorded in the audit log only; the caller always gets the same error.
@@ -58,7 +59,7 @@ impl Domain {
                 let mut mutation = Mutation::begin(&self.db, actor).await?;
                 self.record_sign_in(mutation.tx(), &user.id).await?;
                 let event = AuditEvent::new("sign_in").target("user", &user.id, &user.email);
-                mutation.commit(event).await?;
+                self.commit_authz_change(mutation, event, &[Change::Accounts(vec![user.id.clone()])]).await?;
                 self.throttle.forget_account(&self.db, &email_key).await?;
                 Ok(self.find_user(&user.id).await?.unwrap_or(user))
             }
@@ -118,7 +119,8 @@ impl Domain {
         let hash = hash_blocking(new.to_owned()).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let epoch = self.store_password_hash(mutation.tx(), &user.id, &hash).await?;
-        mutation.commit(AuditEvent::new("user.password_changed").target("user", &user.id, &user.email)).await?;
+        let event = AuditEvent::new("user.password_changed").target("user", &user.id, &user.email);
+        self.commit_authz_change(mutation, event, &[Change::Accounts(vec![user.id.clone()])]).await?;
         Ok(epoch)
     }
 }

@@ -362,7 +362,8 @@ impl Domain {
                 "roles_granted": plan.grant.iter().map(|r| json!({ "role_id": r.role_id, "name": r.name, "source": r.source, "group": r.group })).collect::<Vec<_>>(),
                 "roles_removed": plan.revoke.iter().map(|id| json!({ "role_id": id, "name": name_of(id) })).collect::<Vec<_>>(),
             }));
-        self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await?;
+        let changes = [Change::Memberships(vec![user.id.clone()]), Change::Accounts(vec![user.id.clone()])];
+        self.commit_authz_change(mutation, event, &changes).await?;
         Ok(self.find_user(&user.id).await?.unwrap_or(user))
     }
 

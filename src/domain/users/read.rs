@@ -13,7 +13,7 @@ const ORGS_PER_QUERY: usize = 500;
 impl Domain {
     /// A user by id (no authorization: for other capabilities, which decide first).
     pub(crate) async fn find_user(&self, user_id: &str) -> DomainResult<Option<User>> {
-        storage::find_by_id(&self.db, user_id).await
+        self.authz.account(&self.db, user_id).await
     }
 
     /// A user by id, or `NotFound` (no authorization: for other capabilities).

@@ -95,7 +95,12 @@ impl Domain {
             .org(&org.id)
             .target("user", &user.id, &user.email)
             .after(json!({ "status": user.status, "names": names, "default_role_ids": defaults }));
-        self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await?;
+        self.commit_authz_change(
+            mutation,
+            event,
+            &[Change::Memberships(vec![user.id.clone()]), Change::Accounts(vec![user.id.clone()])],
+        )
+        .await?;
         self.account(user).await
     }
 
@@ -143,7 +148,12 @@ impl Domain {
             .target("user", &user.id, &user.email)
             .before(json!({ "names": current, "status": user.status }))
             .after(json!({ "names": names, "status": status.unwrap_or(user.status) }));
-        self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await?;
+        self.commit_authz_change(
+            mutation,
+            event,
+            &[Change::Memberships(vec![user.id.clone()]), Change::Accounts(vec![user.id.clone()])],
+        )
+        .await?;
         let user = self.existing_user(&user.id).await?;
         self.account(user).await
     }
@@ -160,7 +170,12 @@ impl Domain {
         storage::delete(mutation.tx(), &user.id).await?;
         self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
         let event = AuditEvent::new("user.deleted").target("user", &user.id, &user.email);
-        self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await
+        self.commit_authz_change(
+            mutation,
+            event,
+            &[Change::Memberships(vec![user.id.clone()]), Change::Accounts(vec![user.id.clone()])],
+        )
+        .await
     }
 
     /// Stores a new account, inside the caller's transaction (no authorization: first start

@@ -12,9 +12,11 @@ pub mod tenants;
 
 use std::sync::Arc;
 
+use leptos::config::LeptosOptions;
 use sqlx::{Connection, Executor, PgConnection};
 use warden::{
     domain::{Database, Domain, Engine},
+    server::session_cache::SessionCacheProbe,
     settings::Settings,
     web::AppState,
 };
@@ -93,6 +95,7 @@ pub struct TestApp {
     pub db: TestDb,
     pub domain: Domain,
     pub router: axum::Router,
+    pub sessions: SessionCacheProbe,
 }
 
 impl TestApp {
@@ -102,30 +105,41 @@ impl TestApp {
 
     /// Like [`Self::start`], with settings changed by `adjust`.
     pub async fn start_with(engine: Engine, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
-        let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
+        let leptos_options = LeptosOptions::builder().output_name("warden").build();
         Self::start_full(engine, adjust, leptos_options).await
     }
 
     /// Like [`Self::start`], serving the static files under `site_root`.
     pub async fn start_serving(engine: Engine, site_root: &str) -> Option<Self> {
-        let leptos_options =
-            leptos::config::LeptosOptions::builder().output_name("warden").site_root(site_root).build();
+        let leptos_options = LeptosOptions::builder().output_name("warden").site_root(site_root).build();
         Self::start_full(engine, |_| {}, leptos_options).await
     }
 
     async fn start_full(
         engine: Engine,
         adjust: impl FnOnce(&mut Settings),
-        leptos_options: leptos::config::LeptosOptions,
+        leptos_options: LeptosOptions,
     ) -> Option<Self> {
         let db = TestDb::new(engine).await?;
         let domain = Domain::new(db.open().await).with_sso(sso_settings());
         domain.bootstrap(Some(ADMIN_EMAIL.to_owned()), Some(ADMIN_PASSWORD.to_owned())).await.expect("bootstrap");
         let mut settings = settings(&db.url);
         adjust(&mut settings);
+        Some(Self::serve(db, domain, settings, leptos_options).await)
+    }
+
+    async fn serve(db: TestDb, domain: Domain, settings: Settings, leptos_options: LeptosOptions) -> Self {
         let state = AppState { leptos_options, settings: Arc::new(settings), domain: domain.clone() };
-        let router = warden::server::app::router(state).await.expect("router");
-        Some(Self { db, domain, router })
+        let (router, sessions) = warden::server::app::router_with_probe(state).await.expect("router");
+        Self { db, domain, router, sessions }
+    }
+
+    /// A second app server on the same database, with its own pools and caches.
+    pub async fn another_server(&self) -> Self {
+        let db = TestDb { url: self.db.url.clone(), engine: self.db.engine };
+        let domain = Domain::new(db.open().await).with_sso(sso_settings());
+        let leptos_options = LeptosOptions::builder().output_name("warden").build();
+        Self::serve(db, domain, settings(&self.db.url), leptos_options).await
     }
 }
 
