@@ -7,6 +7,7 @@ pub mod health;
 pub mod json;
 pub mod paging;
 
+pub mod audit;
 pub mod explorer;
 pub mod groups;
 pub mod members;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(explorer::routes())
         .merge(tokens::routes())
         .merge(sso::routes())
+        .merge(audit::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new().route("/healthz", get(health::healthz)).nest("/v1", v1)

@@ -39,6 +39,13 @@ impl Timestamp {
         self.0.format(FORMAT).unwrap_or_default()
     }
 
+    /// Any RFC 3339 date and time (`2026-12-01T10:00:00+01:00`), in UTC.
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(|t| Self(t.to_offset(time::UtcOffset::UTC)))
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         time::PrimitiveDateTime::parse(text, FORMAT).ok().map(|t| Self(t.assume_utc()))
     }

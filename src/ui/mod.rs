@@ -18,6 +18,7 @@ use leptos_router::{
 
 use components::layout::AppShell;
 use pages::{
+    audit::log::AuditLogPage,
     dashboard::DashboardPage,
     explorer::ExplorerPage,
     groups::GroupsPage,
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orgs/:id/groups") view=GroupsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/tokens") view=MemberTokensPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/sso") view=SsoSetupPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orgs/:id/audit") view=AuditLogPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::InOrder/>

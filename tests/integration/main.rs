@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod audit_log;
 mod cedar;
 mod cli;
 mod connections;

@@ -343,6 +343,11 @@ impl AuthzCache {
         Ok(path_to_root(&tree, None, org_id)?.into_iter().cloned().collect())
     }
 
+    /// The organizations strictly below `org_id`.
+    pub async fn descendants(&self, db: &Database, org_id: &str) -> DomainResult<Vec<String>> {
+        Ok(self.tree_holding(db, org_id).await?.below(org_id))
+    }
+
     /// Whether `org_id` is `ancestor_id` or lies below it.
     pub async fn is_within(&self, db: &Database, ancestor_id: &str, org_id: &str) -> DomainResult<bool> {
         let tree = self.tree_holding(db, org_id).await?;

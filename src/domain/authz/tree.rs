@@ -77,6 +77,25 @@ impl Tree {
         }
     }
 
+    /// The organizations strictly below `org_id`.
+    pub fn below(&self, org_id: &str) -> Vec<String> {
+        let Some(&top) = self.slots.get(org_id) else { return Vec::new() };
+        let mut below = Vec::new();
+        for node in self.nodes.iter().flatten() {
+            let mut parent = node.parent;
+            // Bounded by the tree's size, so that even a corrupt tree cannot loop.
+            for _ in 0..self.nodes.len() {
+                let Some(slot) = parent else { break };
+                if slot == top {
+                    below.push(node.node.org_id.clone());
+                    break;
+                }
+                parent = self.nodes.get(slot).and_then(Option::as_ref).and_then(|n| n.parent);
+            }
+        }
+        below
+    }
+
     /// The organization and, one by one, its ancestors up to the root. An ancestor missing
     /// from the tree ends the walk with `Err(its slot)`.
     pub fn up_from(&self, org_id: &str) -> Option<Ancestors<'_>> {
@@ -150,6 +169,12 @@ mod tests {
         assert!(tree.up_from("elsewhere").is_none());
         let unknown = Tree::of(vec![(node("orphan"), some("nowhere"), None)]);
         assert_eq!(unknown.err(), Some(UnknownParent));
+        let mut below = tree.below("root");
+        below.sort();
+        assert_eq!(below, ["leaf", "mid"]);
+        assert_eq!(tree.below("mid"), ["leaf"]);
+        assert!(tree.below("leaf").is_empty());
+        assert!(tree.below("elsewhere").is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! named as the pages and server functions are. Conversions from the domain's types are here
 //! too (server only).
 
+pub mod audit;
 pub mod explorer;
 pub mod groups;
 pub mod members;
@@ -15,6 +16,6 @@ pub mod tokens;
 pub mod users;
 
 pub use {
-    explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, sso::*, tokens::*,
-    users::*,
+    audit::*, explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, sso::*,
+    tokens::*, users::*,
 };

@@ -102,6 +102,7 @@ pub struct OrganizationDetail {
     pub token_policy: Option<TokenPolicyItem>,
     pub may_read_tokens: bool,
     pub may_read_sso: bool,
+    pub may_read_audit: bool,
 }
 
 /// An organization's rules for its members' API tokens.

@@ -1,6 +1,7 @@
 //! The console's pages, one folder per capability (named as the domain's and the server
 //! functions' folders are); the dashboard and the not-found page belong to the shell.
 
+pub mod audit;
 pub mod dashboard;
 pub mod explorer;
 pub mod groups;

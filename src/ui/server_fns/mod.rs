@@ -3,6 +3,7 @@
 
 mod context;
 
+pub mod audit;
 pub mod explorer;
 pub mod groups;
 pub mod members;

@@ -80,6 +80,9 @@ fn OrganizationView(
                     if org.may_read_sso {
                         sections.push(("sso", "Single sign-on"));
                     }
+                    if org.may_read_audit {
+                        sections.push(("audit", "Audit log"));
+                    }
                     view! {
                         <nav aria-label="This organization" class="mt-2 flex gap-4 text-sm font-medium">
                             {sections.into_iter().map(|(path, label)| view! {

@@ -43,6 +43,7 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
             .may(&call.actor, &org.id, &crate::domain::authz::permissions::Permission::new("token", "read"))
             .await?;
     let may_read_sso = full_access && call.domain.may_read_sso(&call.actor, &org.id).await?;
+    let may_read_audit = full_access && call.domain.may_read_audit(&call.actor, &org.id).await?;
     // Seen only through its parent, an organization's settings are not sent at all.
     let hidden = |value: String| if full_access { value } else { String::new() };
     let flag = |value: bool| full_access && value;
@@ -64,6 +65,7 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
         token_policy,
         may_read_tokens,
         may_read_sso,
+        may_read_audit,
         id: org.id,
         name: org.name,
         code: org.code,

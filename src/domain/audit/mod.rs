@@ -1,4 +1,4 @@
-//! The audit log, and the one way to change data: [`Mutation`].
+//! The audit log, and the one way to change data: [`Mutation`]. Reading it: `log.rs`.
 //!
 //! A mutation is a database transaction that can only be committed together with its audit
 //! event, so no change lands without a record and no record exists of a change that was rolled
@@ -6,6 +6,10 @@
 
 use serde::Serialize;
 use serde_json::Value;
+
+mod log;
+
+pub use log::{AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, recent_events};
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};
 
@@ -102,64 +106,4 @@ async fn insert_event(tx: &mut Transaction, actor: &Actor, event: &AuditEvent) -
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// One row of the audit log as read back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AuditRecord {
-    pub id: String,
-    pub at: String,
-    pub actor_id: Option<String>,
-    pub actor_name: String,
-    pub org_id: Option<String>,
-    pub action: String,
-    pub target_type: Option<String>,
-    pub target_id: Option<String>,
-    pub target_name: Option<String>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    pub request_id: Option<String>,
-    pub client_addr: Option<String>,
-    /// The API token the actor acted through, if any: `(id, name)`.
-    pub token: Option<(String, String)>,
-}
-
-/// The newest events first. (The audit page of a later issue pages through these.)
-pub async fn recent_events(db: &Database, limit: i64) -> DomainResult<Vec<AuditRecord>> {
-    use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT id, at, actor_id, actor_name, org_id, action, target_type, target_id, target_name, \
-         before_json, after_json, request_id, client_addr, token_id, token_name FROM audit_events \
-         ORDER BY at DESC, id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
-    let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
-    rows.into_iter()
-        .map(|row| {
-            Ok(AuditRecord {
-                id: row.try_get("id")?,
-                at: row.try_get("at")?,
-                actor_id: row.try_get("actor_id")?,
-                actor_name: row.try_get("actor_name")?,
-                org_id: row.try_get("org_id")?,
-                action: row.try_get("action")?,
-                target_type: row.try_get("target_type")?,
-                target_id: row.try_get("target_id")?,
-                target_name: row.try_get("target_name")?,
-                before: json(row.try_get("before_json")?),
-                after: json(row.try_get("after_json")?),
-                request_id: row.try_get("request_id")?,
-                client_addr: row.try_get("client_addr")?,
-                token: match (
-                    row.try_get::<Option<String>, _>("token_id")?,
-                    row.try_get::<Option<String>, _>("token_name")?,
-                ) {
-                    (Some(id), Some(name)) => Some((id, name)),
-                    _ => None,
-                },
-            })
-        })
-        .collect()
 }

@@ -1,0 +1,331 @@
+//! Reading the audit log: an organization's events, newest first, filtered and paged by
+//! (time, id) so that the millionth page costs what the first does; each event with the fields
+//! it changed, before and after.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::Row;
+
+use crate::domain::{
+    Actor, Database, Domain, DomainError, DomainResult, Engine, FieldError, Timestamp, authz::permissions::Permission,
+    cursor,
+};
+
+/// One row of the audit log as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub id: String,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub org_id: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub target_name: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub request_id: Option<String>,
+    pub client_addr: Option<String>,
+    /// The API token the actor acted through, if any: `(id, name)`.
+    pub token: Option<(String, String)>,
+}
+
+/// A field an event changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// An event as the audit page and API show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    /// The names of the organizations from the root down to the event's (empty for events of
+    /// no organization, such as sign-ins).
+    pub org_path: Vec<String>,
+    /// What changed, field by field (for events that carry a before and an after).
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+}
+
+/// What to show of an organization's audit log. Text fields are matched as given (trimmed);
+/// empty ones filter nothing.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// The actor's user id, or their name as recorded.
+    pub actor: Option<String>,
+    /// An action (`role.updated`), or a family of them (`role.*`).
+    pub action: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    /// From this time on (RFC 3339).
+    pub from: Option<String>,
+    /// Before this time (RFC 3339).
+    pub until: Option<String>,
+    /// Text found in the action, the actor's or the target's name or id, or the changed values.
+    pub text: Option<String>,
+    /// Also the events of the organizations below that the reader may read the log of.
+    pub include_descendants: bool,
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+const COLUMNS: &str = "id, at, actor_id, actor_name, org_id, action, target_type, target_id, target_name, \
+                       before_json, after_json, request_id, client_addr, token_id, token_name";
+
+fn audit_read() -> Permission {
+    Permission::new("audit", "read")
+}
+
+impl Domain {
+    /// Whether the actor may open the organization's audit log.
+    pub async fn may_read_audit(&self, actor: &Actor, org_id: &str) -> DomainResult<bool> {
+        self.may(actor, org_id, &audit_read()).await
+    }
+
+    /// The organization's audit log as the actor may read it (`audit:read` there; below it,
+    /// only the organizations where they hold it too). The root's log also holds the events of
+    /// no organization (sign-ins, accounts).
+    pub async fn audit_log(&self, actor: &Actor, org_id: &str, filter: &AuditFilter) -> DomainResult<AuditPage> {
+        let org = self.visible_organization(actor, org_id).await?;
+        self.authorize(actor, &org.id, &audit_read()).await?;
+        let mut orgs = vec![org.id.clone()];
+        if filter.include_descendants {
+            for below in self.authz.descendants(&self.db, &org.id).await? {
+                if self.may(actor, &below, &audit_read()).await? {
+                    orgs.push(below);
+                }
+            }
+        }
+        let scope = Scope { orgs: &orgs, unplaced: org.parent_organization_id.is_none() };
+        let mut records = page(&self.db, &scope, &Conditions::of(filter)?, filter.limit + 1).await?;
+        let next_cursor = cursor::page_end(&mut records, filter.limit, |r| (&r.at, &r.id));
+        // Paths as the tree is now, each looked up once per page; empty for an organization
+        // deleted since.
+        let mut paths: HashMap<String, Vec<String>> = HashMap::new();
+        let mut events = Vec::with_capacity(records.len());
+        for record in records {
+            let org_path = match &record.org_id {
+                Some(org_id) if !paths.contains_key(org_id) => {
+                    let path = self.authz.path(&self.db, org_id).await.unwrap_or_default();
+                    let names: Vec<String> = path.into_iter().rev().map(|node| node.name).collect();
+                    paths.entry(org_id.clone()).or_insert(names).clone()
+                }
+                Some(org_id) => paths.get(org_id).cloned().unwrap_or_default(),
+                None => Vec::new(),
+            };
+            let changes = changes(record.before.as_ref(), record.after.as_ref());
+            events.push(AuditEntry { record, org_path, changes });
+        }
+        Ok(AuditPage { events, next_cursor })
+    }
+}
+
+/// The fields that differ between `before` and `after`: each key of either object whose value
+/// changed; a value that is not an object is one field, `value`.
+pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange> {
+    let as_fields = |value: Option<&Value>| match value {
+        Some(Value::Object(fields)) => fields.clone(),
+        Some(other) => serde_json::Map::from_iter([("value".to_owned(), other.clone())]),
+        None => serde_json::Map::new(),
+    };
+    let (before, after) = (as_fields(before), as_fields(after));
+    let mut fields: Vec<&String> = before.keys().chain(after.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    fields
+        .into_iter()
+        .filter(|field| before.get(*field) != after.get(*field))
+        .map(|field| FieldChange {
+            field: field.clone(),
+            before: before.get(field).cloned(),
+            after: after.get(field).cloned(),
+        })
+        .collect()
+}
+
+/// Whose events: these organizations', and with `unplaced` the events of none.
+struct Scope<'a> {
+    orgs: &'a [String],
+    unplaced: bool,
+}
+
+/// The filter as SQL conditions on bound text values.
+struct Conditions {
+    sql: Vec<String>,
+    values: Vec<String>,
+}
+
+impl Conditions {
+    fn of(filter: &AuditFilter) -> DomainResult<Self> {
+        let mut conditions = Self { sql: Vec::new(), values: Vec::new() };
+        let given =
+            |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        if let Some(actor) = given(&filter.actor) {
+            let n = conditions.bind(actor);
+            conditions.sql.push(format!("(actor_id = ${n} OR actor_name = ${n})"));
+        }
+        if let Some(action) = given(&filter.action) {
+            match action.strip_suffix(".*") {
+                Some(family) => {
+                    let n = conditions.bind(format!("{}.%", escape_like(family)));
+                    conditions.sql.push(format!("action LIKE ${n} ESCAPE '\\'"));
+                }
+                None => {
+                    let n = conditions.bind(action);
+                    conditions.sql.push(format!("action = ${n}"));
+                }
+            }
+        }
+        if let Some(target_type) = given(&filter.target_type) {
+            let n = conditions.bind(target_type);
+            conditions.sql.push(format!("target_type = ${n}"));
+        }
+        if let Some(target_id) = given(&filter.target_id) {
+            let n = conditions.bind(target_id);
+            conditions.sql.push(format!("target_id = ${n}"));
+        }
+        if let Some(from) = given(&filter.from) {
+            let n = conditions.bind(instant("from", &from)?);
+            conditions.sql.push(format!("at >= ${n}"));
+        }
+        if let Some(until) = given(&filter.until) {
+            let n = conditions.bind(instant("until", &until)?);
+            conditions.sql.push(format!("at < ${n}"));
+        }
+        if let Some(text) = given(&filter.text) {
+            let n = conditions.bind(format!("%{}%", escape_like(&text.to_lowercase())));
+            let searched = ["action", "actor_name", "target_name", "target_id", "before_json", "after_json"]
+                .map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ${n} ESCAPE '\\'"))
+                .join(" OR ");
+            conditions.sql.push(format!("({searched})"));
+        }
+        if let Some(cursor) = given(&filter.cursor) {
+            let (at, id) = cursor::decode(&cursor)?;
+            let (a, b) = (conditions.bind(at), conditions.bind(id));
+            conditions.sql.push(format!("(at < ${a} OR (at = ${a} AND id < ${b}))"));
+        }
+        Ok(conditions)
+    }
+
+    /// Binds `value` next; returns its placeholder number.
+    fn bind(&mut self, value: String) -> usize {
+        self.values.push(value);
+        self.values.len()
+    }
+}
+
+/// A time given as RFC 3339, in the form the log stores (so that text order is time order).
+fn instant(field: &str, text: &str) -> DomainResult<String> {
+    Timestamp::parse_rfc3339(text).map(Timestamp::to_rfc3339).ok_or_else(|| {
+        DomainError::Invalid(vec![FieldError {
+            loc: vec!["query".into(), field.into()],
+            msg: format!("{field} must be a date and time such as 2026-12-01T00:00:00Z"),
+            kind: "value_error.datetime".into(),
+        }])
+    })
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Up to `limit` events of `scope` matching `conditions`, newest first.
+async fn page(
+    db: &Database,
+    scope: &Scope<'_>,
+    conditions: &Conditions,
+    limit: usize,
+) -> DomainResult<Vec<AuditRecord>> {
+    let mut values = conditions.values.clone();
+    let n = values.len() + 1;
+    let orgs = match scope.orgs {
+        [only] => {
+            values.push(only.clone());
+            format!("org_id = ${n}")
+        }
+        many => {
+            values.push(serde_json::to_string(many).unwrap_or_default());
+            match db.engine() {
+                Engine::Sqlite => format!("org_id IN (SELECT value FROM json_each(${n}))"),
+                Engine::Postgres => format!("org_id IN (SELECT jsonb_array_elements_text(CAST(${n} AS jsonb)))"),
+            }
+        }
+    };
+    let placed = if scope.unplaced { format!("({orgs} OR org_id IS NULL)") } else { orgs };
+    let mut sql = format!("SELECT {COLUMNS} FROM audit_events WHERE {placed}");
+    for condition in &conditions.sql {
+        sql.push_str(" AND ");
+        sql.push_str(condition);
+    }
+    sql.push_str(&format!(" ORDER BY at DESC, id DESC LIMIT {limit}"));
+    let mut query = sqlx::query(&sql);
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    rows.iter().map(record).collect()
+}
+
+/// The newest events first, of every organization (for tests and the command line).
+pub async fn recent_events(db: &Database, limit: i64) -> DomainResult<Vec<AuditRecord>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_events ORDER BY at DESC, id DESC LIMIT $1"))
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(record).collect()
+}
+
+fn record(row: &sqlx::any::AnyRow) -> DomainResult<AuditRecord> {
+    let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    Ok(AuditRecord {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_name: row.try_get("actor_name")?,
+        org_id: row.try_get("org_id")?,
+        action: row.try_get("action")?,
+        target_type: row.try_get("target_type")?,
+        target_id: row.try_get("target_id")?,
+        target_name: row.try_get("target_name")?,
+        before: json(row.try_get("before_json")?),
+        after: json(row.try_get("after_json")?),
+        request_id: row.try_get("request_id")?,
+        client_addr: row.try_get("client_addr")?,
+        token: match (row.try_get::<Option<String>, _>("token_id")?, row.try_get::<Option<String>, _>("token_name")?) {
+            (Some(id), Some(name)) => Some((id, name)),
+            _ => None,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::changes;
+
+    #[test]
+    fn changes_name_each_field_that_differs() {
+        let before = json!({ "name": "Old", "policy_ids": ["a"], "same": 1 });
+        let after = json!({ "name": "New", "policy_ids": ["a", "b"], "same": 1, "added": true });
+        let fields: Vec<String> = changes(Some(&before), Some(&after)).into_iter().map(|c| c.field).collect();
+        assert_eq!(fields, ["added", "name", "policy_ids"]);
+        let created = changes(None, Some(&json!({ "name": "X" })));
+        assert_eq!(created.len(), 1);
+        assert_eq!(created[0].before, None);
+        assert_eq!(changes(None, Some(&json!("text")))[0].field, "value");
+        assert!(changes(None, None).is_empty());
+    }
+}

@@ -1,0 +1,61 @@
+use serde::{Deserialize, Serialize};
+
+/// `/orgs/:id/audit`: a page of an organization's audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEventsPage {
+    pub org_name: String,
+    pub events: Vec<AuditRow>,
+    pub next_cursor: Option<String>,
+}
+
+/// One event as the audit page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: String,
+    pub at: String,
+    pub actor: String,
+    /// The API token the actor acted through, if any.
+    pub token: Option<String>,
+    pub client_addr: String,
+    pub action: String,
+    pub target: String,
+    /// "Root / Acme / Sales", for events of an organization.
+    pub org_path: String,
+    pub changes: Vec<ChangeRow>,
+}
+
+/// A field an event changed, its values as JSON text ("" where it had none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[cfg(feature = "ssr")]
+impl AuditRow {
+    pub fn new(entry: crate::domain::audit::AuditEntry) -> Self {
+        let record = entry.record;
+        let text = |value: Option<serde_json::Value>| value.map(|v| v.to_string()).unwrap_or_default();
+        let target = match (record.target_type, record.target_name, record.target_id) {
+            (Some(kind), Some(name), _) if !name.is_empty() => format!("{kind} {name}"),
+            (Some(kind), _, Some(id)) => format!("{kind} {id}"),
+            _ => String::new(),
+        };
+        Self {
+            id: record.id,
+            at: record.at,
+            actor: record.actor_name,
+            token: record.token.map(|(_, name)| name),
+            client_addr: record.client_addr.unwrap_or_default(),
+            action: record.action,
+            target,
+            org_path: entry.org_path.join(" / "),
+            changes: entry
+                .changes
+                .into_iter()
+                .map(|change| ChangeRow { field: change.field, before: text(change.before), after: text(change.after) })
+                .collect(),
+        }
+    }
+}

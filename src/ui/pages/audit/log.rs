@@ -1,0 +1,162 @@
+//! `/orgs/:id/audit`: the organization's audit log (`audit:read`), newest first, 50 events a
+//! page; filtered by actor, action, target, time and text with a GET form (the filters live in
+//! the URL), and each event opens (a `<details>`, no script needed) to show what it changed.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::ui::{
+    components::{
+        layout::LoadError,
+        list_page::{ListHeader, PageLinks},
+    },
+    model::{AuditEventsPage, AuditRow},
+    server_fns::audit::list_audit_events,
+    url::encode,
+};
+
+const INPUT: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
+
+/// The filter form's fields, as named in the URL, with their labels.
+const FIELDS: [(&str, &str); 7] = [
+    ("actor", "Actor (user id or name)"),
+    ("action", "Action (role.updated, or role.*)"),
+    ("target_type", "Target type"),
+    ("target_id", "Target id"),
+    ("from", "From (2026-12-01T00:00:00Z)"),
+    ("to", "Until"),
+    ("q", "Text"),
+];
+
+/// The list's state, as in its URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Filters {
+    values: Vec<(&'static str, String)>,
+    below: bool,
+}
+
+impl Filters {
+    fn get(&self, name: &str) -> String {
+        self.values.iter().find(|(key, _)| *key == name).map(|(_, value)| value.clone()).unwrap_or_default()
+    }
+
+    fn href(&self, org_id: &str, extra: &str) -> String {
+        let query: Vec<String> = self.values.iter().map(|(key, value)| format!("{key}={}", encode(value))).collect();
+        let below = if self.below { "&below=on" } else { "" };
+        format!("/orgs/{org_id}/audit?{}{below}{extra}", query.join("&"))
+    }
+}
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let org_id = move || params.read().get("id").unwrap_or_default();
+    let get = move |key: &str| query.read().get(key).unwrap_or_default();
+    let filters = move || Filters {
+        values: FIELDS.iter().map(|(key, _)| (*key, get(key))).collect(),
+        below: get("below") == "on",
+    };
+    let page = Resource::new(
+        move || (org_id(), filters(), get("cursor")),
+        |(org, f, cursor)| {
+            let below = if f.below { "on".to_owned() } else { String::new() };
+            list_audit_events(
+                org,
+                f.get("actor"),
+                f.get("action"),
+                f.get("target_type"),
+                f.get("target_id"),
+                f.get("from"),
+                f.get("to"),
+                f.get("q"),
+                below,
+                cursor,
+            )
+        },
+    );
+    view! {
+        <div class="max-w-6xl space-y-6">
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <AuditLog page org_id=org_id() filters=filters()/> }.into_any(),
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl IntoView {
+    let next = page.next_cursor.as_ref().map(|c| filters.href(&org_id, &format!("&cursor={}", encode(c))));
+    let empty = page.events.is_empty();
+    view! {
+        <ListHeader title="Audit log" org=Some((org_id.clone(), page.org_name.clone()))/>
+        <p class="text-sm text-slate-600 dark:text-slate-400">
+            "Every change made here, by whom, when and from where, newest first. Events cannot be changed or deleted."
+        </p>
+        <form method="get" action=format!("/orgs/{org_id}/audit") class="grid gap-3 sm:grid-cols-4" data-testid="audit-filters">
+            {FIELDS.iter().map(|(name, label)| {
+                let id = format!("audit-{name}");
+                view! {
+                    <div class="space-y-1">
+                        <label for=id.clone() class="block text-sm font-medium">{*label}</label>
+                        <input id=id name=*name value=filters.get(name) class=INPUT/>
+                    </div>
+                }
+            }).collect_view()}
+            <div class="flex items-end gap-2">
+                <input id="audit-below" type="checkbox" name="below" value="on" checked=filters.below/>
+                <label for="audit-below" class="text-sm">"Include suborganizations"</label>
+            </div>
+            <div class="flex items-end">
+                <button type="submit" class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Filter"</button>
+            </div>
+        </form>
+        {empty.then(|| view! { <p class="text-sm" data-testid="audit-empty">"No events match."</p> })}
+        <ol class="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="audit-events">
+            {page.events.into_iter().map(|event| view! { <AuditEvent event/> }).collect_view()}
+        </ol>
+        <PageLinks first=None next/>
+    }
+}
+
+#[component]
+fn AuditEvent(event: AuditRow) -> impl IntoView {
+    let via = event.token.map(|token| format!(" through the API token {token}"));
+    let from = Some(event.client_addr).filter(|a| !a.is_empty()).map(|a| format!(" from {a}"));
+    let has_changes = !event.changes.is_empty();
+    view! {
+        <li class="p-3 text-sm" data-testid="audit-event" data-action=event.action.clone()>
+            <details>
+                <summary class="cursor-pointer">
+                    <time datetime=event.at.clone() class="font-mono text-xs text-slate-500">{event.at.clone()}</time>
+                    " " <span class="font-semibold">{event.action.clone()}</span>
+                    " " <span>{event.target.clone()}</span>
+                    " · " <span>{event.actor.clone()}</span>
+                    {Some(event.org_path.clone()).filter(|p| !p.is_empty()).map(|path| view! { " · " <span class="text-slate-500">{path}</span> })}
+                </summary>
+                <p class="mt-2 text-slate-600 dark:text-slate-400">
+                    {format!("By {}{}{}.", event.actor, via.unwrap_or_default(), from.unwrap_or_default())}
+                </p>
+                {has_changes.then(|| view! {
+                    <table class="mt-2 w-full table-fixed text-left text-xs" data-testid="audit-changes">
+                        <thead><tr><th class="w-1/5 py-1">"Field"</th><th class="py-1">"Before"</th><th class="py-1">"After"</th></tr></thead>
+                        <tbody>
+                            {event.changes.into_iter().map(|change| view! {
+                                <tr class="align-top">
+                                    <th scope="row" class="py-1 font-medium">{change.field}</th>
+                                    <td class="break-all py-1 font-mono text-red-800 dark:text-red-300">{change.before}</td>
+                                    <td class="break-all py-1 font-mono text-green-800 dark:text-green-300">{change.after}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+            </details>
+        </li>
+    }
+}

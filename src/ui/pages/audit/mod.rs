@@ -1,0 +1,3 @@
+//! The audit log: `/orgs/:id/audit` (`log`).
+
+pub mod log;

@@ -1,0 +1,172 @@
+//! The audit log through the REST API and its page: newest first, filtered, paged by cursor,
+//! with what each event changed; `audit:read` required, and an organization the reader may not
+//! see answers like one that does not exist.
+
+use std::collections::HashSet;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use warden::domain::Engine;
+
+use crate::support::{
+    http::{Req, call},
+    tenants::World,
+};
+
+fn actions(page: &Value) -> Vec<String> {
+    page["events"].as_array().expect("events").iter().map(|e| e["action"].as_str().unwrap_or("").to_owned()).collect()
+}
+
+async fn log(world: &World, cookie: &str, org: &str, query: &str) -> (StatusCode, Value) {
+    call(&world.app, cookie, Method::GET, &format!("/v1/orgs/{org}/iam/audit{query}"), None).await
+}
+
+async fn an_organizations_log_is_filtered_and_paged_newest_first(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let reading = world.policy(&acme, "Reading", json!({ "permissions": ["policy:read"] })).await;
+    let writing = world.policy(&acme, "Writing", json!({ "permissions": ["policy:update"] })).await;
+    let editors = world.role(&acme, "Editors", &[&reading]).await;
+    let body = json!({ "policy_ids": [writing] });
+    let (status, answer) = world.root(Method::PATCH, &format!("/v1/orgs/{acme}/iam/roles/{editors}"), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    let (status, page) = log(&world, &world.root_cookie, &acme, "").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(actions(&page)[..4], ["role.updated", "role.created", "policy.created", "policy.created"]);
+    let updated = &page["events"][0];
+    assert_eq!(updated["target_type"], "role");
+    assert_eq!(updated["target_name"], "Editors");
+    assert_eq!(updated["org_path"].as_array().map(Vec::len), Some(2), "root, then Acme: {updated}");
+    assert_eq!(updated["org_path"][1], "Acme");
+    let changed: Vec<&str> =
+        updated["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    assert_eq!(changed, ["policy_ids"], "only what changed: {updated}");
+    assert_eq!(updated["changes"][0]["before"], json!([reading]));
+    assert_eq!(updated["changes"][0]["after"], json!([writing]));
+    assert!(updated["actor_name"].as_str().is_some_and(|n| !n.is_empty()));
+
+    // Filters.
+    let (_, roles) = log(&world, &world.root_cookie, &acme, "?action=role.*").await;
+    assert_eq!(actions(&roles), ["role.updated", "role.created"]);
+    let (_, one) = log(&world, &world.root_cookie, &acme, &format!("?target_type=policy&target_id={writing}")).await;
+    assert_eq!(actions(&one), ["policy.created"]);
+    let (_, text) = log(&world, &world.root_cookie, &acme, "?q=WRITING").await;
+    assert!(actions(&text).contains(&"policy.created".to_owned()), "{text}");
+    assert!(!actions(&text).is_empty() && actions(&text).len() < actions(&page).len(), "{text}");
+    let (_, future) = log(&world, &world.root_cookie, &acme, "?from=2999-01-01T00:00:00Z").await;
+    assert_eq!(actions(&future), Vec::<String>::new());
+    let (_, past) = log(&world, &world.root_cookie, &acme, "?to=2000-01-01T00:00:00%2B01:00").await;
+    assert_eq!(actions(&past), Vec::<String>::new());
+
+    // One at a time: every event once, in the same order.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = log(&world, &world.root_cookie, &acme, &format!("?limit=1{cursor}")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(page["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    let all: Vec<String> =
+        page["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(seen, all);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len());
+
+    // Bad input is a 422 naming the field.
+    for (query, field) in
+        [("?from=yesterday", "from"), ("?limit=0", "limit"), ("?page=2", "page"), ("?cursor=zz", "cursor")]
+    {
+        let (status, body) = log(&world, &world.root_cookie, &acme, query).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert!(body.to_string().contains(field), "{query}: {body}");
+    }
+    // Events are never changed or deleted.
+    for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+        let (status, _) = call(
+            &world.app,
+            &world.root_cookie,
+            method.clone(),
+            &format!("/v1/orgs/{acme}/iam/audit"),
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+    }
+
+    // The page lists the same events, and opens each to its changes.
+    let html =
+        world.app.send(Req::page(&format!("/orgs/{acme}/audit?action=role.updated")).cookie(&world.root_cookie)).await;
+    assert_eq!(html.status, StatusCode::OK);
+    let text = html.text();
+    assert!(text.contains("Audit log") && text.contains("data-action=\"role.updated\""), "{text}");
+    assert!(!text.contains("data-action=\"role.created\""), "filtered");
+    assert!(text.contains("policy_ids") && text.contains(&writing), "the change, before and after");
+}
+
+on_both_engines!(an_organizations_log_is_filtered_and_paged_newest_first);
+
+async fn reading_the_log_needs_audit_read_where_it_is_read(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let sales = world.org("Sales", &acme).await;
+    let closed = world.org("Closed", &acme).await;
+    world.policy(&sales, "Sales policy", json!({ "permissions": ["policy:read"] })).await;
+    world.policy(&closed, "Closed policy", json!({ "permissions": ["policy:read"] })).await;
+    // Closed after its policy was made: Acme's roles no longer reach into it.
+    let (status, answer) = world
+        .root(
+            Method::PATCH,
+            &format!("/v1/orgs/{closed}"),
+            Some(json!({ "parent_has_access": false, "parent_has_access_to_descendants": false })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let auditors = world.allow_role(&acme, "Auditors", &["audit:read", "org:read"]).await;
+    let readers = world.allow_role(&acme, "Readers", &["org:read"]).await;
+    let member = world.predefined(&acme, "member").await;
+    let auditor = world.person("auditor@example.com", &acme).await;
+    world.give(&acme, &auditor.id, &[&member, &auditors]).await;
+    let reader = world.person("reader@example.com", &acme).await;
+    world.give(&acme, &reader.id, &[&member, &readers]).await;
+    let other = world.org("Other", &world.root).await;
+    let stranger = world.person("stranger@example.com", &other).await;
+
+    // With suborganizations: Sales's events with its path; Closed's, which Acme cannot reach, not.
+    let (status, page) = log(&world, &auditor.cookie, &acme, "?include_descendants=true&target_type=policy").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let names: Vec<&str> =
+        page["events"].as_array().unwrap().iter().map(|e| e["target_name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Sales policy"), "{page}");
+    assert!(!names.contains(&"Closed policy"), "{page}");
+    let sales_event = page["events"].as_array().unwrap().iter().find(|e| e["target_name"] == "Sales policy").unwrap();
+    assert_eq!(sales_event["org_path"].as_array().and_then(|p| p.last()), Some(&json!("Sales")));
+    let (_, own) = log(&world, &auditor.cookie, &acme, "?target_type=policy").await;
+    assert!(!own["events"].as_array().unwrap().iter().any(|e| e["target_name"] == "Sales policy"), "only Acme's own");
+    // The root's events (and those of no organization, such as sign-ins) are not the auditor's.
+    let (status, _) = log(&world, &auditor.cookie, &world.root, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, roots) = log(&world, &world.root_cookie, &world.root, "?action=sign_in").await;
+    assert!(!actions(&roots).is_empty(), "sign-ins are in the root's log");
+
+    // Who may see the organization but not read its log: refused, naming the permission.
+    let (status, body) = log(&world, &reader.cookie, &acme, "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.to_string().contains("audit:read"), "{body}");
+    // Who may not see it: exactly as an organization that does not exist.
+    let (status, hidden) = log(&world, &stranger.cookie, &acme, "").await;
+    let (missing_status, missing) = log(&world, &stranger.cookie, "00000000-0000-0000-0000-000000000000", "").await;
+    assert_eq!((status, missing_status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    let strip = |mut v: Value| {
+        if let Some(fields) = v.as_object_mut() {
+            fields.retain(|k, _| k != "timestamp" && k != "message" && k != "details");
+        }
+        v
+    };
+    assert_eq!(strip(hidden), strip(missing));
+}
+
+on_both_engines!(reading_the_log_needs_audit_read_where_it_is_read);
