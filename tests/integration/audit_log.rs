@@ -170,3 +170,48 @@ async fn reading_the_log_needs_audit_read_where_it_is_read(engine: Engine) {
 }
 
 on_both_engines!(reading_the_log_needs_audit_read_where_it_is_read);
+
+async fn each_object_has_its_own_history(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let reading = world.policy(&acme, "Reading", json!({ "permissions": ["policy:read"] })).await;
+    let writing = world.policy(&acme, "Writing", json!({ "permissions": ["policy:update"] })).await;
+    let editors = world.role(&acme, "Editors", &[&reading]).await;
+    let others = world.role(&acme, "Others", &[&reading]).await;
+    let body = json!({ "policy_ids": [writing] });
+    let (status, answer) = world.root(Method::PATCH, &format!("/v1/orgs/{acme}/iam/roles/{editors}"), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let member = world.predefined(&acme, "member").await;
+    let person = world.person("person@example.com", &acme).await;
+    world.give(&acme, &person.id, &[&member, &editors]).await;
+
+    let world = &world;
+    let history = |path: String| async move {
+        let (status, page) = world.root(Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+        let targets: HashSet<String> =
+            page["events"].as_array().unwrap().iter().map(|e| e["target_id"].as_str().unwrap().to_owned()).collect();
+        (actions(&page), targets)
+    };
+    let (role, targets) = history(format!("/v1/orgs/{acme}/iam/roles/{editors}/history")).await;
+    assert_eq!(role, ["role.updated", "role.created"], "the role's own, not Others'");
+    assert_eq!(targets, HashSet::from([editors.clone()]));
+    let (policy, _) = history(format!("/v1/orgs/{acme}/iam/policies/{writing}/history")).await;
+    assert_eq!(policy, ["policy.created"]);
+    let (org, _) = history(format!("/v1/orgs/{acme}/history")).await;
+    assert!(org.contains(&"org.created".to_owned()), "{org:?}");
+    let (membership, _) = history(format!("/v1/orgs/{acme}/iam/members/{}/history", person.id)).await;
+    assert!(membership.contains(&"member.roles_set".to_owned()), "{membership:?}");
+    let (paged, _) = history(format!("/v1/orgs/{acme}/iam/roles/{editors}/history?limit=1")).await;
+    assert_eq!(paged, ["role.updated"]);
+    let (status, _) =
+        world.root(Method::GET, &format!("/v1/orgs/{acme}/iam/roles/{others}/history?page=2"), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Whoever may not read the organization's log may not read its objects' history either.
+    let (status, body) =
+        world.as_(&person, Method::GET, &format!("/v1/orgs/{acme}/iam/roles/{editors}/history"), None).await;
+    assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{status} {body}");
+}
+
+on_both_engines!(each_object_has_its_own_history);

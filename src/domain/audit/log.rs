@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::domain::{
     Actor, Database, Domain, DomainError, DomainResult, Engine, FieldError, Timestamp, authz::permissions::Permission,
-    cursor,
+    cursor, orgs::Organization,
 };
 
 /// One row of the audit log as read back.
@@ -59,6 +59,33 @@ pub struct AuditPage {
     pub next_cursor: Option<String>,
 }
 
+/// Whose history: an object of an organization, as its events name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryOf<'a> {
+    Organization,
+    Sso,
+    Policy(&'a str),
+    Role(&'a str),
+    Member(&'a str),
+    Group(&'a str),
+    Token(&'a str),
+}
+
+impl<'a> HistoryOf<'a> {
+    /// The events' target type and id; the organization's own objects are named by its id.
+    fn target(self, org_id: &'a str) -> (&'static str, &'a str) {
+        match self {
+            Self::Organization => ("organization", org_id),
+            Self::Sso => ("sso_configuration", org_id),
+            Self::Policy(id) => ("policy", id),
+            Self::Role(id) => ("role", id),
+            Self::Member(user_id) => ("user", user_id),
+            Self::Group(id) => ("user_group", id),
+            Self::Token(id) => ("token", id),
+        }
+    }
+}
+
 /// What to show of an organization's audit log. Text fields are matched as given (trimmed);
 /// empty ones filter nothing.
 #[derive(Debug, Clone, Default)]
@@ -98,8 +125,39 @@ impl Domain {
     /// only the organizations where they hold it too). The root's log also holds the events of
     /// no organization (sign-ins, accounts).
     pub async fn audit_log(&self, actor: &Actor, org_id: &str, filter: &AuditFilter) -> DomainResult<AuditPage> {
+        let org = self.audited_organization(actor, org_id).await?;
+        self.events_of(actor, &org, filter).await
+    }
+
+    /// One object's own events, newest first (its History tab), for whoever may read the log of
+    /// the organization it belongs to.
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        of: HistoryOf<'_>,
+        cursor: Option<String>,
+        limit: usize,
+    ) -> DomainResult<AuditPage> {
+        let org = self.audited_organization(actor, org_id).await?;
+        let (target_type, target_id) = of.target(&org.id);
+        let filter = AuditFilter {
+            target_type: Some(target_type.to_owned()),
+            target_id: Some(target_id.to_owned()),
+            cursor,
+            limit,
+            ..AuditFilter::default()
+        };
+        self.events_of(actor, &org, &filter).await
+    }
+
+    async fn audited_organization(&self, actor: &Actor, org_id: &str) -> DomainResult<Organization> {
         let org = self.visible_organization(actor, org_id).await?;
         self.authorize(actor, &org.id, &audit_read()).await?;
+        Ok(org)
+    }
+
+    async fn events_of(&self, actor: &Actor, org: &Organization, filter: &AuditFilter) -> DomainResult<AuditPage> {
         let mut orgs = vec![org.id.clone()];
         if filter.include_descendants {
             for below in self.authz.descendants(&self.db, &org.id).await? {

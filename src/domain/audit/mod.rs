@@ -9,7 +9,7 @@ use serde_json::Value;
 
 mod log;
 
-pub use log::{AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, recent_events};
+pub use log::{AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, recent_events};
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};
 
