@@ -1,22 +1,30 @@
 //! `/v1/orgs/{org}/iam/audit`: an organization's audit log, newest first, filtered and paged
-//! with a cursor; and `…/history` under each object's path: that object's own events.
+//! with a cursor; `…/audit/export`, the same events as a CSV or JSON Lines download, streamed;
+//! and `…/history` under each object's path: that object's own events.
 
 use axum::{
     Json, Router,
+    body::{Body, Bytes},
     extract::{Path, State},
+    http::header,
+    response::{IntoResponse, Response},
     routing::{self, MethodRouter},
 };
 use serde::Deserialize;
 
 use super::{caller::SignedIn, error::ApiResult, json::ApiQuery, paging};
 use crate::{
-    domain::audit::{AuditFilter, AuditPage, HistoryOf},
+    domain::{
+        DomainError, FieldError,
+        audit::{AuditFilter, AuditPage, ExportFormat, HistoryOf},
+    },
     web::AppState,
 };
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/iam/audit", routing::get(list))
+        .route("/orgs/{org}/iam/audit/export", routing::get(export))
         .route("/orgs/{org}/history", history(|_| HistoryOf::Organization))
         .route("/orgs/{org}/sso/history", history(|_| HistoryOf::Sso))
         .route("/orgs/{org}/iam/policies/{id}/history", history(|id| HistoryOf::Policy(id)))
@@ -40,6 +48,25 @@ pub struct AuditQuery {
     include_descendants: bool,
     limit: Option<i64>,
     cursor: Option<String>,
+    /// `csv` or `jsonl`: on `/export` only.
+    format: Option<String>,
+}
+
+impl AuditQuery {
+    fn filter(self, limit: usize) -> AuditFilter {
+        AuditFilter {
+            actor: self.actor,
+            action: self.action,
+            target_type: self.target_type,
+            target_id: self.target_id,
+            from: self.from,
+            until: self.to,
+            text: self.q,
+            include_descendants: self.include_descendants,
+            cursor: self.cursor,
+            limit,
+        }
+    }
 }
 
 /// `GET /v1/orgs/{org}/iam/audit`: `{events, next_cursor}`.
@@ -49,18 +76,11 @@ pub async fn list(
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    let filter = AuditFilter {
-        actor: query.actor,
-        action: query.action,
-        target_type: query.target_type,
-        target_id: query.target_id,
-        from: query.from,
-        until: query.to,
-        text: query.q,
-        include_descendants: query.include_descendants,
-        cursor: query.cursor,
-        limit: paging::limit(query.limit, 50, 200)?,
-    };
+    if query.format.is_some() {
+        return Err(query_problem("format", "format applies to …/iam/audit/export only").into());
+    }
+    let limit = paging::limit(query.limit, 50, 200)?;
+    let filter = query.filter(limit);
     Ok(Json(state.domain.audit_log(&caller.actor, &org, &filter).await?))
 }
 
@@ -69,6 +89,55 @@ pub async fn list(
 pub struct HistoryQuery {
     limit: Option<i64>,
     cursor: Option<String>,
+}
+
+/// `GET /v1/orgs/{org}/iam/audit/export?format=csv|jsonl`: every event the filters select,
+/// newest first, written as it is read (`limit` and `cursor` do not apply).
+pub async fn export(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> ApiResult<Response> {
+    let format = query
+        .format
+        .as_deref()
+        .and_then(ExportFormat::parse)
+        .ok_or_else(|| query_problem("format", "format must be csv or jsonl"))?;
+    if query.limit.is_some() || query.cursor.is_some() {
+        return Err(query_problem(
+            "limit",
+            "An export holds every event the filters select: leave out limit and cursor",
+        )
+        .into());
+    }
+    let export = state.domain.audit_export(&caller.actor, &org, &query.filter(0), format).await?;
+    let chunks = futures_util::stream::unfold(Some(export), |export| async move {
+        let mut export = export?;
+        match export.next_chunk().await {
+            Ok(Some(text)) => Some((Ok(Bytes::from(text)), Some(export))),
+            Ok(None) => None,
+            // The download ends short: the client sees a broken transfer, never a silently
+            // shorter file.
+            Err(error) => {
+                tracing::error!(%error, "the audit export stopped");
+                Some((Err(std::io::Error::other(error.to_string())), None))
+            }
+        }
+    });
+    let name: String = org.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
+    let disposition = format!("attachment; filename=\"audit-{name}.{}\"", format.extension());
+    let headers =
+        [(header::CONTENT_TYPE, format.content_type().to_owned()), (header::CONTENT_DISPOSITION, disposition)];
+    Ok((headers, Body::from_stream(chunks)).into_response())
+}
+
+fn query_problem(field: &str, message: &str) -> DomainError {
+    DomainError::Invalid(vec![FieldError {
+        loc: vec!["query".into(), field.into()],
+        msg: message.into(),
+        kind: "value_error".into(),
+    }])
 }
 
 /// `GET …/history`: `{events, next_cursor}`, the object's own events. The path's parameters are

@@ -215,3 +215,63 @@ async fn each_object_has_its_own_history(engine: Engine) {
 }
 
 on_both_engines!(each_object_has_its_own_history);
+
+/// `count` events of one organization, written straight to the log (as many mutations would).
+async fn many_events(world: &World, org: &str, count: usize) {
+    use warden::domain::{Actor, AuditEvent, Mutation};
+    let actor = Actor::system();
+    for n in 0..count {
+        let name = if n % 2 == 0 { format!("=cmd|' /C calc'!A{n}") } else { format!("Policy, \"{n}\"") };
+        let event = AuditEvent::new("policy.updated")
+            .org(org)
+            .target("policy", format!("p{n}"), name)
+            .before(json!({ "n": n }))
+            .after(json!({ "n": n + 1 }));
+        Mutation::begin(world.app.domain.db(), &actor).await.unwrap().commit(event).await.unwrap();
+    }
+}
+
+async fn an_export_holds_every_selected_event_in_either_format(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    many_events(&world, &acme, 2_500).await;
+    let url = |query: &str| format!("/v1/orgs/{acme}/iam/audit/export{query}");
+
+    let csv = world.app.send(Req::get(&url("?format=csv&action=policy.updated")).cookie(&world.root_cookie)).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text());
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv.header("content-disposition").is_some_and(|d| d.starts_with("attachment;")));
+    assert_eq!(csv.header("content-length"), None, "streamed, not buffered");
+    let text = csv.text();
+    let mut rows = text.split("\r\n").filter(|row| !row.is_empty());
+    assert!(rows.next().is_some_and(|header| header.starts_with("at,action,actor_id")));
+    let rows: Vec<&str> = rows.collect();
+    assert_eq!(rows.len(), 2_500, "every event, across batches");
+    assert!(rows.iter().all(|row| row.contains("policy.updated")));
+    assert!(!text.contains(",=cmd"), "a name never starts a cell as a formula");
+    assert!(text.contains("'=cmd"));
+
+    let jsonl = world.app.send(Req::get(&url("?format=jsonl")).cookie(&world.root_cookie)).await;
+    assert_eq!(jsonl.status, StatusCode::OK);
+    let events: Vec<Value> =
+        jsonl.text().lines().map(|line| serde_json::from_str(line).expect("a JSON line")).collect();
+    let updates: Vec<&Value> = events.iter().filter(|e| e["action"] == "policy.updated").collect();
+    assert_eq!(updates.len(), 2_500);
+    let ids: HashSet<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), events.len(), "no event twice");
+    let times: Vec<&str> = events.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|pair| pair[0] >= pair[1]), "newest first");
+    assert_eq!(updates[0]["changes"][0]["field"], "n");
+
+    for (query, field) in [("?format=xml", "format"), ("", "format"), ("?format=csv&limit=5", "limit")] {
+        let refused = world.app.send(Req::get(&url(query)).cookie(&world.root_cookie)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(refused.text().contains(field), "{query}: {}", refused.text());
+    }
+    let other = world.org("Other", &world.root).await;
+    let outsider = world.person("outsider@example.com", &other).await;
+    let refused = world.app.send(Req::get(&url("?format=csv")).cookie(&outsider.cookie)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "as if Acme did not exist");
+}
+
+on_both_engines!(an_export_holds_every_selected_event_in_either_format);

@@ -151,26 +151,36 @@ impl Domain {
         self.events_of(actor, &org, &filter).await
     }
 
-    async fn audited_organization(&self, actor: &Actor, org_id: &str) -> DomainResult<Organization> {
+    pub(super) async fn audited_organization(&self, actor: &Actor, org_id: &str) -> DomainResult<Organization> {
         let org = self.visible_organization(actor, org_id).await?;
         self.authorize(actor, &org.id, &audit_read()).await?;
         Ok(org)
     }
 
     async fn events_of(&self, actor: &Actor, org: &Organization, filter: &AuditFilter) -> DomainResult<AuditPage> {
+        let scope = self.scope_of(actor, org, filter.include_descendants).await?;
+        let mut records = page(&self.db, &scope, &Conditions::of(filter)?, filter.limit + 1).await?;
+        let next_cursor = cursor::page_end(&mut records, filter.limit, |r| (&r.at, &r.id));
+        Ok(AuditPage { events: self.entries(records).await, next_cursor })
+    }
+
+    /// Whose events the actor reads from `org`'s log: its own, with `descendants` those below
+    /// where the actor holds `audit:read` too.
+    pub(super) async fn scope_of(&self, actor: &Actor, org: &Organization, descendants: bool) -> DomainResult<Scope> {
         let mut orgs = vec![org.id.clone()];
-        if filter.include_descendants {
+        if descendants {
             for below in self.authz.descendants(&self.db, &org.id).await? {
                 if self.may(actor, &below, &audit_read()).await? {
                     orgs.push(below);
                 }
             }
         }
-        let scope = Scope { orgs: &orgs, unplaced: org.parent_organization_id.is_none() };
-        let mut records = page(&self.db, &scope, &Conditions::of(filter)?, filter.limit + 1).await?;
-        let next_cursor = cursor::page_end(&mut records, filter.limit, |r| (&r.at, &r.id));
-        // Paths as the tree is now, each looked up once per page; empty for an organization
-        // deleted since.
+        Ok(Scope { orgs, unplaced: org.parent_organization_id.is_none() })
+    }
+
+    /// Each record with its organization's path (as the tree is now, each looked up once;
+    /// empty for an organization deleted since) and its changes.
+    pub(super) async fn entries(&self, records: Vec<AuditRecord>) -> Vec<AuditEntry> {
         let mut paths: HashMap<String, Vec<String>> = HashMap::new();
         let mut events = Vec::with_capacity(records.len());
         for record in records {
@@ -186,7 +196,7 @@ impl Domain {
             let changes = changes(record.before.as_ref(), record.after.as_ref());
             events.push(AuditEntry { record, org_path, changes });
         }
-        Ok(AuditPage { events, next_cursor })
+        events
     }
 }
 
@@ -214,19 +224,20 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange
 }
 
 /// Whose events: these organizations', and with `unplaced` the events of none.
-struct Scope<'a> {
-    orgs: &'a [String],
+#[derive(Debug, Clone)]
+pub(super) struct Scope {
+    orgs: Vec<String>,
     unplaced: bool,
 }
 
 /// The filter as SQL conditions on bound text values.
-struct Conditions {
+pub(super) struct Conditions {
     sql: Vec<String>,
     values: Vec<String>,
 }
 
 impl Conditions {
-    fn of(filter: &AuditFilter) -> DomainResult<Self> {
+    pub(super) fn of(filter: &AuditFilter) -> DomainResult<Self> {
         let mut conditions = Self { sql: Vec::new(), values: Vec::new() };
         let given =
             |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
@@ -300,15 +311,15 @@ fn escape_like(text: &str) -> String {
 }
 
 /// Up to `limit` events of `scope` matching `conditions`, newest first.
-async fn page(
+pub(super) async fn page(
     db: &Database,
-    scope: &Scope<'_>,
+    scope: &Scope,
     conditions: &Conditions,
     limit: usize,
 ) -> DomainResult<Vec<AuditRecord>> {
     let mut values = conditions.values.clone();
     let n = values.len() + 1;
-    let orgs = match scope.orgs {
+    let orgs = match scope.orgs.as_slice() {
         [only] => {
             values.push(only.clone());
             format!("org_id = ${n}")

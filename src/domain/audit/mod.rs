@@ -7,8 +7,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+mod export;
 mod log;
 
+pub use export::{AuditExport, ExportFormat};
 pub use log::{AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, recent_events};
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};

@@ -40,10 +40,20 @@ impl Filters {
         self.values.iter().find(|(key, _)| *key == name).map(|(_, value)| value.clone()).unwrap_or_default()
     }
 
-    fn href(&self, org_id: &str, extra: &str) -> String {
+    fn query(&self) -> String {
         let query: Vec<String> = self.values.iter().map(|(key, value)| format!("{key}={}", encode(value))).collect();
+        query.join("&")
+    }
+
+    fn href(&self, org_id: &str, extra: &str) -> String {
         let below = if self.below { "&below=on" } else { "" };
-        format!("/orgs/{org_id}/audit?{}{below}{extra}", query.join("&"))
+        format!("/orgs/{org_id}/audit?{}{below}{extra}", self.query())
+    }
+
+    /// The REST export of the same events (the API names the checkbox `include_descendants`).
+    fn export_href(&self, org_id: &str, format: &str) -> String {
+        let below = if self.below { "&include_descendants=true" } else { "" };
+        format!("/v1/orgs/{org_id}/iam/audit/export?format={format}&{}{below}", self.query())
     }
 }
 
@@ -116,6 +126,11 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
                 <button type="submit" class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Filter"</button>
             </div>
         </form>
+        <p class="flex gap-4 text-sm" data-testid="audit-exports">
+            "Download every matching event: "
+            <a href=filters.export_href(&org_id, "csv") download="" class="text-indigo-700 underline dark:text-indigo-300">"CSV"</a>
+            <a href=filters.export_href(&org_id, "jsonl") download="" class="text-indigo-700 underline dark:text-indigo-300">"JSON Lines"</a>
+        </p>
         {empty.then(|| view! { <p class="text-sm" data-testid="audit-empty">"No events match."</p> })}
         <ol class="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="audit-events">
             {page.events.into_iter().map(|event| view! { <AuditEvent event/> }).collect_view()}
