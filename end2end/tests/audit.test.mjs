@@ -1,6 +1,6 @@
 // The audit log in a real browser, hydrated and without JavaScript: an organization's page links
 // to its log; a role edited through the API shows up first, filtered by action, and opens to the
-// field it changed, before and after.
+// fields it changed, before and after, with the policies taken away and added by name.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -21,11 +21,18 @@ for (const mode of MODES) {
       });
       assert.equal(org.status, 201, JSON.stringify(org.body));
       const orgId = org.body.id;
-      const policy = await api('POST', `/v1/orgs/${orgId}/iam/policies`, { name: 'Reading', permissions: ['policy:read'] });
-      assert.equal(policy.status, 201, JSON.stringify(policy.body));
-      const role = await api('POST', `/v1/orgs/${orgId}/iam/roles`, { name: 'Auditors', policy_ids: [] });
+      const policy = async (name, permission) => {
+        const made = await api('POST', `/v1/orgs/${orgId}/iam/policies`, { name, permissions: [permission] });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        return made.body.policy_id;
+      };
+      const reading = await policy('Reading', 'policy:read');
+      const writing = await policy('Writing', 'policy:update');
+      const role = await api('POST', `/v1/orgs/${orgId}/iam/roles`, { name: 'Auditors', policy_ids: [reading] });
       assert.equal(role.status, 201, JSON.stringify(role.body));
-      const edit = await api('PATCH', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}`, { name: 'Auditors (renamed)' });
+      const edit = await api('PATCH', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}`, {
+        name: 'Auditors (renamed)', policy_ids: [writing],
+      });
       assert.equal(edit.status, 200, JSON.stringify(edit.body));
 
       // From the organization's page to its log.
@@ -47,14 +54,17 @@ for (const mode of MODES) {
         ['policy.created'],
       );
 
-      // The role's edit opens to its change: the name, before and after.
+      // The role's edit opens to its changes: the name, and the policy taken away and the one
+      // added, by name.
       await page.goto(`${warden.baseUrl}/orgs/${orgId}/audit?action=role.updated`);
       await ready(page, mode);
       const updated = events.first();
       await updated.locator('summary').click();
       const changes = updated.getByTestId('audit-changes');
       await waitForText(changes, /Auditors \(renamed\)/);
-      await waitForText(changes, /name/);
+      const policies = changes.locator('tr', { has: page.locator('th', { hasText: /^policies$/ }) });
+      assert.match(await policies.locator('td').nth(0).innerText(), /"Reading"/);
+      assert.match(await policies.locator('td').nth(1).innerText(), /"Writing"/);
       assert.match(await changes.innerText(), /"Auditors"/);
       assert.deepEqual(errors, []);
       await context.close();

@@ -41,9 +41,11 @@ async fn an_organizations_log_is_filtered_and_paged_newest_first(engine: Engine)
     assert_eq!(updated["org_path"][1], "Acme");
     let changed: Vec<&str> =
         updated["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
-    assert_eq!(changed, ["policy_ids"], "only what changed: {updated}");
-    assert_eq!(updated["changes"][0]["before"], json!([reading]));
-    assert_eq!(updated["changes"][0]["after"], json!([writing]));
+    assert_eq!(changed, ["policies", "policy_ids"], "only what changed: {updated}");
+    assert_eq!(updated["changes"][0]["before"], json!(["Reading"]), "names as they were: {updated}");
+    assert_eq!(updated["changes"][0]["after"], json!(["Writing"]));
+    assert_eq!(updated["changes"][1]["before"], json!([reading]));
+    assert_eq!(updated["changes"][1]["after"], json!([writing]));
     assert!(updated["actor_name"].as_str().is_some_and(|n| !n.is_empty()));
 
     // Filters.
@@ -75,6 +77,14 @@ async fn an_organizations_log_is_filtered_and_paged_newest_first(engine: Engine)
         page["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(seen, all);
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), seen.len());
+
+    // Renamed afterwards, the policy still reads as it was in the events written before.
+    let body = json!({ "name": "Writing v2" });
+    let (status, answer) =
+        world.root(Method::PATCH, &format!("/v1/orgs/{acme}/iam/policies/{writing}"), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, again) = log(&world, &world.root_cookie, &acme, "?action=role.updated").await;
+    assert_eq!(again["events"][0]["changes"][0]["after"], json!(["Writing"]));
 
     // Bad input is a 422 naming the field.
     for (query, field) in
@@ -202,6 +212,10 @@ async fn each_object_has_its_own_history(engine: Engine) {
     assert!(org.contains(&"org.created".to_owned()), "{org:?}");
     let (membership, _) = history(format!("/v1/orgs/{acme}/iam/members/{}/history", person.id)).await;
     assert!(membership.contains(&"member.roles_set".to_owned()), "{membership:?}");
+    let (_, page) = world.root(Method::GET, &format!("/v1/orgs/{acme}/iam/members/{}/history", person.id), None).await;
+    let set = page["events"].as_array().unwrap().iter().find(|e| e["action"] == "member.roles_set").unwrap();
+    let roles = set["changes"].as_array().unwrap().iter().find(|c| c["field"] == "roles").expect("role names");
+    assert!(roles["after"].as_array().unwrap().contains(&json!("Editors")), "{set}");
     let (paged, _) = history(format!("/v1/orgs/{acme}/iam/roles/{editors}/history?limit=1")).await;
     assert_eq!(paged, ["role.updated"]);
     let (status, _) =

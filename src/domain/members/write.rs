@@ -88,11 +88,13 @@ impl Domain {
             storage::grant_role(mutation.tx(), &org.id, &user.id, role_id).await?;
         }
         storage::ensure_root_keeps_a_super_admin(mutation.tx()).await?;
+        let (names_before, names_after) =
+            (self.role_names(&org.id, &current).await?, self.role_names(&org.id, role_ids).await?);
         let event = AuditEvent::new("member.roles_set")
             .org(&org.id)
             .target("user", &user.id, &user.email)
-            .before(serde_json::json!({ "role_ids": current }))
-            .after(serde_json::json!({ "role_ids": role_ids }));
+            .before(serde_json::json!({ "role_ids": current, "roles": names_before }))
+            .after(serde_json::json!({ "role_ids": role_ids, "roles": names_after }));
         self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await
     }
 

@@ -124,10 +124,11 @@ impl Domain {
         .await?;
         storage::replace_policies(mutation.tx(), &role_id, &chosen).await?;
         let policy_ids: Vec<&str> = chosen.iter().map(|p| p.id.as_str()).collect();
+        let policies: Vec<&str> = chosen.iter().map(|p| p.name.as_str()).collect();
         let event = AuditEvent::new("role.created")
             .org(&org.id)
             .target("role", &role_id, &name)
-            .after(json!({ "name": name, "policy_ids": policy_ids, "is_default": fields.is_default, "sso_group_names": groups }));
+            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups }));
         mutation.commit(event).await?;
         self.role(actor, &org.id, &role_id).await
     }
@@ -200,11 +201,17 @@ impl Domain {
         }
         storage::replace_policies(mutation.tx(), &stored.id, &chosen).await?;
         let policy_ids: Vec<&str> = chosen.iter().map(|p| p.id.as_str()).collect();
+        // Names as they are at this moment, beside the ids: a renamed or deleted policy still
+        // reads as it was in the log.
+        let (policies_before, policies): (Vec<&str>, Vec<&str>) = (
+            current.policies.iter().map(|p| p.name.as_str()).collect(),
+            chosen.iter().map(|p| p.name.as_str()).collect(),
+        );
         let event = AuditEvent::new("role.updated")
             .org(&org.id)
             .target("role", &stored.id, &name)
-            .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
-            .after(json!({ "name": name, "policy_ids": policy_ids, "is_default": fields.is_default, "sso_group_names": groups }));
+            .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "policies": policies_before, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
+            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups }));
         self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await?;
         self.role(actor, &org.id, &stored.id).await
     }
