@@ -66,6 +66,14 @@ for (const mode of MODES) {
       assert.match(await policies.locator('td').nth(0).innerText(), /"Reading"/);
       assert.match(await policies.locator('td').nth(1).innerText(), /"Writing"/);
       assert.match(await changes.innerText(), /"Auditors"/);
+
+      // The role's page links to its history: its own events, and no one else's.
+      await page.goto(`${warden.baseUrl}/orgs/${orgId}/roles/${role.body.role_id}`);
+      await ready(page, mode);
+      await submitAndWait(page, page.getByTestId('history-link'), (url) => url.searchParams.get('target_id') === role.body.role_id);
+      await ready(page, mode);
+      await waitForText(events.first(), /role\.updated/);
+      assert.deepEqual(await events.evaluateAll((items) => items.map((item) => item.dataset.action)), ['role.updated', 'role.created']);
       assert.deepEqual(errors, []);
       await context.close();
     });

@@ -49,6 +49,8 @@ pub struct PolicyEditorData {
     pub policy: Option<PolicyItem>,
     /// The names of the instances the policy names.
     pub instances: Vec<InstanceItem>,
+    /// Whether the reader may open the object's history (`audit:read` here).
+    pub may_read_history: bool,
     pub may_save: bool,
     pub may_delete: bool,
 }

@@ -54,6 +54,8 @@ pub struct RoleComposerData {
     pub policies: Vec<ComposerPolicy>,
     /// `None` for a new role.
     pub role: Option<RoleItem>,
+    /// Whether the reader may open the object's history (`audit:read` here).
+    pub may_read_history: bool,
     pub may_save: bool,
 }
 

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::Value;
 
+use crate::ui::pages::audit::history_link::HistoryLink;
 use crate::{
     domain::{
         FieldError,
@@ -178,6 +179,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
     let saved = query.read_untracked().get("saved").is_some();
     let org_name = data.org_name.clone();
     let delete_form = data.may_delete.then(|| (org_id.clone(), policy_id.clone().unwrap_or_default()));
+    let history = policy_id.clone().filter(|_| data.may_read_history).map(|id| (org_id.clone(), id));
 
     let impact_key = move || problems.with(Vec::is_empty).then(|| pretty(&statements_from_rows(&rows.get())));
     let impact = {
@@ -204,6 +206,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
             </nav>
             <header class="flex flex-wrap items-center gap-3">
                 <h1 class="text-2xl font-semibold" data-testid="policy-title">{title}</h1>
+                {history.map(|(org_id, policy_id)| view! { <HistoryLink org_id target_type="policy" target_id=policy_id/> })}
                 {policy.as_ref().map(|p| view! { <PolicyBadge managed=p.managed/> })}
                 {policy.as_ref().map(|p| view! {
                     <span class="text-sm text-slate-500">

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::ui::pages::audit::history_link::HistoryLink;
 use crate::{
     domain::{authz::statements::Statement, fields},
     ui::{
@@ -136,6 +137,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
                 <a href=format!("/orgs/{org_id}/roles") class="hover:underline">"Roles"</a>
             </nav>
             <h1 class="text-2xl font-semibold" data-testid="role-title">{title}</h1>
+            {data.may_read_history.then(|| view! { <HistoryLink org_id=org_id.clone() target_type="role" target_id=role_id.clone()/> })}
             {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="saved">"Saved."</p> })}
             {managed.then(|| view! {
                 <p role="note" class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">

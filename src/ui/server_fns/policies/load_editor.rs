@@ -15,6 +15,7 @@ pub async fn load_policy_editor(org_id: String, policy_id: Option<String>) -> Re
     let actions = call.domain.policy_actions(&call.actor, &org.id, policy.as_ref()).await?;
     let (may_save, may_delete) =
         (if policy.is_some() { actions.may_update } else { actions.may_create }, actions.may_delete);
+    let may_read_history = policy.is_some() && call.domain.may_read_audit(&call.actor, &org.id).await?;
     let instances = policy
         .iter()
         .flat_map(|p| &p.resolved_permissions)
@@ -41,6 +42,7 @@ pub async fn load_policy_editor(org_id: String, policy_id: Option<String>) -> Re
             users_dependency_count: p.users_dependency_count,
         }),
         instances,
+        may_read_history,
         may_save,
         may_delete,
     })

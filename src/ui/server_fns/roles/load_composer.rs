@@ -16,6 +16,7 @@ pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Resu
     let policies = call.domain.list_policies(&call.actor, &org.id, &query).await?;
     let actions = call.domain.role_actions(&call.actor, &org.id, role.as_ref()).await?;
     let may_save = if role.is_some() { actions.may_update } else { actions.may_create };
+    let may_read_history = role.is_some() && call.domain.may_read_audit(&call.actor, &org.id).await?;
     Ok(RoleComposerData {
         org_id: org.id,
         org_name: org.name,
@@ -32,6 +33,7 @@ pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Resu
             })
             .collect(),
         role: role.map(crate::ui::model::RoleItem::from),
+        may_read_history,
         may_save,
     })
 }
