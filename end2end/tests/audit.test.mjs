@@ -1,6 +1,7 @@
 // The audit log in a real browser, hydrated and without JavaScript: an organization's page links
 // to its log; a role edited through the API shows up first, filtered by action, and opens to the
-// fields it changed, before and after, with the policies taken away and added by name.
+// fields it changed, before and after, with the policies taken away and added by name; the role's
+// History link leads to its own events, and an older version is restored from there.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -74,6 +75,22 @@ for (const mode of MODES) {
       await ready(page, mode);
       await waitForText(events.first(), /role\.updated/);
       assert.deepEqual(await events.evaluateAll((items) => items.map((item) => item.dataset.action)), ['role.updated', 'role.created']);
+
+      // Restore the version the role was created as: the composer opens filled with it, and
+      // saving it is audited as a restore.
+      const created = events.nth(1);
+      await created.locator('summary').click();
+      await submitAndWait(page, created.getByTestId('audit-restore'), (url) => url.searchParams.has('restore'));
+      await ready(page, mode);
+      await waitForText(page.getByTestId('restoring'), /Review it, then save to restore it/);
+      await submitAndWait(page, page.getByTestId('role-form').getByRole('button', { name: 'Save role' }),
+        (url) => url.searchParams.get('saved') === '1');
+      await ready(page, mode);
+      await page.getByTestId('saved').waitFor();
+      const restored = await api('GET', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}`);
+      assert.deepEqual([restored.body.name, restored.body.policy_ids], ['Auditors', [reading]]);
+      const history = await api('GET', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}/history`);
+      assert.equal(history.body.events[0].action, 'role.restored');
       assert.deepEqual(errors, []);
       await context.close();
     });

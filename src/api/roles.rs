@@ -39,6 +39,8 @@ pub struct RoleBody {
     is_default: Option<bool>,
     sso_group_names: Option<Vec<String>>,
     version: Option<i64>,
+    /// The id of the audit event whose version of the role this change restores.
+    restored_from: Option<String>,
 }
 
 fn missing(field: &str) -> DomainError {
@@ -111,6 +113,7 @@ pub async fn replace(
         is_default: Some(body.is_default.unwrap_or(false)),
         sso_group_names: Some(body.sso_group_names.unwrap_or_default()),
         version: Some(body.version.ok_or_else(|| missing("version"))?),
+        restored_from: body.restored_from,
     };
     Ok(Json(state.domain.update_role(&caller.actor, &org, &role_id, changes).await?))
 }
@@ -129,6 +132,7 @@ pub async fn patch(
         is_default: body.is_default,
         sso_group_names: body.sso_group_names,
         version: body.version,
+        restored_from: body.restored_from,
     };
     Ok(Json(state.domain.update_role(&caller.actor, &org, &role_id, changes).await?))
 }

@@ -289,3 +289,60 @@ async fn an_export_holds_every_selected_event_in_either_format(engine: Engine) {
 }
 
 on_both_engines!(an_export_holds_every_selected_event_in_either_format);
+
+async fn a_role_is_restored_to_a_version_from_its_history(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let reading = world.policy(&acme, "Reading", json!({ "permissions": ["policy:read"] })).await;
+    let writing = world.policy(&acme, "Writing", json!({ "permissions": ["policy:update"] })).await;
+    let editors = world.role(&acme, "Editors", &[&writing]).await;
+    let other = world.role(&acme, "Other", &[&reading]).await;
+    let role_path = format!("/v1/orgs/{acme}/iam/roles/{editors}");
+    let (status, answer) = world.root(Method::PATCH, &role_path, Some(json!({ "policy_ids": [reading] }))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, history) = world.root(Method::GET, &format!("{role_path}/history"), None).await;
+    let created = history["events"][1]["id"].as_str().unwrap().to_owned();
+    assert_eq!(history["events"][1]["action"], "role.created");
+
+    // The composer opens filled with that version, to review and save.
+    let page = world
+        .app
+        .send(Req::page(&format!("/orgs/{acme}/roles/{editors}?restore={created}")).cookie(&world.root_cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("Filled with this role as it was at"), "{html}");
+    assert!(html.contains(&format!("name=\"restored_from\" value=\"{created}\"")), "the form carries the version");
+
+    // Someone who may edit roles but does not hold what the version gives: refused, as any edit.
+    let editing =
+        world.allow_role(&acme, "Role editors", &["role:update", "role:read", "org:read", "policy:read"]).await;
+    let member = world.predefined(&acme, "member").await;
+    let person = world.person("editor@example.com", &acme).await;
+    world.give(&acme, &person.id, &[&member, &editing]).await;
+    let restore = json!({ "policy_ids": [writing], "restored_from": created });
+    let (status, body) = world.as_(&person, Method::PATCH, &role_path, Some(restore.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.to_string().contains("policy:update"), "{body}");
+
+    // The admin restores it: audited as a restore, naming the version.
+    let (status, role) = world.root(Method::PATCH, &role_path, Some(restore)).await;
+    assert_eq!(status, StatusCode::OK, "{role}");
+    assert_eq!(role["policy_ids"], json!([writing]));
+    let (_, history) = world.root(Method::GET, &format!("{role_path}/history"), None).await;
+    let restored = &history["events"][0];
+    assert_eq!(restored["action"], "role.restored");
+    assert_eq!(restored["after"]["restored_from"], json!(created));
+    assert_eq!(restored["after"]["policies"], json!(["Writing"]));
+
+    // Only a version of this role.
+    let (_, others) = world.root(Method::GET, &format!("/v1/orgs/{acme}/iam/roles/{other}/history"), None).await;
+    let elsewhere = others["events"][0]["id"].as_str().unwrap();
+    for bad in [elsewhere, "no-such-event"] {
+        let (status, body) = world.root(Method::PATCH, &role_path, Some(json!({ "restored_from": bad }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.to_string().contains("restored_from"), "{body}");
+    }
+}
+
+on_both_engines!(a_role_is_restored_to_a_version_from_its_history);

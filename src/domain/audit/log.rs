@@ -151,6 +151,42 @@ impl Domain {
         self.events_of(actor, &org, &filter).await
     }
 
+    /// An event of one object, for whoever may read the organization's log: the version of the
+    /// object it recorded (a History's "restore this version"). Any other event is NotFound.
+    pub async fn version_of(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        of: HistoryOf<'_>,
+        event_id: &str,
+    ) -> DomainResult<AuditRecord> {
+        let org = self.audited_organization(actor, org_id).await?;
+        self.event_of(&org.id, of, event_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { resource_type: "audit_event", resource_id: event_id.to_owned() })
+    }
+
+    /// The event `event_id`, if it is one of this object's in this organization (no
+    /// authorization: for the capabilities that record a restore).
+    pub(crate) async fn event_of(
+        &self,
+        org_id: &str,
+        of: HistoryOf<'_>,
+        event_id: &str,
+    ) -> DomainResult<Option<AuditRecord>> {
+        let (target_type, target_id) = of.target(org_id);
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_events WHERE id = $1 AND org_id = $2 AND target_type = $3 AND target_id = $4"
+        ))
+        .bind(event_id)
+        .bind(org_id)
+        .bind(target_type)
+        .bind(target_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.as_ref().map(record).transpose()
+    }
+
     pub(super) async fn audited_organization(&self, actor: &Actor, org_id: &str) -> DomainResult<Organization> {
         let org = self.visible_organization(actor, org_id).await?;
         self.authorize(actor, &org.id, &audit_read()).await?;

@@ -37,6 +37,9 @@ pub struct RoleChanges {
     pub is_default: Option<bool>,
     pub sso_group_names: Option<Vec<String>>,
     pub version: Option<i64>,
+    /// The audit event whose version of the role this change restores (recorded as
+    /// `role.restored`).
+    pub restored_from: Option<String>,
 }
 
 /// A role as the API shows it, with its policies expanded.

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp,
+    audit::HistoryOf,
     authz::{ChangeEffect, cache::Change},
     db::{self, to_flag},
     fields,
@@ -150,6 +151,15 @@ impl Domain {
             )));
         }
         let version = changes.version.unwrap_or(stored.version);
+        if let Some(event_id) = &changes.restored_from
+            && self.event_of(&org.id, HistoryOf::Role(&stored.id), event_id).await?.is_none()
+        {
+            return Err(DomainError::invalid(
+                "restored_from",
+                "not_found",
+                "There is no such version of this role in the audit log",
+            ));
+        }
         let current = self.present_role(actor, stored.clone()).await?;
         let fields = RoleFields {
             name: changes.name.unwrap_or(stored.name.clone()),
@@ -207,11 +217,19 @@ impl Domain {
             current.policies.iter().map(|p| p.name.as_str()).collect(),
             chosen.iter().map(|p| p.name.as_str()).collect(),
         );
-        let event = AuditEvent::new("role.updated")
+        let mut after = json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups });
+        let action = match &changes.restored_from {
+            Some(event_id) => {
+                after["restored_from"] = json!(event_id);
+                "role.restored"
+            }
+            None => "role.updated",
+        };
+        let event = AuditEvent::new(action)
             .org(&org.id)
             .target("role", &stored.id, &name)
             .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "policies": policies_before, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
-            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups }));
+            .after(after);
         self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await?;
         self.role(actor, &org.id, &stored.id).await
     }

@@ -22,6 +22,8 @@ pub struct AuditRow {
     /// "Root / Acme / Sales", for events of an organization.
     pub org_path: String,
     pub changes: Vec<ChangeRow>,
+    /// For a version of a role: the composer filled with it ("restore this version").
+    pub restore_href: Option<String>,
 }
 
 /// A field an event changed, its values as JSON text ("" where it had none).
@@ -36,6 +38,12 @@ pub struct ChangeRow {
 impl AuditRow {
     pub fn new(entry: crate::domain::audit::AuditEntry) -> Self {
         let record = entry.record;
+        let restore_href = match (&record.org_id, record.target_type.as_deref(), &record.target_id, &record.after) {
+            (Some(org_id), Some("role"), Some(role_id), Some(after)) if after.get("policy_ids").is_some() => {
+                Some(format!("/orgs/{org_id}/roles/{role_id}?restore={}", record.id))
+            }
+            _ => None,
+        };
         let text = |value: Option<serde_json::Value>| value.map(|v| v.to_string()).unwrap_or_default();
         let target = match (record.target_type, record.target_name, record.target_id) {
             (Some(kind), Some(name), _) if !name.is_empty() => format!("{kind} {name}"),
@@ -56,6 +64,7 @@ impl AuditRow {
                 .into_iter()
                 .map(|change| ChangeRow { field: change.field, before: text(change.before), after: text(change.after) })
                 .collect(),
+            restore_href,
         }
     }
 }

@@ -45,6 +45,15 @@ pub struct RoleItem {
     pub version: i64,
 }
 
+/// The audit event whose version of the role the composer is filled with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoredVersion {
+    pub event_id: String,
+    pub at: String,
+    /// Policies of that version deleted since, left out.
+    pub missing_policies: Vec<String>,
+}
+
 /// Everything the role composer starts from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleComposerData {
@@ -56,6 +65,8 @@ pub struct RoleComposerData {
     pub role: Option<RoleItem>,
     /// Whether the reader may open the object's history (`audit:read` here).
     pub may_read_history: bool,
+    /// The role is filled with an older version from its history, to review and save.
+    pub restoring: Option<RestoredVersion>,
     pub may_save: bool,
 }
 

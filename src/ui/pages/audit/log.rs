@@ -157,6 +157,9 @@ fn AuditEvent(event: AuditRow) -> impl IntoView {
                 <p class="mt-2 text-slate-600 dark:text-slate-400">
                     {format!("By {}{}{}.", event.actor, via.unwrap_or_default(), from.unwrap_or_default())}
                 </p>
+                {event.restore_href.map(|href| view! {
+                    <a href=href data-testid="audit-restore" class="mt-2 inline-block text-indigo-700 underline dark:text-indigo-300">"Restore this version"</a>
+                })}
                 {has_changes.then(|| view! {
                     <table class="mt-2 w-full table-fixed text-left text-xs" data-testid="audit-changes">
                         <thead><tr><th class="w-1/5 py-1">"Field"</th><th class="py-1">"Before"</th><th class="py-1">"After"</th></tr></thead>

@@ -35,7 +35,13 @@ pub fn RoleComposerPage() -> impl IntoView {
     let params = use_params_map();
     let org_id = move || params.read().get("id").unwrap_or_default();
     let role_id = move || params.read().get("role_id");
-    let data = Resource::new(move || (org_id(), role_id()), |(org, role)| load_role_composer(org, role));
+    // `?restore=<event id>`: filled with that version from the role's history.
+    let query = use_query_map();
+    let restore = move || query.read().get("restore");
+    let data = Resource::new(
+        move || (org_id(), role_id(), restore()),
+        |(org, role, restore)| load_role_composer(org, role, restore),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -139,6 +145,12 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
             <h1 class="text-2xl font-semibold" data-testid="role-title">{title}</h1>
             {data.may_read_history.then(|| view! { <HistoryLink org_id=org_id.clone() target_type="role" target_id=role_id.clone()/> })}
             {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="saved">"Saved."</p> })}
+            {data.restoring.clone().map(|version| view! {
+                <p role="status" data-testid="restoring" class="rounded-md border border-indigo-300 bg-indigo-50 p-3 text-sm text-indigo-900 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-100">
+                    {format!("Filled with this role as it was at {}. Review it, then save to restore it.", version.at)}
+                    {(!version.missing_policies.is_empty()).then(|| format!(" {} of its policies no longer exist and are left out.", version.missing_policies.len()))}
+                </p>
+            })}
             {managed.then(|| view! {
                 <p role="note" class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
                     "This is a predefined role: it cannot be changed. Compose a custom role to grant something else."
@@ -148,6 +160,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
                 <input type="hidden" name="org_id" value=org_id.clone()/>
                 <input type="hidden" name="role_id" value=role_id.clone()/>
                 <input type="hidden" name="version" value=role.as_ref().map(|r| r.version.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="restored_from" value=data.restoring.as_ref().map(|r| r.event_id.clone()).unwrap_or_default()/>
                 <FormError error=Signal::derive(move || save_error.get().filter(|e| e.fields.iter().all(|f| f.field() != "name" && f.field() != "description")))/>
                 <fieldset disabled=read_only class="space-y-4" on:input=move |_| dirty.set(true)>
                     <div class="grid gap-4 md:grid-cols-2">

@@ -3,9 +3,17 @@ use leptos::prelude::*;
 use crate::ui::{error::UiError, model::RoleComposerData};
 
 /// The schema, the organization's policies, and the role (none for a new one).
+/// With `restore`, the role as an audit event of its history recorded it (`audit:read`).
 #[server(prefix = "/api", endpoint = "role-composer")]
-pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Result<RoleComposerData, UiError> {
-    use crate::{domain::policies::PolicyQuery, ui::model::ComposerPolicy};
+pub async fn load_role_composer(
+    org_id: String,
+    role_id: Option<String>,
+    restore: Option<String>,
+) -> Result<RoleComposerData, UiError> {
+    use crate::{
+        domain::{audit::HistoryOf, policies::PolicyQuery},
+        ui::model::{ComposerPolicy, RestoredVersion, RoleItem},
+    };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let role = match role_id.filter(|id| !id.is_empty()) {
@@ -17,6 +25,25 @@ pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Resu
     let actions = call.domain.role_actions(&call.actor, &org.id, role.as_ref()).await?;
     let may_save = if role.is_some() { actions.may_update } else { actions.may_create };
     let may_read_history = role.is_some() && call.domain.may_read_audit(&call.actor, &org.id).await?;
+    let mut role = role.map(RoleItem::from);
+    let mut restoring = None;
+    if let (Some(item), Some(event_id)) = (role.as_mut(), restore.filter(|id| !id.is_empty())) {
+        let event = call.domain.version_of(&call.actor, &org.id, HistoryOf::Role(&item.id), &event_id).await?;
+        let version = event.after.unwrap_or_default();
+        let text = |field: &str| version[field].as_str().map(str::to_owned);
+        let list = |field: &str| -> Vec<String> {
+            version[field].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        };
+        let existing: std::collections::HashSet<&str> =
+            policies.policies.iter().map(|p| p.policy_id.as_str()).collect();
+        let (kept, missing): (Vec<String>, Vec<String>) =
+            list("policy_ids").into_iter().partition(|id| existing.contains(id.as_str()));
+        item.name = text("name").unwrap_or_else(|| item.name.clone());
+        item.policy_ids = kept;
+        item.is_default = version["is_default"].as_bool().unwrap_or(item.is_default);
+        item.sso_group_names = list("sso_group_names");
+        restoring = Some(RestoredVersion { event_id: event.id, at: event.at, missing_policies: missing });
+    }
     Ok(RoleComposerData {
         org_id: org.id,
         org_name: org.name,
@@ -32,8 +59,9 @@ pub async fn load_role_composer(org_id: String, role_id: Option<String>) -> Resu
                 managed: p.managed,
             })
             .collect(),
-        role: role.map(crate::ui::model::RoleItem::from),
+        role,
         may_read_history,
+        restoring,
         may_save,
     })
 }

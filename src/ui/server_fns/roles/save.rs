@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use crate::ui::error::UiError;
 
 /// Saves the role composer: creates the role, or replaces it at the version it was loaded at.
-/// `policy_ids[]` are the ticked policies; `sso_groups` is comma-separated.
+/// `policy_ids[]` are the ticked policies; `sso_groups` is comma-separated; `restored_from`, the
+/// audit event whose version the form was filled with.
 #[server(prefix = "/api", endpoint = "save-role")]
 pub async fn save_role(
     org_id: String,
@@ -17,6 +18,7 @@ pub async fn save_role(
     policy_ids: Option<Vec<String>>,
     is_default: Option<String>,
     sso_groups: String,
+    restored_from: Option<String>,
 ) -> Result<(), UiError> {
     use crate::domain::roles::{RoleChanges, RoleFields};
     let call = crate::ui::server_fns::context::signed_in_call()?;
@@ -35,6 +37,7 @@ pub async fn save_role(
             is_default: Some(is_default),
             sso_group_names: Some(sso_group_names),
             version: version.parse().ok(),
+            restored_from: restored_from.filter(|id| !id.is_empty()),
         };
         call.domain.update_role(&call.actor, &org_id, &role_id, changes).await?
     };
