@@ -77,7 +77,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     if query.format.is_some() {
-        return Err(query_problem("format", "format applies to …/iam/audit/export only").into());
+        return Err(invalid_query("format", "format applies to …/iam/audit/export only").into());
     }
     let limit = paging::limit(query.limit, 50, 200)?;
     let filter = query.filter(limit);
@@ -103,9 +103,9 @@ pub async fn export(
         .format
         .as_deref()
         .and_then(ExportFormat::parse)
-        .ok_or_else(|| query_problem("format", "format must be csv or jsonl"))?;
+        .ok_or_else(|| invalid_query("format", "format must be csv or jsonl"))?;
     if query.limit.is_some() || query.cursor.is_some() {
-        return Err(query_problem(
+        return Err(invalid_query(
             "limit",
             "An export holds every event the filters select: leave out limit and cursor",
         )
@@ -132,12 +132,8 @@ pub async fn export(
     Ok((headers, Body::from_stream(chunks)).into_response())
 }
 
-fn query_problem(field: &str, message: &str) -> DomainError {
-    DomainError::Invalid(vec![FieldError {
-        loc: vec!["query".into(), field.into()],
-        msg: message.into(),
-        kind: "value_error".into(),
-    }])
+fn invalid_query(field: &str, message: &str) -> DomainError {
+    DomainError::Invalid(vec![FieldError::query(field, "value_error", message)])
 }
 
 /// `GET …/history`: `{events, next_cursor}`, the object's own events. The path's parameters are

@@ -7,10 +7,10 @@ pub fn limit(given: Option<i64>, default: usize, max: usize) -> Result<usize, Do
     let Some(given) = given else { return Ok(default) };
     match usize::try_from(given) {
         Ok(limit) if (1..=max).contains(&limit) => Ok(limit),
-        _ => Err(DomainError::Invalid(vec![FieldError {
-            loc: vec!["query".into(), "limit".into()],
-            msg: format!("limit must be between 1 and {max}"),
-            kind: "value_error.number.out_of_range".into(),
-        }])),
+        _ => Err(DomainError::Invalid(vec![FieldError::query(
+            "limit",
+            "value_error.number.out_of_range",
+            format!("limit must be between 1 and {max}"),
+        )])),
     }
 }

@@ -39,11 +39,7 @@ fn hex(text: &str) -> String {
 }
 
 fn invalid() -> DomainError {
-    DomainError::Invalid(vec![FieldError {
-        loc: vec!["query".into(), "cursor".into()],
-        msg: "Invalid cursor".into(),
-        kind: "value_error.cursor".into(),
-    }])
+    DomainError::Invalid(vec![FieldError::query("cursor", "value_error.cursor", "Invalid cursor")])
 }
 
 pub fn decode(cursor: &str) -> DomainResult<(String, String)> {

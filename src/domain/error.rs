@@ -17,6 +17,11 @@ impl FieldError {
         Self { loc: vec!["body".to_owned(), field.to_owned()], msg: msg.into(), kind: kind.to_owned() }
     }
 
+    /// A problem with a query-string parameter.
+    pub fn query(field: &str, kind: &str, msg: impl Into<String>) -> Self {
+        Self { loc: vec!["query".to_owned(), field.to_owned()], msg: msg.into(), kind: kind.to_owned() }
+    }
+
     /// A problem with a field of the body or, given an index, with one item of a list field.
     /// A dotted field (`restriction.permissions`) names a nested one, one `loc` step per part.
     pub fn item(field: &str, index: Option<usize>, kind: &str, msg: impl Into<String>) -> Self {

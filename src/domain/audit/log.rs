@@ -221,12 +221,13 @@ impl Domain {
         let mut events = Vec::with_capacity(records.len());
         for record in records {
             let org_path = match &record.org_id {
-                Some(org_id) if !paths.contains_key(org_id) => {
-                    let path = self.authz.path(&self.db, org_id).await.unwrap_or_default();
-                    let names: Vec<String> = path.into_iter().rev().map(|node| node.name).collect();
-                    paths.entry(org_id.clone()).or_insert(names).clone()
+                Some(org_id) => {
+                    if !paths.contains_key(org_id) {
+                        let path = self.authz.path(&self.db, org_id).await.unwrap_or_default();
+                        paths.insert(org_id.clone(), path.into_iter().rev().map(|node| node.name).collect());
+                    }
+                    paths[org_id].clone()
                 }
-                Some(org_id) => paths.get(org_id).cloned().unwrap_or_default(),
                 None => Vec::new(),
             };
             let changes = changes(record.before.as_ref(), record.after.as_ref());
@@ -334,11 +335,8 @@ impl Conditions {
 /// A time given as RFC 3339, in the form the log stores (so that text order is time order).
 fn instant(field: &str, text: &str) -> DomainResult<String> {
     Timestamp::parse_rfc3339(text).map(Timestamp::to_rfc3339).ok_or_else(|| {
-        DomainError::Invalid(vec![FieldError {
-            loc: vec!["query".into(), field.into()],
-            msg: format!("{field} must be a date and time such as 2026-12-01T00:00:00Z"),
-            kind: "value_error.datetime".into(),
-        }])
+        let msg = format!("{field} must be a date and time such as 2026-12-01T00:00:00Z");
+        DomainError::Invalid(vec![FieldError::query(field, "value_error.datetime", msg)])
     })
 }
 
