@@ -34,6 +34,9 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` is believed (CIDRs or addresses); without them the
     /// client address is the socket's. `WARDEN_TRUSTED_PROXIES` (comma-separated).
     pub trusted_proxies: Vec<IpNet>,
+    /// Audit events older than this many days are deleted, whole days at a time; `None` keeps
+    /// them forever (the default). `WARDEN_AUDIT_RETENTION_DAYS` (`forever` or a number).
+    pub audit_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +53,8 @@ struct FileSettings {
     session_idle_timeout_minutes: i64,
     #[serde(default)]
     trusted_proxies: Vec<String>,
+    #[serde(default)]
+    audit_retention_days: Option<u32>,
 }
 
 impl Settings {
@@ -96,12 +101,29 @@ impl Settings {
             .collect::<Result<Vec<IpNet>, _>>()
             .map_err(|message| SettingsError::Invalid { name: "trusted_proxies", message })?;
 
+        let retention = env("WARDEN_AUDIT_RETENTION_DAYS").filter(|v| !v.trim().is_empty());
+        let audit_retention_days = match retention.as_deref().map(str::trim) {
+            None => f.audit_retention_days,
+            Some("forever") => None,
+            Some(days) => Some(days.parse::<u32>().ok().filter(|d| *d > 0).ok_or_else(|| SettingsError::Invalid {
+                name: "audit_retention_days",
+                message: format!("{days:?} is neither \"forever\" nor a positive number of days"),
+            })?),
+        };
+        if audit_retention_days == Some(0) {
+            return Err(SettingsError::Invalid {
+                name: "audit_retention_days",
+                message: "0 would delete every event; leave it out to keep them forever".into(),
+            });
+        }
+
         Ok(Self {
             listen_addr,
             public_url,
             database_url: pick("DATABASE_URL", f.database_url),
             session_idle_timeout_minutes,
             trusted_proxies,
+            audit_retention_days,
         })
     }
 
@@ -184,5 +206,27 @@ mod tests {
         let proxies = Settings::from_toml(FILE, env).expect("valid").trusted_proxies;
         let shown: Vec<String> = proxies.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+    }
+
+    #[test]
+    fn audit_events_are_kept_forever_unless_a_retention_is_set() {
+        assert_eq!(Settings::from_toml(FILE, |_| None).expect("valid").audit_retention_days, None);
+        let in_file = FILE.replace(
+            "session_idle_timeout_minutes = 60",
+            "session_idle_timeout_minutes = 60\naudit_retention_days = 400",
+        );
+        assert_eq!(Settings::from_toml(&in_file, |_| None).expect("valid").audit_retention_days, Some(400));
+        let env =
+            |value: &'static str| move |name: &str| (name == "WARDEN_AUDIT_RETENTION_DAYS").then(|| value.to_owned());
+        assert_eq!(Settings::from_toml(&in_file, env("90")).expect("valid").audit_retention_days, Some(90));
+        assert_eq!(Settings::from_toml(&in_file, env("forever")).expect("valid").audit_retention_days, None);
+        for bad in ["0", "-3", "a year"] {
+            assert!(Settings::from_toml(FILE, env(bad)).is_err(), "{bad}");
+        }
+        let zero_in_file = FILE.replace(
+            "session_idle_timeout_minutes = 60",
+            "session_idle_timeout_minutes = 60\naudit_retention_days = 0",
+        );
+        assert!(Settings::from_toml(&zero_in_file, |_| None).is_err());
     }
 }

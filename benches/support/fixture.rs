@@ -352,7 +352,7 @@ fn digits(count: usize) -> usize {
 /// Multi-row inserts of `rows`, in one transaction. The values are written into the statement
 /// as literals: binding them would cost more than the insert (sqlx looks each SQLite parameter
 /// up by name, a linear search per parameter), and they are generated here, never typed.
-async fn insert(db: &Database, table: &str, columns: &[&str], rows: impl Iterator<Item = Vec<Cell>>) {
+pub async fn insert(db: &Database, table: &str, columns: &[&str], rows: impl Iterator<Item = Vec<Cell>>) {
     const ROWS_PER_STATEMENT: usize = 2_000;
     let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
     let mut tx = db.begin().await.expect("begin");

@@ -1,7 +1,8 @@
 // The audit log in a real browser, hydrated and without JavaScript: an organization's page links
 // to its log; a role edited through the API shows up first, filtered by action, and opens to the
 // fields it changed, before and after, with the policies taken away and added by name; the role's
-// History link leads to its own events, and an older version is restored from there.
+// History link leads to its own events, and an older version is restored from there. An export
+// downloads the matching events, and with JavaScript says how many have arrived.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -91,6 +92,35 @@ for (const mode of MODES) {
       assert.deepEqual([restored.body.name, restored.body.policy_ids], ['Auditors', [reading]]);
       const history = await api('GET', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}/history`);
       assert.equal(history.body.events[0].action, 'role.restored');
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+
+    test('an export downloads every matching event, and shows its progress with JavaScript', async () => {
+      const { warden, context, page, errors } = await signedInAdmin(running, mode);
+      const api = apiClient(context, warden.baseUrl);
+      const root = (await api('GET', '/v1/orgs/root')).body.id;
+      const org = await api('POST', '/v1/orgs', {
+        name: `Exported ${mode.javaScriptEnabled ? 'js' : 'nojs'}`, contact_email: 'ops@example.com',
+        parent_organization_id: root, can_have_child_organizations: true,
+      });
+      assert.equal(org.status, 201, JSON.stringify(org.body));
+      for (const name of ['One', 'Two', 'Three']) {
+        const made = await api('POST', `/v1/orgs/${org.body.id}/iam/policies`, { name, permissions: ['policy:read'] });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+      }
+      await page.goto(`${warden.baseUrl}/orgs/${org.body.id}/audit?action=policy.created`);
+      await ready(page, mode);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+      assert.equal(download.suggestedFilename(), `audit-${org.body.id}.csv`);
+      const file = await download.path();
+      const { readFile } = await import('node:fs/promises');
+      const rows = (await readFile(file, 'utf8')).split('\r\n').filter((row) => row.length > 0);
+      assert.equal(rows.length, 4, 'a header and the three policies');
+      assert.ok(rows.slice(1).every((row) => row.includes('policy.created')));
+      if (mode.javaScriptEnabled) {
+        await waitForText(page.getByTestId('export-csv-progress'), /Done: 3 events\./);
+      }
       assert.deepEqual(errors, []);
       await context.close();
     });

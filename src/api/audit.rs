@@ -104,12 +104,11 @@ pub async fn export(
         .as_deref()
         .and_then(ExportFormat::parse)
         .ok_or_else(|| invalid_query("format", "format must be csv or jsonl"))?;
-    if query.limit.is_some() || query.cursor.is_some() {
-        return Err(invalid_query(
-            "limit",
-            "An export holds every event the filters select: leave out limit and cursor",
-        )
-        .into());
+    let paging = [("limit", query.limit.is_some()), ("cursor", query.cursor.is_some())];
+    if let Some((field, _)) = paging.into_iter().find(|(_, given)| *given) {
+        return Err(
+            invalid_query(field, "An export holds every event the filters select: leave out limit and cursor").into()
+        );
     }
     let export = state.domain.audit_export(&caller.actor, &org, &query.filter(0), format).await?;
     let chunks = futures_util::stream::unfold(Some(export), |export| async move {

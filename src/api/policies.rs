@@ -46,6 +46,8 @@ pub struct PolicyBody {
     definitions: Option<Vec<Value>>,
     permissions: Option<Vec<Value>>,
     version: Option<i64>,
+    /// On a change: the id of the audit event whose version of the policy this restores.
+    restored_from: Option<String>,
 }
 
 fn missing(field: &str) -> DomainError {
@@ -115,6 +117,14 @@ pub async fn create(
     ApiJson(mut body): ApiJson<PolicyBody>,
 ) -> ApiResult<Response> {
     let content = body.required_content()?;
+    if body.restored_from.is_some() {
+        return Err(DomainError::invalid(
+            "restored_from",
+            "not_allowed",
+            "Only a change of a policy restores a version",
+        )
+        .into());
+    }
     let name = body.name.take().ok_or_else(|| missing("name"))?;
     let new = NewPolicy { name, description: body.description, content };
     let policy = state.domain.create_policy(&caller.actor, &org, new).await?;
@@ -143,6 +153,7 @@ pub async fn replace(
         description: Some(body.description.take().unwrap_or_default()),
         content: Some(content),
         version: Some(body.version.ok_or_else(|| missing("version"))?),
+        restored_from: body.restored_from.take(),
     };
     Ok(Json(state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?))
 }
@@ -155,8 +166,13 @@ pub async fn patch(
     ApiJson(mut body): ApiJson<PolicyBody>,
 ) -> ApiResult<Json<Policy>> {
     let content = body.content()?;
-    let changes =
-        PolicyChanges { name: body.name.take(), description: body.description.take(), content, version: body.version };
+    let changes = PolicyChanges {
+        name: body.name.take(),
+        description: body.description.take(),
+        content,
+        version: body.version,
+        restored_from: body.restored_from.take(),
+    };
     Ok(Json(state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?))
 }
 

@@ -5,7 +5,7 @@ pub enum Principal {
     /// Nobody is signed in (sign-in itself runs as this).
     Anonymous,
     /// A signed-in person.
-    User { user_id: String, display_name: String },
+    User { user_id: String, display_name: String, email: Option<String> },
     /// Warden itself: first-start bootstrap and the command line.
     System,
 }
@@ -19,6 +19,9 @@ pub struct Actor {
     /// When the user acts through an API token: the token, whose restriction narrows every
     /// decision.
     pub token: Option<ActingToken>,
+    /// The identity provider (its issuer) through which the person signed in, for the audit
+    /// log: set for sign-ins through an organization's SSO and for the sessions they start.
+    pub provider: Option<String>,
 }
 
 /// An API token through which a user acts: worth at most its restriction, intersected with the
@@ -41,11 +44,11 @@ pub struct TokenRestriction {
 
 impl Actor {
     pub fn system() -> Self {
-        Self { principal: Principal::System, request_id: None, client_addr: None, token: None }
+        Self { principal: Principal::System, request_id: None, client_addr: None, token: None, provider: None }
     }
 
     pub fn anonymous(request_id: Option<String>, client_addr: Option<String>) -> Self {
-        Self { principal: Principal::Anonymous, request_id, client_addr, token: None }
+        Self { principal: Principal::Anonymous, request_id, client_addr, token: None, provider: None }
     }
 
     pub fn user(
@@ -54,7 +57,23 @@ impl Actor {
         request_id: Option<String>,
         client_addr: Option<String>,
     ) -> Self {
-        Self { principal: Principal::User { user_id, display_name }, request_id, client_addr, token: None }
+        let principal = Principal::User { user_id, display_name, email: None };
+        Self { principal, request_id, client_addr, token: None, provider: None }
+    }
+
+    /// A signed-in person, as the audit log should remember them: name and email as they are now.
+    pub fn signed_in(user: &super::User, request_id: Option<String>, client_addr: Option<String>) -> Self {
+        let mut actor = Self::user(user.id.clone(), user.full_name.clone(), request_id, client_addr);
+        if let Principal::User { email, .. } = &mut actor.principal {
+            *email = Some(user.email.clone());
+        }
+        actor
+    }
+
+    /// Acting through a session started at this identity provider.
+    pub fn via_provider(mut self, issuer: impl Into<String>) -> Self {
+        self.provider = Some(issuer.into());
+        self
     }
 
     /// This user, acting through `token`.
@@ -91,6 +110,14 @@ impl Actor {
     /// The token recorded in the audit log beside the user, if the user acts through one.
     pub fn audit_token(&self) -> Option<(&str, &str)> {
         self.token.as_ref().map(|t| (t.token_id.as_str(), t.name.as_str()))
+    }
+
+    /// The email recorded in the audit log beside the name, as it is at the time of the event.
+    pub fn audit_email(&self) -> Option<&str> {
+        match &self.principal {
+            Principal::User { email, .. } => email.as_deref(),
+            _ => None,
+        }
     }
 
     /// The name recorded in the audit log, as it is at the time of the event.

@@ -34,6 +34,16 @@ impl Timestamp {
         (self.0 - earlier.0).whole_seconds()
     }
 
+    /// Midnight UTC at the start of this day.
+    pub fn start_of_day(self) -> Self {
+        Self(self.0.date().midnight().assume_utc())
+    }
+
+    /// The minute this falls in (`2026-01-31T08:00`), for counting per minute.
+    pub fn minute(self) -> String {
+        self.to_rfc3339()[..16].to_owned()
+    }
+
     pub fn to_rfc3339(self) -> String {
         // Formatting a UTC date with this fixed description cannot fail.
         self.0.format(FORMAT).unwrap_or_default()

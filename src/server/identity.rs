@@ -47,23 +47,25 @@ pub async fn authenticate(State(state): State<AppState>, session: Session, mut r
                 let span = tracing::Span::current();
                 span.record("user_id", tracing::field::display(&user.id));
                 span.record("token_id", tracing::field::display(&token.token_id));
-                let actor =
-                    Actor::user(user.id.clone(), user.full_name.clone(), request_id, client_addr).through_token(token);
+                let actor = Actor::signed_in(&user, request_id, client_addr).through_token(token);
                 req.extensions_mut().insert(Identity { actor, user: Some(user) });
                 return next.run(req).await;
             }
         }
     }
-    let user = match sessions::signed_in_user(&state.domain, &session).await {
-        Ok(user) => user,
+    let signed_in = match sessions::signed_in_user(&state.domain, &session).await {
+        Ok(signed_in) => signed_in,
         Err(error) => {
             tracing::error!(?error, "could not read the session");
             return ApiError::internal().into_response();
         }
     };
-    let actor = match &user {
-        Some(user) => Actor::user(user.id.clone(), user.full_name.clone(), request_id, client_addr),
-        None => Actor::anonymous(request_id, client_addr),
+    let (actor, user) = match signed_in {
+        Some(sessions::SignedIn { user, provider }) => {
+            let actor = Actor { provider, ..Actor::signed_in(&user, request_id, client_addr) };
+            (actor, Some(user))
+        }
+        None => (Actor::anonymous(request_id, client_addr), None),
     };
     if user.is_some() {
         tracing::Span::current().record("user_id", tracing::field::display(actor.audit_id().unwrap_or_default()));

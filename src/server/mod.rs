@@ -2,6 +2,7 @@
 //! OpenID client the domain signs people in through.
 
 pub mod app;
+pub mod audit_retention;
 pub mod caching;
 pub mod cli;
 pub mod client_addr;

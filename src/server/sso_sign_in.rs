@@ -131,8 +131,8 @@ pub async fn callback(
         error_description: query.error_description,
     };
     match state.domain.finish_sso_sign_in(&identity.actor, answer, binding.as_deref()).await {
-        Ok((user, return_to)) => match sessions::start(&session, &user).await {
-            Ok(()) => Redirect::to(&safe_return_path(Some(&return_to))).into_response(),
+        Ok(signed_in) => match sessions::start(&session, &signed_in.user, Some(&signed_in.issuer)).await {
+            Ok(()) => Redirect::to(&safe_return_path(Some(&signed_in.return_to))).into_response(),
             Err(_) => to_explanation(SsoFailure::Unavailable, &identity),
         },
         Err(failure) => to_explanation(failure, &identity),

@@ -146,17 +146,7 @@ async fn build(engine: Engine, start: &Start) -> Option<World> {
     let mut orgs = vec![root];
     for (index, parent) in start.parents.iter().enumerate() {
         let parent = orgs[parent % orgs.len()].clone();
-        let settings = OrganizationSettings {
-            name: format!("Org {index}"),
-            code: None,
-            contact_email: "ops@example.com".into(),
-            updates_email: None,
-            can_have_child_organizations: true,
-            parent_has_access: true,
-            parent_has_access_to_descendants: true,
-            logo_url: None,
-            metadata: json!({}),
-        };
+        let settings = OrganizationSettings::open(format!("Org {index}"), "ops@example.com");
         let org = domain
             .create_organization(
                 &root_admin,

@@ -6,6 +6,7 @@
 mod support;
 
 mod audit_log;
+mod audited_mutations;
 mod cedar;
 mod cli;
 mod connections;

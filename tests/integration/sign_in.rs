@@ -148,13 +148,40 @@ async fn throttled_attempts_are_counted_not_audited_one_by_one(engine: Engine) {
     for _ in 0..30 {
         assert_eq!(sign_in_from(&app, [10, 0, 0, 1], "wrong password!").await.json()["kind"], "TooManyAttempts");
     }
-    assert_eq!(app.audit_count("sign_in.throttled").await, 1, "one event for the run");
-    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM sign_in_throttled WHERE client_addr = '10.0.0.1'")
-        .fetch_one(app.domain.db().pool())
-        .await
-        .expect("counted");
+    let events = app.audit_events("sign_in.throttled").await;
+    assert!(!events.is_empty() && events.len() <= 2, "a minute at a time, not one per attempt: {events:?}");
+    let (attempts, unrecorded): (i64, i64) =
+        sqlx::query_as("SELECT attempts, unrecorded FROM sign_in_throttled WHERE client_addr = '10.0.0.1'")
+            .fetch_one(app.domain.db().pool())
+            .await
+            .expect("counted");
     assert_eq!(attempts, 30);
+    let recorded: i64 = events.iter().map(|e| e["refused"].as_i64().expect("a count")).sum();
+    assert_eq!(recorded + unrecorded, 30, "every refusal is in an event or waiting for the next one");
 }
+
+/// The first refusal of each minute writes the event, counting the refusals since the last one.
+async fn throttled_attempts_are_aggregated_per_minute(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let throttle = warden::domain::ThrottlePolicy::default();
+    let start = warden::domain::Timestamp::parse("2026-12-01T10:00:05.000000Z").expect("a time");
+    let at = |seconds: i64| start.plus(time::Duration::seconds(seconds));
+    let db = app.domain.db();
+    let mut answers = Vec::new();
+    for seconds in [0, 10, 20, 30, 60, 61, 200, 200 + 16 * 60] {
+        answers.push(throttle.count_refused(db, "a@example.com", "10.0.0.7", at(seconds)).await.expect("counted"));
+    }
+    assert_eq!(
+        answers,
+        [Some(1), None, None, None, Some(4), None, Some(2), Some(1)],
+        "10:00 opens the run; 10:01 records itself and the three after the first; 10:03 the one \
+         left and itself; 16 minutes later a new run starts"
+    );
+    let other = throttle.count_refused(db, "a@example.com", "10.0.0.8", at(20)).await.expect("counted");
+    assert_eq!(other, Some(1), "each address has its own run");
+}
+
+on_both_engines!(throttled_attempts_are_aggregated_per_minute);
 
 async fn failures_are_throttled_per_client_address(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };

@@ -146,6 +146,25 @@ async fn configuration_is_validated_and_the_secret_never_comes_back(engine: ward
         assert!(!answer.contains(CLIENT_SECRET));
     }
 
+    // Each change is in the configuration's history: who, and what changed.
+    // A new key (the old one kept to open what it sealed): the secret is sealed again with it.
+    let system = warden::domain::Actor::system();
+    let keys = format!("{},{}", warden::domain::sso::SecretKeys::generate(), crate::support::SECRET_KEY);
+    let rotated = warden::domain::sso::SsoSettings {
+        keys: Some(warden::domain::sso::SecretKeys::parse(&keys).expect("keys")),
+        ..crate::support::sso_settings()
+    };
+    let rotated = warden::domain::Domain::new(acme.world.app.domain.db().clone()).with_sso(rotated);
+    assert_eq!(rotated.reseal_sso_secrets(&system).await.expect("resealed"), 1);
+    let (_, history) = acme.world.root(Method::GET, &format!("{path}/history"), None).await;
+    let actions: Vec<&str> =
+        history["events"].as_array().expect("events").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["sso.secret_resealed", "sso.updated", "sso.configured"], "{history}");
+    let updated = &history["events"][1];
+    assert_eq!(updated["actor_email"], crate::support::ADMIN_EMAIL, "{updated}");
+    assert!(updated["changes"].as_array().expect("changes").iter().any(|c| c["field"] == "mapping_mode"), "{updated}");
+    assert_eq!(history["events"][0]["actor_name"], "system");
+
     // Without sso:read it does not exist; without a configuration, 404.
     let outsider = acme.world.person("outsider@example.com", &acme.world.root).await;
     let (status, _) = acme.world.as_(&outsider, Method::GET, &path, None).await;
@@ -158,6 +177,7 @@ async fn configuration_is_validated_and_the_secret_never_comes_back(engine: ward
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = acme.world.root(Method::GET, &path, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(acme.world.app.audit_count("sso.deleted").await, 1);
 }
 
 async fn a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to(engine: warden::domain::Engine) {
@@ -187,6 +207,22 @@ async fn a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to(eng
     assert_eq!(after["unmapped_groups"], json!(["marketing"]));
     assert_eq!(after["provisioned"], true);
     assert_eq!(acme.world.app.audit_count("sso.sign_in_started").await, 1);
+    // The provider is kept as the actor's, for the sign-in and for what the session then does.
+    let out = Req::new(Method::POST, "/api/sign-out").same_origin().cookie(&cookie).form(&[]);
+    let out = acme.world.app.send(out).await;
+    assert!(out.status.is_success() || out.status.is_redirection(), "{}", out.status);
+    let providers: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT action, actor_email, actor_provider FROM audit_events \
+         WHERE action IN ('sso.sign_in', 'sign_out') ORDER BY at, id",
+    )
+    .fetch_all(acme.world.app.domain.db().pool())
+    .await
+    .expect("audited");
+    let issuer = Some(acme.provider.issuer.clone());
+    assert_eq!(
+        providers,
+        [("sso.sign_in".into(), None, issuer.clone()), ("sign_out".into(), Some("alice@acme.test".into()), issuer)]
+    );
 
     // The unmapped group shows on the setup page's list, with how many carried it.
     let (status, unmapped) =

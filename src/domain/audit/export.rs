@@ -39,11 +39,13 @@ impl ExportFormat {
     }
 }
 
-const CSV_COLUMNS: [&str; 14] = [
+const CSV_COLUMNS: [&str; 16] = [
     "at",
     "action",
     "actor_id",
     "actor_name",
+    "actor_email",
+    "actor_provider",
     "token_id",
     "token_name",
     "client_addr",
@@ -127,6 +129,8 @@ fn csv_row(entry: &AuditEntry, out: &mut String) {
         &record.action,
         record.actor_id.as_deref().unwrap_or_default(),
         &record.actor_name,
+        record.actor_email.as_deref().unwrap_or_default(),
+        record.actor_provider.as_deref().unwrap_or_default(),
         &token_id,
         &token_name,
         record.client_addr.as_deref().unwrap_or_default(),

@@ -20,6 +20,10 @@ pub struct AuditRecord {
     pub at: String,
     pub actor_id: Option<String>,
     pub actor_name: String,
+    /// The actor's email at the time (events before it was kept: the account's email later).
+    pub actor_email: Option<String>,
+    /// The identity provider the actor signed in through, for SSO sign-ins and their sessions.
+    pub actor_provider: Option<String>,
     pub org_id: Option<String>,
     pub action: String,
     pub target_type: Option<String>,
@@ -109,7 +113,7 @@ pub struct AuditFilter {
 }
 
 const COLUMNS: &str = "id, at, actor_id, actor_name, org_id, action, target_type, target_id, target_name, \
-                       before_json, after_json, request_id, client_addr, token_id, token_name";
+                       before_json, after_json, request_id, client_addr, token_id, token_name, actor_email, actor_provider";
 
 fn audit_read() -> Permission {
     Permission::new("audit", "read")
@@ -166,14 +170,28 @@ impl Domain {
             .ok_or_else(|| DomainError::NotFound { resource_type: "audit_event", resource_id: event_id.to_owned() })
     }
 
-    /// The event `event_id`, if it is one of this object's in this organization (no
-    /// authorization: for the capabilities that record a restore).
-    pub(crate) async fn event_of(
+    /// Checks that a change restores a version the actor may read (`audit:read`) of this very
+    /// object; any other event is an invalid `restored_from`.
+    pub(crate) async fn restorable_version(
         &self,
+        actor: &Actor,
         org_id: &str,
         of: HistoryOf<'_>,
         event_id: &str,
-    ) -> DomainResult<Option<AuditRecord>> {
+    ) -> DomainResult<()> {
+        match self.version_of(actor, org_id, of, event_id).await {
+            Err(DomainError::NotFound { resource_type: "audit_event", .. }) => Err(DomainError::invalid(
+                "restored_from",
+                "not_found",
+                "There is no such version of this object in the audit log",
+            )),
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// The event `event_id`, if it is one of this object's in this organization (no
+    /// authorization: see [`Self::version_of`]).
+    async fn event_of(&self, org_id: &str, of: HistoryOf<'_>, event_id: &str) -> DomainResult<Option<AuditRecord>> {
         let (target_type, target_id) = of.target(org_id);
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_events WHERE id = $1 AND org_id = $2 AND target_type = $3 AND target_id = $4"
@@ -280,7 +298,7 @@ impl Conditions {
             |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         if let Some(actor) = given(&filter.actor) {
             let n = conditions.bind(actor);
-            conditions.sql.push(format!("(actor_id = ${n} OR actor_name = ${n})"));
+            conditions.sql.push(format!("(actor_id = ${n} OR actor_name = ${n} OR actor_email = ${n})"));
         }
         if let Some(action) = given(&filter.action) {
             match action.strip_suffix(".*") {
@@ -312,9 +330,10 @@ impl Conditions {
         }
         if let Some(text) = given(&filter.text) {
             let n = conditions.bind(format!("%{}%", escape_like(&text.to_lowercase())));
-            let searched = ["action", "actor_name", "target_name", "target_id", "before_json", "after_json"]
-                .map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ${n} ESCAPE '\\'"))
-                .join(" OR ");
+            let searched =
+                ["action", "actor_name", "actor_email", "target_name", "target_id", "before_json", "after_json"]
+                    .map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ${n} ESCAPE '\\'"))
+                    .join(" OR ");
             conditions.sql.push(format!("({searched})"));
         }
         if let Some(cursor) = given(&filter.cursor) {
@@ -397,6 +416,8 @@ fn record(row: &sqlx::any::AnyRow) -> DomainResult<AuditRecord> {
         at: row.try_get("at")?,
         actor_id: row.try_get("actor_id")?,
         actor_name: row.try_get("actor_name")?,
+        actor_email: row.try_get("actor_email")?,
+        actor_provider: row.try_get("actor_provider")?,
         org_id: row.try_get("org_id")?,
         action: row.try_get("action")?,
         target_type: row.try_get("target_type")?,

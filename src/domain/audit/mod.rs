@@ -1,4 +1,5 @@
-//! The audit log, and the one way to change data: [`Mutation`]. Reading it: `log.rs`.
+//! The audit log, and the one way to change data: [`Mutation`]. Reading it: `log.rs`; the only
+//! deletion, by the retention setting: `retention.rs`.
 //!
 //! A mutation is a database transaction that can only be committed together with its audit
 //! event, so no change lands without a record and no record exists of a change that was rolled
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 mod export;
 mod log;
+mod retention;
 
 pub use export::{AuditExport, ExportFormat};
 pub use log::{AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, recent_events};
@@ -53,6 +55,18 @@ impl AuditEvent {
         self.after = serde_json::to_value(value).ok();
         self
     }
+
+    /// For a change that restores the version the event `event_id` recorded: recorded as
+    /// `action` instead, its `after` naming that version (`restored_from`).
+    pub fn restoring(mut self, event_id: Option<&str>, action: &'static str) -> Self {
+        if let Some(event_id) = event_id {
+            self.action = action;
+            if let Some(Value::Object(after)) = &mut self.after {
+                after.insert("restored_from".to_owned(), Value::String(event_id.to_owned()));
+            }
+        }
+        self
+    }
 }
 
 /// An open transaction that must be committed with an audit event.
@@ -87,8 +101,9 @@ pub async fn record(db: &Database, actor: &Actor, event: AuditEvent) -> DomainRe
 async fn insert_event(tx: &mut Transaction, actor: &Actor, event: &AuditEvent) -> DomainResult<()> {
     sqlx::query(
         "INSERT INTO audit_events (id, at, actor_id, actor_name, org_id, action, target_type, \
-         target_id, target_name, before_json, after_json, request_id, client_addr, token_id, token_name) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         target_id, target_name, before_json, after_json, request_id, client_addr, token_id, token_name, \
+         actor_email, actor_provider) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(new_id())
     .bind(Timestamp::now().to_rfc3339())
@@ -105,6 +120,8 @@ async fn insert_event(tx: &mut Transaction, actor: &Actor, event: &AuditEvent) -
     .bind(actor.client_addr.clone())
     .bind(actor.audit_token().map(|(id, _)| id.to_owned()))
     .bind(actor.audit_token().map(|(_, name)| name.to_owned()))
+    .bind(actor.audit_email().map(str::to_owned))
+    .bind(actor.provider.clone())
     .execute(&mut **tx)
     .await?;
     Ok(())

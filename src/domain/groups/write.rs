@@ -43,10 +43,9 @@ impl Domain {
         .execute(&mut **mutation.tx())
         .await?;
         replace_links(&mut mutation, &group_id, &user_ids, &role_ids).await?;
-        let event = AuditEvent::new("user_group.created")
-            .org(&org.id)
-            .target("user_group", &group_id, &name)
-            .after(json!({ "user_ids": user_ids, "role_ids": role_ids }));
+        let after = self.group_links(&org.id, &user_ids, &role_ids).await?;
+        let event =
+            AuditEvent::new("user_group.created").org(&org.id).target("user_group", &group_id, &name).after(after);
         self.commit_authz_change(mutation, event, &[Change::Memberships(user_ids)]).await?;
         self.stored_group(&org.id, &group_id).await
     }
@@ -107,11 +106,15 @@ impl Domain {
         replace_links(&mut mutation, &stored.group_id, &user_ids, &role_ids).await?;
         self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
         let affected: Vec<String> = stored.user_ids.iter().chain(&user_ids).cloned().collect();
+        let mut before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
+        before["name"] = json!(stored.name);
+        let mut after = self.group_links(&org.id, &user_ids, &role_ids).await?;
+        after["name"] = json!(name);
         let event = AuditEvent::new("user_group.updated")
             .org(&org.id)
             .target("user_group", &stored.group_id, &name)
-            .before(json!({ "name": stored.name, "user_ids": stored.user_ids, "role_ids": stored.role_ids }))
-            .after(json!({ "name": name, "user_ids": user_ids, "role_ids": role_ids }));
+            .before(before)
+            .after(after);
         self.commit_authz_change(mutation, event, &[Change::Memberships(affected)]).await?;
         self.stored_group(&org.id, &stored.group_id).await
     }
@@ -129,11 +132,28 @@ impl Domain {
             .execute(&mut **mutation.tx())
             .await?;
         self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
+        let before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
         let event = AuditEvent::new("user_group.deleted")
             .org(&org.id)
             .target("user_group", &stored.group_id, &stored.name)
-            .before(json!({ "user_ids": stored.user_ids, "role_ids": stored.role_ids }));
+            .before(before);
         self.commit_authz_change(mutation, event, &[Change::Memberships(stored.user_ids)]).await
+    }
+
+    /// A group's members and roles as the audit log keeps them: ids, and beside them the
+    /// members' emails and the roles' names as they are now.
+    async fn group_links(
+        &self,
+        org_id: &str,
+        user_ids: &[String],
+        role_ids: &[String],
+    ) -> DomainResult<serde_json::Value> {
+        Ok(json!({
+            "user_ids": user_ids,
+            "members": self.user_emails(user_ids).await?,
+            "role_ids": role_ids,
+            "roles": self.role_names(org_id, role_ids).await?,
+        }))
     }
 
     /// Name and description rules, members of this organization only, its roles only, and no

@@ -99,8 +99,9 @@ impl Domain {
             BulkRoleChange::Add => "member.roles_bulk_added",
             BulkRoleChange::Remove => "member.roles_bulk_removed",
         };
+        let summary = self.selection_summary(&org.id, &selection).await?;
         let event = AuditEvent::new(action).org(&org.id).target("role", role_id, &role_name).after(serde_json::json!({
-            "selection": selection_summary(&selection),
+            "selection": summary,
             "selected": selected,
             "changed": changed,
         }));
@@ -117,11 +118,25 @@ impl Domain {
     }
 }
 
-fn selection_summary(selection: &MemberSelection<'_>) -> serde_json::Value {
-    match selection {
-        MemberSelection::Users(ids) => serde_json::json!({ "user_ids": ids }),
-        MemberSelection::Matching { q, role_id, status } => {
-            serde_json::json!({ "all_matching": { "q": q, "role_id": role_id, "status": status } })
-        }
+impl Domain {
+    /// Who a bulk change chose, as the audit log keeps it: the users' ids with their emails, or
+    /// the filter with the name of the role it filtered by.
+    async fn selection_summary(
+        &self,
+        org_id: &str,
+        selection: &MemberSelection<'_>,
+    ) -> DomainResult<serde_json::Value> {
+        Ok(match selection {
+            MemberSelection::Users(ids) => {
+                serde_json::json!({ "user_ids": ids, "members": self.user_emails(ids).await? })
+            }
+            MemberSelection::Matching { q, role_id, status } => {
+                let role = match role_id {
+                    Some(id) => self.role_names(org_id, &[(*id).to_owned()]).await?.pop(),
+                    None => None,
+                };
+                serde_json::json!({ "all_matching": { "q": q, "role_id": role_id, "role": role, "status": status } })
+            }
+        })
     }
 }

@@ -137,7 +137,13 @@ impl Domain {
         .execute(&mut **mutation.tx())
         .await?;
         storage::ensure_root_keeps_a_super_admin(mutation.tx()).await?;
-        let event = AuditEvent::new("member.removed").org(&org.id).target("user", &user.id, &user.email);
+        let direct = held.iter().filter(|g| g.org_id == org.id && g.via_group.is_none());
+        let (role_ids, roles): (Vec<&str>, Vec<&str>) =
+            direct.map(|g| (g.role_id.as_str(), g.role_name.as_str())).unzip();
+        let event = AuditEvent::new("member.removed")
+            .org(&org.id)
+            .target("user", &user.id, &user.email)
+            .before(serde_json::json!({ "role_ids": role_ids, "roles": roles }));
         self.commit_authz_change(mutation, event, &[Change::Memberships(vec![user.id.clone()])]).await
     }
 

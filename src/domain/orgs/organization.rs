@@ -43,6 +43,22 @@ pub struct OrganizationSettings {
 }
 
 impl OrganizationSettings {
+    /// An organization named `name` that may have children and gives its parent access to it
+    /// and below, with nothing else set (for tools and tests that build trees).
+    pub fn open(name: impl Into<String>, contact_email: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            code: None,
+            contact_email: contact_email.into(),
+            updates_email: None,
+            can_have_child_organizations: true,
+            parent_has_access: true,
+            parent_has_access_to_descendants: true,
+            logo_url: None,
+            metadata: Value::Object(serde_json::Map::new()),
+        }
+    }
+
     pub fn of(org: &Organization) -> Self {
         Self {
             name: org.name.clone(),

@@ -107,6 +107,9 @@ pub struct PolicyChanges {
     pub description: Option<String>,
     pub content: Option<PolicyContent>,
     pub version: Option<i64>,
+    /// The audit event whose version of the policy this change restores (recorded as
+    /// `policy.restored`; reading it needs `audit:read`).
+    pub restored_from: Option<String>,
 }
 
 /// Which policies to list: matching `q`, after `cursor`, by name (`reverse`: from the end).

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{NewPolicy, Policy, PolicyChanges, PolicyContent, PolicyFields, StoredPolicy, policy_permission, storage};
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation,
+    audit::HistoryOf,
     authz::{ChangeEffect, cache::Change, statements::Statement},
     fields,
 };
@@ -96,6 +97,9 @@ impl Domain {
         if version != stored.version {
             return Err(stale(&stored));
         }
+        if let Some(event_id) = &changes.restored_from {
+            self.restorable_version(actor, &org.id, HistoryOf::Policy(&stored.id), event_id).await?;
+        }
         let (statements, schema_version) = match &changes.content {
             Some(content) => self.checked_statements(&org.id, content).await?,
             None => (stored.statements.clone(), self.schema().await?.version),
@@ -116,7 +120,8 @@ impl Domain {
             .org(&org.id)
             .target("policy", &stored.id, &fields.name)
             .before(json!({ "name": stored.name, "description": stored.description, "statements": stored.statements }))
-            .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements }));
+            .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements }))
+            .restoring(changes.restored_from.as_deref(), "policy.restored");
         self.commit_authz_change(mutation, event, &[Change::Policies(vec![stored.id.clone()])]).await?;
         self.policy(actor, &org.id, &stored.id).await
     }

@@ -151,14 +151,8 @@ impl Domain {
             )));
         }
         let version = changes.version.unwrap_or(stored.version);
-        if let Some(event_id) = &changes.restored_from
-            && self.event_of(&org.id, HistoryOf::Role(&stored.id), event_id).await?.is_none()
-        {
-            return Err(DomainError::invalid(
-                "restored_from",
-                "not_found",
-                "There is no such version of this role in the audit log",
-            ));
+        if let Some(event_id) = &changes.restored_from {
+            self.restorable_version(actor, &org.id, HistoryOf::Role(&stored.id), event_id).await?;
         }
         let current = self.present_role(actor, stored.clone()).await?;
         let fields = RoleFields {
@@ -217,19 +211,12 @@ impl Domain {
             current.policies.iter().map(|p| p.name.as_str()).collect(),
             chosen.iter().map(|p| p.name.as_str()).collect(),
         );
-        let mut after = json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups });
-        let action = match &changes.restored_from {
-            Some(event_id) => {
-                after["restored_from"] = json!(event_id);
-                "role.restored"
-            }
-            None => "role.updated",
-        };
-        let event = AuditEvent::new(action)
+        let event = AuditEvent::new("role.updated")
             .org(&org.id)
             .target("role", &stored.id, &name)
             .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "policies": policies_before, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
-            .after(after);
+            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups }))
+            .restoring(changes.restored_from.as_deref(), "role.restored");
         self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await?;
         self.role(actor, &org.id, &stored.id).await
     }
@@ -249,6 +236,8 @@ impl Domain {
         let held = self.held_roles(std::slice::from_ref(&org.id)).await?;
         self.authorize_change(actor, &ChangeEffect::new().roles(held.iter().filter(|g| g.role_id == stored.id)))
             .await?;
+        let current = self.present_role(actor, stored.clone()).await?;
+        let policies: Vec<&str> = current.policies.iter().map(|p| p.name.as_str()).collect();
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let holders: Vec<String> = sqlx::query("SELECT user_id FROM membership_roles WHERE role_id = $1")
             .bind(&stored.id)
@@ -279,6 +268,7 @@ impl Domain {
         let event = AuditEvent::new("role.deleted")
             .org(&org.id)
             .target("role", &stored.id, &stored.name)
+            .before(json!({ "name": stored.name, "policy_ids": current.policy_ids, "policies": policies }))
             .after(json!({ "unassigned_members": holders.len() }));
         // Its holders lose it, members and user groups' members alike (groups by cascade).
         self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await

@@ -2,7 +2,7 @@
 
 use super::passwords::{self, hash_blocking};
 use crate::domain::{
-    Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, User, UserStatus, audit,
+    Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp, User, UserStatus, audit,
     authz::cache::Change, email,
 };
 
@@ -44,9 +44,10 @@ impl Domain {
         let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
 
         if let Err(throttled) = self.throttle.claim_attempt(&self.db, &email_key, &client).await {
-            // Counted; the audit log records only the first refusal of a run.
-            if self.throttle.count_refused(&self.db, &email_key, &client).await? {
-                let event = AuditEvent::new("sign_in.throttled").after(serde_json::json!({ "email": email_key }));
+            // Counted; the audit log records them a minute at a time.
+            if let Some(refused) = self.throttle.count_refused(&self.db, &email_key, &client, Timestamp::now()).await? {
+                let event = AuditEvent::new("sign_in.throttled")
+                    .after(serde_json::json!({ "email": email_key, "refused": refused }));
                 audit::record(&self.db, actor, event).await?;
             }
             return Err(throttled);

@@ -11,7 +11,7 @@
 //!   failures, signs in at once below that ceiling and within a minute above it.
 //!
 //! Refused attempts are counted per account and address ([`ThrottlePolicy::count_refused`]);
-//! the audit log gets one event when such a run starts, not a row per attempt.
+//! the audit log gets one event per minute of such a run, not a row per attempt.
 
 use sqlx::Row;
 use time::Duration;
@@ -138,28 +138,47 @@ impl ThrottlePolicy {
         Ok(())
     }
 
-    /// Counts a refused attempt; true when it starts a new run for this account and address
-    /// (the first refusal of the window), which is what the audit log records.
-    pub async fn count_refused(&self, db: &Database, email_key: &str, client_addr: &str) -> DomainResult<bool> {
-        let now = Timestamp::now();
+    /// Counts a refused attempt at `now`. The audit log gets one event per minute of a run
+    /// for an account and address: the first refusal of each minute answers how many
+    /// refusals that event records (itself and those since the previous event); the others
+    /// answer `None`.
+    pub async fn count_refused(
+        &self,
+        db: &Database,
+        email_key: &str,
+        client_addr: &str,
+        now: Timestamp,
+    ) -> DomainResult<Option<i64>> {
         let since = now.minus(self.window).to_rfc3339();
-        let attempts: i64 = sqlx::query(
-            "INSERT INTO sign_in_throttled (email_normalized, client_addr, first_at, last_at, attempts) \
-             VALUES ($1, $2, $3, $3, 1) \
+        // Every SET expression reads the row as it was before this refusal.
+        let to_record: i64 = sqlx::query(
+            "INSERT INTO sign_in_throttled \
+               (email_normalized, client_addr, first_at, last_at, attempts, minute, unrecorded, to_record) \
+             VALUES ($1, $2, $3, $3, 1, $5, 0, 1) \
              ON CONFLICT (email_normalized, client_addr) DO UPDATE SET \
                attempts = CASE WHEN sign_in_throttled.last_at > $4 THEN sign_in_throttled.attempts + 1 ELSE 1 END, \
                first_at = CASE WHEN sign_in_throttled.last_at > $4 THEN sign_in_throttled.first_at ELSE $3 END, \
+               to_record = CASE \
+                 WHEN sign_in_throttled.last_at <= $4 THEN 1 \
+                 WHEN sign_in_throttled.minute = $5 THEN 0 \
+                 ELSE sign_in_throttled.unrecorded + 1 END, \
+               unrecorded = CASE \
+                 WHEN sign_in_throttled.last_at > $4 AND sign_in_throttled.minute = $5 \
+                   THEN sign_in_throttled.unrecorded + 1 \
+                 ELSE 0 END, \
+               minute = $5, \
                last_at = $3 \
-             RETURNING attempts",
+             RETURNING to_record",
         )
         .bind(email_key)
         .bind(client_addr)
         .bind(now.to_rfc3339())
         .bind(since)
+        .bind(now.minute())
         .fetch_one(db.pool())
         .await?
-        .try_get("attempts")?;
-        Ok(attempts == 1)
+        .try_get("to_record")?;
+        Ok(Some(to_record).filter(|n| *n > 0))
     }
 
     /// Counts a failure, and forgets failures and refusals that have left the window; returns

@@ -44,7 +44,7 @@ pub use {
     preview::{SsoPreview, SsoPreviewInput},
     read::{SsoSetupPage, UnmappedGroup},
     secret_box::SecretKeys,
-    sign_in::{SsoCallback, SsoChoice, SsoStart},
+    sign_in::{SsoCallback, SsoChoice, SsoSignedIn, SsoStart},
 };
 
 #[cfg(feature = "ssr")]

@@ -49,6 +49,14 @@ pub struct SsoCallback {
     pub error_description: Option<String>,
 }
 
+/// A finished sign-in: who, where they were going, and through which provider (its issuer).
+#[derive(Debug, Clone)]
+pub struct SsoSignedIn {
+    pub user: User,
+    pub return_to: String,
+    pub issuer: String,
+}
+
 /// What the provider says about the person signing in.
 struct Person<'a> {
     subject: &'a str,
@@ -163,14 +171,14 @@ impl Domain {
     }
 
     /// Finishes a sign-in when the provider sends the browser back. `binding` is what the
-    /// browser's session holds from [`Self::begin_sso_sign_in`]. Returns the user and where
-    /// to go.
+    /// browser's session holds from [`Self::begin_sso_sign_in`]. Returns the user, where to go,
+    /// and the provider, which the session remembers for the audit log.
     pub async fn finish_sso_sign_in(
         &self,
         actor: &Actor,
         callback: SsoCallback,
         binding: Option<&str>,
-    ) -> Result<(User, String), SsoFailure> {
+    ) -> Result<SsoSignedIn, SsoFailure> {
         let mut org_id = None;
         match self.try_finish(actor, callback, binding, &mut org_id).await {
             Ok(done) => Ok(done),
@@ -184,7 +192,7 @@ impl Domain {
         callback: SsoCallback,
         binding: Option<&str>,
         org_id: &mut Option<String>,
-    ) -> Result<(User, String), Refusal> {
+    ) -> Result<SsoSignedIn, Refusal> {
         let state_hash = hash(&callback.state.unwrap_or_default());
         // Taken out first, so it cannot be used twice whatever follows, and only by the browser
         // that started it (a stolen state cannot even be burned from elsewhere).
@@ -259,7 +267,7 @@ impl Domain {
             groups: claims::groups_at(&identity.claims, &config.groups_claim),
         };
         let user = self.sign_in_person(actor, &config, person).await?;
-        Ok((user, pending.return_to))
+        Ok(SsoSignedIn { user, return_to: pending.return_to, issuer: config.issuer })
     }
 
     /// Which account the provider's person is: the one linked to them; or, at their first SSO
@@ -319,7 +327,8 @@ impl Domain {
         // Without the whole list of groups, nothing is taken away.
         let mode = if person.groups.complete { config.mapping_mode } else { MappingMode::Additive };
 
-        let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let actor = actor.clone().via_provider(&config.issuer);
+        let mut mutation = Mutation::begin(&self.db, &actor).await?;
         // Like every change that can take a Super Admin away, serialized with the others.
         serialize_checked_changes(mutation.tx()).await?;
         let (user, provisioned, linked) = match account {

@@ -16,6 +16,16 @@ impl Domain {
         self.authz.account(&self.db, user_id).await
     }
 
+    /// The emails of these users, in order (an id that names no account stays as it is): for
+    /// the audit log, which shows people as they were beside their ids.
+    pub(crate) async fn user_emails(&self, user_ids: &[String]) -> DomainResult<Vec<String>> {
+        let mut emails = Vec::with_capacity(user_ids.len());
+        for user_id in user_ids {
+            emails.push(self.find_user(user_id).await?.map_or_else(|| user_id.clone(), |user| user.email));
+        }
+        Ok(emails)
+    }
+
     /// A user by id, or `NotFound` (no authorization: for other capabilities).
     pub(crate) async fn existing_user(&self, user_id: &str) -> DomainResult<User> {
         self.find_user(user_id).await?.ok_or_else(|| user_not_found(user_id))

@@ -169,7 +169,9 @@ impl Domain {
         serialize_checked_changes(mutation.tx()).await?;
         storage::delete(mutation.tx(), &user.id).await?;
         self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
-        let event = AuditEvent::new("user.deleted").target("user", &user.id, &user.email);
+        let event = AuditEvent::new("user.deleted")
+            .target("user", &user.id, &user.email)
+            .before(json!({ "email": user.email, "full_name": user.full_name, "status": user.status }));
         self.commit_authz_change(
             mutation,
             event,

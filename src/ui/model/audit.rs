@@ -22,7 +22,7 @@ pub struct AuditRow {
     /// "Root / Acme / Sales", for events of an organization.
     pub org_path: String,
     pub changes: Vec<ChangeRow>,
-    /// For a version of a role: the composer filled with it ("restore this version").
+    /// For a version of a role or policy: its editor filled with it ("restore this version").
     pub restore_href: Option<String>,
 }
 
@@ -41,6 +41,9 @@ impl AuditRow {
         let restore_href = match (&record.org_id, record.target_type.as_deref(), &record.target_id, &record.after) {
             (Some(org_id), Some("role"), Some(role_id), Some(after)) if after.get("policy_ids").is_some() => {
                 Some(format!("/orgs/{org_id}/roles/{role_id}?restore={}", record.id))
+            }
+            (Some(org_id), Some("policy"), Some(policy_id), Some(after)) if after.get("statements").is_some() => {
+                Some(format!("/orgs/{org_id}/policies/{policy_id}?restore={}", record.id))
             }
             _ => None,
         };
@@ -67,4 +70,14 @@ impl AuditRow {
             restore_href,
         }
     }
+}
+
+/// The audit event whose version of a role or policy its editor is filled with ("restore this
+/// version"), to review and save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoredVersion {
+    pub event_id: String,
+    pub at: String,
+    /// For a role: policies of that version deleted since, left out.
+    pub missing_policies: Vec<String>,
 }

@@ -39,5 +39,7 @@ pub struct UserGroupsPage {
     pub groups: Vec<GroupRow>,
     pub roles: Vec<RoleOption>,
     pub may_manage: bool,
+    /// Whether the reader may open the organization's audit log (and so a group's history).
+    pub may_read_history: bool,
     pub editing: Option<GroupEditItem>,
 }

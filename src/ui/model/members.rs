@@ -43,6 +43,9 @@ pub struct MemberDetailItem {
     pub permissions: Vec<ExplainedPermission>,
     /// Their API tokens that still work (`None` without `token:read` here).
     pub tokens: Option<Vec<super::TokenRow>>,
+    /// Where their history is (the organization's audit log narrowed to them), for readers of
+    /// that log.
+    pub history_org_id: Option<String>,
 }
 
 /// What a bulk role change is about to do, for its confirmation.

@@ -51,6 +51,8 @@ pub struct PolicyEditorData {
     pub instances: Vec<InstanceItem>,
     /// Whether the reader may open the object's history (`audit:read` here).
     pub may_read_history: bool,
+    /// The policy is filled with an older version from its history, to review and save.
+    pub restoring: Option<super::RestoredVersion>,
     pub may_save: bool,
     pub may_delete: bool,
 }

@@ -45,15 +45,6 @@ pub struct RoleItem {
     pub version: i64,
 }
 
-/// The audit event whose version of the role the composer is filled with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RestoredVersion {
-    pub event_id: String,
-    pub at: String,
-    /// Policies of that version deleted since, left out.
-    pub missing_policies: Vec<String>,
-}
-
 /// Everything the role composer starts from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleComposerData {
@@ -66,7 +57,7 @@ pub struct RoleComposerData {
     /// Whether the reader may open the object's history (`audit:read` here).
     pub may_read_history: bool,
     /// The role is filled with an older version from its history, to review and save.
-    pub restoring: Option<RestoredVersion>,
+    pub restoring: Option<super::RestoredVersion>,
     pub may_save: bool,
 }
 

@@ -43,6 +43,9 @@ pub struct SsoSetupView {
     pub unmapped_groups: Vec<UnmappedGroupRow>,
     pub may_update: bool,
     pub secrets_available: bool,
+    /// Whether the reader may open the organization's audit log (and so this configuration's
+    /// history).
+    pub may_read_history: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -108,6 +108,14 @@ impl Req {
 
 impl TestApp {
     pub async fn send(&self, req: Req) -> Response {
+        let (parts, body) = self.send_streaming(req).await.into_parts();
+        let body = body.collect().await.expect("body").to_bytes();
+        Response { status: parts.status, headers: parts.headers, body }
+    }
+
+    /// Sends `req` and answers once the response's head is there: its body is read as the caller
+    /// pulls it, frame by frame, as the server produces it.
+    pub async fn send_streaming(&self, req: Req) -> axum::http::Response<axum::body::Body> {
         let mut request = req.builder.body(req.body).expect("request");
         // As an HTTP client sends a body of known length: with its Content-Length.
         if let Some(length) = axum::body::HttpBody::size_hint(request.body()).exact()
@@ -117,10 +125,7 @@ impl TestApp {
             request.headers_mut().insert(header::CONTENT_LENGTH, length.into());
         }
         request.extensions_mut().insert(ConnectInfo(req.client));
-        let response = self.router.clone().oneshot(request).await.expect("infallible");
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.expect("body").to_bytes();
-        Response { status: parts.status, headers: parts.headers, body }
+        self.router.clone().oneshot(request).await.expect("infallible")
     }
 
     /// Calls the sign-in server function as JavaScript would.

@@ -80,12 +80,16 @@ pub fn settings(database_url: &str) -> Settings {
     Settings::from_toml(&toml, |_| None).expect("test settings")
 }
 
-/// SSO as the test app's public address has it, with a fresh secret key.
+/// The test apps' secret key (32 bytes, base64): every app server of a test shares it, as
+/// deployments do.
+pub const SECRET_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// SSO as the test app's public address has it, sealing with [`SECRET_KEY`].
 pub fn sso_settings() -> warden::domain::sso::SsoSettings {
     use warden::domain::sso::{SecretKeys, SsoSettings};
     SsoSettings {
         redirect_uri: format!("{PUBLIC_ORIGIN}/sso/callback"),
-        keys: Some(SecretKeys::parse(&SecretKeys::generate()).expect("a generated key")),
+        keys: Some(SecretKeys::parse(SECRET_KEY).expect("a valid key")),
         provider: std::sync::Arc::new(warden::server::oidc::OpenIdConnectClient::new().expect("an HTTP client")),
     }
 }
@@ -206,6 +210,17 @@ impl TestApp {
             .await
             .expect("count")
             .get("n")
+    }
+
+    /// The `after` of each event with this action, oldest first.
+    pub async fn audit_events(&self, action: &str) -> Vec<serde_json::Value> {
+        let rows: Vec<(Option<String>,)> =
+            sqlx::query_as("SELECT after_json FROM audit_events WHERE action = $1 ORDER BY at, id")
+                .bind(action)
+                .fetch_all(self.domain.db().pool())
+                .await
+                .expect("events");
+        rows.into_iter().map(|(after,)| after.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default()).collect()
     }
 
     /// The first admin as a domain actor.

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::export_link::ExportLink;
 use crate::ui::{
     components::{
         layout::LoadError,
@@ -128,8 +129,8 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
         </form>
         <p class="flex gap-4 text-sm" data-testid="audit-exports">
             "Download every matching event: "
-            <a href=filters.export_href(&org_id, "csv") download="" class="text-indigo-700 underline dark:text-indigo-300">"CSV"</a>
-            <a href=filters.export_href(&org_id, "jsonl") download="" class="text-indigo-700 underline dark:text-indigo-300">"JSON Lines"</a>
+            <ExportLink href=filters.export_href(&org_id, "csv") label="CSV" file_name=format!("audit-{org_id}.csv")/>
+            <ExportLink href=filters.export_href(&org_id, "jsonl") label="JSON Lines" file_name=format!("audit-{org_id}.jsonl")/>
         </p>
         {empty.then(|| view! { <p class="text-sm" data-testid="audit-empty">"No events match."</p> })}
         <ol class="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="audit-events">

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::ui::{
     components::form::{ProblemList, TextField, action_error},
     model::{GroupEditItem, RoleOption},
+    pages::audit::history_link::HistoryLink,
     server_fns::groups::SaveUserGroup,
 };
 
@@ -14,14 +15,22 @@ const FIELD: &str =
     "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
 
 #[component]
-pub fn GroupEditor(group: GroupEditItem, roles: Vec<RoleOption>, org_id: String, may_save: bool) -> impl IntoView {
+pub fn GroupEditor(
+    group: GroupEditItem,
+    roles: Vec<RoleOption>,
+    org_id: String,
+    may_save: bool,
+    may_read_history: bool,
+) -> impl IntoView {
     let save = ServerAction::<SaveUserGroup>::new();
     let error = action_error(save);
     let title = if group.id.is_empty() { "New group".to_owned() } else { format!("Group \"{}\"", group.name) };
+    let history = (may_read_history && !group.id.is_empty()).then(|| (org_id.clone(), group.id.clone()));
     view! {
         <section aria-labelledby="group-title" data-testid="group-editor"
             class="space-y-3 rounded-lg border border-slate-300 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900">
             <h2 id="group-title" class="text-lg font-semibold">{title}</h2>
+            {history.map(|(org_id, group_id)| view! { <HistoryLink org_id target_type="user_group" target_id=group_id/> })}
             <ProblemList error/>
             <ActionForm action=save attr:class="space-y-4">
                 <input type="hidden" name="org_id" value=org_id.clone()/>

@@ -54,7 +54,7 @@ fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String) 
         </p>
         <DoneBanner done=done.clone() test_id="groups-done"/>
         {deleting.map(|group| view! { <ConfirmDelete group org_id=org_id.clone()/> })}
-        {editing.map(|(group, roles)| view! { <editor::GroupEditor group roles org_id=org_id.clone() may_save=may_manage/> })}
+        {editing.map(|(group, roles)| view! { <editor::GroupEditor group roles org_id=org_id.clone() may_save=may_manage may_read_history=page.may_read_history/> })}
         {page.groups.is_empty().then(|| view! { <p class="text-slate-600">"No user groups yet."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="group-list">
             <thead class="text-left text-xs uppercase tracking-wide text-slate-500">

@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 
 use super::MembersQuery;
-use crate::ui::{components::layout::LoadError, model::MemberDetailItem, server_fns::members::member_detail};
+use crate::ui::{
+    components::layout::LoadError, model::MemberDetailItem, pages::audit::history_link::HistoryLink,
+    server_fns::members::member_detail,
+};
 
 #[component]
 pub fn MemberDrawer(org_id: String, state: MembersQuery) -> impl IntoView {
@@ -36,8 +39,10 @@ fn Detail(item: MemberDetailItem) -> impl IntoView {
     };
     let none = item.permissions.is_empty();
     let tokens = item.tokens.clone();
+    let history = item.history_org_id.clone().map(|org_id| (org_id, item.user_id.clone()));
     view! {
         <h2 id="drawer-title" class="text-lg font-semibold">{item.full_name.clone()}</h2>
+        {history.map(|(org_id, user_id)| view! { <HistoryLink org_id target_type="user" target_id=user_id/> })}
         <p class="text-sm text-slate-500">{format!("{} · {}", item.email, item.status)}</p>
         <p class="text-sm"><span class="font-medium">"Roles: "</span><span data-testid="drawer-roles">{roles}</span></p>
         <h3 class="text-sm font-semibold">"What they may do here"</h3>

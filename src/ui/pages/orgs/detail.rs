@@ -16,6 +16,7 @@ use crate::{
         },
         error::UiError,
         model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, TokenPolicyItem},
+        pages::audit::history_link::HistoryLink,
         server_fns::{
             orgs::{
                 CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
@@ -83,12 +84,14 @@ fn OrganizationView(
                     if org.may_read_audit {
                         sections.push(("audit", "Audit log"));
                     }
+                    let history = org.may_read_audit.then(|| org.id.clone());
                     view! {
                         <nav aria-label="This organization" class="mt-2 flex gap-4 text-sm font-medium">
                             {sections.into_iter().map(|(path, label)| view! {
                                 <a href=format!("/orgs/{}/{path}", org.id) data-testid=format!("org-{path}-link")
                                     class="text-indigo-700 underline dark:text-indigo-300">{label}</a>
                             }).collect_view()}
+                            {history.map(|id| view! { <HistoryLink org_id=id.clone() target_type="organization" target_id=id/> })}
                         </nav>
                     }
                 })}

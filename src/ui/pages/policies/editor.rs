@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::Value;
 
-use crate::ui::pages::audit::history_link::HistoryLink;
+use crate::ui::pages::audit::{history_link::HistoryLink, restoring_banner::RestoringBanner};
 use crate::{
     domain::{
         FieldError,
@@ -43,7 +43,13 @@ pub fn PolicyEditorPage() -> impl IntoView {
     let params = use_params_map();
     let org_id = move || params.read().get("id").unwrap_or_default();
     let policy_id = move || params.read().get("policy_id");
-    let data = Resource::new(move || (org_id(), policy_id()), |(org, policy)| load_policy_editor(org, policy));
+    // `?restore=<event id>`: filled with that version from the policy's history.
+    let query = use_query_map();
+    let restore = move || query.read().get("restore");
+    let data = Resource::new(
+        move || (org_id(), policy_id(), restore()),
+        |(org, policy, restore)| load_policy_editor(org, policy, restore),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -215,6 +221,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
                 })}
             </header>
             {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="saved">"Saved."</p> })}
+            {data.restoring.clone().map(|version| view! { <RestoringBanner version noun="policy"/> })}
             {(policy.as_ref().is_some_and(|p| p.managed)).then(|| view! {
                 <p role="note" class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
                     "This is a predefined policy: it cannot be changed. Create a custom policy to grant something else."
@@ -225,6 +232,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
                 <input type="hidden" name="org_id" value=org_id.clone()/>
                 <input type="hidden" name="policy_id" value=policy_id.clone().unwrap_or_default()/>
                 <input type="hidden" name="version" value=policy.as_ref().map(|p| p.version.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="restored_from" value=data.restoring.as_ref().map(|r| r.event_id.clone()).unwrap_or_default()/>
                 <FormError error=Signal::derive(move || save_error.get().filter(|e| e.fields.iter().all(|f| statement_path(&f.loc).is_none() && f.field() != "name" && f.field() != "description")))/>
                 <fieldset disabled=read_only class="grid gap-4 md:grid-cols-2" on:input=move |_| dirty.set(true)>
                     <TextField label="Name" name="name" value=policy.as_ref().map(|p| p.name.clone()).unwrap_or_default() check=fields::name_problem error=save_error/>

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::ui::pages::audit::history_link::HistoryLink;
+use crate::ui::pages::audit::{history_link::HistoryLink, restoring_banner::RestoringBanner};
 use crate::{
     domain::{authz::statements::Statement, fields},
     ui::{
@@ -145,12 +145,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
             <h1 class="text-2xl font-semibold" data-testid="role-title">{title}</h1>
             {data.may_read_history.then(|| view! { <HistoryLink org_id=org_id.clone() target_type="role" target_id=role_id.clone()/> })}
             {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="saved">"Saved."</p> })}
-            {data.restoring.clone().map(|version| view! {
-                <p role="status" data-testid="restoring" class="rounded-md border border-indigo-300 bg-indigo-50 p-3 text-sm text-indigo-900 dark:border-indigo-800 dark:bg-indigo-950 dark:text-indigo-100">
-                    {format!("Filled with this role as it was at {}. Review it, then save to restore it.", version.at)}
-                    {(!version.missing_policies.is_empty()).then(|| format!(" {} of its policies no longer exist and are left out.", version.missing_policies.len()))}
-                </p>
-            })}
+            {data.restoring.clone().map(|version| view! { <RestoringBanner version noun="role"/> })}
             {managed.then(|| view! {
                 <p role="note" class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
                     "This is a predefined role: it cannot be changed. Compose a custom role to grant something else."

@@ -18,6 +18,7 @@ use crate::ui::{
         list_page::{DoneBanner, ListHeader},
     },
     model::SsoSetupView,
+    pages::audit::history_link::HistoryLink,
     server_fns::sso::{sso_setup, test_sso_connection},
 };
 
@@ -47,8 +48,10 @@ fn Setup(setup: SsoSetupView, done: String, test_issuer: String, testing: bool) 
     let query = use_query_map();
     let bench = BenchQuery::from_query(&query.read_untracked());
     let org_id = setup.org_id.clone();
+    let history = setup.may_read_history.then(|| org_id.clone());
     view! {
         <ListHeader title="Single sign-on" org=Some((setup.org_id.clone(), setup.org_name.clone()))/>
+        {history.map(|id| view! { <HistoryLink org_id=id.clone() target_type="sso_configuration" target_id=id/> })}
         <p class="text-sm text-slate-600 dark:text-slate-400">
             "People of this organization sign in with its OpenID Connect provider; the groups it sends become roles here. \
              Try a mapping on the test bench before anyone signs in."

@@ -22,6 +22,7 @@ pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroups
         .map(|r| RoleOption { id: r.role_id, name: r.name, source: String::new() })
         .collect();
     let may_manage = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
+    let may_read_history = call.domain.may_read_audit(&call.actor, &org.id).await?;
     let editing = match edit.as_str() {
         "" => None,
         "new" => Some(GroupEditItem {
@@ -59,5 +60,5 @@ pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroups
             description: g.description,
         })
         .collect();
-    Ok(UserGroupsPage { org_name: org.name, groups, roles, may_manage, editing })
+    Ok(UserGroupsPage { org_name: org.name, groups, roles, may_manage, may_read_history, editing })
 }

@@ -14,8 +14,10 @@ pub async fn member_detail(org_id: String, user_id: String) -> Result<MemberDeta
         .member_tokens(&call.actor, &org_id, &detail.member.user_id)
         .await?
         .map(|tokens| tokens.into_iter().map(TokenRow::new).collect());
+    let history_org_id = call.domain.may_read_audit(&call.actor, &org_id).await?.then(|| org_id.clone());
     Ok(MemberDetailItem {
         tokens,
+        history_org_id,
         user_id: detail.member.user_id,
         email: detail.member.email,
         full_name: detail.member.full_name,

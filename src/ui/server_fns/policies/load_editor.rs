@@ -3,9 +3,17 @@ use leptos::prelude::*;
 use crate::ui::{error::UiError, model::PolicyEditorData};
 
 /// The schema, the policy (none for a new one) and what the actor may do with it.
+/// With `restore`, the policy as an audit event of its history recorded it (`audit:read`).
 #[server(prefix = "/api", endpoint = "policy-editor")]
-pub async fn load_policy_editor(org_id: String, policy_id: Option<String>) -> Result<PolicyEditorData, UiError> {
-    use crate::ui::model::{InstanceItem, PolicyItem};
+pub async fn load_policy_editor(
+    org_id: String,
+    policy_id: Option<String>,
+    restore: Option<String>,
+) -> Result<PolicyEditorData, UiError> {
+    use crate::{
+        domain::audit::HistoryOf,
+        ui::model::{InstanceItem, PolicyItem, RestoredVersion},
+    };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let policy = match policy_id.filter(|id| !id.is_empty()) {
@@ -27,21 +35,33 @@ pub async fn load_policy_editor(org_id: String, policy_id: Option<String>) -> Re
             })
         })
         .collect();
+    let mut policy = policy.map(|p| PolicyItem {
+        id: p.policy_id,
+        name: p.name,
+        description: p.description,
+        statements: p.statements,
+        version: p.version,
+        managed: p.managed,
+        roles_dependency_count: p.roles_dependency_count,
+        users_dependency_count: p.users_dependency_count,
+    });
+    let mut restoring = None;
+    if let (Some(item), Some(event_id)) = (policy.as_mut(), restore.filter(|id| !id.is_empty())) {
+        let event = call.domain.version_of(&call.actor, &org.id, HistoryOf::Policy(&item.id), &event_id).await?;
+        let version = event.after.unwrap_or_default();
+        let text = |field: &str| version[field].as_str().map(str::to_owned);
+        item.name = text("name").unwrap_or_else(|| item.name.clone());
+        item.description = text("description").unwrap_or_default();
+        item.statements = serde_json::from_value(version["statements"].clone()).unwrap_or_default();
+        restoring = Some(RestoredVersion { event_id: event.id, at: event.at, missing_policies: Vec::new() });
+    }
     Ok(PolicyEditorData {
         org_id: org.id,
         org_name: org.name,
         schema: call.domain.schema().await?,
-        policy: policy.map(|p| PolicyItem {
-            id: p.policy_id,
-            name: p.name,
-            description: p.description,
-            statements: p.statements,
-            version: p.version,
-            managed: p.managed,
-            roles_dependency_count: p.roles_dependency_count,
-            users_dependency_count: p.users_dependency_count,
-        }),
+        policy,
         instances,
+        restoring,
         may_read_history,
         may_save,
         may_delete,

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::ui::error::UiError;
 
 /// Creates or changes a policy from the editor: `document` is the text view (statements as
-/// JSON), which the matrix keeps in step, so the form also works without JavaScript.
+/// JSON), which the matrix keeps in step, so the form also works without JavaScript;
+/// `restored_from`, the audit event whose version this save restores.
 #[server(prefix = "/api", endpoint = "save-policy")]
 pub async fn save_policy(
     org_id: String,
@@ -12,14 +13,20 @@ pub async fn save_policy(
     name: String,
     description: String,
     document: String,
+    restored_from: Option<String>,
 ) -> Result<(), UiError> {
     use crate::domain::policies::{NewPolicy, PolicyChanges};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let content = super::document::content(&document)?;
     let policy_id = match policy_id.filter(|id| !id.is_empty()) {
         Some(id) => {
-            let changes =
-                PolicyChanges { name: Some(name), description: Some(description), content: Some(content), version };
+            let changes = PolicyChanges {
+                name: Some(name),
+                description: Some(description),
+                content: Some(content),
+                version,
+                restored_from: restored_from.filter(|id| !id.is_empty()),
+            };
             call.domain.update_policy(&call.actor, &org_id, &id, changes).await?.policy_id
         }
         None => {

@@ -9,6 +9,7 @@ pub async fn sso_setup(org_id: String) -> Result<SsoSetupView, UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let setup = call.domain.sso_setup(&call.actor, &org.id).await?;
+    let may_read_history = call.domain.may_read_audit(&call.actor, &org.id).await?;
     Ok(SsoSetupView {
         org_id: org.id,
         org_name: org.name,
@@ -31,5 +32,6 @@ pub async fn sso_setup(org_id: String) -> Result<SsoSetupView, UiError> {
             .collect(),
         may_update: setup.may_update,
         secrets_available: setup.secrets_available,
+        may_read_history,
     })
 }

@@ -1,0 +1,94 @@
+//! A download link for an export of the audit log. Without JavaScript it is a plain download.
+//! With it, the page fetches the export itself and says how many events have arrived while the
+//! server is still producing them, then saves the file.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn ExportLink(href: String, label: &'static str, file_name: String) -> impl IntoView {
+    let progress = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let test_id = format!("export-{}", file_name.rsplit('.').next().unwrap_or_default());
+    let on_click = {
+        let (href, file_name) = (href.clone(), file_name.clone());
+        move |event: leptos::ev::MouseEvent| {
+            #[cfg(feature = "hydrate")]
+            {
+                event.prevent_default();
+                if !busy.get_untracked() {
+                    busy.set(true);
+                    leptos::task::spawn_local(browser::download(href.clone(), file_name.clone(), progress, busy));
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&event, &href, &file_name, busy);
+        }
+    };
+    view! {
+        <a href=href download=file_name on:click=on_click data-testid=test_id.clone()
+            aria-disabled=move || busy.get().then_some("true")
+            class="text-indigo-700 underline aria-disabled:opacity-60 dark:text-indigo-300">{label}</a>
+        <span role="status" data-testid=format!("{test_id}-progress") class="text-slate-600 dark:text-slate-400">{move || progress.get()}</span>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    pub async fn download(href: String, file_name: String, progress: RwSignal<String>, busy: RwSignal<bool>) {
+        let csv = file_name.ends_with(".csv");
+        match fetch_counting(&href, &file_name, csv, progress).await {
+            Ok(events) => progress.set(format!("Done: {events} events.")),
+            Err(problem) => progress.set(format!("The export failed: {problem}")),
+        }
+        busy.set(false);
+    }
+
+    fn problem(error: impl Into<JsValue>) -> String {
+        let error: JsValue = error.into();
+        error.as_string().unwrap_or_else(|| format!("{error:?}"))
+    }
+
+    /// Reads the export as it streams in, counting its lines (a CSV's header aside), and saves
+    /// it under `file_name`; answers how many events it held.
+    async fn fetch_counting(href: &str, file_name: &str, csv: bool, progress: RwSignal<String>) -> Result<u64, String> {
+        let window = web_sys::window().ok_or("no window")?;
+        let response: web_sys::Response =
+            JsFuture::from(window.fetch_with_str(href)).await.map_err(problem)?.dyn_into().map_err(problem)?;
+        if !response.ok() {
+            return Err(format!("the server answered {}", response.status()));
+        }
+        let reader: web_sys::ReadableStreamDefaultReader =
+            response.body().ok_or("an empty answer")?.get_reader().dyn_into().map_err(problem)?;
+        let chunks = js_sys::Array::new();
+        let mut lines: u64 = 0;
+        let events = |lines: u64| if csv { lines.saturating_sub(1) } else { lines };
+        loop {
+            let step = JsFuture::from(reader.read()).await.map_err(problem)?;
+            if js_sys::Reflect::get(&step, &"done".into()).map_err(problem)?.as_bool().unwrap_or(true) {
+                break;
+            }
+            let chunk: js_sys::Uint8Array =
+                js_sys::Reflect::get(&step, &"value".into()).map_err(problem)?.dyn_into().map_err(problem)?;
+            lines += chunk.to_vec().iter().filter(|byte| **byte == b'\n').count() as u64;
+            chunks.push(&chunk);
+            progress.set(format!("Exporting… {} events so far", events(lines)));
+        }
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(problem)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(problem)?;
+        let anchor: web_sys::HtmlAnchorElement = window
+            .document()
+            .ok_or("no document")?
+            .create_element("a")
+            .map_err(problem)?
+            .dyn_into()
+            .map_err(problem)?;
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+        Ok(events(lines))
+    }
+}
