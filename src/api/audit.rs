@@ -10,6 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{self, MethodRouter},
 };
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::{caller::SignedIn, error::ApiResult, json::ApiQuery, paging};
@@ -111,6 +112,7 @@ pub async fn export(
         );
     }
     let export = state.domain.audit_export(&caller.actor, &org, &query.filter(0), format).await?;
+    // Fused: the compression layer polls once more after the end.
     let chunks = futures_util::stream::unfold(Some(export), |export| async move {
         let mut export = export?;
         match export.next_chunk().await {
@@ -123,7 +125,8 @@ pub async fn export(
                 Some((Err(std::io::Error::other(error.to_string())), None))
             }
         }
-    });
+    })
+    .fuse();
     let name: String = org.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
     let disposition = format!("attachment; filename=\"audit-{name}.{}\"", format.extension());
     let headers =
