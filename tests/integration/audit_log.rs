@@ -222,6 +222,22 @@ async fn each_object_has_its_own_history(engine: Engine) {
         world.root(Method::GET, &format!("/v1/orgs/{acme}/iam/roles/{others}/history?page=2"), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // A token's events go to its creator's home: its admins see it made and revoked there,
+    // and the tokens page links each token to them.
+    let (status, token) =
+        world.as_(&person, Method::POST, "/v1/tokens", Some(json!({ "name": "ci", "expires_in_days": 30 }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{token}");
+    let token_id = token["token_id"].as_str().unwrap().to_owned();
+    let tokens_page = world.app.send(Req::page(&format!("/orgs/{acme}/tokens")).cookie(&world.root_cookie)).await;
+    let html = tokens_page.text();
+    let link = format!("/orgs/{acme}/audit?target_type=token");
+    assert!(html.contains(&link) && html.contains(&format!("target_id={token_id}")), "a History link: {html}");
+    let (status, _) = world.as_(&person, Method::DELETE, &format!("/v1/tokens/{token_id}"), None).await;
+    assert!(status.is_success(), "{status}");
+    let (token_events, targets) = history(format!("/v1/orgs/{acme}/iam/tokens/{token_id}/history")).await;
+    assert_eq!(token_events, ["token.revoked", "token.created"]);
+    assert_eq!(targets, HashSet::from([token_id.clone()]));
+
     // Whoever may not read the organization's log may not read its objects' history either.
     let (status, body) =
         world.as_(&person, Method::GET, &format!("/v1/orgs/{acme}/iam/roles/{editors}/history"), None).await;

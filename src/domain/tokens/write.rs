@@ -60,6 +60,7 @@ impl Domain {
 
         let secret = Secret::generate();
         let token_id = new_id();
+        let logged_in = self.token_log_org(&user_id, &restriction).await?;
         let created_at = now.to_rfc3339();
         let expires_at = expires_at.map(Timestamp::to_rfc3339);
         let mut mutation = Mutation::begin(&self.db, actor).await?;
@@ -82,6 +83,7 @@ impl Domain {
         };
         storage::insert(mutation.tx(), &row).await?;
         let event = AuditEvent::new("token.created")
+            .org(logged_in)
             .target("token", &token_id, &name)
             .after(json!({ "prefix": secret.prefix(), "expires_at": expires_at, "restriction": restriction }));
         mutation.commit(event).await?;
@@ -211,16 +213,27 @@ impl Domain {
         }
         let by = actor.user_id()?.to_owned();
         let by_admin = by != stored.user_id;
+        let org_id = match org_id {
+            Some(org_id) => org_id.to_owned(),
+            None => self.token_log_org(&stored.user_id, &stored.restriction).await?,
+        };
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         storage::revoke(mutation.tx(), &stored.id, &by, by_admin).await?;
-        let mut event = AuditEvent::new("token.revoked")
+        let event = AuditEvent::new("token.revoked")
+            .org(org_id)
             .target("token", &stored.id, &stored.name)
             .after(json!({ "creator_id": stored.user_id, "revoked_by_admin": by_admin }));
-        if let Some(org_id) = org_id {
-            event = event.org(org_id);
-        }
         // Committed as a change to decisions, so that every app server's token cache drops it.
         self.commit_authz_change(mutation, event, &[Change::Memberships(vec![stored.user_id])]).await
+    }
+
+    /// Whose audit log a token's own events go to: the organization it is restricted to, or
+    /// else its creator's home (where their admins look after their tokens).
+    async fn token_log_org(&self, user_id: &str, restriction: &TokenRestriction) -> DomainResult<String> {
+        match &restriction.org_id {
+            Some(org_id) => Ok(org_id.clone()),
+            None => self.home_of(user_id).await,
+        }
     }
 
     /// Sets the organization's token policy (needs `org:update` there).

@@ -54,6 +54,8 @@ pub struct MemberTokensPage {
     pub next_cursor: Option<String>,
     pub tokens: Vec<TokenRow>,
     pub may_revoke: bool,
+    /// Whether the reader may open the organization's audit log (each token's history).
+    pub may_read_history: bool,
 }
 
 #[cfg(feature = "ssr")]

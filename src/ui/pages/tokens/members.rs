@@ -100,7 +100,8 @@ fn Tokens(page: MemberTokensPage, org_id: String, filters: Filters, revoking: St
             </div>
         </form>
         {page.total.map(|total| view! { <p class="text-sm" data-testid="token-total">{format!("{total} token(s)")}</p> })}
-        <TokenTable tokens=page.tokens may_revoke=page.may_revoke show_creator=true revoke_href/>
+        <TokenTable tokens=page.tokens may_revoke=page.may_revoke show_creator=true revoke_href
+            history_org=page.may_read_history.then(|| org_id.clone())/>
         <PageLinks first=None next/>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::model::TokenRow;
+use crate::ui::{model::TokenRow, url::encode};
 
 /// Tokens as rows: name and prefix, restriction, created, expires, last used, status, and a
 /// "Revoke…" link (to `revoke_href(token)`) on those that still work when `may_revoke`.
@@ -14,6 +14,10 @@ pub fn TokenTable(
     #[prop(default = false)]
     show_creator: bool,
     revoke_href: Callback<String, String>,
+    /// With the organization's log readable: a History link on each token (its events there
+    /// and below: a token's events go to its restriction's organization or its creator's home).
+    #[prop(optional_no_strip)]
+    history_org: Option<String>,
 ) -> impl IntoView {
     view! {
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="token-list">
@@ -33,6 +37,9 @@ pub fn TokenTable(
                 {tokens.into_iter().map(|t| {
                     let revoke = (may_revoke && t.works).then(|| (revoke_href.run(t.token_id.clone()), format!("Revoke token {}", t.name)));
                     let status_class = if t.works { "text-emerald-700 dark:text-emerald-300" } else { "text-slate-500" };
+                    let history = history_org.as_ref().map(|org_id| {
+                        format!("/orgs/{org_id}/audit?target_type=token&target_id={}&below=on", encode(&t.token_id))
+                    });
                     view! {
                         <tr data-testid="token-row" data-name=t.name.clone() data-status=t.status.clone()>
                             <td class="py-2 pr-3">
@@ -45,7 +52,10 @@ pub fn TokenTable(
                             <td class="px-3 py-2 tabular-nums">{t.expires.clone()}</td>
                             <td class="px-3 py-2" data-testid="token-last-used">{t.last_used.clone()}</td>
                             <td class=format!("px-3 py-2 {status_class}") data-testid="token-status">{t.status_label.clone()}</td>
-                            <td class="px-3 py-2 text-right">
+                            <td class="space-x-3 px-3 py-2 text-right">
+                                {history.map(|href| view! {
+                                    <a href=href data-testid="history-link" class="text-indigo-700 underline dark:text-indigo-300">"History"</a>
+                                })}
                                 {revoke.map(|(href, label)| view! {
                                     <a href=href aria-label=label class="text-red-700 underline dark:text-red-400" data-testid="token-revoke">"Revoke…"</a>
                                 })}

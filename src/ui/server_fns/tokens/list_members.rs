@@ -42,7 +42,9 @@ pub async fn list_member_tokens(
             50,
         )
         .await?;
+    let may_read_history = call.domain.may_read_audit(&call.actor, &org.id).await?;
     Ok(MemberTokensPage {
+        may_read_history,
         total: page.total,
         next_cursor: page.next_cursor,
         tokens: page.tokens.into_iter().map(TokenRow::new).collect(),
