@@ -34,7 +34,7 @@ function freePort() {
 // Starts one server and waits until it answers; giving up is an error, never a silent start.
 async function startOne(env, port) {
   const child = spawn(BINARY, ['serve'], {
-    env: { ...process.env, ...env, WARDEN_LISTEN_ADDR: `127.0.0.1:${port}`, RUST_LOG: 'warn' },
+    env: { ...process.env, ...env, WARDEN_LISTEN_ADDR: `127.0.0.1:${port}`, RUST_LOG: process.env.WARDEN_E2E_LOG ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const own = `http://127.0.0.1:${port}`;
@@ -113,7 +113,7 @@ export async function startWarden() {
     // Adds an account with the CLI (it starts as a Super Admin of the root).
     createAdmin(email, fullName, password) {
       execFileSync(BINARY, ['create-admin', '--email', email, '--full-name', fullName], {
-        env: { ...process.env, DATABASE_URL: databaseUrl, WARDEN_ADMIN_PASSWORD: password, RUST_LOG: 'warn' },
+        env: { ...process.env, DATABASE_URL: databaseUrl, WARDEN_ADMIN_PASSWORD: password, RUST_LOG: process.env.WARDEN_E2E_LOG ?? 'warn' },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
     },

@@ -64,6 +64,8 @@ fn site_root() -> std::path::PathBuf {
     std::fs::write(root.join("pkg/warden.Zf-1lzXc0GmvRUv2Ybd3Pw.js.br"), precompressed).expect("asset");
     std::fs::write(root.join("warden.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n".repeat(4))
         .expect("icon");
+    // A bundle without a precompressed copy, as a debug build leaves it.
+    std::fs::write(root.join("pkg/warden.Qx9-bundle0GmvRUv2Ybd3P.wasm"), vec![0u8; 64 * 1024]).expect("bundle");
     root
 }
 
@@ -86,6 +88,14 @@ async fn hashed_assets_are_cached_for_a_year_and_served_precompressed(engine: En
     assert_eq!(icon.header("cache-control"), Some("no-cache"), "an unhashed name must be checked before use");
     assert_eq!(icon.header("content-encoding"), Some("gzip"), "compressed on the fly");
     assert!(decoded(&icon).starts_with("<svg"));
+
+    // Never compressed on the fly: that would hold a worker thread for seconds on a large one.
+    let bundle =
+        app.send(Req::get("/pkg/warden.Qx9-bundle0GmvRUv2Ybd3P.wasm").header("accept-encoding", "br, gzip")).await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    assert_eq!(bundle.header("content-type"), Some("application/wasm"));
+    assert_eq!(bundle.header("content-encoding"), None, "served as it is");
+    assert_eq!(bundle.body.len(), 64 * 1024);
 
     let missing = app.send(Req::get("/pkg/warden.AAAAAAAAAAAAAAAAAAAAAA.js")).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);

@@ -165,3 +165,56 @@ async fn a_role_or_policy_edit_reloads_only_its_holders(engine: Engine) {
 }
 
 on_both_engines!(a_role_or_policy_edit_reloads_only_its_holders);
+
+/// A bulk role change reloads the roles of the members it selected, and a deleted organization
+/// those of whoever held a role there: no one else's (they used to empty the whole cache).
+async fn bulk_changes_and_deletions_reload_only_those_affected(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let here = world.org("Here", &world.root).await;
+    let elsewhere = world.org("Elsewhere", &world.root).await;
+    let member = world.predefined(&here, "member").await;
+    let readers = world.allow_role(&here, "Updaters", &["policy:update"]).await;
+    // At home in the root, so that deleting Here later takes only their membership.
+    let chosen = world.person("chosen@example.com", &world.root).await;
+    let bystander = world.person("bystander@example.com", &world.root).await;
+    world.give(&here, &chosen.id, &[&member]).await;
+    world.give(&here, &bystander.id, &[&member, &readers]).await;
+    let outsider = world.person("outsider@example.com", &elsewhere).await;
+    let domain = &world.app.domain;
+    let decide = |user: &str, org: &str| {
+        let permission = Permission::parse("policy:update").expect("permission");
+        let (user, org) = (user.to_owned(), org.to_owned());
+        async move { domain.decide(&user, &org, &permission).await.expect("decision").allowed }
+    };
+    assert!(!decide(&chosen.id, &here).await && decide(&bystander.id, &here).await);
+    decide(&outsider.id, &elsewhere).await;
+
+    let bulk = json!({ "change": "add", "role_id": readers, "user_ids": [chosen.id] });
+    let (status, body) = world.root(Method::POST, &format!("/v1/orgs/{here}/iam/members/bulk-roles"), Some(bulk)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let before = domain.authz_cache_stats().grant_loads;
+    assert!(decide(&bystander.id, &here).await);
+    decide(&outsider.id, &elsewhere).await;
+    assert_eq!(domain.authz_cache_stats().grant_loads, before, "those not selected stayed cached");
+    assert!(decide(&chosen.id, &here).await, "the selected member holds the role at once");
+    assert_eq!(domain.authz_cache_stats().grant_loads, before + 1);
+
+    // Every match of a filter: the same.
+    let bulk = json!({ "change": "remove", "role_id": readers, "all_matching": { "q": "chosen" } });
+    let (status, body) = world.root(Method::POST, &format!("/v1/orgs/{here}/iam/members/bulk-roles"), Some(bulk)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let before = domain.authz_cache_stats().grant_loads;
+    assert!(decide(&bystander.id, &here).await);
+    assert!(!decide(&chosen.id, &here).await, "the role is gone at once");
+    assert_eq!(domain.authz_cache_stats().grant_loads, before + 1, "only the selected member was reloaded");
+
+    let (status, body) = world.root(Method::DELETE, &format!("/v1/orgs/{here}"), None).await;
+    assert!(status.is_success(), "{status} {body}");
+    let before = domain.authz_cache_stats().grant_loads;
+    decide(&outsider.id, &elsewhere).await;
+    assert_eq!(domain.authz_cache_stats().grant_loads, before, "no role of theirs was there");
+    let gone = domain.decide(&bystander.id, &here, &Permission::parse("policy:update").expect("permission")).await;
+    assert!(!matches!(&gone, Ok(d) if d.allowed), "nothing is allowed in a deleted organization: {gone:?}");
+}
+
+on_both_engines!(bulk_changes_and_deletions_reload_only_those_affected);

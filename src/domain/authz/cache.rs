@@ -39,7 +39,8 @@ pub enum Change {
     /// One organization created, renamed, moved or given new access flags: its node is patched
     /// in place (descendants follow, since paths are walked through parent links).
     TreeNode { node: PathNode, parent: Option<String>, code: Option<String> },
-    /// Organizations deleted.
+    /// Organizations deleted, with their memberships, roles and groups: whoever held a role
+    /// there is affected.
     TreeNodesRemoved(Vec<String>),
     /// The memberships or membership roles of these users.
     Memberships(Vec<String>),
@@ -47,8 +48,6 @@ pub enum Change {
     Roles(Vec<String>),
     /// These policies: what they say, or that they are gone (whoever holds a role using one).
     Policies(Vec<String>),
-    /// Roles or policies, held by anyone (a change to who holds a role across a selection).
-    RolesOrPolicies,
     /// These user accounts: their status, session epoch, names or last sign-in (what a session
     /// or token is checked against), or that they are gone.
     Accounts(Vec<String>),
@@ -586,6 +585,7 @@ fn apply(state: &mut State, change: &Change) {
                     tree.remove(id);
                 }
             }
+            state.users.retain(|_, grants| !ids.iter().any(|id| grants.contains_key(id)));
         }
         Change::Memberships(users) => {
             for user in users {
@@ -598,7 +598,6 @@ fn apply(state: &mut State, change: &Change) {
         Change::Policies(policy_ids) => state.users.retain(|_, grants| {
             !grants.values().flatten().flat_map(|grant| &grant.policies).any(|p| policy_ids.contains(&p.policy_id))
         }),
-        Change::RolesOrPolicies => state.users.clear(),
         Change::Accounts(user_ids) => {
             for user_id in user_ids {
                 state.accounts.remove(user_id);

@@ -72,12 +72,19 @@ impl Domain {
         let role_param = values.len() + 1;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
-        let count_sql = format!("SELECT COUNT(*) AS n {rows_sql}");
-        let mut count = sqlx::query(&count_sql);
+        // Who is selected: their grants are the only ones this changes.
+        let selected_sql = format!("SELECT m.user_id AS user_id {rows_sql}");
+        let mut selected_users = sqlx::query(&selected_sql);
         for value in &values {
-            count = count.bind(value);
+            selected_users = selected_users.bind(value);
         }
-        let selected: i64 = count.fetch_one(&mut **mutation.tx()).await?.try_get("n")?;
+        let selected_ids: Vec<String> = selected_users
+            .fetch_all(&mut **mutation.tx())
+            .await?
+            .iter()
+            .map(|row| row.try_get("user_id"))
+            .collect::<Result<_, _>>()?;
+        let selected = selected_ids.len() as i64;
         let sql = match change {
             BulkRoleChange::Add => format!(
                 "INSERT INTO membership_roles (org_id, user_id, role_id) SELECT m.org_id, m.user_id, ${role_param} \
@@ -105,7 +112,7 @@ impl Domain {
             "selected": selected,
             "changed": changed,
         }));
-        self.commit_authz_change(mutation, event, &[Change::RolesOrPolicies]).await?;
+        self.commit_authz_change(mutation, event, &[Change::Memberships(selected_ids)]).await?;
         Ok(BulkOutcome { role_name, selected, changed })
     }
 

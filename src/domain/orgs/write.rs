@@ -188,8 +188,7 @@ impl Domain {
             .target("organization", &org.id, &org.name)
             .before(&org)
             .after(&impact);
-        self.commit_authz_change(mutation, event, &[Change::TreeNodesRemoved(removed), Change::RolesOrPolicies])
-            .await?;
+        self.commit_authz_change(mutation, event, &[Change::TreeNodesRemoved(removed)]).await?;
         Ok(impact)
     }
 
