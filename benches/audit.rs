@@ -8,6 +8,8 @@
 //! indexes in place. Then each view is read through the domain, as the REST endpoint and the
 //! page read it. Runs on SQLite, then on PostgreSQL when reachable (see `support`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The router's page types (in `support`) are deep, as in the crate itself.
+#![recursion_limit = "512"]
 
 mod support;
 

@@ -289,11 +289,17 @@ pub(super) struct Scope {
 pub(super) struct Conditions {
     sql: Vec<String>,
     values: Vec<String>,
+    /// One object's events: its index finds them, whatever the scope.
+    one_target: bool,
 }
 
 impl Conditions {
     pub(super) fn of(filter: &AuditFilter) -> DomainResult<Self> {
-        let mut conditions = Self { sql: Vec::new(), values: Vec::new() };
+        let mut conditions = Self {
+            sql: Vec::new(),
+            values: Vec::new(),
+            one_target: filter.target_id.as_deref().is_some_and(|t| !t.trim().is_empty()),
+        };
         let given =
             |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         if let Some(actor) = given(&filter.actor) {
@@ -339,7 +345,8 @@ impl Conditions {
         if let Some(cursor) = given(&filter.cursor) {
             let (at, id) = cursor::decode(&cursor)?;
             let (a, b) = (conditions.bind(at), conditions.bind(id));
-            conditions.sql.push(format!("(at < ${a} OR (at = ${a} AND id < ${b}))"));
+            // A row value: both engines read it as one range of the (…, at, id) indexes.
+            conditions.sql.push(format!("(at, id) < (${a}, ${b})"));
         }
         Ok(conditions)
     }
@@ -386,7 +393,14 @@ pub(super) async fn page(
         }
     };
     let placed = if scope.unplaced { format!("({orgs} OR org_id IS NULL)") } else { orgs };
-    let mut sql = format!("SELECT {COLUMNS} FROM audit_events WHERE {placed}");
+    // Several organizations (or none): SQLite would gather all their events and sort them;
+    // walking the log newest first and keeping theirs stops after one page.
+    let several = scope.orgs.len() > 1 || scope.unplaced;
+    let table = match db.engine() {
+        Engine::Sqlite if several && !conditions.one_target => "audit_events INDEXED BY audit_events_at_id",
+        _ => "audit_events",
+    };
+    let mut sql = format!("SELECT {COLUMNS} FROM {table} WHERE {placed}");
     for condition in &conditions.sql {
         sql.push_str(" AND ");
         sql.push_str(condition);
