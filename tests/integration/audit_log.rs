@@ -222,6 +222,21 @@ async fn each_object_has_its_own_history(engine: Engine) {
         world.root(Method::GET, &format!("/v1/orgs/{acme}/iam/roles/{others}/history?page=2"), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // The organization's page and a group's editor link to their history.
+    let org_page = world.app.send(Req::page(&format!("/orgs/{acme}")).cookie(&world.root_cookie)).await.text();
+    assert!(org_page.contains("audit?target_type=organization"), "the organization's History link: {org_page}");
+    let body = json!({ "name": "Ops", "user_ids": [person.id], "role_ids": [editors] });
+    let (status, group) = world.root(Method::POST, &format!("/v1/orgs/{acme}/iam/groups"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{group}");
+    let group_id = group["group_id"].as_str().unwrap();
+    let groups_page =
+        world.app.send(Req::page(&format!("/orgs/{acme}/groups?edit={group_id}")).cookie(&world.root_cookie)).await;
+    let html = groups_page.text();
+    assert!(
+        html.contains("audit?target_type=user_group") && html.contains(group_id),
+        "the group's History link: {html}"
+    );
+
     // A token's events go to its creator's home: its admins see it made and revoked there,
     // and the tokens page links each token to them.
     let (status, token) =

@@ -25,6 +25,8 @@ impl Domain {
             self.authorize_group_roles(actor, &org.id, role_ids.iter()).await?;
         }
         let group_id = new_id();
+        // Read before the transaction, which holds its connection meanwhile.
+        let after = self.group_links(&org.id, &user_ids, &role_ids).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let name = name.trim().to_owned();
         if db::name_taken_in_org(mutation.tx(), "user_groups", &org.id, &name, &group_id).await? {
@@ -43,7 +45,6 @@ impl Domain {
         .execute(&mut **mutation.tx())
         .await?;
         replace_links(&mut mutation, &group_id, &user_ids, &role_ids).await?;
-        let after = self.group_links(&org.id, &user_ids, &role_ids).await?;
         let event =
             AuditEvent::new("user_group.created").org(&org.id).target("user_group", &group_id, &name).after(after);
         self.commit_authz_change(mutation, event, &[Change::Memberships(user_ids)]).await?;
@@ -79,6 +80,11 @@ impl Domain {
             .filter(|r| joined || !stored.role_ids.contains(r))
             .chain(stored.role_ids.iter().filter(|r| left || !role_ids.contains(r)));
         self.authorize_group_roles(actor, &org.id, moved).await?;
+        // Read before the transaction, which holds its connection meanwhile.
+        let mut before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
+        before["name"] = json!(stored.name);
+        let mut after = self.group_links(&org.id, &user_ids, &role_ids).await?;
+        after["name"] = json!(name.trim());
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         let name = name.trim().to_owned();
@@ -106,10 +112,6 @@ impl Domain {
         replace_links(&mut mutation, &stored.group_id, &user_ids, &role_ids).await?;
         self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
         let affected: Vec<String> = stored.user_ids.iter().chain(&user_ids).cloned().collect();
-        let mut before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
-        before["name"] = json!(stored.name);
-        let mut after = self.group_links(&org.id, &user_ids, &role_ids).await?;
-        after["name"] = json!(name);
         let event = AuditEvent::new("user_group.updated")
             .org(&org.id)
             .target("user_group", &stored.group_id, &name)
@@ -125,6 +127,7 @@ impl Domain {
         if !stored.user_ids.is_empty() {
             self.authorize_group_roles(actor, &org.id, stored.role_ids.iter()).await?;
         }
+        let before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         sqlx::query("DELETE FROM user_groups WHERE id = $1")
@@ -132,7 +135,6 @@ impl Domain {
             .execute(&mut **mutation.tx())
             .await?;
         self.ensure_root_keeps_a_super_admin(mutation.tx()).await?;
-        let before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
         let event = AuditEvent::new("user_group.deleted")
             .org(&org.id)
             .target("user_group", &stored.group_id, &stored.name)

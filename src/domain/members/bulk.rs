@@ -70,6 +70,8 @@ impl Domain {
         selection.check()?;
         let (rows_sql, values) = selection.in_memberships(&org.id);
         let role_param = values.len() + 1;
+        // Read before the transaction, which holds its connection meanwhile.
+        let summary = self.selection_summary(&org.id, &selection).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         // Who is selected: their grants are the only ones this changes.
@@ -106,7 +108,6 @@ impl Domain {
             BulkRoleChange::Add => "member.roles_bulk_added",
             BulkRoleChange::Remove => "member.roles_bulk_removed",
         };
-        let summary = self.selection_summary(&org.id, &selection).await?;
         let event = AuditEvent::new(action).org(&org.id).target("role", role_id, &role_name).after(serde_json::json!({
             "selection": summary,
             "selected": selected,
