@@ -22,7 +22,7 @@ use support::{
     fixture::{Cell, Lcg, insert},
 };
 use warden::domain::{
-    Actor, Database, Domain,
+    Actor, Database, Domain, Engine,
     audit::{AuditFilter, ExportFormat},
     orgs::{NewOrganization, OrganizationSettings},
 };
@@ -65,6 +65,11 @@ async fn run(url: &str) {
 
     let started = Instant::now();
     load_events(&db, &orgs).await;
+    if db.engine() == Engine::Postgres {
+        // What autovacuum does soon after a load this size: without statistics the planner
+        // guesses, and the first minutes' plans are not the ones a deployment runs.
+        sqlx::query("ANALYZE audit_events").execute(db.pool()).await.expect("analyze");
+    }
     println!(
         "loaded {EVENTS} audit events over {ORGS} organizations in {:.1?} on {}",
         started.elapsed(),
@@ -72,7 +77,7 @@ async fn run(url: &str) {
     );
 
     let tenant = &orgs[0];
-    let views: [(&str, AuditFilter); 7] = [
+    let views: [(&str, AuditFilter); 8] = [
         ("newest first, no filter", AuditFilter::default()),
         ("action family role.*", AuditFilter { action: Some("role.*".into()), ..AuditFilter::default() }),
         (
@@ -83,7 +88,8 @@ async fn run(url: &str) {
                 ..AuditFilter::default()
             },
         ),
-        ("one actor", AuditFilter { actor: Some("actor-7".into()), ..AuditFilter::default() }),
+        ("one actor, by id", AuditFilter { actor: Some("actor-7".into()), ..AuditFilter::default() }),
+        ("one actor, by email", AuditFilter { actor: Some("actor7@example.com".into()), ..AuditFilter::default() }),
         (
             "a month",
             AuditFilter {
@@ -101,7 +107,10 @@ async fn run(url: &str) {
                 ..AuditFilter::default()
             },
         ),
-        ("text (a scan: no index)", AuditFilter { text: Some("target-4242".into()), ..AuditFilter::default() }),
+        (
+            "text (reads a window of 5,000 events)",
+            AuditFilter { text: Some("target-4242".into()), ..AuditFilter::default() },
+        ),
     ];
     for (label, filter) in views {
         let mut samples = first_pages(&domain, &actor, tenant, AuditFilter { limit: 50, ..filter }).await;
@@ -111,6 +120,10 @@ async fn run(url: &str) {
         AuditFilter { include_descendants: true, action: Some("role.*".into()), limit: 50, ..AuditFilter::default() };
     let mut samples = first_pages(&domain, &actor, &root, below).await;
     report("first page, root with every tenant: role.*", &mut samples, "<= 30 ms");
+    let below =
+        AuditFilter { include_descendants: true, actor: Some("actor-7".into()), limit: 50, ..AuditFilter::default() };
+    let mut samples = first_pages(&domain, &actor, &root, below).await;
+    report("first page, root with every tenant: one actor", &mut samples, "<= 30 ms");
 
     // One tenant holds a tenth of the events: 100,000.
     for format in [ExportFormat::Csv, ExportFormat::JsonLines] {
@@ -170,6 +183,7 @@ async fn load_events(db: &Database, orgs: &[String]) {
             Cell::Text(at),
             Cell::Text(format!("actor-{actor}")),
             Cell::Text(format!("Actor {actor}")),
+            Cell::Text(format!("actor{actor}@example.com")),
             Cell::Text(orgs[n % orgs.len()].clone()),
             Cell::Text(action.to_owned()),
             Cell::Text(action.split('.').next().unwrap_or_default().to_owned()),
@@ -184,6 +198,7 @@ async fn load_events(db: &Database, orgs: &[String]) {
         "at",
         "actor_id",
         "actor_name",
+        "actor_email",
         "org_id",
         "action",
         "target_type",

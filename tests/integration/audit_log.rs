@@ -237,6 +237,18 @@ async fn each_object_has_its_own_history(engine: Engine) {
         "the group's History link: {html}"
     );
 
+    let drawer = world
+        .app
+        .send(Req::page(&format!("/orgs/{acme}/members?member={}", person.id)).cookie(&world.root_cookie))
+        .await;
+    let html = drawer.text();
+    assert!(html.contains("audit?target_type=user&") && html.contains(&person.id), "the member's History link: {html}");
+    let sso_page = world.app.send(Req::page(&format!("/orgs/{acme}/sso")).cookie(&world.root_cookie)).await.text();
+    assert!(
+        sso_page.contains("audit?target_type=sso_configuration"),
+        "the SSO configuration's History link: {sso_page}"
+    );
+
     // A token's events go to its creator's home: its admins see it made and revoked there,
     // and the tokens page links each token to them.
     let (status, token) =
@@ -601,3 +613,93 @@ async fn an_export_streams_its_first_rows_before_reading_the_last(engine: Engine
 }
 
 on_both_engines!(an_export_streams_its_first_rows_before_reading_the_last);
+
+/// Events written straight to the organization's log in one transaction: `count` of them at
+/// `day`, a microsecond apart, whose target is named `name` and a number.
+async fn events_on(world: &World, org: &str, day: &str, name: &str, count: usize) {
+    let mut tx = world.app.domain.db().begin().await.unwrap();
+    for n in 0..count {
+        sqlx::query(
+            "INSERT INTO audit_events (id, at, actor_name, org_id, action, target_type, target_id, target_name) \
+             VALUES ($1, $2, 'system', $3, 'policy.updated', 'policy', $4, $5)",
+        )
+        .bind(format!("{name}-{n}"))
+        .bind(format!("{day}T00:00:00.{n:06}Z"))
+        .bind(org)
+        .bind(format!("p-{name}-{n}"))
+        .bind(format!("{name} {n}"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+async fn a_text_search_reads_a_window_of_events_at_a_time(engine: Engine) {
+    use warden::domain::audit::TEXT_SEARCH_WINDOW;
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    // The matches are older than a whole window of other events.
+    events_on(&world, &acme, "2026-01-01", "needle", 120).await;
+    events_on(&world, &acme, "2026-06-01", "hay", TEXT_SEARCH_WINDOW + 100).await;
+
+    let (status, first) = log(&world, &world.root_cookie, &acme, "?q=NEEDLE&limit=50").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(actions(&first), Vec::<String>::new(), "the newest window holds no match");
+    assert!(first["searched_to"].as_str().is_some_and(|at| at.starts_with("2026-06-01")), "{first}");
+    let mut cursor = first["next_cursor"].as_str().expect("the search goes on").to_owned();
+    let mut found = Vec::new();
+    loop {
+        let (status, page) =
+            log(&world, &world.root_cookie, &acme, &format!("?q=needle&limit=50&cursor={cursor}")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        found.extend(page["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..120).rev().map(|n| format!("needle-{n}")).collect();
+    assert_eq!(found, expected, "every match once, newest first");
+
+    let export = world
+        .app
+        .send(Req::get(&format!("/v1/orgs/{acme}/iam/audit/export?format=jsonl&q=needle")).cookie(&world.root_cookie))
+        .await;
+    assert_eq!(export.text().lines().count(), 120, "the export reads every window");
+
+    let page = world.app.send(Req::page(&format!("/orgs/{acme}/audit?q=needle")).cookie(&world.root_cookie)).await;
+    let html = page.text();
+    assert!(html.contains("data-testid=\"audit-searched-to\""), "the page says how far it searched");
+    assert!(!html.contains("data-testid=\"audit-empty\""), "and does not claim that nothing matches");
+}
+
+on_both_engines!(a_text_search_reads_a_window_of_events_at_a_time);
+
+/// Whether the old events are gone within five seconds.
+async fn old_events_gone(world: &World) -> bool {
+    for _ in 0..100 {
+        if count(world, "old.event").await == 0 {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+async fn retention_runs_at_start_and_then_every_period(engine: Engine) {
+    use std::time::Duration;
+    use warden::server::audit_retention;
+    let Some(world) = World::start(engine).await else { return };
+    assert!(audit_retention::spawn(world.app.domain.clone(), None).is_none(), "kept forever: no task");
+
+    event_at(&world, "2020-01-01T00:00:00.000000Z").await;
+    let task = audit_retention::spawn_every(world.app.domain.clone(), 30, Duration::from_millis(200));
+    assert!(old_events_gone(&world).await, "applied at start");
+    event_at(&world, "2020-01-02T00:00:00.000000Z").await;
+    assert!(old_events_gone(&world).await, "and again a period later");
+    task.abort();
+    assert_eq!(count(&world, "audit.retention_applied").await, 2);
+}
+
+on_both_engines!(retention_runs_at_start_and_then_every_period);

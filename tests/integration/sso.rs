@@ -376,6 +376,20 @@ async fn every_bad_answer_is_refused_clearly_and_audited(engine: warden::domain:
     provider.set_groups("erin", "erin@acme.test", &["engineering"]).await;
     let (done, _) = sign_in_through(app, provider, "erin@acme.test", "erin").await;
     assert_eq!(sso_error(&done).as_deref(), Some("no_account"));
+    let providers: Vec<Option<String>> = sqlx::query(
+        "SELECT actor_provider FROM audit_events WHERE action = 'sso.sign_in_failed' AND org_id IS NOT NULL",
+    )
+    .fetch_all(acme.world.app.domain.db().pool())
+    .await
+    .expect("audit")
+    .iter()
+    .map(|row| row.get("actor_provider"))
+    .collect();
+    assert!(!providers.is_empty());
+    assert!(
+        providers.iter().all(|p| p.as_deref() == Some(provider.issuer.as_str())),
+        "each refusal names the provider: {providers:?}"
+    );
     for reason in ["email_unverified", "domain_not_allowed", "no_account", "provider_error"] {
         assert_eq!(acme.failures(reason).await, 1, "{reason} is audited");
     }

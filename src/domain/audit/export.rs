@@ -99,24 +99,34 @@ impl AuditExport {
                 text.push_str("\r\n");
             }
         }
-        if self.finished {
-            return Ok(Some(text).filter(|t| !t.is_empty()));
+        // A text search's window may hold no match: read on until one does, or all was read.
+        while text.is_empty() && !self.finished {
+            self.next_batch(&mut text).await?;
         }
-        let records = page(self.domain.db(), &self.scope, &Conditions::of(&self.filter)?, BATCH).await?;
-        self.finished = records.len() < BATCH;
-        if let Some(last) = records.last() {
-            self.filter.cursor = Some(cursor::encode(&last.at, &last.id));
-        }
-        for entry in self.domain.entries(records).await {
+        Ok(Some(text).filter(|t| !t.is_empty()))
+    }
+
+    /// Writes the next batch's events to `text`.
+    async fn next_batch(&mut self, text: &mut String) -> DomainResult<()> {
+        let found = page(self.domain.db(), &self.scope, &Conditions::of(&self.filter)?, BATCH).await?;
+        // Read next: after the last event written, or after a text search's window.
+        let resume = match (found.read_to, found.records.last()) {
+            (Some(read_to), _) => Some(read_to),
+            (None, Some(last)) if found.records.len() == BATCH => Some((last.at.clone(), last.id.clone())),
+            (None, _) => None,
+        };
+        self.finished = resume.is_none();
+        self.filter.cursor = resume.map(|(at, id)| cursor::encode(&at, &id));
+        for entry in self.domain.entries(found.records).await {
             match self.format {
-                ExportFormat::Csv => csv_row(&entry, &mut text),
+                ExportFormat::Csv => csv_row(&entry, text),
                 ExportFormat::JsonLines => {
                     text.push_str(&serde_json::to_string(&entry).unwrap_or_default());
                     text.push('\n');
                 }
             }
         }
-        Ok(Some(text).filter(|t| !t.is_empty()))
+        Ok(())
     }
 }
 

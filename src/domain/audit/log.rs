@@ -37,6 +37,19 @@ pub struct AuditRecord {
     pub token: Option<(String, String)>,
 }
 
+impl AuditRecord {
+    /// A text field of the object as the event left it.
+    pub fn after_text(&self, field: &str) -> Option<String> {
+        self.after.as_ref().and_then(|after| after[field].as_str()).map(str::to_owned)
+    }
+
+    /// A list of texts of the object as the event left it (empty when it had none).
+    pub fn after_texts(&self, field: &str) -> Vec<String> {
+        let items = self.after.as_ref().and_then(|after| after[field].as_array());
+        items.into_iter().flatten().filter_map(|item| item.as_str().map(str::to_owned)).collect()
+    }
+}
+
 /// A field an event changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldChange {
@@ -61,7 +74,18 @@ pub struct AuditEntry {
 pub struct AuditPage {
     pub events: Vec<AuditEntry>,
     pub next_cursor: Option<String>,
+    /// With free text, when the page is short because the search read its window of
+    /// [`TEXT_SEARCH_WINDOW`] events: the time of the oldest event read. `next_cursor` resumes
+    /// the search from there.
+    pub searched_to: Option<String>,
 }
+
+/// Free text is matched by reading events, newest first, not through an index (a substring
+/// index of every event's values would cost more than the log itself, and still read long
+/// lists for common fragments). So that every request costs about the same however rare the
+/// text, a page of a text search reads at most this many events of its scope; when they hold
+/// fewer matches than a page, the page is short and its cursor resumes after the last one read.
+pub const TEXT_SEARCH_WINDOW: usize = 5_000;
 
 /// Whose history: an object of an organization, as its events name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,9 +237,16 @@ impl Domain {
 
     async fn events_of(&self, actor: &Actor, org: &Organization, filter: &AuditFilter) -> DomainResult<AuditPage> {
         let scope = self.scope_of(actor, org, filter.include_descendants).await?;
-        let mut records = page(&self.db, &scope, &Conditions::of(filter)?, filter.limit + 1).await?;
-        let next_cursor = cursor::page_end(&mut records, filter.limit, |r| (&r.at, &r.id));
-        Ok(AuditPage { events: self.entries(records).await, next_cursor })
+        let found = page(&self.db, &scope, &Conditions::of(filter)?, filter.limit + 1).await?;
+        let mut records = found.records;
+        let (next_cursor, searched_to) = match cursor::page_end(&mut records, filter.limit, |r| (&r.at, &r.id)) {
+            Some(next) => (Some(next), None),
+            None => match found.read_to {
+                Some((at, id)) => (Some(cursor::encode(&at, &id)), Some(at)),
+                None => (None, None),
+            },
+        };
+        Ok(AuditPage { events: self.entries(records).await, next_cursor, searched_to })
     }
 
     /// Whose events the actor reads from `org`'s log: its own, with `descendants` those below
@@ -289,19 +320,18 @@ pub(super) struct Scope {
 pub(super) struct Conditions {
     sql: Vec<String>,
     values: Vec<String>,
-    /// One object's events: its index finds them, whatever the scope.
-    one_target: bool,
+    /// The free text's `LIKE` pattern: matched within a window ([`TEXT_SEARCH_WINDOW`]).
+    text: Option<String>,
+    /// One object's or one actor's events: their indexes find them, whatever the scope.
+    narrow: bool,
 }
 
 impl Conditions {
     pub(super) fn of(filter: &AuditFilter) -> DomainResult<Self> {
-        let mut conditions = Self {
-            sql: Vec::new(),
-            values: Vec::new(),
-            one_target: filter.target_id.as_deref().is_some_and(|t| !t.trim().is_empty()),
-        };
+        let mut conditions = Self { sql: Vec::new(), values: Vec::new(), text: None, narrow: false };
         let given =
             |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        conditions.narrow = given(&filter.target_id).is_some() || given(&filter.actor).is_some();
         if let Some(actor) = given(&filter.actor) {
             let n = conditions.bind(actor);
             conditions.sql.push(format!("(actor_id = ${n} OR actor_name = ${n} OR actor_email = ${n})"));
@@ -334,14 +364,7 @@ impl Conditions {
             let n = conditions.bind(instant("until", &until)?);
             conditions.sql.push(format!("at < ${n}"));
         }
-        if let Some(text) = given(&filter.text) {
-            let n = conditions.bind(format!("%{}%", escape_like(&text.to_lowercase())));
-            let searched =
-                ["action", "actor_name", "actor_email", "target_name", "target_id", "before_json", "after_json"]
-                    .map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ${n} ESCAPE '\\'"))
-                    .join(" OR ");
-            conditions.sql.push(format!("({searched})"));
-        }
+        conditions.text = given(&filter.text).map(|text| format!("%{}%", escape_like(&text.to_lowercase())));
         if let Some(cursor) = given(&filter.cursor) {
             let (at, id) = cursor::decode(&cursor)?;
             let (a, b) = (conditions.bind(at), conditions.bind(id));
@@ -370,14 +393,67 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// What a query of the log found.
+pub(super) struct Found {
+    /// Up to the limit asked for, newest first.
+    pub(super) records: Vec<AuditRecord>,
+    /// With free text, when its window ended before the limit was reached: the (time, id) of
+    /// the oldest event read, after which the search goes on.
+    pub(super) read_to: Option<(String, String)>,
+}
+
+/// The columns free text is looked for in.
+const SEARCHED: [&str; 7] =
+    ["action", "actor_name", "actor_email", "target_name", "target_id", "before_json", "after_json"];
+
 /// Up to `limit` events of `scope` matching `conditions`, newest first.
-pub(super) async fn page(
-    db: &Database,
-    scope: &Scope,
-    conditions: &Conditions,
-    limit: usize,
-) -> DomainResult<Vec<AuditRecord>> {
+pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, limit: usize) -> DomainResult<Found> {
     let mut values = conditions.values.clone();
+    let mut sql = format!("FROM {} WHERE {}", table(db, scope, conditions), placed(db, scope, &mut values));
+    for condition in &conditions.sql {
+        sql.push_str(" AND ");
+        sql.push_str(condition);
+    }
+    let mut read_to = None;
+    if let Some(pattern) = &conditions.text {
+        // The window: the events the text is looked for in end at the one TEXT_SEARCH_WINDOW
+        // events down (if there are that many).
+        let last = format!("SELECT at, id {sql} ORDER BY at DESC, id DESC LIMIT 1 OFFSET {}", TEXT_SEARCH_WINDOW - 1);
+        let last = bound(sqlx::query(&last), &values).fetch_optional(db.pool()).await?;
+        if let Some(row) = last {
+            let (at, id): (String, String) = (row.try_get("at")?, row.try_get("id")?);
+            let (a, b) = (values.len() + 1, values.len() + 2);
+            sql.push_str(&format!(" AND (at, id) >= (${a}, ${b})"));
+            values.extend([at.clone(), id.clone()]);
+            read_to = Some((at, id));
+        }
+        values.push(pattern.clone());
+        let n = values.len();
+        let searched =
+            SEARCHED.map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ${n} ESCAPE '\\'")).join(" OR ");
+        sql.push_str(&format!(" AND ({searched})"));
+    }
+    let query = format!("SELECT {COLUMNS} {sql} ORDER BY at DESC, id DESC LIMIT {limit}");
+    let rows = bound(sqlx::query(&query), &values).fetch_all(db.pool()).await?;
+    let records = rows.iter().map(record).collect::<DomainResult<Vec<_>>>()?;
+    if records.len() >= limit {
+        read_to = None;
+    }
+    Ok(Found { records, read_to })
+}
+
+fn bound<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    values: &[String],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for value in values {
+        query = query.bind(value.clone());
+    }
+    query
+}
+
+/// The condition on the events' organization that `scope` sets, its value bound next.
+fn placed(db: &Database, scope: &Scope, values: &mut Vec<String>) -> String {
     let n = values.len() + 1;
     let orgs = match scope.orgs.as_slice() {
         [only] => {
@@ -392,26 +468,18 @@ pub(super) async fn page(
             }
         }
     };
-    let placed = if scope.unplaced { format!("({orgs} OR org_id IS NULL)") } else { orgs };
-    // Several organizations (or none): SQLite would gather all their events and sort them;
-    // walking the log newest first and keeping theirs stops after one page.
+    if scope.unplaced { format!("({orgs} OR org_id IS NULL)") } else { orgs }
+}
+
+/// Several organizations (or none): SQLite would gather all their events and sort them;
+/// walking the log newest first and keeping theirs stops after one page. Not when one object's
+/// or actor's indexes narrow the events down: gathering those is quicker.
+fn table(db: &Database, scope: &Scope, conditions: &Conditions) -> &'static str {
     let several = scope.orgs.len() > 1 || scope.unplaced;
-    let table = match db.engine() {
-        Engine::Sqlite if several && !conditions.one_target => "audit_events INDEXED BY audit_events_at_id",
+    match db.engine() {
+        Engine::Sqlite if several && !conditions.narrow => "audit_events INDEXED BY audit_events_at_id",
         _ => "audit_events",
-    };
-    let mut sql = format!("SELECT {COLUMNS} FROM {table} WHERE {placed}");
-    for condition in &conditions.sql {
-        sql.push_str(" AND ");
-        sql.push_str(condition);
     }
-    sql.push_str(&format!(" ORDER BY at DESC, id DESC LIMIT {limit}"));
-    let mut query = sqlx::query(&sql);
-    for value in values {
-        query = query.bind(value);
-    }
-    let rows = query.fetch_all(db.pool()).await?;
-    rows.iter().map(record).collect()
 }
 
 /// The newest events first, of every organization (for tests and the command line).

@@ -13,7 +13,9 @@ mod log;
 mod retention;
 
 pub use export::{AuditExport, ExportFormat};
-pub use log::{AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, recent_events};
+pub use log::{
+    AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, TEXT_SEARCH_WINDOW, recent_events,
+};
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};
 

@@ -71,6 +71,9 @@ impl Domain {
             effect = effect.at(&org.id, statements);
         }
         self.authorize_change(actor, &effect).await?;
+        // Read before the transaction, which holds its connection meanwhile.
+        let (names_before, names_after) =
+            (self.role_names(&org.id, &current).await?, self.role_names(&org.id, role_ids).await?);
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         if !storage::is_member(mutation.tx(), &org.id, &user.id).await? {
@@ -88,8 +91,6 @@ impl Domain {
             storage::grant_role(mutation.tx(), &org.id, &user.id, role_id).await?;
         }
         storage::ensure_root_keeps_a_super_admin(mutation.tx()).await?;
-        let (names_before, names_after) =
-            (self.role_names(&org.id, &current).await?, self.role_names(&org.id, role_ids).await?);
         let event = AuditEvent::new("member.roles_set")
             .org(&org.id)
             .target("user", &user.id, &user.email)

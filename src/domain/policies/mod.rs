@@ -4,6 +4,7 @@
 //!   same checks as the admin types);
 //! - `policy` and `storage`: the types, and the rows;
 //! - `read` and `write`: the `Domain` methods that authorize and read or change;
+//! - `version`: a policy as its history recorded it, to restore;
 //! - `impact`: who would gain or lose what if a policy said something else.
 //!
 //! Every write is validated against the permission schema and the resource catalog, checked
@@ -20,6 +21,8 @@ mod read;
 #[cfg(feature = "ssr")]
 mod storage;
 #[cfg(feature = "ssr")]
+mod version;
+#[cfg(feature = "ssr")]
 mod write;
 
 #[cfg(feature = "ssr")]
@@ -27,6 +30,8 @@ pub use policy::{
     NewPolicy, Policy, PolicyActions, PolicyChanges, PolicyContent, PolicyFields, PolicyImpact, PolicyPage,
     PolicyQuery, ResolvedPermission, RoleRef, StoredPolicy, parse_statements,
 };
+#[cfg(feature = "ssr")]
+pub use version::PolicyVersion;
 
 #[cfg(feature = "ssr")]
 fn policy_permission(action: &str) -> crate::domain::authz::permissions::Permission {

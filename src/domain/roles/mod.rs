@@ -3,6 +3,7 @@
 //! - `predefined`: Super Admin, Admin and Member, which every organization gets, read-only;
 //! - `role` and `storage`: the types, and the rows;
 //! - `read` and `write`: the `Domain` methods that authorize and read or change;
+//! - `version`: a role as its history recorded it, to restore;
 //! - `impact`: who would gain or lose what if a role were composed differently.
 
 mod impact;
@@ -10,6 +11,7 @@ mod predefined;
 mod read;
 mod role;
 mod storage;
+mod version;
 mod write;
 
 pub use {
@@ -18,6 +20,7 @@ pub use {
         MAX_GROUP_NAME_CHARS, MAX_POLICIES, MAX_SSO_GROUPS, Role, RoleActions, RoleChanges, RoleFields, RoleMapping,
         RolePage,
     },
+    version::RoleVersion,
 };
 
 use crate::domain::{DomainError, authz::permissions::Permission};

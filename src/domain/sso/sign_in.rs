@@ -393,14 +393,19 @@ impl Domain {
             .map_err(|e| refuse(SsoFailure::Unavailable, "secret_unreadable", e.to_string()))
     }
 
-    /// Records a refused step and answers what the person is told.
+    /// Records a refused step (naming the organization's provider, when it is known) and
+    /// answers what the person is told.
     async fn audit_refusal(&self, actor: &Actor, org_id: Option<&str>, refusal: Refusal) -> SsoFailure {
         let mut event =
             AuditEvent::new("sso.sign_in_failed").after(json!({ "reason": refusal.reason, "detail": refusal.detail }));
+        let mut actor = actor.clone();
         if let Some(org_id) = org_id {
             event = event.org(org_id);
+            if let Ok(Some(config)) = storage::load(&self.db, org_id).await {
+                actor = actor.via_provider(config.issuer);
+            }
         }
-        match audit::record(&self.db, actor, event).await {
+        match audit::record(&self.db, &actor, event).await {
             Ok(()) => refusal.failure,
             Err(_) => SsoFailure::Unavailable,
         }

@@ -6,6 +6,8 @@ pub struct AuditEventsPage {
     pub org_name: String,
     pub events: Vec<AuditRow>,
     pub next_cursor: Option<String>,
+    /// A text search that read its window before filling the page: how far back it read.
+    pub searched_to: Option<String>,
 }
 
 /// One event as the audit page lists it.

@@ -16,11 +16,15 @@ use crate::ui::{
     url::encode,
 };
 
+/// [`crate::domain::audit::TEXT_SEARCH_WINDOW`], as the page says it (the domain is not in the
+/// browser's build).
+const TEXT_SEARCH_WINDOW_LABEL: &str = "5,000";
+
 const INPUT: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
 
 /// The filter form's fields, as named in the URL, with their labels.
 const FIELDS: [(&str, &str); 7] = [
-    ("actor", "Actor (user id or name)"),
+    ("actor", "Actor (user id, name or email)"),
     ("action", "Action (role.updated, or role.*)"),
     ("target_type", "Target type"),
     ("target_id", "Target id"),
@@ -103,7 +107,12 @@ pub fn AuditLogPage() -> impl IntoView {
 #[component]
 fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl IntoView {
     let next = page.next_cursor.as_ref().map(|c| filters.href(&org_id, &format!("&cursor={}", encode(c))));
-    let empty = page.events.is_empty();
+    let empty = page.events.is_empty() && page.searched_to.is_none();
+    let searched_to = page.searched_to.map(|at| {
+        format!(
+            "Text is searched {TEXT_SEARCH_WINDOW_LABEL} events at a time: this page holds the matches among events back to {at}. The next page searches older ones."
+        )
+    });
     view! {
         <ListHeader title="Audit log" org=Some((org_id.clone(), page.org_name.clone()))/>
         <p class="text-sm text-slate-600 dark:text-slate-400">
@@ -133,6 +142,7 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
             <ExportLink href=filters.export_href(&org_id, "jsonl") label="JSON Lines" file_name=format!("audit-{org_id}.jsonl")/>
         </p>
         {empty.then(|| view! { <p class="text-sm" data-testid="audit-empty">"No events match."</p> })}
+        {searched_to.map(|text| view! { <p class="text-sm" role="status" data-testid="audit-searched-to">{text}</p> })}
         <ol class="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="audit-events">
             {page.events.into_iter().map(|event| view! { <AuditEvent event/> }).collect_view()}
         </ol>
@@ -177,5 +187,14 @@ fn AuditEvent(event: AuditRow) -> impl IntoView {
                 })}
             </details>
         </li>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn the_page_names_the_domains_text_search_window() {
+        let label = super::TEXT_SEARCH_WINDOW_LABEL.replace(',', "");
+        assert_eq!(label, crate::domain::audit::TEXT_SEARCH_WINDOW.to_string());
     }
 }

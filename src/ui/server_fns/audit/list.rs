@@ -40,5 +40,6 @@ pub async fn list_audit_events(
         org_name: org.name,
         events: page.events.into_iter().map(AuditRow::new).collect(),
         next_cursor: page.next_cursor,
+        searched_to: page.searched_to,
     })
 }

@@ -10,10 +10,7 @@ pub async fn load_policy_editor(
     policy_id: Option<String>,
     restore: Option<String>,
 ) -> Result<PolicyEditorData, UiError> {
-    use crate::{
-        domain::audit::HistoryOf,
-        ui::model::{InstanceItem, PolicyItem, RestoredVersion},
-    };
+    use crate::ui::model::{InstanceItem, PolicyItem, RestoredVersion};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let policy = match policy_id.filter(|id| !id.is_empty()) {
@@ -47,13 +44,11 @@ pub async fn load_policy_editor(
     });
     let mut restoring = None;
     if let (Some(item), Some(event_id)) = (policy.as_mut(), restore.filter(|id| !id.is_empty())) {
-        let event = call.domain.version_of(&call.actor, &org.id, HistoryOf::Policy(&item.id), &event_id).await?;
-        let version = event.after.unwrap_or_default();
-        let text = |field: &str| version[field].as_str().map(str::to_owned);
-        item.name = text("name").unwrap_or_else(|| item.name.clone());
-        item.description = text("description").unwrap_or_default();
-        item.statements = serde_json::from_value(version["statements"].clone()).unwrap_or_default();
-        restoring = Some(RestoredVersion { event_id: event.id, at: event.at, missing_policies: Vec::new() });
+        let version = call.domain.policy_version(&call.actor, &org.id, &item.id, &event_id).await?;
+        item.name = version.name.unwrap_or_else(|| item.name.clone());
+        item.description = version.description.unwrap_or_default();
+        item.statements = version.statements;
+        restoring = Some(RestoredVersion { event_id: version.event_id, at: version.at, missing_policies: Vec::new() });
     }
     Ok(PolicyEditorData {
         org_id: org.id,

@@ -11,7 +11,7 @@ pub async fn load_role_composer(
     restore: Option<String>,
 ) -> Result<RoleComposerData, UiError> {
     use crate::{
-        domain::{audit::HistoryOf, policies::PolicyQuery},
+        domain::policies::PolicyQuery,
         ui::model::{ComposerPolicy, RestoredVersion, RoleItem},
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
@@ -28,21 +28,16 @@ pub async fn load_role_composer(
     let mut role = role.map(RoleItem::from);
     let mut restoring = None;
     if let (Some(item), Some(event_id)) = (role.as_mut(), restore.filter(|id| !id.is_empty())) {
-        let event = call.domain.version_of(&call.actor, &org.id, HistoryOf::Role(&item.id), &event_id).await?;
-        let version = event.after.unwrap_or_default();
-        let text = |field: &str| version[field].as_str().map(str::to_owned);
-        let list = |field: &str| -> Vec<String> {
-            version[field].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-        };
-        let existing: std::collections::HashSet<&str> =
-            policies.policies.iter().map(|p| p.policy_id.as_str()).collect();
-        let (kept, missing): (Vec<String>, Vec<String>) =
-            list("policy_ids").into_iter().partition(|id| existing.contains(id.as_str()));
-        item.name = text("name").unwrap_or_else(|| item.name.clone());
-        item.policy_ids = kept;
-        item.is_default = version["is_default"].as_bool().unwrap_or(item.is_default);
-        item.sso_group_names = list("sso_group_names");
-        restoring = Some(RestoredVersion { event_id: event.id, at: event.at, missing_policies: missing });
+        let version = call.domain.role_version(&call.actor, &org.id, &item.id, &event_id).await?;
+        item.name = version.name.unwrap_or_else(|| item.name.clone());
+        item.policy_ids = version.policy_ids;
+        item.is_default = version.is_default.unwrap_or(item.is_default);
+        item.sso_group_names = version.sso_group_names;
+        restoring = Some(RestoredVersion {
+            event_id: version.event_id,
+            at: version.at,
+            missing_policies: version.missing_policy_ids,
+        });
     }
     Ok(RoleComposerData {
         org_id: org.id,
