@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiQuery, NoQuery},
     paging,
 };
 use crate::{domain::explorer::WhoCanPage, web::AppState};
@@ -36,6 +36,7 @@ pub struct CheckBody {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WhoCanQuery {
     permission: String,
     limit: Option<i64>,
@@ -47,6 +48,7 @@ pub struct WhoCanQuery {
 pub async fn check(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<CheckBody>,
 ) -> ApiResult<Json<Value>> {
@@ -98,6 +100,7 @@ pub async fn who_can(
 pub async fn effective_permissions(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let orgs = state.domain.effective_permissions(&caller.actor, &user_id).await?;

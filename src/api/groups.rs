@@ -10,7 +10,11 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{caller::SignedIn, error::ApiResult, json::ApiJson};
+use super::{
+    caller::SignedIn,
+    error::ApiResult,
+    json::{ApiJson, ApiQuery, NoQuery},
+};
 use crate::{
     domain::groups::{GroupFields, UserGroup},
     web::AppState,
@@ -24,6 +28,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupBody {
     name: Option<String>,
     description: Option<String>,
@@ -54,6 +59,7 @@ pub struct GroupList {
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Json<GroupList>> {
     let groups = state.domain.list_user_groups(&caller.actor, &org).await?;
@@ -64,6 +70,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<GroupBody>,
 ) -> ApiResult<Response> {
@@ -75,6 +82,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, group_id)): Path<(String, String)>,
 ) -> ApiResult<Json<UserGroup>> {
     Ok(Json(state.domain.user_group(&caller.actor, &org, &group_id).await?))
@@ -84,6 +92,7 @@ pub async fn get(
 pub async fn patch(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, group_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<GroupBody>,
 ) -> ApiResult<Json<UserGroup>> {
@@ -94,6 +103,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, group_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     state.domain.delete_user_group(&caller.actor, &org, &group_id).await?;

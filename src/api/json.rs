@@ -62,6 +62,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 serde_path_to_error::Segment::Unknown => None,
             }));
             let message = inner.to_string();
+            if let Some((field, known)) = unknown_field(&message) {
+                return ApiError::Unprocessable(vec![extra_forbidden(loc, field, "field", &known)]);
+            }
             match missing_field(&message) {
                 Some(field) => {
                     loc.push(json!(field));
@@ -92,11 +95,41 @@ fn missing_field(message: &str) -> Option<&str> {
     rest.split('`').next()
 }
 
+/// serde names a field it does not know, and those it does, only in its message: "unknown
+/// field `page`, expected one of `limit`, `cursor`" (or ", there are no fields").
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    let known = rest.strip_prefix(", expected one of ").or_else(|| rest.strip_prefix(", expected "));
+    let known = known.map(|list| list.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
+    Some((field, known))
+}
+
+/// A field the request may not carry: refused by name, never ignored (a client whose `page`
+/// were dropped would see the first page only, and never know).
+fn extra_forbidden(mut loc: Vec<Value>, field: &str, what: &str, known: &[&str]) -> ValidationProblem {
+    // serde's path may already end at the field.
+    if loc.last() != Some(&json!(field)) {
+        loc.push(json!(field));
+    }
+    let msg = match known {
+        [] => format!("Unknown {what} `{field}`: this endpoint takes none"),
+        known => format!("Unknown {what} `{field}`: this endpoint takes {}", known.join(", ")),
+    };
+    ValidationProblem { loc, msg, kind: "extra_forbidden".to_owned(), input: Value::Null, ctx: json!({}) }
+}
+
 fn strip_position(message: &str) -> String {
     message.split(" at line ").next().unwrap_or(message).to_owned()
 }
 
-/// `ApiQuery`: the query-string extractor of the REST API; a malformed query is a 422 body.
+/// The query of an endpoint that takes no parameter: any is refused by name.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
+/// `ApiQuery`: the query-string extractor of the REST API; a malformed query, or a parameter
+/// the endpoint does not take, is a 422 body.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
@@ -113,6 +146,9 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
                 _ => None,
             }));
             let message = error.inner().to_string();
+            if let Some((field, known)) = unknown_field(&message) {
+                return ApiError::Unprocessable(vec![extra_forbidden(loc, field, "query parameter", &known)]);
+            }
             if let Some(field) = missing_field(&message) {
                 loc.push(json!(field));
             }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiQuery, NoQuery},
     paging,
 };
 use crate::{
@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     q: Option<String>,
     role_id: Option<String>,
@@ -69,6 +70,7 @@ pub struct AssignBody {
 pub async fn assign(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<AssignBody>,
 ) -> ApiResult<Json<Value>> {
@@ -99,6 +101,7 @@ pub struct BulkRolesBody {
 pub async fn bulk_roles(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<BulkRolesBody>,
 ) -> ApiResult<Json<BulkOutcome>> {
@@ -125,6 +128,7 @@ pub async fn bulk_roles(
 pub async fn remove(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, user_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     state.domain.remove_member(&caller.actor, &org, &user_id).await?;

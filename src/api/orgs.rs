@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::{
     caller::SignedIn,
     error::{ApiError, ApiResult},
-    json::{ApiJson, ApiQuery, parse},
+    json::{ApiJson, ApiQuery, NoQuery, parse},
 };
 use crate::{
     domain::{
@@ -110,6 +110,7 @@ impl ReplaceBody {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     root_organization_id: Option<String>,
     can_have_child_organizations: Option<bool>,
@@ -166,6 +167,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> ApiResult<Response> {
     let new = NewOrganization {
@@ -193,7 +195,12 @@ pub async fn create(
 }
 
 /// `GET /v1/orgs/{org}` (id or code)
-pub async fn get(State(state): State<AppState>, caller: SignedIn, Path(org): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    _: ApiQuery<NoQuery>,
+    Path(org): Path<String>,
+) -> ApiResult<Json<Value>> {
     let mut answer = view_json(state.domain.organization(&caller.actor, &org).await?);
     if let Some(id) = answer["id"].as_str().map(str::to_owned)
         && answer["version"].is_number()
@@ -238,6 +245,7 @@ async fn with_sso(state: &AppState, caller: &SignedIn, org: Organization, sso: O
 pub async fn replace(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<ReplaceBody>,
 ) -> ApiResult<Json<Value>> {
@@ -250,6 +258,7 @@ pub async fn replace(
 pub async fn patch(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(changes): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Json<Value>> {
@@ -276,7 +285,12 @@ pub async fn patch(
 }
 
 /// `DELETE /v1/orgs/{org}`: the org and its whole subtree.
-pub async fn delete(State(state): State<AppState>, caller: SignedIn, Path(org): Path<String>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    _: ApiQuery<NoQuery>,
+    Path(org): Path<String>,
+) -> ApiResult<StatusCode> {
     state.domain.delete_organization(&caller.actor, &org, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -285,6 +299,7 @@ pub async fn delete(State(state): State<AppState>, caller: SignedIn, Path(org): 
 pub async fn deletion_impact(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Response> {
     Ok(Json(state.domain.organization_deletion_impact(&caller.actor, &org).await?).into_response())
@@ -294,6 +309,7 @@ pub async fn deletion_impact(
 pub async fn move_to(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<MoveBody>,
 ) -> ApiResult<Json<Organization>> {
@@ -322,6 +338,7 @@ pub async fn children(
 pub async fn ancestors(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Json<Value>> {
     Ok(node_list(state.domain.organization_ancestors(&caller.actor, &org).await?))

@@ -11,13 +11,13 @@ use axum::{
     response::{IntoResponse, Response},
     routing,
 };
-use serde::Deserialize;
+use serde::{Deserialize, de::IgnoredAny};
 use serde_json::Value;
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiQuery, NoQuery},
     paging,
 };
 use crate::{
@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyBody {
     name: Option<String>,
     description: Option<String>,
@@ -48,6 +49,28 @@ pub struct PolicyBody {
     version: Option<i64>,
     /// On a change: the id of the audit event whose version of the policy this restores.
     restored_from: Option<String>,
+    // What a GET answers besides the fields above (ids, counts, times), so that a policy read
+    // goes back with PUT as it is: accepted, never changed through here.
+    #[serde(default, rename = "policy_id")]
+    _policy_id: Option<IgnoredAny>,
+    #[serde(default, rename = "org_id")]
+    _org_id: Option<IgnoredAny>,
+    #[serde(default, rename = "resolved_permissions")]
+    _resolved_permissions: Option<IgnoredAny>,
+    #[serde(default, rename = "type")]
+    _kind: Option<IgnoredAny>,
+    #[serde(default, rename = "managed")]
+    _managed: Option<IgnoredAny>,
+    #[serde(default, rename = "roles_dependency_count")]
+    _roles_dependency_count: Option<IgnoredAny>,
+    #[serde(default, rename = "users_dependency_count")]
+    _users_dependency_count: Option<IgnoredAny>,
+    #[serde(default, rename = "created_at")]
+    _created_at: Option<IgnoredAny>,
+    #[serde(default, rename = "updated_at")]
+    _updated_at: Option<IgnoredAny>,
+    #[serde(default, rename = "created_by")]
+    _created_by: Option<IgnoredAny>,
 }
 
 fn missing(field: &str) -> DomainError {
@@ -80,6 +103,7 @@ impl PolicyBody {
 
 /// `cursor`, or its other spelling `pageToken`; and `reverse`.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     q: Option<String>,
     limit: Option<i64>,
@@ -90,6 +114,7 @@ pub struct ListQuery {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteQuery {
     #[serde(default)]
     detach: bool,
@@ -113,6 +138,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(mut body): ApiJson<PolicyBody>,
 ) -> ApiResult<Response> {
@@ -135,6 +161,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, policy_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Policy>> {
     Ok(Json(state.domain.policy(&caller.actor, &org, &policy_id).await?))
@@ -144,6 +171,7 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, policy_id)): Path<(String, String)>,
     ApiJson(mut body): ApiJson<PolicyBody>,
 ) -> ApiResult<Json<Policy>> {
@@ -162,6 +190,7 @@ pub async fn replace(
 pub async fn patch(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, policy_id)): Path<(String, String)>,
     ApiJson(mut body): ApiJson<PolicyBody>,
 ) -> ApiResult<Json<Policy>> {
@@ -192,6 +221,7 @@ pub async fn delete(
 pub async fn impact(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, policy_id)): Path<(String, String)>,
     ApiJson(mut body): ApiJson<PolicyBody>,
 ) -> ApiResult<Json<PolicyImpact>> {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiQuery, NoQuery},
     paging,
 };
 use crate::{
@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RoleBody {
     name: Option<String>,
     description: Option<String>,
@@ -48,6 +49,7 @@ fn missing(field: &str) -> DomainError {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     q: Option<String>,
     limit: Option<i64>,
@@ -55,6 +57,7 @@ pub struct ListQuery {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteQuery {
     #[serde(default)]
     unassign: bool,
@@ -76,6 +79,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<RoleBody>,
 ) -> ApiResult<Response> {
@@ -94,6 +98,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, role_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Role>> {
     Ok(Json(state.domain.role(&caller.actor, &org, &role_id).await?))
@@ -103,6 +108,7 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, role_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<RoleBody>,
 ) -> ApiResult<Json<Role>> {
@@ -122,6 +128,7 @@ pub async fn replace(
 pub async fn patch(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, role_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<RoleBody>,
 ) -> ApiResult<Json<Role>> {

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiQuery, NoQuery},
     paging,
 };
 use crate::{
@@ -47,6 +47,7 @@ pub struct ReplaceBody {
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Json<SchemaView>> {
     Ok(Json(state.domain.permission_schema(&caller.actor, &org).await?))
@@ -57,12 +58,14 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     ApiJson(body): ApiJson<ReplaceBody>,
 ) -> ApiResult<Json<PermissionSchema>> {
     Ok(Json(state.domain.replace_permission_schema(&caller.actor, body.resource_types, body.version).await?))
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResourceQuery {
     resource_type: String,
     q: Option<String>,
@@ -94,6 +97,7 @@ pub async fn list_resources(
 pub async fn register_resource(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, resource_type, resource_id)): Path<(String, String, String)>,
     ApiJson(body): ApiJson<ResourceBody>,
 ) -> ApiResult<Response> {
@@ -109,6 +113,7 @@ pub async fn register_resource(
 pub async fn remove_resource(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, resource_type, resource_id)): Path<(String, String, String)>,
 ) -> ApiResult<StatusCode> {
     state.domain.remove_resource(&caller.actor, &org, &resource_type, &resource_id).await?;

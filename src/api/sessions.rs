@@ -4,7 +4,11 @@ use axum::{Json, Router, extract::State, http::StatusCode, routing};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use super::{caller::SignedIn, error::ApiResult, json::ApiJson};
+use super::{
+    caller::SignedIn,
+    error::ApiResult,
+    json::{ApiJson, ApiQuery, NoQuery},
+};
 use crate::web::{AppState, sessions};
 
 pub fn routes() -> Router<AppState> {
@@ -20,7 +24,7 @@ pub struct MeResponse {
 }
 
 /// `GET /v1/me`.
-pub async fn me(SignedIn { user, .. }: SignedIn) -> Json<MeResponse> {
+pub async fn me(SignedIn { user, .. }: SignedIn, _: ApiQuery<NoQuery>) -> Json<MeResponse> {
     Json(MeResponse { user_id: user.id, email: user.email, full_name: user.full_name, status: user.status.as_str() })
 }
 
@@ -37,6 +41,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     session: Session,
     SignedIn { actor, .. }: SignedIn,
+    _: ApiQuery<NoQuery>,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
 ) -> ApiResult<StatusCode> {
     let epoch = state.domain.change_own_password(&actor, &body.current_password, &body.new_password).await?;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{self, ApiJson},
+    json::{self, ApiJson, ApiQuery, NoQuery},
 };
 use crate::{
     domain::sso::{ConnectionReport, SsoChanges, SsoConfiguration, SsoPreview, SsoPreviewInput, UnmappedGroup},
@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
 pub async fn get_configuration(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Json<SsoConfiguration>> {
     Ok(Json(state.domain.sso_configuration(&caller.actor, &org).await?))
@@ -41,6 +42,7 @@ pub async fn get_configuration(
 pub async fn put_configuration(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(changes): ApiJson<SsoChanges>,
 ) -> ApiResult<Json<SsoConfiguration>> {
@@ -51,6 +53,7 @@ pub async fn put_configuration(
 pub async fn delete_configuration(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<StatusCode> {
     state.domain.delete_sso_configuration(&caller.actor, &org).await?;
@@ -68,6 +71,7 @@ pub struct TestBody {
 pub async fn test_connection(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<ConnectionReport>> {
@@ -82,6 +86,7 @@ pub async fn test_connection(
 pub async fn preview(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(input): ApiJson<SsoPreviewInput>,
 ) -> ApiResult<Json<SsoPreview>> {
@@ -93,6 +98,7 @@ pub async fn preview(
 pub async fn unmapped_groups(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Json<Vec<UnmappedGroup>>> {
     Ok(Json(state.domain.sso_setup(&caller.actor, &org).await?.unmapped_groups))

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiQuery, NoQuery},
     paging,
 };
 use crate::{
@@ -50,6 +50,7 @@ pub struct CreateBody {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateQuery {
     #[serde(default)]
     return_active_token_if_exists: bool,
@@ -117,7 +118,11 @@ pub async fn create(
 }
 
 /// `GET /v1/tokens`: `{message, data, total}` (seed 003), newest first, never a secret.
-pub async fn list_mine(State(state): State<AppState>, caller: SignedIn) -> ApiResult<Json<Value>> {
+pub async fn list_mine(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    _: ApiQuery<NoQuery>,
+) -> ApiResult<Json<Value>> {
     let tokens = state.domain.my_tokens(&caller.actor).await?;
     let data: Vec<Value> = tokens.iter().map(|t| shown(t, None)).collect();
     Ok(Json(json!({ "message": "API tokens", "total": data.len(), "data": data })))
@@ -127,6 +132,7 @@ pub async fn list_mine(State(state): State<AppState>, caller: SignedIn) -> ApiRe
 pub async fn get_mine(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(token_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     Ok(Json(shown(&state.domain.my_token(&caller.actor, &token_id).await?, None)))
@@ -136,6 +142,7 @@ pub async fn get_mine(
 pub async fn revoke_mine(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(token_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     state.domain.revoke_my_token(&caller.actor, &token_id).await?;
@@ -143,6 +150,7 @@ pub async fn revoke_mine(
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MembersQuery {
     /// A creator's user id or email.
     creator: Option<String>,
@@ -189,6 +197,7 @@ fn query_problem(field: &str, kind: &str, msg: &str) -> DomainError {
 pub async fn revoke_member(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path((org, token_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     state.domain.revoke_member_token(&caller.actor, &org, &token_id).await?;
@@ -199,6 +208,7 @@ pub async fn revoke_member(
 pub async fn get_policy(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Json<TokenPolicy>> {
     Ok(Json(state.domain.organization_token_policy(&caller.actor, &org).await?))
@@ -215,6 +225,7 @@ pub struct PolicyBody {
 pub async fn put_policy(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(body): ApiJson<PolicyBody>,
 ) -> ApiResult<Json<TokenPolicy>> {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery},
+    json::{ApiJson, ApiQuery, NoQuery},
     paging,
 };
 use crate::{
@@ -54,6 +54,7 @@ pub struct PatchBody {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     q: Option<String>,
     organization_id: Option<String>,
@@ -67,6 +68,7 @@ pub struct ListQuery {
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> ApiResult<Response> {
     let new = NewAccount {
@@ -102,6 +104,7 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<Account>> {
     Ok(Json(state.domain.user(&caller.actor, &user_id).await?))
@@ -111,6 +114,7 @@ pub async fn get(
 pub async fn patch(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(user_id): Path<String>,
     ApiJson(body): ApiJson<PatchBody>,
 ) -> ApiResult<Json<Account>> {
@@ -127,6 +131,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,
+    _: ApiQuery<NoQuery>,
     Path(user_id): Path<String>,
 ) -> ApiResult<StatusCode> {
     state.domain.delete_user(&caller.actor, &user_id).await?;

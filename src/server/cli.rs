@@ -77,7 +77,7 @@ async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
     if let Some(first_admin) = first_admin {
         announce_first_admin(&settings, &first_admin);
     }
-    super::audit_retention::spawn(domain.clone(), settings.audit_retention_days);
+    super::maintenance::spawn(domain.clone(), settings.audit_retention_days);
 
     let mut leptos_options = leptos::config::get_configuration(Some(&config.to_string_lossy()))?.leptos_options;
     leptos_options.site_addr = settings.listen_addr;

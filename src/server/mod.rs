@@ -2,7 +2,6 @@
 //! OpenID client the domain signs people in through.
 
 pub mod app;
-pub mod audit_retention;
 pub mod caching;
 pub mod cli;
 pub mod client_addr;
@@ -11,6 +10,7 @@ pub mod identity;
 pub mod limits;
 pub mod listener;
 pub mod logging;
+pub mod maintenance;
 pub mod new_token;
 pub mod oidc;
 pub mod request_context;

@@ -689,12 +689,15 @@ async fn old_events_gone(world: &World) -> bool {
 
 async fn retention_runs_at_start_and_then_every_period(engine: Engine) {
     use std::time::Duration;
-    use warden::server::audit_retention;
+    use warden::server::maintenance;
     let Some(world) = World::start(engine).await else { return };
-    assert!(audit_retention::spawn(world.app.domain.clone(), None).is_none(), "kept forever: no task");
-
     event_at(&world, "2020-01-01T00:00:00.000000Z").await;
-    let task = audit_retention::spawn_every(world.app.domain.clone(), 30, Duration::from_millis(200));
+    let kept_forever = maintenance::spawn_every(world.app.domain.clone(), None, Duration::from_millis(100));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    kept_forever.abort();
+    assert_eq!(count(&world, "old.event").await, 1, "no retention set: kept forever");
+
+    let task = maintenance::spawn_every(world.app.domain.clone(), Some(30), Duration::from_millis(200));
     assert!(old_events_gone(&world).await, "applied at start");
     event_at(&world, "2020-01-02T00:00:00.000000Z").await;
     assert!(old_events_gone(&world).await, "and again a period later");
@@ -703,3 +706,30 @@ async fn retention_runs_at_start_and_then_every_period(engine: Engine) {
 }
 
 on_both_engines!(retention_runs_at_start_and_then_every_period);
+
+async fn sqlite_gets_planner_statistics(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    if engine != Engine::Sqlite {
+        return; // PostgreSQL's autovacuum keeps its own.
+    }
+    let db = world.app.domain.db();
+    let measured = || async {
+        let stats: Vec<String> = sqlx::query_scalar("SELECT stat FROM sqlite_stat1 WHERE tbl = 'audit_events'")
+            .fetch_all(db.pool())
+            .await
+            .expect("sqlite_stat1");
+        let rows = stats.first().and_then(|s| s.split(' ').next()?.parse::<i64>().ok()).unwrap_or_default();
+        (stats.len(), rows)
+    };
+    let acme = world.org("Acme", &world.root).await;
+    events_on(&world, &acme, "2026-01-01", "event", 200).await;
+    db.refresh_statistics().await.expect("refreshed");
+    let (indexes, rows) = measured().await;
+    assert!(indexes >= 5 && rows >= 200, "the audit log's indexes have statistics: {indexes}, {rows} rows");
+
+    events_on(&world, &acme, "2026-02-01", "more", 1_000).await;
+    db.refresh_statistics().await.expect("refreshed");
+    assert!(measured().await.1 >= 1_200, "measured again once it grew");
+}
+
+on_both_engines!(sqlite_gets_planner_statistics);

@@ -27,6 +27,7 @@ mod storage;
 mod tenancy;
 mod tokens;
 mod two_servers;
+mod unknown_inputs;
 mod user_groups;
 mod user_search;
 mod users;

@@ -85,7 +85,7 @@ pub struct AuditPage {
 /// lists for common fragments). So that every request costs about the same however rare the
 /// text, a page of a text search reads at most this many events of its scope; when they hold
 /// fewer matches than a page, the page is short and its cursor resumes after the last one read.
-pub const TEXT_SEARCH_WINDOW: usize = 5_000;
+pub const TEXT_SEARCH_WINDOW: usize = 3_000;
 
 /// Whose history: an object of an organization, as its events name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -406,6 +406,17 @@ pub(super) struct Found {
 const SEARCHED: [&str; 7] =
     ["action", "actor_name", "actor_email", "target_name", "target_id", "before_json", "after_json"];
 
+/// The searched columns as one lower-case text (one conversion per event instead of seven),
+/// separated by a control character nobody types, so that no match spans two columns.
+fn searched_text(engine: Engine) -> String {
+    let separator = match engine {
+        Engine::Sqlite => "char(31)",
+        Engine::Postgres => "chr(31)",
+    };
+    let columns = SEARCHED.map(|column| format!("COALESCE({column}, '')")).join(&format!(" || {separator} || "));
+    format!("LOWER({columns})")
+}
+
 /// Up to `limit` events of `scope` matching `conditions`, newest first.
 pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, limit: usize) -> DomainResult<Found> {
     let mut values = conditions.values.clone();
@@ -428,10 +439,7 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
             read_to = Some((at, id));
         }
         values.push(pattern.clone());
-        let n = values.len();
-        let searched =
-            SEARCHED.map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ${n} ESCAPE '\\'")).join(" OR ");
-        sql.push_str(&format!(" AND ({searched})"));
+        sql.push_str(&format!(" AND {} LIKE ${} ESCAPE '\\'", searched_text(db.engine()), values.len()));
     }
     let query = format!("SELECT {COLUMNS} {sql} ORDER BY at DESC, id DESC LIMIT {limit}");
     let rows = bound(sqlx::query(&query), &values).fetch_all(db.pool()).await?;

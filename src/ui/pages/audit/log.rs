@@ -18,7 +18,7 @@ use crate::ui::{
 
 /// [`crate::domain::audit::TEXT_SEARCH_WINDOW`], as the page says it (the domain is not in the
 /// browser's build).
-const TEXT_SEARCH_WINDOW_LABEL: &str = "5,000";
+const TEXT_SEARCH_WINDOW_LABEL: &str = "3,000";
 
 const INPUT: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
 

@@ -1,0 +1,145 @@
+//! Nothing a client sends is silently ignored: an unknown query parameter (a `page` that would
+//! leave the client on the first page, never knowing) or an unknown body field (a seed-style
+//! role's `policies`, which would create the role empty) is a 422 naming it, on every endpoint.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use warden::domain::Engine;
+
+use crate::support::tenants::World;
+
+/// Every `/v1` endpoint, with ids that need not exist: the request is refused before they are
+/// looked up.
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("GET", "/v1/me"),
+    ("PUT", "/v1/me/password"),
+    ("GET", "/v1/orgs"),
+    ("POST", "/v1/orgs"),
+    ("GET", "/v1/orgs/o"),
+    ("PUT", "/v1/orgs/o"),
+    ("PATCH", "/v1/orgs/o"),
+    ("DELETE", "/v1/orgs/o"),
+    ("POST", "/v1/orgs/o/move"),
+    ("GET", "/v1/orgs/o/children"),
+    ("GET", "/v1/orgs/o/ancestors"),
+    ("GET", "/v1/orgs/o/deletion_impact"),
+    ("GET", "/v1/orgs/o/history"),
+    ("GET", "/v1/orgs/o/iam/audit"),
+    ("GET", "/v1/orgs/o/iam/audit/export"),
+    ("POST", "/v1/orgs/o/iam/check"),
+    ("GET", "/v1/orgs/o/iam/who-can"),
+    ("GET", "/v1/users/u/effective-permissions"),
+    ("GET", "/v1/orgs/o/iam/groups"),
+    ("POST", "/v1/orgs/o/iam/groups"),
+    ("GET", "/v1/orgs/o/iam/groups/g"),
+    ("PATCH", "/v1/orgs/o/iam/groups/g"),
+    ("DELETE", "/v1/orgs/o/iam/groups/g"),
+    ("GET", "/v1/orgs/o/iam/groups/g/history"),
+    ("GET", "/v1/orgs/o/iam/members"),
+    ("POST", "/v1/orgs/o/iam/members"),
+    ("POST", "/v1/orgs/o/iam/members/bulk-roles"),
+    ("DELETE", "/v1/orgs/o/iam/members/u"),
+    ("GET", "/v1/orgs/o/iam/members/u/history"),
+    ("GET", "/v1/orgs/o/iam/policies"),
+    ("POST", "/v1/orgs/o/iam/policies"),
+    ("GET", "/v1/orgs/o/iam/policies/p"),
+    ("PUT", "/v1/orgs/o/iam/policies/p"),
+    ("PATCH", "/v1/orgs/o/iam/policies/p"),
+    ("DELETE", "/v1/orgs/o/iam/policies/p"),
+    ("POST", "/v1/orgs/o/iam/policies/p/impact"),
+    ("GET", "/v1/orgs/o/iam/policies/p/history"),
+    ("GET", "/v1/orgs/o/iam/roles"),
+    ("POST", "/v1/orgs/o/iam/roles"),
+    ("GET", "/v1/orgs/o/iam/roles/r"),
+    ("PUT", "/v1/orgs/o/iam/roles/r"),
+    ("PATCH", "/v1/orgs/o/iam/roles/r"),
+    ("DELETE", "/v1/orgs/o/iam/roles/r"),
+    ("GET", "/v1/orgs/o/iam/roles/r/history"),
+    ("PUT", "/v1/iam/permissions/schema"),
+    ("GET", "/v1/orgs/o/iam/permissions/schema"),
+    ("GET", "/v1/orgs/o/iam/resources"),
+    ("PUT", "/v1/orgs/o/iam/resources/t/i"),
+    ("DELETE", "/v1/orgs/o/iam/resources/t/i"),
+    ("GET", "/v1/orgs/o/sso"),
+    ("PUT", "/v1/orgs/o/sso"),
+    ("DELETE", "/v1/orgs/o/sso"),
+    ("POST", "/v1/orgs/o/sso/test"),
+    ("POST", "/v1/orgs/o/sso/preview"),
+    ("GET", "/v1/orgs/o/sso/unmapped-groups"),
+    ("GET", "/v1/orgs/o/sso/history"),
+    ("GET", "/v1/tokens"),
+    ("POST", "/v1/tokens"),
+    ("GET", "/v1/tokens/t"),
+    ("DELETE", "/v1/tokens/t"),
+    ("GET", "/v1/orgs/o/iam/tokens"),
+    ("DELETE", "/v1/orgs/o/iam/tokens/t"),
+    ("GET", "/v1/orgs/o/iam/tokens/t/history"),
+    ("GET", "/v1/orgs/o/token-policy"),
+    ("PUT", "/v1/orgs/o/token-policy"),
+    ("GET", "/v1/users"),
+    ("POST", "/v1/users"),
+    ("GET", "/v1/users/u"),
+    ("PATCH", "/v1/users/u"),
+    ("DELETE", "/v1/users/u"),
+];
+
+fn method(name: &str) -> Method {
+    Method::from_bytes(name.as_bytes()).expect("a method")
+}
+
+fn refused_as_extra(status: StatusCode, body: &Value, loc: Value) -> Result<(), String> {
+    let problem = &body["detail"][0];
+    if status == StatusCode::UNPROCESSABLE_ENTITY && problem["loc"] == loc && problem["type"] == "extra_forbidden" {
+        Ok(())
+    } else {
+        Err(format!("{status} {body}"))
+    }
+}
+
+async fn unknown_query_parameters_are_refused_by_name(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let mut wrong = Vec::new();
+    for (name, path) in ENDPOINTS {
+        let body = matches!(*name, "POST" | "PUT" | "PATCH").then(|| json!({}));
+        let (status, answer) = world.root(method(name), &format!("{path}?page=2"), body).await;
+        if let Err(problem) = refused_as_extra(status, &answer, json!(["query", "page"])) {
+            wrong.push(format!("{name} {path}?page=2: {problem}"));
+        }
+    }
+    assert!(wrong.is_empty(), "not refused by name:\n{}", wrong.join("\n"));
+
+    // The message says what the endpoint takes.
+    let (_, answer) = world.root(Method::GET, "/v1/orgs/o/iam/roles?size=5", None).await;
+    let msg = answer["detail"][0]["msg"].as_str().unwrap_or_default().to_owned();
+    assert!(msg.contains("`size`") && msg.contains("limit") && msg.contains("cursor"), "{msg}");
+    let (_, answer) = world.root(Method::GET, "/v1/me?x=1", None).await;
+    assert!(answer["detail"][0]["msg"].as_str().is_some_and(|m| m.contains("takes none")), "{answer}");
+}
+
+on_both_engines!(unknown_query_parameters_are_refused_by_name);
+
+async fn unknown_body_fields_are_refused_by_name(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let reading = world.policy(&acme, "Reading", json!({ "permissions": ["policy:read"] })).await;
+    let role = world.role(&acme, "Readers", &[&reading]).await;
+    let mut wrong = Vec::new();
+    for (name, path) in ENDPOINTS.iter().filter(|(name, _)| matches!(*name, "POST" | "PUT" | "PATCH")) {
+        let path =
+            path.replacen("/v1/orgs/o", &format!("/v1/orgs/{acme}"), 1).replace("/roles/r", &format!("/roles/{role}"));
+        let (status, answer) = world.root(method(name), &path, Some(json!({ "bogus": true }))).await;
+        if let Err(problem) = refused_as_extra(status, &answer, json!(["body", "bogus"])) {
+            wrong.push(format!("{name} {path}: {problem}"));
+        }
+    }
+    assert!(wrong.is_empty(), "not refused by name:\n{}", wrong.join("\n"));
+
+    // A seed-002 role body: its inline `policies` are not silently dropped.
+    let seed_role = json!({ "name": "Seed", "policies": [{ "action": "read", "subject": "all" }] });
+    let (status, answer) = world.root(Method::POST, &format!("/v1/orgs/{acme}/iam/roles"), Some(seed_role)).await;
+    assert_eq!(refused_as_extra(status, &answer, json!(["body", "policies"])), Ok(()));
+    let (_, roles) = world.root(Method::GET, &format!("/v1/orgs/{acme}/iam/roles?q=Seed"), None).await;
+    assert_eq!(roles["roles"].as_array().map(Vec::len), Some(0), "nothing created: {roles}");
+}
+
+on_both_engines!(unknown_body_fields_are_refused_by_name);
