@@ -331,8 +331,8 @@ impl Conditions {
         let mut conditions = Self { sql: Vec::new(), values: Vec::new(), text: None, narrow: false };
         let given =
             |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        conditions.narrow = given(&filter.target_id).is_some() || given(&filter.actor).is_some();
         if let Some(actor) = given(&filter.actor) {
+            conditions.narrow = true;
             let n = conditions.bind(actor);
             conditions.sql.push(format!("(actor_id = ${n} OR actor_name = ${n} OR actor_email = ${n})"));
         }
@@ -353,6 +353,7 @@ impl Conditions {
             conditions.sql.push(format!("target_type = ${n}"));
         }
         if let Some(target_id) = given(&filter.target_id) {
+            conditions.narrow = true;
             let n = conditions.bind(target_id);
             conditions.sql.push(format!("target_id = ${n}"));
         }
