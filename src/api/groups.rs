@@ -14,19 +14,21 @@ use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
+    versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::groups::{GroupFields, UserGroup},
     web::AppState,
 };
 
-/// A group body; on PATCH every field is optional, and `version`, when given, must be current.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/iam/groups", routing::get(list).post(create))
-        .route("/orgs/{org}/iam/groups/{group_id}", routing::get(get).patch(patch).delete(delete))
+        .route("/orgs/{org}/iam/groups/{group_id}", routing::get(get).put(update).patch(update).delete(delete))
 }
 
+/// A group body; on PUT and PATCH every field is optional, and `version`, when given, must be
+/// current.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupBody {
@@ -46,6 +48,14 @@ impl From<GroupBody> for GroupFields {
             role_ids: body.role_ids,
             version: body.version,
         }
+    }
+}
+
+impl GroupBody {
+    /// The fields, expected at the version `If-Match` or the body names.
+    fn fields(self, if_match: IfMatch) -> ApiResult<GroupFields> {
+        let version = if_match.expected(self.version)?;
+        Ok(GroupFields { version, ..self.into() })
     }
 }
 
@@ -84,19 +94,23 @@ pub async fn get(
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path((org, group_id)): Path<(String, String)>,
-) -> ApiResult<Json<UserGroup>> {
-    Ok(Json(state.domain.user_group(&caller.actor, &org, &group_id).await?))
+) -> ApiResult<Versioned<UserGroup>> {
+    let group = state.domain.user_group(&caller.actor, &org, &group_id).await?;
+    Ok(Versioned(group.version, group))
 }
 
-/// `PATCH /v1/orgs/{org}/iam/groups/{group_id}`
-pub async fn patch(
+/// `PUT` and `PATCH /v1/orgs/{org}/iam/groups/{group_id}`: the fields given; the version
+/// (`If-Match` or the body's) is checked when given.
+pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
+    if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path((org, group_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<GroupBody>,
-) -> ApiResult<Json<UserGroup>> {
-    Ok(Json(state.domain.update_user_group(&caller.actor, &org, &group_id, body.into()).await?))
+) -> ApiResult<Versioned<UserGroup>> {
+    let group = state.domain.update_user_group(&caller.actor, &org, &group_id, body.fields(if_match)?).await?;
+    Ok(Versioned(group.version, group))
 }
 
 /// `DELETE /v1/orgs/{org}/iam/groups/{group_id}`

@@ -6,6 +6,7 @@ pub mod error;
 pub mod health;
 pub mod json;
 pub mod paging;
+pub mod versions;
 
 pub mod audit;
 pub mod explorer;

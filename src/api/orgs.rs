@@ -14,6 +14,7 @@ use super::{
     caller::SignedIn,
     error::{ApiError, ApiResult},
     json::{ApiJson, ApiQuery, NoQuery, parse},
+    versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::{
@@ -36,7 +37,7 @@ fn default_true() -> bool {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs", routing::get(list).post(create))
-        .route("/orgs/{org}", routing::get(get).put(replace).patch(patch).delete(delete))
+        .route("/orgs/{org}", routing::get(get).put(update).patch(update).delete(delete))
         .route("/orgs/{org}/move", routing::post(move_to))
         .route("/orgs/{org}/children", routing::get(children))
         .route("/orgs/{org}/ancestors", routing::get(ancestors))
@@ -69,10 +70,10 @@ pub struct CreateBody {
     sso_configuration: Option<SsoChanges>,
 }
 
-/// The whole of an organization's settings, with the version they were read at.
+/// The whole of an organization's settings, with the version they are expected at (if any).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ReplaceBody {
+pub struct SettingsBody {
     name: String,
     #[serde(default)]
     code: Option<String>,
@@ -86,14 +87,15 @@ pub struct ReplaceBody {
     logo_url: Option<String>,
     #[serde(default = "empty_object")]
     metadata: Value,
-    version: i64,
+    #[serde(default)]
+    version: Option<i64>,
     /// Seed 003: left out, the organization's single sign-on stays as it is.
     #[serde(default)]
     sso_configuration: Option<SsoChanges>,
 }
 
-impl ReplaceBody {
-    fn settings(self) -> (OrganizationSettings, i64, Option<SsoChanges>) {
+impl SettingsBody {
+    fn settings(self) -> (OrganizationSettings, Option<i64>, Option<SsoChanges>) {
         let settings = OrganizationSettings {
             name: self.name,
             code: self.code,
@@ -194,21 +196,22 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
-/// `GET /v1/orgs/{org}` (id or code)
+/// `GET /v1/orgs/{org}` (id or code), with its version as the `ETag` when it is readable in full.
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let mut answer = view_json(state.domain.organization(&caller.actor, &org).await?);
     if let Some(id) = answer["id"].as_str().map(str::to_owned)
-        && answer["version"].is_number()
+        && let Some(version) = answer["version"].as_i64()
     {
         let sso = state.domain.sso_configuration_if_readable(&caller.actor, &id).await?;
         answer["sso_configuration"] = json!(sso);
+        return Ok(Versioned(version, answer).into_response());
     }
-    Ok(Json(answer))
+    Ok(Json(answer).into_response())
 }
 
 /// Field errors of the nested configuration point into it (`["body", "sso_configuration", …]`).
@@ -241,27 +244,16 @@ async fn with_sso(state: &AppState, caller: &SignedIn, org: Organization, sso: O
     Ok(answer)
 }
 
-/// `PUT /v1/orgs/{org}`: replaces the settings; `version` must be the current one.
-pub async fn replace(
+/// `PUT` and `PATCH /v1/orgs/{org}`: the settings given; the others keep their value. The
+/// version (`If-Match` or the body's) is checked when given.
+pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
-    _: ApiQuery<NoQuery>,
-    Path(org): Path<String>,
-    ApiJson(body): ApiJson<ReplaceBody>,
-) -> ApiResult<Json<Value>> {
-    let (settings, version, sso) = body.settings();
-    let org = state.domain.update_organization(&caller.actor, &org, settings, version).await?;
-    Ok(Json(with_sso(&state, &caller, org, sso).await?))
-}
-
-/// `PATCH /v1/orgs/{org}`: changes the given settings; `version` is checked when given.
-pub async fn patch(
-    State(state): State<AppState>,
-    caller: SignedIn,
+    if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
     ApiJson(changes): ApiJson<Map<String, Value>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let current = match state.domain.organization(&caller.actor, &org).await? {
         OrganizationView::Full(current) => current,
         OrganizationView::NodeOnly(_) => {
@@ -273,15 +265,19 @@ pub async fn patch(
         "updates_email": current.updates_email, "can_have_child_organizations": current.can_have_child_organizations,
         "parent_has_access": current.parent_has_access,
         "parent_has_access_to_descendants": current.parent_has_access_to_descendants,
-        "logo_url": current.logo_url, "metadata": current.metadata, "version": current.version,
+        "logo_url": current.logo_url, "metadata": current.metadata,
     }) else {
         return Err(ApiError::internal());
     };
     merged.extend(changes);
-    let body: ReplaceBody = parse(Value::Object(merged).to_string().as_bytes())?;
+    let body: SettingsBody = parse(Value::Object(merged).to_string().as_bytes())?;
     let (settings, version, sso) = body.settings();
+    // Without a version the settings are merged into those just read, and saved only if they
+    // are still current: a change made in between is a 409, never silently undone.
+    let version = if_match.expected(version)?.unwrap_or(current.version);
     let org = state.domain.update_organization(&caller.actor, &current.id, settings, version).await?;
-    Ok(Json(with_sso(&state, &caller, org, sso).await?))
+    let version = org.version;
+    Ok(Versioned(version, with_sso(&state, &caller, org, sso).await?).into_response())
 }
 
 /// `DELETE /v1/orgs/{org}`: the org and its whole subtree.

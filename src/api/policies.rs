@@ -1,5 +1,5 @@
-//! `/v1/orgs/{org}/iam/policies`: list, create, read, replace,
-//! patch and delete an organization's policies, and preview a change's impact.
+//! `/v1/orgs/{org}/iam/policies`: list, create, read, change (PUT and PATCH alike: the
+//! fields given) and delete an organization's policies, and preview a change's impact.
 //!
 //! A policy's content arrives as `statements` (or `definitions`; statement objects or CASL
 //! rules) or as `permissions` strings; each is a form API clients already send.
@@ -19,6 +19,7 @@ use super::{
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
     paging,
+    versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::{
@@ -29,15 +30,15 @@ use crate::{
     web::AppState,
 };
 
-/// Every field a policy body may carry; which ones are required depends on the method.
-/// Unknown fields are ignored, so that a policy read with GET can be sent back as it is.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/iam/policies", routing::get(list).post(create))
-        .route("/orgs/{org}/iam/policies/{policy_id}", routing::get(get).put(replace).patch(patch).delete(delete))
+        .route("/orgs/{org}/iam/policies/{policy_id}", routing::get(get).put(update).patch(update).delete(delete))
         .route("/orgs/{org}/iam/policies/{policy_id}/impact", routing::post(impact))
 }
 
+/// Every field a policy body may carry; which ones are required depends on the method. What a
+/// GET answers besides is accepted too, so that a policy read can be sent back as it is.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
@@ -95,7 +96,7 @@ impl PolicyBody {
         Ok((statements.is_some() || permissions.is_some()).then_some(PolicyContent { statements, permissions }))
     }
 
-    /// The whole content, which a create or a replace needs.
+    /// The whole content, which a create needs.
     fn required_content(&mut self) -> Result<PolicyContent, DomainError> {
         Ok(self.content()?.unwrap_or_default())
     }
@@ -157,52 +158,37 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(policy)).into_response())
 }
 
-/// `GET /v1/orgs/{org}/iam/policies/{policy_id}`
+/// `GET /v1/orgs/{org}/iam/policies/{policy_id}`, with its version as the `ETag`.
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path((org, policy_id)): Path<(String, String)>,
-) -> ApiResult<Json<Policy>> {
-    Ok(Json(state.domain.policy(&caller.actor, &org, &policy_id).await?))
+) -> ApiResult<Versioned<Policy>> {
+    let policy = state.domain.policy(&caller.actor, &org, &policy_id).await?;
+    Ok(Versioned(policy.version, policy))
 }
 
-/// `PUT /v1/orgs/{org}/iam/policies/{policy_id}`: the whole policy, with the version it was read at.
-pub async fn replace(
+/// `PUT` and `PATCH /v1/orgs/{org}/iam/policies/{policy_id}`: the fields given; the others keep
+/// their value. The version (`If-Match` or the body's) is checked when given.
+pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
+    if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path((org, policy_id)): Path<(String, String)>,
     ApiJson(mut body): ApiJson<PolicyBody>,
-) -> ApiResult<Json<Policy>> {
-    let content = body.required_content()?;
-    let changes = PolicyChanges {
-        name: Some(body.name.take().ok_or_else(|| missing("name"))?),
-        description: Some(body.description.take().unwrap_or_default()),
-        content: Some(content),
-        version: Some(body.version.ok_or_else(|| missing("version"))?),
-        restored_from: body.restored_from.take(),
-    };
-    Ok(Json(state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?))
-}
-
-/// `PATCH /v1/orgs/{org}/iam/policies/{policy_id}`: the fields given; `version` checked when given.
-pub async fn patch(
-    State(state): State<AppState>,
-    caller: SignedIn,
-    _: ApiQuery<NoQuery>,
-    Path((org, policy_id)): Path<(String, String)>,
-    ApiJson(mut body): ApiJson<PolicyBody>,
-) -> ApiResult<Json<Policy>> {
+) -> ApiResult<Versioned<Policy>> {
     let content = body.content()?;
     let changes = PolicyChanges {
         name: body.name.take(),
         description: body.description.take(),
         content,
-        version: body.version,
+        version: if_match.expected(body.version)?,
         restored_from: body.restored_from.take(),
     };
-    Ok(Json(state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?))
+    let policy = state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?;
+    Ok(Versioned(policy.version, policy))
 }
 
 /// `DELETE /v1/orgs/{org}/iam/policies/{policy_id}[?detach=true]`

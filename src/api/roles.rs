@@ -14,6 +14,7 @@ use super::{
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
     paging,
+    versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::{
@@ -23,14 +24,14 @@ use crate::{
     web::AppState,
 };
 
-/// Every field a role body may carry; which ones are required depends on the method. Unknown
-/// fields are ignored, so that a role read with GET can be sent back as it is.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/iam/roles", routing::get(list).post(create))
-        .route("/orgs/{org}/iam/roles/{role_id}", routing::get(get).put(replace).patch(patch).delete(delete))
+        .route("/orgs/{org}/iam/roles/{role_id}", routing::get(get).put(update).patch(update).delete(delete))
 }
 
+/// Every field a role body may carry; a create requires `name`. Any other field is refused
+/// (a role's `policies`, as other APIs send them, would otherwise vanish unseen).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoleBody {
@@ -94,54 +95,38 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(role)).into_response())
 }
 
-/// `GET /v1/orgs/{org}/iam/roles/{role_id}`
+/// `GET /v1/orgs/{org}/iam/roles/{role_id}`, with its version as the `ETag`.
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path((org, role_id)): Path<(String, String)>,
-) -> ApiResult<Json<Role>> {
-    Ok(Json(state.domain.role(&caller.actor, &org, &role_id).await?))
+) -> ApiResult<Versioned<Role>> {
+    let role = state.domain.role(&caller.actor, &org, &role_id).await?;
+    Ok(Versioned(role.version, role))
 }
 
-/// `PUT /v1/orgs/{org}/iam/roles/{role_id}`: the whole role, with the version it was read at.
-pub async fn replace(
+/// `PUT` and `PATCH /v1/orgs/{org}/iam/roles/{role_id}`: the fields given; the others keep
+/// their value. The version (`If-Match` or the body's) is checked when given.
+pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
+    if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path((org, role_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<RoleBody>,
-) -> ApiResult<Json<Role>> {
-    let changes = RoleChanges {
-        name: Some(body.name.ok_or_else(|| missing("name"))?),
-        description: Some(body.description.unwrap_or_default()),
-        policy_ids: Some(body.policy_ids.unwrap_or_default()),
-        is_default: Some(body.is_default.unwrap_or(false)),
-        sso_group_names: Some(body.sso_group_names.unwrap_or_default()),
-        version: Some(body.version.ok_or_else(|| missing("version"))?),
-        restored_from: body.restored_from,
-    };
-    Ok(Json(state.domain.update_role(&caller.actor, &org, &role_id, changes).await?))
-}
-
-/// `PATCH /v1/orgs/{org}/iam/roles/{role_id}`: the fields given; `version` checked when given.
-pub async fn patch(
-    State(state): State<AppState>,
-    caller: SignedIn,
-    _: ApiQuery<NoQuery>,
-    Path((org, role_id)): Path<(String, String)>,
-    ApiJson(body): ApiJson<RoleBody>,
-) -> ApiResult<Json<Role>> {
+) -> ApiResult<Versioned<Role>> {
     let changes = RoleChanges {
         name: body.name,
         description: body.description,
         policy_ids: body.policy_ids,
         is_default: body.is_default,
         sso_group_names: body.sso_group_names,
-        version: body.version,
+        version: if_match.expected(body.version)?,
         restored_from: body.restored_from,
     };
-    Ok(Json(state.domain.update_role(&caller.actor, &org, &role_id, changes).await?))
+    let role = state.domain.update_role(&caller.actor, &org, &role_id, changes).await?;
+    Ok(Versioned(role.version, role))
 }
 
 /// `DELETE /v1/orgs/{org}/iam/roles/{role_id}[?unassign=true]`

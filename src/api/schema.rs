@@ -19,6 +19,7 @@ use super::{
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
     paging,
+    versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::schema::{PermissionSchema, SchemaType, SchemaView},
@@ -39,7 +40,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplaceBody {
-    version: i64,
+    #[serde(default)]
+    version: Option<i64>,
     resource_types: Vec<SchemaType>,
 }
 
@@ -49,19 +51,23 @@ pub async fn get(
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-) -> ApiResult<Json<SchemaView>> {
-    Ok(Json(state.domain.permission_schema(&caller.actor, &org).await?))
+) -> ApiResult<Versioned<SchemaView>> {
+    let schema = state.domain.permission_schema(&caller.actor, &org).await?;
+    Ok(Versioned(schema.version, schema))
 }
 
-/// `PUT /v1/iam/permissions/schema`: the application resource types; built-in ones are
-/// Warden's and cannot be sent.
+/// `PUT /v1/iam/permissions/schema`: the application resource types (built-in ones are
+/// Warden's and cannot be sent); the version (`If-Match` or the body's) is checked when given.
 pub async fn replace(
     State(state): State<AppState>,
     caller: SignedIn,
+    if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     ApiJson(body): ApiJson<ReplaceBody>,
-) -> ApiResult<Json<PermissionSchema>> {
-    Ok(Json(state.domain.replace_permission_schema(&caller.actor, body.resource_types, body.version).await?))
+) -> ApiResult<Versioned<PermissionSchema>> {
+    let version = if_match.expected(body.version)?;
+    let schema = state.domain.replace_permission_schema(&caller.actor, body.resource_types, version).await?;
+    Ok(Versioned(schema.version, schema))
 }
 
 #[derive(Debug, Deserialize)]

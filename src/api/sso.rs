@@ -14,6 +14,7 @@ use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{self, ApiJson, ApiQuery, NoQuery},
+    versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::sso::{ConnectionReport, SsoChanges, SsoConfiguration, SsoPreview, SsoPreviewInput, UnmappedGroup},
@@ -34,19 +35,24 @@ pub async fn get_configuration(
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-) -> ApiResult<Json<SsoConfiguration>> {
-    Ok(Json(state.domain.sso_configuration(&caller.actor, &org).await?))
+) -> ApiResult<Versioned<SsoConfiguration>> {
+    let configuration = state.domain.sso_configuration(&caller.actor, &org).await?;
+    Ok(Versioned(configuration.version, configuration))
 }
 
-/// `PUT /v1/orgs/{org}/sso` (`sso:update`): creates or changes; fields left out keep their value.
+/// `PUT /v1/orgs/{org}/sso` (`sso:update`): creates or changes; fields left out keep their
+/// value; the version (`If-Match` or the body's) is checked when given.
 pub async fn put_configuration(
     State(state): State<AppState>,
     caller: SignedIn,
+    if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-    ApiJson(changes): ApiJson<SsoChanges>,
-) -> ApiResult<Json<SsoConfiguration>> {
-    Ok(Json(state.domain.set_sso_configuration(&caller.actor, &org, changes).await?))
+    ApiJson(mut changes): ApiJson<SsoChanges>,
+) -> ApiResult<Versioned<SsoConfiguration>> {
+    changes.version = if_match.expected(changes.version)?;
+    let configuration = state.domain.set_sso_configuration(&caller.actor, &org, changes).await?;
+    Ok(Versioned(configuration.version, configuration))
 }
 
 /// `DELETE /v1/orgs/{org}/sso` (`sso:update`).

@@ -217,11 +217,12 @@ pub async fn get_policy(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
-    max_lifetime_days: i64,
-    allow_no_expiry: bool,
+    max_lifetime_days: Option<i64>,
+    allow_no_expiry: Option<bool>,
 }
 
-/// `PUT /v1/orgs/{org}/token-policy` (`org:update`).
+/// `PUT /v1/orgs/{org}/token-policy` (`org:update`): the fields given; the others keep their
+/// value.
 pub async fn put_policy(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -229,6 +230,10 @@ pub async fn put_policy(
     Path(org): Path<String>,
     ApiJson(body): ApiJson<PolicyBody>,
 ) -> ApiResult<Json<TokenPolicy>> {
-    let policy = TokenPolicy { max_lifetime_days: body.max_lifetime_days, allow_no_expiry: body.allow_no_expiry };
+    let current = state.domain.organization_token_policy(&caller.actor, &org).await?;
+    let policy = TokenPolicy {
+        max_lifetime_days: body.max_lifetime_days.unwrap_or(current.max_lifetime_days),
+        allow_no_expiry: body.allow_no_expiry.unwrap_or(current.allow_no_expiry),
+    };
     Ok(Json(state.domain.set_organization_token_policy(&caller.actor, &org, policy).await?))
 }

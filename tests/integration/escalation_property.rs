@@ -142,7 +142,7 @@ async fn build(engine: Engine, start: &Start) -> Option<World> {
     let project = json!([{ "key": "project", "label": "Project", "listable": false,
         "actions": [{ "key": "read", "label": "Read" }, { "key": "deploy", "label": "Deploy" }] }]);
     let types = serde_json::from_value(project).expect("types");
-    domain.replace_permission_schema(&root_admin, types, 1).await.expect("schema");
+    domain.replace_permission_schema(&root_admin, types, Some(1)).await.expect("schema");
     let mut orgs = vec![root];
     for (index, parent) in start.parents.iter().enumerate() {
         let parent = orgs[parent % orgs.len()].clone();

@@ -264,4 +264,16 @@ async fn every_change_works_as_a_plain_form_post(engine: Engine) {
     assert_eq!(crate::support::http::call(&w.app, &c, Method::GET, "/v1/me", None).await.0, StatusCode::UNAUTHORIZED);
 }
 
-on_both_engines!(every_change_works_as_a_plain_form_post);
+/// The new-role page previews its impact before any policy is ticked: the form as it stands
+/// (no `policy_ids` at all) is a role of nothing, not an incomplete form.
+async fn a_role_of_no_policies_previews_without_an_error(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let fields = [("org_id", w.root.as_str()), ("role_id", "")];
+    let response =
+        w.app.send(Req::new(Method::POST, "/api/role-impact").same_origin().cookie(&w.root_cookie).form(&fields)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let impact = response.json();
+    assert_eq!((impact["member_count"].as_i64(), impact["shifts"].as_array().map(Vec::len)), (Some(0), Some(0)));
+}
+
+on_both_engines!(every_change_works_as_a_plain_form_post, a_role_of_no_policies_previews_without_an_error);

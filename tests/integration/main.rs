@@ -31,5 +31,6 @@ mod unknown_inputs;
 mod user_groups;
 mod user_search;
 mod users;
+mod versions;
 mod who_can;
 mod wide_trees;

@@ -416,6 +416,23 @@ async fn the_explorer_explains_the_decision_and_names_the_fix(engine: Engine) {
     assert_eq!(names, ["Root", "Closed"], "from the root down");
     assert_eq!(flagged.chain[1].parent_has_access, Some(false));
     assert!(flagged.fix.unwrap().contains("\"Closed\" has parent_has_access turned off"));
+    assert_eq!(flagged.chain.iter().map(|step| step.member_here).collect::<Vec<_>>(), [true, false]);
+    // The chain's memberships come from the decision cache: joining and leaving show at once,
+    // and an organization asked about by its code answers as by its id.
+    let (status, body) =
+        call(&app, &cookie, Method::PATCH, &format!("/v1/orgs/{closed}"), Some(json!({ "code": "closed-1" }))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let closed_members = format!("/v1/orgs/{closed}/iam/members");
+    let (status, body) =
+        call(&app, &cookie, Method::POST, &closed_members, Some(json!({ "user_id": ivy, "role_ids": [] }))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let joined = ask("closed-1".to_owned(), "audit:read").await;
+    assert_eq!((joined.org_id.as_str(), joined.org_name.as_str()), (closed.as_str(), "Closed"));
+    assert_eq!(joined.chain.iter().map(|step| step.member_here).collect::<Vec<_>>(), [true, true]);
+    let (status, body) = call(&app, &cookie, Method::DELETE, &format!("{closed_members}/{ivy}"), None).await;
+    assert!(status.is_success(), "{status} {body}");
+    let left = ask(closed.clone(), "audit:read").await;
+    assert_eq!(left.chain.iter().map(|step| step.member_here).collect::<Vec<_>>(), [true, false]);
 
     let (status, body) =
         call(&app, &cookie, Method::POST, &members, Some(json!({ "user_id": ivy, "role_ids": [auditor, muzzled] })))

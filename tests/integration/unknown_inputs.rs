@@ -32,6 +32,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/v1/orgs/o/iam/groups"),
     ("POST", "/v1/orgs/o/iam/groups"),
     ("GET", "/v1/orgs/o/iam/groups/g"),
+    ("PUT", "/v1/orgs/o/iam/groups/g"),
     ("PATCH", "/v1/orgs/o/iam/groups/g"),
     ("DELETE", "/v1/orgs/o/iam/groups/g"),
     ("GET", "/v1/orgs/o/iam/groups/g/history"),

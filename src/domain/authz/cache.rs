@@ -9,6 +9,7 @@
 //! safety net that acts only when the notices stay behind.
 
 use std::{
+    collections::HashSet,
     sync::{Arc, PoisonError, RwLock, Weak},
     time::{Duration, Instant},
 };
@@ -90,7 +91,25 @@ pub enum TreeEdit<'a> {
 /// The decision cache's maps hash with foldhash, faster than the standard library's SipHash
 /// for the dozen lookups a decision makes (keys are ids the server generated).
 type HashMap<K, V> = foldhash::HashMap<K, V>;
-type UserGrants = HashMap<String, Vec<RoleGrant>>;
+
+/// What the cache knows of one user: the roles they hold by organization (directly and
+/// through groups), and the organizations they are a direct member of (with roles or not).
+#[derive(Debug, Clone, Default)]
+struct UserGrants {
+    roles: HashMap<String, Vec<RoleGrant>>,
+    memberships: foldhash::HashSet<String>,
+}
+
+impl UserGrants {
+    /// The roles held at `org_id`.
+    fn at(&self, org_id: &str) -> &[RoleGrant] {
+        self.roles.get(org_id).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn all(&self) -> impl Iterator<Item = &RoleGrant> {
+        self.roles.values().flatten()
+    }
+}
 
 /// How the cache has been kept: what tests and benchmarks look at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -160,8 +179,7 @@ impl AuthzCache {
     ) -> DomainResult<Decision> {
         let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let path = path_to_root(&tree, below, org_id)?;
-        let none: &[RoleGrant] = &[];
-        Ok(decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission))
+        Ok(decision::decide(&path, |org| grants.at(org), permission))
     }
 
     /// Which of `permissions` the user holds at `org_id`: the same answers as [`Self::decide`]
@@ -176,9 +194,10 @@ impl AuthzCache {
     ) -> DomainResult<Vec<bool>> {
         let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let path = path_to_root(&tree, None, org_id)?;
-        let none: &[RoleGrant] = &[];
-        let grants_at = |org: &str| grants.get(org).map(Vec::as_slice).unwrap_or(none);
-        Ok(permissions.iter().map(|permission| decision::decide(&path, grants_at, permission).allowed).collect())
+        Ok(permissions
+            .iter()
+            .map(|permission| decision::decide(&path, |org| grants.at(org), permission).allowed)
+            .collect())
     }
 
     /// Decides each permission for `user_id` at `org_id` twice: as things stand, and as they
@@ -193,7 +212,7 @@ impl AuthzCache {
     ) -> DomainResult<Vec<(bool, bool)>> {
         let (tree, before) = self.tree_and_grants(db, user_id, org_id).await?;
         let mut after = UserGrants::clone(&before);
-        for grant in after.values_mut().flatten() {
+        for grant in after.roles.values_mut().flatten() {
             rewrite.apply(grant);
         }
         let path = path_to_root(&tree, None, org_id)?;
@@ -203,13 +222,11 @@ impl AuthzCache {
         };
         let edited: Option<Vec<&PathNode>> = edited.as_ref().map(|nodes| nodes.iter().collect());
         let path_after = edited.as_deref().unwrap_or(&path);
-        let none: &[RoleGrant] = &[];
         Ok(permissions
             .iter()
             .map(|permission| {
-                let old = decision::decide(&path, |org| before.get(org).map(Vec::as_slice).unwrap_or(none), permission);
-                let new =
-                    decision::decide(path_after, |org| after.get(org).map(Vec::as_slice).unwrap_or(none), permission);
+                let old = decision::decide(&path, |org| before.at(org), permission);
+                let new = decision::decide(path_after, |org| after.at(org), permission);
                 (old.allowed, new.allowed)
             })
             .collect())
@@ -278,9 +295,10 @@ impl AuthzCache {
         let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let new_child = new_child_node();
         let path = path_to_root(&tree, in_new_child.then_some(&new_child), org_id)?;
-        let none: &[RoleGrant] = &[];
-        let grants_at = |org: &str| grants.get(org).map(Vec::as_slice).unwrap_or(none);
-        Ok(permissions.iter().map(|permission| decision::holds_unrestricted(&path, grants_at, permission)).collect())
+        Ok(permissions
+            .iter()
+            .map(|permission| decision::holds_unrestricted(&path, |org| grants.at(org), permission))
+            .collect())
     }
 
     /// Drops what `change` affects. `new_generation` is the database generation this change
@@ -357,7 +375,19 @@ impl AuthzCache {
     pub async fn grants_of(&self, db: &Database, user_id: &str) -> DomainResult<Vec<RoleGrant>> {
         self.refresh_if_stale(db).await?;
         let grants = self.user_grants(db, user_id).await?;
-        Ok(grants.values().flatten().cloned().collect())
+        Ok(grants.all().cloned().collect())
+    }
+
+    /// Which of `org_ids` the user is a direct member of.
+    pub async fn direct_memberships_among(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_ids: &[&str],
+    ) -> DomainResult<HashSet<String>> {
+        self.refresh_if_stale(db).await?;
+        let grants = self.user_grants(db, user_id).await?;
+        Ok(org_ids.iter().filter(|org| grants.memberships.contains(**org)).map(|org| (*org).to_owned()).collect())
     }
 
     /// A user's account as the database has it, read from memory once cached (an account that
@@ -398,15 +428,14 @@ impl AuthzCache {
         self.refresh_if_stale(db).await?;
         let (tree, grants) = (self.tree(db).await?, self.user_grants(db, user_id).await?);
         let names = self.names(&tree);
-        let none: &[RoleGrant] = &[];
         let mut found = Vec::new();
         for entry in names.after(after).iter().filter(|entry| entry.matches(term)) {
             let path = path_to_root(&tree, None, &entry.id)?;
             // Nothing is allowed where the user holds no role on the way up: skip deciding.
-            if !path.iter().any(|node| grants.contains_key(&node.org_id)) {
+            if !path.iter().any(|node| grants.roles.contains_key(&node.org_id)) {
                 continue;
             }
-            if decision::decide(&path, |org| grants.get(org).map(Vec::as_slice).unwrap_or(none), permission).allowed {
+            if decision::decide(&path, |org| grants.at(org), permission).allowed {
                 found.push((entry.name.clone(), entry.id.clone()));
                 if found.len() == limit {
                     break;
@@ -585,7 +614,9 @@ fn apply(state: &mut State, change: &Change) {
                     tree.remove(id);
                 }
             }
-            state.users.retain(|_, grants| !ids.iter().any(|id| grants.contains_key(id)));
+            state.users.retain(|_, grants| {
+                !ids.iter().any(|id| grants.roles.contains_key(id) || grants.memberships.contains(id))
+            });
         }
         Change::Memberships(users) => {
             for user in users {
@@ -593,10 +624,10 @@ fn apply(state: &mut State, change: &Change) {
             }
         }
         Change::Roles(role_ids) => {
-            state.users.retain(|_, grants| !grants.values().flatten().any(|grant| role_ids.contains(&grant.role_id)));
+            state.users.retain(|_, grants| !grants.all().any(|grant| role_ids.contains(&grant.role_id)));
         }
         Change::Policies(policy_ids) => state.users.retain(|_, grants| {
-            !grants.values().flatten().flat_map(|grant| &grant.policies).any(|p| policy_ids.contains(&p.policy_id))
+            !grants.all().flat_map(|grant| &grant.policies).any(|p| policy_ids.contains(&p.policy_id))
         }),
         Change::Accounts(user_ids) => {
             for user_id in user_ids {
@@ -682,7 +713,8 @@ fn missing_ancestor(org_id: &str) -> DomainError {
 }
 
 /// The roles (with their policies' statements) that each of `user_ids` holds, by organization:
-/// directly, and through the user groups they belong to.
+/// directly, and through the user groups they belong to; and the organizations each is a direct
+/// member of.
 async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap<String, UserGrants>> {
     let users = placeholders(1, user_ids.len());
     let sql = format!(
@@ -716,7 +748,7 @@ async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap
             .map_err(|e| DomainError::Internal(format!("policy statements are not valid JSON: {e}")))?;
         let policy =
             PolicyRules { policy_id: row.try_get("policy_id")?, policy_name: row.try_get("policy_name")?, statements };
-        let roles = by_user.entry(user_id).or_default().entry(org_id.clone()).or_default();
+        let roles = by_user.entry(user_id).or_default().roles.entry(org_id.clone()).or_default();
         match roles.last_mut() {
             Some(last) if last.role_id == role_id && last.via_group == via_group => last.policies.push(policy),
             _ => roles.push(RoleGrant {
@@ -727,6 +759,15 @@ async fn load_grants(db: &Database, user_ids: &[String]) -> DomainResult<HashMap
                 policies: vec![policy],
             }),
         }
+    }
+    let sql = format!("SELECT user_id, org_id FROM memberships WHERE user_id IN ({users})");
+    let mut query = sqlx::query(&sql);
+    for user_id in user_ids {
+        query = query.bind(user_id);
+    }
+    for row in query.fetch_all(db.pool()).await? {
+        let user_id: String = row.try_get("user_id")?;
+        by_user.entry(user_id).or_default().memberships.insert(row.try_get("org_id")?);
     }
     Ok(by_user)
 }

@@ -77,19 +77,19 @@ impl Domain {
         permission: &str,
     ) -> DomainResult<AccessExplanation> {
         let permission = parse_permission("body", permission)?;
-        let org = self.visible_organization(actor, org_id).await?;
+        let org = self.visible_organization_node(actor, org_id).await?;
         let me = self.existing_user(actor.user_id()?).await?;
         let subject = match user.map(str::trim).filter(|u| !u.is_empty()) {
             None => me,
             Some(asked) if asked == me.id || email::normalize(asked) == email::normalize(&me.email) => me,
             Some(asked) => {
-                self.authorize(actor, &org.id, &Permission::new("member", "read")).await?;
+                self.authorize(actor, &org.org_id, &Permission::new("member", "read")).await?;
                 self.visible_user_by_id_or_email(actor, asked).await?
             }
         };
-        let decision = self.decide(&subject.id, &org.id, &permission).await?;
+        let decision = self.decide(&subject.id, &org.org_id, &permission).await?;
         let decision = self.as_seen_by(actor, decision).await?;
-        let chain = self.chain_as_seen_by(actor, &subject.id, &org.id).await?;
+        let chain = self.chain_as_seen_by(actor, &subject.id, &org.org_id).await?;
         Ok(AccessExplanation {
             permission: permission.to_string(),
             fix: fix_for(&decision, &permission, &org.name),
@@ -98,7 +98,7 @@ impl Domain {
             reason: decision.reason,
             user_id: subject.id,
             user_email: subject.email,
-            org_id: org.id,
+            org_id: org.org_id,
             org_name: org.name,
             chain,
         })

@@ -186,22 +186,13 @@ impl Domain {
             .is_some())
     }
 
-    /// Which of `org_ids` the user is a direct member of.
+    /// Which of `org_ids` the user is a direct member of (from the decision cache).
     pub(crate) async fn direct_memberships_among(
         &self,
         user_id: &str,
         org_ids: &[&str],
     ) -> DomainResult<HashSet<String>> {
-        let sql = format!(
-            "SELECT org_id FROM memberships WHERE user_id = $1 AND org_id IN ({})",
-            db::placeholders(2, org_ids.len())
-        );
-        let mut query = sqlx::query(&sql).bind(user_id);
-        for org_id in org_ids {
-            query = query.bind(*org_id);
-        }
-        let rows = query.fetch_all(self.db.pool()).await?;
-        rows.iter().map(|row| Ok(row.try_get("org_id")?)).collect()
+        self.authz.direct_memberships_among(&self.db, user_id, org_ids).await
     }
 
     /// What the actor may do with the organization's members.

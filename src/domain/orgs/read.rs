@@ -6,13 +6,20 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{Organization, OrganizationLink, OrganizationNode, org_permission, storage};
-use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, cursor};
+use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz::decision::PathNode, cursor};
 
 /// An org as the actor may see it: all of it, or only its node (through the parent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrganizationView {
     Full(Organization),
     NodeOnly(Organization),
+}
+
+/// How much of an organization an actor may see.
+enum Sight {
+    Full,
+    NodeOnly,
+    None,
 }
 
 /// An organization with its visible path and the actions the actor may take on it, so that
@@ -78,15 +85,44 @@ impl Domain {
     pub async fn organization(&self, actor: &Actor, id_or_code: &str) -> DomainResult<OrganizationView> {
         actor.user_id()?;
         let org = self.resolve_organization(id_or_code).await?;
-        if self.may(actor, &org.id, &org_permission("read")).await? {
-            return Ok(OrganizationView::Full(org));
+        match self.sight(actor, &org.id, org.parent_organization_id.as_deref()).await? {
+            Sight::Full => Ok(OrganizationView::Full(org)),
+            Sight::NodeOnly => Ok(OrganizationView::NodeOnly(org)),
+            Sight::None => Err(not_found(id_or_code)),
         }
-        match &org.parent_organization_id {
-            Some(parent) if self.may(actor, parent, &org_permission("read")).await? => {
-                Ok(OrganizationView::NodeOnly(org))
+    }
+
+    /// The organization's node (id, name, access flags) if the actor may see it (see
+    /// [`Self::organization`]), read from the decision cache when `id_or_code` is an id: the
+    /// access explorer's answers then read no table.
+    pub(crate) async fn visible_organization_node(&self, actor: &Actor, id_or_code: &str) -> DomainResult<PathNode> {
+        actor.user_id()?;
+        let path = match self.authz.path(&self.db, id_or_code).await {
+            Err(DomainError::NotFound { .. }) => {
+                let org = self.visible_organization(actor, id_or_code).await?;
+                self.authz.path(&self.db, &org.id).await?
             }
-            _ => Err(not_found(id_or_code)),
+            path => path?,
+        };
+        let mut up = path.into_iter();
+        let (Some(node), parent) = (up.next(), up.next()) else {
+            return Err(not_found(id_or_code));
+        };
+        match self.sight(actor, &node.org_id, parent.as_ref().map(|parent| parent.org_id.as_str())).await? {
+            Sight::Full | Sight::NodeOnly => Ok(node),
+            Sight::None => Err(not_found(id_or_code)),
         }
+    }
+
+    /// How much of the organization the actor may see (see [`Self::organization`]).
+    async fn sight(&self, actor: &Actor, org_id: &str, parent_id: Option<&str>) -> DomainResult<Sight> {
+        if self.may(actor, org_id, &org_permission("read")).await? {
+            return Ok(Sight::Full);
+        }
+        Ok(match parent_id {
+            Some(parent) if self.may(actor, parent, &org_permission("read")).await? => Sight::NodeOnly,
+            _ => Sight::None,
+        })
     }
 
     /// The organization, if the actor may see it (see [`Self::organization`]); otherwise the

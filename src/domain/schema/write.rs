@@ -64,7 +64,7 @@ impl Domain {
         &self,
         actor: &Actor,
         application_types: Vec<SchemaType>,
-        version: i64,
+        expected_version: Option<i64>,
     ) -> DomainResult<PermissionSchema> {
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         self.authorize_schema_change(actor, mutation.tx()).await?;
@@ -75,13 +75,15 @@ impl Domain {
             .execute(&mut **mutation.tx())
             .await?;
         let old = load(&mut **mutation.tx()).await?;
-        if old.version != version {
+        if let Some(version) = expected_version
+            && old.version != version
+        {
             return Err(DomainError::Conflict(format!(
                 "The schema is at version {}, not {version}: someone changed it since you loaded it. Reload and apply your change again.",
                 old.version
             )));
         }
-        let new = PermissionSchema::new(version + 1, application_types);
+        let new = PermissionSchema::new(old.version + 1, application_types);
         let mut broken = Vec::new();
         for policy in self.all_policies(mutation.tx()).await? {
             let uses = broken_uses(&policy.statements, &old, &new);
@@ -106,7 +108,7 @@ impl Domain {
         .bind(serde_json::to_string(&new.application_types()).map_err(|e| DomainError::Internal(e.to_string()))?)
         .bind(Timestamp::now().to_rfc3339())
         .bind(actor.user_id().ok().map(str::to_owned))
-        .bind(version)
+        .bind(old.version)
         .execute(&mut **mutation.tx())
         .await?
         .rows_affected();

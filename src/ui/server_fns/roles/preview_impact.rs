@@ -7,7 +7,8 @@ use crate::ui::{error::UiError, model::ImpactItem};
 pub async fn preview_role_impact(
     org_id: String,
     role_id: String,
-    policy_ids: Vec<String>,
+    // A new role with no policy ticked sends none: an empty list, not a missing argument.
+    #[server(default)] policy_ids: Vec<String>,
 ) -> Result<ImpactItem, UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let role_id = Some(role_id.as_str()).filter(|id| !id.is_empty());

@@ -10,7 +10,7 @@ pub async fn save_schema(version: i64, document: String) -> Result<(), UiError> 
     let types: Vec<SchemaType> = serde_json::from_str(&document).map_err(|e| {
         UiError::invalid_field("document", &format!("The document is not a valid list of resource types: {e}"))
     })?;
-    call.domain.replace_permission_schema(&call.actor, types, version).await?;
+    call.domain.replace_permission_schema(&call.actor, types, Some(version)).await?;
     leptos_axum::redirect("/schema?saved=1");
     Ok(())
 }

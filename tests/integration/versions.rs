@@ -1,0 +1,130 @@
+//! Changes as the API references make them: PUT and PATCH change the fields given and keep the
+//! others; the version is optional, in the body or as `If-Match` with the `ETag` a GET
+//! returned; a stale one is a 409 that changes nothing.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use warden::domain::Engine;
+
+use crate::support::{
+    TestApp,
+    http::{Req, Response, call, create_policy, root_org},
+};
+
+/// One kind of object: where it is, a change of one field, and a field the change leaves alone.
+struct Case {
+    kind: &'static str,
+    path: String,
+    change: Value,
+    kept: &'static str,
+}
+
+async fn send(
+    app: &TestApp,
+    cookie: &str,
+    method: Method,
+    path: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> Response {
+    let mut req = Req::new(method, path).same_origin().cookie(cookie);
+    if let Some(tag) = if_match {
+        req = req.header("if-match", tag);
+    }
+    app.send(req.json(&body.to_string())).await
+}
+
+async fn read(app: &TestApp, cookie: &str, path: &str) -> (i64, Value) {
+    let response = app.send(Req::get(path).same_origin().cookie(cookie)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let body = response.json();
+    let version = body["version"].as_i64().expect("a version");
+    assert_eq!(response.header("etag"), Some(format!("\"{version}\"").as_str()), "GET {path}: the ETag is the version");
+    (version, body)
+}
+
+async fn cases(app: &TestApp, cookie: &str) -> Vec<Case> {
+    let root = root_org(app, cookie).await;
+    let child = json!({ "name": "A", "contact_email": "ops@example.com", "parent_organization_id": root,
+        "can_have_child_organizations": true });
+    let (status, org) = call(app, cookie, Method::POST, "/v1/orgs", Some(child)).await;
+    assert_eq!(status, StatusCode::CREATED, "{org}");
+    let policy = create_policy(app, cookie, &root, "Readers", json!(["org:read"])).await;
+    let role = app.create_role_with(&root, "Crew", &[&policy]).await;
+    let (status, group) =
+        call(app, cookie, Method::POST, &format!("/v1/orgs/{root}/iam/groups"), Some(json!({ "name": "Ops" }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{group}");
+    vec![
+        Case {
+            kind: "organization",
+            path: format!("/v1/orgs/{}", org["id"].as_str().unwrap()),
+            change: json!({ "logo_url": "https://a.example/logo.png" }),
+            kept: "name",
+        },
+        Case {
+            kind: "policy",
+            path: format!("/v1/orgs/{root}/iam/policies/{policy}"),
+            change: json!({ "description": "Reads the tree" }),
+            kept: "permissions",
+        },
+        Case {
+            kind: "role",
+            path: format!("/v1/orgs/{root}/iam/roles/{role}"),
+            change: json!({ "description": "The crew" }),
+            kept: "policy_ids",
+        },
+        Case {
+            kind: "group",
+            path: format!("/v1/orgs/{root}/iam/groups/{}", group["group_id"].as_str().unwrap()),
+            change: json!({ "description": "On call" }),
+            kept: "name",
+        },
+    ]
+}
+
+async fn put_changes_what_it_is_given_at_the_version_it_names(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    for case in cases(&app, &cookie).await {
+        let (kind, path) = (case.kind, case.path.as_str());
+        let (version, before) = read(&app, &cookie, path).await;
+        let (field, value) = case.change.as_object().unwrap().iter().next().unwrap();
+
+        let stale = format!("\"{}\"", version + 7);
+        let response = send(&app, &cookie, Method::PUT, path, Some(&stale), case.change.clone()).await;
+        assert_eq!(response.status, StatusCode::CONFLICT, "{kind}: a stale If-Match: {}", response.text());
+        let response = send(&app, &cookie, Method::PATCH, path, Some(&stale), case.change.clone()).await;
+        assert_eq!(response.status, StatusCode::CONFLICT, "{kind}: PATCH honours If-Match too");
+        let mut stale_body = case.change.clone();
+        stale_body["version"] = json!(version + 7);
+        let response = send(&app, &cookie, Method::PUT, path, None, stale_body).await;
+        assert_eq!(response.status, StatusCode::CONFLICT, "{kind}: a stale version in the body");
+        let mut disagreeing = case.change.clone();
+        disagreeing["version"] = json!(version + 1);
+        let response = send(&app, &cookie, Method::PUT, path, Some(&format!("\"{version}\"")), disagreeing).await;
+        assert_eq!(response.status, StatusCode::CONFLICT, "{kind}: If-Match and the body disagree");
+        let response = send(&app, &cookie, Method::PUT, path, Some("version 3"), case.change.clone()).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{kind}: {}", response.text());
+        assert_eq!(response.json()["detail"][0]["loc"], json!(["header", "If-Match"]));
+        assert_eq!(
+            read(&app, &cookie, path).await,
+            (version, before.clone()),
+            "{kind}: refused changes change nothing"
+        );
+
+        let response =
+            send(&app, &cookie, Method::PUT, path, Some(&format!("\"{version}\"")), case.change.clone()).await;
+        assert_eq!(response.status, StatusCode::OK, "{kind}: {}", response.text());
+        let changed = response.json();
+        assert_eq!(response.header("etag"), Some(format!("\"{}\"", version + 1).as_str()), "{kind}: the new ETag");
+        assert_eq!((&changed[field], &changed[case.kept]), (value, &before[case.kept]), "{kind}: PUT keeps the rest");
+
+        let response = send(&app, &cookie, Method::PUT, path, None, json!({})).await;
+        assert_eq!(response.status, StatusCode::OK, "{kind}: no version, nothing given: {}", response.text());
+        assert_eq!((&response.json()[field], &response.json()[case.kept]), (value, &before[case.kept]));
+        let response = send(&app, &cookie, Method::PUT, path, Some("*"), case.change.clone()).await;
+        assert_eq!(response.status, StatusCode::OK, "{kind}: If-Match * is any version");
+    }
+}
+
+on_both_engines!(put_changes_what_it_is_given_at_the_version_it_names);
