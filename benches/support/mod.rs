@@ -18,6 +18,10 @@ use tokio::{
 };
 use warden::{domain::Domain, settings::Settings, web::AppState};
 
+/// The allocator `warden serve` runs with (see src/main.rs), so that the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub const EMAIL: &str = "bench@example.com";
 pub const PASSWORD: &str = "a long bench passphrase";
 

@@ -80,7 +80,7 @@ pub async fn list(
     if query.format.is_some() {
         return Err(invalid_query("format", "format applies to …/iam/audit/export only").into());
     }
-    let limit = paging::limit(query.limit, 50, 200)?;
+    let limit = paging::limit(query.limit)?;
     let filter = query.filter(limit);
     Ok(Json(state.domain.audit_log(&caller.actor, &org, &filter).await?))
 }
@@ -147,7 +147,7 @@ fn history(of: fn(&str) -> HistoryOf<'_>) -> MethodRouter<AppState> {
               Path(params): Path<Vec<(String, String)>>,
               ApiQuery(query): ApiQuery<HistoryQuery>| async move {
             let value = |at: usize| params.get(at).map(|(_, value)| value.as_str()).unwrap_or_default();
-            let limit = paging::limit(query.limit, 50, 200)?;
+            let limit = paging::limit(query.limit)?;
             let page = state.domain.history(&caller.actor, value(0), of(value(1)), query.cursor, limit).await?;
             ApiResult::Ok(Json(page))
         },

@@ -90,7 +90,7 @@ pub async fn who_can(
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<WhoCanQuery>,
 ) -> ApiResult<Json<WhoCanPage>> {
-    let limit = paging::limit(query.limit, 50, 200)?;
+    let limit = paging::limit(query.limit)?;
     let page = state.domain.who_can(&caller.actor, &org, &query.permission, query.cursor.as_deref(), limit).await?;
     Ok(Json(page))
 }

@@ -8,16 +8,17 @@ use axum::{
     response::{IntoResponse, Response},
     routing,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
+    paging,
     versions::{IfMatch, Versioned},
 };
 use crate::{
-    domain::groups::{GroupFields, UserGroup},
+    domain::groups::{GroupFields, GroupPage, UserGroup},
     web::AppState,
 };
 
@@ -59,21 +60,22 @@ impl GroupBody {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct GroupList {
-    total: usize,
-    groups: Vec<UserGroup>,
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
 }
 
-/// `GET /v1/orgs/{org}/iam/groups`
+/// `GET /v1/orgs/{org}/iam/groups`: a page of groups by name.
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
-    _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-) -> ApiResult<Json<GroupList>> {
-    let groups = state.domain.list_user_groups(&caller.actor, &org).await?;
-    Ok(Json(GroupList { total: groups.len(), groups }))
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> ApiResult<Json<GroupPage>> {
+    let limit = paging::limit(query.limit)?;
+    Ok(Json(state.domain.list_user_groups(&caller.actor, &org, query.cursor.as_deref(), limit).await?))
 }
 
 /// `POST /v1/orgs/{org}/iam/groups`

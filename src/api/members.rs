@@ -53,7 +53,7 @@ pub async fn list(
         role_id: query.role_id.as_deref(),
         status: query.status.as_deref(),
         cursor: query.cursor.as_deref(),
-        limit: paging::limit(query.limit, 50, 200)?,
+        limit: paging::limit(query.limit)?,
     };
     Ok(Json(state.domain.list_members(&caller.actor, &org, &member_query).await?))
 }

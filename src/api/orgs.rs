@@ -155,7 +155,7 @@ pub async fn list(
     caller: SignedIn,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
-    let limit = super::paging::limit(query.limit, 20, 100)?;
+    let limit = super::paging::limit(query.limit)?;
     let filter = OrganizationFilter {
         root_organization_id: query.root_organization_id,
         can_have_child_organizations: query.can_have_child_organizations,
@@ -324,10 +324,11 @@ pub async fn children(
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<ChildrenQuery>,
 ) -> ApiResult<Json<Value>> {
-    let limit = super::paging::limit(query.limit, 50, 200)?;
+    let limit = super::paging::limit(query.limit)?;
     let children = orgs::ChildrenQuery { cursor: query.cursor.as_deref(), limit, including: None };
     let page = state.domain.organization_children(&caller.actor, &org, &children).await?;
-    Ok(Json(json!({ "organizations": page.children, "next_cursor": page.next_cursor })))
+    let has_more = page.next_cursor.is_some();
+    Ok(Json(json!({ "organizations": page.children, "has_more": has_more, "next_cursor": page.next_cursor })))
 }
 
 /// `GET /v1/orgs/{org}/ancestors`: from the root down to the org.

@@ -128,7 +128,7 @@ pub async fn list(
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<PolicyPage>> {
-    let limit = paging::limit(query.limit, 20, 100)?;
+    let limit = paging::limit(query.limit)?;
     let policy_query =
         PolicyQuery { q: query.q.as_deref(), cursor: query.cursor.as_deref(), reverse: query.reverse, limit };
     let page = state.domain.list_policies(&caller.actor, &org, &policy_query).await?;

@@ -71,7 +71,7 @@ pub async fn list(
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<RolePage>> {
-    let limit = paging::limit(query.limit, 20, 100)?;
+    let limit = paging::limit(query.limit)?;
     let page = state.domain.list_roles(&caller.actor, &org, query.q.as_deref(), query.cursor.as_deref(), limit).await?;
     Ok(Json(page))
 }

@@ -12,7 +12,6 @@ use axum::{
     routing,
 };
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{
     caller::SignedIn,
@@ -22,7 +21,7 @@ use super::{
     versions::{IfMatch, Versioned},
 };
 use crate::{
-    domain::schema::{PermissionSchema, SchemaType, SchemaView},
+    domain::schema::{PermissionSchema, ResourcePage, SchemaType, SchemaView},
     web::AppState,
 };
 
@@ -76,6 +75,7 @@ pub struct ResourceQuery {
     resource_type: String,
     q: Option<String>,
     limit: Option<i64>,
+    cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,17 +86,16 @@ pub struct ResourceBody {
     description: String,
 }
 
-/// `GET /v1/orgs/{org}/iam/resources?resource_type=...&q=...`
+/// `GET /v1/orgs/{org}/iam/resources?resource_type=...&q=...`: a page of instances.
 pub async fn list_resources(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<ResourceQuery>,
-) -> ApiResult<Response> {
-    let limit = paging::limit(query.limit, 50, 200)?;
-    let found =
-        state.domain.list_resources(&caller.actor, &org, &query.resource_type, query.q.as_deref(), limit).await?;
-    Ok(Json(json!({ "resources": found })).into_response())
+) -> ApiResult<Json<ResourcePage>> {
+    let limit = paging::limit(query.limit)?;
+    let (q, cursor) = (query.q.as_deref(), query.cursor.as_deref());
+    Ok(Json(state.domain.list_resources(&caller.actor, &org, &query.resource_type, q, cursor, limit).await?))
 }
 
 /// `PUT /v1/orgs/{org}/iam/resources/{resource_type}/{resource_id}`: 201 when new, 200 when renamed.

@@ -168,7 +168,7 @@ pub async fn list_members(
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> ApiResult<Json<TokenPage>> {
-    let limit = paging::limit(query.limit, 50, 200)?;
+    let limit = paging::limit(query.limit)?;
     let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(text) => Some(TokenStatus::parse(text).ok_or_else(|| {

@@ -91,7 +91,7 @@ pub async fn list(
     caller: SignedIn,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<AccountPage>> {
-    let limit = paging::limit(query.limit, 50, 200)?;
+    let limit = paging::limit(query.limit)?;
     let filter = AccountFilter {
         q: query.q.as_deref(),
         organization_id: query.organization_id.as_deref(),

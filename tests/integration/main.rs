@@ -18,6 +18,7 @@ mod forms;
 mod http_spine;
 mod limits;
 mod organizations;
+mod paging;
 mod policies;
 mod roles_and_members;
 mod sign_in;

@@ -73,6 +73,7 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditPage {
     pub events: Vec<AuditEntry>,
+    pub has_more: bool,
     pub next_cursor: Option<String>,
     /// With free text, when the page is short because the search read its window of
     /// [`TEXT_SEARCH_WINDOW`] events: the time of the oldest event read. `next_cursor` resumes
@@ -246,7 +247,7 @@ impl Domain {
                 None => (None, None),
             },
         };
-        Ok(AuditPage { events: self.entries(records).await, next_cursor, searched_to })
+        Ok(AuditPage { events: self.entries(records).await, has_more: next_cursor.is_some(), next_cursor, searched_to })
     }
 
     /// Whose events the actor reads from `org`'s log: its own, with `descendants` those below

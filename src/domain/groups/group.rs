@@ -20,6 +20,15 @@ pub struct UserGroup {
     pub created_by: Option<String>,
 }
 
+/// A page of an organization's groups, by name (then id).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupPage {
+    pub total: i64,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub groups: Vec<UserGroup>,
+}
+
 /// A group as a request gives it; on update, each field given replaces the stored one.
 #[derive(Debug, Clone, Default)]
 pub struct GroupFields {

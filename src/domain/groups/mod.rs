@@ -11,7 +11,7 @@ mod read;
 mod write;
 
 pub use {
-    group::{GroupFields, MAX_GROUP_MEMBERS, MAX_GROUP_ROLES, UserGroup},
+    group::{GroupFields, GroupPage, MAX_GROUP_MEMBERS, MAX_GROUP_ROLES, UserGroup},
     members::GroupMember,
 };
 

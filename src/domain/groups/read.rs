@@ -2,23 +2,43 @@
 
 use sqlx::{Row, any::AnyRow};
 
-use super::{UserGroup, not_found};
-use crate::domain::{Actor, Domain, DomainResult, authz::permissions::Permission};
+use super::{GroupPage, UserGroup, not_found};
+use crate::domain::{Actor, Domain, DomainResult, authz::permissions::Permission, cursor};
 
 const COLUMNS: &str = "id, org_id, name, description, version, created_at, updated_at, created_by";
 
 impl Domain {
-    pub async fn list_user_groups(&self, actor: &Actor, org_id: &str) -> DomainResult<Vec<UserGroup>> {
+    /// A page of the organization's groups by name (then id): at most `limit` after `cursor`.
+    pub async fn list_user_groups(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<GroupPage> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM user_groups WHERE org_id = $1 ORDER BY name, id"))
+        let (after_name, after_id) = cursor.map(cursor::decode).transpose()?.unwrap_or_default();
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM user_groups WHERE org_id = $1")
             .bind(&org.id)
-            .fetch_all(self.db.pool())
-            .await?;
+            .fetch_one(self.db.pool())
+            .await?
+            .try_get("n")?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM user_groups WHERE org_id = $1 \
+             AND ($2 = '' OR name > $2 OR (name = $2 AND id > $3)) ORDER BY name, id LIMIT $4"
+        ))
+        .bind(&org.id)
+        .bind(&after_name)
+        .bind(&after_id)
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .fetch_all(self.db.pool())
+        .await?;
         let mut groups = Vec::with_capacity(rows.len());
         for row in &rows {
             groups.push(self.group_from_row(row).await?);
         }
-        Ok(groups)
+        let next_cursor = cursor::page_end(&mut groups, limit, |group| (&group.name, &group.group_id));
+        Ok(GroupPage { total, has_more: next_cursor.is_some(), next_cursor, groups })
     }
 
     pub async fn user_group(&self, actor: &Actor, org_id: &str, group_id: &str) -> DomainResult<UserGroup> {

@@ -24,5 +24,5 @@ pub use types::{
 #[cfg(feature = "ssr")]
 pub use {
     read::{SchemaTypeView, SchemaView},
-    resources::{MAX_ID_CHARS, Resource},
+    resources::{MAX_ID_CHARS, Resource, ResourcePage},
 };

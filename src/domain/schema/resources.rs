@@ -10,7 +10,7 @@ use sqlx::{Row, any::AnyRow};
 use crate::domain::{
     Actor, AuditEvent, Database, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp,
     authz::permissions::Permission,
-    db, fields,
+    cursor, db, fields,
     policies::{document::InstanceStatus, parse_statements},
 };
 
@@ -27,6 +27,15 @@ pub struct Resource {
     pub description: String,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// A page of a type's registered instances.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourcePage {
+    pub total: i64,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub resources: Vec<Resource>,
 }
 
 fn from_row(row: &AnyRow) -> DomainResult<Resource> {
@@ -258,29 +267,45 @@ impl Domain {
         mutation.commit(event).await
     }
 
-    /// The instances of a listable type registered in an organization, by name, optionally
-    /// matching `q` (in the name or the id), at most `limit`.
+    /// The instances of a listable type registered in an organization, by name (then id),
+    /// optionally matching `q` (in the name or the id): a page of at most `limit` after
+    /// `cursor`.
     pub async fn list_resources(
         &self,
         actor: &Actor,
         org_id: &str,
         resource_type: &str,
         q: Option<&str>,
+        cursor: Option<&str>,
         limit: usize,
-    ) -> DomainResult<Vec<Resource>> {
+    ) -> DomainResult<ResourcePage> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("resource", "read")).await?;
         self.listable_type(resource_type, vec!["query".into(), "resource_type".into()]).await?;
+        let (after_name, after_id) = cursor.map(cursor::decode).transpose()?.unwrap_or_default();
         let pattern = db::search_pattern(q);
+        let matches =
+            "org_id = $1 AND resource_type = $2 AND ($3 = '' OR LOWER(name) LIKE $3 OR LOWER(resource_id) LIKE $3)";
+        let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM iam_resources WHERE {matches}"))
+            .bind(&org.id)
+            .bind(resource_type)
+            .bind(&pattern)
+            .fetch_one(self.db.pool())
+            .await?
+            .try_get("n")?;
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM iam_resources WHERE org_id = $1 AND resource_type = $2 \
-             AND ($3 = '' OR LOWER(name) LIKE $3 OR LOWER(resource_id) LIKE $3) ORDER BY name, resource_id LIMIT $4"
+            "SELECT {COLUMNS} FROM iam_resources WHERE {matches} \
+             AND ($4 = '' OR name > $4 OR (name = $4 AND resource_id > $5)) ORDER BY name, resource_id LIMIT $6"
         ))
         .bind(&org.id)
         .bind(resource_type)
         .bind(&pattern)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind(&after_name)
+        .bind(&after_id)
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter().map(from_row).collect()
+        let mut resources = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
+        let next_cursor = cursor::page_end(&mut resources, limit, |resource| (&resource.name, &resource.id));
+        Ok(ResourcePage { total, has_more: next_cursor.is_some(), next_cursor, resources })
     }
 }

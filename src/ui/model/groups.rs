@@ -37,6 +37,8 @@ pub struct GroupEditItem {
 pub struct UserGroupsPage {
     pub org_name: String,
     pub groups: Vec<GroupRow>,
+    /// Where the next page of groups starts, when there is one.
+    pub next_cursor: Option<String>,
     pub roles: Vec<RoleOption>,
     pub may_manage: bool,
     /// Whether the reader may open the organization's audit log (and so a group's history).

@@ -1,7 +1,7 @@
 //! `/orgs/:id/groups`: an organization's user groups. Each group holds roles here like a
 //! member does, and every user in it inherits them (explanations name the group). Open a group
 //! to change its name, roles and members (add members by email); delete one after a
-//! confirmation. The state (`edit`, `delete`, `done`) lives in the URL.
+//! confirmation. The state (`edit`, `delete`, `done`, the page's `cursor`) lives in the URL.
 
 mod editor;
 
@@ -12,7 +12,7 @@ use crate::ui::{
     components::{
         form::{FormError, action_error},
         layout::LoadError,
-        list_page::{DoneBanner, ListHeader, PageAction},
+        list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
     },
     model::{GroupRow, UserGroupsPage},
     server_fns::groups::{DeleteUserGroup, load_user_groups},
@@ -25,14 +25,16 @@ pub fn GroupsPage() -> impl IntoView {
     let org_id = move || params.read().get("id").unwrap_or_default();
     let get = move |key: &str| query.read().get(key).unwrap_or_default();
     // `done` is in the key so that the list is read again after a change lands here.
-    let page =
-        Resource::new(move || (org_id(), get("edit"), get("done")), |(org, edit, _)| load_user_groups(org, edit));
+    let page = Resource::new(
+        move || (org_id(), get("edit"), get("cursor"), get("done")),
+        |(org, edit, cursor, _)| load_user_groups(org, edit, cursor),
+    );
     view! {
         <div class="max-w-5xl space-y-6">
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! { <Groups page org_id=org_id() deleting=get("delete") done=get("done")/> }.into_any(),
+                        Ok(page) => view! { <Groups page org_id=org_id() deleting=get("delete") done=get("done") cursor=get("cursor")/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -42,11 +44,15 @@ pub fn GroupsPage() -> impl IntoView {
 }
 
 #[component]
-fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String) -> impl IntoView {
+fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String, cursor: String) -> impl IntoView {
     let list = format!("/orgs/{org_id}/groups");
     let deleting = page.groups.iter().find(|g| g.id == deleting && page.may_manage).cloned();
     let editing = page.editing.clone().map(|group| (group, page.roles.clone()));
     let may_manage = page.may_manage;
+    let first = (!cursor.is_empty()).then(|| list.clone());
+    let next = page.next_cursor.as_ref().map(|next| format!("{list}?cursor={next}"));
+    // A row's links keep the page it is on.
+    let here = if cursor.is_empty() { format!("{list}?") } else { format!("{list}?cursor={cursor}&") };
     view! {
         <ListHeader title="User groups" org=Some((org_id.clone(), page.org_name.clone())) action=(may_manage && editing.is_none()).then(|| PageAction { href: format!("{list}?edit=new"), label: "New group", test_id: "new-group" })/>
         <p class="text-sm text-slate-600 dark:text-slate-400">
@@ -66,27 +72,28 @@ fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String) 
                 </tr>
             </thead>
             <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
-                {page.groups.into_iter().map(|g| view! { <Row group=g list=list.clone() may_manage/> }).collect_view()}
+                {page.groups.into_iter().map(|g| view! { <Row group=g here=here.clone() may_manage/> }).collect_view()}
             </tbody>
         </table>
+        <PageLinks first next/>
     }
 }
 
 #[component]
-fn Row(group: GroupRow, list: String, may_manage: bool) -> impl IntoView {
+fn Row(group: GroupRow, here: String, may_manage: bool) -> impl IntoView {
     let roles = if group.role_names.is_empty() { "no role".to_owned() } else { group.role_names.join(", ") };
     let delete_label = format!("Delete group {}", group.name);
     view! {
         <tr data-testid="group-row" data-name=group.name.clone()>
             <td class="py-2 pr-3">
-                <a href=format!("{list}?edit={}", group.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{group.name.clone()}</a>
+                <a href=format!("{here}edit={}", group.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{group.name.clone()}</a>
                 <span class="block text-xs text-slate-500">{group.description.clone()}</span>
             </td>
             <td class="px-3 py-2" data-testid="group-roles">{roles}</td>
             <td class="px-3 py-2 text-right tabular-nums" data-testid="group-member-count">{group.member_count}</td>
             <td class="px-3 py-2 text-right">
                 {may_manage.then(|| view! {
-                    <a href=format!("{list}?delete={}", group.id) aria-label=delete_label class="text-red-700 underline dark:text-red-400" data-testid="group-delete">"Delete"</a>
+                    <a href=format!("{here}delete={}", group.id) aria-label=delete_label class="text-red-700 underline dark:text-red-400" data-testid="group-delete">"Delete"</a>
                 })}
             </td>
         </tr>

@@ -6,13 +6,19 @@ use crate::ui::{error::UiError, model::UserGroupsPage};
 #[cfg(feature = "ssr")]
 const ROLE_CHOICES: usize = 200;
 
-/// An organization's user groups, and the one being edited (`edit`: a group id, `new`, or empty).
+/// Groups per page of the list.
+#[cfg(feature = "ssr")]
+const GROUPS_PER_PAGE: usize = 50;
+
+/// A page of an organization's user groups (after `cursor`, from the first when empty), and
+/// the one being edited (`edit`: a group id, `new`, or empty).
 #[server(prefix = "/api", endpoint = "user-groups")]
-pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroupsPage, UiError> {
+pub async fn load_user_groups(org_id: String, edit: String, cursor: String) -> Result<UserGroupsPage, UiError> {
     use crate::ui::model::{GroupEditItem, GroupMemberItem, GroupRow, RoleOption};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
-    let groups = call.domain.list_user_groups(&call.actor, &org.id).await?;
+    let cursor = Some(cursor.as_str()).filter(|c| !c.is_empty());
+    let page = call.domain.list_user_groups(&call.actor, &org.id, cursor, GROUPS_PER_PAGE).await?;
     let roles: Vec<RoleOption> = call
         .domain
         .list_roles(&call.actor, &org.id, None, None, ROLE_CHOICES)
@@ -50,7 +56,8 @@ pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroups
         }
     };
     let name_of = |id: &String| roles.iter().find(|r| &r.id == id).map_or_else(|| id.clone(), |r| r.name.clone());
-    let groups = groups
+    let groups = page
+        .groups
         .into_iter()
         .map(|g| GroupRow {
             role_names: g.role_ids.iter().map(name_of).collect(),
@@ -60,5 +67,13 @@ pub async fn load_user_groups(org_id: String, edit: String) -> Result<UserGroups
             description: g.description,
         })
         .collect();
-    Ok(UserGroupsPage { org_name: org.name, groups, roles, may_manage, may_read_history, editing })
+    Ok(UserGroupsPage {
+        org_name: org.name,
+        groups,
+        next_cursor: page.next_cursor,
+        roles,
+        may_manage,
+        may_read_history,
+        editing,
+    })
 }
