@@ -75,6 +75,9 @@ impl Database {
                 Engine::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // A PostgreSQL connection can die with its server and is checked before use; a
+            // SQLite one cannot, and checking it cost a round trip to its thread per query.
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     match engine {

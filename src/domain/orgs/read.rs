@@ -133,9 +133,10 @@ impl Domain {
         })
     }
 
-    /// Whether the actor may see the organization (see [`Self::organization`]).
+    /// Whether the actor may see the organization (see [`Self::organization`]), from the
+    /// decision cache.
     pub(crate) async fn may_see_organization(&self, actor: &Actor, org_id: &str) -> DomainResult<bool> {
-        match self.organization(actor, org_id).await {
+        match self.visible_organization_node(actor, org_id).await {
             Ok(_) => Ok(true),
             Err(DomainError::NotFound { .. } | DomainError::Unauthenticated) => Ok(false),
             Err(other) => Err(other),
