@@ -9,6 +9,7 @@ pub mod paging;
 pub mod versions;
 
 pub mod audit;
+pub mod compat;
 pub mod explorer;
 pub mod groups;
 pub mod members;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::routes())
         .merge(sso::routes())
         .merge(audit::routes())
+        .merge(compat::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed);
     Router::new().route("/healthz", get(health::healthz)).nest("/v1", v1)

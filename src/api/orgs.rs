@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::{
     caller::SignedIn,
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, ValidationProblem},
     json::{ApiJson, ApiQuery, NoQuery, parse},
     versions::{IfMatch, Versioned},
 };
@@ -25,6 +25,38 @@ use crate::{
     },
     web::AppState,
 };
+
+/// Seed 003's organization fields that Warden does not have. A client sending one is told so by
+/// name (rather than "unknown field"), and nothing is saved; `null` (no value) is accepted.
+const UNSUPPORTED_FIELDS: [(&str, &str); 5] = [
+    ("rbac_template_id", "roles are composed of policies here: see /v1/orgs/{org}/iam/roles"),
+    ("darryl_configuration", "Warden has no Darryl integration"),
+    ("enable_metabase", "Warden has no Metabase integration"),
+    ("updates_email_for_escalations_from_parent", "Warden sends no escalation emails; use updates_email"),
+    ("updates_email_for_escalations_from_children", "Warden sends no escalation emails; use updates_email"),
+];
+
+/// Refuses those fields when they hold a value, and drops them when they hold `null`.
+fn refuse_unsupported(body: &mut Map<String, Value>) -> ApiResult<()> {
+    let problems: Vec<ValidationProblem> = UNSUPPORTED_FIELDS
+        .iter()
+        .filter(|(field, _)| body.get(*field).is_some_and(|value| !value.is_null()))
+        .map(|(field, instead)| ValidationProblem {
+            loc: vec![json!("body"), json!(field)],
+            msg: format!("{field} is not supported: {instead}. Leave it out (or null)."),
+            kind: "not_supported".into(),
+            input: body[*field].clone(),
+            ctx: json!({}),
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    for (field, _) in UNSUPPORTED_FIELDS {
+        body.remove(field);
+    }
+    Ok(())
+}
 
 fn empty_object() -> Value {
     Value::Object(Map::new())
@@ -170,8 +202,10 @@ pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
-    ApiJson(body): ApiJson<CreateBody>,
+    ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Response> {
+    refuse_unsupported(&mut body)?;
+    let body: CreateBody = parse(Value::Object(body).to_string().as_bytes())?;
     let new = NewOrganization {
         parent_id: body.parent_organization_id,
         first_admin_user_id: body.first_admin_user_id,
@@ -252,8 +286,9 @@ pub async fn update(
     if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-    ApiJson(changes): ApiJson<Map<String, Value>>,
+    ApiJson(mut changes): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Response> {
+    refuse_unsupported(&mut changes)?;
     let current = match state.domain.organization(&caller.actor, &org).await? {
         OrganizationView::Full(current) => current,
         OrganizationView::NodeOnly(_) => {

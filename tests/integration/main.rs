@@ -9,6 +9,7 @@ mod audit_log;
 mod audited_mutations;
 mod cedar;
 mod cli;
+mod compat_iam_policies;
 mod connections;
 mod delivery;
 mod escalation;

@@ -77,6 +77,11 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/v1/orgs/o/iam/tokens/t/history"),
     ("GET", "/v1/orgs/o/token-policy"),
     ("PUT", "/v1/orgs/o/token-policy"),
+    ("GET", "/v1/organizations/o/iam-policies"),
+    ("POST", "/v1/organizations/o/iam-policies"),
+    ("GET", "/v1/organizations/o/iam-policies/p"),
+    ("PATCH", "/v1/organizations/o/iam-policies/p"),
+    ("DELETE", "/v1/organizations/o/iam-policies/p"),
     ("GET", "/v1/users"),
     ("POST", "/v1/users"),
     ("GET", "/v1/users/u"),
@@ -144,3 +149,43 @@ async fn unknown_body_fields_are_refused_by_name(engine: Engine) {
 }
 
 on_both_engines!(unknown_body_fields_are_refused_by_name);
+
+/// Seed 003's organization fields that Warden does not have are named as not supported (not as
+/// unknown), on create and on change, and nothing is saved; `null` is no value and passes.
+async fn seed_003_fields_warden_lacks_are_refused_as_not_supported(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let seed_org = json!({ "name": "Seeded", "contact_email": "ops@example.com", "parent_organization_id": world.root,
+        "can_have_child_organizations": true, "rbac_template_id": "tpl-1", "enable_metabase": true });
+    let (status, answer) = world.root(Method::POST, "/v1/orgs", Some(seed_org.clone())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    let problems: Vec<(Value, Value)> =
+        answer["detail"].as_array().unwrap().iter().map(|p| (p["loc"].clone(), p["type"].clone())).collect();
+    assert_eq!(
+        problems,
+        [
+            (json!(["body", "rbac_template_id"]), json!("not_supported")),
+            (json!(["body", "enable_metabase"]), json!("not_supported"))
+        ]
+    );
+    assert!(answer["detail"][0]["msg"].as_str().unwrap().contains("rbac_template_id is not supported"), "{answer}");
+    let (_, found) = world.root(Method::GET, "/v1/orgs?q=Seeded", None).await;
+    assert_eq!(found["total"], 0, "nothing created: {found}");
+
+    let mut without = seed_org;
+    without["rbac_template_id"] = Value::Null;
+    without["enable_metabase"] = Value::Null;
+    let (status, created) = world.root(Method::POST, "/v1/orgs", Some(without)).await;
+    assert_eq!(status, StatusCode::CREATED, "null is no value: {created}");
+    let path = format!("/v1/orgs/{}", created["id"].as_str().unwrap());
+    for method in [Method::PUT, Method::PATCH] {
+        let change = json!({ "name": "Renamed", "darryl_configuration": { "enabled": true } });
+        let (status, answer) = world.root(method.clone(), &path, Some(change)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method}: {answer}");
+        assert_eq!(answer["detail"][0]["loc"], json!(["body", "darryl_configuration"]));
+        assert_eq!(answer["detail"][0]["type"], "not_supported");
+    }
+    let (_, org) = world.root(Method::GET, &path, None).await;
+    assert_eq!(org["name"], "Seeded", "nothing changed");
+}
+
+on_both_engines!(seed_003_fields_warden_lacks_are_refused_as_not_supported);

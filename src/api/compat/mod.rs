@@ -1,0 +1,15 @@
+//! Other API references' own shapes, as thin translations over the same domain calls as
+//! Warden's `/v1` endpoints (so every rule, anti-escalation included, is the same):
+//!
+//! - [`iam_policies`]: seed 004's organization policies, `/v1/organizations/{id}/iam-policies`.
+
+pub mod iam_policies;
+
+use axum::Router;
+
+use crate::web::AppState;
+
+/// Every compatibility route, to be mounted under `/v1` (the base URL those clients are given).
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(iam_policies::routes())
+}
