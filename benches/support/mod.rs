@@ -82,7 +82,7 @@ pub async fn serve(domain: Domain) -> SocketAddr {
     );
     let settings = Settings::from_toml(&toml, |_| None).expect("settings");
     let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
-    let state = AppState { leptos_options, settings: Arc::new(settings), domain };
+    let state = AppState::new(leptos_options, Arc::new(settings), domain);
     let app = warden::server::app::router(state).await.expect("router");
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");

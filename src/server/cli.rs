@@ -83,7 +83,7 @@ async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
     leptos_options.site_addr = settings.listen_addr;
     let listen_addr = settings.listen_addr;
     let public_url = settings.public_url.clone();
-    let state = AppState { leptos_options, settings: Arc::new(settings), domain };
+    let state = AppState::new(leptos_options, Arc::new(settings), domain);
     let router = app::router(state).await?;
 
     let listener = super::listener::bind(listen_addr).await?;

@@ -68,30 +68,32 @@ pub fn App() -> impl IntoView {
         <Title text="Warden"/>
         <Router>
             <Routes fallback=NotFoundPage>
-                // In-order streaming: pages arrive complete in document order, so they work
-                // without JavaScript (out-of-order chunks need a script to be put in place).
-                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::InOrder/>
-                <Route path=path!("/sign-in/sso") view=SsoChoicePage ssr=SsrMode::InOrder/>
-                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
-                    <Route path=path!("") view=DashboardPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("tokens") view=MyTokensPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/members") view=MembersPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/groups") view=GroupsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/tokens") view=MemberTokensPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/sso") view=SsoSetupPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/audit") view=AuditLogPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/policies") view=PoliciesPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/policies/new") view=PolicyEditorPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orgs/:id/policies/:policy_id") view=PolicyEditorPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("schema") view=SchemaPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("explorer") view=ExplorerPage ssr=SsrMode::InOrder/>
+                // Async: each page is sent once its data is read, whole, so that it works
+                // without JavaScript (out-of-order chunks need a script to be put in place) and
+                // its <title>, set where the data is, is in the head (in-order streaming sends
+                // the head before the page's data, and the tab said "Warden" everywhere).
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in/sso") view=SsoChoicePage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("tokens") view=MyTokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/members") view=MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/tokens") view=MemberTokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/sso") view=SsoSetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/policies") view=PoliciesPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/policies/new") view=PolicyEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/policies/:policy_id") view=PolicyEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("schema") view=SchemaPage ssr=SsrMode::Async/>
+                    <Route path=path!("explorer") view=ExplorerPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

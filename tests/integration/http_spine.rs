@@ -134,6 +134,47 @@ async fn malformed_json_gets_422_and_wrong_content_type_415(engine: Engine) {
     );
 }
 
+/// Every console page starts with "Skip to content" (the first thing a keyboard reaches, leading
+/// to the page itself), and its headings form one outline: exactly one `h1`.
+async fn console_pages_have_a_skip_link_and_one_h1(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = crate::support::http::root_org(&app, &cookie).await;
+    let pages =
+        ["", "/members", "/groups", "/tokens", "/sso", "/audit", "/roles", "/roles/new", "/policies", "/policies/new"]
+            .iter()
+            .map(|suffix| format!("/orgs/{root}{suffix}"))
+            .chain(["/", "/orgs", "/users", "/schema", "/explorer", "/account", "/tokens"].map(str::to_owned));
+    for path in pages {
+        let page = app.send(Req::page(&path).cookie(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let html = page.text();
+        let dom = tl::parse(&html, tl::ParserOptions::default()).expect("the page parses as HTML");
+        let parser = dom.parser();
+        let first_link = dom
+            .query_selector("a")
+            .expect("selector")
+            .find_map(|handle| handle.get(parser).and_then(|node| node.as_tag()))
+            .expect("a link");
+        let href = first_link.attributes().get("href").flatten().map(|v| v.as_utf8_str().into_owned());
+        assert_eq!(href.as_deref(), Some("#main"), "{path}: {}", first_link.outer_html(parser));
+        assert_eq!(dom.query_selector("main#main").expect("selector").count(), 1, "{path}");
+        assert_eq!(dom.query_selector("h1").expect("selector").count(), 1, "{path}: one h1");
+    }
+    // The tab says which page and whose, before any script runs.
+    for (suffix, title) in [("/members", "Members · Root · Warden"), ("/audit", "Audit log · Root · Warden")] {
+        let page = app.send(Req::page(&format!("/orgs/{root}{suffix}")).cookie(&cookie)).await;
+        let html = page.text();
+        let dom = tl::parse(&html, tl::ParserOptions::default()).expect("the page parses as HTML");
+        let titles: Vec<String> = dom
+            .query_selector("title")
+            .expect("selector")
+            .filter_map(|handle| handle.get(dom.parser()).map(|node| node.inner_text(dom.parser()).into_owned()))
+            .collect();
+        assert_eq!(titles, [title], "{suffix}");
+    }
+}
+
 async fn every_response_has_security_headers_and_a_request_id(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
     let page = app.send(Req::page("/sign-in")).await;
@@ -166,7 +207,8 @@ async fn every_response_has_security_headers_and_a_request_id(engine: Engine) {
 
     let api = app.send(Req::get("/v1/me").header("x-request-id", "trace-abc-123")).await;
     assert_eq!(api.header("x-request-id"), Some("trace-abc-123"));
-    assert!(api.header("content-security-policy").is_some());
+    assert_eq!(api.header("content-security-policy"), Some("default-src 'none'; frame-ancestors 'none'"));
+    assert_eq!(api.header("x-content-type-options"), Some("nosniff"));
     let generated = app.send(Req::get("/healthz")).await;
     assert!(generated.header("x-request-id").is_some_and(|id| id.len() >= 32));
     let other = app.send(Req::get("/healthz")).await;
@@ -275,6 +317,7 @@ async fn the_client_address_comes_from_trusted_proxies_only(engine: Engine) {
 
 on_both_engines!(
     unauthenticated_api_calls_get_401_bodies,
+    console_pages_have_a_skip_link_and_one_h1,
     unknown_api_paths_get_404_bodies,
     me_answers_who_the_caller_is,
     health_checks_the_database,

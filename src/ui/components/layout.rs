@@ -17,6 +17,11 @@ pub fn AppShell() -> impl IntoView {
     let user = OnceResource::new(current_user());
     provide_context(user);
     view! {
+        // The first thing a keyboard reaches: past the navigation to the page itself.
+        <a href="#main" data-testid="skip-link"
+            class="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:font-semibold focus:text-indigo-700 focus:shadow">
+            "Skip to content"
+        </a>
         <div class="flex min-h-screen flex-col md:flex-row">
             <aside class="flex shrink-0 flex-col gap-6 bg-slate-900 px-4 py-6 text-slate-100 md:w-64">
                 <a href="/" class="flex items-center gap-2 text-lg font-semibold tracking-tight">
@@ -44,7 +49,7 @@ pub fn AppShell() -> impl IntoView {
                     <SignOutButton/>
                 </div>
             </aside>
-            <main class="flex-1 px-6 py-8 md:px-10">
+            <main id="main" tabindex="-1" class="flex-1 px-6 py-8 focus:outline-none md:px-10">
                 <Outlet/>
             </main>
         </div>

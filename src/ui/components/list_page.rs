@@ -2,6 +2,7 @@
 //! banner that says what the last change did, and the links between pages.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 /// The primary action of a list page (for example "New role"), as a link.
 pub struct PageAction {
@@ -10,15 +11,22 @@ pub struct PageAction {
     pub test_id: &'static str,
 }
 
-/// The page title, under a breadcrumb back to the organization when the list belongs to one
-/// (`org`: its id and name).
+/// The tab's title: the page, then what it belongs to, then Warden ("Members · Acme · Warden").
+pub fn tab_title(parts: &[&str]) -> String {
+    parts.iter().filter(|part| !part.is_empty()).chain(&["Warden"]).copied().collect::<Vec<_>>().join(" · ")
+}
+
+/// The page title (and the tab's), under a breadcrumb back to the organization when the list
+/// belongs to one (`org`: its id and name).
 #[component]
 pub fn ListHeader(
     title: &'static str,
     #[prop(default = None)] org: Option<(String, String)>,
     #[prop(default = None)] action: Option<PageAction>,
 ) -> impl IntoView {
+    let tab = tab_title(&[title, org.as_ref().map_or("", |(_, name)| name.as_str())]);
     view! {
+        <Title text=tab/>
         {org.map(|(id, name)| view! {
             <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
                 <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
@@ -54,5 +62,16 @@ pub fn PageLinks(first: Option<String>, next: Option<String>) -> impl IntoView {
             {first.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300">"First page"</a> })}
             {next.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}
         </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_title;
+
+    #[test]
+    fn tab_titles_read_page_then_owner_then_warden() {
+        assert_eq!(tab_title(&["Members", "Acme"]), "Members · Acme · Warden");
+        assert_eq!(tab_title(&["Users", ""]), "Users · Warden");
     }
 }

@@ -1,6 +1,7 @@
 //! `/`: who you are, and your organizations.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::ui::{
     components::layout::LoadError,
@@ -19,6 +20,7 @@ pub fn DashboardPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(user) => view! {
+                            <Title text="Dashboard · Warden"/>
                             <header>
                                 <h1 class="text-2xl font-semibold" data-testid="welcome">"Welcome, " {user.full_name}</h1>
                                 <p class="text-slate-600 dark:text-slate-400">

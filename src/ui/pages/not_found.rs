@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -8,6 +9,7 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     view! {
         <div class="space-y-2">
+            <Title text="Page not found · Warden"/>
             <h1 class="text-2xl font-semibold">"Page not found"</h1>
             <a href="/" class="text-indigo-600 underline dark:text-indigo-400">"Back to the dashboard"</a>
         </div>

@@ -31,7 +31,7 @@ pub fn call() -> Result<Call, UiError> {
     let parts = use_context::<Parts>().ok_or_else(missing)?;
     let identity = parts.extensions.get::<Identity>().cloned().ok_or_else(missing)?;
     let session = parts.extensions.get::<Session>().cloned().ok_or_else(missing)?;
-    Ok(Call { domain: state.domain, actor: identity.actor, user: identity.user, session })
+    Ok(Call { domain: state.domain.clone(), actor: identity.actor, user: identity.user, session })
 }
 
 /// Like [`call`], but refuses callers without a session: every server function except

@@ -133,7 +133,7 @@ impl TestApp {
     }
 
     async fn serve(db: TestDb, domain: Domain, settings: Settings, leptos_options: LeptosOptions) -> Self {
-        let state = AppState { leptos_options, settings: Arc::new(settings), domain: domain.clone() };
+        let state = AppState::new(leptos_options, Arc::new(settings), domain.clone());
         let (router, sessions) = warden::server::app::router_with_probe(state).await.expect("router");
         Self { db, domain, router, sessions }
     }

@@ -9,6 +9,7 @@
 mod token;
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
@@ -51,6 +52,7 @@ pub fn ExplorerPage() -> impl IntoView {
     view! {
         <div class="max-w-4xl space-y-8">
             <header>
+                <Title text="Access explorer · Warden"/>
                 <h1 class="text-2xl font-semibold">"Access explorer"</h1>
                 <p class="text-sm text-slate-600 dark:text-slate-400">"Why someone can or cannot do something, straight from the decision that Warden makes."</p>
             </header>

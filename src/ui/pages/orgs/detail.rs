@@ -3,7 +3,9 @@
 //! deleting it with its subtree after typing its name, and its API token policy. Only
 //! permitted actions are shown.
 
+use crate::ui::components::list_page::tab_title;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
@@ -71,6 +73,7 @@ fn OrganizationView(
                 {crumbs.into_iter().map(|c| view! { " / " <a href=format!("/orgs/{}", c.id) class="hover:underline">{c.name}</a> }).collect_view()}
             </nav>
             <header>
+                <Title text=tab_title(&[&org.name])/>
                 <h1 class="text-2xl font-semibold" data-testid="org-name">{org.name.clone()}</h1>
                 <p class="text-sm text-slate-500">{org.code.clone().map(|c| format!("code {c}"))}</p>
                 {org.full_access.then(|| {

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use leptos::{prelude::*, tachys::html::attribute::custom::custom_attribute};
+use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
@@ -81,6 +82,7 @@ pub fn OrganizationsPage() -> impl IntoView {
     );
     view! {
         <div class="max-w-4xl space-y-6">
+            <Title text="Organizations · Warden"/>
             <h1 class="text-2xl font-semibold">"Organizations"</h1>
             <Form method="GET" action="" attr:class="flex gap-2" attr:role="search">
                 <label for="org-search" class="sr-only">"Find an organization by name or code"</label>

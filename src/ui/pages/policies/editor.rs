@@ -8,7 +8,9 @@
 
 use std::sync::Arc;
 
+use crate::ui::components::list_page::tab_title;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::Value;
 
@@ -182,6 +184,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
     let read_only = !data.may_save;
     let org_id = data.org_id.clone();
     let title = policy.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "New policy".to_owned());
+    let tab = tab_title(&[&title, &data.org_name]);
     let saved = query.read_untracked().get("saved").is_some();
     let org_name = data.org_name.clone();
     let delete_form = data.may_delete.then(|| (org_id.clone(), policy_id.clone().unwrap_or_default()));
@@ -211,6 +214,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
                 <a href=format!("/orgs/{org_id}/policies") class="hover:underline">"Policies"</a>
             </nav>
             <header class="flex flex-wrap items-center gap-3">
+                <Title text=tab/>
                 <h1 class="text-2xl font-semibold" data-testid="policy-title">{title}</h1>
                 {history.map(|(org_id, policy_id)| view! { <HistoryLink org_id target_type="policy" target_id=policy_id/> })}
                 {policy.as_ref().map(|p| view! { <PolicyBadge managed=p.managed/> })}

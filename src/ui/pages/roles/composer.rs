@@ -8,7 +8,9 @@
 
 use std::sync::Arc;
 
+use crate::ui::components::list_page::tab_title;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::pages::audit::{history_link::HistoryLink, restoring_banner::RestoringBanner};
@@ -123,6 +125,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     let read_only = !data.may_save;
     let is_new = role.is_none();
     let title = role.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| "New role".to_owned());
+    let tab = tab_title(&[&title, &data.org_name]);
     let saved = query.read_untracked().get("saved").is_some();
     let managed = role.as_ref().is_some_and(|r| r.managed);
     let toggle = move |id: String| {
@@ -142,6 +145,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
                 <a href=format!("/orgs/{org_id}") class="hover:underline">{data.org_name.clone()}</a>" / "
                 <a href=format!("/orgs/{org_id}/roles") class="hover:underline">"Roles"</a>
             </nav>
+            <Title text=tab/>
             <h1 class="text-2xl font-semibold" data-testid="role-title">{title}</h1>
             {data.may_read_history.then(|| view! { <HistoryLink org_id=org_id.clone() target_type="role" target_id=role_id.clone()/> })}
             {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="saved">"Saved."</p> })}

@@ -2,6 +2,7 @@
 //! actions; a Super Admin of the root edits the application types as one JSON document.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::ui::{
@@ -18,6 +19,7 @@ pub fn SchemaPage() -> impl IntoView {
     let data = OnceResource::new(load_schema_editor());
     view! {
         <div class="max-w-5xl space-y-6">
+            <Title text="Permission schema · Warden"/>
             <h1 class="text-2xl font-semibold">"Permission schema"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

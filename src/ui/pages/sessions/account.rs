@@ -1,6 +1,7 @@
 //! `/account`: your profile, and changing your password (the current one is required).
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use leptos_router::hooks::use_query_map;
 
@@ -31,6 +32,7 @@ pub fn AccountPage() -> impl IntoView {
     };
     view! {
         <div class="max-w-xl space-y-8">
+            <Title text="Account · Warden"/>
             <h1 class="text-2xl font-semibold">"Account"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -4,6 +4,7 @@
 //! a failed SSO sign-in comes back here with `sso_error`, explained in words.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -32,6 +33,7 @@ pub fn SignInPage() -> impl IntoView {
             <div class="w-full max-w-sm space-y-6 rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
                 <div class="flex items-center gap-2">
                     <img src="/warden.svg" alt="" class="h-8 w-8"/>
+                    <Title text="Sign in · Warden"/>
                     <h1 class="text-xl font-semibold">"Sign in to Warden"</h1>
                 </div>
                 <ActionForm action=sign_in attr:class="space-y-4" attr:data-testid="sign-in-form">

@@ -2,6 +2,7 @@
 //! one; each choice is a form to `/sso/start` (works without JavaScript).
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::ui::{components::layout::LoadError, server_fns::sso::sso_choices};
@@ -14,6 +15,7 @@ pub fn SsoChoicePage() -> impl IntoView {
     view! {
         <main class="flex min-h-screen items-center justify-center px-4">
             <div class="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+                <Title text="Choose your organization · Warden"/>
                 <h1 class="text-xl font-semibold">"Choose your organization"</h1>
                 <Transition fallback=|| view! { <p>"Loading…"</p> }>
                     {move || Suspend::new(async move {
