@@ -22,6 +22,7 @@ mod organizations;
 mod paging;
 mod policies;
 mod roles_and_members;
+mod seed_replay;
 mod sign_in;
 mod signed_in_requests;
 mod sso;
