@@ -301,18 +301,8 @@ async fn every_form_clients_send_is_accepted_and_both_views_agree(engine: Engine
     f.register(&f.root, "p1", "Apollo").await;
     // Permission strings and statements, as-is.
     let policy = f.create_policy(json!({ "name": "Readers", "permissions": ["org:read", "project:p1:deploy"] })).await;
-    for key in [
-        "policy_id",
-        "org_id",
-        "name",
-        "description",
-        "permissions",
-        "resolved_permissions",
-        "created_at",
-        "updated_at",
-        "created_by",
-    ] {
-        assert!(policy.get(key).is_some(), "missing {key}: {policy}");
+    for key in crate::seed_replay::POLICY_FIELDS {
+        assert!(policy.get(*key).is_some(), "missing {key}: {policy}");
     }
     assert_eq!(policy["org_id"], f.root);
     assert_eq!(policy["permissions"], json!(["org:read", "project:p1:deploy"]));

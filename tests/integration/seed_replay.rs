@@ -12,7 +12,8 @@ use crate::support::{
 };
 
 const ERROR_FIELDS: &[&str] = &["error", "message", "details", "timestamp", "status_code"];
-const POLICY_FIELDS: &[&str] = &[
+/// A policy's fields in seed 001.
+pub const POLICY_FIELDS: &[&str] = &[
     "policy_id",
     "org_id",
     "name",
