@@ -37,6 +37,13 @@ pub struct CheckBody {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WhoCanQuery {
     permission: String,
     limit: Option<i64>,
@@ -96,13 +103,20 @@ pub async fn who_can(
 }
 
 /// `GET /v1/users/{user_id}/effective-permissions`: the organizations where the user holds
-/// anything, with what.
+/// anything, with what, a page at a time (a page reads at most 2,000 candidates, so it can be
+/// short while `next_cursor` goes on).
 pub async fn effective_permissions(
     State(state): State<AppState>,
     caller: SignedIn,
-    _: ApiQuery<NoQuery>,
     Path(user_id): Path<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Value>> {
-    let orgs = state.domain.effective_permissions(&caller.actor, &user_id).await?;
-    Ok(Json(json!({ "user_id": user_id, "organizations": orgs })))
+    let limit = paging::limit(query.limit)?;
+    let page = state.domain.effective_permissions(&caller.actor, &user_id, query.cursor.as_deref(), limit).await?;
+    Ok(Json(json!({
+        "user_id": user_id,
+        "organizations": page.organizations,
+        "has_more": page.has_more,
+        "next_cursor": page.next_cursor,
+    })))
 }

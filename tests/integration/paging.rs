@@ -132,4 +132,32 @@ async fn paging_is_stable_while_the_list_changes(engine: Engine) {
     }
 }
 
-on_both_engines!(paging_is_stable_while_the_list_changes);
+/// "Where can this user do anything?" pages like every list: the root's admin holds something
+/// in every organization, and pages of two go through all of them in name order, once each.
+async fn effective_permissions_page_through_every_organization(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    for name in ["Beta", "Alpha", "Delta", "Gamma", "Epsilon"] {
+        w.org(name, &w.root).await;
+    }
+    let (_, me) = w.root(Method::GET, "/v1/me", None).await;
+    let path = format!("/v1/users/{}/effective-permissions?limit=2", me["user_id"].as_str().expect("my id"));
+    let (mut names, mut cursor, mut pages) = (Vec::new(), None::<String>, 0);
+    loop {
+        let page_path = cursor.as_ref().map_or_else(|| path.clone(), |c| format!("{path}&cursor={c}"));
+        let (status, page) = w.root(Method::GET, &page_path, None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let orgs = page["organizations"].as_array().expect("organizations");
+        assert!(orgs.len() <= 2, "{page}");
+        names.extend(orgs.iter().map(|o| o["org_name"].as_str().unwrap().to_owned()));
+        pages += 1;
+        assert_eq!(page["has_more"], json!(page["next_cursor"].is_string()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["Alpha", "Beta", "Delta", "Epsilon", "Gamma", "Root"]);
+    assert_eq!(pages, 3);
+}
+
+on_both_engines!(paging_is_stable_while_the_list_changes, effective_permissions_page_through_every_organization);

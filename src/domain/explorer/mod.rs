@@ -12,7 +12,7 @@ mod redact;
 mod who_can;
 
 pub use {
-    effective::OrganizationPermissions,
+    effective::{EffectivePage, OrganizationPermissions},
     explain::{AccessExplanation, ChainStep, fix_for},
     who_can::{AllowedUser, HiddenHolders, WhoCanPage},
 };

@@ -78,3 +78,10 @@ pub struct OrganizationPermissionsItem {
     pub org_name: String,
     pub permissions: Vec<String>,
 }
+
+/// A page of the explorer's third answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationPermissionsPage {
+    pub orgs: Vec<OrganizationPermissionsItem>,
+    pub next_cursor: Option<String>,
+}

@@ -14,7 +14,7 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::{
     components::{layout::LoadError, list_page::PageLinks},
-    model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsItem, WhoCanItem},
+    model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsPage, WhoCanItem},
     server_fns::explorer::{effective_permissions, explain_access, who_can},
     url,
 };
@@ -46,8 +46,10 @@ pub fn ExplorerPage() -> impl IntoView {
         },
     );
     let reach = Resource::new(
-        move || param("where_user"),
-        |user| async move { if user.trim().is_empty() { None } else { Some(effective_permissions(user).await) } },
+        move || (param("where_user"), param("where_cursor")),
+        |(user, cursor)| async move {
+            if user.trim().is_empty() { None } else { Some(effective_permissions(user, cursor).await) }
+        },
     );
     view! {
         <div class="max-w-4xl space-y-8">
@@ -95,7 +97,7 @@ pub fn ExplorerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match who.await {
                             None => ().into_any(),
-                            Some(Ok(item)) => view! { <WhoCanList item base=who_base(&query.read()) paged=!param("who_cursor").is_empty()/> }.into_any(),
+                            Some(Ok(item)) => view! { <WhoCanList item base=explorer_base(&query.read(), "who_cursor") paged=!param("who_cursor").is_empty()/> }.into_any(),
                             Some(Err(error)) => view! { <LoadError error/> }.into_any(),
                         }
                     })}
@@ -114,7 +116,7 @@ pub fn ExplorerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match reach.await {
                             None => ().into_any(),
-                            Some(Ok(orgs)) => view! { <WhereList orgs/> }.into_any(),
+                            Some(Ok(page)) => view! { <WhereList page base=explorer_base(&query.read(), "where_cursor") paged=!param("where_cursor").is_empty()/> }.into_any(),
                             Some(Err(error)) => view! { <LoadError error/> }.into_any(),
                         }
                     })}
@@ -124,10 +126,13 @@ pub fn ExplorerPage() -> impl IntoView {
     }
 }
 
-/// Each organization where the user holds anything, with the permissions there.
+/// Each organization where the user holds anything, with the permissions there. `base`:
+/// [`explorer_base`]; the first page is linked when `paged` (on a later page).
 #[component]
-fn WhereList(orgs: Vec<OrganizationPermissionsItem>) -> impl IntoView {
-    let empty = orgs.is_empty();
+fn WhereList(page: OrganizationPermissionsPage, base: String, paged: bool) -> impl IntoView {
+    let next = page.next_cursor.as_deref().map(|cursor| format!("{base}{}", url::encode(cursor)));
+    let orgs = page.orgs;
+    let empty = orgs.is_empty() && next.is_none();
     view! {
         {empty.then(|| view! { <p class="text-sm">"Nowhere: this user holds no permission in any organization you can see."</p> })}
         <ul class="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="where-list">
@@ -142,6 +147,7 @@ fn WhereList(orgs: Vec<OrganizationPermissionsItem>) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        <PageLinks first=paged.then_some(base) next/>
     }
 }
 
@@ -212,18 +218,20 @@ fn Step(step: ChainStepItem) -> impl IntoView {
     }
 }
 
-/// The explorer's address with the same questions, ready for a `who_cursor` (the page of "who
-/// can" to show).
-fn who_base(query: &leptos_router::params::ParamsMap) -> String {
+/// The explorer's address with the same questions, ready for `cursor_key` (`who_cursor` or
+/// `where_cursor`: the page of that answer to show); the other answer keeps its page.
+fn explorer_base(query: &leptos_router::params::ParamsMap, cursor_key: &str) -> String {
     let mut href = "/explorer?".to_owned();
-    for key in ["user", "org", "permission", "who_org", "who_permission"] {
+    let keys = ["user", "org", "permission", "who_org", "who_permission", "who_cursor", "where_user", "where_cursor"];
+    for key in keys.into_iter().filter(|key| *key != cursor_key) {
         href.push_str(&format!("{key}={}&", url::encode(&query.get(key).unwrap_or_default())));
     }
-    href.push_str("who_cursor=");
+    href.push_str(cursor_key);
+    href.push('=');
     href
 }
 
-/// `base`: [`who_base`]; the first page is linked when `paged` (on a later page).
+/// `base`: [`explorer_base`]; the first page is linked when `paged` (on a later page).
 #[component]
 fn WhoCanList(item: WhoCanItem, base: String, paged: bool) -> impl IntoView {
     let next = item.next_cursor.as_deref().map(|cursor| format!("{base}{}", url::encode(cursor)));
