@@ -26,8 +26,8 @@ pub const EMAIL: &str = "bench@example.com";
 pub const PASSWORD: &str = "a long bench passphrase";
 
 /// Runs `run` on a fresh SQLite file, then on a fresh PostgreSQL database when one is reachable
-/// at WARDEN_BENCH_POSTGRES_URL (default the local `test` database), dropped afterwards unless
-/// WARDEN_BENCH_KEEP is set (to look at query plans). WARDEN_BENCH_ONLY=sqlite or =postgres runs
+/// at WARDEN_BENCH_POSTGRES_URL (default the local `test` database), each removed afterwards
+/// unless WARDEN_BENCH_KEEP is set (to look at query plans). WARDEN_BENCH_ONLY=sqlite or =postgres runs
 /// one of them.
 pub async fn on_each_engine<Run: std::future::Future<Output = ()>>(name: &str, run: impl Fn(String) -> Run) {
     use sqlx::{Connection, Executor, PgConnection};
@@ -35,8 +35,12 @@ pub async fn on_each_engine<Run: std::future::Future<Output = ()>>(name: &str, r
     if only != "postgres" {
         let path = std::env::temp_dir().join(format!("warden-{name}-{}.db", std::process::id()));
         run(format!("sqlite://{}?mode=rwc", path.display())).await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        if std::env::var_os("WARDEN_BENCH_KEEP").is_some() {
+            println!("kept the database {} (WARDEN_BENCH_KEEP)", path.display());
+        } else {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
         }
     }
     if only == "sqlite" {
