@@ -85,13 +85,6 @@ pub async fn list(
     Ok(Json(state.domain.audit_log(&caller.actor, &org, &filter).await?))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HistoryQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
 /// `GET /v1/orgs/{org}/iam/audit/export?format=csv|jsonl`: every event the filters select,
 /// newest first, written as it is read (`limit` and `cursor` do not apply).
 pub async fn export(
@@ -145,7 +138,7 @@ fn history(of: fn(&str) -> HistoryOf<'_>) -> MethodRouter<AppState> {
         move |State(state): State<AppState>,
               caller: SignedIn,
               Path(params): Path<Vec<(String, String)>>,
-              ApiQuery(query): ApiQuery<HistoryQuery>| async move {
+              ApiQuery(query): ApiQuery<paging::PageQuery>| async move {
             let value = |at: usize| params.get(at).map(|(_, value)| value.as_str()).unwrap_or_default();
             let limit = paging::limit(query.limit)?;
             let page = state.domain.history(&caller.actor, value(0), of(value(1)), query.cursor, limit).await?;

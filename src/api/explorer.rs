@@ -13,7 +13,7 @@ use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
-    paging,
+    paging::{self, PageQuery},
 };
 use crate::{domain::explorer::WhoCanPage, web::AppState};
 
@@ -33,13 +33,6 @@ pub struct CheckBody {
     #[serde(default)]
     token_id: Option<String>,
     permission: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -14,7 +14,7 @@ use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
-    paging,
+    paging::{self, PageQuery},
     versions::{IfMatch, Versioned},
 };
 use crate::{
@@ -60,19 +60,12 @@ impl GroupBody {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
 /// `GET /v1/orgs/{org}/iam/groups`: a page of groups by name.
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(org): Path<String>,
-    ApiQuery(query): ApiQuery<ListQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<GroupPage>> {
     let limit = paging::limit(query.limit)?;
     Ok(Json(state.domain.list_user_groups(&caller.actor, &org, query.cursor.as_deref(), limit).await?))

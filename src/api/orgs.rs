@@ -12,13 +12,14 @@ use serde_json::{Map, Value, json};
 
 use super::{
     caller::SignedIn,
-    error::{ApiError, ApiResult, ValidationProblem},
+    error::{ApiError, ApiResult},
     json::{ApiJson, ApiQuery, NoQuery, parse},
+    paging::{self, PageQuery},
     versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::{
-        DomainError, orgs,
+        DomainError, FieldError, orgs,
         orgs::{NewOrganization, OrganizationFilter, OrganizationView},
         orgs::{Organization, OrganizationSettings},
         sso::SsoChanges,
@@ -38,19 +39,16 @@ const UNSUPPORTED_FIELDS: [(&str, &str); 5] = [
 
 /// Refuses those fields when they hold a value, and drops them when they hold `null`.
 fn refuse_unsupported(body: &mut Map<String, Value>) -> ApiResult<()> {
-    let problems: Vec<ValidationProblem> = UNSUPPORTED_FIELDS
+    let problems: Vec<FieldError> = UNSUPPORTED_FIELDS
         .iter()
         .filter(|(field, _)| body.get(*field).is_some_and(|value| !value.is_null()))
-        .map(|(field, instead)| ValidationProblem {
-            loc: vec![json!("body"), json!(field)],
-            msg: format!("{field} is not supported: {instead}. Leave it out (or null)."),
-            kind: "not_supported".into(),
-            input: body[*field].clone(),
-            ctx: json!({}),
+        .map(|(field, instead)| {
+            let msg = format!("{field} is not supported: {instead}. Leave it out (or null).");
+            FieldError::new(field, "not_supported", msg)
         })
         .collect();
     if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
+        return Err(DomainError::Invalid(problems).into());
     }
     for (field, _) in UNSUPPORTED_FIELDS {
         body.remove(field);
@@ -155,13 +153,6 @@ pub struct ListQuery {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ChildrenQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MoveBody {
     parent_organization_id: String,
 }
@@ -187,7 +178,7 @@ pub async fn list(
     caller: SignedIn,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
-    let limit = super::paging::limit(query.limit)?;
+    let limit = paging::limit(query.limit)?;
     let filter = OrganizationFilter {
         root_organization_id: query.root_organization_id,
         can_have_child_organizations: query.can_have_child_organizations,
@@ -357,9 +348,9 @@ pub async fn children(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(org): Path<String>,
-    ApiQuery(query): ApiQuery<ChildrenQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Value>> {
-    let limit = super::paging::limit(query.limit)?;
+    let limit = paging::limit(query.limit)?;
     let children = orgs::ChildrenQuery { cursor: query.cursor.as_deref(), limit, including: None };
     let page = state.domain.organization_children(&caller.actor, &org, &children).await?;
     let has_more = page.next_cursor.is_some();

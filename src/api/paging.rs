@@ -1,6 +1,16 @@
-//! The `limit` query parameter, the same on every list endpoint.
+//! Paging, the same on every list endpoint: `limit` and `cursor`.
+
+use serde::Deserialize;
 
 use crate::domain::{DomainError, FieldError};
+
+/// The query of a list that takes nothing but its page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
 
 /// A page's size when `limit` is not given.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -9,13 +19,19 @@ pub const MAX_LIMIT: usize = 200;
 
 /// `limit` if given (it must be within 1..=[`MAX_LIMIT`]), else [`DEFAULT_LIMIT`].
 pub fn limit(given: Option<i64>) -> Result<usize, DomainError> {
-    let Some(given) = given else { return Ok(DEFAULT_LIMIT) };
+    limit_within(given, DEFAULT_LIMIT, MAX_LIMIT)
+}
+
+/// `limit` if given (within 1..=`max`), else `default`: for the other references' own rules
+/// (`src/api/compat/`).
+pub fn limit_within(given: Option<i64>, default: usize, max: usize) -> Result<usize, DomainError> {
+    let Some(given) = given else { return Ok(default) };
     match usize::try_from(given) {
-        Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
+        Ok(limit) if (1..=max).contains(&limit) => Ok(limit),
         _ => Err(DomainError::Invalid(vec![FieldError::query(
             "limit",
             "value_error.number.out_of_range",
-            format!("limit must be between 1 and {MAX_LIMIT}"),
+            format!("limit must be between 1 and {max}"),
         )])),
     }
 }

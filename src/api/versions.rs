@@ -10,9 +10,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
-use serde_json::json;
 
-use super::error::{ApiError, ApiResult, ValidationProblem};
+use super::error::{ApiError, ApiResult};
+use crate::domain::{DomainError, FieldError};
 
 /// The version named by a request's `If-Match` header: `None` without one, or for `*` (any
 /// current version).
@@ -51,13 +51,11 @@ fn parse(value: &HeaderValue) -> ApiResult<Option<i64>> {
     let tag = text.strip_prefix("W/").unwrap_or(text);
     match tag.strip_prefix('"').and_then(|tag| tag.strip_suffix('"')).map(str::parse::<i64>) {
         Some(Ok(version)) => Ok(Some(version)),
-        _ => Err(ApiError::Unprocessable(vec![ValidationProblem {
-            loc: vec![json!("header"), json!("If-Match")],
-            msg: "If-Match takes one ETag as a GET of this object returned it, such as \"3\", or *".into(),
-            kind: "value_error".into(),
-            input: json!(text),
-            ctx: json!({}),
-        }])),
+        _ => {
+            let msg = "If-Match takes one ETag as a GET of this object returned it, such as \"3\", or *";
+            let loc = vec!["header".to_owned(), "If-Match".to_owned()];
+            Err(DomainError::Invalid(vec![FieldError { loc, msg: msg.into(), kind: "value_error".into() }]).into())
+        }
     }
 }
 

@@ -127,4 +127,21 @@ async fn put_changes_what_it_is_given_at_the_version_it_names(engine: Engine) {
     }
 }
 
-on_both_engines!(put_changes_what_it_is_given_at_the_version_it_names);
+/// The permission schema is read per organization and replaced as a whole at
+/// `/v1/iam/permissions/schema`: the same ETag and If-Match rules.
+async fn the_schema_takes_if_match_too(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_org(&app, &cookie).await;
+    let (version, _) = read(&app, &cookie, &format!("/v1/orgs/{root}/iam/permissions/schema")).await;
+    let types = json!({ "resource_types": [{ "key": "project", "label": "Project", "actions": [{ "key": "read", "label": "Read" }] }] });
+    let path = "/v1/iam/permissions/schema";
+    let stale = format!("\"{}\"", version + 7);
+    let response = send(&app, &cookie, Method::PUT, path, Some(&stale), types.clone()).await;
+    assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.text());
+    let response = send(&app, &cookie, Method::PUT, path, Some(&format!("\"{version}\"")), types).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.header("etag"), Some(format!("\"{}\"", version + 1).as_str()));
+}
+
+on_both_engines!(put_changes_what_it_is_given_at_the_version_it_names, the_schema_takes_if_match_too);

@@ -20,11 +20,12 @@ use serde_json::{Value, json};
 use crate::{
     api::{
         caller::SignedIn,
-        error::{ApiError, ApiResult, ValidationProblem},
+        error::{ApiError, ApiResult},
         json::{ApiJson, ApiQuery, NoQuery},
+        paging,
     },
     domain::{
-        DomainError,
+        DomainError, FieldError,
         policies::{NewPolicy, Policy, PolicyChanges, PolicyContent, PolicyQuery},
     },
     web::AppState,
@@ -122,17 +123,13 @@ fn warden_word(word: &Value) -> Value {
     if word == "any" { json!("*") } else { word.clone() }
 }
 
-fn problem(loc: Vec<Value>, kind: &str, msg: &str, input: Value) -> ValidationProblem {
-    ValidationProblem { loc, msg: msg.to_owned(), kind: kind.to_owned(), input, ctx: json!({}) }
-}
-
 impl PolicyBody {
     /// The content in Warden's terms; refuses what Warden cannot keep (conditions, metadata).
     fn content(&mut self) -> ApiResult<Option<PolicyContent>> {
         let mut problems = Vec::new();
-        if let Some(metadata) = self.metadata.take().filter(|m| !is_empty(m)) {
+        if self.metadata.take().is_some_and(|metadata| !is_empty(&metadata)) {
             let msg = "metadata is not supported: Warden keeps none for a policy. Leave it out (or empty).";
-            problems.push(problem(vec![json!("body"), json!("metadata")], "not_supported", msg, metadata));
+            problems.push(FieldError::new("metadata", "not_supported", msg));
         }
         let definitions = self.definitions.take().map(|items| {
             items
@@ -140,10 +137,13 @@ impl PolicyBody {
                 .enumerate()
                 .map(|(index, mut item)| {
                     if let Some(fields) = item.as_object_mut() {
-                        if let Some(conditions) = fields.remove("conditionsAll").filter(|c| !is_empty(c)) {
-                            let loc = vec![json!("body"), json!("definitions"), json!(index), json!("conditionsAll")];
-                            let msg = "Conditions are not supported yet: send an empty conditionsAll, or none.";
-                            problems.push(problem(loc, "not_supported", msg, conditions));
+                        if fields.remove("conditionsAll").is_some_and(|conditions| !is_empty(&conditions)) {
+                            let loc = ["body", "definitions", &index.to_string(), "conditionsAll"];
+                            problems.push(FieldError {
+                                loc: loc.map(str::to_owned).to_vec(),
+                                msg: "Conditions are not supported yet: send an empty conditionsAll, or none.".into(),
+                                kind: "not_supported".into(),
+                            });
                         }
                         for key in ["actions", "resources"] {
                             if let Some(Value::Array(words)) = fields.get_mut(key) {
@@ -156,7 +156,7 @@ impl PolicyBody {
                 .collect::<Vec<_>>()
         });
         if !problems.is_empty() {
-            return Err(ApiError::Unprocessable(problems));
+            return Err(DomainError::Invalid(problems).into());
         }
         Ok(definitions
             .map(|items| PolicyContent { statements: Some(("definitions".to_owned(), items)), permissions: None }))
@@ -183,19 +183,7 @@ pub async fn list(
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<SeedPage>> {
-    let limit = match query.limit.map(usize::try_from) {
-        None => DEFAULT_LIMIT,
-        Some(Ok(limit)) if (1..=MAX_LIMIT).contains(&limit) => limit,
-        Some(_) => {
-            let msg = format!("limit must be between 1 and {MAX_LIMIT}");
-            return Err(ApiError::Unprocessable(vec![problem(
-                vec![json!("query"), json!("limit")],
-                "value_error.number.out_of_range",
-                &msg,
-                json!(query.limit),
-            )]));
-        }
-    };
+    let limit = paging::limit_within(query.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let policy_query = PolicyQuery { q: None, cursor: query.page_token.as_deref(), reverse: query.reverse, limit };
     let page = state.domain.list_policies(&caller.actor, &org, &policy_query).await?;
     Ok(Json(SeedPage {

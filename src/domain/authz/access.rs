@@ -24,6 +24,18 @@ impl Domain {
         self.authz.decide(&self.db, user_id, org_id, permission).await
     }
 
+    /// Which of `among` `user_id` holds at `org_id`, as permission strings: a member's
+    /// effective permissions there (the path and the user's roles looked up once).
+    pub(crate) async fn permissions_held(
+        &self,
+        user_id: &str,
+        org_id: &str,
+        among: &[Permission],
+    ) -> DomainResult<Vec<String>> {
+        let allowed = self.authz.allowed_among(&self.db, user_id, org_id, among).await?;
+        Ok(among.iter().zip(allowed).filter(|(_, allowed)| *allowed).map(|(p, _)| p.to_string()).collect())
+    }
+
     /// Succeeds when the actor holds `permission` at `org_id`; otherwise `Forbidden`, naming
     /// the permission.
     pub async fn authorize(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<()> {

@@ -58,13 +58,7 @@ impl Domain {
         for (index, row) in rows.iter().take(candidates).enumerate() {
             let (org_id, org_name): (String, String) = (row.try_get("id")?, row.try_get("name")?);
             if myself || self.may(actor, &org_id, &Permission::new("member", "read")).await? {
-                let allowed = self.authz.allowed_among(&self.db, &user.id, &org_id, &everything).await?;
-                let permissions: Vec<String> = everything
-                    .iter()
-                    .zip(allowed)
-                    .filter(|(_, allowed)| *allowed)
-                    .map(|(p, _)| p.to_string())
-                    .collect();
+                let permissions = self.permissions_held(&user.id, &org_id, &everything).await?;
                 if !permissions.is_empty() {
                     organizations.push(OrganizationPermissions {
                         org_id: org_id.clone(),

@@ -110,7 +110,7 @@ impl Domain {
     async fn chain_as_seen_by(&self, actor: &Actor, subject_id: &str, org_id: &str) -> DomainResult<Vec<ChainStep>> {
         let path = self.authz.path(&self.db, org_id).await?;
         let ids: Vec<&str> = path.iter().map(|node| node.org_id.as_str()).collect();
-        let memberships = self.direct_memberships_among(subject_id, &ids).await?;
+        let memberships = self.authz.direct_memberships_among(&self.db, subject_id, &ids).await?;
         let read = Permission::new("org", "read");
         let mut readable = Vec::with_capacity(path.len());
         for node in &path {

@@ -1,7 +1,7 @@
 //! Listing an organization's members: who belongs, with which roles, and what they may
 //! effectively do there.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use sqlx::{Row, any::AnyRow};
 
@@ -118,13 +118,7 @@ impl Domain {
         self.authz.preload(&self.db, &ids).await?;
         let mut members = Vec::with_capacity(rows.len());
         for (row, user_id) in rows.iter().zip(ids) {
-            let allowed = self.authz.allowed_among(&self.db, &user_id, org_id, &everything).await?;
-            let permissions = everything
-                .iter()
-                .zip(allowed)
-                .filter(|(_, allowed)| *allowed)
-                .map(|(permission, _)| permission.to_string())
-                .collect();
+            let permissions = self.permissions_held(&user_id, org_id, &everything).await?;
             let roles_detail = roles_of.remove(&user_id).unwrap_or_default();
             let email: String = row.try_get("email")?;
             members.push(Member {
@@ -184,15 +178,6 @@ impl Domain {
             .fetch_optional(self.db.pool())
             .await?
             .is_some())
-    }
-
-    /// Which of `org_ids` the user is a direct member of (from the decision cache).
-    pub(crate) async fn direct_memberships_among(
-        &self,
-        user_id: &str,
-        org_ids: &[&str],
-    ) -> DomainResult<HashSet<String>> {
-        self.authz.direct_memberships_among(&self.db, user_id, org_ids).await
     }
 
     /// What the actor may do with the organization's members.

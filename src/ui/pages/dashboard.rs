@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::ui::components::list_page::tab_title;
 use crate::ui::{
     components::layout::LoadError,
     error::UiError,
@@ -20,7 +21,7 @@ pub fn DashboardPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(user) => view! {
-                            <Title text="Dashboard · Warden"/>
+                            <Title text=tab_title(&["Dashboard"])/>
                             <header>
                                 <h1 class="text-2xl font-semibold" data-testid="welcome">"Welcome, " {user.full_name}</h1>
                                 <p class="text-slate-600 dark:text-slate-400">

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
+use crate::ui::components::list_page::tab_title;
 use crate::ui::{
     components::{layout::LoadError, list_page::PageLinks},
     model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsPage, WhoCanItem},
@@ -54,7 +55,7 @@ pub fn ExplorerPage() -> impl IntoView {
     view! {
         <div class="max-w-4xl space-y-8">
             <header>
-                <Title text="Access explorer · Warden"/>
+                <Title text=tab_title(&["Access explorer"])/>
                 <h1 class="text-2xl font-semibold">"Access explorer"</h1>
                 <p class="text-sm text-slate-600 dark:text-slate-400">"Why someone can or cannot do something, straight from the decision that Warden makes."</p>
             </header>

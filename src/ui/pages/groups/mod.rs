@@ -16,6 +16,7 @@ use crate::ui::{
     },
     model::{GroupRow, UserGroupsPage},
     server_fns::groups::{DeleteUserGroup, load_user_groups},
+    url,
 };
 
 #[component]
@@ -50,9 +51,9 @@ fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String, 
     let editing = page.editing.clone().map(|group| (group, page.roles.clone()));
     let may_manage = page.may_manage;
     let first = (!cursor.is_empty()).then(|| list.clone());
-    let next = page.next_cursor.as_ref().map(|next| format!("{list}?cursor={next}"));
+    let next = page.next_cursor.as_deref().map(|next| format!("{list}?cursor={}", url::encode(next)));
     // A row's links keep the page it is on.
-    let here = if cursor.is_empty() { format!("{list}?") } else { format!("{list}?cursor={cursor}&") };
+    let here = if cursor.is_empty() { format!("{list}?") } else { format!("{list}?cursor={}&", url::encode(&cursor)) };
     view! {
         <ListHeader title="User groups" org=Some((org_id.clone(), page.org_name.clone())) action=(may_manage && editing.is_none()).then(|| PageAction { href: format!("{list}?edit=new"), label: "New group", test_id: "new-group" })/>
         <p class="text-sm text-slate-600 dark:text-slate-400">

@@ -3,11 +3,11 @@
 //! deleting it with its subtree after typing its name, and its API token policy. Only
 //! permitted actions are shown.
 
-use crate::ui::components::list_page::tab_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::ui::components::list_page::tab_title;
 use crate::{
     domain::orgs::rules,
     ui::{

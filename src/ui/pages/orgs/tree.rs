@@ -11,6 +11,7 @@ use leptos::{prelude::*, tachys::html::attribute::custom::custom_attribute};
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
+use crate::ui::components::list_page::tab_title;
 use crate::ui::{
     components::layout::LoadError,
     error::UiError,
@@ -82,7 +83,7 @@ pub fn OrganizationsPage() -> impl IntoView {
     );
     view! {
         <div class="max-w-4xl space-y-6">
-            <Title text="Organizations · Warden"/>
+            <Title text=tab_title(&["Organizations"])/>
             <h1 class="text-2xl font-semibold">"Organizations"</h1>
             <Form method="GET" action="" attr:class="flex gap-2" attr:role="search">
                 <label for="org-search" class="sr-only">"Find an organization by name or code"</label>

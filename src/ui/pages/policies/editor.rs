@@ -8,12 +8,12 @@
 
 use std::sync::Arc;
 
-use crate::ui::components::list_page::tab_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::Value;
 
+use crate::ui::components::list_page::tab_title;
 use crate::ui::pages::audit::{history_link::HistoryLink, restoring_banner::RestoringBanner};
 use crate::{
     domain::{

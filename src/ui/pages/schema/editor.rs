@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::ui::components::list_page::tab_title;
 use crate::ui::{
     components::{
         form::{FormError, SubmitButton, action_error},
@@ -19,7 +20,7 @@ pub fn SchemaPage() -> impl IntoView {
     let data = OnceResource::new(load_schema_editor());
     view! {
         <div class="max-w-5xl space-y-6">
-            <Title text="Permission schema · Warden"/>
+            <Title text=tab_title(&["Permission schema"])/>
             <h1 class="text-2xl font-semibold">"Permission schema"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::domain::sso::SsoFailure;
+use crate::ui::components::list_page::tab_title;
 use crate::ui::{
     components::{
         form::{FormError, SubmitButton, TextField, action_error},
@@ -32,7 +33,7 @@ pub fn AccountPage() -> impl IntoView {
     };
     view! {
         <div class="max-w-xl space-y-8">
-            <Title text="Account · Warden"/>
+            <Title text=tab_title(&["Account"])/>
             <h1 class="text-2xl font-semibold">"Account"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::ui::components::list_page::tab_title;
 use crate::{
     domain::sso::SsoFailure,
     ui::{
@@ -33,7 +34,7 @@ pub fn SignInPage() -> impl IntoView {
             <div class="w-full max-w-sm space-y-6 rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
                 <div class="flex items-center gap-2">
                     <img src="/warden.svg" alt="" class="h-8 w-8"/>
-                    <Title text="Sign in · Warden"/>
+                    <Title text=tab_title(&["Sign in"])/>
                     <h1 class="text-xl font-semibold">"Sign in to Warden"</h1>
                 </div>
                 <ActionForm action=sign_in attr:class="space-y-4" attr:data-testid="sign-in-form">

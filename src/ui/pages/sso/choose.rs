@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::ui::components::list_page::tab_title;
 use crate::ui::{components::layout::LoadError, server_fns::sso::sso_choices};
 
 #[component]
@@ -15,7 +16,7 @@ pub fn SsoChoicePage() -> impl IntoView {
     view! {
         <main class="flex min-h-screen items-center justify-center px-4">
             <div class="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-                <Title text="Choose your organization · Warden"/>
+                <Title text=tab_title(&["Choose your organization"])/>
                 <h1 class="text-xl font-semibold">"Choose your organization"</h1>
                 <Transition fallback=|| view! { <p>"Loading…"</p> }>
                     {move || Suspend::new(async move {
