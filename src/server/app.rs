@@ -1,11 +1,11 @@
 //! The whole HTTP application: REST API, pages and server functions, static files, and the
 //! middleware around them. Used by `warden serve` and by the integration tests alike.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::{Router, middleware};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 
 use super::{
     caching, compression, identity, limits, new_token, request_context, security, server_fn_status,
@@ -19,7 +19,7 @@ pub async fn router(state: AppState) -> DomainResult<Router> {
 
 /// The application, and a probe on its session cache.
 pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, SessionCacheProbe)> {
-    let routes = generate_route_list(ui::App);
+    let routes = page_routes();
     let shell = {
         let options = state.leptos_options.clone();
         move || ui::shell(options.clone())
@@ -49,6 +49,14 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
         .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context));
     Ok((app, probe))
+}
+
+/// The console's routes, listed once per process. Listing them renders the app with resource
+/// loading suppressed by a process-wide flag, so a page rendering at that moment in another
+/// app of the same process (the integration tests start many) waited forever on its data.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(ui::App)).clone()
 }
 
 /// What pages and server functions find in their context: the app state, and this
