@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10
+SCHEMATHESIS_VERSION=4.32.5
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -59,6 +60,16 @@ ensure_build_tools() {
     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "Installing npm packages"
     npm install --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# Schemathesis (PyPI), pinned, in a virtual environment of its own under target/.
+ensure_schemathesis() {
+  local venv=target/schemathesis
+  if [ "$("$venv/bin/st" --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+    say "Installing Schemathesis $SCHEMATHESIS_VERSION into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing and runs every test: lints, unit tests, integration tests on
-# SQLite and PostgreSQL, and the browser end-to-end tests in Chromium.
+# SQLite and PostgreSQL, the browser end-to-end tests in Chromium, and Schemathesis against the
+# OpenAPI document.
 #
 # PostgreSQL: WARDEN_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test). When it
 # is unreachable the PostgreSQL variants are skipped, unless CI=true: then this fails.
@@ -8,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_build_tools
 ensure_browser
+ensure_schemathesis
 
 export WARDEN_TEST_POSTGRES_URL="${WARDEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 # Whether PostgreSQL answers is decided by the tests themselves (tests/integration/support):
@@ -40,6 +42,11 @@ elif [ "${CI:-}" = true ]; then
   echo "PostgreSQL is required under CI=true for the two-server browser tests" >&2
   exit 1
 fi
+
+# The API as its OpenAPI document describes it: no 5xx, no answer the document does not
+# describe, no request it calls invalid accepted.
+say "Schemathesis against /v1/openapi.json"
+node end2end/schemathesis.mjs
 
 # What a new visitor's browser downloads, compressed, on the release WebAssembly (issue 16's
 # target is 300 KB; until rarely used pages are split off, the ceiling keeps it from growing).

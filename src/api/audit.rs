@@ -3,17 +3,24 @@
 //! and `…/history` under each object's path: that object's own events.
 
 use axum::{
-    Json, Router,
+    Json,
     body::{Body, Bytes},
     extract::{Path, State},
     http::header,
     response::{IntoResponse, Response},
-    routing::{self, MethodRouter},
 };
 use futures_util::StreamExt;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{caller::SignedIn, error::ApiResult, json::ApiQuery, paging};
+use super::{
+    caller::SignedIn,
+    error::ApiResult,
+    json::ApiQuery,
+    openapi::OrgPath,
+    paging::{self, PageQuery},
+};
 use crate::{
     domain::{
         DomainError, FieldError,
@@ -22,34 +29,49 @@ use crate::{
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/iam/audit", routing::get(list))
-        .route("/orgs/{org}/iam/audit/export", routing::get(export))
-        .route("/orgs/{org}/history", history(|_| HistoryOf::Organization))
-        .route("/orgs/{org}/sso/history", history(|_| HistoryOf::Sso))
-        .route("/orgs/{org}/iam/policies/{id}/history", history(|id| HistoryOf::Policy(id)))
-        .route("/orgs/{org}/iam/roles/{id}/history", history(|id| HistoryOf::Role(id)))
-        .route("/orgs/{org}/iam/members/{id}/history", history(|id| HistoryOf::Member(id)))
-        .route("/orgs/{org}/iam/groups/{id}/history", history(|id| HistoryOf::Group(id)))
-        .route("/orgs/{org}/iam/tokens/{id}/history", history(|id| HistoryOf::Token(id)))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(export))
+        .routes(routes!(organization_history))
+        .routes(routes!(sso_history))
+        .routes(routes!(policy_history))
+        .routes(routes!(role_history))
+        .routes(routes!(member_history))
+        .routes(routes!(group_history))
+        .routes(routes!(token_history))
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of the log and of its export. As parameters, only the filters both share are
+/// described here; each operation adds its own (`limit` and `cursor`, or `format`), and refuses
+/// the other's.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Events of this actor: a user id, or the actor's name or email as recorded.
     actor: Option<String>,
+    /// An action (`role.updated`), or a family of them (`role.*`).
     action: Option<String>,
+    /// Events whose target is of this type (`role`, `user_group`, …).
     target_type: Option<String>,
+    /// Events whose target has this id.
     target_id: Option<String>,
+    /// Events from this time on (RFC 3339).
     from: Option<String>,
+    /// Events before this time (RFC 3339).
     to: Option<String>,
+    /// Text found in the action, the actor's or the target's name or id, or the changed values.
     q: Option<String>,
+    /// Also the events of the organizations below whose log the caller may read.
     #[serde(default)]
     include_descendants: bool,
+    #[param(ignore)]
     limit: Option<i64>,
+    #[param(ignore)]
     cursor: Option<String>,
     /// `csv` or `jsonl`: on `/export` only.
+    #[param(ignore)]
     format: Option<String>,
 }
 
@@ -70,7 +92,17 @@ impl AuditQuery {
     }
 }
 
-/// `GET /v1/orgs/{org}/iam/audit`: `{events, next_cursor}`.
+const LIMIT: &str = "The page's size: 1 to 200, 50 if not given";
+const CURSOR: &str = "Where the page starts: the previous page's `next_cursor`";
+
+/// Read an organization's audit log, newest first, filtered.
+///
+/// A page of events; `next_cursor` continues it. With `q`, a page may be short (see
+/// `searched_to`) while more events remain.
+#[utoipa::path(get, path = "/orgs/{org}/iam/audit", tag = "audit",
+    params(OrgPath, AuditQuery,
+        ("limit" = Option<i64>, Query, description = LIMIT), ("cursor" = Option<String>, Query, description = CURSOR)),
+    responses((status = 200, description = "A page of events", body = AuditPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -85,8 +117,16 @@ pub async fn list(
     Ok(Json(state.domain.audit_log(&caller.actor, &org, &filter).await?))
 }
 
-/// `GET /v1/orgs/{org}/iam/audit/export?format=csv|jsonl`: every event the filters select,
-/// newest first, written as it is read (`limit` and `cursor` do not apply).
+/// Download an organization's audit log as CSV or JSON Lines.
+///
+/// Every event the filters select, newest first, streamed as it is read (`limit` and `cursor`
+/// are refused). A failure midway ends the transfer broken, never as a shorter file.
+#[utoipa::path(get, path = "/orgs/{org}/iam/audit/export", tag = "audit",
+    params(OrgPath, AuditQuery,
+        ("format" = String, Query, description = "`csv` (`text/csv; charset=utf-8`) or `jsonl` (`application/x-ndjson`)")),
+    responses((status = 200, description = "The events, as an attachment named `audit-{org}.csv` or `.jsonl`",
+        content((String = "text/csv"), (String = "application/x-ndjson")),
+        headers(("Content-Disposition" = String, description = "`attachment`, with the file's name")))))]
 pub async fn export(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -131,18 +171,98 @@ fn invalid_query(field: &str, message: &str) -> DomainError {
     DomainError::Invalid(vec![FieldError::query(field, "value_error", message)])
 }
 
-/// `GET …/history`: `{events, next_cursor}`, the object's own events. The path's parameters are
-/// the organization and, for an object inside it, the object's id (`of` names what it is).
-fn history(of: fn(&str) -> HistoryOf<'_>) -> MethodRouter<AppState> {
-    routing::get(
-        move |State(state): State<AppState>,
-              caller: SignedIn,
-              Path(params): Path<Vec<(String, String)>>,
-              ApiQuery(query): ApiQuery<paging::PageQuery>| async move {
-            let value = |at: usize| params.get(at).map(|(_, value)| value.as_str()).unwrap_or_default();
-            let limit = paging::limit(query.limit)?;
-            let page = state.domain.history(&caller.actor, value(0), of(value(1)), query.cursor, limit).await?;
-            ApiResult::Ok(Json(page))
-        },
-    )
+/// An object's own events, newest first, a page of them (`of` names the object, inside the
+/// organization `org`).
+async fn history(
+    state: AppState,
+    caller: SignedIn,
+    org: &str,
+    of: HistoryOf<'_>,
+    query: PageQuery,
+) -> ApiResult<Json<AuditPage>> {
+    let limit = paging::limit(query.limit)?;
+    let page = state.domain.history(&caller.actor, org, of, query.cursor, limit).await?;
+    Ok(Json(page))
 }
+
+/// What the history of an object answers.
+const HISTORY: &str = "A page of the object's events, newest first";
+
+/// An organization's own history: the events whose target is the organization itself.
+#[utoipa::path(get, path = "/orgs/{org}/history", tag = "audit",
+    params(OrgPath, PageQuery),
+    responses((status = 200, description = HISTORY, body = AuditPage)))]
+pub async fn organization_history(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<Json<AuditPage>> {
+    history(state, caller, &org, HistoryOf::Organization, query).await
+}
+
+/// The history of an organization's SSO configuration.
+#[utoipa::path(get, path = "/orgs/{org}/sso/history", tag = "audit",
+    params(OrgPath, PageQuery),
+    responses((status = 200, description = HISTORY, body = AuditPage)))]
+pub async fn sso_history(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(org): Path<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<Json<AuditPage>> {
+    history(state, caller, &org, HistoryOf::Sso, query).await
+}
+
+/// A `GET …/{id}/history` handler: one object's own events, newest first.
+macro_rules! history_of {
+    ($handler:ident, $path:literal, $summary:literal, $id_is:literal, $of:path) => {
+        #[utoipa::path(get, path = $path, tag = "audit", summary = $summary,
+                    params(OrgPath, ("id" = String, Path, description = $id_is), PageQuery),
+                    responses((status = 200, description = HISTORY, body = AuditPage)))]
+        pub async fn $handler(
+            State(state): State<AppState>,
+            caller: SignedIn,
+            Path((org, id)): Path<(String, String)>,
+            ApiQuery(query): ApiQuery<PageQuery>,
+        ) -> ApiResult<Json<AuditPage>> {
+            history(state, caller, &org, $of(&id), query).await
+        }
+    };
+}
+
+history_of!(
+    policy_history,
+    "/orgs/{org}/iam/policies/{id}/history",
+    "The history of a policy.",
+    "The policy's id",
+    HistoryOf::Policy
+);
+history_of!(
+    role_history,
+    "/orgs/{org}/iam/roles/{id}/history",
+    "The history of a role.",
+    "The role's id",
+    HistoryOf::Role
+);
+history_of!(
+    member_history,
+    "/orgs/{org}/iam/members/{id}/history",
+    "The history of a member of the organization.",
+    "The member's user id",
+    HistoryOf::Member
+);
+history_of!(
+    group_history,
+    "/orgs/{org}/iam/groups/{id}/history",
+    "The history of a group.",
+    "The group's id",
+    HistoryOf::Group
+);
+history_of!(
+    token_history,
+    "/orgs/{org}/iam/tokens/{id}/history",
+    "The history of an API token.",
+    "The token's id",
+    HistoryOf::Token
+);

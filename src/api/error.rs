@@ -8,7 +8,9 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use crate::domain::{DomainError, FieldError, Timestamp};
 
@@ -20,11 +22,13 @@ pub enum ApiError {
     Unprocessable(Vec<ValidationProblem>),
 }
 
-/// One entry of a 422 body.
-#[derive(Debug, Clone)]
+/// One problem of a 422: where (`loc`, such as `["body", "name"]` or `["query", "limit"]`),
+/// what, and its kind.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ValidationProblem {
     pub loc: Vec<Value>,
     pub msg: String,
+    #[serde(rename = "type")]
     pub kind: String,
     pub input: Value,
     pub ctx: Value,
@@ -113,25 +117,42 @@ impl From<DomainError> for ApiError {
     }
 }
 
+/// The body of every error but 422, as clients expect it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable code: `AUTHENTICATION_FAILED`, `FORBIDDEN`, `RESOURCE_NOT_FOUND`, `CONFLICT`, ...
+    #[schema(example = "RESOURCE_NOT_FOUND")]
+    pub error: &'static str,
+    pub message: String,
+    /// More about the error, by kind (`required_permission`, `resource_type`, `rule`, ...).
+    pub details: Value,
+    #[schema(example = "2026-12-05T10:00:00Z")]
+    pub timestamp: String,
+    pub status_code: u16,
+}
+
+/// The body of a 422: one entry per problem.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationBody {
+    pub detail: Vec<ValidationProblem>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
             Self::Status { status, code, message, details } => {
-                let body = json!({
-                    "error": code,
-                    "message": message,
-                    "details": details,
-                    "timestamp": Timestamp::now().to_rfc3339(),
-                    "status_code": status.as_u16(),
-                });
+                let body = ErrorBody {
+                    error: code,
+                    message,
+                    details,
+                    timestamp: Timestamp::now().to_rfc3339(),
+                    status_code: status.as_u16(),
+                };
                 (status, Json(body)).into_response()
             }
             Self::Unprocessable(problems) => {
-                let detail: Vec<Value> = problems
-                    .into_iter()
-                    .map(|p| json!({ "loc": p.loc, "msg": p.msg, "type": p.kind, "input": p.input, "ctx": p.ctx }))
-                    .collect();
-                (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "detail": detail }))).into_response()
+                let body = ValidationBody { detail: problems };
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
             }
         }
     }

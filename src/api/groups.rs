@@ -2,18 +2,20 @@
 //! `description`, `user_ids`), each holding roles of the organization (`role_ids`).
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing,
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
+    openapi::OrgPath,
     paging::{self, PageQuery},
     versions::{IfMatch, Versioned},
 };
@@ -22,21 +24,23 @@ use crate::{
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/iam/groups", routing::get(list).post(create))
-        .route("/orgs/{org}/iam/groups/{group_id}", routing::get(get).put(update).patch(update).delete(delete))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, delete))
 }
 
 /// A group body; on PUT and PATCH every field is optional, and `version`, when given, must be
 /// current.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupBody {
+    /// The group's name, unique in the organization.
     name: Option<String>,
     description: Option<String>,
+    /// The members of the group, by user id (at most 1000); they hold the group's roles.
     user_ids: Option<Vec<String>>,
+    /// The organization's roles the group gives its members, by id (at most 100).
     role_ids: Option<Vec<String>>,
+    /// The version the change applies to, as last read (a stale one is 409).
     version: Option<i64>,
 }
 
@@ -60,7 +64,12 @@ impl GroupBody {
     }
 }
 
-/// `GET /v1/orgs/{org}/iam/groups`: a page of groups by name.
+const GROUP_ID: &str = "The group's id";
+
+/// List an organization's groups, by name.
+#[utoipa::path(get, path = "/orgs/{org}/iam/groups", tag = "groups",
+    params(OrgPath, PageQuery),
+    responses((status = 200, description = "A page of groups", body = GroupPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -71,7 +80,11 @@ pub async fn list(
     Ok(Json(state.domain.list_user_groups(&caller.actor, &org, query.cursor.as_deref(), limit).await?))
 }
 
-/// `POST /v1/orgs/{org}/iam/groups`
+/// Create a group: its members, and the organization's roles it gives them.
+///
+/// `name` is required; only the organization's members can join.
+#[utoipa::path(post, path = "/orgs/{org}/iam/groups", tag = "groups", params(OrgPath), request_body = GroupBody,
+    responses((status = 201, description = "The group", body = UserGroup)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -83,7 +96,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(group)).into_response())
 }
 
-/// `GET /v1/orgs/{org}/iam/groups/{group_id}`
+/// A group, with its version as the `ETag`.
+#[utoipa::path(get, path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
+    params(OrgPath, ("group_id" = String, Path, description = GROUP_ID)),
+    responses((status = 200, description = "The group", body = UserGroup, headers(("ETag" = String)))))]
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -94,8 +110,14 @@ pub async fn get(
     Ok(Versioned(group.version, group))
 }
 
-/// `PUT` and `PATCH /v1/orgs/{org}/iam/groups/{group_id}`: the fields given; the version
-/// (`If-Match` or the body's) is checked when given.
+/// Change a group: the fields given; the others keep their value.
+///
+/// The version (`If-Match` or the body's) is checked when given.
+#[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
+    params(OrgPath, ("group_id" = String, Path, description = GROUP_ID),
+        ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+    request_body = GroupBody,
+    responses((status = 200, description = "The group as changed", body = UserGroup, headers(("ETag" = String)))))]
 pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -108,7 +130,10 @@ pub async fn update(
     Ok(Versioned(group.version, group))
 }
 
-/// `DELETE /v1/orgs/{org}/iam/groups/{group_id}`
+/// Delete a group; its members lose the roles it gave them.
+#[utoipa::path(delete, path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
+    params(OrgPath, ("group_id" = String, Path, description = GROUP_ID)),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,

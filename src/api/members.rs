@@ -1,18 +1,26 @@
 //! `/v1/orgs/{org}/iam/members` listing members, setting their roles, removing them.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
-    routing,
 };
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::{
+    IntoParams, PartialSchema, ToSchema,
+    openapi::{
+        RefOr,
+        schema::{ObjectBuilder, Schema, Type},
+    },
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
+    openapi::OrgPath,
     paging,
 };
 use crate::{
@@ -24,24 +32,29 @@ use crate::{
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/iam/members", routing::get(list).post(assign))
-        .route("/orgs/{org}/iam/members/bulk-roles", routing::post(bulk_roles))
-        .route("/orgs/{org}/iam/members/{member_user_id}", routing::delete(remove))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, assign)).routes(routes!(bulk_roles)).routes(routes!(remove))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only members whose email or name contains this.
     q: Option<String>,
+    /// Only members holding this role (its id).
     role_id: Option<String>,
+    /// Only members whose account has this status: `active`, `disabled` or `invited`.
     status: Option<String>,
+    /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
+    /// Where the page starts: the previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
-/// `GET /v1/orgs/{org}/iam/members`: filters `q` (email or name), `role_id`, `status`; cursor paging.
+/// List an organization's members, by email, with the roles each holds.
+#[utoipa::path(get, path = "/orgs/{org}/iam/members", tag = "members", params(OrgPath, ListQuery),
+    responses((status = 200, description = "A page of members", body = MemberPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -58,46 +71,77 @@ pub async fn list(
     Ok(Json(state.domain.list_members(&caller.actor, &org, &member_query).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AssignBody {
+pub struct MemberRolesBody {
+    /// The user whose roles these are.
     user_id: String,
+    /// Exactly the roles the member is to hold, by id: the others they hold are taken away.
     role_ids: Vec<String>,
 }
 
-/// `POST /v1/orgs/{org}/iam/members`: sets the member's roles (adding the membership if new);
-/// answers `null`, as clients expect.
+/// The JSON `null` some answers carry.
+pub struct JsonNull;
+
+impl PartialSchema for JsonNull {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::Null).into()
+    }
+}
+
+impl ToSchema for JsonNull {}
+
+/// Set a member's roles.
+///
+/// Exactly the roles given, adding the membership (with the organization's default roles) if
+/// it is new. Nobody can give or take a role they could not grant. Answers `null`, as clients
+/// expect.
+#[utoipa::path(post, path = "/orgs/{org}/iam/members", tag = "members", params(OrgPath), request_body = MemberRolesBody,
+    responses((status = 200, description = "The roles are set: `null`", body = inline(JsonNull))))]
 pub async fn assign(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-    ApiJson(body): ApiJson<AssignBody>,
+    ApiJson(body): ApiJson<MemberRolesBody>,
 ) -> ApiResult<Json<Value>> {
     state.domain.set_member_roles(&caller.actor, &org, &body.user_id, &body.role_ids).await?;
     Ok(Json(Value::Null))
 }
 
-#[derive(Debug, Deserialize)]
+/// The members a search selects, as the list's filters do.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MatchingFilter {
+pub struct MemberFilter {
+    /// Only members whose email or name contains this.
     q: Option<String>,
+    /// Only members holding this role (its id).
     role_id: Option<String>,
+    /// Only members whose account has this status: `active`, `disabled` or `invited`.
     status: Option<String>,
 }
 
 /// Exactly one of `user_ids` and `all_matching` says whom the change covers.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkRolesBody {
+    /// Add the role, or remove it.
     change: BulkRoleChange,
+    /// The role to add or remove.
     role_id: String,
+    /// The members to change, by user id.
     user_ids: Option<Vec<String>>,
-    all_matching: Option<MatchingFilter>,
+    /// Every member matching this filter, however many pages that is.
+    all_matching: Option<MemberFilter>,
 }
 
-/// `POST /v1/orgs/{org}/iam/members/bulk-roles`: adds or removes one role for the listed
-/// members, or for every member matching a filter; `{role_name, selected, changed}`.
+/// Add one role to many members at once, or take it from them.
+///
+/// The members listed, or every member matching a filter: one change, with the same rules as
+/// for one member.
+#[utoipa::path(post, path = "/orgs/{org}/iam/members/bulk-roles", tag = "members", params(OrgPath),
+    request_body = BulkRolesBody,
+    responses((status = 200, description = "How many members were selected and how many changed", body = BulkOutcome)))]
 pub async fn bulk_roles(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -124,7 +168,13 @@ pub async fn bulk_roles(
     Ok(Json(state.domain.bulk_role_change(&caller.actor, &org, body.change, &body.role_id, selection).await?))
 }
 
-/// `DELETE /v1/orgs/{org}/iam/members/{member_user_id}`
+/// Remove a member from an organization.
+///
+/// Their roles there go too. The root organization always keeps at least one active Super
+/// Admin.
+#[utoipa::path(delete, path = "/orgs/{org}/iam/members/{member_user_id}", tag = "members",
+    params(OrgPath, ("member_user_id" = String, Path, description = "The member's user id")),
+    responses((status = 204, description = "Removed")))]
 pub async fn remove(
     State(state): State<AppState>,
     caller: SignedIn,

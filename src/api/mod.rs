@@ -5,6 +5,7 @@ pub mod caller;
 pub mod error;
 pub mod health;
 pub mod json;
+pub mod openapi;
 pub mod paging;
 pub mod versions;
 
@@ -22,14 +23,22 @@ pub mod sso;
 pub mod tokens;
 pub mod users;
 
-use axum::{Router, http::StatusCode, routing::get};
+use axum::{Router, http::StatusCode};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::web::AppState;
 use error::ApiError;
 
-/// Every capability's routes under `/v1`, and `/healthz`.
+/// `/healthz` and every capability's routes under `/v1`, each registered with its description
+/// (see [`openapi`]), so that what is served and what is documented cannot differ.
 pub fn router() -> Router<AppState> {
-    let v1 = Router::new()
+    documented_routes().split_for_parts().0
+}
+
+fn documented_routes() -> OpenApiRouter<AppState> {
+    let (v1, v1_document) = OpenApiRouter::new()
+        .routes(routes!(openapi::openapi_json))
         .merge(sessions::routes())
         .merge(users::routes())
         .merge(orgs::routes())
@@ -43,9 +52,10 @@ pub fn router() -> Router<AppState> {
         .merge(sso::routes())
         .merge(audit::routes())
         .merge(compat::routes())
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(method_not_allowed);
-    Router::new().route("/healthz", get(health::healthz)).nest("/v1", v1)
+        .split_for_parts();
+    let mut v1 = OpenApiRouter::from(v1.fallback(unknown_path).method_not_allowed_fallback(method_not_allowed));
+    *v1.get_openapi_mut() = v1_document;
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).routes(routes!(health::healthz)).nest("/v1", v1)
 }
 
 async fn unknown_path() -> ApiError {

@@ -1,28 +1,32 @@
 //! `/v1/orgs`: the organization tree (with the field names clients expect).
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::{ApiError, ApiResult},
     json::{ApiJson, ApiQuery, NoQuery, parse},
+    openapi::OrgPath,
     paging::{self, PageQuery},
     versions::{IfMatch, Versioned},
 };
 use crate::{
     domain::{
         DomainError, FieldError, orgs,
-        orgs::{NewOrganization, OrganizationFilter, OrganizationView},
+        orgs::{
+            DeletionImpact, NewOrganization, OrganizationFilter, OrganizationNode, OrganizationPage, OrganizationView,
+        },
         orgs::{Organization, OrganizationSettings},
-        sso::SsoChanges,
+        sso::{SsoChanges, SsoConfiguration},
     },
     web::AppState,
 };
@@ -64,63 +68,100 @@ fn default_true() -> bool {
     true
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs", routing::get(list).post(create))
-        .route("/orgs/{org}", routing::get(get).put(update).patch(update).delete(delete))
-        .route("/orgs/{org}/move", routing::post(move_to))
-        .route("/orgs/{org}/children", routing::get(children))
-        .route("/orgs/{org}/ancestors", routing::get(ancestors))
-        .route("/orgs/{org}/deletion_impact", routing::get(deletion_impact))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(move_to))
+        .routes(routes!(children))
+        .routes(routes!(ancestors))
+        .routes(routes!(deletion_impact))
 }
 
-#[derive(Debug, Deserialize)]
+/// Seed 003's organization fields that Warden does not have, as the create and change
+/// operations say.
+const UNSUPPORTED_NOTE: &str = "Seed 003's `rbac_template_id`, `darryl_configuration`, `enable_metabase`, \
+    `updates_email_for_escalations_from_parent` and `updates_email_for_escalations_from_children` are \
+    accepted only as `null` (and dropped): Warden does not have them.";
+
+/// A new organization, under `parent_organization_id`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewOrganizationBody)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     name: String,
+    /// A short name that paths accept in place of the id.
     #[serde(default)]
     code: Option<String>,
     contact_email: String,
     #[serde(default)]
     updates_email: Option<String>,
+    /// The parent, by id or code.
     parent_organization_id: String,
+    /// Whether organizations may be created under this one.
     can_have_child_organizations: bool,
+    /// Whether the roles held in the parent (and above, as far as they reach) apply here; true
+    /// if not given.
     #[serde(default = "default_true")]
     parent_has_access: bool,
+    /// Whether those roles also reach on through here to the organizations below; true if not
+    /// given.
     #[serde(default = "default_true")]
     parent_has_access_to_descendants: bool,
     #[serde(default)]
     logo_url: Option<String>,
+    /// Free-form JSON object, at most 16 KiB.
     #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
     metadata: Value,
+    /// A user (by id) who becomes Admin of the new organization; required when
+    /// `parent_has_access` is false.
     #[serde(default)]
     first_admin_user_id: Option<String>,
-    /// Seed 003: the organization's single sign-on, as `PUT …/sso` takes it.
+    /// Seed 003: the organization's single sign-on, as `PUT /v1/orgs/{org}/sso` takes it.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     sso_configuration: Option<SsoChanges>,
 }
 
 /// The whole of an organization's settings, with the version they are expected at (if any).
-#[derive(Debug, Deserialize)]
+///
+/// As a request body every field is optional: those left out keep their value.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OrganizationChangesBody)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsBody {
+    #[schema(required = false)]
     name: String,
+    /// A short name that paths accept in place of the id.
     #[serde(default)]
     code: Option<String>,
+    #[schema(required = false)]
     contact_email: String,
     #[serde(default)]
     updates_email: Option<String>,
+    /// Whether organizations may be created under this one.
+    #[schema(required = false)]
     can_have_child_organizations: bool,
+    /// Whether the roles held in the parent (and above, as far as they reach) apply here.
+    #[schema(required = false)]
     parent_has_access: bool,
+    /// Whether those roles also reach on through here to the organizations below.
+    #[schema(required = false)]
     parent_has_access_to_descendants: bool,
     #[serde(default)]
     logo_url: Option<String>,
+    /// Free-form JSON object, at most 16 KiB.
     #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
     metadata: Value,
+    /// The version last read; a stale one is 409.
     #[serde(default)]
     version: Option<i64>,
-    /// Seed 003: left out, the organization's single sign-on stays as it is.
+    /// Seed 003: the organization's single sign-on, as `PUT /v1/orgs/{org}/sso` takes it; left
+    /// out, it stays as it is.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     sso_configuration: Option<SsoChanges>,
 }
 
@@ -141,38 +182,111 @@ impl SettingsBody {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this organization (id or code) and those below it.
     root_organization_id: Option<String>,
+    /// Only the organizations that may (true) or may not (false) have children.
     can_have_child_organizations: Option<bool>,
+    /// Only organizations whose name or code contains this (ignoring case).
     q: Option<String>,
+    /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
+    /// Where the page starts: the previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Where to move an organization.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OrganizationMoveBody)]
 #[serde(deny_unknown_fields)]
 pub struct MoveBody {
+    /// The new parent, by id or code.
     parent_organization_id: String,
 }
 
-/// An organization seen only through its parent: its node, without its settings.
-fn view_json(view: OrganizationView) -> Value {
-    match view {
-        OrganizationView::Full(org) => json!(org),
-        OrganizationView::NodeOnly(org) => json!({
-            "id": org.id, "name": org.name, "code": org.code,
-            "parent_organization_id": org.parent_organization_id,
-            "can_have_child_organizations": org.can_have_child_organizations,
-            "contact_email": null, "updates_email": null, "parent_has_access": null,
-            "parent_has_access_to_descendants": null, "logo_url": null, "metadata": null,
-            "created_at": org.created_at, "updated_at": null, "created_by": null, "version": null,
-        }),
+/// An organization with its single sign-on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationWithSso {
+    #[serde(flatten)]
+    organization: Organization,
+    /// Its single sign-on: null when there is none, or when the caller may not read it.
+    sso_configuration: Option<SsoConfiguration>,
+}
+
+/// An organization seen only through its parent: its node, without its settings (which are
+/// null, as are `updated_at`, `created_by` and `version`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationNodeOnly {
+    id: String,
+    name: String,
+    code: Option<String>,
+    parent_organization_id: Option<String>,
+    can_have_child_organizations: bool,
+    contact_email: Option<String>,
+    updates_email: Option<String>,
+    parent_has_access: Option<bool>,
+    parent_has_access_to_descendants: Option<bool>,
+    logo_url: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    metadata: Option<Value>,
+    created_at: String,
+    updated_at: Option<String>,
+    created_by: Option<String>,
+    version: Option<i64>,
+}
+
+impl OrganizationNodeOnly {
+    fn of(org: Organization) -> Self {
+        Self {
+            id: org.id,
+            name: org.name,
+            code: org.code,
+            parent_organization_id: org.parent_organization_id,
+            can_have_child_organizations: org.can_have_child_organizations,
+            contact_email: None,
+            updates_email: None,
+            parent_has_access: None,
+            parent_has_access_to_descendants: None,
+            logo_url: None,
+            metadata: None,
+            created_at: org.created_at,
+            updated_at: None,
+            created_by: None,
+            version: None,
+        }
     }
 }
 
-/// `GET /v1/orgs`
+/// An organization as its GET answers it: in full to whoever may read it, else as a node to
+/// whoever may read its parent.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum OrganizationRead {
+    Full(Box<OrganizationWithSso>),
+    NodeOnly(Box<OrganizationNodeOnly>),
+}
+
+/// A page of an organization's children.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationChildren {
+    organizations: Vec<OrganizationNode>,
+    has_more: bool,
+    next_cursor: Option<String>,
+}
+
+/// The organizations from the root down to one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationAncestors {
+    /// From the root (first) down to the organization itself (last).
+    organizations: Vec<OrganizationNode>,
+}
+
+/// List the organizations the caller may read, by name.
+#[utoipa::path(get, path = "/orgs", tag = "orgs", params(ListQuery),
+    responses((status = 200, description = "A page of organizations", body = OrganizationPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -188,7 +302,12 @@ pub async fn list(
     Ok(Json(page).into_response())
 }
 
-/// `POST /v1/orgs`
+/// Create an organization under `parent_organization_id`.
+///
+/// The new organization gets the predefined roles; `first_admin_user_id`, when given, becomes
+/// its Admin.
+#[utoipa::path(post, path = "/orgs", tag = "orgs", request_body(content = CreateBody, description = UNSUPPORTED_NOTE),
+    responses((status = 201, description = "The organization, with its single sign-on", body = OrganizationWithSso)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -221,22 +340,32 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
-/// `GET /v1/orgs/{org}` (id or code), with its version as the `ETag` when it is readable in full.
+/// An organization, with its version as the `ETag` when it is readable in full.
+///
+/// Whoever may read only its parent gets its node: the settings are null, and there is no
+/// `ETag`.
+#[utoipa::path(get, path = "/orgs/{org}", tag = "orgs", params(OrgPath),
+    responses((status = 200, description = "The organization, in full (with its single sign-on) or as a node",
+        body = OrganizationRead,
+        headers(("ETag" = String, description = "The version, when the organization is readable in full")))))]
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
 ) -> ApiResult<Response> {
-    let mut answer = view_json(state.domain.organization(&caller.actor, &org).await?);
-    if let Some(id) = answer["id"].as_str().map(str::to_owned)
-        && let Some(version) = answer["version"].as_i64()
-    {
-        let sso = state.domain.sso_configuration_if_readable(&caller.actor, &id).await?;
-        answer["sso_configuration"] = json!(sso);
-        return Ok(Versioned(version, answer).into_response());
+    match state.domain.organization(&caller.actor, &org).await? {
+        OrganizationView::Full(org) => {
+            let sso = state.domain.sso_configuration_if_readable(&caller.actor, &org.id).await?;
+            let version = org.version;
+            let answer =
+                OrganizationRead::Full(Box::new(OrganizationWithSso { organization: org, sso_configuration: sso }));
+            Ok(Versioned(version, answer).into_response())
+        }
+        OrganizationView::NodeOnly(org) => {
+            Ok(Json(OrganizationRead::NodeOnly(Box::new(OrganizationNodeOnly::of(org)))).into_response())
+        }
     }
-    Ok(Json(answer).into_response())
 }
 
 /// Field errors of the nested configuration point into it (`["body", "sso_configuration", …]`).
@@ -253,7 +382,12 @@ fn under_sso_configuration(error: DomainError) -> DomainError {
 }
 
 /// An organization as changed, with its single sign-on (changed too when `sso` is given).
-async fn with_sso(state: &AppState, caller: &SignedIn, org: Organization, sso: Option<SsoChanges>) -> ApiResult<Value> {
+async fn with_sso(
+    state: &AppState,
+    caller: &SignedIn,
+    org: Organization,
+    sso: Option<SsoChanges>,
+) -> ApiResult<OrganizationWithSso> {
     let configuration = match sso {
         Some(changes) => Some(
             state
@@ -264,13 +398,19 @@ async fn with_sso(state: &AppState, caller: &SignedIn, org: Organization, sso: O
         ),
         None => state.domain.sso_configuration_if_readable(&caller.actor, &org.id).await?,
     };
-    let mut answer = json!(org);
-    answer["sso_configuration"] = json!(configuration);
-    Ok(answer)
+    Ok(OrganizationWithSso { organization: org, sso_configuration: configuration })
 }
 
-/// `PUT` and `PATCH /v1/orgs/{org}`: the settings given; the others keep their value. The
-/// version (`If-Match` or the body's) is checked when given.
+/// Change an organization's settings: those given; the others keep their value.
+///
+/// The version (`If-Match` or the body's) is checked when given; without one, the change applies
+/// only if nobody changed the organization meanwhile (409 otherwise). Whoever may read only the
+/// organization's node is refused (403).
+#[utoipa::path(method(put, patch), path = "/orgs/{org}", tag = "orgs",
+    params(OrgPath, ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+    request_body(content = SettingsBody, description = UNSUPPORTED_NOTE),
+    responses((status = 200, description = "The organization as changed, with its single sign-on", body = OrganizationWithSso,
+        headers(("ETag" = String)))))]
 pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -306,7 +446,9 @@ pub async fn update(
     Ok(Versioned(version, with_sso(&state, &caller, org, sso).await?).into_response())
 }
 
-/// `DELETE /v1/orgs/{org}`: the org and its whole subtree.
+/// Delete an organization with its whole subtree, and everything in them.
+#[utoipa::path(delete, path = "/orgs/{org}", tag = "orgs", params(OrgPath),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -317,7 +459,9 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /v1/orgs/{org}/deletion_impact`
+/// What deleting an organization would take with it: its subtree and their contents, counted.
+#[utoipa::path(get, path = "/orgs/{org}/deletion_impact", tag = "orgs", params(OrgPath),
+    responses((status = 200, description = "What the deletion would take", body = DeletionImpact)))]
 pub async fn deletion_impact(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -327,7 +471,9 @@ pub async fn deletion_impact(
     Ok(Json(state.domain.organization_deletion_impact(&caller.actor, &org).await?).into_response())
 }
 
-/// `POST /v1/orgs/{org}/move`
+/// Move an organization, with its whole subtree, under another parent.
+#[utoipa::path(post, path = "/orgs/{org}/move", tag = "orgs", params(OrgPath), request_body = MoveBody,
+    responses((status = 200, description = "The organization, moved", body = Organization)))]
 pub async fn move_to(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -338,31 +484,34 @@ pub async fn move_to(
     Ok(Json(state.domain.move_organization(&caller.actor, &org, &body.parent_organization_id).await?))
 }
 
-/// The body of the tree-navigation endpoints.
-fn node_list(nodes: Vec<crate::domain::orgs::OrganizationNode>) -> Json<Value> {
-    Json(json!({ "organizations": nodes }))
-}
-
-/// `GET /v1/orgs/{org}/children`: a page at a time, by name.
+/// An organization's children, as nodes of the tree: a page at a time, by name.
+#[utoipa::path(get, path = "/orgs/{org}/children", tag = "orgs",
+    params(
+        OrgPath,
+        PageQuery,
+    ),
+    responses((status = 200, description = "A page of the children", body = OrganizationChildren)))]
 pub async fn children(
     State(state): State<AppState>,
     caller: SignedIn,
     Path(org): Path<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<OrganizationChildren>> {
     let limit = paging::limit(query.limit)?;
     let children = orgs::ChildrenQuery { cursor: query.cursor.as_deref(), limit, including: None };
     let page = state.domain.organization_children(&caller.actor, &org, &children).await?;
     let has_more = page.next_cursor.is_some();
-    Ok(Json(json!({ "organizations": page.children, "has_more": has_more, "next_cursor": page.next_cursor })))
+    Ok(Json(OrganizationChildren { organizations: page.children, has_more, next_cursor: page.next_cursor }))
 }
 
-/// `GET /v1/orgs/{org}/ancestors`: from the root down to the org.
+/// The path to an organization, as nodes of the tree: from the root down to the organization.
+#[utoipa::path(get, path = "/orgs/{org}/ancestors", tag = "orgs", params(OrgPath),
+    responses((status = 200, description = "The organizations from the root down", body = OrganizationAncestors)))]
 pub async fn ancestors(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-) -> ApiResult<Json<Value>> {
-    Ok(node_list(state.domain.organization_ancestors(&caller.actor, &org).await?))
+) -> ApiResult<Json<OrganizationAncestors>> {
+    Ok(Json(OrganizationAncestors { organizations: state.domain.organization_ancestors(&caller.actor, &org).await? }))
 }

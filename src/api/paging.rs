@@ -1,14 +1,18 @@
 //! Paging, the same on every list endpoint: `limit` and `cursor`.
 
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::domain::{DomainError, FieldError};
 
 /// The query of a list that takes nothing but its page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// The page's size: 1 to 200, 50 if not given.
     pub limit: Option<i64>,
+    /// Where the page starts: the previous page's `next_cursor`.
     pub cursor: Option<String>,
 }
 

@@ -5,19 +5,21 @@
 //! rules) or as `permissions` strings; each is a form API clients already send.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing,
 };
 use serde::{Deserialize, de::IgnoredAny};
 use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
+    openapi::OrgPath,
     paging,
     versions::{IfMatch, Versioned},
 };
@@ -25,52 +27,80 @@ use crate::{
     domain::{
         DomainError,
         policies::Policy,
-        policies::{NewPolicy, PolicyChanges, PolicyContent, PolicyImpact, PolicyPage, PolicyQuery},
+        policies::{
+            NewPolicy, PolicyChanges, PolicyContent, PolicyImpact, PolicyPage, PolicyQuery, ResolvedPermission,
+        },
     },
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/iam/policies", routing::get(list).post(create))
-        .route("/orgs/{org}/iam/policies/{policy_id}", routing::get(get).put(update).patch(update).delete(delete))
-        .route("/orgs/{org}/iam/policies/{policy_id}/impact", routing::post(impact))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, delete)).routes(routes!(impact))
 }
 
 /// Every field a policy body may carry; which ones are required depends on the method. What a
 /// GET answers besides is accepted too, so that a policy read can be sent back as it is.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
     name: Option<String>,
     description: Option<String>,
+    /// Allow and deny statements: `{effect, actions, resources}` objects or CASL rules
+    /// (`{action, subject, inverted}`), mixed freely. Send `statements` or `definitions`, not both.
+    #[schema(value_type = Option<Vec<Object>>)]
     statements: Option<Vec<Value>>,
+    /// The same as `statements`, by another name.
+    #[schema(value_type = Option<Vec<Object>>)]
     definitions: Option<Vec<Value>>,
+    /// Permission strings (`type:action`, `type:id:action`), each one an allow. With statements
+    /// too, the two must agree.
+    #[schema(value_type = Option<Vec<String>>)]
     permissions: Option<Vec<Value>>,
+    /// The version last read; a stale one is 409.
     version: Option<i64>,
     /// On a change: the id of the audit event whose version of the policy this restores.
     restored_from: Option<String>,
     // What a GET answers besides the fields above (ids, counts, times), so that a policy read
     // goes back with PUT as it is: accepted, never changed through here.
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "policy_id")]
+    #[schema(value_type = Option<String>)]
     _policy_id: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "org_id")]
+    #[schema(value_type = Option<String>)]
     _org_id: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "resolved_permissions")]
+    #[schema(value_type = Option<Vec<ResolvedPermission>>)]
     _resolved_permissions: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "type")]
+    #[schema(value_type = Option<String>)]
     _kind: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "managed")]
+    #[schema(value_type = Option<bool>)]
     _managed: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "roles_dependency_count")]
+    #[schema(value_type = Option<i64>)]
     _roles_dependency_count: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "users_dependency_count")]
+    #[schema(value_type = Option<i64>)]
     _users_dependency_count: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "created_at")]
+    #[schema(value_type = Option<String>)]
     _created_at: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "updated_at")]
+    #[schema(value_type = Option<String>)]
     _updated_at: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
     #[serde(default, rename = "created_by")]
+    #[schema(value_type = Option<String>)]
     _created_by: Option<IgnoredAny>,
 }
 
@@ -103,25 +133,36 @@ impl PolicyBody {
 }
 
 /// `cursor`, or its other spelling `pageToken`; and `reverse`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only policies whose name or description contains this.
     q: Option<String>,
+    /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
+    /// Where the page starts: the previous page's `next_cursor` (also accepted as `pageToken`).
     #[serde(alias = "pageToken")]
     cursor: Option<String>,
+    /// Page from the end of the name order, backwards.
     #[serde(default)]
     reverse: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DeleteQuery {
+    /// Delete the policy even while roles use it, taking it out of them.
     #[serde(default)]
     detach: bool,
 }
 
-/// `GET /v1/orgs/{org}/iam/policies`
+const POLICY_ID: &str = "The policy's id";
+
+/// List an organization's policies, by name.
+#[utoipa::path(get, path = "/orgs/{org}/iam/policies", tag = "policies", params(OrgPath, ListQuery),
+    responses((status = 200, description = "A page of policies", body = PolicyPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -135,7 +176,12 @@ pub async fn list(
     Ok(Json(page))
 }
 
-/// `POST /v1/orgs/{org}/iam/policies`
+/// Create a custom policy.
+///
+/// `name` is required; the content comes as `statements` (or `definitions`), `permissions`, or
+/// both. `restored_from` is refused here.
+#[utoipa::path(post, path = "/orgs/{org}/iam/policies", tag = "policies", params(OrgPath), request_body = PolicyBody,
+    responses((status = 201, description = "The policy", body = Policy)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -158,7 +204,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(policy)).into_response())
 }
 
-/// `GET /v1/orgs/{org}/iam/policies/{policy_id}`, with its version as the `ETag`.
+/// A policy, with its version as the `ETag`.
+#[utoipa::path(get, path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
+    params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID)),
+    responses((status = 200, description = "The policy", body = Policy, headers(("ETag" = String)))))]
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -169,8 +218,15 @@ pub async fn get(
     Ok(Versioned(policy.version, policy))
 }
 
-/// `PUT` and `PATCH /v1/orgs/{org}/iam/policies/{policy_id}`: the fields given; the others keep
-/// their value. The version (`If-Match` or the body's) is checked when given.
+/// Change a policy.
+///
+/// The fields given change; the others keep their value. The version (`If-Match` or the body's)
+/// is checked when given.
+#[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
+    params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID),
+        ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+    request_body = PolicyBody,
+    responses((status = 200, description = "The policy as changed", body = Policy, headers(("ETag" = String)))))]
 pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -191,7 +247,12 @@ pub async fn update(
     Ok(Versioned(policy.version, policy))
 }
 
-/// `DELETE /v1/orgs/{org}/iam/policies/{policy_id}[?detach=true]`
+/// Delete a custom policy.
+///
+/// While roles use it, refused unless `detach=true`, which takes it out of them.
+#[utoipa::path(delete, path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
+    params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID), DeleteQuery),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -202,8 +263,14 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /v1/orgs/{org}/iam/policies/{policy_id}/impact`: who would gain or lose what if the
-/// policy said this content (nothing is saved).
+/// Preview what a change of a policy's content would do.
+///
+/// Which roles use the policy, and who would gain or lose what if it said this content. Nothing
+/// is saved; only the body's content (`statements`, `definitions`, `permissions`) counts.
+#[utoipa::path(post, path = "/orgs/{org}/iam/policies/{policy_id}/impact", tag = "policies",
+    params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID)),
+    request_body = PolicyBody,
+    responses((status = 200, description = "What the change would do", body = PolicyImpact)))]
 pub async fn impact(
     State(state): State<AppState>,
     caller: SignedIn,

@@ -1,18 +1,20 @@
 //! `/v1/orgs/{org}/iam/roles`: an organization's roles, each a set of its policies.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing,
 };
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
+    openapi::OrgPath,
     paging,
     versions::{IfMatch, Versioned},
 };
@@ -24,15 +26,13 @@ use crate::{
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/iam/roles", routing::get(list).post(create))
-        .route("/orgs/{org}/iam/roles/{role_id}", routing::get(get).put(update).patch(update).delete(delete))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, delete))
 }
 
 /// Every field a role body may carry; a create requires `name`. Any other field is refused
 /// (a role's `policies`, as other APIs send them, would otherwise vanish unseen).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleBody {
     name: Option<String>,
@@ -49,22 +49,32 @@ fn missing(field: &str) -> DomainError {
     DomainError::invalid(field, "missing", "Field required")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only roles whose name contains this.
     q: Option<String>,
+    /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
+    /// Where the page starts: the previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DeleteQuery {
+    /// Delete the role even if members hold it, taking it from them.
     #[serde(default)]
     unassign: bool,
 }
 
-/// `GET /v1/orgs/{org}/iam/roles`
+const ROLE_ID: &str = "The role's id";
+
+/// List an organization's roles, by name.
+#[utoipa::path(get, path = "/orgs/{org}/iam/roles", tag = "roles", params(OrgPath, ListQuery),
+    responses((status = 200, description = "A page of roles", body = RolePage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -76,7 +86,10 @@ pub async fn list(
     Ok(Json(page))
 }
 
-/// `POST /v1/orgs/{org}/iam/roles`
+/// Create a role of the organization's policies. `name` is required; nobody can make a role
+/// that holds more than they do.
+#[utoipa::path(post, path = "/orgs/{org}/iam/roles", tag = "roles", params(OrgPath), request_body = RoleBody,
+    responses((status = 201, description = "The role", body = Role)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -95,7 +108,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(role)).into_response())
 }
 
-/// `GET /v1/orgs/{org}/iam/roles/{role_id}`, with its version as the `ETag`.
+/// A role, with its version as the `ETag`.
+#[utoipa::path(get, path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
+    params(OrgPath, ("role_id" = String, Path, description = ROLE_ID)),
+    responses((status = 200, description = "The role", body = Role, headers(("ETag" = String)))))]
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -106,8 +122,12 @@ pub async fn get(
     Ok(Versioned(role.version, role))
 }
 
-/// `PUT` and `PATCH /v1/orgs/{org}/iam/roles/{role_id}`: the fields given; the others keep
-/// their value. The version (`If-Match` or the body's) is checked when given.
+/// Change a role: the fields given; the others keep their value. The version (`If-Match` or
+/// the body's) is checked when given.
+#[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
+    params(OrgPath, ("role_id" = String, Path, description = ROLE_ID), ("If-Match" = Option<String>, Header)),
+    request_body = RoleBody,
+    responses((status = 200, description = "The role as changed", body = Role, headers(("ETag" = String)))))]
 pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -129,7 +149,10 @@ pub async fn update(
     Ok(Versioned(role.version, role))
 }
 
-/// `DELETE /v1/orgs/{org}/iam/roles/{role_id}[?unassign=true]`
+/// Delete a role; with `unassign=true` even while members hold it.
+#[utoipa::path(delete, path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
+    params(OrgPath, ("role_id" = String, Path, description = ROLE_ID), DeleteQuery),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,

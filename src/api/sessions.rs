@@ -1,8 +1,10 @@
 //! `/v1/me`: who the caller is, and changing their own password.
 
-use axum::{Json, Router, extract::State, http::StatusCode, routing};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
@@ -11,32 +13,42 @@ use super::{
 };
 use crate::web::{AppState, sessions};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/me", routing::get(me)).route("/me/password", routing::put(change_password))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me)).routes(routes!(change_password))
 }
 
-#[derive(Debug, Serialize)]
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MeResponse {
     pub user_id: String,
     pub email: String,
     pub full_name: String,
+    /// The account's status: `active`, `disabled` or `invited`.
     pub status: &'static str,
 }
 
-/// `GET /v1/me`.
+/// Who the caller is.
+///
+/// The signed-in user, or the creator of the API token used.
+#[utoipa::path(get, path = "/me", tag = "sessions",
+    responses((status = 200, description = "The signed-in user", body = MeResponse)))]
 pub async fn me(SignedIn { user, .. }: SignedIn, _: ApiQuery<NoQuery>) -> Json<MeResponse> {
     Json(MeResponse { user_id: user.id, email: user.email, full_name: user.full_name, status: user.status.as_str() })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    /// The password in use, to confirm it is the user asking.
     pub current_password: String,
     pub new_password: String,
 }
 
-/// `PUT /v1/me/password`: changes the caller's own password. Every other session ends; a
-/// calling browser session continues.
+/// Change the caller's own password.
+///
+/// Every other session of the user ends; a calling browser session continues.
+#[utoipa::path(put, path = "/me/password", tag = "sessions", request_body = ChangePasswordRequest,
+    responses((status = 204, description = "Changed")))]
 pub async fn change_password(
     State(state): State<AppState>,
     session: Session,

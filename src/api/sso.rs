@@ -2,18 +2,20 @@
 //! `…/sso/test` (test connection), `…/sso/preview` (the test bench) and `…/sso/unmapped-groups`.
 
 use axum::{
-    Json, Router,
+    Json,
     body::Bytes,
     extract::{Path, State},
     http::StatusCode,
-    routing,
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{self, ApiJson, ApiQuery, NoQuery},
+    openapi::OrgPath,
     versions::{IfMatch, Versioned},
 };
 use crate::{
@@ -21,15 +23,20 @@ use crate::{
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/orgs/{org}/sso", routing::get(get_configuration).put(put_configuration).delete(delete_configuration))
-        .route("/orgs/{org}/sso/test", routing::post(test_connection))
-        .route("/orgs/{org}/sso/preview", routing::post(preview))
-        .route("/orgs/{org}/sso/unmapped-groups", routing::get(unmapped_groups))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_configuration, put_configuration, delete_configuration))
+        .routes(routes!(test_connection))
+        .routes(routes!(preview))
+        .routes(routes!(unmapped_groups))
 }
 
-/// `GET /v1/orgs/{org}/sso` (`sso:read`); 404 when the organization has none.
+/// The organization's SSO configuration, with its version as the `ETag`.
+///
+/// Never the client secret: only whether one is set. Needs `sso:read`; 404 when the
+/// organization has none.
+#[utoipa::path(get, path = "/orgs/{org}/sso", tag = "sso", params(OrgPath),
+    responses((status = 200, description = "The configuration", body = SsoConfiguration, headers(("ETag" = String)))))]
 pub async fn get_configuration(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -40,8 +47,14 @@ pub async fn get_configuration(
     Ok(Versioned(configuration.version, configuration))
 }
 
-/// `PUT /v1/orgs/{org}/sso` (`sso:update`): creates or changes; fields left out keep their
-/// value; the version (`If-Match` or the body's) is checked when given.
+/// Set the organization's SSO configuration, creating it or changing it.
+///
+/// Fields left out keep their value (or take their default when there is none yet); the version
+/// (`If-Match` or the body's) is checked when given. Needs `sso:update`.
+#[utoipa::path(put, path = "/orgs/{org}/sso", tag = "sso",
+    params(OrgPath, ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+    request_body = SsoChanges,
+    responses((status = 200, description = "The configuration as set", body = SsoConfiguration, headers(("ETag" = String)))))]
 pub async fn put_configuration(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -55,7 +68,9 @@ pub async fn put_configuration(
     Ok(Versioned(configuration.version, configuration))
 }
 
-/// `DELETE /v1/orgs/{org}/sso` (`sso:update`).
+/// Delete the organization's SSO configuration. Needs `sso:update`.
+#[utoipa::path(delete, path = "/orgs/{org}/sso", tag = "sso", params(OrgPath),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete_configuration(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -66,14 +81,21 @@ pub async fn delete_configuration(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// What to test; the body may be left out entirely.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = SsoTestBody)]
 #[serde(deny_unknown_fields)]
 pub struct TestBody {
     /// An issuer to try before saving it; the saved one when left out.
     issuer: Option<String>,
 }
 
-/// `POST /v1/orgs/{org}/sso/test` (`sso:update`): `{ok, checks: [{check, ok, message}]}`.
+/// Test the connection to the provider: each check, and whether all passed.
+///
+/// Tries the saved issuer, or one given before saving it. Needs `sso:update`.
+#[utoipa::path(post, path = "/orgs/{org}/sso/test", tag = "sso", params(OrgPath),
+    request_body(content = Option<TestBody>, description = "Optional: an issuer to try instead of the saved one"),
+    responses((status = 200, description = "The checks made, each passed or not", body = ConnectionReport)))]
 pub async fn test_connection(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -87,8 +109,12 @@ pub async fn test_connection(
     Ok(Json(state.domain.test_sso_connection(&caller.actor, &org, body.issuer.as_deref()).await?))
 }
 
-/// `POST /v1/orgs/{org}/sso/preview` (`sso:read`): what `{groups}`, `{claims}` or a user's last
-/// SSO sign-in would give here, with unsaved `draft` group names.
+/// Preview what an SSO sign-in would give here, before anyone signs in.
+///
+/// The groups come from `groups`, from an ID token's `claims`, or from the last SSO sign-in of
+/// `user_id`; unsaved `draft` group names of roles replace the saved ones. Needs `sso:read`.
+#[utoipa::path(post, path = "/orgs/{org}/sso/preview", tag = "sso", params(OrgPath), request_body = SsoPreviewInput,
+    responses((status = 200, description = "The roles and permissions those groups would give", body = SsoPreview)))]
 pub async fn preview(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -99,8 +125,12 @@ pub async fn preview(
     Ok(Json(state.domain.preview_sso_sign_in(&caller.actor, &org, input).await?))
 }
 
-/// `GET /v1/orgs/{org}/sso/unmapped-groups` (`sso:read`): groups carried at sign-ins of the last
-/// 90 days that no role names, with how many people carried each.
+/// List the groups carried at SSO sign-ins that no role names.
+///
+/// Those of the sign-ins of the last 90 days, with how many people carried each. Needs
+/// `sso:read`.
+#[utoipa::path(get, path = "/orgs/{org}/sso/unmapped-groups", tag = "sso", params(OrgPath),
+    responses((status = 200, description = "The unmapped groups", body = Vec<UnmappedGroup>)))]
 pub async fn unmapped_groups(
     State(state): State<AppState>,
     caller: SignedIn,

@@ -2,19 +2,20 @@
 //! (admins: every member's, and revoking them) and `/v1/orgs/{org}/token-policy`.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
+    openapi::OrgPath,
     paging,
 };
 use crate::{
@@ -25,18 +26,21 @@ use crate::{
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/tokens", routing::get(list_mine).post(create))
-        .route("/tokens/{token_id}", routing::get(get_mine).delete(revoke_mine))
-        .route("/orgs/{org}/iam/tokens", routing::get(list_members))
-        .route("/orgs/{org}/iam/tokens/{token_id}", routing::delete(revoke_member))
-        .route("/orgs/{org}/token-policy", routing::get(get_policy).put(put_policy))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_mine, create))
+        .routes(routes!(get_mine, revoke_mine))
+        .routes(routes!(list_members))
+        .routes(routes!(revoke_member))
+        .routes(routes!(get_policy, put_policy))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new token: at most one of `expires_in_days`, `expires_on` and `never_expires`; without
+/// any, it lives 30 days (or less, if the caller's organizations say so).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateBody {
+pub struct NewTokenBody {
+    /// 1 to 100 characters.
     name: String,
     /// A lifetime in days.
     expires_in_days: Option<i64>,
@@ -45,13 +49,17 @@ pub struct CreateBody {
     /// No expiry (only where every organization of the caller allows it).
     #[serde(default)]
     never_expires: bool,
+    /// What the token may be used for; without it, anything its creator may do.
     #[serde(default)]
     restriction: Option<TokenRestriction>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CreateQuery {
+    /// If the caller has a working token of this name, answer it (200, without its secret)
+    /// instead of making another.
     #[serde(default)]
     return_active_token_if_exists: bool,
 }
@@ -59,7 +67,7 @@ pub struct CreateQuery {
 /// Without a choice, a token lives 30 days (or less, if the caller's organizations say so).
 const DEFAULT_LIFETIME_DAYS: i64 = 30;
 
-impl CreateBody {
+impl NewTokenBody {
     fn expiry(&self) -> Result<Expiry, DomainError> {
         match (self.expires_in_days, &self.expires_on, self.never_expires) {
             (Some(days), None, false) => Ok(Expiry::Days(days)),
@@ -75,36 +83,83 @@ impl CreateBody {
     }
 }
 
-/// A token as seed 003 shows it, with what Warden adds.
-fn shown(token: &Token, secret: Option<&str>) -> Value {
-    let mut value = json!({
-        "token_id": token.token_id,
-        "name": token.name,
-        "created_at": token.created_at,
-        "last_used_at": token.last_used_at,
-        "last_used_addr": token.last_used_addr,
-        "expires_at": token.expires_at,
-        "effective_expires_at": token.effective_expires_at,
-        "prefix": token.prefix,
-        "restriction": token.restriction,
-        "status": token.status,
-        "revoked_at": token.revoked_at,
-        "revoked_by_admin": token.revoked_by_admin,
-    });
-    if let Some(secret) = secret {
-        value["token"] = json!(secret);
-    }
-    value
+/// A token as seed 003 shows it to its creator, with what Warden adds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnToken {
+    token_id: String,
+    name: String,
+    created_at: String,
+    last_used_at: Option<String>,
+    /// The address it was last used from.
+    last_used_addr: Option<String>,
+    /// Its own expiry; `null`: none.
+    expires_at: Option<String>,
+    /// When it stops working: its own expiry, or sooner if its creator's organizations' policy
+    /// now allows less.
+    effective_expires_at: Option<String>,
+    /// The secret's first characters, to tell tokens apart.
+    prefix: String,
+    restriction: TokenRestriction,
+    status: TokenStatus,
+    revoked_at: Option<String>,
+    /// Revoked by an admin rather than by its creator.
+    revoked_by_admin: bool,
+    /// The secret, only in the answer that creates the token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
 }
 
-/// `POST /v1/tokens`: 201 with the secret (`token`), shown this once. With
-/// `?return_active_token_if_exists=true`, a working token of that name is answered (200,
-/// without its secret) instead of making another.
+/// A token as seed 003 shows it, with what Warden adds.
+fn shown(token: &Token, secret: Option<&str>) -> OwnToken {
+    OwnToken {
+        token_id: token.token_id.clone(),
+        name: token.name.clone(),
+        created_at: token.created_at.clone(),
+        last_used_at: token.last_used_at.clone(),
+        last_used_addr: token.last_used_addr.clone(),
+        expires_at: token.expires_at.clone(),
+        effective_expires_at: token.effective_expires_at.clone(),
+        prefix: token.prefix.clone(),
+        restriction: token.restriction.clone(),
+        status: token.status,
+        revoked_at: token.revoked_at.clone(),
+        revoked_by_admin: token.revoked_by_admin,
+        token: secret.map(str::to_owned),
+    }
+}
+
+/// The caller's tokens, as seed 003 lists them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnTokens {
+    /// Always `API tokens`.
+    message: &'static str,
+    total: usize,
+    data: Vec<OwnToken>,
+}
+
+/// The answer to revoking one's own token, as seed 003 gives it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenRevoked {
+    /// Always `Token revoked`.
+    message: &'static str,
+}
+
+/// Create an API token for the caller.
+///
+/// Its secret (`token`) is in this answer only. With `return_active_token_if_exists=true`, a
+/// working token of that name is answered (200, without its secret) instead of making another.
+/// Only from a session, never through an API token.
+#[utoipa::path(post, path = "/tokens", tag = "tokens", params(CreateQuery), request_body = NewTokenBody,
+    responses(
+        (status = 201, description = "The token, with its secret in `token`, shown this once", body = OwnToken),
+        (status = 200, body = OwnToken,
+            description = "With `return_active_token_if_exists`: the working token of that name, without its secret"),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
     ApiQuery(query): ApiQuery<CreateQuery>,
-    ApiJson(body): ApiJson<CreateBody>,
+    ApiJson(body): ApiJson<NewTokenBody>,
 ) -> ApiResult<Response> {
     caller.actor.in_person()?;
     if query.return_active_token_if_exists
@@ -117,51 +172,75 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(shown(&created.token, Some(created.secret.reveal())))).into_response())
 }
 
-/// `GET /v1/tokens`: `{message, data, total}` (seed 003), newest first, never a secret.
+const TOKEN_ID: &str = "The token's id";
+
+/// List the caller's own tokens.
+///
+/// Newest first, never with a secret; seed 003's shape: `{message, total, data}`.
+#[utoipa::path(get, path = "/tokens", tag = "tokens",
+    responses((status = 200, description = "The caller's tokens", body = OwnTokens)))]
 pub async fn list_mine(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<OwnTokens>> {
     let tokens = state.domain.my_tokens(&caller.actor).await?;
-    let data: Vec<Value> = tokens.iter().map(|t| shown(t, None)).collect();
-    Ok(Json(json!({ "message": "API tokens", "total": data.len(), "data": data })))
+    let data: Vec<OwnToken> = tokens.iter().map(|t| shown(t, None)).collect();
+    Ok(Json(OwnTokens { message: "API tokens", total: data.len(), data }))
 }
 
-/// `GET /v1/tokens/{token_id}`: one of the caller's own (anyone else's is 404).
+/// One of the caller's own tokens.
+///
+/// Without its secret; anyone else's is 404.
+#[utoipa::path(get, path = "/tokens/{token_id}", tag = "tokens",
+    params(("token_id" = String, Path, description = TOKEN_ID)),
+    responses((status = 200, description = "The token", body = OwnToken)))]
 pub async fn get_mine(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(token_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<OwnToken>> {
     Ok(Json(shown(&state.domain.my_token(&caller.actor, &token_id).await?, None)))
 }
 
-/// `DELETE /v1/tokens/{token_id}`: revokes one of the caller's own (seed 003: `{message}`).
+/// Revoke one of the caller's own tokens.
+///
+/// Anyone else's is 404. Seed 003's shape: `{message}`.
+#[utoipa::path(delete, path = "/tokens/{token_id}", tag = "tokens",
+    params(("token_id" = String, Path, description = TOKEN_ID)),
+    responses((status = 200, description = "Revoked", body = TokenRevoked)))]
 pub async fn revoke_mine(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(token_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TokenRevoked>> {
     state.domain.revoke_my_token(&caller.actor, &token_id).await?;
-    Ok(Json(json!({ "message": "Token revoked" })))
+    Ok(Json(TokenRevoked { message: "Token revoked" }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MembersQuery {
-    /// A creator's user id or email.
+    /// Only the tokens of this creator: a user id or an email.
     creator: Option<String>,
+    /// Only tokens with this status: `active`, `exceeds_policy`, `expired` or `revoked`.
     status: Option<String>,
-    /// Only tokens not used for at least this many days.
+    /// Only tokens not used for at least this many days: 1 to 36500.
     dormant_days: Option<i64>,
+    /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
+    /// Where the page starts: the previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
-/// `GET /v1/orgs/{org}/iam/tokens`: the tokens of the organization's members (`token:read`).
+/// List the tokens of an organization's members.
+///
+/// Needs `token:read`.
+#[utoipa::path(get, path = "/orgs/{org}/iam/tokens", tag = "tokens", params(OrgPath, MembersQuery),
+    responses((status = 200, description = "A page of tokens", body = TokenPage)))]
 pub async fn list_members(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -192,8 +271,12 @@ fn query_problem(field: &str, kind: &str, msg: &str) -> DomainError {
     }])
 }
 
-/// `DELETE /v1/orgs/{org}/iam/tokens/{token_id}`: an admin revokes a member's token
-/// (`token:revoke`); its creator sees "revoked by an admin".
+/// Revoke a member's token, as an admin.
+///
+/// Needs `token:revoke`; its creator sees "revoked by an admin".
+#[utoipa::path(delete, path = "/orgs/{org}/iam/tokens/{token_id}", tag = "tokens",
+    params(OrgPath, ("token_id" = String, Path, description = TOKEN_ID)),
+    responses((status = 204, description = "Revoked")))]
 pub async fn revoke_member(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -204,7 +287,11 @@ pub async fn revoke_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /v1/orgs/{org}/token-policy`: `{max_lifetime_days, allow_no_expiry}` (`org:read`).
+/// An organization's token policy.
+///
+/// What it allows its members' tokens. Needs `org:read`.
+#[utoipa::path(get, path = "/orgs/{org}/token-policy", tag = "tokens", params(OrgPath),
+    responses((status = 200, description = "The token policy", body = TokenPolicy)))]
 pub async fn get_policy(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -214,21 +301,26 @@ pub async fn get_policy(
     Ok(Json(state.domain.organization_token_policy(&caller.actor, &org).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PolicyBody {
+pub struct TokenPolicyBody {
+    /// The longest lifetime a member's token may have, in days.
     max_lifetime_days: Option<i64>,
+    /// Whether members' tokens may have no expiry.
     allow_no_expiry: Option<bool>,
 }
 
-/// `PUT /v1/orgs/{org}/token-policy` (`org:update`): the fields given; the others keep their
-/// value.
+/// Change an organization's token policy.
+///
+/// Needs `org:update`. The fields given change; the others keep their value.
+#[utoipa::path(put, path = "/orgs/{org}/token-policy", tag = "tokens", params(OrgPath), request_body = TokenPolicyBody,
+    responses((status = 200, description = "The token policy as changed", body = TokenPolicy)))]
 pub async fn put_policy(
     State(state): State<AppState>,
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-    ApiJson(body): ApiJson<PolicyBody>,
+    ApiJson(body): ApiJson<TokenPolicyBody>,
 ) -> ApiResult<Json<TokenPolicy>> {
     let current = state.domain.organization_token_policy(&caller.actor, &org).await?;
     let policy = TokenPolicy {

@@ -1,13 +1,14 @@
 //! `/v1/users`: create, list, read, change and delete user accounts.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing,
 };
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
@@ -23,16 +24,17 @@ use crate::{
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users", routing::get(list).post(create))
-        .route("/users/{user_id}", routing::get(get).patch(patch).delete(delete))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, patch, delete))
 }
 
-#[derive(Debug, Deserialize)]
+/// A new user account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewUserBody)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
     email: String,
+    /// The organization (id or code) the user joins, with its default roles.
     organization_id: String,
     #[serde(default)]
     first_name: String,
@@ -40,31 +42,49 @@ pub struct CreateBody {
     last_name: String,
     #[serde(default)]
     preferred_name: String,
+    /// Left out (or empty), the account is `invited`: it cannot sign in until a password is set.
     #[serde(default)]
     password: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The changes to a user account: the fields given; the others keep their value.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = UserChangesBody)]
 #[serde(deny_unknown_fields)]
 pub struct PatchBody {
     first_name: Option<String>,
     last_name: Option<String>,
     preferred_name: Option<String>,
+    /// `active` or `disabled`: enables or disables the account (disabling ends its sessions;
+    /// nobody can disable themselves).
     status: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only users whose email or name contains this (ignoring case).
     q: Option<String>,
+    /// Only the members of this organization (id or code); without it, the members of every
+    /// organization where the caller may read members.
     organization_id: Option<String>,
+    /// Only users of this status: `active`, `disabled` or `invited`.
     status: Option<String>,
+    /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
+    /// Where the page starts: the previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
-/// `POST /v1/users`: the user joins `organization_id` with its default roles; without a
-/// password the account is `invited`.
+const USER_ID: &str = "The user's id";
+
+/// Create a user account.
+///
+/// The user joins `organization_id` with its default roles; without a password the account is
+/// `invited`.
+#[utoipa::path(post, path = "/users", tag = "users", request_body = CreateBody,
+    responses((status = 201, description = "The account", body = Account)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -85,7 +105,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(account)).into_response())
 }
 
-/// `GET /v1/users`: filters `q`, `organization_id`, `status`; cursor paging.
+/// List the users the caller may see, by email.
+///
+/// Filtered by `q`, `organization_id` and `status`; a page at a time.
+#[utoipa::path(get, path = "/users", tag = "users", params(ListQuery),
+    responses((status = 200, description = "A page of users", body = AccountPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -100,7 +124,10 @@ pub async fn list(
     Ok(Json(state.domain.list_users(&caller.actor, &filter, query.cursor.as_deref(), limit).await?))
 }
 
-/// `GET /v1/users/{user_id}`
+/// A user account.
+#[utoipa::path(get, path = "/users/{user_id}", tag = "users",
+    params(("user_id" = String, Path, description = USER_ID)),
+    responses((status = 200, description = "The account", body = Account)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -110,7 +137,13 @@ pub async fn get(
     Ok(Json(state.domain.user(&caller.actor, &user_id).await?))
 }
 
-/// `PATCH /v1/users/{user_id}`: names, and `status` (`active` or `disabled`).
+/// Change a user account: its names, and its `status` (`active` or `disabled`).
+///
+/// The fields given; the others keep their value.
+#[utoipa::path(patch, path = "/users/{user_id}", tag = "users",
+    params(("user_id" = String, Path, description = USER_ID)),
+    request_body = PatchBody,
+    responses((status = 200, description = "The account as changed", body = Account)))]
 pub async fn patch(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -127,7 +160,12 @@ pub async fn patch(
     Ok(Json(state.domain.update_user(&caller.actor, &user_id, changes).await?))
 }
 
-/// `DELETE /v1/users/{user_id}`
+/// Delete a user account, with its memberships.
+///
+/// Nobody can delete themselves.
+#[utoipa::path(delete, path = "/users/{user_id}", tag = "users",
+    params(("user_id" = String, Path, description = USER_ID)),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,

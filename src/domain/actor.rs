@@ -35,7 +35,7 @@ pub struct ActingToken {
 
 /// What a token may be used for: these permission patterns (`None`: any of its creator's), and
 /// only inside this organization's subtree (`None`: anywhere).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRestriction {
     pub permissions: Option<Vec<String>>,

@@ -8,7 +8,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 
 use super::{
-    caching, compression, identity, limits, new_token, request_context, security, server_fn_status,
+    api_reference, caching, compression, identity, limits, new_token, request_context, security, server_fn_status,
     session_cache::SessionCacheProbe, sessions, sso_sign_in,
 };
 use crate::{domain::DomainResult, ui, web::AppState};
@@ -26,6 +26,7 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
     };
     let app = Router::new()
         .merge(crate::api::router())
+        .route(api_reference::PATH, axum::routing::get(api_reference::page))
         .route("/sso/start", axum::routing::post(sso_sign_in::start))
         .route("/sso/callback", axum::routing::get(sso_sign_in::callback))
         .leptos_routes_with_context(&state, routes, server_context(state.clone()), shell)

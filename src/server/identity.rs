@@ -147,5 +147,6 @@ fn is_public_path(path: &str) -> bool {
     path == SIGN_IN_PATH
         || path == super::sso_sign_in::CHOOSE_PATH
         || path == "/healthz"
+        || path == super::api_reference::PATH
         || ["/v1/", "/api/", "/pkg/", "/sso/"].iter().any(|prefix| path.starts_with(prefix))
 }

@@ -1,6 +1,7 @@
 //! Server wiring: the HTTP stack (middleware, sessions, routes), logging, the CLI, and the
 //! OpenID client the domain signs people in through.
 
+pub mod api_reference;
 pub mod app;
 pub mod caching;
 pub mod cli;

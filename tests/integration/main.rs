@@ -18,6 +18,7 @@ mod filters;
 mod forms;
 mod http_spine;
 mod limits;
+mod openapi;
 mod organizations;
 mod paging;
 mod policies;

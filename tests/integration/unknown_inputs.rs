@@ -6,92 +6,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use warden::domain::Engine;
 
-use crate::support::tenants::World;
-
-/// Every `/v1` endpoint, with ids that need not exist: the request is refused before they are
-/// looked up.
-const ENDPOINTS: &[(&str, &str)] = &[
-    ("GET", "/v1/me"),
-    ("PUT", "/v1/me/password"),
-    ("GET", "/v1/orgs"),
-    ("POST", "/v1/orgs"),
-    ("GET", "/v1/orgs/o"),
-    ("PUT", "/v1/orgs/o"),
-    ("PATCH", "/v1/orgs/o"),
-    ("DELETE", "/v1/orgs/o"),
-    ("POST", "/v1/orgs/o/move"),
-    ("GET", "/v1/orgs/o/children"),
-    ("GET", "/v1/orgs/o/ancestors"),
-    ("GET", "/v1/orgs/o/deletion_impact"),
-    ("GET", "/v1/orgs/o/history"),
-    ("GET", "/v1/orgs/o/iam/audit"),
-    ("GET", "/v1/orgs/o/iam/audit/export"),
-    ("POST", "/v1/orgs/o/iam/check"),
-    ("GET", "/v1/orgs/o/iam/who-can"),
-    ("GET", "/v1/users/u/effective-permissions"),
-    ("GET", "/v1/orgs/o/iam/groups"),
-    ("POST", "/v1/orgs/o/iam/groups"),
-    ("GET", "/v1/orgs/o/iam/groups/g"),
-    ("PUT", "/v1/orgs/o/iam/groups/g"),
-    ("PATCH", "/v1/orgs/o/iam/groups/g"),
-    ("DELETE", "/v1/orgs/o/iam/groups/g"),
-    ("GET", "/v1/orgs/o/iam/groups/g/history"),
-    ("GET", "/v1/orgs/o/iam/members"),
-    ("POST", "/v1/orgs/o/iam/members"),
-    ("POST", "/v1/orgs/o/iam/members/bulk-roles"),
-    ("DELETE", "/v1/orgs/o/iam/members/u"),
-    ("GET", "/v1/orgs/o/iam/members/u/history"),
-    ("GET", "/v1/orgs/o/iam/policies"),
-    ("POST", "/v1/orgs/o/iam/policies"),
-    ("GET", "/v1/orgs/o/iam/policies/p"),
-    ("PUT", "/v1/orgs/o/iam/policies/p"),
-    ("PATCH", "/v1/orgs/o/iam/policies/p"),
-    ("DELETE", "/v1/orgs/o/iam/policies/p"),
-    ("POST", "/v1/orgs/o/iam/policies/p/impact"),
-    ("GET", "/v1/orgs/o/iam/policies/p/history"),
-    ("GET", "/v1/orgs/o/iam/roles"),
-    ("POST", "/v1/orgs/o/iam/roles"),
-    ("GET", "/v1/orgs/o/iam/roles/r"),
-    ("PUT", "/v1/orgs/o/iam/roles/r"),
-    ("PATCH", "/v1/orgs/o/iam/roles/r"),
-    ("DELETE", "/v1/orgs/o/iam/roles/r"),
-    ("GET", "/v1/orgs/o/iam/roles/r/history"),
-    ("PUT", "/v1/iam/permissions/schema"),
-    ("GET", "/v1/orgs/o/iam/permissions/schema"),
-    ("GET", "/v1/orgs/o/iam/resources"),
-    ("PUT", "/v1/orgs/o/iam/resources/t/i"),
-    ("DELETE", "/v1/orgs/o/iam/resources/t/i"),
-    ("GET", "/v1/orgs/o/sso"),
-    ("PUT", "/v1/orgs/o/sso"),
-    ("DELETE", "/v1/orgs/o/sso"),
-    ("POST", "/v1/orgs/o/sso/test"),
-    ("POST", "/v1/orgs/o/sso/preview"),
-    ("GET", "/v1/orgs/o/sso/unmapped-groups"),
-    ("GET", "/v1/orgs/o/sso/history"),
-    ("GET", "/v1/tokens"),
-    ("POST", "/v1/tokens"),
-    ("GET", "/v1/tokens/t"),
-    ("DELETE", "/v1/tokens/t"),
-    ("GET", "/v1/orgs/o/iam/tokens"),
-    ("DELETE", "/v1/orgs/o/iam/tokens/t"),
-    ("GET", "/v1/orgs/o/iam/tokens/t/history"),
-    ("GET", "/v1/orgs/o/token-policy"),
-    ("PUT", "/v1/orgs/o/token-policy"),
-    ("GET", "/v1/organizations/o/iam-policies"),
-    ("POST", "/v1/organizations/o/iam-policies"),
-    ("GET", "/v1/organizations/o/iam-policies/p"),
-    ("PATCH", "/v1/organizations/o/iam-policies/p"),
-    ("DELETE", "/v1/organizations/o/iam-policies/p"),
-    ("GET", "/v1/users"),
-    ("POST", "/v1/users"),
-    ("GET", "/v1/users/u"),
-    ("PATCH", "/v1/users/u"),
-    ("DELETE", "/v1/users/u"),
-];
-
-fn method(name: &str) -> Method {
-    Method::from_bytes(name.as_bytes()).expect("a method")
-}
+use crate::{openapi::documented_endpoints, support::tenants::World};
 
 fn refused_as_extra(status: StatusCode, body: &Value, loc: Value) -> Result<(), String> {
     let problem = &body["detail"][0];
@@ -105,9 +20,12 @@ fn refused_as_extra(status: StatusCode, body: &Value, loc: Value) -> Result<(), 
 async fn unknown_query_parameters_are_refused_by_name(engine: Engine) {
     let Some(world) = World::start(engine).await else { return };
     let mut wrong = Vec::new();
-    for (name, path) in ENDPOINTS {
-        let body = matches!(*name, "POST" | "PUT" | "PATCH").then(|| json!({}));
-        let (status, answer) = world.root(method(name), &format!("{path}?page=2"), body).await;
+    // Every endpoint the OpenAPI document lists, with ids that need not exist: the request is
+    // refused before they are looked up.
+    for (method, path) in documented_endpoints() {
+        let name = method.as_str().to_owned();
+        let body = matches!(method, Method::POST | Method::PUT | Method::PATCH).then(|| json!({}));
+        let (status, answer) = world.root(method, &format!("{path}?page=2"), body).await;
         if let Err(problem) = refused_as_extra(status, &answer, json!(["query", "page"])) {
             wrong.push(format!("{name} {path}?page=2: {problem}"));
         }
@@ -130,10 +48,14 @@ async fn unknown_body_fields_are_refused_by_name(engine: Engine) {
     let reading = world.policy(&acme, "Reading", json!({ "permissions": ["policy:read"] })).await;
     let role = world.role(&acme, "Readers", &[&reading]).await;
     let mut wrong = Vec::new();
-    for (name, path) in ENDPOINTS.iter().filter(|(name, _)| matches!(*name, "POST" | "PUT" | "PATCH")) {
+    let endpoints = documented_endpoints();
+    for (method, path) in
+        endpoints.iter().filter(|(method, _)| matches!(*method, Method::POST | Method::PUT | Method::PATCH))
+    {
+        let name = method.as_str();
         let path =
             path.replacen("/v1/orgs/o", &format!("/v1/orgs/{acme}"), 1).replace("/roles/r", &format!("/roles/{role}"));
-        let (status, answer) = world.root(method(name), &path, Some(json!({ "bogus": true }))).await;
+        let (status, answer) = world.root(method.clone(), &path, Some(json!({ "bogus": true }))).await;
         if let Err(problem) = refused_as_extra(status, &answer, json!(["body", "bogus"])) {
             wrong.push(format!("{name} {path}: {problem}"));
         }

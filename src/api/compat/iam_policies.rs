@@ -8,14 +8,15 @@
 //! - Lists: `limit` 1-100 (default 10), `pageToken`, `reverse` → `{results, nextPageToken}`.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     api::{
@@ -26,56 +27,94 @@ use crate::{
     },
     domain::{
         DomainError, FieldError,
+        authz::statements::Effect,
         policies::{NewPolicy, Policy, PolicyChanges, PolicyContent, PolicyQuery},
     },
     web::AppState,
 };
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/organizations/{organization_id}/iam-policies", routing::get(list).post(create)).route(
-        "/organizations/{organization_id}/iam-policies/{policy_id}",
-        routing::get(read).patch(update).delete(delete),
-    )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(read, update, delete))
 }
 
 /// Seed 004's page sizes, its own rather than `/v1`'s.
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 100;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// The page's size: 1 to 100, 10 if not given.
     limit: Option<i64>,
+    /// Where the page starts: the previous page's `nextPageToken`.
     page_token: Option<String>,
+    /// By name from the end (Z to A) rather than from the start.
     #[serde(default)]
     reverse: bool,
 }
 
-#[derive(Debug, Deserialize)]
+/// A policy as seed 004 writes it; a create requires `name` and `definitions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = SeedPolicyBody)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
     name: Option<String>,
     description: Option<String>,
+    /// The policy's statements, each `{effect, resources, actions, conditionsAll}`: `effect` is
+    /// `allow` or `deny`, `any` stands for every resource or action, and `conditionsAll` may
+    /// only be empty (or left out).
+    #[schema(value_type = Option<Vec<Object>>)]
     definitions: Option<Vec<Value>>,
+    /// Only empty (or left out): Warden keeps no metadata for a policy.
+    #[schema(value_type = Option<Object>)]
     metadata: Option<Value>,
 }
 
 /// A policy as seed 004 shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedPolicy {
     id: String,
     name: String,
     description: String,
+    /// How many roles hold the policy.
     roles_dependency_count: i64,
+    /// How many people hold it, through their roles.
     users_dependency_count: i64,
     created_at: String,
     updated_at: String,
+    /// Always `organization`.
     scope: &'static str,
+    /// `managed` (predefined, read-only) or `custom`.
     #[serde(rename = "type")]
     kind: &'static str,
-    metadata: Value,
-    definitions: Vec<Value>,
+    /// Always empty: Warden keeps none.
+    metadata: SeedMetadata,
+    definitions: Vec<SeedDefinition>,
+}
+
+/// A statement as seed 004 shows it; `any` stands for `*`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedDefinition {
+    effect: Effect,
+    resources: Vec<String>,
+    actions: Vec<String>,
+    /// Always empty: Warden has no conditions yet.
+    #[schema(value_type = Vec<Object>)]
+    conditions_all: Vec<Value>,
+}
+
+/// A policy's metadata as seed 004 shows it: always empty lists.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeedMetadata {
+    #[schema(value_type = Vec<Object>)]
+    clouds: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    apps: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    groups: Vec<Value>,
 }
 
 impl From<Policy> for SeedPolicy {
@@ -83,13 +122,11 @@ impl From<Policy> for SeedPolicy {
         let definitions = policy
             .statements
             .iter()
-            .map(|statement| {
-                json!({
-                    "effect": statement.effect,
-                    "resources": statement.resources.iter().map(|r| seed_word(r)).collect::<Vec<_>>(),
-                    "actions": statement.actions.iter().map(|a| seed_word(a)).collect::<Vec<_>>(),
-                    "conditionsAll": [],
-                })
+            .map(|statement| SeedDefinition {
+                effect: statement.effect,
+                resources: statement.resources.iter().map(|r| seed_word(r).to_owned()).collect(),
+                actions: statement.actions.iter().map(|a| seed_word(a).to_owned()).collect(),
+                conditions_all: Vec::new(),
             })
             .collect();
         Self {
@@ -102,16 +139,18 @@ impl From<Policy> for SeedPolicy {
             updated_at: policy.updated_at,
             scope: "organization",
             kind: policy.kind,
-            metadata: json!({ "clouds": [], "apps": [], "groups": [] }),
+            metadata: SeedMetadata { clouds: Vec::new(), apps: Vec::new(), groups: Vec::new() },
             definitions,
         }
     }
 }
 
-#[derive(Debug, Serialize)]
+/// A page of policies as seed 004 shows it.
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedPage {
     results: Vec<SeedPolicy>,
+    /// The next page's `pageToken`; none after the last page.
     next_page_token: Option<String>,
 }
 
@@ -176,7 +215,13 @@ fn missing(field: &str) -> ApiError {
     DomainError::invalid(field, "missing", "Field required").into()
 }
 
-/// `GET …/iam-policies?limit=&pageToken=&reverse=`
+const ORGANIZATION_ID: &str = "The organization's id, or its code";
+const POLICY_ID: &str = "The policy's id";
+
+/// List an organization's policies by name, in seed 004's shape.
+#[utoipa::path(get, path = "/organizations/{organization_id}/iam-policies", tag = "compat: seed 004",
+    params(("organization_id" = String, Path, description = ORGANIZATION_ID), ListQuery),
+    responses((status = 200, description = "A page of policies", body = SeedPage)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -192,7 +237,11 @@ pub async fn list(
     }))
 }
 
-/// `POST …/iam-policies`: `{name, description?, definitions, metadata?}` → 201.
+/// Create a policy from seed 004's shape: `name` and `definitions` are required.
+#[utoipa::path(post, path = "/organizations/{organization_id}/iam-policies", tag = "compat: seed 004",
+    params(("organization_id" = String, Path, description = ORGANIZATION_ID)),
+    request_body = PolicyBody,
+    responses((status = 201, description = "The policy", body = SeedPolicy)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -207,7 +256,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(SeedPolicy::from(policy))).into_response())
 }
 
-/// `GET …/iam-policies/{policy_id}`
+/// A policy, in seed 004's shape.
+#[utoipa::path(get, path = "/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
+    params(("organization_id" = String, Path, description = ORGANIZATION_ID), ("policy_id" = String, Path, description = POLICY_ID)),
+    responses((status = 200, description = "The policy", body = SeedPolicy)))]
 pub async fn read(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -217,7 +269,11 @@ pub async fn read(
     Ok(Json(state.domain.policy(&caller.actor, &org, &policy_id).await?.into()))
 }
 
-/// `PATCH …/iam-policies/{policy_id}`: the fields given.
+/// Change a policy: the fields given; the others keep their value.
+#[utoipa::path(patch, path = "/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
+    params(("organization_id" = String, Path, description = ORGANIZATION_ID), ("policy_id" = String, Path, description = POLICY_ID)),
+    request_body = PolicyBody,
+    responses((status = 200, description = "The policy as changed", body = SeedPolicy)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: SignedIn,
@@ -230,7 +286,10 @@ pub async fn update(
     Ok(Json(state.domain.update_policy(&caller.actor, &org, &policy_id, changes).await?.into()))
 }
 
-/// `DELETE …/iam-policies/{policy_id}`: 204; 409 while a role uses it.
+/// Delete a policy; refused (409) while a role uses it.
+#[utoipa::path(delete, path = "/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
+    params(("organization_id" = String, Path, description = ORGANIZATION_ID), ("policy_id" = String, Path, description = POLICY_ID)),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: SignedIn,

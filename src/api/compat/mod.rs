@@ -5,11 +5,12 @@
 
 pub mod iam_policies;
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::web::AppState;
 
-/// Every compatibility route, to be mounted under `/v1` (the base URL those clients are given).
-pub fn routes() -> Router<AppState> {
-    Router::new().merge(iam_policies::routes())
+/// Every compatibility route, to be mounted under `/v1` (the base URL those clients are given),
+/// each with its description.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(iam_policies::routes())
 }

@@ -15,6 +15,7 @@ use crate::domain::{
 
 /// One row of the audit log as read back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     pub id: String,
     pub at: String,
@@ -52,6 +53,7 @@ impl AuditRecord {
 
 /// A field an event changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     pub field: String,
     pub before: Option<Value>,
@@ -60,6 +62,7 @@ pub struct FieldChange {
 
 /// An event as the audit page and API show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     #[serde(flatten)]
     pub record: AuditRecord,
@@ -71,6 +74,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub events: Vec<AuditEntry>,
     pub has_more: bool,

@@ -5,6 +5,7 @@ use crate::domain::{Actor, Domain, DomainError, DomainResult, TokenRestriction, 
 
 /// What a token's restriction says about one permission at one organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RestrictionCheck {
     /// One of its permission patterns covers the permission (or it has none).
     pub permission: bool,

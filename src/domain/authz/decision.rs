@@ -15,6 +15,7 @@ use super::{
 
 /// One organization on the path from the target (first) up to the root (last).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PathNode {
     pub org_id: String,
     pub name: String,
@@ -42,6 +43,7 @@ pub struct RoleGrant {
 
 /// The chain of links that decided: membership (org), role, policy, statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Link {
     pub membership_org_id: String,
     pub membership_org_name: String,
@@ -59,6 +61,7 @@ pub struct Link {
 /// A role that would have allowed, held at an ancestor whose access to the target an
 /// organization's flag cut off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BlockedLink {
     pub link: Link,
     pub blocked_at_org_id: String,
@@ -68,6 +71,7 @@ pub struct BlockedLink {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     Allowed { link: Link },
@@ -76,6 +80,7 @@ pub enum Reason {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub allowed: bool,
     pub reason: Reason,

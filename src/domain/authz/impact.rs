@@ -16,6 +16,7 @@ pub const MAX_PREVIEWED_MEMBERS: usize = 2_000;
 
 /// One permission that a change would give to, or take from, members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PermissionShift {
     pub permission: String,
     /// `gain` or `lose`.
@@ -26,6 +27,7 @@ pub struct PermissionShift {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberShifts {
     /// Members the edit could affect.
     pub member_count: usize,

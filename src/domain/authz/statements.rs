@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::permissions::{Permission, action_matches, action_overlaps, resource_matches, resource_overlaps};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Effect {
     Allow,
@@ -13,6 +14,7 @@ pub enum Effect {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Statement {
     pub effect: Effect,
     pub actions: Vec<String>,

@@ -7,6 +7,7 @@ use sqlx::Row;
 use crate::domain::{Actor, Domain, DomainResult, authz::permissions::Permission, cursor};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganizationPermissions {
     pub org_id: String,
     pub org_name: String,
@@ -15,6 +16,7 @@ pub struct OrganizationPermissions {
 
 /// A page of [`Domain::effective_permissions`].
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EffectivePage {
     pub organizations: Vec<OrganizationPermissions>,
     pub has_more: bool,

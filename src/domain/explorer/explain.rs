@@ -13,6 +13,7 @@ use crate::domain::{
 /// flags (`None` when the asker may not read that organization; its id and name too when the
 /// asker may not even see it).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChainStep {
     pub org_id: String,
     pub name: String,
@@ -24,6 +25,7 @@ pub struct ChainStep {
 
 /// "Can this user do this here, and why?"
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccessExplanation {
     pub allowed: bool,
     pub permission: String,

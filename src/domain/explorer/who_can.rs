@@ -19,6 +19,7 @@ use crate::domain::{
 };
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AllowedUser {
     pub user_id: String,
     pub email: String,
@@ -30,6 +31,7 @@ pub struct AllowedUser {
 
 /// Allowed users on a page that the asker may not see, counted by where their access comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HiddenHolders {
     /// The organization whose membership allows them, or a phrase when the asker may not see it.
     pub through: String,
@@ -48,6 +50,7 @@ impl std::fmt::Display for HiddenHolders {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WhoCanPage {
     pub permission: String,
     /// Every allowed user, those the asker may not see included.

@@ -7,6 +7,7 @@ pub const MAX_GROUP_MEMBERS: usize = 1000;
 pub const MAX_GROUP_ROLES: usize = 100;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserGroup {
     pub group_id: String,
     pub org_id: String,
@@ -22,6 +23,7 @@ pub struct UserGroup {
 
 /// A page of an organization's groups, by name (then id).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GroupPage {
     pub total: i64,
     pub has_more: bool,

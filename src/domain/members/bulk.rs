@@ -13,6 +13,7 @@ use crate::domain::{
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BulkRoleChange {
     Add,
@@ -20,6 +21,7 @@ pub enum BulkRoleChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BulkPreview {
     pub role_id: String,
     pub role_name: String,
@@ -28,6 +30,7 @@ pub struct BulkPreview {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BulkOutcome {
     pub role_name: String,
     pub selected: i64,

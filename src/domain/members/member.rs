@@ -26,6 +26,7 @@ pub struct MemberActions {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoleSummary {
     pub role_id: String,
     pub name: String,
@@ -38,6 +39,7 @@ pub struct RoleSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Member {
     pub user_id: String,
     pub org_id: String,
@@ -54,6 +56,7 @@ pub struct Member {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberDetail {
     pub member: Member,
     /// Each permission held, with why.
@@ -61,6 +64,7 @@ pub struct MemberDetail {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberPage {
     pub total: i64,
     pub has_more: bool,

@@ -10,6 +10,7 @@ use crate::domain::{DomainError, DomainResult, FieldError};
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Organization {
     pub id: String,
     pub name: String,
@@ -106,6 +107,7 @@ impl OrganizationSettings {
 
 /// An org as a node of the tree: what whoever may read its parent sees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganizationNode {
     pub id: String,
     pub name: String,
@@ -118,6 +120,7 @@ pub struct OrganizationNode {
 
 /// An organization on a path: enough to name it and link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganizationLink {
     pub id: String,
     pub name: String,
@@ -126,6 +129,7 @@ pub struct OrganizationLink {
 
 /// What deleting a subtree takes with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeletionImpact {
     pub organizations: i64,
     pub memberships: i64,

@@ -61,6 +61,7 @@ pub struct ChildrenPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganizationPage {
     pub total: usize,
     pub has_more: bool,

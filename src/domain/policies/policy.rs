@@ -26,6 +26,7 @@ pub struct PolicyActions {
 
 /// One permission of `permissions`, spelled out (`resolved_permissions`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResolvedPermission {
     pub permission: String,
     pub resource_type: String,
@@ -36,6 +37,7 @@ pub struct ResolvedPermission {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Policy {
     pub policy_id: String,
     pub org_id: String,
@@ -122,6 +124,7 @@ pub struct PolicyQuery<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PolicyPage {
     pub total: i64,
     pub has_more: bool,
@@ -130,6 +133,7 @@ pub struct PolicyPage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoleRef {
     pub role_id: String,
     pub name: String,
@@ -137,6 +141,7 @@ pub struct RoleRef {
 
 /// What saving a policy would change, computed by the decision function on the real data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PolicyImpact {
     pub roles: Vec<RoleRef>,
     /// The members holding a role that uses the policy, and what changes for them.

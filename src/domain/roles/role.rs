@@ -44,6 +44,7 @@ pub struct RoleChanges {
 
 /// A role as the API shows it, with its policies expanded.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Role {
     pub role_id: String,
     pub org_id: String,
@@ -63,6 +64,7 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RolePage {
     pub total: i64,
     pub has_more: bool,
@@ -73,6 +75,7 @@ pub struct RolePage {
 /// What SSO sign-in needs of a role: the IdP groups that grant it, and whether it is given to
 /// newcomers whose groups match nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoleMapping {
     pub role_id: String,
     pub name: String,

@@ -9,6 +9,7 @@ use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz
 
 /// A resource type as seen from one organization: with how many instances it registered.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SchemaTypeView {
     #[serde(flatten)]
     pub resource_type: SchemaType,
@@ -17,6 +18,7 @@ pub struct SchemaTypeView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SchemaView {
     pub org_id: String,
     pub version: i64,

@@ -19,6 +19,7 @@ pub const MAX_ID_CHARS: usize = 200;
 const IDS_PER_QUERY: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Resource {
     pub id: String,
     pub resource_type: String,
@@ -31,6 +32,7 @@ pub struct Resource {
 
 /// A page of a type's registered instances.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResourcePage {
     pub total: i64,
     pub has_more: bool,

@@ -18,6 +18,7 @@ pub const MAX_TYPES: usize = 200;
 pub const MAX_ACTIONS: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SchemaAction {
     pub key: String,
     pub label: String,
@@ -26,6 +27,7 @@ pub struct SchemaAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SchemaType {
     pub key: String,
     pub label: String,
@@ -47,6 +49,7 @@ impl SchemaType {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PermissionSchema {
     pub version: i64,
     pub resource_types: Vec<SchemaType>,

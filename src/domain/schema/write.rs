@@ -11,6 +11,7 @@ use crate::domain::{
 
 /// A use of a schema entry by a policy, which a schema change would break.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 struct SchemaUse {
     policy_id: String,
     org_id: String,

@@ -20,6 +20,7 @@ const MAX_DOMAINS: usize = 50;
 /// The configuration as it is shown: everything but the client secret, of which only whether
 /// one is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SsoConfiguration {
     pub org_id: String,
     pub issuer: String,
@@ -41,15 +42,26 @@ pub struct SsoConfiguration {
 /// A change to the configuration: fields left out keep their value (or take their default when
 /// there is no configuration yet). `mapping_mode` stays text so a wrong value gets a field error.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SsoChanges {
+    /// The provider's issuer URL (`https`), where its discovery document is found.
     pub issuer: Option<String>,
     pub client_id: Option<String>,
+    /// Written only, never shown back. Left out (or empty), the stored one is kept, but only
+    /// while the issuer and client id stay the same.
     pub client_secret: Option<String>,
+    /// The scopes asked for at sign-in.
     pub scopes: Option<Vec<String>>,
+    /// The ID token claim that carries the person's groups.
     pub groups_claim: Option<String>,
+    /// The email domains allowed to sign in; none allows any.
     pub allowed_email_domains: Option<Vec<String>>,
+    /// Whether the first sign-in of someone without an account creates one (this needs
+    /// `allowed_email_domains`).
     pub jit_provisioning: Option<bool>,
+    /// `additive` (SSO adds roles, never removes any) or `authoritative` (the roles SSO
+    /// derived are exactly what the groups say at each sign-in).
     pub mapping_mode: Option<String>,
     pub enabled: Option<bool>,
     /// When given, the change applies only to this version (409 otherwise).

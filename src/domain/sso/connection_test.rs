@@ -11,6 +11,7 @@ use super::{
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConnectionCheck {
     /// `https`, `reachable`, `issuer`, `authorization_code`, `signing_keys`, `algorithms`, `metadata`.
     pub check: &'static str,
@@ -19,6 +20,7 @@ pub struct ConnectionCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConnectionReport {
     pub ok: bool,
     pub checks: Vec<ConnectionCheck>,

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::roles::RoleMapping;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MappingMode {
     /// SSO adds roles; it never removes any.
@@ -44,6 +45,7 @@ impl MappingMode {
 
 /// Where a held role comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoleSource {
     Manual,
@@ -76,6 +78,7 @@ impl RoleSource {
 
 /// A role a member holds in the organization, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HeldRole {
     pub role_id: String,
     pub source: RoleSource,
@@ -84,6 +87,7 @@ pub struct HeldRole {
 
 /// A role the groups give, and the group that gives it (`None` for a default role).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DerivedRole {
     pub role_id: String,
     pub name: String,
@@ -93,6 +97,7 @@ pub struct DerivedRole {
 
 /// What a list of groups gives in one organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Derivation {
     pub roles: Vec<DerivedRole>,
     /// Groups that match no role's group names.
@@ -101,6 +106,7 @@ pub struct Derivation {
 
 /// What a sign-in changes in the member's roles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RolePlan {
     /// Roles to record as derived (new ones, and derived ones whose granting group changed).
     pub grant: Vec<DerivedRole>,

@@ -20,16 +20,24 @@ use crate::domain::{
 /// claim), or the last SSO sign-in of `user_id`. `user_id` also names whose current roles the
 /// answer is compared with. `draft` replaces roles' group names with unsaved edits.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SsoPreviewInput {
+    /// The groups to try, as a provider would send them.
     pub groups: Option<Vec<String>>,
+    /// An ID token's claims (a JSON object), its groups read at the configured groups claim.
     pub claims: Option<Value>,
+    /// A user: their last SSO sign-in's groups when neither `groups` nor `claims` is given, and
+    /// in any case whose current roles the answer is compared with.
     pub user_id: Option<String>,
+    /// Unsaved group names of roles, in place of the saved ones.
     #[serde(default)]
     pub draft: Vec<DraftMapping>,
 }
 
+/// A role's SSO group names as edited, not yet saved.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DraftMapping {
     pub role_id: String,
@@ -37,6 +45,7 @@ pub struct DraftMapping {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupsFrom {
     List,
@@ -45,6 +54,7 @@ pub enum GroupsFrom {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SsoPreview {
     pub groups: Vec<String>,
     pub groups_from: GroupsFrom,

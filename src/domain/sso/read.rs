@@ -21,6 +21,7 @@ const UNMAPPED_SIGN_INS_READ: i64 = 1000;
 
 /// A group carried at recent sign-ins that no role names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnmappedGroup {
     pub group: String,
     /// How many people carried it at their latest sign-in.
@@ -29,6 +30,7 @@ pub struct UnmappedGroup {
 
 /// Everything the SSO setup page shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SsoSetupPage {
     pub configuration: Option<SsoConfiguration>,
     pub redirect_uri: String,

@@ -16,6 +16,7 @@ pub const MAX_TOKENS_PER_USER: i64 = 100;
 pub const LIFETIMES: [i64; 4] = [7, 30, 90, 365];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Active,
@@ -40,6 +41,7 @@ impl TokenStatus {
 
 /// A token, never with its secret.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Token {
     pub token_id: String,
     pub name: String,
@@ -93,6 +95,7 @@ pub struct CreatedToken {
 
 /// What an organization allows its members' tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenPolicy {
     pub max_lifetime_days: i64,
     pub allow_no_expiry: bool,
@@ -142,6 +145,7 @@ pub struct TokenFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenPage {
     /// How many tokens match in all, when the database alone can count them (not for the
     /// statuses that depend on each creator's policy).

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::domain::{DomainError, DomainResult, FieldError, email};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum UserStatus {
     Active,
@@ -34,6 +35,7 @@ impl UserStatus {
 
 /// A user as the rest of Warden sees it: never with the password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -72,6 +74,7 @@ impl NewUser {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserNames {
     pub first_name: String,
     pub last_name: String,
@@ -115,6 +118,7 @@ pub struct AccountChanges {
 
 /// A user as the API shows one: never with the password hash.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Account {
     pub user_id: String,
     pub email: String,
@@ -135,6 +139,7 @@ pub struct AccountFilter<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccountPage {
     pub total: usize,
     pub has_more: bool,

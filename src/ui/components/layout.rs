@@ -36,6 +36,9 @@ pub fn AppShell() -> impl IntoView {
                     <NavLink href="/schema" label="Permission schema"/>
                     <NavLink href="/account" label="Account"/>
                     <NavLink href="/tokens" label="My API tokens"/>
+                    // A page the server renders from the OpenAPI document, outside the router.
+                    <a href="/api-docs" rel="external" data-testid="api-reference-link"
+                        class="rounded-md px-3 py-2 text-slate-300 hover:bg-slate-800">"API reference"</a>
                 </nav>
                 <div class="mt-auto border-t border-slate-700 pt-4 text-sm">
                     <Suspense fallback=|| view! { <p class="text-slate-400">"…"</p> }>

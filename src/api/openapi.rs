@@ -1,0 +1,239 @@
+//! The OpenAPI 3.1 document of the REST API, served at `/v1/openapi.json`.
+//!
+//! Each handler describes itself (`#[utoipa::path]`) and is registered through `routes!`, which
+//! gives the router and the document from one registration: what is served is what is
+//! documented. What every operation shares is added here once: the error bodies, the ways to
+//! authenticate, paging and the tags.
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use serde_json::Value;
+use utoipa::{
+    IntoParams, Modify, OpenApi,
+    openapi::{
+        self, ContentBuilder, HttpMethod, PathItem, Ref, RefOr, ResponseBuilder,
+        path::Operation,
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
+    },
+};
+
+use super::{
+    error::{ErrorBody, ValidationBody, ValidationProblem},
+    json::{ApiQuery, NoQuery},
+};
+use crate::web::sessions::COOKIE_NAME;
+
+/// What the document says before any operation is added: the API, its tags and what the
+/// operations share.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Warden API",
+        description = "Identity and access management over an organization tree.\n\n\
+            **Authentication**: a browser session (the `warden_session` cookie), or an API token \
+            in `Authorization: Bearer <token>` or `X-API-KEY: <token>`. A token acts with at most \
+            its creator's rights.\n\n\
+            **Errors**: every error but 422 has the body `ErrorBody`; 422 has `ValidationBody`, one \
+            entry per problem, `loc` naming the field, query parameter or header at fault. Unknown \
+            query parameters and body fields are 422, never ignored.\n\n\
+            **Paging**: lists take `limit` (1 to 200, default 50) and `cursor`, and answer \
+            `has_more` and `next_cursor`: pass `next_cursor` back as `cursor` for the next page. \
+            Cursors are opaque and stable under concurrent inserts and deletes.\n\n\
+            **Versions**: single objects carry `version`, and their GET answers it as the `ETag`. \
+            A change may send it back in the body or in `If-Match`; a stale one is 409. PUT and \
+            PATCH both change only the fields given.",
+        version = "1"
+    ),
+    components(schemas(ErrorBody, ValidationBody, ValidationProblem)),
+    tags(
+        (name = "health", description = "Is the server up, and its database"),
+        (name = "sessions", description = "Who the caller is; the caller's password"),
+        (name = "users", description = "Accounts"),
+        (name = "orgs", description = "The organization tree: settings, access flags, moves"),
+        (name = "schema", description = "The permission schema and the resource catalog"),
+        (name = "policies", description = "Allow and deny statements"),
+        (name = "roles", description = "Roles made of policies"),
+        (name = "members", description = "Memberships and the roles members hold"),
+        (name = "groups", description = "Groups that hold roles for their members"),
+        (name = "explorer", description = "Can X do Y here, and why; who can; where"),
+        (name = "tokens", description = "API tokens and each organization's token policy"),
+        (name = "sso", description = "Single sign-on through the organization's OpenID Connect provider"),
+        (name = "audit", description = "The audit log, its export and each object's history"),
+        (name = "compat: seed 004", description = "Seed 004's `iam-policies` shape over Warden's policies"),
+        (name = "reference", description = "This document"),
+    ),
+    modifiers(&Authentication)
+)]
+pub struct ApiDoc;
+
+/// The ways to authenticate, required by every operation that does not say otherwise.
+struct Authentication;
+
+impl Modify for Authentication {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components
+            .add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(COOKIE_NAME))));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components
+            .add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-KEY"))));
+        doc.security = Some(
+            ["session", "bearer", "api_key"]
+                .into_iter()
+                .map(|scheme| SecurityRequirement::new(scheme, Vec::<String>::new()))
+                .collect(),
+        );
+    }
+}
+
+/// The error answers, named once in `components.responses` and referenced by each operation
+/// that can give them (applied once the operations are in).
+struct Errors;
+
+impl Errors {
+    const BODY_ERRORS: [(&'static str, &'static str); 9] = [
+        ("401", "Not signed in, or the token is unknown, expired or revoked"),
+        ("403", "Signed in, but without the permission this needs"),
+        ("404", "Not found, or not visible to the caller (the two answer alike)"),
+        ("409", "A stale version, or a rule of the tree or of access that the change would break"),
+        ("413", "The request body is too large"),
+        ("415", "The request body is not JSON"),
+        ("429", "Too many attempts; retry later"),
+        ("500", "An unexpected error"),
+        ("503", "The request took too long, or the database is unreachable"),
+    ];
+}
+
+impl Modify for Errors {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        for (status, description) in Self::BODY_ERRORS {
+            components.responses.insert(status.to_owned(), json_response(description, "ErrorBody"));
+        }
+        components.responses.insert(
+            "422".to_owned(),
+            json_response("The request is malformed: one entry per problem", "ValidationBody"),
+        );
+        for item in doc.paths.paths.values_mut() {
+            for (method, operation) in operations(item) {
+                let public = operation.security.as_ref().is_some_and(|s| s.iter().all(is_anonymous));
+                let has_body = operation.request_body.is_some();
+                let changes = !matches!(method, HttpMethod::Get | HttpMethod::Head);
+                let applies = |status: &str| match status {
+                    "401" | "403" => !public,
+                    "409" => changes,
+                    "413" | "415" => has_body,
+                    "429" => !public,
+                    _ => true,
+                };
+                for status in ["401", "403", "404", "409", "413", "415", "422", "429", "500", "503"] {
+                    if applies(status) {
+                        operation
+                            .responses
+                            .responses
+                            .entry(status.to_owned())
+                            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(status)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Operation ids unique across the document (handlers are named `list`, `get`... in each
+/// capability): the tag, then the handler's name, as in `roles_list`; a handler serving two
+/// methods (PUT and PATCH) adds the second's name to its second operation.
+struct OperationIds;
+
+impl Modify for OperationIds {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        let mut taken = std::collections::HashSet::new();
+        for item in doc.paths.paths.values_mut() {
+            for (method, operation) in operations(item) {
+                let tag = operation.tags.as_ref().and_then(|tags| tags.first()).cloned().unwrap_or_default();
+                let tag: String = tag.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+                let name = operation.operation_id.take().unwrap_or_default();
+                let mut id = format!("{}_{name}", tag.trim_matches('_').replace("__", "_"));
+                if taken.contains(&id) {
+                    id = format!("{id}_{}", method_name(&method));
+                }
+                taken.insert(id.clone());
+                operation.operation_id = Some(id);
+            }
+        }
+    }
+}
+
+fn json_response(description: &str, schema: &str) -> RefOr<openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name(schema))).build())
+            .build(),
+    )
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = (HttpMethod, &mut Operation)> {
+    [
+        (HttpMethod::Get, item.get.as_mut()),
+        (HttpMethod::Put, item.put.as_mut()),
+        (HttpMethod::Post, item.post.as_mut()),
+        (HttpMethod::Delete, item.delete.as_mut()),
+        (HttpMethod::Patch, item.patch.as_mut()),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| operation.map(|operation| (method, operation)))
+}
+
+fn method_name(method: &HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "get",
+        HttpMethod::Put => "put",
+        HttpMethod::Post => "post",
+        HttpMethod::Delete => "delete",
+        HttpMethod::Patch => "patch",
+        _ => "other",
+    }
+}
+
+fn is_anonymous(requirement: &SecurityRequirement) -> bool {
+    requirement == &SecurityRequirement::default()
+}
+
+/// `{org}` in a path: an organization, by id or by code.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Described to clients; handlers read it through `Path<String>`.
+pub struct OrgPath {
+    /// The organization's id, or its code
+    org: String,
+}
+
+/// The document, built once: from the same registrations the router serves.
+pub fn document() -> &'static openapi::OpenApi {
+    static DOCUMENT: LazyLock<openapi::OpenApi> = LazyLock::new(|| {
+        let mut document = super::documented_routes().split_for_parts().1;
+        Errors.modify(&mut document);
+        OperationIds.modify(&mut document);
+        document
+    });
+    &DOCUMENT
+}
+
+/// This document: the API in OpenAPI 3.1.
+#[utoipa::path(get, path = "/openapi.json", tag = "reference", security(()),
+    responses((status = 200, description = "This document (OpenAPI 3.1)", content_type = "application/json")))]
+pub async fn openapi_json(_: ApiQuery<NoQuery>) -> Json<&'static Value> {
+    Json(document_json())
+}
+
+/// The document as JSON, made once (what `/v1/openapi.json` sends and `/api-docs` renders).
+pub fn document_json() -> &'static Value {
+    // Serializing plain data into a `Value` cannot fail; `null` would say so if it did.
+    static JSON: LazyLock<Value> = LazyLock::new(|| serde_json::to_value(document()).unwrap_or_default());
+    &JSON
+}
