@@ -40,8 +40,20 @@ fn is_json_content_type(value: Option<&str>) -> bool {
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
-/// Parses a body, describing failures the way the 422 body does.
+/// Parses a body (a JSON object), describing failures the way the 422 body does.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // serde fills a struct from an array too, in field order: `[null, null]` would pass for a
+    // body of two optional fields. Every body is an object.
+    let starts_as_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if !starts_as_object && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        return Err(ApiError::Unprocessable(vec![ValidationProblem {
+            loc: vec![json!("body")],
+            msg: "Input should be a JSON object".to_owned(),
+            kind: "model_attributes_type".to_owned(),
+            input: Value::Null,
+            ctx: json!({}),
+        }]));
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let inner = error.inner();
@@ -180,6 +192,15 @@ mod tests {
             Err(ApiError::Unprocessable(mut problems)) => problems.remove(0),
             other => panic!("expected a 422, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_body_must_be_an_object_not_an_array_in_field_order() {
+        for body in [&b"[\"x\", [1]]"[..], b" [null, null]", b"\"x\"", b"3"] {
+            let p = problem(body);
+            assert_eq!((p.loc, p.kind.as_str()), (vec![json!("body")], "model_attributes_type"), "{body:?}");
+        }
+        assert_eq!(problem(b"[1,").kind, "json_invalid", "broken JSON is still named as such");
     }
 
     #[test]

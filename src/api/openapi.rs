@@ -95,7 +95,8 @@ impl Modify for Authentication {
 struct Errors;
 
 impl Errors {
-    const BODY_ERRORS: [(&'static str, &'static str); 9] = [
+    const BODY_ERRORS: [(&'static str, &'static str); 10] = [
+        ("400", "The request cannot be read: credentials sent twice or in the query, a body that is not UTF-8"),
         ("401", "Not signed in, or the token is unknown, expired or revoked"),
         ("403", "Signed in, but without the permission this needs"),
         ("404", "Not found, or not visible to the caller (the two answer alike)"),
@@ -130,7 +131,7 @@ impl Modify for Errors {
                     "429" => !public,
                     _ => true,
                 };
-                for status in ["401", "403", "404", "409", "413", "415", "422", "429", "500", "503"] {
+                for status in ["400", "401", "403", "404", "409", "413", "415", "422", "429", "500", "503"] {
                     if applies(status) {
                         operation
                             .responses

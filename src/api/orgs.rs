@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, ErrorBody},
     json::{ApiJson, ApiQuery, NoQuery, parse},
     openapi::OrgPath,
     paging::{self, PageQuery},
@@ -235,7 +235,13 @@ pub struct OrganizationNodeOnly {
     created_at: String,
     updated_at: Option<String>,
     created_by: Option<String>,
+    /// Always null: only a full answer has a version (this is what tells the two apart).
+    #[schema(schema_with = always_null)]
     version: Option<i64>,
+}
+
+fn always_null() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Null).build()
 }
 
 impl OrganizationNodeOnly {
@@ -461,7 +467,8 @@ pub async fn delete(
 
 /// What deleting an organization would take with it: its subtree and their contents, counted.
 #[utoipa::path(get, path = "/orgs/{org}/deletion_impact", tag = "orgs", params(OrgPath),
-    responses((status = 200, description = "What the deletion would take", body = DeletionImpact)))]
+    responses((status = 200, description = "What the deletion would take", body = DeletionImpact),
+        (status = 409, description = "The organization cannot be deleted at all (the root)", body = ErrorBody)))]
 pub async fn deletion_impact(
     State(state): State<AppState>,
     caller: SignedIn,

@@ -60,8 +60,11 @@ pub fn content_security_policy(nonce: &str) -> String {
 /// Refuses writes whose `Origin` (or, lacking it, `Referer`) is not Warden's public URL.
 /// REST calls without a cookie carry their own credentials and are not exposed to CSRF.
 pub async fn refuse_cross_site_writes(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
-    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let cookieless_api_call = req.uri().path().starts_with("/v1/") && !req.headers().contains_key(header::COOKIE);
+    // Only the methods that change anything here; any other is answered by the router (405).
+    let safe = !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let path = req.uri().path();
+    let api = path.starts_with("/v1/") || path == "/healthz";
+    let cookieless_api_call = api && !req.headers().contains_key(header::COOKIE);
     if safe || cookieless_api_call || is_same_origin(req.headers(), &settings.public_origin()) {
         return next.run(req).await;
     }
