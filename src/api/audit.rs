@@ -218,8 +218,8 @@ pub async fn sso_history(
 macro_rules! history_of {
     ($handler:ident, $path:literal, $summary:literal, $id_is:literal, $of:path) => {
         #[utoipa::path(get, path = $path, tag = "audit", summary = $summary,
-                            params(OrgPath, ("id" = String, Path, description = $id_is), PageQuery),
-                            responses((status = 200, description = HISTORY, body = AuditPage)))]
+                                            params(OrgPath, ("id" = String, Path, description = $id_is), PageQuery),
+                                            responses((status = 200, description = HISTORY, body = AuditPage)))]
         pub async fn $handler(
             State(state): State<AppState>,
             caller: SignedIn,

@@ -12,7 +12,8 @@ use serde_json::Value;
 use utoipa::{
     IntoParams, Modify, OpenApi,
     openapi::{
-        self, ContentBuilder, HttpMethod, PathItem, Ref, RefOr, ResponseBuilder,
+        self, ContentBuilder, HttpMethod, PathItem, Ref, RefOr, ResponseBuilder, Schema,
+        link::LinkBuilder,
         path::Operation,
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
     },
@@ -169,6 +170,82 @@ impl Modify for OperationIds {
     }
 }
 
+/// Links from each create (a POST answering 201) to the operations on what it created, for
+/// clients and for Schemathesis' stateful phase to follow: the path parameter right below the
+/// POST's path takes the created object's field of that name (or its `id`); any other path
+/// parameter, the request's own.
+struct Links;
+
+impl Modify for Links {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        let mut targets = Vec::new();
+        for (path, mut item) in doc.paths.paths.clone() {
+            for (_, operation) in operations(&mut item) {
+                targets.push((path.clone(), operation.operation_id.clone().unwrap_or_default()));
+            }
+        }
+        let fields = schema_fields(doc);
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let Some(RefOr::T(created)) = item.post.as_mut().and_then(|post| post.responses.responses.get_mut("201"))
+            else {
+                continue;
+            };
+            let created_fields = created
+                .content
+                .values()
+                .find_map(|content| match &content.schema {
+                    Some(RefOr::Ref(reference)) => fields.get(reference.ref_location.rsplit('/').next()?),
+                    _ => None,
+                })
+                .cloned()
+                .unwrap_or_default();
+            for (target_path, target_id) in &targets {
+                let Some((param, _)) =
+                    target_path.strip_prefix(&format!("{path}/{{")).and_then(|rest| rest.split_once('}'))
+                else {
+                    continue;
+                };
+                // `{role_id}` is the role's `role_id`; `{id}` in `…/roles/{id}/history` too (the
+                // field a sibling path names); `{org}`, the organization's `id`.
+                let sibling = targets.iter().find_map(|(other, _)| {
+                    let (name, _) = other.strip_prefix(&format!("{path}/{{"))?.split_once('}')?;
+                    created_fields.iter().any(|f| f == name).then_some(name)
+                });
+                let field = if created_fields.iter().any(|f| f == param) { param } else { sibling.unwrap_or("id") };
+                let names: Vec<&str> =
+                    target_path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).collect();
+                // Only what the create's answer and its own path can fill.
+                if names.iter().any(|name| *name != param && !path.contains(&format!("{{{name}}}"))) {
+                    continue;
+                }
+                let mut link = LinkBuilder::new().operation_id(target_id.clone());
+                for name in names {
+                    let value = if name == param {
+                        format!("$response.body#/{field}")
+                    } else {
+                        format!("$request.path.{name}")
+                    };
+                    link = link.parameter(name, value);
+                }
+                created.links.insert(target_id.clone(), RefOr::T(link.build()));
+            }
+        }
+    }
+}
+
+/// Each named schema's fields.
+fn schema_fields(doc: &openapi::OpenApi) -> std::collections::HashMap<String, Vec<String>> {
+    let Some(components) = doc.components.as_ref() else { return Default::default() };
+    components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            RefOr::T(Schema::Object(object)) => Some((name.clone(), object.properties.keys().cloned().collect())),
+            _ => None,
+        })
+        .collect()
+}
+
 fn json_response(description: &str, schema: &str) -> RefOr<openapi::Response> {
     RefOr::T(
         ResponseBuilder::new()
@@ -220,6 +297,7 @@ pub fn document() -> &'static openapi::OpenApi {
         let mut document = super::documented_routes().split_for_parts().1;
         Errors.modify(&mut document);
         OperationIds.modify(&mut document);
+        Links.modify(&mut document);
         document
     });
     &DOCUMENT
@@ -235,6 +313,38 @@ pub async fn openapi_json(_: ApiQuery<NoQuery>) -> Json<&'static Value> {
 /// The document as JSON, made once (what `/v1/openapi.json` sends and `/api-docs` renders).
 pub fn document_json() -> &'static Value {
     // Serializing plain data into a `Value` cannot fail; `null` would say so if it did.
-    static JSON: LazyLock<Value> = LazyLock::new(|| serde_json::to_value(document()).unwrap_or_default());
+    static JSON: LazyLock<Value> = LazyLock::new(|| {
+        let mut json = serde_json::to_value(document()).unwrap_or_default();
+        camel_case_links(&mut json);
+        json
+    });
     &JSON
+}
+
+/// utoipa 5.5 writes a link's fields in snake case (`operation_id`); OpenAPI names them in
+/// camel case (`operationId`), and clients ignore a link they cannot read.
+fn camel_case_links(json: &mut Value) {
+    let operations = json["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .flat_map(|item| item.as_object_mut().into_iter().flat_map(|methods| methods.values_mut()));
+    for operation in operations {
+        let responses = operation["responses"].as_object_mut().into_iter().flat_map(|r| r.values_mut());
+        for response in responses {
+            let links =
+                response.get_mut("links").and_then(Value::as_object_mut).into_iter().flat_map(|l| l.values_mut());
+            for link in links.filter_map(Value::as_object_mut) {
+                for (snake, camel) in [
+                    ("operation_id", "operationId"),
+                    ("operation_ref", "operationRef"),
+                    ("request_body", "requestBody"),
+                ] {
+                    if let Some(value) = link.remove(snake) {
+                        link.insert(camel.to_owned(), value);
+                    }
+                }
+            }
+        }
+    }
 }
