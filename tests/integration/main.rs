@@ -10,6 +10,7 @@ mod audited_mutations;
 mod cedar;
 mod cli;
 mod compat_iam_policies;
+mod compat_iam_roles;
 mod connections;
 mod delivery;
 mod escalation;

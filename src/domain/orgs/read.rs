@@ -75,6 +75,14 @@ impl Domain {
         storage::find(&self.db, id_or_code).await?.ok_or_else(|| not_found(id_or_code))
     }
 
+    /// The root organization's id (there is one from the first start on).
+    pub(crate) async fn root_id(&self) -> DomainResult<String> {
+        let mut tx = self.db.begin().await?;
+        self.root_organization_id(&mut tx)
+            .await?
+            .ok_or_else(|| DomainError::Internal("there is no root organization".into()))
+    }
+
     /// The root organization's id, inside a transaction (`None` only before the first start).
     pub(crate) async fn root_organization_id(&self, tx: &mut Transaction) -> DomainResult<Option<String>> {
         storage::root_id(tx).await

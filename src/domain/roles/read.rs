@@ -94,6 +94,19 @@ impl Domain {
         Ok(RolePage { total, has_more: next_cursor.is_some(), next_cursor, roles })
     }
 
+    /// The root organization's roles, the platform's own (seed 002's `/v1/iam/roles`), read like
+    /// any organization's: `role:read` at the root, or the root is not found.
+    pub async fn list_root_roles(&self, actor: &Actor, after: Option<&str>, limit: usize) -> DomainResult<RolePage> {
+        let root = self.root_id().await?;
+        self.list_roles(actor, &root, None, after, limit).await
+    }
+
+    /// One of the root organization's roles (see [`Self::list_root_roles`]).
+    pub async fn root_role(&self, actor: &Actor, role_id: &str) -> DomainResult<Role> {
+        let root = self.root_id().await?;
+        self.role(actor, &root, role_id).await
+    }
+
     pub async fn role(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<Role> {
         let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
         let stored = self.stored_role(&org.id, role_id).await?;

@@ -119,12 +119,7 @@ impl Domain {
     pub(crate) async fn home_of(&self, user_id: &str) -> DomainResult<String> {
         match storage::home_of(&self.db, user_id).await? {
             Some(home) => Ok(home),
-            None => {
-                let mut tx = self.db.begin().await?;
-                self.root_organization_id(&mut tx)
-                    .await?
-                    .ok_or_else(|| DomainError::Internal("there is no root organization".into()))
-            }
+            None => self.root_id().await,
         }
     }
 
