@@ -43,7 +43,7 @@ use crate::web::sessions::COOKIE_NAME;
             Cursors are opaque and stable under concurrent inserts and deletes.\n\n\
             **Versions**: single objects carry `version`, and their GET answers it as the `ETag`. \
             A change may send it back in the body or in `If-Match`; a stale one is 409. PUT and \
-            PATCH both change only the fields given.",
+            PATCH both change only the fields given (the permission schema's PUT replaces it whole).",
         version = "1"
     ),
     components(schemas(ErrorBody, ValidationBody, ValidationProblem)),
@@ -129,7 +129,7 @@ impl Modify for Errors {
                 let applies = |status: &str| match status {
                     "401" | "403" => !public,
                     "409" => changes,
-                    "413" | "415" => has_body,
+                    "415" => has_body,
                     "429" => !public,
                     _ => true,
                 };

@@ -25,8 +25,7 @@ pub struct CspNonce(pub String);
 pub async fn security_headers(mut req: Request, next: Next) -> Response {
     // The REST API answers JSON, never a document that runs anything: its policy allows
     // nothing, and it needs no nonce (one random number and a formatted header less per call).
-    let is_api = req.uri().path().starts_with("/v1/") || req.uri().path() == "/healthz";
-    let csp = if is_api {
+    let csp = if is_api_path(req.uri().path()) {
         HeaderValue::from_static(API_CONTENT_SECURITY_POLICY)
     } else {
         let nonce = uuid::Uuid::new_v4().simple().to_string();
@@ -60,11 +59,10 @@ pub fn content_security_policy(nonce: &str) -> String {
 /// Refuses writes whose `Origin` (or, lacking it, `Referer`) is not Warden's public URL.
 /// REST calls without a cookie carry their own credentials and are not exposed to CSRF.
 pub async fn refuse_cross_site_writes(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
-    // Only the methods that change anything here; any other is answered by the router (405).
+    // Only these methods reach anything that changes state; others get the API's 405, or the
+    // pages' fallback.
     let safe = !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
-    let path = req.uri().path();
-    let api = path.starts_with("/v1/") || path == "/healthz";
-    let cookieless_api_call = api && !req.headers().contains_key(header::COOKIE);
+    let cookieless_api_call = is_api_path(req.uri().path()) && !req.headers().contains_key(header::COOKIE);
     if safe || cookieless_api_call || is_same_origin(req.headers(), &settings.public_origin()) {
         return next.run(req).await;
     }
@@ -72,6 +70,11 @@ pub async fn refuse_cross_site_writes(State(settings): State<Arc<Settings>>, req
     ApiError::status(StatusCode::FORBIDDEN, "FORBIDDEN", "Cross-origin request refused")
         .with_details(json!({ "reason": "origin_mismatch" }))
         .into_response()
+}
+
+/// The REST API and the health check (as opposed to pages, server functions and files).
+fn is_api_path(path: &str) -> bool {
+    path.starts_with("/v1/") || path == "/healthz"
 }
 
 fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {

@@ -38,11 +38,14 @@ async fn seed_002_lists_and_reads_the_platform_roles(engine: Engine) {
     let (status, _) = w.root(Method::GET, &format!("/v1/iam/roles/{acme_role}"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    // Someone who may not read the root's roles learns nothing of them.
+    // Someone who may not read the root's roles learns nothing of them, not even the root's id.
     let member = w.person("member@acme.example", &acme).await;
-    for path in ["/v1/iam/roles".to_owned(), format!("/v1/iam/roles/{officer}")] {
+    for (path, asked) in [("/v1/iam/roles".to_owned(), "root"), (format!("/v1/iam/roles/{officer}"), officer.as_str())]
+    {
         let (status, body) = w.as_(&member, Method::GET, &path, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+        assert_eq!(body["details"], json!({ "resource_type": "role", "resource_id": asked }), "{path}");
+        assert!(!body.to_string().contains(&w.root), "{body}");
     }
 
     // Writing through seed 002's shape is not served yet, and says so by its status.

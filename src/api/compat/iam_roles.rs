@@ -5,7 +5,9 @@
 //!   `*` is `manage` as an action and `all` as a subject; a deny statement's rules are
 //!   `inverted`. `conditions` is always empty (Warden has no conditions yet).
 //! - The predefined roles carry seed 002's slugs (`predefined_super_admin`, ...); a custom
-//!   role's slug is its name in lower case with `_` between words.
+//!   role's slug is its name in lower case with `_` between words, never one that starts like a
+//!   predefined role's (a custom role named "Predefined Super Admin" is `custom_predefined_super_admin`).
+//!   Two names that differ only in case or punctuation share a slug: `id` is what identifies.
 //! - The list is one array, as seed 002 gives it, of at most [`LIST_LIMIT`] roles; when more
 //!   remain, the `X-Next-Cursor` header says where the next call (`?cursor=`) starts.
 //!
@@ -26,7 +28,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     api::{
         caller::SignedIn,
-        error::ApiResult,
+        error::{ApiError, ApiResult},
         json::{ApiQuery, NoQuery},
         paging::MAX_LIMIT,
     },
@@ -103,7 +105,8 @@ impl SeedRole {
 fn slug_of(name: &str) -> String {
     let words: Vec<String> =
         name.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).map(str::to_lowercase).collect();
-    words.join("_")
+    let slug = words.join("_");
+    if slug.is_empty() || slug.starts_with("predefined") { format!("custom_{slug}") } else { slug }
 }
 
 fn casl_rules(statement: &Statement) -> Vec<CaslRule> {
@@ -146,7 +149,10 @@ pub async fn list(
         }
     }
     let mut response = Json(roles).into_response();
-    if let Some(value) = cursor.and_then(|c| HeaderValue::from_str(&c).ok()) {
+    if let Some(cursor) = cursor {
+        // Cursors are URL-safe text; one that were not could not be sent, and the list would
+        // look complete.
+        let value = HeaderValue::from_str(&cursor).map_err(|_| ApiError::internal())?;
         response.headers_mut().insert(NEXT_CURSOR, value);
     }
     Ok(response)
@@ -190,5 +196,7 @@ mod tests {
     fn custom_slugs_are_names_in_lower_case() {
         assert_eq!(slug_of("Compliance Officer"), "compliance_officer");
         assert_eq!(slug_of("  Billing / Read-only "), "billing_read_only");
+        assert_eq!(slug_of("Predefined Super Admin"), "custom_predefined_super_admin", "never a predefined one's");
+        assert_eq!(slug_of("!!"), "custom_");
     }
 }

@@ -95,16 +95,17 @@ impl Domain {
     }
 
     /// The root organization's roles, the platform's own (seed 002's `/v1/iam/roles`), read like
-    /// any organization's: `role:read` at the root, or the root is not found.
+    /// any organization's: `role:read` at the root (403 without it), and not found for whoever
+    /// may not see the root, without naming it.
     pub async fn list_root_roles(&self, actor: &Actor, after: Option<&str>, limit: usize) -> DomainResult<RolePage> {
         let root = self.root_id().await?;
-        self.list_roles(actor, &root, None, after, limit).await
+        self.list_roles(actor, &root, None, after, limit).await.map_err(|e| unnamed_root(e, "root"))
     }
 
     /// One of the root organization's roles (see [`Self::list_root_roles`]).
     pub async fn root_role(&self, actor: &Actor, role_id: &str) -> DomainResult<Role> {
         let root = self.root_id().await?;
-        self.role(actor, &root, role_id).await
+        self.role(actor, &root, role_id).await.map_err(|e| unnamed_root(e, role_id))
     }
 
     pub async fn role(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<Role> {
@@ -213,5 +214,14 @@ impl Domain {
             may_create: self.may(actor, org_id, &role_permission("create")).await?,
             may_update: custom && self.may(actor, org_id, &role_permission("update")).await?,
         })
+    }
+}
+
+/// The root's id is nobody's business who may not see the root: its "not found" names the
+/// role asked for instead.
+fn unnamed_root(error: DomainError, asked: &str) -> DomainError {
+    match error {
+        DomainError::NotFound { resource_type: "organization", .. } => not_found(asked),
+        other => other,
     }
 }
