@@ -17,7 +17,7 @@ use super::{
     json::{ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
     paging::{self, PageQuery},
-    versions::{IfMatch, Versioned},
+    versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::groups::{GroupFields, GroupPage, UserGroup},
@@ -115,7 +115,7 @@ pub async fn get(
 /// The version (`If-Match` or the body's) is checked when given.
 #[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
     params(OrgPath, ("group_id" = String, Path, description = GROUP_ID),
-        ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+        IfMatchHeader),
     request_body = GroupBody,
     responses((status = 200, description = "The group as changed", body = UserGroup, headers(("ETag" = String)))))]
 pub async fn update(

@@ -7,20 +7,14 @@ use axum::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-use utoipa::{
-    IntoParams, PartialSchema, ToSchema,
-    openapi::{
-        RefOr,
-        schema::{ObjectBuilder, Schema, Type},
-    },
-};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
-    openapi::OrgPath,
+    openapi::{JsonNull, OrgPath},
     paging,
 };
 use crate::{
@@ -79,17 +73,6 @@ pub struct MemberRolesBody {
     /// Exactly the roles the member is to hold, by id: the others they hold are taken away.
     role_ids: Vec<String>,
 }
-
-/// The JSON `null` some answers carry.
-pub struct JsonNull;
-
-impl PartialSchema for JsonNull {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new().schema_type(Type::Null).into()
-    }
-}
-
-impl ToSchema for JsonNull {}
 
 /// Set a member's roles.
 ///

@@ -10,9 +10,9 @@ use std::sync::LazyLock;
 use axum::Json;
 use serde_json::Value;
 use utoipa::{
-    IntoParams, Modify, OpenApi,
+    IntoParams, Modify, OpenApi, PartialSchema, ToSchema,
     openapi::{
-        self, ContentBuilder, HttpMethod, PathItem, Ref, RefOr, ResponseBuilder, Schema,
+        self, ContentBuilder, HttpMethod, Object, ObjectBuilder, PathItem, Ref, RefOr, ResponseBuilder, Schema, Type,
         link::LinkBuilder,
         path::Operation,
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
@@ -281,6 +281,22 @@ fn method_name(method: &HttpMethod) -> &'static str {
 
 fn is_anonymous(requirement: &SecurityRequirement) -> bool {
     requirement == &SecurityRequirement::default()
+}
+
+/// The JSON `null` some answers are (an operation's body) or some fields always hold.
+pub struct JsonNull;
+
+impl PartialSchema for JsonNull {
+    fn schema() -> RefOr<Schema> {
+        null_schema().into()
+    }
+}
+
+impl ToSchema for JsonNull {}
+
+/// The schema of `null` alone (for `#[schema(schema_with = ...)]`).
+pub fn null_schema() -> Object {
+    ObjectBuilder::new().schema_type(Type::Null).build()
 }
 
 /// `{org}` in a path: an organization, by id or by code.

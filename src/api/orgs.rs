@@ -15,9 +15,9 @@ use super::{
     caller::SignedIn,
     error::{ApiError, ApiResult, ErrorBody},
     json::{ApiJson, ApiQuery, NoQuery, parse},
-    openapi::OrgPath,
+    openapi::{OrgPath, null_schema},
     paging::{self, PageQuery},
-    versions::{IfMatch, Versioned},
+    versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::{
@@ -236,12 +236,8 @@ pub struct OrganizationNodeOnly {
     updated_at: Option<String>,
     created_by: Option<String>,
     /// Always null: only a full answer has a version (this is what tells the two apart).
-    #[schema(schema_with = always_null)]
+    #[schema(schema_with = null_schema)]
     version: Option<i64>,
-}
-
-fn always_null() -> utoipa::openapi::Object {
-    utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Null).build()
 }
 
 impl OrganizationNodeOnly {
@@ -413,7 +409,7 @@ async fn with_sso(
 /// only if nobody changed the organization meanwhile (409 otherwise). Whoever may read only the
 /// organization's node is refused (403).
 #[utoipa::path(method(put, patch), path = "/orgs/{org}", tag = "orgs",
-    params(OrgPath, ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+    params(OrgPath, IfMatchHeader),
     request_body(content = SettingsBody, description = UNSUPPORTED_NOTE),
     responses((status = 200, description = "The organization as changed, with its single sign-on", body = OrganizationWithSso,
         headers(("ETag" = String)))))]

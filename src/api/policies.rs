@@ -21,7 +21,7 @@ use super::{
     json::{ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
     paging,
-    versions::{IfMatch, Versioned},
+    versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::{
@@ -224,7 +224,7 @@ pub async fn get(
 /// is checked when given.
 #[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
     params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID),
-        ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+        IfMatchHeader),
     request_body = PolicyBody,
     responses((status = 200, description = "The policy as changed", body = Policy, headers(("ETag" = String)))))]
 pub async fn update(

@@ -16,7 +16,7 @@ use super::{
     json::{ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
     paging,
-    versions::{IfMatch, Versioned},
+    versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::{
@@ -125,7 +125,7 @@ pub async fn get(
 /// Change a role: the fields given; the others keep their value. The version (`If-Match` or
 /// the body's) is checked when given.
 #[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
-    params(OrgPath, ("role_id" = String, Path, description = ROLE_ID), ("If-Match" = Option<String>, Header)),
+    params(OrgPath, ("role_id" = String, Path, description = ROLE_ID), IfMatchHeader),
     request_body = RoleBody,
     responses((status = 200, description = "The role as changed", body = Role, headers(("ETag" = String)))))]
 pub async fn update(

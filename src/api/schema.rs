@@ -20,7 +20,7 @@ use super::{
     json::{ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
     paging,
-    versions::{IfMatch, Versioned},
+    versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::schema::{PermissionSchema, Resource, ResourcePage, SchemaType, SchemaView},
@@ -74,7 +74,7 @@ pub async fn get(
 /// when given.
 #[utoipa::path(put, path = "/iam/permissions/schema", tag = "schema",
     params(
-        ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409"),
+        IfMatchHeader,
     ),
     request_body = SchemaBody,
     responses((status = 200, description = "The permission schema as replaced", body = PermissionSchema,

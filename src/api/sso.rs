@@ -16,7 +16,7 @@ use super::{
     error::ApiResult,
     json::{self, ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
-    versions::{IfMatch, Versioned},
+    versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::sso::{ConnectionReport, SsoChanges, SsoConfiguration, SsoPreview, SsoPreviewInput, UnmappedGroup},
@@ -52,7 +52,7 @@ pub async fn get_configuration(
 /// Fields left out keep their value (or take their default when there is none yet); the version
 /// (`If-Match` or the body's) is checked when given. Needs `sso:update`.
 #[utoipa::path(put, path = "/orgs/{org}/sso", tag = "sso",
-    params(OrgPath, ("If-Match" = Option<String>, Header, description = "The version last read, as its ETag; a stale one is 409")),
+    params(OrgPath, IfMatchHeader),
     request_body = SsoChanges,
     responses((status = 200, description = "The configuration as set", body = SsoConfiguration, headers(("ETag" = String)))))]
 pub async fn put_configuration(

@@ -14,6 +14,16 @@ use serde::Serialize;
 use super::error::{ApiError, ApiResult};
 use crate::domain::{DomainError, FieldError};
 
+/// `If-Match` as the OpenAPI document describes it (handlers read it through [`IfMatch`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // Described to clients only.
+pub struct IfMatchHeader {
+    /// The version last read, as its ETag (`"3"`), or `*` for any; a stale one is 409.
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+}
+
 /// The version named by a request's `If-Match` header: `None` without one, or for `*` (any
 /// current version).
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 /// One problem with one input value, located by a path into the request
 /// (`["body", "email"]`), so the REST edge can point at it and a form can show it beside the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub loc: Vec<String>,
     pub msg: String,
@@ -77,7 +76,6 @@ impl TreeRule {
 /// A permission that a change would give or take away at an organization without the actor
 /// holding it there, unrestricted (see the anti-escalation rule in `authz::change`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MissingPermission {
     pub permission: String,
     /// `None` where the organization is one the actor may not see (it is not named to them).

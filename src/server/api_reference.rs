@@ -189,7 +189,7 @@ fn operation_view(op: &Operation<'_>) -> AnyView {
             })}
             <ul class="space-y-0.5 text-sm">
                 {responses.into_iter().map(|(status, response)| {
-                    let (description, schema) = describe_response(&status, &response);
+                    let (description, schema) = describe_response(&response);
                     view! {
                         <li>
                             <span class="font-mono font-semibold">{status}</span>" "
@@ -206,15 +206,9 @@ fn operation_view(op: &Operation<'_>) -> AnyView {
 
 /// A response's description and JSON schema, following a reference to the shared error
 /// responses.
-fn describe_response(status: &str, response: &Value) -> (String, Option<Value>) {
-    let shared = crate::api::openapi::document();
-    let resolved = match response["$ref"].as_str() {
-        Some(_) => shared
-            .components
-            .as_ref()
-            .and_then(|c| c.responses.get(status))
-            .and_then(|r| serde_json::to_value(r).ok())
-            .unwrap_or(Value::Null),
+fn describe_response(response: &Value) -> (String, Option<Value>) {
+    let resolved = match response["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/responses/")) {
+        Some(name) => crate::api::openapi::document_json()["components"]["responses"][name].clone(),
         None => response.clone(),
     };
     let content = resolved["content"].as_object();

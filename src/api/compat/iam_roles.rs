@@ -1,9 +1,8 @@
 //! Seed 002's roles: `/v1/iam/roles[/{id}]`, the platform's own roles (the root
 //! organization's) in seed 002's shape, over the domain calls behind `/v1/orgs/{org}/iam/roles`.
 //!
-//! - Each role's `policies` are CASL rules, one per action and resource of its statements:
-//!   `*` is `manage` as an action and `all` as a subject; a deny statement's rules are
-//!   `inverted`. `conditions` is always empty (Warden has no conditions yet).
+//! - Each role's `policies` are CASL rules, one per action and resource of its statements
+//!   (`domain::policies::casl`, the vocabulary policies are read in too).
 //! - The predefined roles carry seed 002's slugs (`predefined_super_admin`, ...); a custom
 //!   role's slug is its name in lower case with `_` between words, never one that starts like a
 //!   predefined role's (a custom role named "Predefined Super Admin" is `custom_predefined_super_admin`).
@@ -21,7 +20,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -33,7 +31,7 @@ use crate::{
         paging::MAX_LIMIT,
     },
     domain::{
-        authz::statements::{Effect, Statement},
+        policies::casl::{CaslRule, casl_rules},
         roles::{Predefined, Role},
     },
     web::AppState,
@@ -70,19 +68,6 @@ pub struct SeedRole {
     updated_at: String,
 }
 
-/// One CASL rule: `action` on `subject` (`manage` for every action, `all` for every subject).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CaslRule {
-    action: String,
-    subject: String,
-    /// Always empty: Warden has no conditions yet.
-    #[schema(value_type = Object)]
-    conditions: Value,
-    /// A deny: the rule takes away what others give.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    inverted: bool,
-}
-
 impl SeedRole {
     fn of(role: Role) -> Self {
         let predefined = Predefined::ALL.into_iter().find(|p| role.managed && p.name() == role.name);
@@ -107,22 +92,6 @@ fn slug_of(name: &str) -> String {
         name.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).map(str::to_lowercase).collect();
     let slug = words.join("_");
     if slug.is_empty() || slug.starts_with("predefined") { format!("custom_{slug}") } else { slug }
-}
-
-fn casl_rules(statement: &Statement) -> Vec<CaslRule> {
-    let inverted = statement.effect == Effect::Deny;
-    statement
-        .resources
-        .iter()
-        .flat_map(|resource| {
-            statement.actions.iter().map(move |action| CaslRule {
-                action: if action == "*" { "manage".to_owned() } else { action.clone() },
-                subject: if resource == "*" { "all".to_owned() } else { resource.clone() },
-                conditions: json!({}),
-                inverted,
-            })
-        })
-        .collect()
 }
 
 /// The platform's roles (the root organization's), as one array.
@@ -174,23 +143,6 @@ pub async fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statements_read_as_casl_rules() {
-        let rules: Vec<Value> = [Statement::allow(&["*"], &["*"]), Statement::allow(&["org", "member"], &["read"])]
-            .iter()
-            .flat_map(casl_rules)
-            .map(|rule| serde_json::to_value(rule).unwrap_or_default())
-            .collect();
-        assert_eq!(
-            rules,
-            [
-                json!({ "action": "manage", "subject": "all", "conditions": {} }),
-                json!({ "action": "read", "subject": "org", "conditions": {} }),
-                json!({ "action": "read", "subject": "member", "conditions": {} }),
-            ]
-        );
-    }
 
     #[test]
     fn custom_slugs_are_names_in_lower_case() {

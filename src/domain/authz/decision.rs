@@ -15,7 +15,6 @@ use super::{
 
 /// One organization on the path from the target (first) up to the root (last).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PathNode {
     pub org_id: String,
     pub name: String,
@@ -80,7 +79,6 @@ pub enum Reason {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub allowed: bool,
     pub reason: Reason,

@@ -96,7 +96,6 @@ pub const BUILTIN_RESOURCE_TYPES: &[ResourceType] = &[
 
 /// A requested permission: what someone wants to do.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Permission {
     pub resource_type: String,
     pub resource_id: Option<String>,

@@ -16,7 +16,6 @@ pub struct OrganizationPermissions {
 
 /// A page of [`Domain::effective_permissions`].
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EffectivePage {
     pub organizations: Vec<OrganizationPermissions>,
     pub has_more: bool,

@@ -25,7 +25,6 @@ pub struct ChainStep {
 
 /// "Can this user do this here, and why?"
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AccessExplanation {
     pub allowed: bool,
     pub permission: String,

@@ -9,7 +9,6 @@ use sqlx::Row;
 use crate::domain::{Actor, Domain, DomainError, DomainResult, FieldError, authz::permissions::Permission, email};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GroupMember {
     pub user_id: String,
     pub email: String,

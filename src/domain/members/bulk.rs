@@ -21,7 +21,6 @@ pub enum BulkRoleChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BulkPreview {
     pub role_id: String,
     pub role_name: String,

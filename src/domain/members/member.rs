@@ -56,7 +56,6 @@ pub struct Member {
 }
 
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberDetail {
     pub member: Member,
     /// Each permission held, with why.

@@ -120,7 +120,6 @@ pub struct OrganizationNode {
 
 /// An organization on a path: enough to name it and link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrganizationLink {
     pub id: String,
     pub name: String,

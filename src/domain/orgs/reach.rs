@@ -20,7 +20,6 @@ use crate::domain::{
 /// What a tree change would do, shown before it is confirmed: what the actor would be refused
 /// for (empty when allowed), and who gains or loses what in the organization.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReachImpact {
     pub refused: Vec<MissingPermission>,
     pub shifts: MemberShifts,

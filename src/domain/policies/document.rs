@@ -15,6 +15,7 @@ use crate::domain::{
         permissions::{Permission, WILDCARD, is_key},
         statements::{Effect, Statement},
     },
+    policies::casl,
     schema::PermissionSchema,
 };
 
@@ -169,8 +170,11 @@ fn casl_rule_of(object: &serde_json::Map<String, Value>, loc: &Loc, errors: &mut
     DraftStatement {
         loc: loc.clone(),
         effect,
-        actions: translate(strings(object.get("action"), loc_of(loc, &["action"]), true, errors), "manage"),
-        resources: translate(strings(object.get("subject"), loc_of(loc, &["subject"]), true, errors), "all"),
+        actions: translate(strings(object.get("action"), loc_of(loc, &["action"]), true, errors), casl::ANY_ACTION),
+        resources: translate(
+            strings(object.get("subject"), loc_of(loc, &["subject"]), true, errors),
+            casl::ANY_SUBJECT,
+        ),
     }
 }
 

@@ -10,6 +10,7 @@
 //! Every write is validated against the permission schema and the resource catalog, checked
 //! for escalation, versioned, and audited.
 
+pub mod casl;
 pub mod document;
 
 #[cfg(feature = "ssr")]

@@ -75,7 +75,6 @@ pub struct RolePage {
 /// What SSO sign-in needs of a role: the IdP groups that grant it, and whether it is given to
 /// newcomers whose groups match nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RoleMapping {
     pub role_id: String,
     pub name: String,

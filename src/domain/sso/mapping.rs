@@ -78,7 +78,6 @@ impl RoleSource {
 
 /// A role a member holds in the organization, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HeldRole {
     pub role_id: String,
     pub source: RoleSource,
@@ -97,7 +96,6 @@ pub struct DerivedRole {
 
 /// What a list of groups gives in one organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Derivation {
     pub roles: Vec<DerivedRole>,
     /// Groups that match no role's group names.
@@ -106,7 +104,6 @@ pub struct Derivation {
 
 /// What a sign-in changes in the member's roles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RolePlan {
     /// Roles to record as derived (new ones, and derived ones whose granting group changed).
     pub grant: Vec<DerivedRole>,

@@ -30,7 +30,6 @@ pub struct UnmappedGroup {
 
 /// Everything the SSO setup page shows.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SsoSetupPage {
     pub configuration: Option<SsoConfiguration>,
     pub redirect_uri: String,

@@ -27,7 +27,6 @@ const MAX_CHOICES: i64 = 20;
 
 /// An organization someone may sign in to with SSO.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SsoChoice {
     pub org_id: String,
     pub name: String,

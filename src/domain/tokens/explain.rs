@@ -12,7 +12,6 @@ use crate::domain::{
 };
 
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenAccessExplanation {
     pub allowed: bool,
     pub summary: String,

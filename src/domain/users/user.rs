@@ -35,7 +35,6 @@ impl UserStatus {
 
 /// A user as the rest of Warden sees it: never with the password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -74,7 +73,6 @@ impl NewUser {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserNames {
     pub first_name: String,
     pub last_name: String,
