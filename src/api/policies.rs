@@ -102,6 +102,10 @@ pub struct PolicyBody {
     #[serde(default, rename = "created_by")]
     #[schema(value_type = Option<String>)]
     _created_by: Option<IgnoredAny>,
+    /// As a GET answers it: accepted and ignored.
+    #[serde(default, rename = "owner_role_id")]
+    #[schema(value_type = Option<String>)]
+    _owner_role_id: Option<IgnoredAny>,
 }
 
 fn missing(field: &str) -> DomainError {

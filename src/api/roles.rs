@@ -67,7 +67,7 @@ pub struct ListQuery {
 pub struct DeleteQuery {
     /// Delete the role even if members hold it, taking it from them.
     #[serde(default)]
-    unassign: bool,
+    pub(super) unassign: bool,
 }
 
 const ROLE_ID: &str = "The role's id";
@@ -103,6 +103,7 @@ pub async fn create(
         policy_ids: body.policy_ids.unwrap_or_default(),
         is_default: body.is_default.unwrap_or(false),
         sso_group_names: body.sso_group_names.unwrap_or_default(),
+        own_rules: None,
     };
     let role = state.domain.create_role(&caller.actor, &org, fields).await?;
     Ok((StatusCode::CREATED, Json(role)).into_response())
@@ -142,6 +143,7 @@ pub async fn update(
         policy_ids: body.policy_ids,
         is_default: body.is_default,
         sso_group_names: body.sso_group_names,
+        own_rules: None,
         version: if_match.expected(body.version)?,
         restored_from: body.restored_from,
     };

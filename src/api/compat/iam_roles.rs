@@ -9,17 +9,20 @@
 //!   Two names that differ only in case or punctuation share a slug: `id` is what identifies.
 //! - The list is one array, as seed 002 gives it, of at most [`LIST_LIMIT`] roles; when more
 //!   remain, the `X-Next-Cursor` header says where the next call (`?cursor=`) starts.
-//!
-//! Reading only, for now: creating and changing roles with inline rules is not served yet
-//! (the methods answer 405).
+//! - A create or a change gives `policies` inline (CASL rules, or Warden statements): they are
+//!   kept as the role's own rules, a policy the role owns and no other role may use, written in
+//!   the role's transaction and checked like any policy (schema, catalog, and nobody gives a
+//!   role more than they hold). A change with `policies` makes the role exactly those rules
+//!   (policies it was composed of besides are taken out of it); without, they stay.
 
 use axum::{
     Json,
     extract::{Path, State},
-    http::{HeaderName, HeaderValue},
+    http::{HeaderName, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -27,18 +30,23 @@ use crate::{
     api::{
         caller::SignedIn,
         error::{ApiError, ApiResult},
-        json::{ApiQuery, NoQuery},
+        json::{ApiJson, ApiQuery, NoQuery},
         paging::MAX_LIMIT,
+        roles::DeleteQuery,
+        versions::{IfMatch, IfMatchHeader, Versioned},
     },
     domain::{
-        policies::casl::{CaslRule, casl_rules},
-        roles::{Predefined, Role},
+        policies::{
+            PolicyContent,
+            casl::{CaslRule, casl_rules},
+        },
+        roles::{Predefined, Role, RoleChanges, RoleFields},
     },
     web::AppState,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(read))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(read, update, delete))
 }
 
 /// The most roles one list answers.
@@ -66,6 +74,34 @@ pub struct SeedRole {
     policies: Vec<CaslRule>,
     created_at: String,
     updated_at: String,
+}
+
+/// A role as seed 002 creates it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSeedRole {
+    name: String,
+    /// The role's rules: CASL rules (`{action, subject, conditions: {}, inverted}`; `manage` is
+    /// every action, `all` every subject; conditions must be empty) or Warden statements
+    /// (`{effect, actions, resources}`).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    policies: Vec<Value>,
+}
+
+/// A change to a role as seed 002 gives it: the fields given replace the stored ones.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRoleChanges {
+    name: Option<String>,
+    /// The role's rules, all of them (as in [`NewSeedRole`]).
+    #[schema(value_type = Option<Vec<Object>>)]
+    policies: Option<Vec<Value>>,
+}
+
+/// Inline rules as a policy's content: located under `policies` in errors.
+fn own_rules(policies: Vec<Value>) -> PolicyContent {
+    PolicyContent { statements: Some(("policies".to_owned(), policies)), permissions: None }
 }
 
 impl SeedRole {
@@ -136,8 +172,72 @@ pub async fn read(
     caller: SignedIn,
     _: ApiQuery<NoQuery>,
     Path(id): Path<String>,
-) -> ApiResult<Json<SeedRole>> {
-    Ok(Json(SeedRole::of(state.domain.root_role(&caller.actor, &id).await?)))
+) -> ApiResult<Versioned<SeedRole>> {
+    let role = state.domain.root_role(&caller.actor, &id).await?;
+    Ok(Versioned(role.version, SeedRole::of(role)))
+}
+
+/// Create one of the platform's roles, with its rules.
+///
+/// Needs `role:create` at the root; nobody gives a role more than they hold there. The rules
+/// are kept as the role's own rules (a policy it owns).
+#[utoipa::path(post, path = "/iam/roles", tag = "compat: seed 002", request_body = NewSeedRole,
+    responses((status = 201, description = "The role as created", body = SeedRole, headers(("ETag" = String)))))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    _: ApiQuery<NoQuery>,
+    ApiJson(body): ApiJson<NewSeedRole>,
+) -> ApiResult<Response> {
+    let fields = RoleFields { name: body.name, own_rules: Some(own_rules(body.policies)), ..RoleFields::default() };
+    let role = state.domain.create_root_role(&caller.actor, fields).await?;
+    Ok((StatusCode::CREATED, Versioned(role.version, SeedRole::of(role))).into_response())
+}
+
+/// Change one of the platform's roles.
+///
+/// The fields given replace the stored ones (`policies`: all of its rules); the others keep
+/// their value. The `If-Match` version is checked when given. Needs `role:update` at the root;
+/// predefined roles cannot be changed (409).
+#[utoipa::path(put, path = "/iam/roles/{id}", tag = "compat: seed 002",
+    params(("id" = String, Path, description = "The role's id"), IfMatchHeader),
+    request_body = SeedRoleChanges,
+    responses((status = 200, description = "The role as changed", body = SeedRole, headers(("ETag" = String)))))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    if_match: IfMatch,
+    _: ApiQuery<NoQuery>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SeedRoleChanges>,
+) -> ApiResult<Versioned<SeedRole>> {
+    let rules_given = body.policies.is_some();
+    let changes = RoleChanges {
+        name: body.name,
+        // The rules given are all the role's: whatever else it was made of is taken out.
+        policy_ids: rules_given.then(Vec::new),
+        own_rules: body.policies.map(own_rules),
+        version: if_match.expected(None)?,
+        ..RoleChanges::default()
+    };
+    let role = state.domain.update_root_role(&caller.actor, &id, changes).await?;
+    Ok(Versioned(role.version, SeedRole::of(role)))
+}
+
+/// Delete one of the platform's roles, and its own rules.
+///
+/// With `unassign=true` even while members hold it. Needs `role:delete` at the root.
+#[utoipa::path(delete, path = "/iam/roles/{id}", tag = "compat: seed 002",
+    params(("id" = String, Path, description = "The role's id"), DeleteQuery),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: SignedIn,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<DeleteQuery>,
+) -> ApiResult<StatusCode> {
+    state.domain.delete_root_role(&caller.actor, &id, query.unassign).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[cfg(test)]

@@ -87,6 +87,16 @@ impl<'a> Mutation<'a> {
         &mut self.tx
     }
 
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// Writes an event of a change made of several (a role and its own rules), before the
+    /// last one, which [`Mutation::commit`] writes.
+    pub async fn record(&mut self, event: &AuditEvent) -> DomainResult<()> {
+        insert_event(&mut self.tx, self.actor, event).await
+    }
+
     /// Writes the audit event and commits it together with the change.
     pub async fn commit(mut self, event: AuditEvent) -> DomainResult<()> {
         insert_event(&mut self.tx, self.actor, &event).await?;

@@ -4,6 +4,7 @@
 //!   same checks as the admin types);
 //! - `policy` and `storage`: the types, and the rows;
 //! - `read` and `write`: the `Domain` methods that authorize and read or change;
+//! - `own_rules`: the policy holding a role's inline rules (seed 002), owned by that role;
 //! - `version`: a policy as its history recorded it, to restore;
 //! - `impact`: who would gain or lose what if a policy said something else.
 //!
@@ -16,6 +17,8 @@ pub mod document;
 #[cfg(feature = "ssr")]
 mod impact;
 #[cfg(feature = "ssr")]
+mod own_rules;
+#[cfg(feature = "ssr")]
 mod policy;
 #[cfg(feature = "ssr")]
 mod read;
@@ -26,6 +29,8 @@ mod version;
 #[cfg(feature = "ssr")]
 mod write;
 
+#[cfg(feature = "ssr")]
+pub use own_rules::OwnRules;
 #[cfg(feature = "ssr")]
 pub use policy::{
     NewPolicy, Policy, PolicyActions, PolicyChanges, PolicyContent, PolicyFields, PolicyImpact, PolicyPage,

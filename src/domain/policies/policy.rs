@@ -51,6 +51,9 @@ pub struct Policy {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub managed: bool,
+    /// The role whose own rules this policy holds (a role created with inline rules, seed
+    /// 002); no other role can be composed of it.
+    pub owner_role_id: Option<String>,
     pub roles_dependency_count: i64,
     pub users_dependency_count: i64,
     pub version: i64,
@@ -68,6 +71,7 @@ pub struct StoredPolicy {
     pub description: String,
     pub statements: Vec<Statement>,
     pub managed: bool,
+    pub owner_role_id: Option<String>,
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,

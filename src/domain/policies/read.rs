@@ -24,6 +24,16 @@ impl Domain {
             .collect())
     }
 
+    /// These policies of `org_id`, presented, in order (no authorization: a role shows them to
+    /// whoever may read it).
+    pub(crate) async fn policies_of_role(&self, org_id: &str, policy_ids: &[String]) -> DomainResult<Vec<Policy>> {
+        let mut stored = Vec::with_capacity(policy_ids.len());
+        for policy_id in policy_ids {
+            stored.push(self.existing_policy(org_id, policy_id).await?);
+        }
+        self.present_policies(org_id, stored).await
+    }
+
     /// A policy of the organization, or `NotFound`.
     pub(super) async fn existing_policy(&self, org_id: &str, policy_id: &str) -> DomainResult<StoredPolicy> {
         self.stored_policy(org_id, policy_id).await?.ok_or_else(|| storage::not_found(policy_id))
@@ -31,7 +41,7 @@ impl Domain {
 
     /// A policy of the organization, if it has one (no authorization: for other capabilities).
     pub(crate) async fn stored_policy(&self, org_id: &str, policy_id: &str) -> DomainResult<Option<StoredPolicy>> {
-        storage::find(&self.db, org_id, policy_id).await
+        storage::find(self.db.pool(), org_id, policy_id).await
     }
 
     /// Every policy of every organization (no authorization: for checks that span the tree).

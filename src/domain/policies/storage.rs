@@ -12,7 +12,8 @@ use crate::domain::{
     ids::new_id,
 };
 
-const COLUMNS: &str = "id, org_id, name, description, statements, managed, version, created_at, updated_at, created_by";
+const COLUMNS: &str =
+    "id, org_id, name, description, statements, managed, owner_role_id, version, created_at, updated_at, created_by";
 
 fn from_row(row: &AnyRow) -> DomainResult<StoredPolicy> {
     Ok(StoredPolicy {
@@ -22,6 +23,7 @@ fn from_row(row: &AnyRow) -> DomainResult<StoredPolicy> {
         description: row.try_get("description")?,
         statements: parse_statements(&row.try_get::<String, _>("statements")?)?,
         managed: flag(row, "managed")?,
+        owner_role_id: row.try_get("owner_role_id")?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -29,10 +31,25 @@ fn from_row(row: &AnyRow) -> DomainResult<StoredPolicy> {
     })
 }
 
-pub async fn find(db: &Database, org_id: &str, policy_id: &str) -> DomainResult<Option<StoredPolicy>> {
+/// A policy of the organization, read from the pool or inside a transaction (a policy it
+/// just wrote).
+pub async fn find<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    org_id: &str,
+    policy_id: &str,
+) -> DomainResult<Option<StoredPolicy>> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM policies WHERE id = $1 AND org_id = $2"))
         .bind(policy_id)
         .bind(org_id)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The policy holding a role's own rules, if it has one.
+pub async fn owned_by(db: &Database, role_id: &str) -> DomainResult<Option<StoredPolicy>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM policies WHERE owner_role_id = $1"))
+        .bind(role_id)
         .fetch_optional(db.pool())
         .await?;
     row.as_ref().map(from_row).transpose()
@@ -143,6 +160,7 @@ pub fn present(stored: StoredPolicy, counts: (i64, i64), names: &HashMap<(String
         resolved_permissions,
         kind: if stored.managed { "managed" } else { "custom" },
         managed: stored.managed,
+        owner_role_id: stored.owner_role_id,
         roles_dependency_count: counts.0,
         users_dependency_count: counts.1,
         version: stored.version,
@@ -160,10 +178,12 @@ fn statements_json(statements: &[Statement]) -> DomainResult<String> {
     serde_json::to_string(statements).map_err(|e| DomainError::Internal(e.to_string()))
 }
 
+/// Stores a new custom policy; `owner_role_id` for one that holds a role's own rules.
 pub async fn insert(
     tx: &mut Transaction,
     org_id: &str,
     fields: &PolicyFields,
+    owner_role_id: Option<&str>,
     created_by: Option<&str>,
 ) -> DomainResult<String> {
     let id = new_id();
@@ -172,8 +192,8 @@ pub async fn insert(
     }
     let now = Timestamp::now().to_rfc3339();
     sqlx::query(
-        "INSERT INTO policies (id, org_id, name, description, statements, managed, created_at, updated_at, created_by, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, 1)",
+        "INSERT INTO policies (id, org_id, name, description, statements, managed, owner_role_id, created_at, updated_at, created_by, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, 1)",
     )
     .bind(&id)
     .bind(org_id)
@@ -181,6 +201,7 @@ pub async fn insert(
     .bind(&fields.description)
     .bind(statements_json(&fields.statements)?)
     .bind(to_flag(false))
+    .bind(owner_role_id.map(str::to_owned))
     .bind(&now)
     .bind(created_by.map(str::to_owned))
     .execute(&mut **tx)

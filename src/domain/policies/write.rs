@@ -37,7 +37,11 @@ impl Domain {
         Ok((statements, version))
     }
 
-    fn checked_fields(name: &str, description: &str, statements: Vec<Statement>) -> DomainResult<PolicyFields> {
+    pub(super) fn checked_fields(
+        name: &str,
+        description: &str,
+        statements: Vec<Statement>,
+    ) -> DomainResult<PolicyFields> {
         let mut errors = Vec::new();
         if let Some(msg) = fields::name_problem(name) {
             errors.push(FieldError::new("name", "value_error.name", msg));
@@ -69,7 +73,7 @@ impl Domain {
         self.authorize_change(actor, &ChangeEffect::new().at(&org.id, fields.statements.iter().cloned())).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         self.hold_schema_version(mutation.tx(), schema_version).await?;
-        let id = storage::insert(mutation.tx(), &org.id, &fields, actor.user_id().ok()).await?;
+        let id = storage::insert(mutation.tx(), &org.id, &fields, None, actor.user_id().ok()).await?;
         let event = AuditEvent::new("policy.created")
             .org(&org.id)
             .target("policy", &id, &fields.name)

@@ -20,7 +20,7 @@ impl Domain {
     ) -> DomainResult<MemberShifts> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("role", "read")).await?;
         let mut errors = Vec::new();
-        let chosen = self.chosen_policies(&org.id, policy_ids, &mut errors).await?;
+        let chosen = self.chosen_policies(&org.id, role_id, policy_ids, &mut errors).await?;
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));
         }

@@ -3,6 +3,7 @@
 //! - `predefined`: Super Admin, Admin and Member, which every organization gets, read-only;
 //! - `role` and `storage`: the types, and the rows;
 //! - `read` and `write`: the `Domain` methods that authorize and read or change;
+//! - `root`: the platform's own roles (the root organization's), as seed 002 serves them;
 //! - `version`: a role as its history recorded it, to restore;
 //! - `impact`: who would gain or lose what if a role were composed differently.
 
@@ -10,6 +11,7 @@ mod impact;
 mod predefined;
 mod read;
 mod role;
+mod root;
 mod storage;
 mod version;
 mod write;

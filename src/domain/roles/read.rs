@@ -19,8 +19,9 @@ impl Domain {
         row.as_ref().map(from_row).transpose()?.ok_or_else(|| not_found(role_id))
     }
 
-    /// Adds the expanded policies and the member count.
-    pub(super) async fn present_role(&self, actor: &Actor, stored: StoredRole) -> DomainResult<Role> {
+    /// Adds the expanded policies and the member count. Whoever may read a role may read what
+    /// it is made of: its policies come with it, without `policy:read`.
+    pub(super) async fn present_role(&self, stored: StoredRole) -> DomainResult<Role> {
         let rows = sqlx::query(
             "SELECT rp.policy_id FROM role_policies rp JOIN policies p ON p.id = rp.policy_id \
              WHERE rp.role_id = $1 ORDER BY p.name, p.id",
@@ -29,10 +30,7 @@ impl Domain {
         .fetch_all(self.db.pool())
         .await?;
         let policy_ids: Vec<String> = rows.iter().map(|r| r.try_get("policy_id")).collect::<Result<_, _>>()?;
-        let mut expanded = Vec::with_capacity(policy_ids.len());
-        for policy_id in &policy_ids {
-            expanded.push(self.policy(actor, &stored.org_id, policy_id).await?);
-        }
+        let expanded = self.policies_of_role(&stored.org_id, &policy_ids).await?;
         let member_count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM membership_roles WHERE role_id = $1")
             .bind(&stored.id)
             .fetch_one(self.db.pool())
@@ -89,29 +87,15 @@ impl Domain {
         let next_cursor = cursor::page_end(&mut stored, limit, |role| (&role.name, &role.id));
         let mut roles = Vec::with_capacity(stored.len());
         for role in stored {
-            roles.push(self.present_role(actor, role).await?);
+            roles.push(self.present_role(role).await?);
         }
         Ok(RolePage { total, has_more: next_cursor.is_some(), next_cursor, roles })
-    }
-
-    /// The root organization's roles, the platform's own (seed 002's `/v1/iam/roles`), read like
-    /// any organization's: `role:read` at the root (403 without it), and not found for whoever
-    /// may not see the root, without naming it.
-    pub async fn list_root_roles(&self, actor: &Actor, after: Option<&str>, limit: usize) -> DomainResult<RolePage> {
-        let root = self.root_id().await?;
-        self.list_roles(actor, &root, None, after, limit).await.map_err(|e| unnamed_root(e, "root"))
-    }
-
-    /// One of the root organization's roles (see [`Self::list_root_roles`]).
-    pub async fn root_role(&self, actor: &Actor, role_id: &str) -> DomainResult<Role> {
-        let root = self.root_id().await?;
-        self.role(actor, &root, role_id).await.map_err(|e| unnamed_root(e, role_id))
     }
 
     pub async fn role(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<Role> {
         let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
         let stored = self.stored_role(&org.id, role_id).await?;
-        self.present_role(actor, stored).await
+        self.present_role(stored).await
     }
 
     /// Every role of `org_id` with the IdP groups that grant it (SSO sign-in, its setup page).
@@ -214,14 +198,5 @@ impl Domain {
             may_create: self.may(actor, org_id, &role_permission("create")).await?,
             may_update: custom && self.may(actor, org_id, &role_permission("update")).await?,
         })
-    }
-}
-
-/// The root's id is nobody's business who may not see the root: its "not found" names the
-/// role asked for instead.
-fn unnamed_root(error: DomainError, asked: &str) -> DomainError {
-    match error {
-        DomainError::NotFound { resource_type: "organization", .. } => not_found(asked),
-        other => other,
     }
 }

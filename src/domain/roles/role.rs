@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::domain::policies::Policy;
+use crate::domain::policies::{Policy, PolicyContent};
 
 pub const MAX_GROUP_NAME_CHARS: usize = 200;
 /// The most policies a role is made of, and the most SSO group names mapped onto it.
@@ -26,6 +26,8 @@ pub struct RoleFields {
     pub policy_ids: Vec<String>,
     pub is_default: bool,
     pub sso_group_names: Vec<String>,
+    /// Rules given inline (seed 002), kept in a policy the role owns, beside `policy_ids`.
+    pub own_rules: Option<PolicyContent>,
 }
 
 /// A change: each field given replaces the stored one; `version`, when given, must be current.
@@ -36,6 +38,8 @@ pub struct RoleChanges {
     pub policy_ids: Option<Vec<String>>,
     pub is_default: Option<bool>,
     pub sso_group_names: Option<Vec<String>>,
+    /// New inline rules: they replace the role's own rules (made if it has none).
+    pub own_rules: Option<PolicyContent>,
     pub version: Option<i64>,
     /// The audit event whose version of the role this change restores (recorded as
     /// `role.restored`).

@@ -1,8 +1,9 @@
 //! Changing roles: create, change and delete an organization's custom roles.
 //!
 //! A custom role is a set of the organization's policies; its permissions are their union
-//! (deny statements included). Predefined roles are read-only. Nobody can compose a role that
-//! allows more than they hold there. A role held by members is deleted only with `unassign`.
+//! (deny statements included), and its own rules when it was given rules inline (seed 002:
+//! a policy the role owns, written in the same transaction). Predefined roles are read-only.
+//! Nobody can compose a role that allows more than they hold there. A role held by members is deleted only with `unassign`.
 
 use serde::Serialize;
 use serde_json::json;
@@ -18,8 +19,14 @@ use crate::domain::{
     db::{self, to_flag},
     fields,
     ids::new_id,
-    policies::StoredPolicy,
+    policies::{OwnRules, StoredPolicy},
 };
+
+/// A role's fields, checked: the policies it is made of, and its own rules when given.
+struct CheckedRole {
+    policies: Vec<StoredPolicy>,
+    own_rules: Option<OwnRules>,
+}
 
 fn json_text(value: &impl Serialize) -> DomainResult<String> {
     serde_json::to_string(value).map_err(|e| DomainError::Internal(e.to_string()))
@@ -28,9 +35,12 @@ fn json_text(value: &impl Serialize) -> DomainResult<String> {
 impl Domain {
     /// The policies of `org_id` that `policy_ids` name, in order; a problem in `errors` for each
     /// id that repeats an earlier one or names no policy of the organization.
+    /// `role_id` is the role they are for (`None`: a new one): another role's own rules are
+    /// refused.
     pub(super) async fn chosen_policies(
         &self,
         org_id: &str,
+        role_id: Option<&str>,
         policy_ids: &[String],
         errors: &mut Vec<FieldError>,
     ) -> DomainResult<Vec<StoredPolicy>> {
@@ -48,6 +58,13 @@ impl Domain {
                 continue;
             }
             match self.stored_policy(org_id, policy_id).await? {
+                Some(policy) if policy.owner_role_id.as_deref().is_some_and(|owner| Some(owner) != role_id) => errors
+                    .push(FieldError::item(
+                        "policy_ids",
+                        Some(index),
+                        "owned_policy",
+                        format!("\"{}\" holds another role's own rules and can be part of that role only", policy.name),
+                    )),
                 Some(policy) => chosen.push(policy),
                 None => errors.push(FieldError::item(
                     "policy_ids",
@@ -60,9 +77,26 @@ impl Domain {
         Ok(chosen)
     }
 
-    /// Checks the fields of a role of `org_id`; returns its policies.
-    async fn checked_role(&self, org_id: &str, fields: &RoleFields) -> DomainResult<Vec<StoredPolicy>> {
+    /// Checks the fields of a role of `org_id` (`role_id`: `None` for a new one); returns its
+    /// policies and its own rules, checked.
+    async fn checked_role(
+        &self,
+        org_id: &str,
+        role_id: Option<&str>,
+        fields: &RoleFields,
+    ) -> DomainResult<CheckedRole> {
         let mut errors = Vec::new();
+        let own_rules = match &fields.own_rules {
+            None => None,
+            Some(content) => match self.checked_own_rules(org_id, content).await {
+                Ok(rules) => Some(rules),
+                Err(DomainError::Invalid(problems)) => {
+                    errors.extend(problems);
+                    None
+                }
+                Err(e) => return Err(e),
+            },
+        };
         if let Some(msg) = fields::name_problem(&fields.name) {
             errors.push(FieldError::item("name", None, "value_error.name", msg));
         }
@@ -72,7 +106,7 @@ impl Domain {
         let repeated_groups =
             fields::repeated_items("sso_group_names", fields.sso_group_names.iter().map(|g| g.trim()), MAX_SSO_GROUPS)
                 .map_err(|e| DomainError::Invalid(vec![e]))?;
-        let chosen = self.chosen_policies(org_id, &fields.policy_ids, &mut errors).await?;
+        let policies = self.chosen_policies(org_id, role_id, &fields.policy_ids, &mut errors).await?;
         for (index, group) in fields.sso_group_names.iter().enumerate() {
             let length = group.trim().chars().count();
             if length == 0 || length > MAX_GROUP_NAME_CHARS {
@@ -91,15 +125,16 @@ impl Domain {
                 ));
             }
         }
-        if errors.is_empty() { Ok(chosen) } else { Err(DomainError::Invalid(errors)) }
+        if errors.is_empty() { Ok(CheckedRole { policies, own_rules }) } else { Err(DomainError::Invalid(errors)) }
     }
 
     /// Creates a custom role of `org_id` from policies of the same organization.
     pub async fn create_role(&self, actor: &Actor, org_id: &str, fields: RoleFields) -> DomainResult<Role> {
         let org = self.authorized_organization(actor, org_id, &role_permission("create")).await?;
-        let chosen = self.checked_role(&org.id, &fields).await?;
+        let CheckedRole { mut policies, own_rules } = self.checked_role(&org.id, None, &fields).await?;
         // Nobody composes a role that moves more than they hold there.
-        let statements = chosen.iter().flat_map(|p| p.statements.iter().cloned());
+        let own_statements = own_rules.iter().flat_map(|rules| rules.statements.iter().cloned());
+        let statements = policies.iter().flat_map(|p| p.statements.iter().cloned()).chain(own_statements);
         self.authorize_change(actor, &ChangeEffect::new().at(&org.id, statements)).await?;
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
@@ -123,13 +158,16 @@ impl Domain {
         .bind(actor.user_id().ok().map(str::to_owned))
         .execute(&mut **mutation.tx())
         .await?;
-        storage::replace_policies(mutation.tx(), &role_id, &chosen).await?;
-        let policy_ids: Vec<&str> = chosen.iter().map(|p| p.id.as_str()).collect();
-        let policies: Vec<&str> = chosen.iter().map(|p| p.name.as_str()).collect();
+        if let Some(rules) = own_rules {
+            policies.push(self.write_own_rules(&mut mutation, &org.id, (&role_id, &name), None, rules).await?);
+        }
+        storage::replace_policies(mutation.tx(), &role_id, &policies).await?;
+        let policy_ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
+        let policy_names: Vec<&str> = policies.iter().map(|p| p.name.as_str()).collect();
         let event = AuditEvent::new("role.created")
             .org(&org.id)
             .target("role", &role_id, &name)
-            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups }));
+            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }));
         mutation.commit(event).await?;
         self.role(actor, &org.id, &role_id).await
     }
@@ -154,17 +192,35 @@ impl Domain {
         if let Some(event_id) = &changes.restored_from {
             self.restorable_version(actor, &org.id, HistoryOf::Role(&stored.id), event_id).await?;
         }
-        let current = self.present_role(actor, stored.clone()).await?;
+        let current = self.present_role(stored.clone()).await?;
+        let own_before = self.own_rules_of(&stored.id).await?;
+        let mut policy_ids = changes.policy_ids.unwrap_or(current.policy_ids.clone());
+        if changes.own_rules.is_some() {
+            // New own rules take the place of the old ones.
+            policy_ids.retain(|id| own_before.as_ref().is_none_or(|own| &own.id != id));
+        }
         let fields = RoleFields {
             name: changes.name.unwrap_or(stored.name.clone()),
             description: changes.description.unwrap_or(stored.description.clone()),
-            policy_ids: changes.policy_ids.unwrap_or(current.policy_ids.clone()),
+            policy_ids,
             is_default: changes.is_default.unwrap_or(stored.is_default),
             sso_group_names: changes.sso_group_names.unwrap_or(stored.sso_group_names.clone()),
+            own_rules: changes.own_rules,
         };
-        let chosen = self.checked_role(&org.id, &fields).await?;
+        let CheckedRole { mut policies, mut own_rules } = self.checked_role(&org.id, Some(&stored.id), &fields).await?;
+        if let Some(own) = &own_before
+            && own_rules.is_none()
+            && fields.name.trim() != stored.name
+            && policies.iter().any(|p| p.id == own.id)
+        {
+            // A renamed role's own rules are renamed with it.
+            policies.retain(|p| p.id != own.id);
+            own_rules =
+                Some(OwnRules { statements: own.statements.clone(), schema_version: self.schema().await?.version });
+        }
         let (_, before) = self.role_statements(&org.id, &stored.id).await?;
-        let after: Vec<_> = chosen.iter().flat_map(|p| p.statements.iter().cloned()).collect();
+        let own_statements = own_rules.iter().flat_map(|rules| rules.statements.iter().cloned());
+        let after: Vec<_> = policies.iter().flat_map(|p| p.statements.iter().cloned()).chain(own_statements).collect();
         // Holders gain and lose what the new composition adds and takes away; new SSO group
         // names hand the whole role to whoever signs in with them.
         // So does becoming a default role: SSO gives it to whoever's groups map to nothing.
@@ -203,21 +259,32 @@ impl Domain {
                 stored.name
             )));
         }
-        storage::replace_policies(mutation.tx(), &stored.id, &chosen).await?;
-        let policy_ids: Vec<&str> = chosen.iter().map(|p| p.id.as_str()).collect();
+        let mut changed = vec![Change::Roles(vec![stored.id.clone()])];
+        if let Some(rules) = own_rules {
+            let own =
+                self.write_own_rules(&mut mutation, &org.id, (&stored.id, &name), own_before.as_ref(), rules).await?;
+            changed.push(Change::Policies(vec![own.id.clone()]));
+            policies.push(own);
+        } else if let Some(own) = own_before.filter(|own| !policies.iter().any(|p| p.id == own.id)) {
+            // Rules that were the role's own go with it being made without them.
+            self.delete_own_rules(&mut mutation, &own).await?;
+            changed.push(Change::Policies(vec![own.id]));
+        }
+        storage::replace_policies(mutation.tx(), &stored.id, &policies).await?;
+        let policy_ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
         // Names as they are at this moment, beside the ids: a renamed or deleted policy still
         // reads as it was in the log.
-        let (policies_before, policies): (Vec<&str>, Vec<&str>) = (
+        let (policies_before, policy_names): (Vec<&str>, Vec<&str>) = (
             current.policies.iter().map(|p| p.name.as_str()).collect(),
-            chosen.iter().map(|p| p.name.as_str()).collect(),
+            policies.iter().map(|p| p.name.as_str()).collect(),
         );
         let event = AuditEvent::new("role.updated")
             .org(&org.id)
             .target("role", &stored.id, &name)
             .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "policies": policies_before, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
-            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policies, "is_default": fields.is_default, "sso_group_names": groups }))
+            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }))
             .restoring(changes.restored_from.as_deref(), "role.restored");
-        self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await?;
+        self.commit_authz_change(mutation, event, &changed).await?;
         self.role(actor, &org.id, &stored.id).await
     }
 
@@ -236,8 +303,9 @@ impl Domain {
         let held = self.held_roles(std::slice::from_ref(&org.id)).await?;
         self.authorize_change(actor, &ChangeEffect::new().roles(held.iter().filter(|g| g.role_id == stored.id)))
             .await?;
-        let current = self.present_role(actor, stored.clone()).await?;
+        let current = self.present_role(stored.clone()).await?;
         let policies: Vec<&str> = current.policies.iter().map(|p| p.name.as_str()).collect();
+        let own_rules = self.own_rules_of(&stored.id).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let holders: Vec<String> = sqlx::query("SELECT user_id FROM membership_roles WHERE role_id = $1")
             .bind(&stored.id)
@@ -265,12 +333,17 @@ impl Domain {
             .execute(&mut **mutation.tx())
             .await?;
         sqlx::query("DELETE FROM roles WHERE id = $1").bind(&stored.id).execute(&mut **mutation.tx()).await?;
+        if let Some(own) = &own_rules {
+            self.delete_own_rules(&mut mutation, own).await?;
+        }
         let event = AuditEvent::new("role.deleted")
             .org(&org.id)
             .target("role", &stored.id, &stored.name)
             .before(json!({ "name": stored.name, "policy_ids": current.policy_ids, "policies": policies }))
             .after(json!({ "unassigned_members": holders.len() }));
         // Its holders lose it, members and user groups' members alike (groups by cascade).
-        self.commit_authz_change(mutation, event, &[Change::Roles(vec![stored.id.clone()])]).await
+        let mut changed = vec![Change::Roles(vec![stored.id.clone()])];
+        changed.extend(own_rules.map(|own| Change::Policies(vec![own.id])));
+        self.commit_authz_change(mutation, event, &changed).await
     }
 }

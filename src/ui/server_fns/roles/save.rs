@@ -27,7 +27,7 @@ pub async fn save_role(
         sso_groups.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect();
     let is_default = is_default.is_some_and(|v| !v.is_empty());
     let role = if role_id.is_empty() {
-        let fields = RoleFields { name, description, policy_ids, is_default, sso_group_names };
+        let fields = RoleFields { name, description, policy_ids, is_default, sso_group_names, own_rules: None };
         call.domain.create_role(&call.actor, &org_id, fields).await?
     } else {
         let changes = RoleChanges {
@@ -36,6 +36,7 @@ pub async fn save_role(
             policy_ids: Some(policy_ids),
             is_default: Some(is_default),
             sso_group_names: Some(sso_group_names),
+            own_rules: None,
             version: version.parse().ok(),
             restored_from: restored_from.filter(|id| !id.is_empty()),
         };
