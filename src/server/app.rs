@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
 
 use super::{
     api_reference, caching, compression, identity, limits, new_token, request_context, security, server_fn_status,
@@ -35,20 +36,27 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
             ui::shell,
         ))
         .with_state(state.clone())
-        // Innermost first: each `layer` wraps everything above it.
-        .layer(middleware::from_fn(server_fn_status::server_fn_error_status))
-        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), new_token::reveal_new_token))
-        .layer(middleware::from_fn(identity::require_sign_in_for_pages))
-        .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate));
+        // Each `ServiceBuilder` is one layer around every route, outermost first. Layering one
+        // middleware at a time boxed each around the next, and every request cloned the boxed
+        // chain once per middleware (a fifth of the CPU time of a small API request).
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate))
+                .layer(middleware::from_fn(identity::require_sign_in_for_pages))
+                .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), new_token::reveal_new_token))
+                .layer(middleware::from_fn(server_fn_status::server_fn_error_status)),
+        );
     let (app, probe) = sessions::with_sessions(app, &state.settings).await?;
-    let app = app
-        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), security::refuse_cross_site_writes))
-        .layer(middleware::from_fn(limits::limit_body))
-        .layer(middleware::from_fn(limits::limit_time))
-        .layer(middleware::from_fn(caching::cache_headers))
-        .layer(compression::layer())
-        .layer(middleware::from_fn(security::security_headers))
-        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context));
+    let app = app.layer(
+        ServiceBuilder::new()
+            .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context))
+            .layer(middleware::from_fn(security::security_headers))
+            .layer(compression::layer())
+            .layer(middleware::from_fn(caching::cache_headers))
+            .layer(middleware::from_fn(limits::limit_time))
+            .layer(middleware::from_fn(limits::limit_body))
+            .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), security::refuse_cross_site_writes)),
+    );
     Ok((app, probe))
 }
 
