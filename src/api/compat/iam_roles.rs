@@ -189,7 +189,8 @@ pub async fn create(
     _: ApiQuery<NoQuery>,
     ApiJson(body): ApiJson<NewSeedRole>,
 ) -> ApiResult<Response> {
-    let fields = RoleFields { name: body.name, own_rules: Some(own_rules(body.policies)), ..RoleFields::default() };
+    let rules = (!body.policies.is_empty()).then(|| own_rules(body.policies));
+    let fields = RoleFields { name: body.name, own_rules: rules, ..RoleFields::default() };
     let role = state.domain.create_root_role(&caller.actor, fields).await?;
     Ok((StatusCode::CREATED, Versioned(role.version, SeedRole::of(role))).into_response())
 }

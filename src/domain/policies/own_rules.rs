@@ -15,8 +15,10 @@ pub struct OwnRules {
     pub schema_version: i64,
 }
 
-fn own_rules_name(role_name: &str) -> String {
-    format!("{role_name}: own rules")
+/// Named after the role's id, which never changes and cannot collide with a name an admin
+/// chose.
+fn own_rules_name(role_id: &str) -> String {
+    format!("Own rules of role {role_id}")
 }
 
 impl Domain {
@@ -28,7 +30,17 @@ impl Domain {
 
     /// The policy holding `role_id`'s own rules, if the role has one.
     pub(crate) async fn own_rules_of(&self, role_id: &str) -> DomainResult<Option<StoredPolicy>> {
-        storage::owned_by(&self.db, role_id).await
+        storage::owned_by(self.db.pool(), role_id).await
+    }
+
+    /// The same, inside a mutation (read after the role's row is locked, so that a concurrent
+    /// change cannot add rules the mutation does not see).
+    pub(crate) async fn own_rules_in(
+        &self,
+        mutation: &mut Mutation<'_>,
+        role_id: &str,
+    ) -> DomainResult<Option<StoredPolicy>> {
+        storage::owned_by(&mut **mutation.tx(), role_id).await
     }
 
     /// Creates `role_id`'s own rules, or replaces those it has (`existing`), inside the role's
@@ -37,13 +49,13 @@ impl Domain {
         &self,
         mutation: &mut Mutation<'_>,
         org_id: &str,
-        (role_id, role_name): (&str, &str),
+        role_id: &str,
         existing: Option<&StoredPolicy>,
         rules: OwnRules,
     ) -> DomainResult<StoredPolicy> {
         self.hold_schema_version(mutation.tx(), rules.schema_version).await?;
-        let description = format!("The rules given with the role \"{role_name}\"; part of that role only.");
-        let fields = Self::checked_fields(&own_rules_name(role_name), &description, rules.statements)?;
+        let description = "The rules given inline with its role; part of that role only.";
+        let fields = Self::checked_fields(&own_rules_name(role_id), description, rules.statements)?;
         let (policy_id, event) = match existing {
             Some(stored) => {
                 storage::update(mutation.tx(), stored, stored.version, &fields).await?;

@@ -47,10 +47,13 @@ pub async fn find<'e>(
 }
 
 /// The policy holding a role's own rules, if it has one.
-pub async fn owned_by(db: &Database, role_id: &str) -> DomainResult<Option<StoredPolicy>> {
+pub async fn owned_by<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    role_id: &str,
+) -> DomainResult<Option<StoredPolicy>> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM policies WHERE owner_role_id = $1"))
         .bind(role_id)
-        .fetch_optional(db.pool())
+        .fetch_optional(executor)
         .await?;
     row.as_ref().map(from_row).transpose()
 }

@@ -20,11 +20,17 @@ impl Domain {
     ) -> DomainResult<MemberShifts> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("role", "read")).await?;
         let mut errors = Vec::new();
-        let chosen = self.chosen_policies(&org.id, role_id, policy_ids, &mut errors).await?;
+        let mut chosen = self.chosen_policies(&org.id, role_id, policy_ids, &mut errors).await?;
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));
         }
         let Some(role_id) = role_id else { return Ok(MemberShifts::default()) };
+        // Its own rules stay whatever else it is made of (see `update_role`).
+        if let Some(own) = self.own_rules_of(role_id).await?
+            && !chosen.iter().any(|p| p.id == own.id)
+        {
+            chosen.push(own);
+        }
         let (_, current) = self.role_statements(&org.id, role_id).await?;
         let members = self.role_holders(&[role_id.to_owned()]).await?;
         let new_rules: Vec<PolicyRules> = chosen

@@ -159,7 +159,7 @@ impl Domain {
         .execute(&mut **mutation.tx())
         .await?;
         if let Some(rules) = own_rules {
-            policies.push(self.write_own_rules(&mut mutation, &org.id, (&role_id, &name), None, rules).await?);
+            policies.push(self.write_own_rules(&mut mutation, &org.id, &role_id, None, rules).await?);
         }
         storage::replace_policies(mutation.tx(), &role_id, &policies).await?;
         let policy_ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
@@ -169,7 +169,8 @@ impl Domain {
             .target("role", &role_id, &name)
             .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }));
         mutation.commit(event).await?;
-        self.role(actor, &org.id, &role_id).await
+        // Shown as made, whether or not the actor may also read roles.
+        self.present_role(self.stored_role(&org.id, &role_id).await?).await
     }
 
     /// Changes a custom role. Its new composition is checked for escalation like a new one.
@@ -207,16 +208,14 @@ impl Domain {
             sso_group_names: changes.sso_group_names.unwrap_or(stored.sso_group_names.clone()),
             own_rules: changes.own_rules,
         };
-        let CheckedRole { mut policies, mut own_rules } = self.checked_role(&org.id, Some(&stored.id), &fields).await?;
+        let CheckedRole { mut policies, own_rules } = self.checked_role(&org.id, Some(&stored.id), &fields).await?;
         if let Some(own) = &own_before
             && own_rules.is_none()
-            && fields.name.trim() != stored.name
-            && policies.iter().any(|p| p.id == own.id)
+            && !policies.iter().any(|p| p.id == own.id)
         {
-            // A renamed role's own rules are renamed with it.
-            policies.retain(|p| p.id != own.id);
-            own_rules =
-                Some(OwnRules { statements: own.statements.clone(), schema_version: self.schema().await?.version });
+            // A role's own rules stay with it: composing it of other policies keeps them (the
+            // console does not offer them as a choice).
+            policies.push(own.clone());
         }
         let (_, before) = self.role_statements(&org.id, &stored.id).await?;
         let own_statements = own_rules.iter().flat_map(|rules| rules.statements.iter().cloned());
@@ -261,14 +260,9 @@ impl Domain {
         }
         let mut changed = vec![Change::Roles(vec![stored.id.clone()])];
         if let Some(rules) = own_rules {
-            let own =
-                self.write_own_rules(&mut mutation, &org.id, (&stored.id, &name), own_before.as_ref(), rules).await?;
+            let own = self.write_own_rules(&mut mutation, &org.id, &stored.id, own_before.as_ref(), rules).await?;
             changed.push(Change::Policies(vec![own.id.clone()]));
             policies.push(own);
-        } else if let Some(own) = own_before.filter(|own| !policies.iter().any(|p| p.id == own.id)) {
-            // Rules that were the role's own go with it being made without them.
-            self.delete_own_rules(&mut mutation, &own).await?;
-            changed.push(Change::Policies(vec![own.id]));
         }
         storage::replace_policies(mutation.tx(), &stored.id, &policies).await?;
         let policy_ids: Vec<&str> = policies.iter().map(|p| p.id.as_str()).collect();
@@ -285,7 +279,7 @@ impl Domain {
             .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }))
             .restoring(changes.restored_from.as_deref(), "role.restored");
         self.commit_authz_change(mutation, event, &changed).await?;
-        self.role(actor, &org.id, &stored.id).await
+        self.present_role(self.stored_role(&org.id, &stored.id).await?).await
     }
 
     /// Deletes a custom role. While members hold it, refused (409, with the count) unless
@@ -305,7 +299,6 @@ impl Domain {
             .await?;
         let current = self.present_role(stored.clone()).await?;
         let policies: Vec<&str> = current.policies.iter().map(|p| p.name.as_str()).collect();
-        let own_rules = self.own_rules_of(&stored.id).await?;
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let holders: Vec<String> = sqlx::query("SELECT user_id FROM membership_roles WHERE role_id = $1")
             .bind(&stored.id)
@@ -333,6 +326,8 @@ impl Domain {
             .execute(&mut **mutation.tx())
             .await?;
         sqlx::query("DELETE FROM roles WHERE id = $1").bind(&stored.id).execute(&mut **mutation.tx()).await?;
+        // Read once the role's row is gone: rules a concurrent change gave it have committed.
+        let own_rules = self.own_rules_in(&mut mutation, &stored.id).await?;
         if let Some(own) = &own_rules {
             self.delete_own_rules(&mut mutation, own).await?;
         }

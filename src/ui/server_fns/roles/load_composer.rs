@@ -46,6 +46,8 @@ pub async fn load_role_composer(
         policies: policies
             .policies
             .into_iter()
+            // A role's own rules stay with it (changed through seed 002's API): not a choice.
+            .filter(|p| p.owner_role_id.is_none())
             .map(|p| ComposerPolicy {
                 id: p.policy_id,
                 name: p.name,
