@@ -126,8 +126,13 @@ impl Modify for Errors {
                 let public = operation.security.as_ref().is_some_and(|s| s.iter().all(is_anonymous));
                 let has_body = operation.request_body.is_some();
                 let changes = !matches!(method, HttpMethod::Get | HttpMethod::Head);
+                let names_something = operation.parameters.as_ref().is_some_and(|parameters| {
+                    parameters.iter().any(|p| matches!(p.parameter_in, openapi::path::ParameterIn::Path))
+                });
                 let applies = |status: &str| match status {
                     "401" | "403" => !public,
+                    // Nothing to find: a public operation whose path names nothing (`/healthz`).
+                    "404" => !public || names_something,
                     "409" => changes,
                     "415" => has_body,
                     "429" => !public,
