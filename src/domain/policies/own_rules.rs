@@ -59,10 +59,7 @@ impl Domain {
         let (policy_id, event) = match existing {
             Some(stored) => {
                 storage::update(mutation.tx(), stored, stored.version, &fields).await?;
-                let event = AuditEvent::new("policy.updated").before(
-                    json!({ "name": stored.name, "description": stored.description, "statements": stored.statements }),
-                );
-                (stored.id.clone(), event)
+                (stored.id.clone(), AuditEvent::new("policy.updated").before(stored.snapshot()))
             }
             None => {
                 let created_by = mutation.actor().user_id().ok();
@@ -70,10 +67,9 @@ impl Domain {
                 (id, AuditEvent::new("policy.created"))
             }
         };
-        let event = event
-            .org(org_id)
-            .target("policy", &policy_id, &fields.name)
-            .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements, "owner_role_id": role_id }));
+        let mut after = fields.snapshot();
+        after["owner_role_id"] = json!(role_id);
+        let event = event.org(org_id).target("policy", &policy_id, &fields.name).after(after);
         mutation.record(&event).await?;
         storage::find(&mut **mutation.tx(), org_id, &policy_id).await?.ok_or_else(|| storage::not_found(&policy_id))
     }

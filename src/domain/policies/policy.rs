@@ -2,7 +2,7 @@
 //! requests give it, and as the API shows it.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::document::{Draft, draft_from_permissions, draft_from_statements};
 use crate::domain::{
@@ -76,6 +76,24 @@ pub struct StoredPolicy {
     pub created_at: String,
     pub updated_at: String,
     pub created_by: Option<String>,
+}
+
+/// What the audit log keeps of a policy's content, before and after a change (the fields a
+/// restore reads back).
+fn snapshot(name: &str, description: &str, statements: &[Statement]) -> Value {
+    json!({ "name": name, "description": description, "statements": statements })
+}
+
+impl StoredPolicy {
+    pub(super) fn snapshot(&self) -> Value {
+        snapshot(&self.name, &self.description, &self.statements)
+    }
+}
+
+impl PolicyFields {
+    pub(super) fn snapshot(&self) -> Value {
+        snapshot(&self.name, &self.description, &self.statements)
+    }
 }
 
 pub fn parse_statements(text: &str) -> DomainResult<Vec<Statement>> {

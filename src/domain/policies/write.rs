@@ -74,10 +74,8 @@ impl Domain {
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         self.hold_schema_version(mutation.tx(), schema_version).await?;
         let id = storage::insert(mutation.tx(), &org.id, &fields, None, actor.user_id().ok()).await?;
-        let event = AuditEvent::new("policy.created")
-            .org(&org.id)
-            .target("policy", &id, &fields.name)
-            .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements }));
+        let event =
+            AuditEvent::new("policy.created").org(&org.id).target("policy", &id, &fields.name).after(fields.snapshot());
         mutation.commit(event).await?;
         self.policy(actor, &org.id, &id).await
     }
@@ -123,8 +121,8 @@ impl Domain {
         let event = AuditEvent::new("policy.updated")
             .org(&org.id)
             .target("policy", &stored.id, &fields.name)
-            .before(json!({ "name": stored.name, "description": stored.description, "statements": stored.statements }))
-            .after(json!({ "name": fields.name, "description": fields.description, "statements": fields.statements }))
+            .before(stored.snapshot())
+            .after(fields.snapshot())
             .restoring(changes.restored_from.as_deref(), "policy.restored");
         self.commit_authz_change(mutation, event, &[Change::Policies(vec![stored.id.clone()])]).await?;
         self.policy(actor, &org.id, &stored.id).await

@@ -3,7 +3,8 @@
 //! A custom role is a set of the organization's policies; its permissions are their union
 //! (deny statements included), and its own rules when it was given rules inline (seed 002:
 //! a policy the role owns, written in the same transaction). Predefined roles are read-only.
-//! Nobody can compose a role that allows more than they hold there. A role held by members is deleted only with `unassign`.
+//! Nobody can compose a role that allows more than they hold there. A role held by members is
+//! deleted only with `unassign`.
 
 use serde::Serialize;
 use serde_json::json;
@@ -15,7 +16,7 @@ use super::{
 use crate::domain::{
     Actor, AuditEvent, Domain, DomainError, DomainResult, FieldError, Mutation, Timestamp,
     audit::HistoryOf,
-    authz::{ChangeEffect, cache::Change},
+    authz::{ChangeEffect, cache::Change, statements::Statement},
     db::{self, to_flag},
     fields,
     ids::new_id,
@@ -26,6 +27,14 @@ use crate::domain::{
 struct CheckedRole {
     policies: Vec<StoredPolicy>,
     own_rules: Option<OwnRules>,
+}
+
+impl CheckedRole {
+    /// Everything the role would say: its policies' statements and its own rules'.
+    fn statements(&self) -> Vec<Statement> {
+        let own = self.own_rules.iter().flat_map(|rules| rules.statements.iter().cloned());
+        self.policies.iter().flat_map(|p| p.statements.iter().cloned()).chain(own).collect()
+    }
 }
 
 fn json_text(value: &impl Serialize) -> DomainResult<String> {
@@ -131,11 +140,10 @@ impl Domain {
     /// Creates a custom role of `org_id` from policies of the same organization.
     pub async fn create_role(&self, actor: &Actor, org_id: &str, fields: RoleFields) -> DomainResult<Role> {
         let org = self.authorized_organization(actor, org_id, &role_permission("create")).await?;
-        let CheckedRole { mut policies, own_rules } = self.checked_role(&org.id, None, &fields).await?;
+        let checked = self.checked_role(&org.id, None, &fields).await?;
         // Nobody composes a role that moves more than they hold there.
-        let own_statements = own_rules.iter().flat_map(|rules| rules.statements.iter().cloned());
-        let statements = policies.iter().flat_map(|p| p.statements.iter().cloned()).chain(own_statements);
-        self.authorize_change(actor, &ChangeEffect::new().at(&org.id, statements)).await?;
+        self.authorize_change(actor, &ChangeEffect::new().at(&org.id, checked.statements())).await?;
+        let CheckedRole { mut policies, own_rules } = checked;
 
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let role_id = new_id();
@@ -194,12 +202,11 @@ impl Domain {
             self.restorable_version(actor, &org.id, HistoryOf::Role(&stored.id), event_id).await?;
         }
         let current = self.present_role(stored.clone()).await?;
+        // The role's own rules are not one of its chosen policies: they stay as they are, or new
+        // ones take their place (the console does not offer them as a choice).
         let own_before = self.own_rules_of(&stored.id).await?;
         let mut policy_ids = changes.policy_ids.unwrap_or(current.policy_ids.clone());
-        if changes.own_rules.is_some() {
-            // New own rules take the place of the old ones.
-            policy_ids.retain(|id| own_before.as_ref().is_none_or(|own| &own.id != id));
-        }
+        policy_ids.retain(|id| own_before.as_ref().is_none_or(|own| &own.id != id));
         let fields = RoleFields {
             name: changes.name.unwrap_or(stored.name.clone()),
             description: changes.description.unwrap_or(stored.description.clone()),
@@ -208,18 +215,15 @@ impl Domain {
             sso_group_names: changes.sso_group_names.unwrap_or(stored.sso_group_names.clone()),
             own_rules: changes.own_rules,
         };
-        let CheckedRole { mut policies, own_rules } = self.checked_role(&org.id, Some(&stored.id), &fields).await?;
-        if let Some(own) = &own_before
-            && own_rules.is_none()
-            && !policies.iter().any(|p| p.id == own.id)
+        let mut checked = self.checked_role(&org.id, Some(&stored.id), &fields).await?;
+        if checked.own_rules.is_none()
+            && let Some(own) = &own_before
         {
-            // A role's own rules stay with it: composing it of other policies keeps them (the
-            // console does not offer them as a choice).
-            policies.push(own.clone());
+            checked.policies.push(own.clone());
         }
         let (_, before) = self.role_statements(&org.id, &stored.id).await?;
-        let own_statements = own_rules.iter().flat_map(|rules| rules.statements.iter().cloned());
-        let after: Vec<_> = policies.iter().flat_map(|p| p.statements.iter().cloned()).chain(own_statements).collect();
+        let after = checked.statements();
+        let CheckedRole { mut policies, own_rules } = checked;
         // Holders gain and lose what the new composition adds and takes away; new SSO group
         // names hand the whole role to whoever signs in with them.
         // So does becoming a default role: SSO gives it to whoever's groups map to nothing.
