@@ -77,20 +77,22 @@ ensure_browser() {
   [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
+# `--split`: every page but sign-in is a WebAssembly chunk of its own (src/ui/pages/lazy.rs);
+# a build without it leaves the chunks' loader out and the console cannot hydrate.
 build_release() {
   say "Building Warden (server, WebAssembly and CSS)"
-  cargo leptos build --release --precompress
+  cargo leptos build --release --split --precompress
 }
 
 # The release WebAssembly, stylesheet and script alone (precompressed), for the first-load check.
 build_release_frontend() {
   say "Building the release WebAssembly for the first-load check"
-  cargo leptos build --release --precompress --frontend-only
+  cargo leptos build --release --split --precompress --frontend-only
 }
 
 # The browser tests check behaviour, not speed: the debug build (target/debug/warden, the site in
 # target/site) takes a third of the release build's time and reuses what `cargo test` compiled.
 build_for_browser_tests() {
   say "Building Warden for the browser tests (debug build)"
-  cargo leptos build
+  cargo leptos build --split
 }

@@ -26,5 +26,11 @@ pub mod web;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::App);
+    // A page opened directly may first need its WebAssembly chunk (src/ui/pages/lazy.rs):
+    // hydration waits for it, and the page says it is interactive only once it is.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else { return };
+        leptos::mount::hydrate_from_async(body, ui::App).await.forget();
+        ui::mark_hydrated();
+    });
 }

@@ -40,7 +40,8 @@ fn is_dynamic(headers: &HeaderMap) -> bool {
 }
 
 /// `/pkg/warden.<hash>.wasm`: cargo-leptos names hashed files with the unpadded base64url of
-/// their MD5 (22 characters) before the extension.
+/// their MD5 (22 characters) before the extension. The WebAssembly chunks' loader is written
+/// first as `__wasm_split.______________________.js` (22 underscores), a placeholder, not a hash.
 fn is_hashed_asset(path: &str) -> bool {
     let Some(name) = path.strip_prefix("/pkg/") else { return false };
     let mut parts = name.rsplit('.');
@@ -48,6 +49,7 @@ fn is_hashed_asset(path: &str) -> bool {
     parts.next().is_some()
         && hash.len() == 22
         && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && hash.bytes().any(|b| b != b'_')
 }
 
 #[cfg(test)]
@@ -63,5 +65,7 @@ mod tests {
         assert!(!is_hashed_asset("/pkg/4mbMjb0hhQRGxAcl8Q3Y_A.wasm"));
         assert!(!is_hashed_asset("/warden.4mbMjb0hhQRGxAcl8Q3Y_A.svg"));
         assert!(!is_hashed_asset("/pkg/warden.4mbMjb0hhQRGxAcl8Q3Y!A.js"));
+        assert!(is_hashed_asset("/pkg/__wasm_split.u8R-b2Uq0mJvYp3bX_9Q1w.js"));
+        assert!(!is_hashed_asset("/pkg/__wasm_split.______________________.js"));
     }
 }

@@ -11,28 +11,29 @@ pub mod url;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
 
-use components::layout::AppShell;
 use pages::{
-    audit::log::AuditLogPage,
-    dashboard::DashboardPage,
-    explorer::ExplorerPage,
-    groups::GroupsPage,
-    members::MembersPage,
+    lazy::{
+        AccountRoute, AppShellRoute, AuditLogRoute, DashboardRoute, ExplorerRoute, GroupsRoute, MemberTokensRoute,
+        MembersRoute, MyTokensRoute, OrganizationRoute, OrganizationsRoute, PoliciesRoute, PolicyEditorRoute,
+        RoleComposerRoute, RolesRoute, SchemaRoute, SsoChoiceRoute, SsoSetupRoute, UsersRoute,
+    },
     not_found::NotFoundPage,
-    orgs::{detail::OrganizationPage, tree::OrganizationsPage},
-    policies::{editor::PolicyEditorPage, list::PoliciesPage},
-    roles::{composer::RoleComposerPage, list::RolesPage},
-    schema::editor::SchemaPage,
-    sessions::{account::AccountPage, sign_in::SignInPage},
-    sso::{choose::SsoChoicePage, setup::SsoSetupPage},
-    tokens::{members::MemberTokensPage, mine::MyTokensPage},
-    users::UsersPage,
+    sessions::sign_in::SignInPage,
 };
+
+/// Tests (and people) can tell that the page is interactive from this attribute, set once
+/// hydration has finished (`crate::hydrate`), the page's own WebAssembly chunk included.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
 
 /// The HTML document around the app. The hydration scripts carry this response's CSP nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -58,12 +59,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Tests (and people) can tell that the page is interactive from this attribute.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title text="Warden"/>
         <Router>
@@ -73,27 +68,27 @@ pub fn App() -> impl IntoView {
                 // its <title>, set where the data is, is in the head (in-order streaming sends
                 // the head before the page's data, and the tab said "Warden" everywhere).
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
-                <Route path=path!("/sign-in/sso") view=SsoChoicePage ssr=SsrMode::Async/>
-                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
-                    <Route path=path!("") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("tokens") view=MyTokensPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs") view=OrganizationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id") view=OrganizationPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/members") view=MembersPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/groups") view=GroupsPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/tokens") view=MemberTokensPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/sso") view=SsoSetupPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/audit") view=AuditLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/roles") view=RolesPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/roles/new") view=RoleComposerPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/roles/:role_id") view=RoleComposerPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/policies") view=PoliciesPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/policies/new") view=PolicyEditorPage ssr=SsrMode::Async/>
-                    <Route path=path!("orgs/:id/policies/:policy_id") view=PolicyEditorPage ssr=SsrMode::Async/>
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("schema") view=SchemaPage ssr=SsrMode::Async/>
-                    <Route path=path!("explorer") view=ExplorerPage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in/sso") view={Lazy::<SsoChoiceRoute>::new()} ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view={Lazy::<AppShellRoute>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("tokens") view={Lazy::<MyTokensRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs") view={Lazy::<OrganizationsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id") view={Lazy::<OrganizationRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/tokens") view={Lazy::<MemberTokensRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/sso") view={Lazy::<SsoSetupRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/roles/new") view={Lazy::<RoleComposerRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/roles/:role_id") view={Lazy::<RoleComposerRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/policies") view={Lazy::<PoliciesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/policies/new") view={Lazy::<PolicyEditorRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("orgs/:id/policies/:policy_id") view={Lazy::<PolicyEditorRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("schema") view={Lazy::<SchemaRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("explorer") view={Lazy::<ExplorerRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

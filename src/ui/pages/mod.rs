@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod explorer;
 pub mod groups;
+pub mod lazy;
 pub mod members;
 pub mod not_found;
 pub mod orgs;
