@@ -57,7 +57,21 @@ for (const mode of MODES) {
       await submitAndWait(page, again.getByTestId('token-revoke'), (url) => url.searchParams.has('revoke'));
       await ready(page, mode);
       await waitForText(page.getByTestId('token-confirm'), new RegExp(`Revoke token "${name}"`));
-      await submitAndWait(page, page.getByTestId('token-revoke-apply'), (url) => url.searchParams.has('done'));
+      const apply = page.getByTestId('token-revoke-apply');
+      if (mode.javaScriptEnabled) {
+        // While the revoke is on its way the button is busy and cannot be pressed again.
+        let release;
+        const held = new Promise((resolve) => { release = resolve; });
+        await page.route('**/api/revoke-my-token', async (route) => { await held; await route.continue(); });
+        await apply.click();
+        await waitUntil('the revoke button to be busy', async () => ({
+          busy: await apply.getAttribute('aria-busy'), disabled: await apply.isDisabled(),
+        }), (state) => state.busy === 'true' && state.disabled);
+        await Promise.all([page.waitForURL((url) => url.searchParams.has('done'), { timeout: 15000 }), release()]);
+        await page.unroute('**/api/revoke-my-token');
+      } else {
+        await submitAndWait(page, apply, (url) => url.searchParams.has('done'));
+      }
       await ready(page, mode);
       await waitForText(page.getByTestId('tokens-done'), new RegExp(`Revoked "${name}"`));
       await waitForText(page.getByTestId('token-row').filter({ hasText: name }).getByTestId('token-status'), 'revoked');

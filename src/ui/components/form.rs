@@ -86,13 +86,43 @@ pub fn FormError(error: Signal<Option<UiError>>) -> impl IntoView {
     }
 }
 
+/// The full-width submit button of a form page (sign-in, editors).
 #[component]
 pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView {
     view! {
-        <button type="submit" disabled=move || pending.get()
-            class="inline-flex w-full justify-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white \
-                   shadow-sm hover:bg-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/60 disabled:opacity-60">
+        <PendingButton pending
+            class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm \
+                   hover:bg-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/60">
             {label}
+        </PendingButton>
+    }
+}
+
+/// A button that submits its form's action. While the answer is on its way it is disabled (it
+/// cannot be pressed twice), busy for screen readers (`aria-busy`) and shows a spinner before
+/// its label. Without JavaScript the browser's own page load shows the wait.
+#[component]
+pub fn PendingButton(
+    /// The action's `pending()`.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// The button's look; layout for the spinner and the disabled look are added.
+    #[prop(into)]
+    class: String,
+    #[prop(optional)] test_id: Option<&'static str>,
+    /// Disabled whatever the action does (nothing to submit yet).
+    #[prop(optional)]
+    blocked: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <button type="submit" data-testid=test_id
+            disabled=move || blocked || pending.get()
+            aria-busy=move || pending.get().then_some("true")
+            class=format!("group inline-flex items-center justify-center gap-2 disabled:opacity-60 aria-busy:cursor-wait {class}")>
+            <span aria-hidden="true"
+                class="hidden size-3.5 animate-spin rounded-full border-2 border-current border-r-transparent group-aria-busy:inline-block"></span>
+            {children()}
         </button>
     }
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::ui::{
-    components::form::{ProblemList, TextField, action_error},
+    components::form::{PendingButton, ProblemList, TextField, action_error},
     model::{GroupEditItem, RoleOption},
     pages::audit::history_link::HistoryLink,
     server_fns::groups::SaveUserGroup,
@@ -72,8 +72,8 @@ pub fn GroupEditor(
                     <textarea id="group-add-emails" name="add_emails" rows="3" class=FIELD data-testid="group-add-emails"></textarea>
                 </fieldset>
                 <div class="flex gap-3">
-                    <button type="submit" disabled=!may_save data-testid="group-save"
-                        class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">"Save group"</button>
+                    <PendingButton pending=save.pending() blocked=!may_save test_id="group-save"
+                        class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Save group"</PendingButton>
                     <a href=format!("/orgs/{org_id}/groups") class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
                 </div>
             </ActionForm>

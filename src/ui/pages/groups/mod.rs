@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::{
     components::{
-        form::{FormError, action_error},
+        form::{FormError, PendingButton, action_error},
         layout::LoadError,
         list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
     },
@@ -117,8 +117,8 @@ fn ConfirmDelete(group: GroupRow, org_id: String) -> impl IntoView {
                 <input type="hidden" name="org_id" value=org_id.clone()/>
                 <input type="hidden" name="group_id" value=group.id.clone()/>
                 <input type="hidden" name="name" value=group.name.clone()/>
-                <button type="submit" data-testid="group-delete-apply"
-                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Delete"</button>
+                <PendingButton pending=delete.pending() test_id="group-delete-apply"
+                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Delete"</PendingButton>
                 <a href=format!("/orgs/{org_id}/groups") class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
             </ActionForm>
         </section>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::MembersQuery;
 use crate::ui::{
     components::{
-        form::{FormError, action_error},
+        form::{FormError, PendingButton, action_error},
         layout::LoadError,
     },
     model::{MemberDetailItem, RoleOption},
@@ -59,8 +59,8 @@ fn Dialog(member: MemberDetailItem, org_id: String, state: MembersQuery, roles: 
                     }).collect_view()}
                 </fieldset>
                 <div class="flex gap-3">
-                    <button type="submit" data-testid="assign-save"
-                        class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Save roles"</button>
+                    <PendingButton pending=save.pending() test_id="assign-save"
+                        class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Save roles"</PendingButton>
                     <a href=back class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
                 </div>
             </ActionForm>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::MembersQuery;
 use crate::ui::{
     components::{
-        form::{FormError, action_error},
+        form::{FormError, PendingButton, action_error},
         layout::LoadError,
     },
     model::BulkPreviewItem,
@@ -72,8 +72,8 @@ fn Confirm(item: BulkPreviewItem, org_id: String, state: MembersQuery) -> impl I
                 <input type="hidden" name="all" value=if state.all { "1" } else { "" }/>
                 <input type="hidden" name="q" value=state.q.clone()/>
                 <input type="hidden" name="role" value=state.role.clone()/>
-                <button type="submit" disabled=nobody data-testid="bulk-apply"
-                    class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50">"Confirm"</button>
+                <PendingButton pending=apply.pending() blocked=nobody test_id="bulk-apply"
+                    class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Confirm"</PendingButton>
                 <a href=state.list_href(&org_id) class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
             </ActionForm>
         </section>

@@ -12,7 +12,7 @@ use crate::{
     domain::orgs::rules,
     ui::{
         components::{
-            form::{FormError, SubmitButton, TextField, action_error},
+            form::{FormError, PendingButton, SubmitButton, TextField, action_error},
             impact_panel::{ImpactSubject, ImpactSummary},
             layout::LoadError,
         },
@@ -356,10 +356,10 @@ fn MovePreview(item: MovePreviewItem, move_action: ServerAction<MoveOrganization
                 <ActionForm action=move_action>
                     <input type="hidden" name="org_id" value=org_id.clone()/>
                     <input type="hidden" name="new_parent_id" value=item.target_id.clone()/>
-                    <button type="submit" data-testid="move-confirm"
+                    <PendingButton pending=move_action.pending() test_id="move-confirm"
                         class="rounded-md bg-indigo-600 px-3 py-1 text-sm font-semibold text-white hover:bg-indigo-500">
                         {format!("Confirm the move under {}", item.target_name)}
-                    </button>
+                    </PendingButton>
                 </ActionForm>
             })}
         </div>
@@ -391,10 +391,9 @@ fn DeleteSection(org_id: String, name: String) -> impl IntoView {
                 <FormError error/>
                 <TextField label="Type the organization's name to confirm" name="confirm_name" error/>
                 <p class="text-xs text-slate-500">{format!("Name: {name}")}</p>
-                <button type="submit" data-testid="delete-org"
-                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">
+                <PendingButton pending=delete.pending() test_id="delete-org" class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">
                     "Delete this organization and everything in it"
-                </button>
+                </PendingButton>
             </ActionForm>
         </section>
     }

@@ -25,7 +25,7 @@ use crate::{
     },
     ui::{
         components::{
-            form::{FormError, SubmitButton, TextField, action_error},
+            form::{FormError, PendingButton, SubmitButton, TextField, action_error},
             impact_panel::{ImpactPanel, ImpactSubject},
             json_spans,
             layout::LoadError,
@@ -270,9 +270,9 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
                             <input type="checkbox" name="detach" class="h-4 w-4"/>
                             "Also take it out of the roles that use it"
                         </label>
-                        <button type="submit" data-testid="delete-policy"
+                        <PendingButton pending=delete.pending() test_id="delete-policy"
                             on:click=move |_| dirty.set(false)
-                            class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Delete policy"</button>
+                            class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Delete policy"</PendingButton>
                     </ActionForm>
                 </section>
             })}

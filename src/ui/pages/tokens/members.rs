@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::table::{ConfirmRevoke, TokenTable};
 use crate::ui::{
     components::{
-        form::{FormError, action_error},
+        form::{FormError, PendingButton, action_error},
         layout::LoadError,
         list_page::{DoneBanner, ListHeader, PageLinks},
     },
@@ -119,8 +119,8 @@ fn RevokeMember(token: TokenRow, org_id: String, back: String) -> impl IntoView 
                 <input type="hidden" name="token_id" value=token.token_id.clone()/>
                 <input type="hidden" name="name" value=token.name.clone()/>
                 <input type="hidden" name="back" value=back/>
-                <button type="submit" data-testid="token-revoke-apply"
-                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Revoke"</button>
+                <PendingButton pending=revoke.pending() test_id="token-revoke-apply"
+                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Revoke"</PendingButton>
             </ActionForm>
         </ConfirmRevoke>
     }

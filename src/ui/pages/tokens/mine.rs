@@ -11,7 +11,7 @@ use super::{
 };
 use crate::ui::{
     components::{
-        form::{FormError, action_error},
+        form::{FormError, PendingButton, action_error},
         layout::LoadError,
         list_page::{DoneBanner, ListHeader},
     },
@@ -76,8 +76,8 @@ fn RevokeMine(token: TokenRow) -> impl IntoView {
             <ActionForm action=revoke>
                 <input type="hidden" name="token_id" value=token.token_id.clone()/>
                 <input type="hidden" name="name" value=token.name.clone()/>
-                <button type="submit" data-testid="token-revoke-apply"
-                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Revoke"</button>
+                <PendingButton pending=revoke.pending() test_id="token-revoke-apply"
+                    class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">"Revoke"</PendingButton>
             </ActionForm>
         </ConfirmRevoke>
     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::UsersQuery;
 use crate::ui::{
-    components::form::{FormError, action_error},
+    components::form::{FormError, PendingButton, action_error},
     model::UserRow,
     server_fns::users::{DeleteUser, SetUserStatus},
 };
@@ -51,9 +51,9 @@ fn StatusForm(user: UserRow, back: String, enable: bool) -> impl IntoView {
             <input type="hidden" name="user_id" value=user.user_id.clone()/>
             <input type="hidden" name="status" value=status/>
             <input type="hidden" name="back" value=back.clone()/>
-            <button type="submit" data-testid="user-confirm-apply" class=format!("{BUTTON} bg-indigo-600 hover:bg-indigo-500")>
+            <PendingButton pending=change.pending() test_id="user-confirm-apply" class=format!("{BUTTON} bg-indigo-600 hover:bg-indigo-500")>
                 {if enable { "Enable" } else { "Disable" }}
-            </button>
+            </PendingButton>
             <a href=back class=CANCEL>"Cancel"</a>
         </ActionForm>
     }
@@ -71,7 +71,7 @@ fn DeleteForm(user: UserRow, back: String) -> impl IntoView {
             <input type="hidden" name="user_id" value=user.user_id.clone()/>
             <input type="hidden" name="email" value=user.email.clone()/>
             <input type="hidden" name="back" value=back.clone()/>
-            <button type="submit" data-testid="user-confirm-apply" class=format!("{BUTTON} bg-red-600 hover:bg-red-500")>"Delete"</button>
+            <PendingButton pending=delete.pending() test_id="user-confirm-apply" class=format!("{BUTTON} bg-red-600 hover:bg-red-500")>"Delete"</PendingButton>
             <a href=back class=CANCEL>"Cancel"</a>
         </ActionForm>
     }

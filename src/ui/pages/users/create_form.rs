@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::UsersQuery;
 use crate::ui::{
-    components::form::{FormError, TextField, action_error},
+    components::form::{FormError, PendingButton, TextField, action_error},
     model::OrganizationItem,
     server_fns::users::CreateUser,
 };
@@ -43,8 +43,8 @@ pub fn CreateUserForm(orgs: Vec<OrganizationItem>, state: UsersQuery) -> impl In
                     "The user joins the organization with its default roles."
                 </p>
                 <div class="flex gap-3 sm:col-span-2">
-                    <button type="submit" data-testid="new-user-create"
-                        class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Create user"</button>
+                    <PendingButton pending=create.pending() test_id="new-user-create"
+                        class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Create user"</PendingButton>
                     <a href=state.list_href() class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
                 </div>
             </ActionForm>
