@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { MODES, collectErrors, launch, ready, waitForText } from '../support/browser.mjs';
+import { MODES, collectErrors, launch, ready, waitForText, waitUntil } from '../support/browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
 
 const OUTPUT = 'end2end/output';
@@ -41,6 +41,9 @@ for (const mode of MODES) {
       await ready(page, mode);
       await signIn(page, mode, ADMIN_EMAIL, 'definitely not it');
       await waitForText(page.getByTestId('form-error'), 'Email or password is incorrect');
+      // Keyboard and screen reader users land on what went wrong.
+      await waitUntil('the focus on the error', () => page.evaluate(() => document.activeElement?.dataset.testid ?? null),
+        (focused) => focused === 'form-error');
       assert.equal(new URL(page.url()).pathname, '/sign-in', 'still on the sign-in page');
       const me = await context.request.get(`${warden.baseUrl}/v1/me`);
       assert.equal(me.status(), 401, 'the browser holds no signed-in session');

@@ -74,6 +74,9 @@ for (const mode of MODES) {
       }
       await ready(page, mode);
       await waitForText(page.getByTestId('tokens-done'), new RegExp(`Revoked "${name}"`));
+      // Keyboard and screen reader users land on the result of their change.
+      await waitUntil('the focus on the done banner', () => page.evaluate(() => document.activeElement?.dataset.testid ?? null),
+        (focused) => focused === 'tokens-done');
       await waitForText(page.getByTestId('token-row').filter({ hasText: name }).getByTestId('token-status'), 'revoked');
 
       const refused = await me(warden.baseUrl, secret);

@@ -71,13 +71,22 @@ pub fn TextField(
     }
 }
 
-/// The form-level message of a failed submission (one without field errors).
+/// The form-level message of a failed submission (one without field errors). It takes the focus
+/// when it appears, so that keyboard and screen reader users land on what went wrong.
 #[component]
 pub fn FormError(error: Signal<Option<UiError>>) -> impl IntoView {
     let message = move || error.get().filter(|e| e.fields.is_empty()).map(|e| e.message);
+    let alert = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        error.track();
+        #[cfg(feature = "hydrate")]
+        if let Some(alert) = alert.get() {
+            let _ = alert.focus();
+        }
+    });
     view! {
         <Show when=move || message().is_some()>
-            <div role="alert" data-testid="form-error"
+            <div node_ref=alert role="alert" tabindex="-1" autofocus data-testid="form-error"
                 class="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 \
                        dark:border-red-800 dark:bg-red-950 dark:text-red-200">
                 {message}

@@ -7,6 +7,7 @@ use leptos_router::{
 };
 
 use crate::ui::{
+    components::form::PendingButton,
     error::UiErrorKind,
     model::Me,
     server_fns::sessions::{SignOut, current_user},
@@ -78,10 +79,10 @@ fn SignOutButton() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <ActionForm action=sign_out attr:class="mt-3">
-            <button type="submit" data-testid="sign-out"
-                class="w-full rounded-md border border-slate-600 px-3 py-1.5 text-left text-slate-200 hover:bg-slate-800">
+            <PendingButton pending=sign_out.pending() test_id="sign-out"
+                class="w-full justify-start! rounded-md border border-slate-600 px-3 py-1.5 text-left text-slate-200 hover:bg-slate-800">
                 "Sign out"
-            </button>
+            </PendingButton>
         </ActionForm>
     }
 }

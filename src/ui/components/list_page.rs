@@ -43,11 +43,20 @@ pub fn ListHeader(
     }
 }
 
-/// What the last change did, when the page was reached after one (`done` in the query).
+/// What the last change did, when the page was reached after one (`done` in the query). It takes
+/// the focus, so that keyboard and screen reader users land on the result of their change
+/// (`autofocus` on a page load, the effect after a change made without leaving the page).
 #[component]
 pub fn DoneBanner(done: String, test_id: &'static str) -> impl IntoView {
+    let banner = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(banner) = banner.get() {
+            let _ = banner.focus();
+        }
+    });
     (!done.is_empty()).then(|| view! {
-        <p role="status" data-testid=test_id
+        <p node_ref=banner role="status" tabindex="-1" autofocus data-testid=test_id
             class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
             {done}
         </p>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{INPUT, SECTION};
 use crate::ui::{
-    components::form::{FormError, action_error},
+    components::form::{FormError, PendingButton, action_error},
     model::{SsoConfigurationView, SsoSetupView},
     server_fns::sso::SaveSso,
 };
@@ -81,9 +81,9 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
                         </label>
                     </div>
                     <div class="sm:col-span-2">
-                        <button type="submit" class=super::BUTTON disabled=move || save.pending().get() data-testid="sso-save">
+                        <PendingButton pending=save.pending() class=super::BUTTON test_id="sso-save">
                             {move || if save.pending().get() { "Saving…" } else { "Save provider" }}
-                        </button>
+                        </PendingButton>
                     </div>
                 </fieldset>
             </ActionForm>

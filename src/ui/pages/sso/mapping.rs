@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{BUTTON, INPUT, SECTION};
 use crate::ui::{
-    components::form::{ProblemList, action_error},
+    components::form::{PendingButton, ProblemList, action_error},
     model::SsoSetupView,
     server_fns::sso::{MapSsoGroup, SaveRoleGroups},
 };
@@ -42,7 +42,7 @@ pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
                                     <input id=format!("groups-{}", role.role_id) name="groups" value=role.groups.join(", ")
                                         disabled=!may_update class=INPUT data-testid="sso-role-groups" placeholder="no groups"/>
                                     {may_update.then(|| view! {
-                                        <button type="submit" class=BUTTON disabled=move || save.pending().get() data-testid="sso-role-groups-save">"Save"</button>
+                                        <PendingButton pending=save.pending() class=BUTTON test_id="sso-role-groups-save">"Save"</PendingButton>
                                     })}
                                 </ActionForm>
                             </td>
@@ -87,7 +87,7 @@ pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
                                                 <select id=select_id name="role_id" class=INPUT>
                                                     {roles.iter().map(|r| view! { <option value=r.role_id.clone()>{r.name.clone()}</option> }).collect_view()}
                                                 </select>
-                                                <button type="submit" class=BUTTON disabled=move || map.pending().get() data-testid="sso-map-group">"Map"</button>
+                                                <PendingButton pending=map.pending() class=BUTTON test_id="sso-map-group">"Map"</PendingButton>
                                             </ActionForm>
                                         })}
                                     </td>
