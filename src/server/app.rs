@@ -10,7 +10,7 @@ use tower::ServiceBuilder;
 
 use super::{
     api_reference, caching, compression, identity, limits, new_token, request_context, security, server_fn_status,
-    session_cache::SessionCacheProbe, sessions, sso_sign_in,
+    session_cache::SessionCacheProbe, sessions, sso_sign_in, typed_values,
 };
 use crate::{domain::DomainResult, ui, web::AppState};
 
@@ -44,7 +44,8 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
                 .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate))
                 .layer(middleware::from_fn(identity::require_sign_in_for_pages))
                 .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), new_token::reveal_new_token))
-                .layer(middleware::from_fn(server_fn_status::server_fn_error_status)),
+                .layer(middleware::from_fn(server_fn_status::server_fn_error_status))
+                .layer(middleware::from_fn(typed_values::keep_typed_values)),
         );
     let (app, probe) = sessions::with_sessions(app, &state.settings).await?;
     let app = app.layer(

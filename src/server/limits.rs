@@ -31,7 +31,7 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn too_large() -> ApiError {
+pub(super) fn too_large() -> ApiError {
     ApiError::status(
         StatusCode::PAYLOAD_TOO_LARGE,
         "PAYLOAD_TOO_LARGE",

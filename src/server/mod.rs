@@ -21,3 +21,4 @@ pub mod server_fn_status;
 pub mod session_cache;
 pub mod sessions;
 pub mod sso_sign_in;
+pub mod typed_values;

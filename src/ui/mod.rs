@@ -6,6 +6,7 @@ pub mod error;
 pub mod model;
 pub mod pages;
 pub mod server_fns;
+pub mod typed;
 pub mod url;
 
 use leptos::prelude::*;

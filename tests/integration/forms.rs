@@ -276,4 +276,45 @@ async fn a_role_of_no_policies_previews_without_an_error(engine: Engine) {
     assert_eq!((impact["member_count"].as_i64(), impact["shifts"].as_array().map(Vec::len)), (Some(0), Some(0)));
 }
 
-on_both_engines!(every_change_works_as_a_plain_form_post, a_role_of_no_policies_previews_without_an_error);
+/// A form posted without JavaScript that fails comes back filled with what was typed (never the
+/// password), and the page shows it in the fields.
+async fn a_failed_form_post_comes_back_with_what_was_typed(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let fields = [
+        ("email", "not an address"),
+        ("organization_id", w.root.as_str()),
+        ("first_name", "Ada Marie"),
+        ("last_name", "Lovelace"),
+        ("password", "a long secret passphrase"),
+    ];
+    let r = post(&w, &w.root_cookie, "/users?new=1", "create-user", &fields).await;
+    let back = redirected(&r);
+    assert!(back.starts_with("/users?") && back.contains("__err="), "{back}");
+    assert!(back.contains("__typed.first_name=Ada%20Marie") && back.contains("__typed.last_name=Lovelace"), "{back}");
+    assert!(!back.contains("passphrase") && !back.contains("__typed.password"), "the password stays out: {back}");
+
+    let page = w.app.send(Req::page(&back).cookie(&w.root_cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for typed in [r#"value="not an address""#, r#"value="Ada Marie""#, r#"value="Lovelace""#] {
+        assert!(html.contains(typed), "the page shows {typed}");
+    }
+    assert!(!html.contains("passphrase"));
+
+    // A later success does not carry the old values on.
+    let fields = [
+        ("email", "ada@example.com"),
+        ("organization_id", w.root.as_str()),
+        ("first_name", "Ada"),
+        ("last_name", "Lovelace"),
+        ("password", ""),
+    ];
+    let r = post(&w, &w.root_cookie, &back, "create-user", &fields).await;
+    assert!(!redirected(&r).contains("__typed."), "{}", redirected(&r));
+}
+
+on_both_engines!(
+    every_change_works_as_a_plain_form_post,
+    a_role_of_no_policies_previews_without_an_error,
+    a_failed_form_post_comes_back_with_what_was_typed
+);

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::error::UiError;
+use crate::ui::{error::UiError, typed::typed_value};
 
 /// The error of the last submission of a server action, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<UiError>>
@@ -31,6 +31,8 @@ pub fn TextField(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
+    // After a failed post without JavaScript, what the admin typed rather than what is stored.
+    let value = typed_value(name).or(value);
     // Once edited, the field shows its own check rather than the last submission's verdict,
     // until the next submission answers.
     let edited = RwSignal::new(false);

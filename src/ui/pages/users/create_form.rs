@@ -8,6 +8,7 @@ use crate::ui::{
     components::form::{FormError, PendingButton, TextField, action_error},
     model::OrganizationItem,
     server_fns::users::CreateUser,
+    typed::typed_value,
 };
 
 #[component]
@@ -15,6 +16,7 @@ pub fn CreateUserForm(orgs: Vec<OrganizationItem>, state: UsersQuery) -> impl In
     let create = ServerAction::<CreateUser>::new();
     let error = action_error(create);
     let org_problem = move || error.get().and_then(|e| e.field("organization_id"));
+    let chosen_org = typed_value("organization_id").unwrap_or_else(|| state.org.clone());
     view! {
         <section aria-labelledby="new-user-title" data-testid="new-user-form"
             class="space-y-3 rounded-lg border border-slate-300 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900">
@@ -27,7 +29,7 @@ pub fn CreateUserForm(orgs: Vec<OrganizationItem>, state: UsersQuery) -> impl In
                     <select id="field-organization_id" name="organization_id" data-testid="new-user-org"
                         class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
                         {orgs.into_iter().map(|o| {
-                            let selected = o.id == state.org;
+                            let selected = o.id == chosen_org;
                             view! { <option value=o.id selected=selected>{o.name}</option> }
                         }).collect_view()}
                     </select>
