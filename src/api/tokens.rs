@@ -21,7 +21,7 @@ use super::{
 use crate::{
     domain::{
         DomainError, TokenRestriction,
-        tokens::{Expiry, NewToken, Token, TokenFilter, TokenPage, TokenPolicy, TokenStatus},
+        tokens::{Expiry, NewToken, Token, TokenFilter, TokenPage, TokenPolicy, TokenPolicyChanges, TokenStatus},
     },
     web::AppState,
 };
@@ -322,10 +322,7 @@ pub async fn put_policy(
     Path(org): Path<String>,
     ApiJson(body): ApiJson<TokenPolicyBody>,
 ) -> ApiResult<Json<TokenPolicy>> {
-    let current = state.domain.organization_token_policy(&caller.actor, &org).await?;
-    let policy = TokenPolicy {
-        max_lifetime_days: body.max_lifetime_days.unwrap_or(current.max_lifetime_days),
-        allow_no_expiry: body.allow_no_expiry.unwrap_or(current.allow_no_expiry),
-    };
-    Ok(Json(state.domain.set_organization_token_policy(&caller.actor, &org, policy).await?))
+    let changes =
+        TokenPolicyChanges { max_lifetime_days: body.max_lifetime_days, allow_no_expiry: body.allow_no_expiry };
+    Ok(Json(state.domain.set_organization_token_policy(&caller.actor, &org, changes).await?))
 }

@@ -228,6 +228,25 @@ async fn lifetimes_follow_the_strictest_policy(engine: Engine) {
     assert!(answer["expires_at"].is_null(), "{answer}");
 }
 
+/// A PUT changes the fields it gives and keeps the others, also when two PUTs of different
+/// fields arrive at once: neither undoes the other (the merge happens in the domain's
+/// transaction, which holds the policy's row).
+async fn concurrent_partial_policy_changes_both_stay(engine: Engine) {
+    let Some((w, a, _)) = tenant_with(engine, "creator@a.example").await else { return };
+    let path = format!("/v1/orgs/{a}/token-policy");
+    for round in 0..10_i64 {
+        let days = 30 + round;
+        let open = round % 2 == 0;
+        let (lifetime, expiry) = tokio::join!(
+            w.root(Method::PUT, &path, Some(json!({ "max_lifetime_days": days }))),
+            w.root(Method::PUT, &path, Some(json!({ "allow_no_expiry": open }))),
+        );
+        assert_eq!((lifetime.0, expiry.0), (StatusCode::OK, StatusCode::OK), "{lifetime:?} {expiry:?}");
+        let (_, policy) = w.root(Method::GET, &path, None).await;
+        assert_eq!(policy, json!({ "max_lifetime_days": days, "allow_no_expiry": open }), "round {round}");
+    }
+}
+
 async fn an_expired_token_is_refused(engine: Engine) {
     let Some((w, _, creator)) = tenant_with(engine, "creator@a.example").await else { return };
     let (secret, id) = make_token(&w, &creator.cookie, named("ci")).await;
@@ -766,6 +785,7 @@ on_both_engines!(
     lifetimes_follow_the_strictest_policy,
     an_expired_token_is_refused,
     a_tightened_policy_flags_and_caps_older_tokens,
+    concurrent_partial_policy_changes_both_stay,
     a_restriction_narrows_what_the_token_may_do,
     a_restriction_names_only_what_the_creator_holds,
     through_a_token_the_rule_weighs_the_token_not_the_creator,

@@ -263,6 +263,31 @@ pub async fn policy(db: &Database, org_id: &str) -> DomainResult<Option<TokenPol
     .transpose()
 }
 
+/// The organization's policy, its row held by `tx` until it ends: it is written first (the
+/// default when there was none, otherwise unchanged), which makes a concurrent change wait on
+/// PostgreSQL and takes the database's write lock on SQLite.
+pub async fn held_policy(tx: &mut Transaction, org_id: &str) -> DomainResult<TokenPolicy> {
+    let default = TokenPolicy::default();
+    sqlx::query(
+        "INSERT INTO token_policies (org_id, max_lifetime_days, allow_no_expiry, updated_at, updated_by) \
+         VALUES ($1, $2, $3, $4, NULL) ON CONFLICT (org_id) DO UPDATE SET org_id = token_policies.org_id",
+    )
+    .bind(org_id)
+    .bind(default.max_lifetime_days)
+    .bind(to_flag(default.allow_no_expiry))
+    .bind(Timestamp::now().to_rfc3339())
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query("SELECT max_lifetime_days, allow_no_expiry FROM token_policies WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(TokenPolicy {
+        max_lifetime_days: row.try_get("max_lifetime_days")?,
+        allow_no_expiry: flag(&row, "allow_no_expiry")?,
+    })
+}
+
 /// The policy that applies to each user's tokens: the strictest of the organizations they are a
 /// member of or homed in (an organization without a policy of its own has the default).
 pub async fn policies_of_users(db: &Database, user_ids: &[String]) -> DomainResult<HashMap<String, TokenPolicy>> {

@@ -107,6 +107,23 @@ impl Default for TokenPolicy {
     }
 }
 
+/// A change to a token policy: the fields given change, the others keep their value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenPolicyChanges {
+    pub max_lifetime_days: Option<i64>,
+    pub allow_no_expiry: Option<bool>,
+}
+
+impl TokenPolicyChanges {
+    /// `current` with these changes.
+    pub fn applied_to(self, current: TokenPolicy) -> TokenPolicy {
+        TokenPolicy {
+            max_lifetime_days: self.max_lifetime_days.unwrap_or(current.max_lifetime_days),
+            allow_no_expiry: self.allow_no_expiry.unwrap_or(current.allow_no_expiry),
+        }
+    }
+}
+
 impl TokenPolicy {
     /// The most a policy may allow.
     pub const MAX_LIFETIME_DAYS: i64 = 3650;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{
     CreatedToken, Expiry, MAX_NAME_CHARS, MAX_RESTRICTION_PERMISSIONS, MAX_TOKENS_PER_USER, NewToken, Secret, Token,
-    TokenPolicy, TokenStatus,
+    TokenPolicy, TokenPolicyChanges, TokenStatus,
     read::{present, token_not_found},
     storage::{self, NewRow, StoredToken},
 };
@@ -236,20 +236,23 @@ impl Domain {
         }
     }
 
-    /// Sets the organization's token policy (needs `org:update` there).
+    /// Changes the organization's token policy (needs `org:update` there). The current policy is
+    /// read and changed in one transaction that holds its row, so that two changes of different
+    /// fields made at once both stay.
     pub async fn set_organization_token_policy(
         &self,
         actor: &Actor,
         org_id: &str,
-        policy: TokenPolicy,
+        changes: TokenPolicyChanges,
     ) -> DomainResult<TokenPolicy> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("org", "update")).await?;
-        if !(1..=TokenPolicy::MAX_LIFETIME_DAYS).contains(&policy.max_lifetime_days) {
+        if changes.max_lifetime_days.is_some_and(|days| !(1..=TokenPolicy::MAX_LIFETIME_DAYS).contains(&days)) {
             let msg = format!("The longest lifetime is 1 to {} days", TokenPolicy::MAX_LIFETIME_DAYS);
             return Err(DomainError::invalid("max_lifetime_days", "value_error.range", msg));
         }
-        let before = storage::policy(&self.db, &org.id).await?.unwrap_or_default();
         let mut mutation = Mutation::begin(&self.db, actor).await?;
+        let before = storage::held_policy(mutation.tx(), &org.id).await?;
+        let policy = changes.applied_to(before);
         storage::set_policy(mutation.tx(), &org.id, &policy, actor.user_id().ok()).await?;
         let event = AuditEvent::new("token_policy.updated")
             .org(&org.id)
