@@ -28,11 +28,16 @@ pub fn TextField(
     check: Option<fn(&str) -> Option<String>>,
     /// The failed submission whose field errors to show.
     error: Signal<Option<UiError>>,
+    /// The server function (its `PATH`) whose failed post without JavaScript refills this field
+    /// with what was typed (`ui::typed`); never a password.
+    #[prop(optional)]
+    refill_from: Option<&'static str>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     // After a failed post without JavaScript, what the admin typed rather than what is stored.
-    let value = typed_value(name).or(value);
+    let typed = refill_from.filter(|_| input_type != "password").and_then(|path| typed_value(path, name));
+    let value = typed.or(value);
     // Once edited, the field shows its own check rather than the last submission's verdict,
     // until the next submission answers.
     let edited = RwSignal::new(false);
@@ -82,7 +87,7 @@ pub fn FormError(error: Signal<Option<UiError>>) -> impl IntoView {
     Effect::new(move |_| {
         error.track();
         #[cfg(feature = "hydrate")]
-        if let Some(alert) = alert.get() {
+        if let Some(alert) = alert.get().filter(|_| crate::ui::nothing_has_focus()) {
             let _ = alert.focus();
         }
     });

@@ -51,7 +51,7 @@ pub fn DoneBanner(done: String, test_id: &'static str) -> impl IntoView {
     let banner = NodeRef::<leptos::html::P>::new();
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(banner) = banner.get() {
+        if let Some(banner) = banner.get().filter(|_| crate::ui::nothing_has_focus()) {
             let _ = banner.focus();
         }
     });

@@ -36,6 +36,10 @@ const FLAG_PARENT_HAS_ACCESS: &str =
 const FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS: &str =
     "Roles held above this organization also reach the organizations below it; when off, they stop here.";
 
+/// Where the settings and new-suborganization forms post, whose failures refill them.
+const UPDATE_PATH: &str = <UpdateOrganization as leptos::server_fn::ServerFn>::PATH;
+const CREATE_CHILD_PATH: &str = <CreateChildOrganization as leptos::server_fn::ServerFn>::PATH;
+
 #[component]
 pub fn OrganizationPage() -> impl IntoView {
     let params = use_params_map();
@@ -175,11 +179,11 @@ fn SettingsSection(org: OrganizationDetail, update: ServerAction<UpdateOrganizat
                 <input type="hidden" name="version" value=org.version/>
                 <FormError error/>
                 <fieldset disabled=!editable class="space-y-4">
-                    <TextField label="Name" name="name" value=org.name.clone() check=rules::name_problem error/>
-                    <TextField label="Code (optional)" name="code" value=org.code.clone().unwrap_or_default() required=false check=rules::code_problem error/>
-                    <TextField label="Contact email" name="contact_email" input_type="email" value=org.contact_email.clone() check=rules::required_email_problem error/>
-                    <TextField label="Updates email (optional)" name="updates_email" input_type="email" value=org.updates_email.clone() required=false check=rules::optional_email_problem error/>
-                    <TextField label="Logo URL (optional)" name="logo_url" input_type="url" value=org.logo_url.clone() required=false check=rules::logo_url_problem error/>
+                    <TextField label="Name" name="name" value=org.name.clone() check=rules::name_problem error refill_from=UPDATE_PATH/>
+                    <TextField label="Code (optional)" name="code" value=org.code.clone().unwrap_or_default() required=false check=rules::code_problem error refill_from=UPDATE_PATH/>
+                    <TextField label="Contact email" name="contact_email" input_type="email" value=org.contact_email.clone() check=rules::required_email_problem error refill_from=UPDATE_PATH/>
+                    <TextField label="Updates email (optional)" name="updates_email" input_type="email" value=org.updates_email.clone() required=false check=rules::optional_email_problem error refill_from=UPDATE_PATH/>
+                    <TextField label="Logo URL (optional)" name="logo_url" input_type="url" value=org.logo_url.clone() required=false check=rules::logo_url_problem error refill_from=UPDATE_PATH/>
                     <FlagField name="can_have_child_organizations" label="Can have child organizations"
                         explanation=FLAG_CAN_HAVE_CHILDREN checked=org.can_have_child_organizations disabled=!editable/>
                     <FlagField name="parent_has_access" label="Parent has access"
@@ -236,16 +240,16 @@ fn CreateChildSection(parent_id: String) -> impl IntoView {
             <ActionForm action=create attr:class="space-y-4" attr:data-testid="create-child-form">
                 <input type="hidden" name="parent_id" value=parent_id/>
                 <FormError error/>
-                <TextField label="Name" name="name" check=rules::name_problem error/>
-                <TextField label="Code (optional)" name="code" required=false check=rules::code_problem error/>
-                <TextField label="Contact email" name="contact_email" input_type="email" check=rules::required_email_problem error/>
+                <TextField label="Name" name="name" check=rules::name_problem error refill_from=CREATE_CHILD_PATH/>
+                <TextField label="Code (optional)" name="code" required=false check=rules::code_problem error refill_from=CREATE_CHILD_PATH/>
+                <TextField label="Contact email" name="contact_email" input_type="email" check=rules::required_email_problem error refill_from=CREATE_CHILD_PATH/>
                 <FlagField name="can_have_child_organizations" label="Can have child organizations"
                     explanation=FLAG_CAN_HAVE_CHILDREN checked=true disabled=false/>
                 <FlagField name="parent_has_access" label="Parent has access"
                     explanation=FLAG_PARENT_HAS_ACCESS checked=true disabled=false/>
                 <FlagField name="parent_has_access_to_descendants" label="Parent has access to descendants"
                     explanation=FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS checked=true disabled=false/>
-                <TextField label="First admin's email (required when the parent has no access)" name="first_admin_email" input_type="email" required=false error/>
+                <TextField label="First admin's email (required when the parent has no access)" name="first_admin_email" input_type="email" required=false error refill_from=CREATE_CHILD_PATH/>
                 <SubmitButton label="Create organization" pending=create.pending().into()/>
             </ActionForm>
         </section>

@@ -24,6 +24,9 @@ use crate::{
 
 const SELECT: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
 
+/// Where this form posts, and whose failure refills it.
+const REFILL: &str = <CreateToken as leptos::server_fn::ServerFn>::PATH;
+
 #[component]
 pub fn CreateTokenForm(
     page: MyTokensPage,
@@ -44,7 +47,7 @@ pub fn CreateTokenForm(
             <h2 id="create-heading" class="text-lg font-semibold">"New token"</h2>
             <ActionForm action=create attr:class="space-y-4" attr:data-testid="create-token-form">
                 <ProblemList error/>
-                <TextField label="Name" name="name" error/>
+                <TextField label="Name" name="name" error refill_from=REFILL/>
                 <div class="grid gap-4 sm:grid-cols-2">
                     <div class="space-y-1">
                         <label for="token-expiry" class="block text-sm font-medium">"Expires"</label>
