@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, ready, signIn, submitAndWait, waitForCount, waitForText } from '../support/browser.mjs';
+import { MODES, collectErrors, ready, signIn, submitAndWait, waitForCount, waitForText, waitUntil } from '../support/browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/server.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
@@ -81,6 +81,9 @@ for (const mode of MODES) {
         page.getByTestId('delete-org').click(),
       ]);
       await page.getByTestId('confirm_name-error').filter({ hasText: 'Type the organization' }).waitFor();
+      // The refused field has the focus, to be typed into again.
+      await waitUntil('the focus on the refused field', () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? null),
+        (focused) => focused === 'confirm_name');
       await page.fill('input[name="confirm_name"]', `Southwind ${suffix}`);
       await submitAndWait(page, page.getByTestId('delete-org'), (url) => url.pathname !== south && url.pathname.startsWith('/orgs/'));
 

@@ -47,6 +47,21 @@ pub fn TextField(
         edited.set(false);
     });
     let message = move || if edited.get() { own_problem.get() } else { error.get().and_then(|e| e.field(name)) };
+    // A field the last submission refused takes the focus: on a page load the first such field
+    // (`autofocus`), after a change made in place when nothing else has the focus.
+    let names_this = move |e: &Option<UiError>| e.as_ref().is_some_and(|e| e.field(name).is_some());
+    let refused = move || error.with(names_this);
+    let autofocus = autofocus || error.with_untracked(names_this);
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        let refused = refused();
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = input.get().filter(|_| refused && crate::ui::nothing_has_focus()) {
+            let _ = input.focus();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = refused;
+    });
     let on_input = move |ev: leptos::ev::Event| {
         if let Some(check) = check {
             own_problem.set(check(&event_target_value(&ev)));
@@ -57,6 +72,7 @@ pub fn TextField(
         <div class="space-y-1">
             <label for=id.clone() class="block text-sm font-medium text-slate-700 dark:text-slate-300">{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=name
                 type=input_type
