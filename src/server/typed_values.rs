@@ -83,20 +83,13 @@ fn is_private(name: &str) -> bool {
 /// `location` without earlier `__typed.` fields, and with `typed` when it carries an error.
 fn with_typed(location: &str, typed: &str) -> String {
     let (path, query) = location.split_once('?').unwrap_or((location, ""));
-    let mut pairs: Vec<&str> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.starts_with(&encoded_prefix()) && !pair.starts_with(TYPED_PREFIX))
-        .collect();
+    let mut pairs: Vec<&str> =
+        query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with(TYPED_PREFIX)).collect();
     let failed = pairs.iter().any(|pair| pair.starts_with("__err="));
     if failed && !typed.is_empty() {
         pairs.push(typed);
     }
     if pairs.is_empty() { path.to_owned() } else { format!("{path}?{}", pairs.join("&")) }
-}
-
-/// `__typed.` as a URL encoder may write it (the dot needs no escaping, but may be escaped).
-fn encoded_prefix() -> String {
-    TYPED_PREFIX.replace('.', "%2E")
 }
 
 #[cfg(test)]

@@ -36,18 +36,6 @@ pub fn mark_hydrated() {
     }
 }
 
-/// Whether the focus is on no element in particular (the page's body): where it is after a
-/// change whose button went away or was disabled. A result takes the focus only then, never from
-/// a field the admin has moved to in the meantime.
-#[cfg(feature = "hydrate")]
-pub fn nothing_has_focus() -> bool {
-    let document = document();
-    match (document.active_element(), document.body()) {
-        (Some(active), Some(body)) => active.is_same_node(Some(body.as_ref())),
-        _ => true,
-    }
-}
-
 /// The HTML document around the app. The hydration scripts carry this response's CSP nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

@@ -226,6 +226,6 @@ impl Domain {
     /// The organization's token policy (needs `org:read`; the default when it has none).
     pub async fn organization_token_policy(&self, actor: &Actor, org_id: &str) -> DomainResult<TokenPolicy> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("org", "read")).await?;
-        Ok(storage::policy(&self.db, &org.id).await?.unwrap_or_default())
+        Ok(storage::policy(self.db.pool(), &org.id).await?.unwrap_or_default())
     }
 }

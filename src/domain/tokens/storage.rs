@@ -248,11 +248,15 @@ pub async fn record_uses(db: &Database, uses: &[(String, Use)]) -> DomainResult<
     Ok(())
 }
 
-/// The policy of the organization, if it has one of its own.
-pub async fn policy(db: &Database, org_id: &str) -> DomainResult<Option<TokenPolicy>> {
+/// The policy of the organization, if it has one of its own; read from the pool or inside a
+/// transaction.
+pub async fn policy<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    org_id: &str,
+) -> DomainResult<Option<TokenPolicy>> {
     let row = sqlx::query("SELECT max_lifetime_days, allow_no_expiry FROM token_policies WHERE org_id = $1")
         .bind(org_id)
-        .fetch_optional(db.pool())
+        .fetch_optional(executor)
         .await?;
     row.map(|row| {
         Ok(TokenPolicy {
@@ -278,14 +282,7 @@ pub async fn held_policy(tx: &mut Transaction, org_id: &str) -> DomainResult<Tok
     .bind(Timestamp::now().to_rfc3339())
     .execute(&mut **tx)
     .await?;
-    let row = sqlx::query("SELECT max_lifetime_days, allow_no_expiry FROM token_policies WHERE org_id = $1")
-        .bind(org_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(TokenPolicy {
-        max_lifetime_days: row.try_get("max_lifetime_days")?,
-        allow_no_expiry: flag(&row, "allow_no_expiry")?,
-    })
+    Ok(policy(&mut **tx, org_id).await?.unwrap_or(default))
 }
 
 /// The policy that applies to each user's tokens: the strictest of the organizations they are a

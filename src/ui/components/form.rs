@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::focus::focus_when;
 use crate::ui::{error::UiError, typed::typed_value};
 
 /// The error of the last submission of a server action, if it failed.
@@ -53,15 +54,7 @@ pub fn TextField(
     let refused = move || error.with(names_this);
     let autofocus = autofocus || error.with_untracked(names_this);
     let input = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        let refused = refused();
-        #[cfg(feature = "hydrate")]
-        if let Some(input) = input.get().filter(|_| refused && crate::ui::nothing_has_focus()) {
-            let _ = input.focus();
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = refused;
-    });
+    focus_when(input, refused);
     let on_input = move |ev: leptos::ev::Event| {
         if let Some(check) = check {
             own_problem.set(check(&event_target_value(&ev)));
@@ -100,13 +93,7 @@ pub fn TextField(
 pub fn FormError(error: Signal<Option<UiError>>) -> impl IntoView {
     let message = move || error.get().filter(|e| e.fields.is_empty()).map(|e| e.message);
     let alert = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        error.track();
-        #[cfg(feature = "hydrate")]
-        if let Some(alert) = alert.get().filter(|_| crate::ui::nothing_has_focus()) {
-            let _ = alert.focus();
-        }
-    });
+    focus_when(alert, move || error.with(Option::is_some));
     view! {
         <Show when=move || message().is_some()>
             <div node_ref=alert role="alert" tabindex="-1" autofocus data-testid="form-error"

@@ -49,12 +49,7 @@ pub fn ListHeader(
 #[component]
 pub fn DoneBanner(done: String, test_id: &'static str) -> impl IntoView {
     let banner = NodeRef::<leptos::html::P>::new();
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(banner) = banner.get().filter(|_| crate::ui::nothing_has_focus()) {
-            let _ = banner.focus();
-        }
-    });
+    super::focus::focus_when(banner, || true);
     (!done.is_empty()).then(|| view! {
         <p node_ref=banner role="status" tabindex="-1" autofocus data-testid=test_id
             class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">

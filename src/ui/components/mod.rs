@@ -1,3 +1,4 @@
+pub mod focus;
 pub mod form;
 pub mod impact_panel;
 pub mod json_spans;
