@@ -22,6 +22,7 @@ use crate::{
         DomainError, FieldError,
         members::{BulkOutcome, BulkRoleChange},
         members::{MemberPage, MemberQuery, MemberSelection},
+        order::{MEMBER_ORDERS, PeopleOrder},
     },
     web::AppState,
 };
@@ -42,11 +43,15 @@ pub struct ListQuery {
     status: Option<String>,
     /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
-    /// Where the page starts: the previous page's `next_cursor`.
+    /// Where the page starts: the previous page's `next_cursor` (or the next page's
+    /// `previous_cursor`).
     cursor: Option<String>,
+    /// The order: `email` (the default), `name`, `joined` or `last_sign_in`; a leading `-`
+    /// for descending (`-last_sign_in`: the latest first, those who never signed in last).
+    sort: Option<String>,
 }
 
-/// List an organization's members, by email, with the roles each holds.
+/// List an organization's members, by email (or `sort`), with the roles each holds.
 #[utoipa::path(get, path = "/orgs/{org}/iam/members", tag = "members", params(OrgPath, ListQuery),
     responses((status = 200, description = "A page of members", body = MemberPage)))]
 pub async fn list(
@@ -61,6 +66,7 @@ pub async fn list(
         status: query.status.as_deref(),
         cursor: query.cursor.as_deref(),
         limit: paging::limit(query.limit)?,
+        order: PeopleOrder::parse(query.sort.as_deref(), MEMBER_ORDERS)?,
     };
     Ok(Json(state.domain.list_members(&caller.actor, &org, &member_query).await?))
 }

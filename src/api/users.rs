@@ -18,6 +18,7 @@ use super::{
 };
 use crate::{
     domain::{
+        order::{PeopleOrder, USER_ORDERS},
         users::UserNames,
         users::{Account, AccountChanges, AccountFilter, AccountPage, NewAccount},
     },
@@ -73,8 +74,12 @@ pub struct ListQuery {
     status: Option<String>,
     /// The page's size: 1 to 200, 50 if not given.
     limit: Option<i64>,
-    /// Where the page starts: the previous page's `next_cursor`.
+    /// Where the page starts: the previous page's `next_cursor` (or the next page's
+    /// `previous_cursor`).
     cursor: Option<String>,
+    /// The order: `email` (the default), `name`, `created` or `last_sign_in`; a leading `-`
+    /// for descending (`-last_sign_in`: the latest first, those who never signed in last).
+    sort: Option<String>,
 }
 
 const USER_ID: &str = "The user's id";
@@ -105,7 +110,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(account)).into_response())
 }
 
-/// List the users the caller may see, by email.
+/// List the users the caller may see, by email (or `sort`).
 ///
 /// Filtered by `q`, `organization_id` and `status`; a page at a time.
 #[utoipa::path(get, path = "/users", tag = "users", params(ListQuery),
@@ -121,7 +126,8 @@ pub async fn list(
         organization_id: query.organization_id.as_deref(),
         status: query.status.as_deref(),
     };
-    Ok(Json(state.domain.list_users(&caller.actor, &filter, query.cursor.as_deref(), limit).await?))
+    let order = PeopleOrder::parse(query.sort.as_deref(), USER_ORDERS)?;
+    Ok(Json(state.domain.list_users(&caller.actor, &filter, order, query.cursor.as_deref(), limit).await?))
 }
 
 /// A user account.

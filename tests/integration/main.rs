@@ -22,6 +22,7 @@ mod limits;
 mod openapi;
 mod organizations;
 mod paging;
+mod people_order;
 mod policies;
 mod roles_and_members;
 mod seed_replay;

@@ -174,7 +174,8 @@ async fn the_users_page_creates_in_the_organization_it_was_opened_from(engine: E
     let form = |path: &str, fields: &[(&str, &str)]| {
         Req::new(Method::POST, path).same_origin().cookie(&cookie).header("accept", "application/json").form(fields)
     };
-    let page = |org: &str| form("/api/list-users", &[("q", ""), ("status", ""), ("cursor", ""), ("org", org)]);
+    let page =
+        |org: &str| form("/api/list-users", &[("q", ""), ("status", ""), ("sort", ""), ("cursor", ""), ("org", org)]);
     let offered = app.send(page(&child_id)).await;
     assert!(offered.status.is_success(), "{} {}", offered.status, offered.text());
     assert_eq!(offered.json()["create_in"][0]["id"], child_id.as_str(), "{}", offered.text());

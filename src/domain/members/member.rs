@@ -3,10 +3,13 @@
 
 use serde::Serialize;
 
+use crate::domain::order::PeopleOrder;
+
 /// The most roles one request may give a member.
 pub const MAX_MEMBER_ROLES: usize = 100;
 
-/// Which members to list: matching `q` (email or name), holding `role_id`, with `status`.
+/// Which members to list: matching `q` (email or name), holding `role_id`, with `status`, in
+/// `order`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MemberQuery<'a> {
     pub q: Option<&'a str>,
@@ -14,6 +17,8 @@ pub struct MemberQuery<'a> {
     pub status: Option<&'a str>,
     pub cursor: Option<&'a str>,
     pub limit: usize,
+    /// One of [`MEMBER_ORDERS`](crate::domain::order::MEMBER_ORDERS).
+    pub order: PeopleOrder,
 }
 
 /// What the actor may do with an organization's members (and its user groups, which hand out
@@ -53,6 +58,8 @@ pub struct Member {
     pub permissions: Vec<String>,
     pub status: String,
     pub joined_at: String,
+    /// When the member last signed in, if ever.
+    pub last_sign_in_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,5 +75,7 @@ pub struct MemberPage {
     pub total: i64,
     pub has_more: bool,
     pub next_cursor: Option<String>,
+    /// The cursor of the page before this one (absent on the first page).
+    pub previous_cursor: Option<String>,
     pub members: Vec<Member>,
 }

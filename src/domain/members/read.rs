@@ -6,29 +6,44 @@ use std::collections::HashMap;
 use sqlx::{Row, any::AnyRow};
 
 use super::{Member, MemberActions, MemberDetail, MemberPage, MemberQuery, MemberSelection, RoleSummary};
-use crate::domain::{Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db};
+use crate::domain::{
+    Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db, order::PeopleOrder,
+};
 
-const MEMBER_COLUMNS: &str = "SELECT u.id, u.email, u.email_normalized, u.full_name, u.status, m.joined_at";
+const MEMBER_COLUMNS: &str =
+    "SELECT u.id, u.email, u.email_normalized, u.full_name, u.status, u.last_sign_in_at, m.joined_at";
+
+/// Where a page of member rows starts, in the listing order: at the beginning, after a
+/// position (key, id), or going back from a position (itself included), nearest first.
+#[derive(Debug, Clone, Copy)]
+enum Seek<'a> {
+    Start,
+    After(&'a (String, String)),
+    Back(&'a (String, String)),
+}
 
 impl Domain {
     pub async fn list_members(&self, actor: &Actor, org_id: &str, query: &MemberQuery<'_>) -> DomainResult<MemberPage> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
-        let (after_email, after_id) = query.cursor.map(cursor::decode).transpose()?.unwrap_or_default();
-        let after = (after_email, after_id);
+        let after = query.cursor.map(cursor::decode_position).transpose()?.flatten();
+        let (order, limit) = (query.order, query.limit);
         let pattern = db::search_pattern(query.q);
         let (role_id, status) = (query.role_id.unwrap_or_default(), query.status.unwrap_or_default());
-        let (total, rows) = match self.narrow_member_search(&org.id, &pattern, role_id, status).await? {
+        let (total, rows, next_cursor, previous_cursor) = match self
+            .narrow_member_search(&org.id, &pattern, role_id, status, order)
+            .await?
+        {
             Some(keys) => {
-                let page: Vec<String> = keys
-                    .iter()
-                    .filter(|key| query.cursor.is_none() || **key > after)
-                    .take(query.limit + 1)
-                    .map(|(_, id)| id.clone())
-                    .collect();
-                let rows = self
-                    .member_rows(&org.id, MemberSelection::Users(&page), &(String::new(), String::new()), page.len())
-                    .await?;
-                (i64::try_from(keys.len()).unwrap_or(i64::MAX), rows)
+                let window = cursor::window(&keys, after.as_ref(), limit, order.descending);
+                let page: Vec<String> = keys[window.start..window.end].iter().map(|(_, id)| id.clone()).collect();
+                let mut rows =
+                    self.member_rows(&org.id, MemberSelection::Users(&page), order, Seek::Start, page.len()).await?;
+                // In the window's order, which the database's collation may not share.
+                rows.sort_by_cached_key(|row| {
+                    let id = row.try_get::<String, _>("id").unwrap_or_default();
+                    page.iter().position(|listed| *listed == id)
+                });
+                (i64::try_from(keys.len()).unwrap_or(i64::MAX), rows, window.next_cursor, window.previous_cursor)
             }
             None => {
                 let selection = MemberSelection::Matching { q: query.q, role_id: query.role_id, status: query.status };
@@ -39,49 +54,71 @@ impl Domain {
                     count = count.bind(value);
                 }
                 let total = count.fetch_one(self.db.pool()).await?;
-                (total, self.member_rows(&org.id, selection, &after, query.limit + 1).await?)
+                let seek = after.as_ref().map_or(Seek::Start, Seek::After);
+                let mut rows = self.member_rows(&org.id, selection, order, seek, limit + 1).await?;
+                let next_cursor = if rows.len() > limit {
+                    rows.truncate(limit);
+                    rows.last().map(position_of).transpose()?
+                } else {
+                    None
+                };
+                let previous_cursor = match &after {
+                    Some(position) => {
+                        let back = self.member_rows(&org.id, selection, order, Seek::Back(position), limit + 1).await?;
+                        Some(match back.get(limit) {
+                            Some(before_previous) => position_of(before_previous)?,
+                            None => cursor::first_page(),
+                        })
+                    }
+                    None => None,
+                };
+                (total, rows, next_cursor, previous_cursor)
             }
         };
-        let has_more = rows.len() > query.limit;
-        let rows = &rows[..rows.len().min(query.limit)];
-        let members = self.members_from_rows(&org.id, rows).await?;
-        let last_key = match rows.last() {
-            Some(last) => Some((last.try_get::<String, _>("email_normalized")?, last.try_get::<String, _>("id")?)),
-            None => None,
-        };
-        let next_cursor = if has_more { last_key.map(|(email, id)| cursor::encode(&email, &id)) } else { None };
-        Ok(MemberPage { total, has_more, next_cursor, members })
+        let members = self.members_from_rows(&org.id, &rows).await?;
+        Ok(MemberPage { total, has_more: next_cursor.is_some(), next_cursor, previous_cursor, members })
     }
 
-    /// Up to `limit` rows of [`MEMBER_COLUMNS`] for the selected members, in listing order,
-    /// after the (email key, id) `after` (none when empty).
+    /// Up to `limit` rows of [`MEMBER_COLUMNS`] (and their `sort_key`) for the selected
+    /// members, in `order` from `seek` (for [`Seek::Back`], in the opposite order).
     async fn member_rows(
         &self,
         org_id: &str,
         selection: MemberSelection<'_>,
-        after: &(String, String),
+        order: PeopleOrder,
+        seek: Seek<'_>,
         limit: usize,
     ) -> DomainResult<Vec<AnyRow>> {
         let (condition, values) = selection.condition(org_id);
-        let next = values.len() + 1;
+        let key = order.column.key_sql();
+        let (next, id_at, limit_at) = (values.len() + 1, values.len() + 2, values.len() + 3);
+        let (direction, keyset, position) = match seek {
+            Seek::Start => (order.sql_direction().0, String::new(), None),
+            Seek::After(position) => {
+                let (direction, beyond) = order.sql_direction();
+                let keyset = format!(" AND ({key} {beyond} ${next} OR ({key} = ${next} AND u.id {beyond} ${id_at}))");
+                (direction, keyset, Some(position))
+            }
+            Seek::Back(position) => {
+                let (direction, beyond) = order.reversed().sql_direction();
+                let keyset = format!(" AND ({key} {beyond} ${next} OR ({key} = ${next} AND u.id {beyond}= ${id_at}))");
+                (direction, keyset, Some(position))
+            }
+        };
         let sql = format!(
-            "{MEMBER_COLUMNS} FROM {} WHERE m.user_id = u.id AND {condition} \
-             AND (${next} = '' OR u.email_normalized > ${next} OR (u.email_normalized = ${next} AND u.id > ${})) \
-             ORDER BY u.email_normalized, u.id LIMIT ${}",
-            selection.join_order(),
-            next + 1,
-            next + 2
+            "{MEMBER_COLUMNS}, {key} AS sort_key FROM {} WHERE m.user_id = u.id AND {condition}{keyset} \
+             ORDER BY {key} {direction}, u.id {direction} LIMIT ${}",
+            selection.join_order(order.column),
+            if position.is_some() { limit_at } else { next }
         );
         let mut query = sqlx::query(&sql);
         for value in &values {
             query = query.bind(value);
         }
-        Ok(query
-            .bind(&after.0)
-            .bind(&after.1)
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .fetch_all(self.db.pool())
-            .await?)
+        if let Some((key, id)) = position {
+            query = query.bind(key).bind(id);
+        }
+        Ok(query.bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(self.db.pool()).await?)
     }
 
     /// One member of an organization with every permission they hold there, each with the
@@ -132,6 +169,7 @@ impl Domain {
                 permissions,
                 status: row.try_get("status")?,
                 joined_at: row.try_get("joined_at")?,
+                last_sign_in_at: row.try_get("last_sign_in_at")?,
                 user_id,
             });
         }
@@ -187,4 +225,9 @@ impl Domain {
             may_remove: self.may(actor, org_id, &Permission::new("member", "remove")).await?,
         })
     }
+}
+
+/// The cursor that resumes after this row of [`Domain::member_rows`].
+fn position_of(row: &AnyRow) -> DomainResult<String> {
+    Ok(cursor::encode(&row.try_get::<String, _>("sort_key")?, &row.try_get::<String, _>("id")?))
 }

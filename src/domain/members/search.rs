@@ -7,15 +7,18 @@
 
 use sqlx::Row;
 
-use crate::domain::{Domain, DomainResult};
+use crate::domain::{
+    Domain, DomainResult,
+    order::{PeopleColumn, PeopleOrder},
+};
 
 /// The most users matching a term that are checked for membership directly.
 const NARROW_SEARCH_USERS: usize = 5_000;
 
 impl Domain {
-    /// The (email key, user id) of the organization's members whose search key holds
+    /// The (order key, user id) of the organization's members whose search key holds
     /// `pattern` and who hold `role_id` and have `status` (each ignored when empty), in
-    /// listing order. `None` when the term is empty or matches more than
+    /// listing `order`. `None` when the term is empty or matches more than
     /// [`NARROW_SEARCH_USERS`] users.
     pub(super) async fn narrow_member_search(
         &self,
@@ -23,6 +26,7 @@ impl Domain {
         pattern: &str,
         role_id: &str,
         status: &str,
+        order: PeopleOrder,
     ) -> DomainResult<Option<Vec<(String, String)>>> {
         if pattern.is_empty() {
             return Ok(None);
@@ -30,14 +34,20 @@ impl Domain {
         // Without a status filter a scan of the keys reads only the users_search index, not the table.
         let status_filter = if status.is_empty() { "$2 = ''" } else { "u.status = $2" };
         let users = self.db.user_search().matching_users(pattern);
+        // The order of joining is the membership's; any other key is the user's.
+        let user_key = match order.column {
+            PeopleColumn::Joined => "''",
+            column => column.key_sql(),
+        };
         // Each matching user is checked for membership in the same query (by the memberships
-        // key), which costs less than sending their ids back in a second one.
+        // key), which costs less than sending their ids back in a second one: `joined_at` is
+        // NULL for those who are not members.
         let candidates = sqlx::query(&format!(
-            "SELECT c.email_normalized, c.id, \
-               (SELECT COUNT(*) FROM memberships m WHERE m.org_id = $4 AND m.user_id = c.id \
+            "SELECT c.sort_key, c.id, \
+               (SELECT m.joined_at FROM memberships m WHERE m.org_id = $4 AND m.user_id = c.id \
                 AND ($5 = '' OR EXISTS (SELECT 1 FROM membership_roles mr \
-                  WHERE mr.org_id = m.org_id AND mr.user_id = m.user_id AND mr.role_id = $5))) AS member \
-             FROM (SELECT u.email_normalized, u.id {users} AND {status_filter} LIMIT $3) c"
+                  WHERE mr.org_id = m.org_id AND mr.user_id = m.user_id AND mr.role_id = $5))) AS joined_at \
+             FROM (SELECT {user_key} AS sort_key, u.id {users} AND {status_filter} LIMIT $3) c"
         ))
         .bind(pattern)
         .bind(status)
@@ -51,11 +61,15 @@ impl Domain {
         }
         let mut members = Vec::new();
         for row in &candidates {
-            if row.try_get::<i64, _>("member")? > 0 {
-                members.push((row.try_get::<String, _>("email_normalized")?, row.try_get::<String, _>("id")?));
+            if let Some(joined_at) = row.try_get::<Option<String>, _>("joined_at")? {
+                let key = if order.column == PeopleColumn::Joined { joined_at } else { row.try_get("sort_key")? };
+                members.push((key, row.try_get::<String, _>("id")?));
             }
         }
         members.sort();
+        if order.descending {
+            members.reverse();
+        }
         Ok(Some(members))
     }
 }

@@ -1,6 +1,6 @@
 //! Which members a question or a bulk change is about, as SQL over `memberships m`.
 
-use crate::domain::{DomainError, DomainResult, FieldError, db, fields};
+use crate::domain::{DomainError, DomainResult, FieldError, db, fields, order::PeopleColumn};
 
 /// The most users one bulk change may name (selecting every match has no such limit).
 pub const MAX_BULK_USERS: usize = 1000;
@@ -59,15 +59,16 @@ impl MemberSelection<'_> {
         (format!("FROM memberships m WHERE {condition}"), values)
     }
 
-    /// How to read these members' rows in listing order. Named users are looked up by their
-    /// membership. Otherwise the users are walked in email order (the `users_search` index)
-    /// and each checked for membership, which stops at the end of the page however large the
+    /// How to read these members' rows in listing order by `column`. Named users are looked
+    /// up by their membership, and so is the order of joining (by the memberships' index).
+    /// Otherwise the users are walked in the column's order (an index on `users` each) and each
+    /// checked for membership, which stops at the end of the page however large the
     /// organization is, where starting from its memberships would sort them all first.
     /// (`CROSS JOIN` makes SQLite keep the order; PostgreSQL plans the join itself.)
-    pub(super) fn join_order(&self) -> &'static str {
-        match self {
-            Self::Users(_) => "memberships m CROSS JOIN users u",
-            Self::Matching { .. } => "users u CROSS JOIN memberships m",
+    pub(super) fn join_order(&self, column: PeopleColumn) -> &'static str {
+        match (self, column) {
+            (Self::Users(_), _) | (_, PeopleColumn::Joined) => "memberships m CROSS JOIN users u",
+            (Self::Matching { .. }, _) => "users u CROSS JOIN memberships m",
         }
     }
 }

@@ -4,7 +4,8 @@ use sqlx::Row;
 
 use super::{Account, AccountFilter, AccountPage, User, storage, user_not_found};
 use crate::domain::{
-    Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db, email, orgs::Organization,
+    Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db, email, order::PeopleOrder,
+    orgs::Organization,
 };
 
 /// Organizations per `IN (...)` list, well under both engines' limits on bound values.
@@ -123,12 +124,14 @@ impl Domain {
         }
     }
 
-    /// Users the actor may see, by email: members of `organization_id` (or of every
-    /// organization where the actor holds `member:read`), matching `q` and `status`.
+    /// Users the actor may see: members of `organization_id` (or of every organization where
+    /// the actor holds `member:read`), matching `q` and `status`, in `order` (one of
+    /// [`USER_ORDERS`](crate::domain::order::USER_ORDERS)).
     pub async fn list_users(
         &self,
         actor: &Actor,
         filter: &AccountFilter<'_>,
+        order: PeopleOrder,
         after: Option<&str>,
         limit: usize,
     ) -> DomainResult<AccountPage> {
@@ -158,15 +161,16 @@ impl Domain {
         };
         let pattern = db::search_pattern(filter.q);
         let status = filter.status.unwrap_or_default();
-        let (after_email, after_id) = after.map(cursor::decode).transpose()?.unwrap_or_default();
-        // Keyed by (email, id): the listing order, and one entry per user however many of
+        let after = after.map(cursor::decode_position).transpose()?.flatten();
+        // Keyed by (order key, id): the listing order, and one entry per user however many of
         // the readable organizations they belong to.
         let mut matches = std::collections::BTreeSet::new();
         for chunk in org_ids.chunks(ORGS_PER_QUERY) {
             let sql = format!(
-                "SELECT DISTINCT u.id, u.email_normalized FROM memberships m JOIN users u ON u.id = m.user_id \
+                "SELECT DISTINCT u.id, {} AS sort_key FROM memberships m JOIN users u ON u.id = m.user_id \
                  WHERE m.org_id IN ({}) AND ($1 = '' OR u.search_key LIKE $1) \
                  AND ($2 = '' OR u.status = $2)",
+                order.column.key_sql(),
                 db::placeholders(3, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(&pattern).bind(status);
@@ -174,22 +178,26 @@ impl Domain {
                 query = query.bind(org_id);
             }
             for row in query.fetch_all(self.db.pool()).await? {
-                matches.insert((row.try_get::<String, _>("email_normalized")?, row.try_get::<String, _>("id")?));
+                matches.insert((row.try_get::<String, _>("sort_key")?, row.try_get::<String, _>("id")?));
             }
         }
-        let matches: Vec<(String, String)> = matches.into_iter().collect();
-        let total = matches.len();
-        let start = matches.iter().position(|k| k.0 > after_email || (k.0 == after_email && k.1 > after_id));
-        let start = if after.is_some() { start.unwrap_or(total) } else { 0 };
-        let page: Vec<&(String, String)> = matches[start..].iter().take(limit).collect();
-        let has_more = start + page.len() < total;
-        let next_cursor = if has_more { page.last().map(|(e, id)| cursor::encode(e, id)) } else { None };
-        let mut accounts = Vec::with_capacity(page.len());
-        for (_, id) in page {
+        let mut matches: Vec<(String, String)> = matches.into_iter().collect();
+        if order.descending {
+            matches.reverse();
+        }
+        let window = cursor::window(&matches, after.as_ref(), limit, order.descending);
+        let mut accounts = Vec::with_capacity(window.end - window.start);
+        for (_, id) in &matches[window.start..window.end] {
             let user = self.existing_user(id).await?;
             accounts.push(self.account(user).await?);
         }
-        Ok(AccountPage { total, has_more, next_cursor, users: accounts })
+        Ok(AccountPage {
+            total: matches.len(),
+            has_more: window.next_cursor.is_some(),
+            next_cursor: window.next_cursor,
+            previous_cursor: window.previous_cursor,
+            users: accounts,
+        })
     }
 
     /// Where the actor may create users: their own organizations and `also` (the organization

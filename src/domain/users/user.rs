@@ -142,6 +142,8 @@ pub struct AccountPage {
     pub total: usize,
     pub has_more: bool,
     pub next_cursor: Option<String>,
+    /// The cursor of the page before this one (absent on the first page).
+    pub previous_cursor: Option<String>,
     pub users: Vec<Account>,
 }
 

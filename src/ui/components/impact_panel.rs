@@ -19,10 +19,10 @@ pub fn ImpactPanel(impact: Resource<Option<Result<ImpactItem, UiError>>>, subjec
     view! {
         <section aria-labelledby="impact-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="impact-preview">
             <h2 id="impact-heading" class="text-lg font-semibold">"Impact if saved"</h2>
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Working it out…"</p> }>
+            <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Working it out…"</p> }>
                 {move || Suspend::new(async move {
                     match impact.await {
-                        None => view! { <p class="text-sm text-slate-500">"Fix the problems above to see the impact."</p> }.into_any(),
+                        None => view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Fix the problems above to see the impact."</p> }.into_any(),
                         Some(Err(error)) => view! { <LoadError error/> }.into_any(),
                         Some(Ok(item)) => view! { <ImpactSummary item subject/> }.into_any(),
                     }

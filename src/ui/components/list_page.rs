@@ -28,7 +28,7 @@ pub fn ListHeader(
     view! {
         <Title text=tab/>
         {org.map(|(id, name)| view! {
-            <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
+            <nav aria-label="Breadcrumb" class="text-sm text-slate-500 dark:text-slate-400">
                 <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
                 <a href=format!("/orgs/{id}") class="hover:underline">{name}</a>
             </nav>
@@ -58,24 +58,109 @@ pub fn DoneBanner(done: String, test_id: &'static str) -> impl IntoView {
     })
 }
 
-/// Keyset paging: back to the first page, and on to the next.
+/// Keyset paging: back to the first page, back one page, and on to the next.
 #[component]
-pub fn PageLinks(first: Option<String>, next: Option<String>) -> impl IntoView {
+pub fn PageLinks(
+    first: Option<String>,
+    next: Option<String>,
+    #[prop(default = None)] previous: Option<String>,
+) -> impl IntoView {
     view! {
         <nav aria-label="Pages" class="flex gap-4 text-sm">
-            {first.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300">"First page"</a> })}
-            {next.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}
+            {first.map(|href| view! { <a href=href class="text-indigo-700 underline dark:text-indigo-300" data-testid="first-page">"First page"</a> })}
+            {previous.map(|href| view! { <a href=href rel="prev" class="text-indigo-700 underline dark:text-indigo-300" data-testid="previous-page">"Previous page"</a> })}
+            {next.map(|href| view! { <a href=href rel="next" class="text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}
         </nav>
+    }
+}
+
+/// A stored time (`2026-12-05T20:36:08.123456Z`) to the minute, in UTC, or "never".
+#[component]
+pub fn Moment(at: Option<String>) -> impl IntoView {
+    match at {
+        Some(at) => {
+            let shown = format!("{} UTC", at.get(..16).unwrap_or(&at).replacen('T', " ", 1));
+            view! { <time datetime=at>{shown}</time> }.into_any()
+        }
+        None => "never".into_any(),
+    }
+}
+
+/// A column a list can be ordered by: its label, its `sort` name, and whether the first click
+/// orders it descending (dates: the latest first).
+pub struct SortColumn {
+    pub label: &'static str,
+    pub name: &'static str,
+    pub first_descending: bool,
+}
+
+impl SortColumn {
+    /// The `sort` a click on this column asks for, given the list's current one: the column's
+    /// first direction, or the other one when it is already ordered by it.
+    fn next_sort(&self, current: &str) -> String {
+        let descending = if current == self.name {
+            true
+        } else if current.strip_prefix('-') == Some(self.name) {
+            false
+        } else {
+            self.first_descending
+        };
+        format!("{}{}", if descending { "-" } else { "" }, self.name)
+    }
+
+    /// `aria-sort` for the column under `current`.
+    fn aria_sort(&self, current: &str) -> Option<&'static str> {
+        if current == self.name {
+            Some("ascending")
+        } else if current.strip_prefix('-') == Some(self.name) {
+            Some("descending")
+        } else {
+            None
+        }
+    }
+}
+
+/// A column header whose label orders the list by it (a link, so it works without
+/// JavaScript; `href` makes the list's address for a `sort`), with an arrow and `aria-sort`
+/// on the column the list is ordered by.
+#[component]
+pub fn SortHeader(
+    column: SortColumn,
+    current: String,
+    href: impl Fn(&str) -> String,
+    class: &'static str,
+) -> impl IntoView {
+    let aria_sort = column.aria_sort(&current);
+    let arrow = aria_sort.map(|direction| if direction == "ascending" { " ▲" } else { " ▼" });
+    let link = href(&column.next_sort(&current));
+    view! {
+        <th scope="col" class=class aria-sort=aria_sort>
+            <a href=link class="hover:underline" data-testid=format!("sort-{}", column.name)>
+                {column.label}<span aria-hidden="true">{arrow}</span>
+            </a>
+        </th>
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::tab_title;
+    use super::{SortColumn, tab_title};
 
     #[test]
     fn tab_titles_read_page_then_owner_then_warden() {
         assert_eq!(tab_title(&["Members", "Acme"]), "Members · Acme · Warden");
         assert_eq!(tab_title(&["Users", ""]), "Users · Warden");
+    }
+
+    #[test]
+    fn a_sort_header_turns_its_order_around_and_starts_dates_with_the_latest() {
+        let name = SortColumn { label: "Name", name: "name", first_descending: false };
+        let signed_in = SortColumn { label: "Last sign-in", name: "last_sign_in", first_descending: true };
+        assert_eq!(name.next_sort(""), "name");
+        assert_eq!(name.next_sort("name"), "-name");
+        assert_eq!(name.next_sort("-name"), "name");
+        assert_eq!(signed_in.next_sort("name"), "-last_sign_in");
+        assert_eq!(signed_in.aria_sort("-last_sign_in"), Some("descending"));
+        assert_eq!(signed_in.aria_sort("name"), None);
     }
 }

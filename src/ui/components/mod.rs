@@ -1,3 +1,4 @@
+pub mod copy_button;
 pub mod focus;
 pub mod form;
 pub mod impact_panel;

@@ -10,6 +10,8 @@ pub struct MemberRow {
     pub email: String,
     pub full_name: String,
     pub status: String,
+    pub joined_at: String,
+    pub last_sign_in_at: Option<String>,
     pub roles: Vec<RoleOption>,
 }
 
@@ -19,6 +21,7 @@ pub struct MemberListPage {
     pub org_name: String,
     pub total: i64,
     pub next_cursor: Option<String>,
+    pub previous_cursor: Option<String>,
     pub members: Vec<MemberRow>,
     /// Every role of the organization (filter, bulk change, assign dialog).
     pub roles: Vec<RoleOption>,

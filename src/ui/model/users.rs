@@ -11,6 +11,7 @@ pub struct UserRow {
     pub email: String,
     pub full_name: String,
     pub status: String,
+    pub created_at: String,
     pub last_sign_in_at: Option<String>,
     /// The signed-in admin themselves: no status change or deletion offered.
     pub is_me: bool,
@@ -21,6 +22,7 @@ pub struct UserRow {
 pub struct UserListPage {
     pub total: usize,
     pub next_cursor: Option<String>,
+    pub previous_cursor: Option<String>,
     pub users: Vec<UserRow>,
     /// Organizations a new user can join (the caller holds `member:assign` there).
     pub create_in: Vec<OrganizationItem>,

@@ -59,7 +59,7 @@ fn OrganizationList(list: Vec<OrganizationItem>) -> impl IntoView {
             {list.into_iter().map(|org| view! {
                 <li class="flex items-center justify-between px-4 py-3">
                     <a href=format!("/orgs/{}", org.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{org.name}</a>
-                    <span class="text-sm text-slate-500">
+                    <span class="text-sm text-slate-500 dark:text-slate-400">
                         {org.code.map(|c| format!("code {c}"))}
                         {org.is_root.then_some(" · root organization")}
                     </span>

@@ -99,7 +99,7 @@ pub fn PermissionMatrix(
                     data-testid="matrix-filter"
                     prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))
                     class="w-72 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"/>
-                <span class="text-xs text-slate-500">"Arrow keys move between cells; Space ticks."</span>
+                <span class="text-xs text-slate-500 dark:text-slate-400">"Arrow keys move between cells; Space ticks."</span>
             </div>
             <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
                 <table class="min-w-full text-sm" on:keydown=matrix_keydown aria-label="Permissions: resource types by actions">
@@ -280,7 +280,7 @@ fn MatrixRowView(
             class=move || if row().effect == Effect::Deny { "bg-red-50/60 dark:bg-red-950/40" } else { "" }>
             <th scope="row" class="whitespace-nowrap px-3 py-2 text-left font-medium">
                 <span>{label}</span>
-                <span class="ml-1 font-mono text-xs text-slate-500">{move || row_type.get()}</span>
+                <span class="ml-1 font-mono text-xs text-slate-500 dark:text-slate-400">{move || row_type.get()}</span>
                 <Show when=move || !scope().is_empty()>
                     <span class="ml-2 rounded bg-indigo-100 px-1.5 py-0.5 text-xs text-indigo-800 dark:bg-indigo-900 dark:text-indigo-100" data-testid="row-scope">
                         {scope}
@@ -301,7 +301,7 @@ fn MatrixRowView(
                     class=move || if row().effect == Effect::Deny {
                         "rounded-full bg-red-600 px-2.5 py-0.5 text-xs font-semibold text-white"
                     } else {
-                        "rounded-full bg-emerald-600 px-2.5 py-0.5 text-xs font-semibold text-white"
+                        "rounded-full bg-emerald-700 px-2.5 py-0.5 text-xs font-semibold text-white"
                     }>
                     {effect_word}
                 </button>
@@ -379,7 +379,7 @@ fn InstancePicker(
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match found.await {
-                        Ok(list) if list.is_empty() => view! { <p class="text-xs text-slate-500">"No registered instance matches."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="text-xs text-slate-500 dark:text-slate-400">"No registered instance matches."</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="space-y-1" data-testid="instance-results">
                                 {list.into_iter().map(|item| {

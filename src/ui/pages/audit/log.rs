@@ -159,11 +159,11 @@ fn AuditEvent(event: AuditRow) -> impl IntoView {
         <li class="p-3 text-sm" data-testid="audit-event" data-action=event.action.clone()>
             <details>
                 <summary class="cursor-pointer">
-                    <time datetime=event.at.clone() class="font-mono text-xs text-slate-500">{event.at.clone()}</time>
+                    <time datetime=event.at.clone() class="font-mono text-xs text-slate-500 dark:text-slate-400">{event.at.clone()}</time>
                     " " <span class="font-semibold">{event.action.clone()}</span>
                     " " <span>{event.target.clone()}</span>
                     " · " <span>{event.actor.clone()}</span>
-                    {Some(event.org_path.clone()).filter(|p| !p.is_empty()).map(|path| view! { " · " <span class="text-slate-500">{path}</span> })}
+                    {Some(event.org_path.clone()).filter(|p| !p.is_empty()).map(|path| view! { " · " <span class="text-slate-500 dark:text-slate-400">{path}</span> })}
                 </summary>
                 <p class="mt-2 text-slate-600 dark:text-slate-400">
                     {format!("By {}{}{}.", event.actor, via.unwrap_or_default(), from.unwrap_or_default())}

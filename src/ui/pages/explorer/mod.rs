@@ -72,7 +72,7 @@ pub fn ExplorerPage() -> impl IntoView {
                         <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Ask"</button>
                     </div>
                 </Form>
-                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Deciding…"</p> }>
                     {move || Suspend::new(async move {
                         match answer.await {
                             None => ().into_any(),
@@ -94,7 +94,7 @@ pub fn ExplorerPage() -> impl IntoView {
                         <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"List"</button>
                     </div>
                 </Form>
-                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Deciding…"</p> }>
                     {move || Suspend::new(async move {
                         match who.await {
                             None => ().into_any(),
@@ -113,7 +113,7 @@ pub fn ExplorerPage() -> impl IntoView {
                         <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Show"</button>
                     </div>
                 </Form>
-                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Deciding…"</p> }>
                     {move || Suspend::new(async move {
                         match reach.await {
                             None => ().into_any(),
@@ -155,7 +155,7 @@ fn WhereList(page: OrganizationPermissionsPage, base: String, paged: bool) -> im
 #[component]
 pub(super) fn Answer(item: AccessAnswerItem) -> impl IntoView {
     let (verdict, class) = if item.allowed {
-        ("Allowed", "rounded-md bg-emerald-600 px-3 py-1 text-sm font-semibold text-white")
+        ("Allowed", "rounded-md bg-emerald-700 px-3 py-1 text-sm font-semibold text-white")
     } else {
         ("Denied", "rounded-md bg-red-600 px-3 py-1 text-sm font-semibold text-white")
     };
@@ -175,9 +175,9 @@ pub(super) fn Answer(item: AccessAnswerItem) -> impl IntoView {
             </div>
             {item.role.clone().map(|role| view! {
                 <dl class="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 text-sm">
-                    <dt class="text-slate-500">"Role"</dt><dd>{role}</dd>
-                    <dt class="text-slate-500">"Policy"</dt><dd>{item.policy.clone().unwrap_or_default()}</dd>
-                    <dt class="text-slate-500">"Statement"</dt><dd class="font-mono text-xs">{item.statement.clone().unwrap_or_default()}</dd>
+                    <dt class="text-slate-500 dark:text-slate-400">"Role"</dt><dd>{role}</dd>
+                    <dt class="text-slate-500 dark:text-slate-400">"Policy"</dt><dd>{item.policy.clone().unwrap_or_default()}</dd>
+                    <dt class="text-slate-500 dark:text-slate-400">"Statement"</dt><dd class="font-mono text-xs">{item.statement.clone().unwrap_or_default()}</dd>
                 </dl>
             })}
             {item.fix.clone().map(|fix| view! {
@@ -206,7 +206,7 @@ fn Step(step: ChainStepItem) -> impl IntoView {
             <span class="font-medium">{step.name.clone()}</span>
             {step.member_here.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">"member here"</span> })}
             {step.decided_here.then(|| view! { <span class="ml-2 rounded bg-indigo-100 px-1.5 text-xs text-indigo-800 dark:bg-indigo-900 dark:text-indigo-100">"the deciding role is held here"</span> })}
-            <span class="block text-xs text-slate-500">
+            <span class="block text-xs text-slate-500 dark:text-slate-400">
                 {flag_text("parent_has_access", step.parent_has_access)}", "
                 {flag_text("parent_has_access_to_descendants", step.parent_has_access_to_descendants)}
             </span>
@@ -241,7 +241,7 @@ fn WhoCanList(item: WhoCanItem, base: String, paged: bool) -> impl IntoView {
         <ul class="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="who-can-list">
             {item.users.into_iter().map(|u| view! {
                 <li class="py-2">
-                    <span class="font-medium">{u.full_name}</span>" "<span class="text-slate-500">{u.email}</span>
+                    <span class="font-medium">{u.full_name}</span>" "<span class="text-slate-500 dark:text-slate-400">{u.email}</span>
                     <span class="block text-xs text-slate-600 dark:text-slate-400">{u.reason}</span>
                 </li>
             }).collect_view()}

@@ -36,7 +36,7 @@ pub fn TokenQuestion() -> impl IntoView {
                     <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Ask"</button>
                 </div>
             </Form>
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Deciding…"</p> }>
+            <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Deciding…"</p> }>
                 {move || Suspend::new(async move {
                     match answer.await {
                         None => ().into_any(),
@@ -52,7 +52,7 @@ pub fn TokenQuestion() -> impl IntoView {
 #[component]
 fn TokenAnswer(item: TokenAnswerItem) -> impl IntoView {
     let (verdict, class) = if item.allowed {
-        ("Allowed", "rounded-md bg-emerald-600 px-3 py-1 text-sm font-semibold text-white")
+        ("Allowed", "rounded-md bg-emerald-700 px-3 py-1 text-sm font-semibold text-white")
     } else {
         ("Denied", "rounded-md bg-red-600 px-3 py-1 text-sm font-semibold text-white")
     };
@@ -65,10 +65,10 @@ fn TokenAnswer(item: TokenAnswerItem) -> impl IntoView {
             </p>
             <p class="text-sm" data-testid="token-summary">{item.summary.clone()}</p>
             <dl class="grid grid-cols-2 gap-1 text-sm md:grid-cols-4">
-                <dt class="text-slate-500">"Still works"</dt><dd>{check(item.usable)}</dd>
-                <dt class="text-slate-500">"Restriction covers the permission"</dt><dd data-testid="token-permits">{check(item.restriction_permits)}</dd>
-                <dt class="text-slate-500">"Restriction reaches this organization"</dt><dd>{check(item.restriction_reaches)}</dd>
-                <dt class="text-slate-500">"Its creator may"</dt><dd>{check(item.creator.allowed)}</dd>
+                <dt class="text-slate-500 dark:text-slate-400">"Still works"</dt><dd>{check(item.usable)}</dd>
+                <dt class="text-slate-500 dark:text-slate-400">"Restriction covers the permission"</dt><dd data-testid="token-permits">{check(item.restriction_permits)}</dd>
+                <dt class="text-slate-500 dark:text-slate-400">"Restriction reaches this organization"</dt><dd>{check(item.restriction_reaches)}</dd>
+                <dt class="text-slate-500 dark:text-slate-400">"Its creator may"</dt><dd>{check(item.creator.allowed)}</dd>
             </dl>
             <h3 class="text-sm font-semibold">"Its creator's answer"</h3>
             <Answer item=item.creator/>

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 
 use crate::ui::{
-    components::form::{PendingButton, ProblemList, TextField, action_error},
+    components::{
+        copy_button::CopyableValue,
+        form::{PendingButton, ProblemList, TextField, action_error},
+    },
     model::{GroupEditItem, RoleOption},
     pages::audit::history_link::HistoryLink,
     server_fns::groups::SaveUserGroup,
@@ -31,6 +34,7 @@ pub fn GroupEditor(
             class="space-y-3 rounded-lg border border-slate-300 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900">
             <h2 id="group-title" class="text-lg font-semibold">{title}</h2>
             {history.map(|(org_id, group_id)| view! { <HistoryLink org_id target_type="user_group" target_id=group_id/> })}
+            {(!group.id.is_empty()).then(|| view! { <CopyableValue label="Group id" value=group.id.clone() test_id="group-id"/> })}
             <ProblemList error/>
             <ActionForm action=save attr:class="space-y-4">
                 <input type="hidden" name="org_id" value=org_id.clone()/>
@@ -57,13 +61,13 @@ pub fn GroupEditor(
                 </fieldset>
                 <fieldset class="space-y-2">
                     <legend class="text-sm font-medium">{format!("Members ({})", group.members.len())}</legend>
-                    {group.members.is_empty().then(|| view! { <p class="text-sm text-slate-600">"No members yet."</p> })}
+                    {group.members.is_empty().then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No members yet."</p> })}
                     <ul class="grid gap-1 sm:grid-cols-2">
                         {group.members.into_iter().map(|m| view! {
                             <li>
                                 <label class="flex items-center gap-2 text-sm">
                                     <input type="checkbox" name="user_ids[]" value=m.user_id.clone() checked=true class="h-4 w-4" data-testid="group-member"/>
-                                    <span>{m.full_name}<span class="ml-1 text-xs text-slate-500">{m.email}</span></span>
+                                    <span>{m.full_name}<span class="ml-1 text-xs text-slate-500 dark:text-slate-400">{m.email}</span></span>
                                 </label>
                             </li>
                         }).collect_view()}

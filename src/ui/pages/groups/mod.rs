@@ -62,9 +62,9 @@ fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String, 
         <DoneBanner done=done.clone() test_id="groups-done"/>
         {deleting.map(|group| view! { <ConfirmDelete group org_id=org_id.clone()/> })}
         {editing.map(|(group, roles)| view! { <editor::GroupEditor group roles org_id=org_id.clone() may_save=may_manage may_read_history=page.may_read_history/> })}
-        {page.groups.is_empty().then(|| view! { <p class="text-slate-600">"No user groups yet."</p> })}
+        {page.groups.is_empty().then(|| view! { <p class="text-slate-600 dark:text-slate-400">"No user groups yet."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="group-list">
-            <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
+            <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                 <tr>
                     <th scope="col" class="py-2 pr-3">"Group"</th>
                     <th scope="col" class="px-3 py-2">"Roles"</th>
@@ -88,7 +88,7 @@ fn Row(group: GroupRow, here: String, may_manage: bool) -> impl IntoView {
         <tr data-testid="group-row" data-name=group.name.clone()>
             <td class="py-2 pr-3">
                 <a href=format!("{here}edit={}", group.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{group.name.clone()}</a>
-                <span class="block text-xs text-slate-500">{group.description.clone()}</span>
+                <span class="block text-xs text-slate-500 dark:text-slate-400">{group.description.clone()}</span>
             </td>
             <td class="px-3 py-2" data-testid="group-roles">{roles}</td>
             <td class="px-3 py-2 text-right tabular-nums" data-testid="group-member-count">{group.member_count}</td>

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use super::MembersQuery;
 use crate::ui::{
-    components::layout::LoadError, model::MemberDetailItem, pages::audit::history_link::HistoryLink,
+    components::{copy_button::CopyableValue, layout::LoadError},
+    model::MemberDetailItem,
+    pages::audit::history_link::HistoryLink,
     server_fns::members::member_detail,
 };
 
@@ -43,10 +45,11 @@ fn Detail(item: MemberDetailItem) -> impl IntoView {
     view! {
         <h2 id="drawer-title" class="text-lg font-semibold">{item.full_name.clone()}</h2>
         {history.map(|(org_id, user_id)| view! { <HistoryLink org_id target_type="user" target_id=user_id/> })}
-        <p class="text-sm text-slate-500">{format!("{} · {}", item.email, item.status)}</p>
+        <p class="text-sm text-slate-500 dark:text-slate-400">{format!("{} · {}", item.email, item.status)}</p>
+        <CopyableValue label="User id" value=item.user_id.clone() test_id="member-user-id"/>
         <p class="text-sm"><span class="font-medium">"Roles: "</span><span data-testid="drawer-roles">{roles}</span></p>
         <h3 class="text-sm font-semibold">"What they may do here"</h3>
-        {none.then(|| view! { <p class="text-sm text-slate-600">"Nothing: no role that applies here allows anything."</p> })}
+        {none.then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400">"Nothing: no role that applies here allows anything."</p> })}
         <ul class="space-y-2 text-sm">
             {item.permissions.into_iter().map(|p| view! {
                 <li data-testid="drawer-permission">
@@ -57,7 +60,7 @@ fn Detail(item: MemberDetailItem) -> impl IntoView {
         </ul>
         {tokens.map(|tokens| view! {
             <h3 class="text-sm font-semibold">"Their API tokens that work"</h3>
-            {tokens.is_empty().then(|| view! { <p class="text-sm text-slate-600">"None."</p> })}
+            {tokens.is_empty().then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400">"None."</p> })}
             <ul class="space-y-1 text-sm" data-testid="drawer-tokens">
                 {tokens.into_iter().map(|t| view! {
                     <li data-testid="drawer-token">

@@ -32,6 +32,8 @@ use crate::ui::{
 pub struct MembersQuery {
     pub q: String,
     pub role: String,
+    /// The order, as `sort` is written (`name`, `-joined`; empty: by email).
+    pub sort: String,
     pub cursor: String,
     /// `add` or `remove`, with `bulk_role` and either `ids` or `all`: a bulk change to confirm.
     pub bulk: String,
@@ -46,7 +48,12 @@ pub struct MembersQuery {
 impl MembersQuery {
     /// The list's own address (filter and page), with nothing open on top.
     pub fn list_href(&self, org_id: &str) -> String {
-        let mut href = format!("/orgs/{org_id}/members?q={}&role={}", url::encode(&self.q), url::encode(&self.role));
+        let mut href = format!(
+            "/orgs/{org_id}/members?q={}&role={}&sort={}",
+            url::encode(&self.q),
+            url::encode(&self.role),
+            url::encode(&self.sort)
+        );
         if !self.cursor.is_empty() {
             href.push_str(&format!("&cursor={}", url::encode(&self.cursor)));
         }
@@ -69,6 +76,7 @@ pub fn MembersPage() -> impl IntoView {
         MembersQuery {
             q: get("q"),
             role: get("role"),
+            sort: get("sort"),
             cursor: get("cursor"),
             bulk: get("bulk"),
             bulk_role: get("bulk_role"),
@@ -81,8 +89,10 @@ pub fn MembersPage() -> impl IntoView {
     });
     // `done` is in the key so that the list is read again after a change lands here.
     let page = Resource::new(
-        move || (org_id(), state.with(|s| (s.q.clone(), s.role.clone(), s.cursor.clone(), s.done.clone()))),
-        |(org, (q, role, cursor, _))| list_members(org, q, role, Some(cursor)),
+        move || {
+            (org_id(), state.with(|s| (s.q.clone(), s.role.clone(), s.sort.clone(), s.cursor.clone(), s.done.clone())))
+        },
+        |(org, (q, role, sort, cursor, _))| list_members(org, q, role, sort, Some(cursor)),
     );
     view! {
         <div class="max-w-6xl space-y-6">
@@ -100,14 +110,13 @@ pub fn MembersPage() -> impl IntoView {
 
 #[component]
 fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl IntoView {
-    let next = page.next_cursor.clone().map(|cursor| {
-        let first = MembersQuery { cursor: String::new(), ..state.clone() };
-        first.with(&org_id, "cursor", &cursor)
-    });
-    let first_page =
-        (!state.cursor.is_empty()).then(|| MembersQuery { cursor: String::new(), ..state.clone() }.list_href(&org_id));
+    let first = MembersQuery { cursor: String::new(), ..state.clone() };
+    let next = page.next_cursor.clone().map(|cursor| first.with(&org_id, "cursor", &cursor));
+    let previous = page.previous_cursor.clone().map(|cursor| first.with(&org_id, "cursor", &cursor));
+    let first_page = (!state.cursor.is_empty()).then(|| first.list_href(&org_id));
     let roles = page.roles.clone();
     let (q, role, done) = (state.q.clone(), state.role.clone(), state.done.clone());
+    let sort = state.sort.clone();
     let bulk = (!state.bulk.is_empty()).then(|| (org_id.clone(), state.clone()));
     let assign = (!state.assign.is_empty()).then(|| (org_id.clone(), state.clone(), page.roles.clone()));
     let drawer = (!state.member.is_empty()).then(|| (org_id.clone(), state.clone()));
@@ -124,6 +133,7 @@ fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl In
                 <option value="" selected=role.is_empty()>"Any role"</option>
                 {roles.iter().map(|r| view! { <option value=r.id.clone() selected=role == r.id>{r.name.clone()}</option> }).collect_view()}
             </select>
+            <input type="hidden" name="sort" value=sort/>
             <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
         </Form>
         <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="member-total">
@@ -133,6 +143,6 @@ fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl In
         {assign.map(|(org_id, state, roles)| view! { <assign_dialog::AssignDialog org_id state roles/> })}
         {drawer.map(|(org_id, state)| view! { <drawer::MemberDrawer org_id state/> })}
         <table::MemberTable page org_id state/>
-        <PageLinks first=first_page next/>
+        <PageLinks first=first_page previous next/>
     }
 }

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use super::MembersQuery;
-use crate::ui::model::{MemberListPage, MemberRow};
+use crate::ui::{
+    components::list_page::{Moment, SortColumn, SortHeader},
+    model::{MemberListPage, MemberRow},
+};
 
 #[component]
 pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) -> impl IntoView {
@@ -14,10 +17,18 @@ pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) ->
     let roles = page.roles.clone();
     let rows = page.members.clone();
     let empty = rows.is_empty();
+    let sorted = {
+        let (state, org_id) = (state.clone(), org_id.clone());
+        move |sort: &str| {
+            MembersQuery { sort: sort.to_owned(), cursor: String::new(), ..state.clone() }.list_href(&org_id)
+        }
+    };
+    let current = state.sort.clone();
     view! {
         <Form method="GET" action="" attr:class="space-y-3" attr:data-testid="member-bulk-form">
             <input type="hidden" name="q" value=state.q.clone()/>
             <input type="hidden" name="role" value=state.role.clone()/>
+            <input type="hidden" name="sort" value=state.sort.clone()/>
             {may_assign.then(|| view! {
                 <fieldset class="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm dark:border-slate-800 dark:bg-slate-900">
                     <legend class="sr-only">"Change a role for the selected members"</legend>
@@ -40,14 +51,17 @@ pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) ->
                         class="rounded-md bg-indigo-600 px-3 py-1 font-semibold text-white hover:bg-indigo-500">"Review change"</button>
                 </fieldset>
             })}
-            {empty.then(|| view! { <p class="text-slate-600">"No member matches."</p> })}
+            {empty.then(|| view! { <p class="text-slate-600 dark:text-slate-400">"No member matches."</p> })}
             <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="member-list">
-                <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
+                <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                     <tr>
                         {may_assign.then(|| view! { <th scope="col" class="w-8 py-2"><SelectPage/></th> })}
-                        <th scope="col" class="py-2 pr-3">"Member"</th>
+                        <SortHeader column=SortColumn { label: "Name", name: "name", first_descending: false } current=current.clone() href=sorted.clone() class="py-2 pr-3"/>
+                        <SortHeader column=SortColumn { label: "Email", name: "email", first_descending: false } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
                         <th scope="col" class="px-3 py-2">"Roles"</th>
                         <th scope="col" class="px-3 py-2">"Status"</th>
+                        <SortHeader column=SortColumn { label: "Joined", name: "joined", first_descending: true } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
+                        <SortHeader column=SortColumn { label: "Last sign-in", name: "last_sign_in", first_descending: true } current=current.clone() href=sorted class="px-3 py-2"/>
                         <th scope="col" class="px-3 py-2 text-right"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -75,12 +89,12 @@ fn Row(member: MemberRow, org_id: String, state: MembersQuery, may_assign: bool)
             {may_assign.then(|| view! {
                 <td class="py-2"><input type="checkbox" name="ids" value=member.user_id.clone() checked=ticked aria-label=select_label class="h-4 w-4" data-testid="member-select"/></td>
             })}
-            <td class="py-2 pr-3">
-                <span class="font-medium">{member.full_name.clone()}</span>
-                <span class="block text-xs text-slate-500">{member.email.clone()}</span>
-            </td>
+            <td class="py-2 pr-3 font-medium">{member.full_name.clone()}</td>
+            <td class="px-3 py-2 text-slate-600 dark:text-slate-400">{member.email.clone()}</td>
             <td class="px-3 py-2" data-testid="member-roles">{role_names}</td>
             <td class="px-3 py-2">{member.status.clone()}</td>
+            <td class="px-3 py-2 text-slate-600 dark:text-slate-400"><Moment at=Some(member.joined_at.clone())/></td>
+            <td class="px-3 py-2 text-slate-600 dark:text-slate-400" data-testid="member-last-sign-in"><Moment at=member.last_sign_in_at.clone()/></td>
             <td class="space-x-3 px-3 py-2 text-right whitespace-nowrap">
                 <a href=details class="text-indigo-700 underline dark:text-indigo-300" data-testid="member-details">"Permissions"</a>
                 {may_assign.then(|| view! { <a href=edit class="text-indigo-700 underline dark:text-indigo-300" data-testid="member-edit-roles">"Edit roles"</a> })}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::ui::components::copy_button::CopyableValue;
 use crate::ui::components::list_page::tab_title;
 use crate::{
     domain::orgs::rules,
@@ -72,14 +73,17 @@ fn OrganizationView(
     let crumbs = org.path.clone();
     view! {
         <div class="max-w-3xl space-y-8">
-            <nav aria-label="Breadcrumb" data-testid="breadcrumbs" class="text-sm text-slate-500">
+            <nav aria-label="Breadcrumb" data-testid="breadcrumbs" class="text-sm text-slate-500 dark:text-slate-400">
                 <a href="/orgs" class="hover:underline">"Organizations"</a>
                 {crumbs.into_iter().map(|c| view! { " / " <a href=format!("/orgs/{}", c.id) class="hover:underline">{c.name}</a> }).collect_view()}
             </nav>
             <header>
                 <Title text=tab_title(&[&org.name])/>
                 <h1 class="text-2xl font-semibold" data-testid="org-name">{org.name.clone()}</h1>
-                <p class="text-sm text-slate-500">{org.code.clone().map(|c| format!("code {c}"))}</p>
+                <div class="mt-1 flex flex-wrap gap-x-6 gap-y-1">
+                    <CopyableValue label="Organization id" value=org.id.clone() test_id="org-id"/>
+                    {org.code.clone().map(|code| view! { <CopyableValue label="Code" value=code test_id="org-code"/> })}
+                </div>
                 {org.full_access.then(|| {
                     let mut sections = vec![("policies", "Policies"), ("members", "Members"), ("groups", "Groups"), ("roles", "Roles")];
                     if org.may_read_tokens {
@@ -302,7 +306,7 @@ fn MoveSection(org_id: String, move_action: ServerAction<MoveOrganization>) -> i
                                         view! {
                                             <li class="flex items-center justify-between py-2">
                                                 <span>
-                                                    <span class="block text-xs text-slate-500">{path.join(" / ")}</span>
+                                                    <span class="block text-xs text-slate-500 dark:text-slate-400">{path.join(" / ")}</span>
                                                     {hit.node.name.clone()}
                                                 </span>
                                                 <a href=format!("/orgs/{org_id}?move_q={}&move_to={}", url::encode(&search.get_untracked()), url::encode(&hit.node.id))
@@ -330,7 +334,7 @@ fn MoveSection(org_id: String, move_action: ServerAction<MoveOrganization>) -> i
 fn MoveConfirm(org_id: String, target: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
     let preview = Resource::new(move || (org_id.clone(), target.clone()), |(org, target)| preview_move(org, target));
     view! {
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Working out what the move would change…"</p> }>
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Working out what the move would change…"</p> }>
             {move || Suspend::new(async move {
                 match preview.await {
                     Ok(item) => view! { <MovePreview item move_action/> }.into_any(),
@@ -394,7 +398,7 @@ fn DeleteSection(org_id: String, name: String) -> impl IntoView {
                 <input type="hidden" name="org_id" value=org_id/>
                 <FormError error/>
                 <TextField label="Type the organization's name to confirm" name="confirm_name" error/>
-                <p class="text-xs text-slate-500">{format!("Name: {name}")}</p>
+                <p class="text-xs text-slate-500 dark:text-slate-400">{format!("Name: {name}")}</p>
                 <PendingButton pending=delete.pending() test_id="delete-org" class="rounded-md bg-red-600 px-4 py-2 text-sm font-semibold text-white hover:bg-red-500">
                     "Delete this organization and everything in it"
                 </PendingButton>

@@ -99,7 +99,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     match hits.await {
                         Ok(list) if list.is_empty() => {
                             let searched = !q().trim().is_empty();
-                            view! { <Show when=move || searched><p class="text-slate-600">"No organization matches."</p></Show> }.into_any()
+                            view! { <Show when=move || searched><p class="text-slate-600 dark:text-slate-400">"No organization matches."</p></Show> }.into_any()
                         }
                         Ok(list) => view! { <SearchResults list/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
@@ -112,7 +112,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     let reveal = Reveal { path: Arc::new(path), pages: Arc::new(pages) };
                     match roots.await {
                         Ok(nodes) if nodes.is_empty() => view! {
-                            <p class="text-slate-600">"You do not have access to any organization yet."</p>
+                            <p class="text-slate-600 dark:text-slate-400">"You do not have access to any organization yet."</p>
                         }.into_any(),
                         Ok(nodes) => view! {
                             <ul role="tree" aria-label="Organizations" data-testid="org-tree" on:keydown=tree_keydown
@@ -135,13 +135,13 @@ fn SearchResults(list: Vec<OrganizationSearchHit>) -> impl IntoView {
             data-testid="org-search-results">
             {list.into_iter().map(|hit| view! {
                 <li class="px-4 py-2">
-                    <nav aria-label="Path" class="text-xs text-slate-500">
+                    <nav aria-label="Path" class="text-xs text-slate-500 dark:text-slate-400">
                         {hit.path.into_iter().map(|crumb| view! { <span>{crumb.name}" / "</span> }).collect_view()}
                     </nav>
                     <a href=format!("/orgs/{}", hit.node.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
                         {hit.node.name}
                     </a>
-                    <span class="ml-2 text-sm text-slate-500">{hit.node.code}</span>
+                    <span class="ml-2 text-sm text-slate-500 dark:text-slate-400">{hit.node.code}</span>
                     <a href=format!("/orgs?reveal={}", hit.node.id) class="ml-3 text-sm text-slate-600 underline dark:text-slate-400">
                         "Show in tree"
                     </a>
@@ -174,14 +174,14 @@ fn TreeNode(node: OrganizationNodeItem, level: usize, reveal: Reveal) -> impl In
                     aria-label=move || if expanded.get() { "Collapse" } else { "Expand" }
                     disabled=!has_children
                     on:click=move |_| expanded.update(|open| *open = !*open)
-                    class="h-6 w-6 rounded text-slate-500 hover:bg-slate-100 disabled:opacity-30 dark:hover:bg-slate-800">
+                    class="h-6 w-6 rounded text-slate-500 dark:text-slate-400 hover:bg-slate-100 disabled:opacity-30 dark:hover:bg-slate-800">
                     {move || if !has_children { "·" } else if expanded.get() { "▾" } else { "▸" }}
                 </button>
                 <a href=href tabindex="-1" class="font-medium hover:underline" data-testid=is_target.then_some("revealed")>
                     {node.name.clone()}
                 </a>
-                <span class="text-xs text-slate-500">{node.code.clone()}</span>
-                <span class="ml-auto text-xs text-slate-500" data-testid="tree-counts">
+                <span class="text-xs text-slate-500 dark:text-slate-400">{node.code.clone()}</span>
+                <span class="ml-auto text-xs text-slate-500 dark:text-slate-400" data-testid="tree-counts">
                     {format!("{} · {}", count(node.child_count, "child", "children"), count(node.member_count, "member", "members"))}
                 </span>
             </div>
@@ -214,7 +214,7 @@ fn Children(parent_id: String, including: Option<String>, total: i64, level: usi
     let parent_id = StoredValue::new(parent_id);
     let reveal = StoredValue::new(reveal);
     view! {
-        <Transition fallback=|| view! { <p class="pl-10 text-sm text-slate-500">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="pl-10 text-sm text-slate-500 dark:text-slate-400">"Loading…"</p> }>
             {move || {
             let (reveal, parent_id) = (reveal.get_value(), parent_id.get_value());
             Suspend::new(async move {

@@ -13,6 +13,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::Value;
 
+use crate::ui::components::copy_button::CopyableValue;
 use crate::ui::components::list_page::tab_title;
 use crate::ui::pages::audit::{history_link::HistoryLink, restoring_banner::RestoringBanner};
 use crate::{
@@ -208,7 +209,7 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
 
     view! {
         <div class="max-w-6xl space-y-6" data-testid="policy-editor">
-            <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
+            <nav aria-label="Breadcrumb" class="text-sm text-slate-500 dark:text-slate-400">
                 <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
                 <a href=format!("/orgs/{org_id}") class="hover:underline">{org_name}</a>" / "
                 <a href=format!("/orgs/{org_id}/policies") class="hover:underline">"Policies"</a>
@@ -219,11 +220,12 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
                 {history.map(|(org_id, policy_id)| view! { <HistoryLink org_id target_type="policy" target_id=policy_id/> })}
                 {policy.as_ref().map(|p| view! { <PolicyBadge managed=p.managed/> })}
                 {policy.as_ref().map(|p| view! {
-                    <span class="text-sm text-slate-500">
+                    <span class="text-sm text-slate-500 dark:text-slate-400">
                         {format!("Used by {} role(s) held by {} member(s)", p.roles_dependency_count, p.users_dependency_count)}
                     </span>
                 })}
             </header>
+            {policy.as_ref().map(|p| view! { <CopyableValue label="Policy id" value=p.id.clone() test_id="policy-id"/> })}
             {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="saved">"Saved."</p> })}
             {data.restoring.clone().map(|version| view! { <RestoringBanner version noun="policy"/> })}
             {(policy.as_ref().is_some_and(|p| p.managed)).then(|| view! {

@@ -55,9 +55,9 @@ fn PolicyList(page: PolicyListPage, org_id: String, q: String) -> impl IntoView 
             <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
         </Form>
         <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="policy-total">{format!("{} polic{}", page.total, if page.total == 1 { "y" } else { "ies" })}</p>
-        {empty.then(|| view! { <p class="text-slate-600">"No policy matches."</p> })}
+        {empty.then(|| view! { <p class="text-slate-600 dark:text-slate-400">"No policy matches."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="policy-list">
-            <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
+            <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                 <tr>
                     <th scope="col" class="py-2 pr-3">"Name"</th>
                     <th scope="col" class="px-3 py-2">"Kind"</th>
@@ -71,7 +71,7 @@ fn PolicyList(page: PolicyListPage, org_id: String, q: String) -> impl IntoView 
                     <tr>
                         <td class="py-2 pr-3">
                             <a href=format!("/orgs/{org_id}/policies/{}", p.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{p.name}</a>
-                            <span class="block text-xs text-slate-500">{p.description}</span>
+                            <span class="block text-xs text-slate-500 dark:text-slate-400">{p.description}</span>
                         </td>
                         <td class="px-3 py-2"><PolicyBadge managed=p.managed/></td>
                         <td class="px-3 py-2 text-slate-600 dark:text-slate-400">

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::ui::components::copy_button::CopyableValue;
 use crate::ui::components::list_page::tab_title;
 use crate::ui::pages::audit::{history_link::HistoryLink, restoring_banner::RestoringBanner};
 use crate::{
@@ -140,7 +141,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     };
     view! {
         <div class="max-w-6xl space-y-6" data-testid="role-composer">
-            <nav aria-label="Breadcrumb" class="text-sm text-slate-500">
+            <nav aria-label="Breadcrumb" class="text-sm text-slate-500 dark:text-slate-400">
                 <a href="/orgs" class="hover:underline">"Organizations"</a>" / "
                 <a href=format!("/orgs/{org_id}") class="hover:underline">{data.org_name.clone()}</a>" / "
                 <a href=format!("/orgs/{org_id}/roles") class="hover:underline">"Roles"</a>
@@ -148,6 +149,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
             <Title text=tab/>
             <h1 class="text-2xl font-semibold" data-testid="role-title">{title}</h1>
             {data.may_read_history.then(|| view! { <HistoryLink org_id=org_id.clone() target_type="role" target_id=role_id.clone()/> })}
+            {(!role_id.is_empty()).then(|| view! { <CopyableValue label="Role id" value=role_id.clone() test_id="role-id"/> })}
             {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="saved">"Saved."</p> })}
             {data.restoring.clone().map(|version| view! { <RestoringBanner version noun="role"/> })}
             {managed.then(|| view! {
@@ -223,7 +225,7 @@ fn PolicyPicker(
                                     on:change=move |_| toggle(id.clone())/>
                                 <span>
                                     <span class="font-medium">{p.name}</span>
-                                    <span class="block text-xs text-slate-500">{p.description}</span>
+                                    <span class="block text-xs text-slate-500 dark:text-slate-400">{p.description}</span>
                                 </span>
                             </label>
                         </li>
@@ -250,7 +252,7 @@ fn GroupChips(groups: RwSignal<String>) -> impl IntoView {
                     view! {
                         <li class="flex items-center gap-1 rounded-full bg-slate-200 px-2.5 py-0.5 text-xs dark:bg-slate-700" data-testid="sso-chip">
                             {name}
-                            <button type="button" aria-label=label class="text-slate-500 hover:text-slate-900 dark:hover:text-white"
+                            <button type="button" aria-label=label class="text-slate-500 dark:text-slate-400 hover:text-slate-900 dark:hover:text-white"
                                 on:click=move |_| remove(target.clone())>"×"</button>
                         </li>
                     }

@@ -37,7 +37,7 @@ fn RoleList(page: RoleListPage, org_id: String) -> impl IntoView {
     view! {
         <ListHeader title="Roles" org=Some((org_id.clone(), page.org_name.clone())) action=page.may_create.then(|| PageAction { href: format!("/orgs/{org_id}/roles/new"), label: "New role", test_id: "new-role" })/>
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="role-list">
-            <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
+            <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                 <tr>
                     <th scope="col" class="py-2 pr-3">"Name"</th>
                     <th scope="col" class="px-3 py-2">"Kind"</th>
@@ -52,7 +52,7 @@ fn RoleList(page: RoleListPage, org_id: String) -> impl IntoView {
                         <td class="py-2 pr-3">
                             <a href=format!("/orgs/{org_id}/roles/{}", r.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{r.name}</a>
                             {r.is_default.then(|| view! { <span class="ml-2 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100">"default"</span> })}
-                            <span class="block text-xs text-slate-500">{r.description}</span>
+                            <span class="block text-xs text-slate-500 dark:text-slate-400">{r.description}</span>
                         </td>
                         <td class="px-3 py-2"><PolicyBadge managed=r.managed/></td>
                         <td class="px-3 py-2 text-slate-600 dark:text-slate-400">{r.sso_group_names.join(", ")}</td>

@@ -44,7 +44,7 @@ fn SchemaView(data: SchemaEditorData) -> impl IntoView {
         <p class="text-sm text-slate-600 dark:text-slate-400">{format!("Version {}", data.schema.version)}</p>
         {saved.then(|| view! { <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300">"Saved."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="schema-types">
-            <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
+            <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                 <tr>
                     <th scope="col" class="py-2 pr-3">"Resource type"</th>
                     <th scope="col" class="px-3 py-2">"Actions"</th>
@@ -55,8 +55,8 @@ fn SchemaView(data: SchemaEditorData) -> impl IntoView {
             <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
                 {data.schema.resource_types.iter().map(|t| view! {
                     <tr>
-                        <td class="py-2 pr-3"><span class="font-medium">{t.label.clone()}</span>" "<code class="text-xs text-slate-500">{t.key.clone()}</code>
-                            <span class="block text-xs text-slate-500">{t.description.clone()}</span></td>
+                        <td class="py-2 pr-3"><span class="font-medium">{t.label.clone()}</span>" "<code class="text-xs text-slate-500 dark:text-slate-400">{t.key.clone()}</code>
+                            <span class="block text-xs text-slate-500 dark:text-slate-400">{t.description.clone()}</span></td>
                         <td class="px-3 py-2 font-mono text-xs">{t.actions.iter().map(|a| a.key.clone()).collect::<Vec<_>>().join(", ")}</td>
                         <td class="px-3 py-2">{if t.listable { "Named one by one" } else { "All at once" }}</td>
                         <td class="px-3 py-2">{if t.builtin { "Warden" } else { "Application" }}</td>

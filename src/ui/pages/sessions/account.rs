@@ -40,9 +40,9 @@ pub fn AccountPage() -> impl IntoView {
                     match user.await {
                         Ok(user) => view! {
                             <dl class="grid grid-cols-3 gap-2 rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
-                                <dt class="text-slate-500">"Name"</dt><dd class="col-span-2">{user.full_name}</dd>
-                                <dt class="text-slate-500">"Email"</dt><dd class="col-span-2">{user.email.clone()}</dd>
-                                <dt class="text-slate-500">"Last sign-in"</dt>
+                                <dt class="text-slate-500 dark:text-slate-400">"Name"</dt><dd class="col-span-2">{user.full_name}</dd>
+                                <dt class="text-slate-500 dark:text-slate-400">"Email"</dt><dd class="col-span-2">{user.email.clone()}</dd>
+                                <dt class="text-slate-500 dark:text-slate-400">"Last sign-in"</dt>
                                 <dd class="col-span-2">{user.last_sign_in_at.unwrap_or_else(|| "never".to_owned())}</dd>
                             </dl>
                             <section aria-labelledby="sso-connect-heading" class="mt-8 space-y-3 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">

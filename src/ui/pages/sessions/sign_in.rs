@@ -44,7 +44,7 @@ pub fn SignInPage() -> impl IntoView {
                     <TextField label="Password" name="password" input_type="password" autocomplete="current-password" error/>
                     <SubmitButton label="Sign in" pending=sign_in.pending().into()/>
                 </ActionForm>
-                <div class="flex items-center gap-3 text-xs uppercase text-slate-400" aria-hidden="true">
+                <div class="flex items-center gap-3 text-xs uppercase text-slate-500 dark:text-slate-400" aria-hidden="true">
                     <span class="h-px flex-1 bg-slate-200 dark:bg-slate-800"></span>"or"<span class="h-px flex-1 bg-slate-200 dark:bg-slate-800"></span>
                 </div>
                 <form method="post" action="/sso/start" class="space-y-3" data-testid="sso-form">

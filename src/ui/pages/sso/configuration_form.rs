@@ -32,7 +32,7 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
             <div class="space-y-1">
                 <label for=format!("sso-{name}") class="block text-sm font-medium">{label}</label>
                 <input id=format!("sso-{name}") name=name value=value class=INPUT aria-describedby=format!("sso-{name}-error")/>
-                <p class="text-xs text-slate-500">{hint}</p>
+                <p class="text-xs text-slate-500 dark:text-slate-400">{hint}</p>
                 <p id=format!("sso-{name}-error") class="text-sm text-red-600 dark:text-red-400" data-testid=format!("{name}-error")>{field_error(name)}</p>
             </div>
         }
@@ -56,7 +56,7 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
                         <label for="sso-client_secret" class="block text-sm font-medium">"Client secret"</label>
                         <input id="sso-client_secret" name="client_secret" type="password" autocomplete="new-password" value=""
                             prop:value=move || { save.version().track(); "" } class=INPUT/>
-                        <p class="text-xs text-slate-500" data-testid="client-secret-hint">{secret_hint}</p>
+                        <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="client-secret-hint">{secret_hint}</p>
                         <p class="text-sm text-red-600 dark:text-red-400" data-testid="client_secret-error">{field_error("client_secret")}</p>
                     </div>
                     {text("Scopes", "scopes", current.scopes.clone(), "Separated by spaces; openid is required")}
@@ -68,7 +68,7 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
                             <option value="additive" selected=current.mapping_mode == "additive">"Additive: groups add roles, nothing is taken away"</option>
                             <option value="authoritative" selected=current.mapping_mode == "authoritative">"Authoritative: roles from SSO follow the groups at each sign-in"</option>
                         </select>
-                        <p class="text-xs text-slate-500">"Roles an admin gives by hand are never touched by SSO."</p>
+                        <p class="text-xs text-slate-500 dark:text-slate-400">"Roles an admin gives by hand are never touched by SSO."</p>
                     </div>
                     <div class="space-y-2">
                         <label class="flex items-center gap-2 text-sm">

@@ -23,7 +23,7 @@ pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
             </p>
             <ProblemList error/>
             <table class="w-full text-sm">
-                <thead><tr class="text-left text-slate-500"><th class="py-2">"Role"</th><th class="py-2">"IdP groups"</th></tr></thead>
+                <thead><tr class="text-left text-slate-500 dark:text-slate-400"><th class="py-2">"Role"</th><th class="py-2">"IdP groups"</th></tr></thead>
                 <tbody>
                     {setup.roles.into_iter().map(|role| {
                         let (org_id, may_update) = (setup.org_id.clone(), setup.may_update);
@@ -68,7 +68,7 @@ pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
             } else {
                 view! {
                     <table class="w-full text-sm">
-                        <thead><tr class="text-left text-slate-500"><th class="py-2">"Group"</th><th class="py-2">"People"</th><th class="py-2">"Map to role"</th></tr></thead>
+                        <thead><tr class="text-left text-slate-500 dark:text-slate-400"><th class="py-2">"Group"</th><th class="py-2">"People"</th><th class="py-2">"Map to role"</th></tr></thead>
                         <tbody>
                             {setup.unmapped_groups.into_iter().map(|g| {
                                 let (org_id, roles, may_update) = (setup.org_id.clone(), setup.roles.clone(), setup.may_update);

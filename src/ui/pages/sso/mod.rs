@@ -4,7 +4,6 @@
 
 pub mod choose;
 mod configuration_form;
-mod copy_button;
 mod mapping;
 pub mod setup;
 mod test_bench;

@@ -58,7 +58,7 @@ pub fn CreateTokenForm(
                             <option value="date">"On the date below"</option>
                             {page.allow_no_expiry.then(|| view! { <option value="never">"Never"</option> })}
                         </select>
-                        <p class="text-xs text-slate-500">
+                        <p class="text-xs text-slate-500 dark:text-slate-400">
                             {format!("Your organizations allow at most {} days{}.", page.max_lifetime_days,
                                 if page.allow_no_expiry { ", or no expiry" } else { "" })}
                         </p>

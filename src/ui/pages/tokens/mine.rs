@@ -54,7 +54,7 @@ pub fn MyTokensPage() -> impl IntoView {
                             view! {
                                 {revoking.map(|token| view! { <RevokeMine token/> })}
                                 <CreateTokenForm page create error/>
-                                {tokens.is_empty().then(|| view! { <p class="text-slate-600">"You have no tokens yet."</p> })}
+                                {tokens.is_empty().then(|| view! { <p class="text-slate-600 dark:text-slate-400">"You have no tokens yet."</p> })}
                                 <TokenTable tokens may_revoke=true revoke_href=Callback::new(|id: String| format!("/tokens?revoke={id}"))/>
                             }.into_any()
                         }

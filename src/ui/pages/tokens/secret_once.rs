@@ -2,21 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::ui::model::NewTokenSecret;
+use crate::ui::{components::copy_button::CopyButton, model::NewTokenSecret};
 
 #[component]
 pub fn SecretOnce(new: NewTokenSecret) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let secret = new.secret.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let _ = window().navigator().clipboard().write_text(&secret);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &secret;
-        copied.set(true);
-    };
     view! {
         <section role="status" aria-labelledby="new-token-heading" data-testid="new-token"
             class="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
@@ -29,10 +18,8 @@ pub fn SecretOnce(new: NewTokenSecret) -> impl IntoView {
                 <label for="new-token-secret" class="sr-only">"Your new token"</label>
                 <input id="new-token-secret" readonly value=new.secret.clone() data-testid="new-token-secret"
                     class="block w-full rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm text-slate-900 dark:border-amber-700 dark:bg-slate-900 dark:text-slate-100"/>
-                <button type="button" on:click=copy data-testid="copy-token"
-                    class="rounded-md bg-amber-600 px-4 py-2 text-sm font-semibold text-white hover:bg-amber-500">
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
+                <CopyButton value=new.secret.clone() label="Copy your new token" test_id="copy-token"
+                    class="rounded-md bg-amber-700 px-4 py-2 text-sm font-semibold text-white hover:bg-amber-600"/>
             </div>
         </section>
     }

@@ -21,7 +21,7 @@ pub fn TokenTable(
 ) -> impl IntoView {
     view! {
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="token-list">
-            <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
+            <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                 <tr>
                     <th scope="col" class="py-2 pr-3">"Token"</th>
                     {show_creator.then(|| view! { <th scope="col" class="px-3 py-2">"Creator"</th> })}
@@ -36,7 +36,7 @@ pub fn TokenTable(
             <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
                 {tokens.into_iter().map(|t| {
                     let revoke = (may_revoke && t.works).then(|| (revoke_href.run(t.token_id.clone()), format!("Revoke token {}", t.name)));
-                    let status_class = if t.works { "text-emerald-700 dark:text-emerald-300" } else { "text-slate-500" };
+                    let status_class = if t.works { "text-emerald-700 dark:text-emerald-300" } else { "text-slate-500 dark:text-slate-400" };
                     let history = history_org.as_ref().map(|org_id| {
                         format!("/orgs/{org_id}/audit?target_type=token&target_id={}&below=on", encode(&t.token_id))
                     });
@@ -44,7 +44,7 @@ pub fn TokenTable(
                         <tr data-testid="token-row" data-name=t.name.clone() data-status=t.status.clone()>
                             <td class="py-2 pr-3">
                                 <span class="font-medium">{t.name.clone()}</span>
-                                <span class="block font-mono text-xs text-slate-500">{format!("{}…", t.prefix)}</span>
+                                <span class="block font-mono text-xs text-slate-500 dark:text-slate-400">{format!("{}…", t.prefix)}</span>
                             </td>
                             {show_creator.then(|| view! { <td class="px-3 py-2">{t.creator_email.clone()}</td> })}
                             <td class="px-3 py-2 font-mono text-xs">{t.restriction.clone()}</td>

@@ -27,6 +27,8 @@ use crate::ui::{
 pub struct UsersQuery {
     pub q: String,
     pub status: String,
+    /// The order, as `sort` is written (`name`, `-last_sign_in`; empty: by email).
+    pub sort: String,
     pub cursor: String,
     /// Set: the create form is open, with `org` preselected.
     pub new: bool,
@@ -40,7 +42,12 @@ pub struct UsersQuery {
 impl UsersQuery {
     /// The list's own address (filter and page), with nothing open on top.
     pub fn list_href(&self) -> String {
-        let mut href = format!("/users?q={}&status={}", url::encode(&self.q), url::encode(&self.status));
+        let mut href = format!(
+            "/users?q={}&status={}&sort={}",
+            url::encode(&self.q),
+            url::encode(&self.status),
+            url::encode(&self.sort)
+        );
         if !self.cursor.is_empty() {
             href.push_str(&format!("&cursor={}", url::encode(&self.cursor)));
         }
@@ -65,6 +72,7 @@ pub fn UsersPage() -> impl IntoView {
         UsersQuery {
             q: get("q"),
             status: get("status"),
+            sort: get("sort"),
             cursor: get("cursor"),
             new: !get("new").is_empty(),
             org: get("org"),
@@ -75,8 +83,12 @@ pub fn UsersPage() -> impl IntoView {
     });
     // `done` is in the key so that the list is read again after a change lands here.
     let page = Resource::new(
-        move || state.with(|s| (s.q.clone(), s.status.clone(), s.cursor.clone(), s.org.clone(), s.done.clone())),
-        |(q, status, cursor, org, _)| list_users(q, status, cursor, org),
+        move || {
+            state.with(|s| {
+                (s.q.clone(), s.status.clone(), s.sort.clone(), s.cursor.clone(), s.org.clone(), s.done.clone())
+            })
+        },
+        |(q, status, sort, cursor, org, _)| list_users(q, status, sort, cursor, org),
     );
     view! {
         <div class="max-w-6xl space-y-6">
@@ -96,6 +108,7 @@ pub fn UsersPage() -> impl IntoView {
 fn Users(page: UserListPage, state: UsersQuery) -> impl IntoView {
     let first = UsersQuery { cursor: String::new(), ..state.clone() };
     let next = page.next_cursor.clone().map(|cursor| first.with(&[("cursor", &cursor)]));
+    let previous = page.previous_cursor.clone().map(|cursor| first.with(&[("cursor", &cursor)]));
     let first_page = (!state.cursor.is_empty()).then(|| first.list_href());
     let may_create = !page.create_in.is_empty();
     let creating = (state.new && may_create).then(|| (page.create_in.clone(), state.clone()));
@@ -106,6 +119,7 @@ fn Users(page: UserListPage, state: UsersQuery) -> impl IntoView {
         .cloned()
         .map(|user| (user, state.clone()));
     let (q, status, done) = (state.q.clone(), state.status.clone(), state.done.clone());
+    let sort = state.sort.clone();
     let total = page.total;
     view! {
         <ListHeader title="Users" action=(may_create && !state.new).then(|| PageAction { href: state.with(&[("new", "1")]), label: "New user", test_id: "new-user" })/>
@@ -123,6 +137,7 @@ fn Users(page: UserListPage, state: UsersQuery) -> impl IntoView {
                     .map(|(value, label)| view! { <option value=value selected=status == value>{label}</option> })
                     .collect_view()}
             </select>
+            <input type="hidden" name="sort" value=sort/>
             <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
         </Form>
         <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="user-total">
@@ -130,6 +145,6 @@ fn Users(page: UserListPage, state: UsersQuery) -> impl IntoView {
         </p>
         {confirming.map(|(user, state)| view! { <confirm::ConfirmUserChange user state/> })}
         <table::UserTable users=page.users state=state.clone()/>
-        <PageLinks first=first_page next/>
+        <PageLinks first=first_page previous next/>
     }
 }

@@ -3,19 +3,29 @@
 use leptos::prelude::*;
 
 use super::UsersQuery;
-use crate::ui::model::UserRow;
+use crate::ui::{
+    components::list_page::{Moment, SortColumn, SortHeader},
+    model::UserRow,
+};
 
 #[component]
 pub fn UserTable(users: Vec<UserRow>, state: UsersQuery) -> impl IntoView {
     let empty = users.is_empty();
+    let sorted = {
+        let state = state.clone();
+        move |sort: &str| UsersQuery { sort: sort.to_owned(), cursor: String::new(), ..state.clone() }.list_href()
+    };
+    let current = state.sort.clone();
     view! {
-        {empty.then(|| view! { <p class="text-slate-600">"No user matches."</p> })}
+        {empty.then(|| view! { <p class="text-slate-600 dark:text-slate-400">"No user matches."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="user-list">
-            <thead class="text-left text-xs uppercase tracking-wide text-slate-500">
+            <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                 <tr>
-                    <th scope="col" class="py-2 pr-3">"User"</th>
+                    <SortHeader column=SortColumn { label: "Name", name: "name", first_descending: false } current=current.clone() href=sorted.clone() class="py-2 pr-3"/>
+                    <SortHeader column=SortColumn { label: "Email", name: "email", first_descending: false } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
                     <th scope="col" class="px-3 py-2">"Status"</th>
-                    <th scope="col" class="px-3 py-2">"Last sign-in"</th>
+                    <SortHeader column=SortColumn { label: "Created", name: "created", first_descending: true } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
+                    <SortHeader column=SortColumn { label: "Last sign-in", name: "last_sign_in", first_descending: true } current=current.clone() href=sorted class="px-3 py-2"/>
                     <th scope="col" class="px-3 py-2 text-right"><span class="sr-only">"Actions"</span></th>
                 </tr>
             </thead>
@@ -37,11 +47,12 @@ fn Row(user: UserRow, state: UsersQuery) -> impl IntoView {
         <tr data-testid="user-row" data-email=user.email.clone()>
             <td class="py-2 pr-3">
                 <span class="font-medium">{user.full_name.clone()}</span>
-                {user.is_me.then(|| view! { <span class="ml-2 text-xs text-slate-500">"(you)"</span> })}
-                <span class="block text-xs text-slate-500">{user.email.clone()}</span>
+                {user.is_me.then(|| view! { <span class="ml-2 text-xs text-slate-500 dark:text-slate-400">"(you)"</span> })}
             </td>
+            <td class="px-3 py-2 text-slate-600 dark:text-slate-400">{user.email.clone()}</td>
             <td class="px-3 py-2" data-testid="user-status"><StatusBadge status=user.status.clone()/></td>
-            <td class="px-3 py-2 text-slate-600 dark:text-slate-400">{user.last_sign_in_at.clone().unwrap_or_else(|| "never".into())}</td>
+            <td class="px-3 py-2 text-slate-600 dark:text-slate-400"><Moment at=Some(user.created_at.clone())/></td>
+            <td class="px-3 py-2 text-slate-600 dark:text-slate-400" data-testid="user-last-sign-in"><Moment at=user.last_sign_in_at.clone()/></td>
             <td class="space-x-3 px-3 py-2 text-right whitespace-nowrap">
                 {(!user.is_me).then(|| view! {
                     <a href=toggle_href aria-label=toggle_label class="text-indigo-700 underline dark:text-indigo-300" data-testid="user-toggle">{toggle.1}</a>

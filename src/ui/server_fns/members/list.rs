@@ -8,16 +8,20 @@ const MEMBER_PAGE_SIZE: usize = 50;
 #[cfg(feature = "ssr")]
 const ROLE_CHOICES: usize = 200;
 
-/// A page of an organization's members, matching a search and a role.
+/// A page of an organization's members, matching a search and a role, in `sort` order.
 #[server(prefix = "/api", endpoint = "list-members")]
 pub async fn list_members(
     org_id: String,
     q: String,
     role_id: String,
+    sort: String,
     cursor: Option<String>,
 ) -> Result<MemberListPage, UiError> {
     use crate::{
-        domain::members::MemberQuery,
+        domain::{
+            members::MemberQuery,
+            order::{MEMBER_ORDERS, PeopleOrder},
+        },
         ui::model::{MemberRow, RoleOption},
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
@@ -28,6 +32,7 @@ pub async fn list_members(
         status: None,
         cursor: cursor.as_deref().filter(|c| !c.is_empty()),
         limit: MEMBER_PAGE_SIZE,
+        order: PeopleOrder::parse(Some(&sort), MEMBER_ORDERS)?,
     };
     let page = call.domain.list_members(&call.actor, &org.id, &query).await?;
     let roles = call.domain.list_roles(&call.actor, &org.id, None, None, ROLE_CHOICES).await?;
@@ -41,12 +46,15 @@ pub async fn list_members(
             email: m.email,
             full_name: m.full_name,
             status: m.status,
+            joined_at: m.joined_at,
+            last_sign_in_at: m.last_sign_in_at,
         })
         .collect();
     Ok(MemberListPage {
         org_name: org.name,
         total: page.total,
         next_cursor: page.next_cursor,
+        previous_cursor: page.previous_cursor,
         members,
         roles: roles
             .roles

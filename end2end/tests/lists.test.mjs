@@ -1,0 +1,89 @@
+// The user and member lists in a real browser, hydrated and without JavaScript: a column
+// header orders the list by it (the order in the URL, `aria-sort` on the header, a second
+// click turns it around), and a later page links back to the one before it. An id is copied
+// with its button (only with JavaScript; without it the id is plain text and no dead button
+// shows).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { MODES, ready, submitAndWait, waitForText, waitUntil } from '../support/browser.mjs';
+import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
+
+const running = useWardenAndBrowser();
+// More than one page of 50.
+const PEOPLE = 53;
+
+for (const mode of MODES) {
+  describe(`user and member lists (${mode.name})`, () => {
+    test('order by a column, page forward and back, copy an id', async () => {
+      const { warden, context, page, errors } = await signedInAdmin(running, mode);
+      const tag = mode.javaScriptEnabled ? 'js' : 'nojs';
+      const api = apiClient(context, warden.baseUrl);
+      const root = (await api('GET', '/v1/orgs/root')).body.id;
+      const org = await api('POST', '/v1/orgs', {
+        name: `Listed ${tag}`, contact_email: 'ops@example.com', parent_organization_id: root, can_have_child_organizations: false,
+      });
+      assert.equal(org.status, 201, JSON.stringify(org.body));
+      // Invited (no password): quick to make. Names run the other way round from emails.
+      for (let n = 0; n < PEOPLE; n += 1) {
+        const number = String(n).padStart(2, '0');
+        const made = await api('POST', '/v1/users', {
+          email: `m${number}-${tag}@lists.example`, first_name: `Z${String(PEOPLE - n).padStart(2, '0')}`, last_name: tag,
+          organization_id: org.body.id,
+        });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+      }
+      const emails = () => page.getByTestId('member-row').evaluateAll((rows) => rows.map((row) => row.dataset.email));
+
+      // By email (the default), then by name by clicking its header: the other way round.
+      await page.goto(`${warden.baseUrl}/orgs/${org.body.id}/members`);
+      await ready(page, mode);
+      await waitForText(page.getByTestId('member-total'), new RegExp(`^${PEOPLE} members match`));
+      assert.equal((await emails())[0], `m00-${tag}@lists.example`);
+      await submitAndWait(page, page.getByTestId('sort-name'), (url) => url.searchParams.get('sort') === 'name');
+      await ready(page, mode);
+      await waitUntil('the list ordered by name', emails, (seen) => seen[0] === `m${PEOPLE - 1}-${tag}@lists.example`);
+      assert.equal(await page.getByTestId('sort-name').locator('xpath=..').getAttribute('aria-sort'), 'ascending');
+      await submitAndWait(page, page.getByTestId('sort-name'), (url) => url.searchParams.get('sort') === '-name');
+      await ready(page, mode);
+      await waitUntil('the list ordered by name, descending', emails, (seen) => seen[0] === `m00-${tag}@lists.example`);
+      assert.equal(await page.getByTestId('sort-name').locator('xpath=..').getAttribute('aria-sort'), 'descending');
+
+      // On to the next page (the order kept) and back.
+      const firstPage = await emails();
+      await submitAndWait(page, page.getByTestId('next-page'), (url) => url.searchParams.has('cursor'));
+      await ready(page, mode);
+      await waitUntil('the second page', emails, (seen) => seen.length === PEOPLE - 50);
+      const second = new URL(page.url()).searchParams;
+      assert.equal(second.get('sort'), '-name');
+      await submitAndWait(page, page.getByTestId('previous-page'), (url) => url.searchParams.get('cursor') !== second.get('cursor'));
+      await ready(page, mode);
+      await waitUntil('the first page again', emails, (seen) => JSON.stringify(seen) === JSON.stringify(firstPage));
+      assert.equal(await page.getByTestId('previous-page').count(), 0, 'nothing before the first page');
+
+      // The users list orders the same way.
+      await page.goto(`${warden.baseUrl}/users?q=${tag}%40lists.example`);
+      await ready(page, mode);
+      await submitAndWait(page, page.getByTestId('sort-name'), (url) => url.searchParams.get('sort') === 'name');
+      await ready(page, mode);
+      const userEmails = () => page.getByTestId('user-row').evaluateAll((rows) => rows.map((row) => row.dataset.email));
+      await waitUntil('users ordered by name', userEmails, (seen) => seen[0] === `m${PEOPLE - 1}-${tag}@lists.example`);
+
+      // The organization's id, with its copy button.
+      await page.goto(`${warden.baseUrl}/orgs/${org.body.id}`);
+      await ready(page, mode);
+      await waitForText(page.getByTestId('org-id'), org.body.id);
+      const copy = page.getByRole('button', { name: 'Copy organization id' });
+      if (mode.javaScriptEnabled) {
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: warden.baseUrl });
+        await copy.click();
+        await waitForText(copy, 'Copied');
+        assert.equal(await page.evaluate(() => navigator.clipboard.readText()), org.body.id);
+      } else {
+        assert.equal(await copy.count(), 0, 'no button that cannot work');
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  });
+}
