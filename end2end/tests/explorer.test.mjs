@@ -1,9 +1,11 @@
 // The access explorer in a real browser, hydrated and without JavaScript: a question denied
-// by an access flag names the organization and the flag, and says what would change it.
+// by an access flag names the organization and the flag, and says what would change it; the
+// user and the organization are picked by typing part of their names (with the keyboard, or
+// without JavaScript from links to what was meant).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, ready, signIn, submitAndWait, waitForText } from '../support/browser.mjs';
+import { MODES, collectErrors, ready, signIn, submitAndWait, waitForText, waitForValue } from '../support/browser.mjs';
 import { ADMIN_EMAIL } from '../support/server.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
@@ -55,6 +57,62 @@ for (const mode of MODES) {
       await ready(page, mode);
       await waitForText(page.getByTestId('where-org').filter({ hasText: 'Root' }), /org:delete/);
       await waitForText(page.getByTestId('where-org').filter({ hasText: `Closed ${suffix}` }), /member:assign/);
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+
+    test('pick the user and the organization by typing part of their names', async () => {
+      const { warden, context, page, errors } = await signedInAdmin(running, mode);
+      const suffix = mode.javaScriptEnabled ? 'js' : 'nojs';
+      const api = apiClient(context, warden.baseUrl);
+      const org = await api('POST', '/v1/orgs', {
+        name: `Picked Harbour ${suffix}`, contact_email: 'ops@example.com', parent_organization_id: 'root',
+        can_have_child_organizations: false,
+      });
+      assert.equal(org.status, 201, JSON.stringify(org.body));
+      const email = `quentin-${suffix}@picker.example`;
+      const user = await api('POST', '/v1/users', { email, first_name: 'Quentin', last_name: `Picked ${suffix}`, organization_id: org.body.id });
+      assert.equal(user.status, 201, JSON.stringify(user.body));
+
+      await page.goto(`${warden.baseUrl}/explorer`);
+      await ready(page, mode);
+      const form = page.getByTestId('explorer-form');
+      const userField = page.getByTestId('explorer-user');
+      const orgField = page.getByTestId('explorer-org');
+      if (mode.javaScriptEnabled) {
+        // Keyboard only: type, arrow down to the match, Enter to choose it; Escape closes.
+        await userField.pressSequentially(`quentin-${suffix}`);
+        const choices = form.getByTestId('pick-choice');
+        await waitForText(choices.filter({ hasText: 'Quentin' }), new RegExp(email));
+        assert.equal(await userField.getAttribute('aria-expanded'), 'true');
+        await userField.press('ArrowDown');
+        assert.equal(await userField.getAttribute('aria-activedescendant'), 'pick-user-choices-0');
+        await userField.press('Enter');
+        await waitForValue(userField, email);
+        assert.equal(await userField.getAttribute('aria-expanded'), 'false');
+        await orgField.pressSequentially(`harbour ${suffix}`);
+        await waitForText(form.getByTestId('pick-choice'), new RegExp(`Picked Harbour ${suffix}.*Root`));
+        await orgField.press('Escape');
+        assert.equal(await orgField.getAttribute('aria-expanded'), 'false');
+        await orgField.press('ArrowDown');
+        await orgField.press('Enter');
+        await waitForValue(orgField, org.body.id);
+      } else {
+        // Without JavaScript the fields take what is typed; the page offers the matches as links.
+        await userField.fill(`Quentin Picked ${suffix}`);
+        await orgField.fill(org.body.id);
+      }
+      await form.locator('input[name="permission"]').fill('org:read');
+      await submitAndWait(page, form.getByRole('button', { name: 'Ask' }), (url) => url.searchParams.get('permission') === 'org:read');
+      await ready(page, mode);
+      if (!mode.javaScriptEnabled) {
+        const links = page.getByTestId('pick-links-user');
+        await waitForText(links, /Did you mean/);
+        await submitAndWait(page, links.getByRole('link', { name: 'Quentin' }), (url) => url.searchParams.get('user') === email);
+        await ready(page, mode);
+      }
+      await page.getByTestId('explorer-verdict').waitFor();
+      await waitForValue(userField, email);
       assert.deepEqual(errors, []);
       await context.close();
     });

@@ -14,6 +14,11 @@ pub fn first_page() -> String {
     encode("", "")
 }
 
+/// A page link's cursor: empty for [`first_page`] (the console links the first page bare).
+pub fn first_page_as_empty(cursor: String) -> String {
+    if cursor == first_page() { String::new() } else { cursor }
+}
+
 /// The (key, id) position a cursor resumes after, or `None` for [`first_page`].
 pub fn decode_position(cursor: &str) -> DomainResult<Option<(String, String)>> {
     let position = decode(cursor)?;

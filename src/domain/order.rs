@@ -36,6 +36,12 @@ impl PeopleColumn {
         }
     }
 
+    /// The id that breaks ties in this order, as SQL: the membership's for [`Self::Joined`]
+    /// (so that the memberships' index gives the whole order), the user's otherwise.
+    pub(crate) fn id_sql(self) -> &'static str {
+        if self == Self::Joined { "m.user_id" } else { "u.id" }
+    }
+
     /// The column's value as SQL over `users u` (and `memberships m` for [`Self::Joined`]).
     /// Never NULL, so that keyset comparisons hold; indexed on the same expressions.
     pub(crate) fn key_sql(self) -> &'static str {
@@ -79,6 +85,11 @@ impl PeopleOrder {
         }
     }
 
+    /// This order, if a list that allows only `allowed` can be read in it (422 otherwise).
+    pub(crate) fn within(self, allowed: &[PeopleColumn]) -> DomainResult<Self> {
+        Self::parse(Some(&self.to_query()), allowed)
+    }
+
     /// As written in a URL or query: `name`, `-name`.
     pub fn to_query(self) -> String {
         format!("{}{}", if self.descending { "-" } else { "" }, self.column.name())
@@ -111,5 +122,7 @@ mod tests {
         assert!(parse("created").is_err(), "members are ordered by when they joined, not by account age");
         assert!(PeopleOrder::parse(Some("joined"), USER_ORDERS).is_err());
         assert!(parse("--name").is_err());
+        let joined = PeopleOrder { column: PeopleColumn::Joined, descending: false };
+        assert!(joined.within(USER_ORDERS).is_err() && joined.within(MEMBER_ORDERS).is_ok());
     }
 }

@@ -312,8 +312,169 @@ async fn a_failed_form_post_comes_back_with_what_was_typed(engine: Engine) {
     }
 }
 
+/// One form of the console, posted without JavaScript so that it fails: what the admin typed
+/// must come back in the page (`expected`: pieces of its HTML), and what is private must not.
+struct Refill {
+    page: String,
+    endpoint: &'static str,
+    fields: Vec<(&'static str, String)>,
+    expected: Vec<String>,
+}
+
+/// The `<input …>` tag (or `<textarea …>` with its text) in `html` that holds `needle`.
+fn control_with<'a>(html: &'a str, needle: &str) -> Option<&'a str> {
+    let at = html.find(needle)?;
+    let start = html[..at].rfind('<')?;
+    let end = html[at..].find('>').map(|end| at + end + 1)?;
+    Some(&html[start..end])
+}
+
+async fn every_form_comes_back_as_typed_after_a_failed_post(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let root = w.root.clone();
+    let policy = w.policy(&root, "Refill readers", json!({ "permissions": ["org:read"] })).await;
+    let role = w.role(&root, "Refill role", &[&policy]).await;
+    let s = |text: &str| text.to_owned();
+    // A checkbox, found by a piece of its tag, that must come back ticked.
+    let checked = |needle: String| format!("checkbox:{needle}");
+    let cases = [
+        Refill {
+            page: format!("/orgs/{root}"),
+            endpoint: "create-child-org",
+            fields: vec![
+                ("parent_id", root.clone()),
+                ("name", s("Typed child")),
+                ("code", s("not a code!")),
+                ("contact_email", s("typed@child.example")),
+                ("first_admin_email", s("")),
+                ("parent_has_access", s("on")),
+            ],
+            expected: vec![s(r#"value="Typed child""#), s(r#"value="typed@child.example""#)],
+        },
+        Refill {
+            page: format!("/orgs/{root}"),
+            endpoint: "update-org",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("version", s("1")),
+                ("name", s("Typed root")),
+                ("code", s("not a code!")),
+                ("contact_email", s("typed@root.example")),
+                ("updates_email", s("")),
+                ("logo_url", s("")),
+            ],
+            expected: vec![s(r#"value="Typed root""#), s(r#"value="typed@root.example""#)],
+        },
+        Refill {
+            page: s("/tokens"),
+            endpoint: "create-token",
+            fields: vec![
+                ("name", s("Typed token")),
+                ("expiry", s("date")),
+                ("expires_on", s("not a date")),
+                ("permissions", s("org:read\nnosuch:verb")),
+                ("org_id", s("")),
+            ],
+            expected: vec![s(r#"value="Typed token""#), s("nosuch:verb"), s(r#"value="date" selected"#)],
+        },
+        Refill {
+            page: format!("/orgs/{root}/policies/new"),
+            endpoint: "save-policy",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("name", s("Typed policy")),
+                ("description", s("Typed policy text")),
+                ("document", s(r#"[{"effect":"allow","permissions":["nosuch:verb"]}]"#)),
+            ],
+            expected: vec![s(r#"value="Typed policy""#), s(r#"value="Typed policy text""#), s("nosuch:verb")],
+        },
+        Refill {
+            page: format!("/orgs/{root}/roles/new"),
+            endpoint: "save-role",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("role_id", s("")),
+                ("version", s("")),
+                ("name", s("Typed role")),
+                ("description", s("Typed role text")),
+                ("policy_ids[]", policy.clone()),
+                ("policy_ids[]", s("no-such-policy")),
+                ("is_default", s("1")),
+                ("sso_groups", s("typed-group")),
+            ],
+            expected: vec![
+                s(r#"value="Typed role""#),
+                s(r#"value="Typed role text""#),
+                s(r#"value="typed-group""#),
+                checked(format!(r#"value="{policy}""#)),
+                checked(s(r#"name="is_default""#)),
+            ],
+        },
+        Refill {
+            page: format!("/orgs/{root}/groups?edit=new"),
+            endpoint: "save-user-group",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("group_id", s("")),
+                ("version", s("0")),
+                ("name", s("Typed group")),
+                ("description", s("Typed group text")),
+                ("role_ids[]", role.clone()),
+                ("add_emails", s("stranger@typed.example")),
+            ],
+            expected: vec![
+                s(r#"value="Typed group""#),
+                s(r#"value="Typed group text""#),
+                s("stranger@typed.example"),
+                checked(format!(r#"value="{role}""#)),
+            ],
+        },
+        Refill {
+            page: format!("/orgs/{root}/sso"),
+            endpoint: "save-sso",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("issuer", s("not a url")),
+                ("client_id", s("typed-client")),
+                ("client_secret", s("typed-secret-value")),
+                ("scopes", s("openid typed")),
+                ("groups_claim", s("typed_groups")),
+                ("allowed_email_domains", s("typed.example")),
+                ("mapping_mode", s("authoritative")),
+            ],
+            expected: vec![
+                s(r#"value="not a url""#),
+                s(r#"value="typed-client""#),
+                s(r#"value="openid typed""#),
+                s(r#"value="typed_groups""#),
+                s(r#"value="typed.example""#),
+                s(r#"value="authoritative" selected"#),
+            ],
+        },
+    ];
+    for case in cases {
+        let fields: Vec<(&str, &str)> = case.fields.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        let r = post(&w, &w.root_cookie, &case.page, case.endpoint, &fields).await;
+        let back = redirected(&r);
+        assert!(back.contains("__err="), "{}: the post fails: {back}", case.endpoint);
+        assert!(!back.contains("typed-secret-value"), "{}: a secret stays out of the URL", case.endpoint);
+        let html = w.app.send(Req::page(&back).cookie(&w.root_cookie)).await.text();
+        for piece in &case.expected {
+            match piece.strip_prefix("checkbox:") {
+                Some(needle) => {
+                    let control = control_with(&html, needle).unwrap_or_default();
+                    assert!(control.contains("checked"), "{}: {needle} comes back ticked: {control}", case.endpoint);
+                }
+                None => assert!(html.contains(piece.as_str()), "{}: the page shows {piece}", case.endpoint),
+            }
+        }
+        assert!(!html.contains("typed-secret-value"), "{}: a secret is never refilled", case.endpoint);
+    }
+}
+
 on_both_engines!(
     every_change_works_as_a_plain_form_post,
     a_role_of_no_policies_previews_without_an_error,
-    a_failed_form_post_comes_back_with_what_was_typed
+    a_failed_form_post_comes_back_with_what_was_typed,
+    every_form_comes_back_as_typed_after_a_failed_post
 );

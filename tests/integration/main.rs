@@ -23,6 +23,7 @@ mod openapi;
 mod organizations;
 mod paging;
 mod people_order;
+mod pickers;
 mod policies;
 mod roles_and_members;
 mod seed_replay;

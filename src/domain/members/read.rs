@@ -90,24 +90,24 @@ impl Domain {
         limit: usize,
     ) -> DomainResult<Vec<AnyRow>> {
         let (condition, values) = selection.condition(org_id);
-        let key = order.column.key_sql();
+        let (key, id) = (order.column.key_sql(), order.column.id_sql());
         let (next, id_at, limit_at) = (values.len() + 1, values.len() + 2, values.len() + 3);
         let (direction, keyset, position) = match seek {
             Seek::Start => (order.sql_direction().0, String::new(), None),
             Seek::After(position) => {
                 let (direction, beyond) = order.sql_direction();
-                let keyset = format!(" AND ({key} {beyond} ${next} OR ({key} = ${next} AND u.id {beyond} ${id_at}))");
+                let keyset = format!(" AND ({key} {beyond} ${next} OR ({key} = ${next} AND {id} {beyond} ${id_at}))");
                 (direction, keyset, Some(position))
             }
             Seek::Back(position) => {
                 let (direction, beyond) = order.reversed().sql_direction();
-                let keyset = format!(" AND ({key} {beyond} ${next} OR ({key} = ${next} AND u.id {beyond}= ${id_at}))");
+                let keyset = format!(" AND ({key} {beyond} ${next} OR ({key} = ${next} AND {id} {beyond}= ${id_at}))");
                 (direction, keyset, Some(position))
             }
         };
         let sql = format!(
             "{MEMBER_COLUMNS}, {key} AS sort_key FROM {} WHERE m.user_id = u.id AND {condition}{keyset} \
-             ORDER BY {key} {direction}, u.id {direction} LIMIT ${}",
+             ORDER BY {key} {direction}, {id} {direction} LIMIT ${}",
             selection.join_order(order.column),
             if position.is_some() { limit_at } else { next }
         );
@@ -115,8 +115,8 @@ impl Domain {
         for value in &values {
             query = query.bind(value);
         }
-        if let Some((key, id)) = position {
-            query = query.bind(key).bind(id);
+        if let Some((after_key, after_id)) = position {
+            query = query.bind(after_key).bind(after_id);
         }
         Ok(query.bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(self.db.pool()).await?)
     }

@@ -31,7 +31,8 @@ impl Domain {
         if pattern.is_empty() {
             return Ok(None);
         }
-        // Without a status filter a scan of the keys reads only the users_search index, not the table.
+        // Ordered by email without a status filter, a scan of the keys reads only the users_search
+        // index, not the table.
         let status_filter = if status.is_empty() { "$2 = ''" } else { "u.status = $2" };
         let users = self.db.user_search().matching_users(pattern);
         // The order of joining is the membership's; any other key is the user's.

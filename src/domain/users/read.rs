@@ -4,9 +4,15 @@ use sqlx::Row;
 
 use super::{Account, AccountFilter, AccountPage, User, storage, user_not_found};
 use crate::domain::{
-    Actor, Domain, DomainError, DomainResult, authz::permissions::Permission, cursor, db, email, order::PeopleOrder,
+    Actor, Domain, DomainError, DomainResult,
+    authz::permissions::Permission,
+    cursor, db, email,
+    order::{PeopleOrder, USER_ORDERS},
     orgs::Organization,
 };
+
+/// The most users matching a picker's term that are checked for visibility.
+const PICK_CANDIDATES: usize = 200;
 
 /// Organizations per `IN (...)` list, well under both engines' limits on bound values.
 const ORGS_PER_QUERY: usize = 500;
@@ -136,6 +142,7 @@ impl Domain {
         limit: usize,
     ) -> DomainResult<AccountPage> {
         let user_id = actor.user_id()?;
+        let order = order.within(USER_ORDERS)?;
         let org_ids: Vec<String> = match filter.organization_id {
             Some(org) => {
                 let org = self.authorized_organization(actor, org, &Permission::new("member", "read")).await?;
@@ -198,6 +205,34 @@ impl Domain {
             previous_cursor: window.previous_cursor,
             users: accounts,
         })
+    }
+
+    /// Up to `limit` users the actor may see whose email or name holds `q`, by email: what a
+    /// picker offers. The search index finds candidates directly (rather than walking every
+    /// organization the actor reads, as the user list does), and each is checked like any
+    /// look-up. Only the first [`PICK_CANDIDATES`] matches are checked, so a term matching
+    /// many users the actor may not see can come back short: typing more narrows it.
+    pub async fn find_users(&self, actor: &Actor, q: &str, limit: usize) -> DomainResult<Vec<User>> {
+        let pattern = db::search_pattern(Some(q));
+        if pattern.is_empty() {
+            return Ok(Vec::new());
+        }
+        let users = self.db.user_search().matching_users(&pattern);
+        let candidates = sqlx::query(&format!("SELECT u.id {users} LIMIT $2"))
+            .bind(&pattern)
+            .bind(i64::try_from(PICK_CANDIDATES).unwrap_or(i64::MAX))
+            .fetch_all(self.db.pool())
+            .await?;
+        let mut found = Vec::new();
+        for row in candidates {
+            let user_id: String = row.try_get("id")?;
+            if self.may_see_user(actor, &user_id).await? {
+                found.push(self.existing_user(&user_id).await?);
+            }
+        }
+        found.sort_by(|a, b| a.email.cmp(&b.email));
+        found.truncate(limit);
+        Ok(found)
     }
 
     /// Where the actor may create users: their own organizations and `also` (the organization

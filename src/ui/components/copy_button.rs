@@ -6,13 +6,13 @@ use leptos::prelude::*;
 
 const BUTTON_CLASS: &str = "rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
 
-/// "Copy", then "Copied" (announced to screen readers). `label` names what it copies
-/// ("Copy organization id"); `class` replaces the default look.
+/// "Copy", then "Copied" (announced to screen readers). `what` names what it copies, for
+/// screen readers ("Copy organization id"); `class` replaces the default look.
 #[component]
 pub fn CopyButton(
     value: String,
-    #[prop(into)] label: String,
-    test_id: &'static str,
+    #[prop(into)] what: String,
+    #[prop(into)] test_id: String,
     #[prop(optional, into)] class: Option<String>,
 ) -> impl IntoView {
     let copied = RwSignal::new(false);
@@ -28,9 +28,10 @@ pub fn CopyButton(
         copied.set(true);
     };
     view! {
-        <button type="button" on:click=copy hidden=move || !interactive.get() aria-label=label data-testid=test_id
+        <button type="button" on:click=copy hidden=move || !interactive.get() data-testid=test_id
             class=class.unwrap_or_else(|| BUTTON_CLASS.to_owned())>
             {move || if copied.get() { "Copied" } else { "Copy" }}
+            <span class="sr-only">" "{what}</span>
         </button>
         <span role="status" class="sr-only">{move || copied.get().then_some("Copied to the clipboard")}</span>
     }
@@ -45,7 +46,7 @@ pub fn CopyableValue(label: &'static str, value: String, test_id: &'static str) 
             <code class="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-800 dark:bg-slate-800 dark:text-slate-200" data-testid=test_id>
                 {value.clone()}
             </code>
-            <CopyButton value label=format!("Copy {}", label.to_lowercase()) test_id="copy-value"/>
+            <CopyButton value what=label.to_lowercase() test_id=format!("copy-{test_id}")/>
         </p>
     }
 }

@@ -74,18 +74,6 @@ pub fn PageLinks(
     }
 }
 
-/// A stored time (`2026-12-05T20:36:08.123456Z`) to the minute, in UTC, or "never".
-#[component]
-pub fn Moment(at: Option<String>) -> impl IntoView {
-    match at {
-        Some(at) => {
-            let shown = format!("{} UTC", at.get(..16).unwrap_or(&at).replacen('T', " ", 1));
-            view! { <time datetime=at>{shown}</time> }.into_any()
-        }
-        None => "never".into_any(),
-    }
-}
-
 /// A column a list can be ordered by: its label, its `sort` name, and whether the first click
 /// orders it descending (dates: the latest first).
 pub struct SortColumn {
@@ -94,28 +82,34 @@ pub struct SortColumn {
     pub first_descending: bool,
 }
 
+/// The columns both people lists (users, members) order by, beside their own date column.
+pub const NAME_COLUMN: SortColumn = SortColumn { label: "Name", name: "name", first_descending: false };
+pub const EMAIL_COLUMN: SortColumn = SortColumn { label: "Email", name: "email", first_descending: false };
+pub const LAST_SIGN_IN_COLUMN: SortColumn =
+    SortColumn { label: "Last sign-in", name: "last_sign_in", first_descending: true };
+
+/// A people list's `sort` as its headers read it: without one, the list is by email.
+pub fn people_sort(sort: &str) -> String {
+    if sort.is_empty() { EMAIL_COLUMN.name.to_owned() } else { sort.to_owned() }
+}
+
 impl SortColumn {
     /// The `sort` a click on this column asks for, given the list's current one: the column's
     /// first direction, or the other one when it is already ordered by it.
     fn next_sort(&self, current: &str) -> String {
-        let descending = if current == self.name {
-            true
-        } else if current.strip_prefix('-') == Some(self.name) {
-            false
-        } else {
-            self.first_descending
+        let descending = match self.aria_sort(current) {
+            Some(direction) => direction == "ascending",
+            None => self.first_descending,
         };
         format!("{}{}", if descending { "-" } else { "" }, self.name)
     }
 
     /// `aria-sort` for the column under `current`.
     fn aria_sort(&self, current: &str) -> Option<&'static str> {
-        if current == self.name {
-            Some("ascending")
-        } else if current.strip_prefix('-') == Some(self.name) {
-            Some("descending")
-        } else {
-            None
+        match current.strip_prefix('-') {
+            Some(name) if name == self.name => Some("descending"),
+            None if current == self.name => Some("ascending"),
+            _ => None,
         }
     }
 }
@@ -144,7 +138,7 @@ pub fn SortHeader(
 
 #[cfg(test)]
 mod tests {
-    use super::{SortColumn, tab_title};
+    use super::{LAST_SIGN_IN_COLUMN, NAME_COLUMN, people_sort, tab_title};
 
     #[test]
     fn tab_titles_read_page_then_owner_then_warden() {
@@ -154,13 +148,13 @@ mod tests {
 
     #[test]
     fn a_sort_header_turns_its_order_around_and_starts_dates_with_the_latest() {
-        let name = SortColumn { label: "Name", name: "name", first_descending: false };
-        let signed_in = SortColumn { label: "Last sign-in", name: "last_sign_in", first_descending: true };
+        let (name, signed_in) = (NAME_COLUMN, LAST_SIGN_IN_COLUMN);
         assert_eq!(name.next_sort(""), "name");
         assert_eq!(name.next_sort("name"), "-name");
         assert_eq!(name.next_sort("-name"), "name");
         assert_eq!(signed_in.next_sort("name"), "-last_sign_in");
         assert_eq!(signed_in.aria_sort("-last_sign_in"), Some("descending"));
         assert_eq!(signed_in.aria_sort("name"), None);
+        assert_eq!(people_sort(""), "email", "without a sort the list is by email, and its header says so");
     }
 }

@@ -5,5 +5,7 @@ pub mod impact_panel;
 pub mod json_spans;
 pub mod layout;
 pub mod list_page;
+pub mod moment;
 pub mod permission_matrix;
+pub mod picker;
 pub mod unsaved_guard;

@@ -21,6 +21,7 @@ pub struct MemberListPage {
     pub org_name: String,
     pub total: i64,
     pub next_cursor: Option<String>,
+    /// The page before this one (empty: the first page); `None` on the first page.
     pub previous_cursor: Option<String>,
     pub members: Vec<MemberRow>,
     /// Every role of the organization (filter, bulk change, assign dialog).

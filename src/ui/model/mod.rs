@@ -7,6 +7,7 @@ pub mod explorer;
 pub mod groups;
 pub mod members;
 pub mod orgs;
+pub mod pick;
 pub mod policies;
 pub mod roles;
 pub mod schema;
@@ -16,6 +17,6 @@ pub mod tokens;
 pub mod users;
 
 pub use {
-    audit::*, explorer::*, groups::*, members::*, orgs::*, policies::*, roles::*, schema::*, sessions::*, sso::*,
-    tokens::*, users::*,
+    audit::*, explorer::*, groups::*, members::*, orgs::*, pick::*, policies::*, roles::*, schema::*, sessions::*,
+    sso::*, tokens::*, users::*,
 };

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::OrganizationItem;
 use crate::domain::schema::PermissionSchema;
+#[cfg(feature = "ssr")]
+use crate::ui::components::moment::to_the_minute;
 
 /// A token in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,9 +85,9 @@ impl TokenRow {
         };
         let last_used = match (&token.last_used_at, &token.last_used_addr) {
             (Some(at), Some(addr)) if !addr.is_empty() => {
-                format!("{} from {addr}", at.get(..16).unwrap_or(at).replace('T', " "))
+                format!("{} from {addr}", to_the_minute(at))
             }
-            (Some(at), _) => at.get(..16).unwrap_or(at).replace('T', " "),
+            (Some(at), _) => to_the_minute(at),
             (None, _) => "never".to_owned(),
         };
         Self {

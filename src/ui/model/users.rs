@@ -22,6 +22,7 @@ pub struct UserRow {
 pub struct UserListPage {
     pub total: usize,
     pub next_cursor: Option<String>,
+    /// The page before this one (empty: the first page); `None` on the first page.
     pub previous_cursor: Option<String>,
     pub users: Vec<UserRow>,
     /// Organizations a new user can join (the caller holds `member:assign` there).

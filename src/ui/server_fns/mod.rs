@@ -8,6 +8,7 @@ pub mod explorer;
 pub mod groups;
 pub mod members;
 pub mod orgs;
+pub mod pick;
 pub mod policies;
 pub mod roles;
 pub mod schema;

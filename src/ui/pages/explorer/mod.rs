@@ -14,8 +14,13 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::ui::components::list_page::tab_title;
 use crate::ui::{
-    components::{layout::LoadError, list_page::PageLinks},
-    model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsPage, WhoCanItem},
+    components::{
+        layout::LoadError,
+        list_page::PageLinks,
+        picker::{PickLinks, Picker},
+    },
+    error::{UiError, UiErrorKind},
+    model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsPage, PickKind, WhoCanItem},
     server_fns::explorer::{effective_permissions, explain_access, who_can},
     url,
 };
@@ -62,10 +67,8 @@ pub fn ExplorerPage() -> impl IntoView {
             <section aria-labelledby="can-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
                 <h2 id="can-heading" class="text-lg font-semibold">"Can this user do this here?"</h2>
                 <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-4" attr:data-testid="explorer-form">
-                    <label class="text-sm md:col-span-1">"User (email)"
-                        <input name="user" type="text" value=move || param("user") class=input_class() required/></label>
-                    <label class="text-sm md:col-span-1">"Organization (id or code)"
-                        <input name="org" type="text" value=move || param("org") class=input_class() required/></label>
+                    <Picker kind=PickKind::User name="user" label="User (name or email)" value=Signal::derive(move || param("user")) test_id="explorer-user"/>
+                    <Picker kind=PickKind::Organization name="org" label="Organization (name, code or id)" value=Signal::derive(move || param("org")) test_id="explorer-org"/>
                     <label class="text-sm md:col-span-1">"Permission"
                         <input name="permission" type="text" placeholder="org:update" value=move || param("permission") class=input_class() required/></label>
                     <div class="flex items-end">
@@ -77,7 +80,7 @@ pub fn ExplorerPage() -> impl IntoView {
                         match answer.await {
                             None => ().into_any(),
                             Some(Ok(item)) => view! { <Answer item/> }.into_any(),
-                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                            Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::User, "user"), (PickKind::Organization, "org")]/> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -86,8 +89,7 @@ pub fn ExplorerPage() -> impl IntoView {
             <section aria-labelledby="who-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
                 <h2 id="who-heading" class="text-lg font-semibold">"Who can do this here?"</h2>
                 <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-3">
-                    <label class="text-sm">"Organization (id or code)"
-                        <input name="who_org" type="text" value=move || param("who_org") class=input_class() required/></label>
+                    <Picker kind=PickKind::Organization name="who_org" label="Organization (name, code or id)" value=Signal::derive(move || param("who_org")) test_id="who-org"/>
                     <label class="text-sm">"Permission"
                         <input name="who_permission" type="text" placeholder="member:assign" value=move || param("who_permission") class=input_class() required/></label>
                     <div class="flex items-end">
@@ -99,7 +101,7 @@ pub fn ExplorerPage() -> impl IntoView {
                         match who.await {
                             None => ().into_any(),
                             Some(Ok(item)) => view! { <WhoCanList item base=explorer_base(&query.read(), "who_cursor") paged=!param("who_cursor").is_empty()/> }.into_any(),
-                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                            Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::Organization, "who_org")]/> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -107,8 +109,9 @@ pub fn ExplorerPage() -> impl IntoView {
             <section aria-labelledby="where-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
                 <h2 id="where-heading" class="text-lg font-semibold">"Where can this user do anything?"</h2>
                 <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-3" attr:data-testid="where-form">
-                    <label class="text-sm md:col-span-2">"User (email)"
-                        <input name="where_user" type="text" value=move || param("where_user") class=input_class() required/></label>
+                    <div class="md:col-span-2">
+                        <Picker kind=PickKind::User name="where_user" label="User (name or email)" value=Signal::derive(move || param("where_user")) test_id="where-user"/>
+                    </div>
                     <div class="flex items-end">
                         <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Show"</button>
                     </div>
@@ -118,7 +121,7 @@ pub fn ExplorerPage() -> impl IntoView {
                         match reach.await {
                             None => ().into_any(),
                             Some(Ok(page)) => view! { <WhereList page base=explorer_base(&query.read(), "where_cursor") paged=!param("where_cursor").is_empty()/> }.into_any(),
-                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                            Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::User, "where_user")]/> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -221,6 +224,46 @@ fn Step(step: ChainStepItem) -> impl IntoView {
 
 /// The explorer's address with the same questions, ready for `cursor_key` (`who_cursor` or
 /// `where_cursor`: the page of that answer to show); the other answer keeps its page.
+/// A question's error and, when something typed was not found (a name where an email or an id
+/// was wanted), links to what it could mean: `fields` are the question's pickers, by kind and
+/// query key.
+#[component]
+fn QuestionError(error: UiError, fields: &'static [(PickKind, &'static str)]) -> impl IntoView {
+    let query = use_query_map();
+    let lost = error.kind == UiErrorKind::NotFound;
+    view! {
+        <LoadError error/>
+        {lost.then(|| fields.iter().map(|&(kind, key)| {
+            let term = query.read_untracked().get(key).unwrap_or_default();
+            view! { <PickLinks kind term href=move |value: &str| explorer_with(&query.read_untracked(), key, value)/> }
+        }).collect_view())}
+    }
+}
+
+/// The explorer's address with every question as asked, `key` set to `value` (a choice
+/// offered by [`PickLinks`]), and no page cursor.
+fn explorer_with(query: &leptos_router::params::ParamsMap, key: &str, value: &str) -> String {
+    let keys = [
+        "user",
+        "org",
+        "permission",
+        "token",
+        "token_org",
+        "token_permission",
+        "who_org",
+        "who_permission",
+        "where_user",
+    ];
+    let pairs: Vec<String> = keys
+        .into_iter()
+        .map(|name| {
+            let asked = if name == key { value.to_owned() } else { query.get(name).unwrap_or_default() };
+            format!("{name}={}", url::encode(&asked))
+        })
+        .collect();
+    format!("/explorer?{}", pairs.join("&"))
+}
+
 fn explorer_base(query: &leptos_router::params::ParamsMap, cursor_key: &str) -> String {
     let mut href = "/explorer?".to_owned();
     let keys = ["user", "org", "permission", "who_org", "who_permission", "who_cursor", "where_user", "where_cursor"];

@@ -12,7 +12,10 @@ use crate::ui::{
     model::{GroupEditItem, RoleOption},
     pages::audit::history_link::HistoryLink,
     server_fns::groups::SaveUserGroup,
+    typed::{typed_value, typed_values},
 };
+
+const REFILL: &str = <SaveUserGroup as leptos::server_fn::ServerFn>::PATH;
 
 const FIELD: &str =
     "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
@@ -29,6 +32,11 @@ pub fn GroupEditor(
     let error = action_error(save);
     let title = if group.id.is_empty() { "New group".to_owned() } else { format!("Group \"{}\"", group.name) };
     let history = (may_read_history && !group.id.is_empty()).then(|| (org_id.clone(), group.id.clone()));
+    // After a failed post without JavaScript: what the admin chose, not what is stored.
+    let typed_roles = typed_values(REFILL, "role_ids[]");
+    let typed_members = typed_values(REFILL, "user_ids[]");
+    let description = typed_value(REFILL, "description").unwrap_or(group.description.clone());
+    let add_emails = typed_value(REFILL, "add_emails").unwrap_or_default();
     view! {
         <section aria-labelledby="group-title" data-testid="group-editor"
             class="space-y-3 rounded-lg border border-slate-300 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900">
@@ -40,16 +48,16 @@ pub fn GroupEditor(
                 <input type="hidden" name="org_id" value=org_id.clone()/>
                 <input type="hidden" name="group_id" value=group.id.clone()/>
                 <input type="hidden" name="version" value=group.version.to_string()/>
-                <TextField label="Name" name="name" value=group.name.clone() error/>
+                <TextField label="Name" name="name" value=group.name.clone() error refill_from=REFILL/>
                 <div class="space-y-1">
                     <label for="group-description" class="block text-sm font-medium">"Description"</label>
-                    <input id="group-description" name="description" value=group.description.clone() class=FIELD/>
+                    <input id="group-description" name="description" value=description class=FIELD/>
                 </div>
                 <fieldset class="space-y-2">
                     <legend class="text-sm font-medium">"Roles the group holds here"</legend>
                     <div class="grid gap-2 sm:grid-cols-2">
                         {roles.into_iter().map(|role| {
-                            let held = group.role_ids.contains(&role.id);
+                            let held = typed_roles.as_ref().unwrap_or(&group.role_ids).contains(&role.id);
                             view! {
                                 <label class="flex items-center gap-2 text-sm">
                                     <input type="checkbox" name="role_ids[]" value=role.id.clone() checked=held class="h-4 w-4" data-testid="group-role"/>
@@ -63,17 +71,20 @@ pub fn GroupEditor(
                     <legend class="text-sm font-medium">{format!("Members ({})", group.members.len())}</legend>
                     {group.members.is_empty().then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No members yet."</p> })}
                     <ul class="grid gap-1 sm:grid-cols-2">
-                        {group.members.into_iter().map(|m| view! {
+                        {group.members.into_iter().map(|m| {
+                            let kept = typed_members.as_ref().is_none_or(|kept| kept.contains(&m.user_id));
+                            view! {
                             <li>
                                 <label class="flex items-center gap-2 text-sm">
-                                    <input type="checkbox" name="user_ids[]" value=m.user_id.clone() checked=true class="h-4 w-4" data-testid="group-member"/>
+                                    <input type="checkbox" name="user_ids[]" value=m.user_id.clone() checked=kept class="h-4 w-4" data-testid="group-member"/>
                                     <span>{m.full_name}<span class="ml-1 text-xs text-slate-500 dark:text-slate-400">{m.email}</span></span>
                                 </label>
                             </li>
+                            }
                         }).collect_view()}
                     </ul>
                     <label for="group-add-emails" class="block text-sm">"Add members by email (this organization's members; one per line or comma-separated)"</label>
-                    <textarea id="group-add-emails" name="add_emails" rows="3" class=FIELD data-testid="group-add-emails"></textarea>
+                    <textarea id="group-add-emails" name="add_emails" rows="3" class=FIELD data-testid="group-add-emails">{add_emails}</textarea>
                 </fieldset>
                 <div class="flex gap-3">
                     <PendingButton pending=save.pending() blocked=!may_save test_id="group-save"

@@ -112,7 +112,10 @@ pub fn MembersPage() -> impl IntoView {
 fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl IntoView {
     let first = MembersQuery { cursor: String::new(), ..state.clone() };
     let next = page.next_cursor.clone().map(|cursor| first.with(&org_id, "cursor", &cursor));
-    let previous = page.previous_cursor.clone().map(|cursor| first.with(&org_id, "cursor", &cursor));
+    // An empty cursor: the page before is the first one.
+    let previous = page.previous_cursor.clone().map(|cursor| {
+        if cursor.is_empty() { first.list_href(&org_id) } else { first.with(&org_id, "cursor", &cursor) }
+    });
     let first_page = (!state.cursor.is_empty()).then(|| first.list_href(&org_id));
     let roles = page.roles.clone();
     let (q, role, done) = (state.q.clone(), state.role.clone(), state.done.clone());

@@ -6,7 +6,10 @@ use leptos_router::components::Form;
 
 use super::MembersQuery;
 use crate::ui::{
-    components::list_page::{Moment, SortColumn, SortHeader},
+    components::{
+        list_page::{EMAIL_COLUMN, LAST_SIGN_IN_COLUMN, NAME_COLUMN, SortColumn, SortHeader, people_sort},
+        moment::Moment,
+    },
     model::{MemberListPage, MemberRow},
 };
 
@@ -23,7 +26,7 @@ pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) ->
             MembersQuery { sort: sort.to_owned(), cursor: String::new(), ..state.clone() }.list_href(&org_id)
         }
     };
-    let current = state.sort.clone();
+    let current = people_sort(&state.sort);
     view! {
         <Form method="GET" action="" attr:class="space-y-3" attr:data-testid="member-bulk-form">
             <input type="hidden" name="q" value=state.q.clone()/>
@@ -56,12 +59,12 @@ pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) ->
                 <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                     <tr>
                         {may_assign.then(|| view! { <th scope="col" class="w-8 py-2"><SelectPage/></th> })}
-                        <SortHeader column=SortColumn { label: "Name", name: "name", first_descending: false } current=current.clone() href=sorted.clone() class="py-2 pr-3"/>
-                        <SortHeader column=SortColumn { label: "Email", name: "email", first_descending: false } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
+                        <SortHeader column=NAME_COLUMN current=current.clone() href=sorted.clone() class="py-2 pr-3"/>
+                        <SortHeader column=EMAIL_COLUMN current=current.clone() href=sorted.clone() class="px-3 py-2"/>
                         <th scope="col" class="px-3 py-2">"Roles"</th>
                         <th scope="col" class="px-3 py-2">"Status"</th>
                         <SortHeader column=SortColumn { label: "Joined", name: "joined", first_descending: true } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
-                        <SortHeader column=SortColumn { label: "Last sign-in", name: "last_sign_in", first_descending: true } current=current.clone() href=sorted class="px-3 py-2"/>
+                        <SortHeader column=LAST_SIGN_IN_COLUMN current=current.clone() href=sorted class="px-3 py-2"/>
                         <th scope="col" class="px-3 py-2 text-right"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>

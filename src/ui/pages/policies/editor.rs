@@ -38,8 +38,11 @@ use crate::{
         },
         model::PolicyEditorData,
         server_fns::policies::{DeletePolicy, SavePolicy, load_policy_editor, preview_policy_impact},
+        typed::typed_value,
     },
 };
+
+const REFILL: &str = <SavePolicy as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn PolicyEditorPage() -> impl IntoView {
@@ -125,8 +128,14 @@ fn problems_in(text: &str, schema: &PermissionSchema) -> Vec<TextProblem> {
 fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
     let query = use_query_map();
     let schema = Arc::new(data.schema.clone());
-    let initial: Vec<Statement> = data.policy.as_ref().map(|p| p.statements.clone()).unwrap_or_default();
-    let text = RwSignal::new(pretty(&initial));
+    // After a failed post without JavaScript: the document as typed (when it was short enough
+    // to be carried back), in the text and, if it reads, in the matrix.
+    let typed_document = typed_value(REFILL, "document");
+    let initial: Vec<Statement> = typed_document
+        .as_deref()
+        .and_then(|typed| serde_json::from_str(typed).ok())
+        .unwrap_or_else(|| data.policy.as_ref().map(|p| p.statements.clone()).unwrap_or_default());
+    let text = RwSignal::new(typed_document.unwrap_or_else(|| pretty(&initial)));
     let rows = RwSignal::new(rows_for_display(rows_from_statements(&initial), &schema));
     let instance_names = RwSignal::new(data.instances.clone());
     let dirty = RwSignal::new(false);
@@ -241,9 +250,9 @@ fn PolicyEditor(data: PolicyEditorData) -> impl IntoView {
                 <input type="hidden" name="restored_from" value=data.restoring.as_ref().map(|r| r.event_id.clone()).unwrap_or_default()/>
                 <FormError error=Signal::derive(move || save_error.get().filter(|e| e.fields.iter().all(|f| statement_path(&f.loc).is_none() && f.field() != "name" && f.field() != "description")))/>
                 <fieldset disabled=read_only class="grid gap-4 md:grid-cols-2" on:input=move |_| dirty.set(true)>
-                    <TextField label="Name" name="name" value=policy.as_ref().map(|p| p.name.clone()).unwrap_or_default() check=fields::name_problem error=save_error/>
+                    <TextField label="Name" name="name" value=policy.as_ref().map(|p| p.name.clone()).unwrap_or_default() check=fields::name_problem error=save_error refill_from=REFILL/>
                     <TextField label="Description (optional)" name="description" required=false
-                        value=policy.as_ref().map(|p| p.description.clone()).unwrap_or_default() check=fields::description_problem error=save_error/>
+                        value=policy.as_ref().map(|p| p.description.clone()).unwrap_or_default() check=fields::description_problem error=save_error refill_from=REFILL/>
                 </fieldset>
                 <section aria-labelledby="matrix-heading" class="space-y-2">
                     <h2 id="matrix-heading" class="text-lg font-semibold">"Permissions"</h2>

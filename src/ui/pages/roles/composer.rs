@@ -30,8 +30,11 @@ use crate::{
         },
         model::{ComposerPolicy, RoleComposerData},
         server_fns::roles::{SaveRole, load_role_composer, preview_role_impact},
+        typed::{typed_value, typed_values},
     },
 };
+
+const REFILL: &str = <SaveRole as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn RoleComposerPage() -> impl IntoView {
@@ -90,8 +93,17 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     let schema = Arc::new(data.schema.clone());
     let policies = StoredValue::new(data.policies.clone());
     let role = data.role.clone();
-    let selected = RwSignal::new(role.as_ref().map(|r| r.policy_ids.clone()).unwrap_or_default());
-    let groups = RwSignal::new(role.as_ref().map(|r| r.sso_group_names.join(", ")).unwrap_or_default());
+    // After a failed post without JavaScript: what the admin chose, not what is stored.
+    let selected = RwSignal::new(
+        typed_values(REFILL, "policy_ids[]")
+            .unwrap_or_else(|| role.as_ref().map(|r| r.policy_ids.clone()).unwrap_or_default()),
+    );
+    let groups = RwSignal::new(
+        typed_value(REFILL, "sso_groups")
+            .unwrap_or_else(|| role.as_ref().map(|r| r.sso_group_names.join(", ")).unwrap_or_default()),
+    );
+    let is_default = typed_values(REFILL, "is_default")
+        .map_or_else(|| role.as_ref().is_some_and(|r| r.is_default), |ticked| !ticked.is_empty());
     let filter = RwSignal::new(String::new());
     let dirty = RwSignal::new(false);
     guard_unsaved_changes(dirty.into());
@@ -165,12 +177,12 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
                 <FormError error=Signal::derive(move || save_error.get().filter(|e| e.fields.iter().all(|f| f.field() != "name" && f.field() != "description")))/>
                 <fieldset disabled=read_only class="space-y-4" on:input=move |_| dirty.set(true)>
                     <div class="grid gap-4 md:grid-cols-2">
-                        <TextField label="Name" name="name" value=role.as_ref().map(|r| r.name.clone()).unwrap_or_default() check=fields::name_problem error=save_error/>
+                        <TextField label="Name" name="name" value=role.as_ref().map(|r| r.name.clone()).unwrap_or_default() check=fields::name_problem error=save_error refill_from=REFILL/>
                         <TextField label="Description (optional)" name="description" required=false
-                            value=role.as_ref().map(|r| r.description.clone()).unwrap_or_default() check=fields::description_problem error=save_error/>
+                            value=role.as_ref().map(|r| r.description.clone()).unwrap_or_default() check=fields::description_problem error=save_error refill_from=REFILL/>
                     </div>
                     <label class="flex items-center gap-2 text-sm">
-                        <input type="checkbox" name="is_default" value="1" checked=role.as_ref().is_some_and(|r| r.is_default) class="h-4 w-4" data-testid="role-default"/>
+                        <input type="checkbox" name="is_default" value="1" checked=is_default class="h-4 w-4" data-testid="role-default"/>
                         "Default role: every new member of this organization gets it (and SSO users whom no group maps)"
                     </label>
                     <GroupChips groups/>

@@ -8,7 +8,10 @@ use crate::ui::{
     components::form::{FormError, PendingButton, action_error},
     model::{SsoConfigurationView, SsoSetupView},
     server_fns::sso::SaveSso,
+    typed::{typed_value, typed_values},
 };
+
+const REFILL: &str = <SaveSso as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
@@ -22,6 +25,12 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
         enabled: true,
         ..SsoConfigurationView::default()
     });
+    // After a failed post without JavaScript: what the admin typed (never the secret).
+    let typed = |name: &str, stored: &str| typed_value(REFILL, name).unwrap_or_else(|| stored.to_owned());
+    let ticked = |name: &str, stored: bool| typed_values(REFILL, name).map_or(stored, |values| !values.is_empty());
+    let mapping_mode = typed("mapping_mode", &current.mapping_mode);
+    let (jit_provisioning, enabled) =
+        (ticked("jit_provisioning", current.jit_provisioning), ticked("enabled", current.enabled));
     let secret_hint = if current.client_secret_set {
         "A secret is stored. Leave this empty to keep it."
     } else {
@@ -50,8 +59,8 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
                 <fieldset disabled=!setup.may_update class="contents">
                     <input type="hidden" name="org_id" value=setup.org_id.clone()/>
                     {setup.configuration.as_ref().map(|c| view! { <input type="hidden" name="version" value=c.version.to_string()/> })}
-                    {text("Issuer URL", "issuer", current.issuer.clone(), "Exactly as the provider names itself, like https://login.example.com")}
-                    {text("Client id", "client_id", current.client_id.clone(), "From the provider's client registration")}
+                    {text("Issuer URL", "issuer", typed("issuer", &current.issuer), "Exactly as the provider names itself, like https://login.example.com")}
+                    {text("Client id", "client_id", typed("client_id", &current.client_id), "From the provider's client registration")}
                     <div class="space-y-1">
                         <label for="sso-client_secret" class="block text-sm font-medium">"Client secret"</label>
                         <input id="sso-client_secret" name="client_secret" type="password" autocomplete="new-password" value=""
@@ -59,24 +68,24 @@ pub fn ConfigurationForm(setup: SsoSetupView) -> impl IntoView {
                         <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="client-secret-hint">{secret_hint}</p>
                         <p class="text-sm text-red-600 dark:text-red-400" data-testid="client_secret-error">{field_error("client_secret")}</p>
                     </div>
-                    {text("Scopes", "scopes", current.scopes.clone(), "Separated by spaces; openid is required")}
-                    {text("Groups claim", "groups_claim", current.groups_claim.clone(), "The ID token claim with the groups; a dotted path like realm_access.roles works")}
-                    {text("Allowed email domains", "allowed_email_domains", current.allowed_email_domains.clone(), "Separated by commas; also how the sign-in page finds this organization")}
+                    {text("Scopes", "scopes", typed("scopes", &current.scopes), "Separated by spaces; openid is required")}
+                    {text("Groups claim", "groups_claim", typed("groups_claim", &current.groups_claim), "The ID token claim with the groups; a dotted path like realm_access.roles works")}
+                    {text("Allowed email domains", "allowed_email_domains", typed("allowed_email_domains", &current.allowed_email_domains), "Separated by commas; also how the sign-in page finds this organization")}
                     <div class="space-y-1">
                         <label for="sso-mapping_mode" class="block text-sm font-medium">"Mapping mode"</label>
                         <select id="sso-mapping_mode" name="mapping_mode" class=INPUT>
-                            <option value="additive" selected=current.mapping_mode == "additive">"Additive: groups add roles, nothing is taken away"</option>
-                            <option value="authoritative" selected=current.mapping_mode == "authoritative">"Authoritative: roles from SSO follow the groups at each sign-in"</option>
+                            <option value="additive" selected=mapping_mode == "additive">"Additive: groups add roles, nothing is taken away"</option>
+                            <option value="authoritative" selected=mapping_mode == "authoritative">"Authoritative: roles from SSO follow the groups at each sign-in"</option>
                         </select>
                         <p class="text-xs text-slate-500 dark:text-slate-400">"Roles an admin gives by hand are never touched by SSO."</p>
                     </div>
                     <div class="space-y-2">
                         <label class="flex items-center gap-2 text-sm">
-                            <input type="checkbox" name="jit_provisioning" value="on" checked=current.jit_provisioning class="h-4 w-4"/>
+                            <input type="checkbox" name="jit_provisioning" value="on" checked=jit_provisioning class="h-4 w-4"/>
                             "Create accounts at first sign-in"
                         </label>
                         <label class="flex items-center gap-2 text-sm">
-                            <input type="checkbox" name="enabled" value="on" checked=current.enabled class="h-4 w-4"/>
+                            <input type="checkbox" name="enabled" value="on" checked=enabled class="h-4 w-4"/>
                             "Enabled"
                         </label>
                     </div>

@@ -62,7 +62,7 @@ fn Setup(setup: SsoSetupView, done: String, test_issuer: String, testing: bool) 
             <p class="text-sm">"Register this redirect URI at your provider for Warden's client."</p>
             <div class="flex items-center gap-2">
                 <code class="rounded bg-slate-100 px-2 py-1 text-sm dark:bg-slate-800" data-testid="sso-redirect-uri">{setup.redirect_uri.clone()}</code>
-                <CopyButton value=setup.redirect_uri.clone() label="Copy the callback address" test_id="copy-redirect-uri"/>
+                <CopyButton value=setup.redirect_uri.clone() what="the callback address" test_id="copy-redirect-uri"/>
             </div>
         </section>
         <ConfigurationForm setup=setup.clone()/>

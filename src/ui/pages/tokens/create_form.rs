@@ -19,6 +19,7 @@ use crate::{
         error::UiError,
         model::MyTokensPage,
         server_fns::tokens::CreateToken,
+        typed::typed_value,
     },
 };
 
@@ -35,13 +36,19 @@ pub fn CreateTokenForm(
 ) -> impl IntoView {
     let schema = Arc::new(page.schema.clone());
     let rows = RwSignal::new(Vec::<MatrixRow>::new());
-    let permissions = RwSignal::new(String::new());
+    // After a failed post without JavaScript: what the admin chose (the name refills itself).
+    let typed = |name: &str| typed_value(REFILL, name);
+    let typed_permissions = typed("permissions").unwrap_or_default();
+    let permissions = RwSignal::new(typed_permissions.clone());
+    let (typed_expiry, expires_on, typed_org) =
+        (typed("expiry"), typed("expires_on").unwrap_or_default(), typed("org_id"));
     let on_matrix_change = Callback::new(move |next: Vec<MatrixRow>| {
         let picked = allowed_permissions(&statements_from_rows(&next));
         permissions.set(picked.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
         rows.set(next);
     });
     let default_days = page.lifetimes.iter().copied().filter(|d| *d <= 30).max().or(page.lifetimes.first().copied());
+    let expiry = typed_expiry.unwrap_or_else(|| default_days.map(|d| d.to_string()).unwrap_or_default());
     view! {
         <section aria-labelledby="create-heading" class="space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
             <h2 id="create-heading" class="text-lg font-semibold">"New token"</h2>
@@ -53,10 +60,10 @@ pub fn CreateTokenForm(
                         <label for="token-expiry" class="block text-sm font-medium">"Expires"</label>
                         <select id="token-expiry" name="expiry" class=SELECT data-testid="token-expiry">
                             {page.lifetimes.iter().map(|d| view! {
-                                <option value=d.to_string() selected=Some(*d) == default_days>{format!("In {d} days")}</option>
+                                <option value=d.to_string() selected=expiry == d.to_string()>{format!("In {d} days")}</option>
                             }).collect_view()}
-                            <option value="date">"On the date below"</option>
-                            {page.allow_no_expiry.then(|| view! { <option value="never">"Never"</option> })}
+                            <option value="date" selected=expiry == "date">"On the date below"</option>
+                            {page.allow_no_expiry.then(|| view! { <option value="never" selected=expiry == "never">"Never"</option> })}
                         </select>
                         <p class="text-xs text-slate-500 dark:text-slate-400">
                             {format!("Your organizations allow at most {} days{}.", page.max_lifetime_days,
@@ -65,7 +72,7 @@ pub fn CreateTokenForm(
                     </div>
                     <div class="space-y-1">
                         <label for="token-expires-on" class="block text-sm font-medium">"Date (if chosen)"</label>
-                        <input id="token-expires-on" type="date" name="expires_on" class=SELECT/>
+                        <input id="token-expires-on" type="date" name="expires_on" value=expires_on class=SELECT/>
                     </div>
                 </div>
                 <details class="space-y-3 rounded-md border border-slate-200 p-3 dark:border-slate-800">
@@ -81,13 +88,13 @@ pub fn CreateTokenForm(
                             prop:value=move || permissions.get()
                             on:input=move |ev| permissions.set(event_target_value(&ev))
                             placeholder="org:read\nmember:read"
-                            class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"></textarea>
+                            class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900">{typed_permissions}</textarea>
                     </div>
                     <div class="space-y-1">
                         <label for="token-org" class="block text-sm font-medium">"Only in this organization and below"</label>
                         <select id="token-org" name="org_id" class=SELECT data-testid="token-org">
                             <option value="">"Anywhere you have access"</option>
-                            {page.organizations.iter().map(|o| view! { <option value=o.id.clone()>{o.name.clone()}</option> }).collect_view()}
+                            {page.organizations.iter().map(|o| view! { <option value=o.id.clone() selected=typed_org.as_deref() == Some(o.id.as_str())>{o.name.clone()}</option> }).collect_view()}
                         </select>
                     </div>
                 </details>

@@ -7,7 +7,7 @@ use crate::ui::{components::copy_button::CopyButton, model::NewTokenSecret};
 #[component]
 pub fn SecretOnce(new: NewTokenSecret) -> impl IntoView {
     view! {
-        <section role="status" aria-labelledby="new-token-heading" data-testid="new-token"
+        <section role="region" aria-labelledby="new-token-heading" data-testid="new-token"
             class="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
             <h2 id="new-token-heading" class="font-semibold">{format!("Copy your new token \"{}\" now", new.name)}</h2>
             <p class="text-sm">
@@ -18,7 +18,7 @@ pub fn SecretOnce(new: NewTokenSecret) -> impl IntoView {
                 <label for="new-token-secret" class="sr-only">"Your new token"</label>
                 <input id="new-token-secret" readonly value=new.secret.clone() data-testid="new-token-secret"
                     class="block w-full rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm text-slate-900 dark:border-amber-700 dark:bg-slate-900 dark:text-slate-100"/>
-                <CopyButton value=new.secret.clone() label="Copy your new token" test_id="copy-token"
+                <CopyButton value=new.secret.clone() what="your new token" test_id="copy-token"
                     class="rounded-md bg-amber-700 px-4 py-2 text-sm font-semibold text-white hover:bg-amber-600"/>
             </div>
         </section>

@@ -108,7 +108,11 @@ pub fn UsersPage() -> impl IntoView {
 fn Users(page: UserListPage, state: UsersQuery) -> impl IntoView {
     let first = UsersQuery { cursor: String::new(), ..state.clone() };
     let next = page.next_cursor.clone().map(|cursor| first.with(&[("cursor", &cursor)]));
-    let previous = page.previous_cursor.clone().map(|cursor| first.with(&[("cursor", &cursor)]));
+    // An empty cursor: the page before is the first one.
+    let previous = page
+        .previous_cursor
+        .clone()
+        .map(|cursor| if cursor.is_empty() { first.list_href() } else { first.with(&[("cursor", &cursor)]) });
     let first_page = (!state.cursor.is_empty()).then(|| first.list_href());
     let may_create = !page.create_in.is_empty();
     let creating = (state.new && may_create).then(|| (page.create_in.clone(), state.clone()));

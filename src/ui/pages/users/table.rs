@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 use super::UsersQuery;
 use crate::ui::{
-    components::list_page::{Moment, SortColumn, SortHeader},
+    components::{
+        list_page::{EMAIL_COLUMN, LAST_SIGN_IN_COLUMN, NAME_COLUMN, SortColumn, SortHeader, people_sort},
+        moment::Moment,
+    },
     model::UserRow,
 };
 
@@ -15,17 +18,17 @@ pub fn UserTable(users: Vec<UserRow>, state: UsersQuery) -> impl IntoView {
         let state = state.clone();
         move |sort: &str| UsersQuery { sort: sort.to_owned(), cursor: String::new(), ..state.clone() }.list_href()
     };
-    let current = state.sort.clone();
+    let current = people_sort(&state.sort);
     view! {
         {empty.then(|| view! { <p class="text-slate-600 dark:text-slate-400">"No user matches."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="user-list">
             <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                 <tr>
-                    <SortHeader column=SortColumn { label: "Name", name: "name", first_descending: false } current=current.clone() href=sorted.clone() class="py-2 pr-3"/>
-                    <SortHeader column=SortColumn { label: "Email", name: "email", first_descending: false } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
+                    <SortHeader column=NAME_COLUMN current=current.clone() href=sorted.clone() class="py-2 pr-3"/>
+                    <SortHeader column=EMAIL_COLUMN current=current.clone() href=sorted.clone() class="px-3 py-2"/>
                     <th scope="col" class="px-3 py-2">"Status"</th>
                     <SortHeader column=SortColumn { label: "Created", name: "created", first_descending: true } current=current.clone() href=sorted.clone() class="px-3 py-2"/>
-                    <SortHeader column=SortColumn { label: "Last sign-in", name: "last_sign_in", first_descending: true } current=current.clone() href=sorted class="px-3 py-2"/>
+                    <SortHeader column=LAST_SIGN_IN_COLUMN current=current.clone() href=sorted class="px-3 py-2"/>
                     <th scope="col" class="px-3 py-2 text-right"><span class="sr-only">"Actions"</span></th>
                 </tr>
             </thead>

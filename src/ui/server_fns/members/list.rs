@@ -54,7 +54,7 @@ pub async fn list_members(
         org_name: org.name,
         total: page.total,
         next_cursor: page.next_cursor,
-        previous_cursor: page.previous_cursor,
+        previous_cursor: page.previous_cursor.map(crate::domain::cursor::first_page_as_empty),
         members,
         roles: roles
             .roles

@@ -57,7 +57,7 @@ pub async fn list_users(
     Ok(UserListPage {
         total: page.total,
         next_cursor: page.next_cursor,
-        previous_cursor: page.previous_cursor,
+        previous_cursor: page.previous_cursor.map(crate::domain::cursor::first_page_as_empty),
         users,
         create_in,
     })
