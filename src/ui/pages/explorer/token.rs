@@ -5,8 +5,12 @@
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
-use super::{Answer, input_class};
-use crate::ui::{components::layout::LoadError, model::TokenAnswerItem, server_fns::explorer::explain_token};
+use super::{Answer, QuestionError, input_class};
+use crate::ui::{
+    components::picker::Picker,
+    model::{PickKind, TokenAnswerItem},
+    server_fns::explorer::explain_token,
+};
 
 #[component]
 pub fn TokenQuestion() -> impl IntoView {
@@ -28,8 +32,7 @@ pub fn TokenQuestion() -> impl IntoView {
             <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-4" attr:data-testid="token-explorer-form">
                 <label class="text-sm">"Token (id)"
                     <input name="token" type="text" value=move || param("token") class=input_class() required/></label>
-                <label class="text-sm">"Organization (id or code)"
-                    <input name="token_org" type="text" value=move || param("token_org") class=input_class() required/></label>
+                <Picker kind=PickKind::Organization name="token_org" label="Organization (name, code or id)" value=Signal::derive(move || param("token_org")) test_id="token-org"/>
                 <label class="text-sm">"Permission"
                     <input name="token_permission" type="text" placeholder="member:read" value=move || param("token_permission") class=input_class() required/></label>
                 <div class="flex items-end">
@@ -41,7 +44,7 @@ pub fn TokenQuestion() -> impl IntoView {
                     match answer.await {
                         None => ().into_any(),
                         Some(Ok(item)) => view! { <TokenAnswer item/> }.into_any(),
-                        Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                        Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::Organization, "token_org")]/> }.into_any(),
                     }
                 })}
             </Transition>
