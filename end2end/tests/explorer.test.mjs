@@ -97,6 +97,8 @@ for (const mode of MODES) {
         await orgField.press('ArrowDown');
         await orgField.press('Enter');
         await waitForValue(orgField, org.body.id);
+        // The id alone says little: what was chosen is named under the field.
+        await waitForText(form.getByTestId('pick-chosen').filter({ hasText: 'Harbour' }), new RegExp(`Picked Harbour ${suffix} · Root`));
       } else {
         // Without JavaScript the fields take what is typed; the page offers the matches as links.
         await userField.fill(`Quentin Picked ${suffix}`);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::ui::{
-    model::{PickChoices, PickKind},
+    model::{PickChoices, PickItem, PickKind},
     server_fns::pick::{Pick, pick},
 };
 
@@ -31,8 +31,16 @@ pub fn Picker(
     let field_id = format!("pick-{name}");
     let list_id = format!("{field_id}-choices");
     let text = RwSignal::new(value.get_untracked());
+    // What was chosen, named under the field (an organization's id alone says little).
+    let chosen = RwSignal::new(None::<PickItem>);
     // A link or a navigation that changes the page's state changes the field.
-    Effect::new(move |_| text.set(value.get()));
+    Effect::new(move |_| {
+        let value = value.get();
+        if chosen.with_untracked(|chosen| chosen.as_ref().is_some_and(|item| item.value != value)) {
+            chosen.set(None);
+        }
+        text.set(value);
+    });
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     let search = ServerAction::<Pick>::new();
@@ -48,7 +56,8 @@ pub fn Picker(
     let count = move || choices().map_or(0, |items| items.len());
     let choose = move |index: usize| {
         if let Some(item) = choices().and_then(|items| items.into_iter().nth(index)) {
-            text.set(item.value);
+            text.set(item.value.clone());
+            chosen.set(Some(item));
         }
         open.set(false);
         active.set(None);
@@ -90,6 +99,7 @@ pub fn Picker(
     let on_input = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
         text.set(typed.clone());
+        chosen.set(None);
         active.set(None);
         open.set(!typed.trim().is_empty());
         search.dispatch(Pick { kind, q: typed });
@@ -124,6 +134,9 @@ pub fn Picker(
                     }
                 }).collect_view()}
             </ul>
+            <p class="mt-1 text-xs text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="pick-chosen">
+                {move || chosen.get().map(|item| if item.detail.is_empty() { item.label } else { format!("{} · {}", item.label, item.detail) })}
+            </p>
         </div>
     }
 }
