@@ -222,8 +222,6 @@ fn Step(step: ChainStepItem) -> impl IntoView {
     }
 }
 
-/// The explorer's address with the same questions, ready for `cursor_key` (`who_cursor` or
-/// `where_cursor`: the page of that answer to show); the other answer keeps its page.
 /// A question's error and, when something typed was not found (a name where an email or an id
 /// was wanted), links to what it could mean: `fields` are the question's pickers, by kind and
 /// query key.
@@ -264,6 +262,8 @@ fn explorer_with(query: &leptos_router::params::ParamsMap, key: &str, value: &st
     format!("/explorer?{}", pairs.join("&"))
 }
 
+/// The explorer's address with the same questions, ready for `cursor_key` (`who_cursor` or
+/// `where_cursor`: the page of that answer to show); the other answer keeps its page.
 fn explorer_base(query: &leptos_router::params::ParamsMap, cursor_key: &str) -> String {
     let mut href = "/explorer?".to_owned();
     let keys = ["user", "org", "permission", "who_org", "who_permission", "who_cursor", "where_user", "where_cursor"];
