@@ -180,12 +180,12 @@ async fn run(url: &str) {
         ("the tree page opened down to a depth-10 org", format!("/orgs?reveal={}", fixture.org_ids[deep])),
         ("the tree page searching for every organization", "/orgs?q=organization".to_owned()),
         (
-            "the move picker of a depth-10 org, ~100 matches",
-            format!("/orgs/{}?move_q=Organization+0421", fixture.org_ids[deep]),
+            "the move dialog of a depth-10 org, a name typed without JavaScript (~100 match)",
+            format!("/orgs/{}?move_to=Organization+0421", fixture.org_ids[deep]),
         ),
         (
-            "the move picker, every organization matching",
-            format!("/orgs/{}?move_q=organization", fixture.org_ids[deep]),
+            "the move dialog, a name every organization matches",
+            format!("/orgs/{}?move_to=organization", fixture.org_ids[deep]),
         ),
     ] {
         let (mut to_first, mut to_last, mut rows) = (Vec::new(), Vec::new(), 0);
@@ -194,7 +194,7 @@ async fn run(url: &str) {
             assert_eq!(status, 200, "{path}");
             to_first.push(first_byte);
             to_last.push(whole);
-            rows = ["data-testid=\"tree-node\"", "data-testid=\"move-choose\"", "Show in tree"]
+            rows = ["data-testid=\"tree-node\"", "data-testid=\"pick-links-new-parent\"", "Show in tree"]
                 .iter()
                 .map(|row| body.matches(row).count())
                 .sum();

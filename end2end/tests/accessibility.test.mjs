@@ -71,8 +71,9 @@ async function seedContent(api, tag) {
 function signedInPages(ids) {
   const question = new URLSearchParams({ user: ADMIN_EMAIL, org: ids.root, permission: 'org:update' });
   return [
-    '/', '/account', '/tokens', '/orgs', `/orgs/${ids.root}`, `/orgs/${ids.child}?move_q=root`,
+    '/', '/account', '/tokens', '/orgs', `/orgs/${ids.root}`, `/orgs/${ids.child}?move_to=nowhere`,
     `/orgs/${ids.root}/members`, `/orgs/${ids.root}/members?member=${ids.user}`,
+    `/orgs/${ids.root}/members?role=Read`, `/orgs/${ids.root}/members?assign=${ids.user}`,
     `/orgs/${ids.root}/groups`, `/orgs/${ids.root}/groups?edit=new`, `/orgs/${ids.root}/groups?edit=${ids.group}`,
     `/orgs/${ids.root}/tokens`, `/orgs/${ids.root}/sso`, `/orgs/${ids.root}/audit`,
     `/orgs/${ids.root}/roles`, `/orgs/${ids.root}/roles/new`, `/orgs/${ids.root}/roles/${ids.role}`,

@@ -1,6 +1,7 @@
 // Roles and members in a real browser, hydrated and without JavaScript: compose a role from
 // two policies, give it to two members picked with the multi-select (the confirmation states
-// the count), and open a member's drawer to see each permission explained.
+// the count; a change still going after a second says so), and open a member's drawer to see
+// each permission explained.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -49,7 +50,6 @@ for (const mode of MODES) {
       await page.getByTestId('saved').waitFor();
       await waitForCount(page.getByTestId('sso-chip'), 2);
       await waitForChecked(page.getByTestId('matrix-row-policy').getByRole('checkbox', { name: /^Allow read on .*from Policy readers/ }));
-      const roleId = new URL(page.url()).pathname.split('/').pop();
 
       // Tick both members and add the role to them, after a confirmation that counts them.
       await page.goto(`${warden.baseUrl}/orgs/${root}/members?q=-${tag}%40members.example`);
@@ -65,11 +65,23 @@ for (const mode of MODES) {
         for (const row of await selects.all()) await row.check();
       }
       await bulk.getByTestId('bulk-change').selectOption('add');
-      await bulk.getByTestId('bulk-role').selectOption(roleId);
+      // The role by its name (the picker's value), typed in full.
+      await bulk.getByTestId('bulk-role').fill(`Auditor ${tag}`);
       await submitAndWait(page, bulk.getByTestId('bulk-review'), (url) => url.searchParams.get('bulk') === 'add');
       await ready(page, mode);
       await waitForText(page.getByTestId('bulk-question'), `Add role "Auditor ${tag}" to 2 members?`);
-      await submitAndWait(page, page.getByTestId('bulk-apply'), (url) => url.searchParams.has('done'));
+      if (mode.javaScriptEnabled) {
+        // A change that takes more than a second says that it is still going, and for how many.
+        let release;
+        const held = new Promise((resolve) => { release = resolve; });
+        await page.route('**/api/bulk-member-roles', async (route) => { await held; await route.continue(); });
+        await page.getByTestId('bulk-apply').click();
+        await waitForText(page.getByTestId('bulk-progress'), /Changing the role for 2 members… \d+ s/);
+        await Promise.all([page.waitForURL((url) => url.searchParams.has('done'), { timeout: 15000 }), release()]);
+        await page.unroute('**/api/bulk-member-roles');
+      } else {
+        await submitAndWait(page, page.getByTestId('bulk-apply'), (url) => url.searchParams.has('done'));
+      }
       await ready(page, mode);
       await waitForText(page.getByTestId('members-done'), new RegExp(`Added role Auditor ${tag} for 2 of 2`));
       // The list is read again after the change: every row of it comes to show the role.

@@ -8,20 +8,29 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery, NoQuery},
+    json::{ApiJson, ApiQuery, NoQuery, parse},
     openapi::OrgPath,
     paging::{self, PageQuery},
+    read_only::{ReadOnly, take_read_only},
     versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::groups::{GroupFields, GroupPage, UserGroup},
     web::AppState,
+};
+
+/// What a group as GET shows it holds besides [`GroupBody`] ([`take_read_only`]).
+const GROUP_READ_ONLY: ReadOnly = ReadOnly {
+    fixed: &["group_id", "org_id"],
+    kept_by_server: &["created_at", "updated_at", "created_by"],
+    derived: (&[], &[]),
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -112,7 +121,9 @@ pub async fn get(
 
 /// Change a group: the fields given; the others keep their value.
 ///
-/// The version (`If-Match` or the body's) is checked when given.
+/// The version (`If-Match` or the body's) is checked when given. The group as GET answers it
+/// may be sent back: `group_id` and `org_id` must be as they are (422 `read_only` otherwise);
+/// `created_at`, `updated_at` and `created_by` are ignored.
 #[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
     params(OrgPath, ("group_id" = String, Path, description = GROUP_ID),
         IfMatchHeader),
@@ -124,8 +135,11 @@ pub async fn update(
     if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path((org, group_id)): Path<(String, String)>,
-    ApiJson(body): ApiJson<GroupBody>,
+    ApiJson(mut sent): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Versioned<UserGroup>> {
+    let current = state.domain.user_group(&caller.actor, &org, &group_id).await?;
+    take_read_only(&mut sent, &current, &GROUP_READ_ONLY, "")?;
+    let body: GroupBody = parse(Value::Object(sent).to_string().as_bytes())?;
     let group = state.domain.update_user_group(&caller.actor, &org, &group_id, body.fields(if_match)?).await?;
     Ok(Versioned(group.version, group))
 }

@@ -7,6 +7,7 @@ pub mod health;
 pub mod json;
 pub mod openapi;
 pub mod paging;
+pub mod read_only;
 pub mod versions;
 
 pub mod audit;

@@ -17,6 +17,7 @@ use super::{
     json::{ApiJson, ApiQuery, NoQuery, parse},
     openapi::{OrgPath, null_schema},
     paging::{self, PageQuery},
+    read_only::{ReadOnly, take_read_only},
     versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
@@ -59,6 +60,13 @@ fn refuse_unsupported(body: &mut Map<String, Value>) -> ApiResult<()> {
     }
     Ok(())
 }
+
+/// What an organization as GET shows it holds besides its settings ([`take_read_only`]).
+const ORGANIZATION_READ_ONLY: ReadOnly = ReadOnly {
+    fixed: &["id", "parent_organization_id"],
+    kept_by_server: &["created_at", "updated_at", "created_by"],
+    derived: (&[], &[]),
+};
 
 fn empty_object() -> Value {
     Value::Object(Map::new())
@@ -405,6 +413,11 @@ async fn with_sso(
 
 /// Change an organization's settings: those given; the others keep their value.
 ///
+/// The organization as GET answers it may be sent back: `id` and `parent_organization_id`
+/// must be as they are (422 `read_only` otherwise: a move is `POST /v1/orgs/{org}/move`),
+/// `created_at`, `updated_at` and `created_by` are ignored, and so are the read-only fields of
+/// `sso_configuration` as `PUT /v1/orgs/{org}/sso` takes them.
+///
 /// The version (`If-Match` or the body's) is checked when given; without one, the change applies
 /// only if nobody changed the organization meanwhile (409 otherwise). Whoever may read only the
 /// organization's node is refused (403).
@@ -428,6 +441,12 @@ pub async fn update(
             return Err(ApiError::from(DomainError::Forbidden { required_permission: "org:update".into() }));
         }
     };
+    // The organization as GET answered it may come back: its read-only fields are taken out.
+    take_read_only(&mut changes, &current, &ORGANIZATION_READ_ONLY, "")?;
+    if let Some(Value::Object(sso)) = changes.get_mut("sso_configuration") {
+        let held = state.domain.sso_configuration_if_readable(&caller.actor, &current.id).await?;
+        take_read_only(sso, &held, &super::sso::CONFIGURATION_READ_ONLY, "sso_configuration.")?;
+    }
     let Value::Object(mut merged) = json!({
         "name": current.name, "code": current.code, "contact_email": current.contact_email,
         "updates_email": current.updates_email, "can_have_child_organizations": current.can_have_child_organizations,

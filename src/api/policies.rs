@@ -10,26 +10,25 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use serde::{Deserialize, de::IgnoredAny};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery, NoQuery},
+    json::{ApiJson, ApiQuery, NoQuery, parse},
     openapi::OrgPath,
     paging,
+    read_only::{ReadOnly, take_read_only},
     versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::{
         DomainError,
         policies::Policy,
-        policies::{
-            NewPolicy, PolicyChanges, PolicyContent, PolicyImpact, PolicyPage, PolicyQuery, ResolvedPermission,
-        },
+        policies::{NewPolicy, PolicyChanges, PolicyContent, PolicyImpact, PolicyPage, PolicyQuery},
     },
     web::AppState,
 };
@@ -38,8 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get, update, delete)).routes(routes!(impact))
 }
 
-/// Every field a policy body may carry; which ones are required depends on the method. What a
-/// GET answers besides is accepted too, so that a policy read can be sent back as it is.
+/// Every field a policy body may carry; which ones are required depends on the method.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
@@ -60,53 +58,14 @@ pub struct PolicyBody {
     version: Option<i64>,
     /// On a change: the id of the audit event whose version of the policy this restores.
     restored_from: Option<String>,
-    // What a GET answers besides the fields above (ids, counts, times), so that a policy read
-    // goes back with PUT as it is: accepted, never changed through here.
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "policy_id")]
-    #[schema(value_type = Option<String>)]
-    _policy_id: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "org_id")]
-    #[schema(value_type = Option<String>)]
-    _org_id: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "resolved_permissions")]
-    #[schema(value_type = Option<Vec<ResolvedPermission>>)]
-    _resolved_permissions: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "type")]
-    #[schema(value_type = Option<String>)]
-    _kind: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "managed")]
-    #[schema(value_type = Option<bool>)]
-    _managed: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "roles_dependency_count")]
-    #[schema(value_type = Option<i64>)]
-    _roles_dependency_count: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "users_dependency_count")]
-    #[schema(value_type = Option<i64>)]
-    _users_dependency_count: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "created_at")]
-    #[schema(value_type = Option<String>)]
-    _created_at: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "updated_at")]
-    #[schema(value_type = Option<String>)]
-    _updated_at: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "created_by")]
-    #[schema(value_type = Option<String>)]
-    _created_by: Option<IgnoredAny>,
-    /// As a GET answers it: accepted and ignored.
-    #[serde(default, rename = "owner_role_id")]
-    #[schema(value_type = Option<String>)]
-    _owner_role_id: Option<IgnoredAny>,
 }
+
+/// What a policy as GET shows it holds besides [`PolicyBody`] ([`take_read_only`]).
+const POLICY_READ_ONLY: ReadOnly = ReadOnly {
+    fixed: &["policy_id", "org_id", "type", "managed", "owner_role_id"],
+    kept_by_server: &["roles_dependency_count", "users_dependency_count", "created_at", "updated_at", "created_by"],
+    derived: (&["resolved_permissions"], &["statements", "definitions", "permissions"]),
+};
 
 fn missing(field: &str) -> DomainError {
     DomainError::invalid(field, "missing", "Field required")
@@ -225,7 +184,10 @@ pub async fn get(
 /// Change a policy.
 ///
 /// The fields given change; the others keep their value. The version (`If-Match` or the body's)
-/// is checked when given.
+/// is checked when given. The policy as GET answers it may be sent back: `policy_id`, `org_id`,
+/// `type`, `managed`, `owner_role_id` and `resolved_permissions` (unless the content is given,
+/// which they follow) must be as they are (422 `read_only` otherwise); the counts and times are
+/// ignored.
 #[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
     params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID),
         IfMatchHeader),
@@ -237,8 +199,11 @@ pub async fn update(
     if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path((org, policy_id)): Path<(String, String)>,
-    ApiJson(mut body): ApiJson<PolicyBody>,
+    ApiJson(mut sent): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Versioned<Policy>> {
+    let current = state.domain.policy(&caller.actor, &org, &policy_id).await?;
+    take_read_only(&mut sent, &current, &POLICY_READ_ONLY, "")?;
+    let mut body: PolicyBody = parse(Value::Object(sent).to_string().as_bytes())?;
     let content = body.content()?;
     let changes = PolicyChanges {
         name: body.name.take(),

@@ -7,15 +7,17 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     caller::SignedIn,
     error::ApiResult,
-    json::{ApiJson, ApiQuery, NoQuery},
+    json::{ApiJson, ApiQuery, NoQuery, parse},
     openapi::OrgPath,
     paging,
+    read_only::{ReadOnly, take_read_only},
     versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
@@ -44,6 +46,13 @@ pub struct RoleBody {
     /// The id of the audit event whose version of the role this change restores.
     restored_from: Option<String>,
 }
+
+/// What a role as GET shows it holds besides [`RoleBody`] ([`take_read_only`]).
+const ROLE_READ_ONLY: ReadOnly = ReadOnly {
+    fixed: &["role_id", "org_id", "managed"],
+    kept_by_server: &["member_count", "created_at", "updated_at", "created_by"],
+    derived: (&["policies"], &["policy_ids"]),
+};
 
 fn missing(field: &str) -> DomainError {
     DomainError::invalid(field, "missing", "Field required")
@@ -125,6 +134,11 @@ pub async fn get(
 
 /// Change a role: the fields given; the others keep their value. The version (`If-Match` or
 /// the body's) is checked when given.
+///
+/// The role as GET answers it may be sent back: `role_id`, `org_id`, `managed` and `policies`
+/// (unless `policy_ids` is given, which `policies` follows) must be as they are (422
+/// `read_only` otherwise); `member_count`, `created_at`, `updated_at` and `created_by` are
+/// ignored.
 #[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
     params(OrgPath, ("role_id" = String, Path, description = ROLE_ID), IfMatchHeader),
     request_body = RoleBody,
@@ -135,8 +149,11 @@ pub async fn update(
     if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path((org, role_id)): Path<(String, String)>,
-    ApiJson(body): ApiJson<RoleBody>,
+    ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Versioned<Role>> {
+    let current = state.domain.role(&caller.actor, &org, &role_id).await?;
+    take_read_only(&mut body, &current, &ROLE_READ_ONLY, "")?;
+    let body: RoleBody = parse(Value::Object(body).to_string().as_bytes())?;
     let changes = RoleChanges {
         name: body.name,
         description: body.description,

@@ -8,6 +8,7 @@ use axum::{
     http::StatusCode,
 };
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -16,11 +17,20 @@ use super::{
     error::ApiResult,
     json::{self, ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
+    read_only::{ReadOnly, take_read_only},
     versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
     domain::sso::{ConnectionReport, SsoChanges, SsoConfiguration, SsoPreview, SsoPreviewInput, UnmappedGroup},
     web::AppState,
+};
+
+/// What a configuration as GET shows it holds besides [`SsoChanges`]: sent back, taken out
+/// ([`take_read_only`]).
+pub(super) const CONFIGURATION_READ_ONLY: ReadOnly = ReadOnly {
+    fixed: &["org_id", "client_secret_set", "redirect_uri"],
+    kept_by_server: &["created_at", "updated_at"],
+    derived: (&[], &[]),
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -50,7 +60,9 @@ pub async fn get_configuration(
 /// Set the organization's SSO configuration, creating it or changing it.
 ///
 /// Fields left out keep their value (or take their default when there is none yet); the version
-/// (`If-Match` or the body's) is checked when given. Needs `sso:update`.
+/// (`If-Match` or the body's) is checked when given. Needs `sso:update`. The configuration as
+/// GET answers it may be sent back: `org_id`, `client_secret_set` and `redirect_uri` must be as
+/// they are (422 `read_only` otherwise); `created_at` and `updated_at` are ignored.
 #[utoipa::path(put, path = "/orgs/{org}/sso", tag = "sso",
     params(OrgPath, IfMatchHeader),
     request_body = SsoChanges,
@@ -61,8 +73,11 @@ pub async fn put_configuration(
     if_match: IfMatch,
     _: ApiQuery<NoQuery>,
     Path(org): Path<String>,
-    ApiJson(mut changes): ApiJson<SsoChanges>,
+    ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Versioned<SsoConfiguration>> {
+    let held = state.domain.sso_configuration_if_readable(&caller.actor, &org).await?;
+    take_read_only(&mut body, &held, &CONFIGURATION_READ_ONLY, "")?;
+    let mut changes: SsoChanges = json::parse(Value::Object(body).to_string().as_bytes())?;
     changes.version = if_match.expected(changes.version)?;
     let configuration = state.domain.set_sso_configuration(&caller.actor, &org, changes).await?;
     Ok(Versioned(configuration.version, configuration))

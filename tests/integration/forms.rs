@@ -334,6 +334,8 @@ async fn every_form_comes_back_as_typed_after_a_failed_post(engine: Engine) {
     let root = w.root.clone();
     let policy = w.policy(&root, "Refill readers", json!({ "permissions": ["org:read"] })).await;
     let role = w.role(&root, "Refill role", &[&policy]).await;
+    let member = w.person("refill-member@typed.example", &root).await.id;
+    w.give(&root, &member, &[&role]).await;
     let s = |text: &str| text.to_owned();
     // A checkbox, found by a piece of its tag, that must come back ticked.
     let checked = |needle: String| format!("checkbox:{needle}");
@@ -346,10 +348,26 @@ async fn every_form_comes_back_as_typed_after_a_failed_post(engine: Engine) {
                 ("name", s("Typed child")),
                 ("code", s("not a code!")),
                 ("contact_email", s("typed@child.example")),
-                ("first_admin_email", s("")),
+                ("first_admin_email", s("Typed admin")),
                 ("parent_has_access", s("on")),
             ],
-            expected: vec![s(r#"value="Typed child""#), s(r#"value="typed@child.example""#)],
+            expected: vec![
+                s(r#"value="Typed child""#),
+                s(r#"value="typed@child.example""#),
+                s(r#"value="Typed admin""#),
+            ],
+        },
+        Refill {
+            page: format!("/orgs/{root}/members?assign={member}"),
+            endpoint: "set-member-roles",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("user_id", member.clone()),
+                ("role_ids[]", role.clone()),
+                ("add_role", s("Typed missing role")),
+                ("back", format!("/orgs/{root}/members?assign={member}")),
+            ],
+            expected: vec![s(r#"value="Typed missing role""#), checked(format!(r#"value="{role}""#))],
         },
         Refill {
             page: format!("/orgs/{root}"),
@@ -364,6 +382,28 @@ async fn every_form_comes_back_as_typed_after_a_failed_post(engine: Engine) {
                 ("logo_url", s("")),
             ],
             expected: vec![s(r#"value="Typed root""#), s(r#"value="typed@root.example""#)],
+        },
+        Refill {
+            page: format!("/orgs/{root}"),
+            endpoint: "save-token-policy",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("max_lifetime_days", s("ninety typed")),
+                ("allow_no_expiry", s("on")),
+            ],
+            expected: vec![s(r#"value="ninety typed""#), checked(s(r#"name="allow_no_expiry""#))],
+        },
+        Refill {
+            page: s("/schema"),
+            endpoint: "save-schema",
+            fields: vec![("version", s("1")), ("document", s("[not json, typed]"))],
+            expected: vec![s("[not json, typed]")],
+        },
+        Refill {
+            page: format!("/orgs/{root}/sso"),
+            endpoint: "save-role-groups",
+            fields: vec![("org_id", root.clone()), ("role_id", role.clone()), ("groups", s("typed-crew, typed-crew"))],
+            expected: vec![s(r#"value="typed-crew, typed-crew""#)],
         },
         Refill {
             page: s("/tokens"),

@@ -47,14 +47,21 @@ async fn unknown_body_fields_are_refused_by_name(engine: Engine) {
     let acme = world.org("Acme", &world.root).await;
     let reading = world.policy(&acme, "Reading", json!({ "permissions": ["policy:read"] })).await;
     let role = world.role(&acme, "Readers", &[&reading]).await;
+    let (_, group) =
+        world.root(Method::POST, &format!("/v1/orgs/{acme}/iam/groups"), Some(json!({ "name": "Crew" }))).await;
+    let group = group["group_id"].as_str().expect("a group").to_owned();
     let mut wrong = Vec::new();
     let endpoints = documented_endpoints();
     for (method, path) in
         endpoints.iter().filter(|(method, _)| matches!(*method, Method::POST | Method::PUT | Method::PATCH))
     {
         let name = method.as_str();
-        let path =
-            path.replacen("/v1/orgs/o", &format!("/v1/orgs/{acme}"), 1).replace("/roles/r", &format!("/roles/{role}"));
+        // Changes read the object first: each names one that exists (a missing one is a 404).
+        let path = path
+            .replacen("/v1/orgs/o", &format!("/v1/orgs/{acme}"), 1)
+            .replace("/roles/r", &format!("/roles/{role}"))
+            .replace("/policies/x", &format!("/policies/{reading}"))
+            .replace("/groups/x", &format!("/groups/{group}"));
         let (status, answer) = world.root(method.clone(), &path, Some(json!({ "bogus": true }))).await;
         if let Err(problem) = refused_as_extra(status, &answer, json!(["body", "bogus"])) {
             wrong.push(format!("{name} {path}: {problem}"));

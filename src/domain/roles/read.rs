@@ -98,6 +98,27 @@ impl Domain {
         self.present_role(stored).await
     }
 
+    /// A role of `org_id` named as a person types it into a role picker: by its id, by its
+    /// name, or by the one name that matches ignoring case.
+    pub async fn find_role(&self, actor: &Actor, org_id: &str, id_or_name: &str) -> DomainResult<Role> {
+        let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
+        let term = id_or_name.trim();
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM roles WHERE org_id = $1 AND (id = $2 OR LOWER(name) = LOWER($2)) ORDER BY name, id LIMIT 3"
+        ))
+        .bind(&org.id)
+        .bind(term)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
+        let chosen = match candidates.iter().position(|r| r.id == term || r.name == term) {
+            Some(at) => Some(candidates.swap_remove(at)),
+            None if candidates.len() == 1 => candidates.pop(),
+            None => None,
+        };
+        self.present_role(chosen.ok_or_else(|| not_found(term))?).await
+    }
+
     /// Every role of `org_id` with the IdP groups that grant it (SSO sign-in, its setup page).
     pub(crate) async fn role_mappings(&self, org_id: &str) -> DomainResult<Vec<RoleMapping>> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM roles WHERE org_id = $1 ORDER BY name, id"))

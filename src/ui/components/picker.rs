@@ -1,23 +1,59 @@
-//! Choosing a user or an organization by typing: the server's matches appear as you type (the
-//! same searches as the user list and the organization tree, so they work at any size), the
+//! Choosing a user, an organization, a member, a role or a new parent by typing: the server's
+//! matches appear as you type (the same searches as the lists, so they work at any size), the
 //! arrows move through them, Enter chooses, Escape closes. The field stays an ordinary text
-//! input: it takes an email, an id or a code as typed, which is all it needs without
-//! JavaScript; a page that answers a search from such a field offers the matches as links
-//! when what was typed found nothing ([`PickLinks`]).
+//! input: it takes an email, an id, a code or a name as typed, which is all it needs without
+//! JavaScript; a page that answers from such a field offers the matches as links when what was
+//! typed found nothing ([`PickLinks`]).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::focus::focus_when;
 use crate::ui::{
+    error::UiError,
     model::{PickChoices, PickItem, PickKind},
     server_fns::pick::{Pick, pick},
+    typed::typed_value,
 };
 
-const INPUT: &str =
-    "w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
+const INPUT: &str = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 aria-[invalid=true]:border-red-500 \
+                     dark:border-slate-700 dark:bg-slate-900";
 
-/// A required text field named `name` with suggestions: `label` names it; it holds `value`
+/// What separates the entries of a field that takes several.
+const SEPARATORS: [char; 3] = [',', ';', '\n'];
+
+/// The entry being typed: the whole field, or with `multiple` the text after the last separator.
+fn current_entry(text: &str, multiple: bool) -> &str {
+    let entry = if multiple { text.rsplit(SEPARATORS).next().unwrap_or_default() } else { text };
+    entry.trim_start()
+}
+
+/// The field once `value` is chosen for the entry being typed.
+fn with_chosen(text: &str, value: &str, multiple: bool) -> String {
+    if !multiple {
+        return value.to_owned();
+    }
+    let kept = text.rfind(SEPARATORS).map_or("", |at| &text[..=at]);
+    let space = if kept.is_empty() { "" } else { " " };
+    format!("{kept}{space}{value}, ")
+}
+
+/// Puts `value` into the field at once (its reactive value follows later), and submits its
+/// form when asked, as pressing a submit button would (the router's forms navigate in place).
+fn fill(input: NodeRef<leptos::html::Input>, value: &str, submit: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Some(input) = input.get_untracked() {
+        input.set_value(value);
+        if submit && let Some(form) = input.form() {
+            let _ = form.request_submit();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (input, value, submit);
+}
+
+/// A text field named `name` with suggestions of `kind`: `label` names it; it holds `value`
 /// (the page's state, such as a URL parameter) until the admin types or chooses.
 #[component]
 pub fn Picker(
@@ -26,37 +62,65 @@ pub fn Picker(
     label: &'static str,
     #[prop(into)] value: Signal<String>,
     test_id: &'static str,
+    /// The organization whose members, roles or new parents are offered.
+    #[prop(optional, into)]
+    scope: String,
     #[prop(default = "")] placeholder: &'static str,
+    #[prop(default = true)] required: bool,
+    /// Several entries separated by commas: suggestions are for the last one.
+    #[prop(optional)]
+    multiple: bool,
+    /// Choosing submits the form the field is in (a filter, a search that leads somewhere).
+    #[prop(optional)]
+    submit_on_choose: bool,
+    /// The last submission's error: its message for this field shows under it.
+    #[prop(default = None)]
+    error: Option<Signal<Option<UiError>>>,
+    /// The server function (its `PATH`) whose failed post without JavaScript refills this
+    /// field with what was typed (`ui::typed`).
+    #[prop(optional)]
+    refill_from: Option<&'static str>,
 ) -> impl IntoView {
     let field_id = format!("pick-{name}");
     let list_id = format!("{field_id}-choices");
-    let text = RwSignal::new(value.get_untracked());
+    let error_id = format!("{field_id}-error");
+    let initial = refill_from.and_then(|path| typed_value(path, name)).unwrap_or_else(|| value.get_untracked());
+    let text = RwSignal::new(initial.clone());
     // What was chosen, named under the field (an organization's id alone says little).
     let chosen = RwSignal::new(None::<PickItem>);
     // A link or a navigation that changes the page's state changes the field.
-    Effect::new(move |_| {
-        let value = value.get();
-        if chosen.with_untracked(|chosen| chosen.as_ref().is_some_and(|item| item.value != value)) {
-            chosen.set(None);
-        }
-        text.set(value);
-    });
+    Effect::watch(
+        move || value.get(),
+        move |value, _, _| {
+            if chosen.with_untracked(|chosen| chosen.as_ref().is_some_and(|item| &item.value != value)) {
+                chosen.set(None);
+            }
+            text.set(value.clone());
+        },
+        false,
+    );
+    let message = move || error.and_then(|error| error.get()).and_then(|e| e.field(name));
+    let refused = move || message().is_some();
+    let input = NodeRef::<leptos::html::Input>::new();
+    focus_when(input, refused);
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     let search = ServerAction::<Pick>::new();
-    // Only the answer for what the field holds now: one for an earlier keystroke may come last.
+    // Only the answer for the entry being typed: one for an earlier keystroke may come last.
     let choices = move || {
         search
             .value()
             .get()
             .and_then(Result::ok)
-            .filter(|found: &PickChoices| found.q == text.get())
+            .filter(|found: &PickChoices| text.with(|text| found.q == current_entry(text, multiple)))
             .map(|found| found.items)
     };
     let count = move || choices().map_or(0, |items| items.len());
     let choose = move |index: usize| {
         if let Some(item) = choices().and_then(|items| items.into_iter().nth(index)) {
-            text.set(item.value.clone());
+            let filled = text.with_untracked(|text| with_chosen(text, &item.value, multiple));
+            fill(input, &filled, submit_on_choose);
+            text.set(filled);
             chosen.set(Some(item));
         }
         open.set(false);
@@ -96,13 +160,17 @@ pub fn Picker(
         }
         _ => {}
     };
-    let on_input = move |ev: leptos::ev::Event| {
-        let typed = event_target_value(&ev);
-        text.set(typed.clone());
-        chosen.set(None);
-        active.set(None);
-        open.set(!typed.trim().is_empty());
-        search.dispatch(Pick { kind, q: typed });
+    let on_input = {
+        let scope = scope.clone();
+        move |ev: leptos::ev::Event| {
+            let typed = event_target_value(&ev);
+            let entry = current_entry(&typed, multiple).to_owned();
+            text.set(typed);
+            chosen.set(None);
+            active.set(None);
+            open.set(!entry.trim().is_empty());
+            search.dispatch(Pick { kind, scope: scope.clone(), q: entry });
+        }
     };
     let option_id = {
         let list_id = list_id.clone();
@@ -116,9 +184,11 @@ pub fn Picker(
     view! {
         <div class="relative">
             <label for=field_id.clone() class="text-sm">{label}</label>
-            <input id=field_id name=name type="text" value=value.get_untracked() placeholder=placeholder required autocomplete="off"
+            <input node_ref=input id=field_id name=name type="text" value=initial placeholder=placeholder required=required autocomplete="off"
+                autofocus=error.is_some_and(|error| error.with_untracked(|e| e.as_ref().is_some_and(|e| e.field(name).is_some())))
                 role="combobox" aria-autocomplete="list" aria-controls=list_id.clone() aria-expanded=expanded
                 aria-activedescendant=active_option data-testid=test_id class=INPUT
+                aria-invalid=move || if refused() { "true" } else { "false" } aria-describedby=error_id.clone()
                 prop:value=move || text.get() on:input=on_input on:keydown=on_key on:blur=move |_| open.set(false)/>
             <ul id=list_id role="listbox" aria-label=label hidden=move || expanded() == "false" data-testid="pick-choices"
                 class="absolute z-10 mt-1 max-h-72 w-full overflow-auto rounded-md border border-slate-300 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900">
@@ -134,6 +204,7 @@ pub fn Picker(
                     }
                 }).collect_view()}
             </ul>
+            <p id=error_id class="text-sm text-red-600 empty:hidden dark:text-red-400" data-testid=format!("{name}-error")>{message}</p>
             <p class="mt-1 text-xs text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="pick-chosen">
                 {move || chosen.get().map(|item| if item.detail.is_empty() { item.label } else { format!("{} · {}", item.label, item.detail) })}
             </p>
@@ -144,15 +215,19 @@ pub fn Picker(
 /// What `term` could have meant, as links (`href` makes a link for a chosen value): what a
 /// page shows, with or without JavaScript, when a picker's field found nothing as typed.
 #[component]
-pub fn PickLinks(kind: PickKind, term: String, href: impl Fn(&str) -> String + Send + Sync + 'static) -> impl IntoView {
+pub fn PickLinks(
+    kind: PickKind,
+    term: String,
+    href: impl Fn(&str) -> String + Send + Sync + 'static,
+    /// As the picker's.
+    #[prop(optional, into)]
+    scope: String,
+) -> impl IntoView {
     // What was typed, when it is itself a choice, needs no link (the trouble was elsewhere).
     let typed = term.clone();
-    let found = Resource::new(move || term.clone(), move |term| pick(kind, term));
+    let found = Resource::new(move || term.clone(), move |term| pick(kind, scope.clone(), term));
     let href = Arc::new(href);
-    let noun = match kind {
-        PickKind::User => "user",
-        PickKind::Organization => "organization",
-    };
+    let noun = kind.noun();
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -161,7 +236,7 @@ pub fn PickLinks(kind: PickKind, term: String, href: impl Fn(&str) -> String + S
                 let mut items = found.await.map(|found| found.items).unwrap_or_default();
                 items.retain(|item| item.value != typed);
                 (!items.is_empty()).then(|| view! {
-                    <div class="text-sm" data-testid=format!("pick-links-{noun}")>
+                    <div class="text-sm" data-testid=format!("pick-links-{}", noun.replace(' ', "-"))>
                         <p>{format!("Did you mean one of these? Choose the {noun}:")}</p>
                         <ul class="mt-1 list-disc pl-5">
                             {items.into_iter().map(|item| view! {
@@ -176,5 +251,20 @@ pub fn PickLinks(kind: PickKind, term: String, href: impl Fn(&str) -> String + S
                 })
             }}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{current_entry, with_chosen};
+
+    #[test]
+    fn a_field_of_several_entries_suggests_for_the_last_and_keeps_the_others() {
+        assert_eq!(current_entry("ann@x.example, be", true), "be");
+        assert_eq!(current_entry("ann@x.example, be", false), "ann@x.example, be");
+        assert_eq!(current_entry("", true), "");
+        assert_eq!(with_chosen("ann@x.example, be", "ben@x.example", true), "ann@x.example, ben@x.example, ");
+        assert_eq!(with_chosen("be", "ben@x.example", true), "ben@x.example, ");
+        assert_eq!(with_chosen("be", "ben@x.example", false), "ben@x.example");
     }
 }

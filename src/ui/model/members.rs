@@ -24,8 +24,8 @@ pub struct MemberListPage {
     /// The page before this one (empty: the first page); `None` on the first page.
     pub previous_cursor: Option<String>,
     pub members: Vec<MemberRow>,
-    /// Every role of the organization (filter, bulk change, assign dialog).
-    pub roles: Vec<RoleOption>,
+    /// Why the role filter matched nothing: no role here is called so.
+    pub role_problem: Option<String>,
     pub may_assign: bool,
 }
 

@@ -2,15 +2,32 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a picker chooses.
+/// What a picker chooses. The last three are chosen within one organization, the picker's
+/// scope: its members, its roles, or the organizations that could take it as their child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PickKind {
     User,
     Organization,
+    Member,
+    Role,
+    NewParent,
 }
 
-/// One choice: what goes into the form (an email, an organization's id), and how a person
-/// recognises it (a name, with the email or the organization's path).
+impl PickKind {
+    /// What one choice is called, in a sentence.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::User | Self::Member => "user",
+            Self::Organization => "organization",
+            Self::Role => "role",
+            Self::NewParent => "new parent",
+        }
+    }
+}
+
+/// One choice: what goes into the form (an email, an organization's id, a role's name), and how
+/// a person recognises it (a name, with the email, the organization's path or the role's
+/// description).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickItem {
     pub value: String,

@@ -9,16 +9,32 @@ use crate::ui::{
 #[cfg(feature = "ssr")]
 const CHOICES: usize = 8;
 
-/// The users or organizations the caller may see whose name, email or code holds `q`, as a
-/// picker offers them (the users' search index, the organization tree's search).
+/// What the caller may see of `kind` whose name (or email, code) holds `q`, as a picker offers
+/// it: users through the users' search index, organizations through the tree's search; members,
+/// roles and new parents within the organization `scope` through that organization's own
+/// searches, with its permissions.
 #[server(prefix = "/api", endpoint = "pick")]
-pub async fn pick(kind: PickKind, q: String) -> Result<PickChoices, UiError> {
-    use crate::ui::model::PickItem;
+pub async fn pick(kind: PickKind, scope: String, q: String) -> Result<PickChoices, UiError> {
+    use crate::{
+        domain::{
+            members::MemberQuery,
+            order::{MEMBER_ORDERS, PeopleOrder},
+        },
+        ui::model::PickItem,
+    };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let term = q.trim();
     if term.is_empty() {
         return Ok(PickChoices { q, items: Vec::new() });
     }
+    let organization =
+        |(node, path): (crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrganizationLink>)| {
+            let mut detail = path.into_iter().map(|link| link.name).collect::<Vec<_>>().join(" / ");
+            if let Some(code) = node.code {
+                detail.push_str(&format!(" · code {code}"));
+            }
+            PickItem { value: node.id, label: node.name, detail }
+        };
     let items = match kind {
         PickKind::User => {
             let users = call.domain.find_users(&call.actor, term, CHOICES).await?;
@@ -29,15 +45,34 @@ pub async fn pick(kind: PickKind, q: String) -> Result<PickChoices, UiError> {
         }
         PickKind::Organization => {
             let hits = call.domain.search_organizations(&call.actor, term, CHOICES).await?;
-            hits.into_iter()
-                .map(|(node, path)| {
-                    let mut detail = path.into_iter().map(|link| link.name).collect::<Vec<_>>().join(" / ");
-                    if let Some(code) = node.code {
-                        detail.push_str(&format!(" · code {code}"));
-                    }
-                    PickItem { value: node.id, label: node.name, detail }
-                })
+            hits.into_iter().map(organization).collect()
+        }
+        PickKind::Member => {
+            let query = MemberQuery {
+                q: Some(term),
+                role_id: None,
+                status: None,
+                cursor: None,
+                limit: CHOICES,
+                order: PeopleOrder::parse(None, MEMBER_ORDERS)?,
+            };
+            let page = call.domain.list_members(&call.actor, &scope, &query).await?;
+            page.members
+                .into_iter()
+                .map(|m| PickItem { value: m.email.clone(), label: m.full_name, detail: m.email })
                 .collect()
+        }
+        PickKind::Role => {
+            let page = call.domain.list_roles(&call.actor, &scope, Some(term), None, CHOICES).await?;
+            page.roles
+                .into_iter()
+                .map(|r| PickItem { value: r.name.clone(), label: r.name, detail: r.description })
+                .collect()
+        }
+        PickKind::NewParent => {
+            let mut hits = call.domain.move_targets(&call.actor, &scope, term).await?;
+            hits.truncate(CHOICES);
+            hits.into_iter().map(organization).collect()
         }
     };
     Ok(PickChoices { q, items })

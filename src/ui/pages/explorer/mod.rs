@@ -238,21 +238,15 @@ fn QuestionError(error: UiError, fields: &'static [(PickKind, &'static str)]) ->
     }
 }
 
+/// Every question the explorer's address can hold, and the page of each paged answer.
+const QUESTION_KEYS: [&str; 9] =
+    ["user", "org", "permission", "token", "token_org", "token_permission", "who_org", "who_permission", "where_user"];
+const PAGE_KEYS: [&str; 2] = ["who_cursor", "where_cursor"];
+
 /// The explorer's address with every question as asked, `key` set to `value` (a choice
 /// offered by [`PickLinks`]), and no page cursor.
 fn explorer_with(query: &leptos_router::params::ParamsMap, key: &str, value: &str) -> String {
-    let keys = [
-        "user",
-        "org",
-        "permission",
-        "token",
-        "token_org",
-        "token_permission",
-        "who_org",
-        "who_permission",
-        "where_user",
-    ];
-    let pairs: Vec<String> = keys
+    let pairs: Vec<String> = QUESTION_KEYS
         .into_iter()
         .map(|name| {
             let asked = if name == key { value.to_owned() } else { query.get(name).unwrap_or_default() };
@@ -266,8 +260,7 @@ fn explorer_with(query: &leptos_router::params::ParamsMap, key: &str, value: &st
 /// `where_cursor`: the page of that answer to show); the other answer keeps its page.
 fn explorer_base(query: &leptos_router::params::ParamsMap, cursor_key: &str) -> String {
     let mut href = "/explorer?".to_owned();
-    let keys = ["user", "org", "permission", "who_org", "who_permission", "who_cursor", "where_user", "where_cursor"];
-    for key in keys.into_iter().filter(|key| *key != cursor_key) {
+    for key in QUESTION_KEYS.into_iter().chain(PAGE_KEYS).filter(|key| *key != cursor_key) {
         href.push_str(&format!("{key}={}&", url::encode(&query.get(key).unwrap_or_default())));
     }
     href.push_str(cursor_key);

@@ -1,5 +1,5 @@
 //! The group editor: name, description, the roles the group holds here (checkboxes), its
-//! members (untick to remove) and members to add by email. The server checks every entry
+//! members (untick to remove) and members to add (picked as you type, or emails typed). The server checks every entry
 //! (only this organization's members and roles, nothing the admin could not grant).
 
 use leptos::prelude::*;
@@ -8,8 +8,9 @@ use crate::ui::{
     components::{
         copy_button::CopyableValue,
         form::{PendingButton, ProblemList, TextField, action_error},
+        picker::Picker,
     },
-    model::{GroupEditItem, RoleOption},
+    model::{GroupEditItem, PickKind, RoleOption},
     pages::audit::history_link::HistoryLink,
     server_fns::groups::SaveUserGroup,
     typed::{typed_value, typed_values},
@@ -36,7 +37,6 @@ pub fn GroupEditor(
     let typed_roles = typed_values(REFILL, "role_ids[]");
     let typed_members = typed_values(REFILL, "user_ids[]");
     let description = typed_value(REFILL, "description").unwrap_or(group.description.clone());
-    let add_emails = typed_value(REFILL, "add_emails").unwrap_or_default();
     view! {
         <section aria-labelledby="group-title" data-testid="group-editor"
             class="space-y-3 rounded-lg border border-slate-300 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900">
@@ -83,8 +83,9 @@ pub fn GroupEditor(
                             }
                         }).collect_view()}
                     </ul>
-                    <label for="group-add-emails" class="block text-sm">"Add members by email (this organization's members; one per line or comma-separated)"</label>
-                    <textarea id="group-add-emails" name="add_emails" rows="3" class=FIELD data-testid="group-add-emails">{add_emails}</textarea>
+                    <Picker kind=PickKind::Member scope=org_id.clone() name="add_emails" multiple=true required=false
+                        label="Add members (this organization's members: type a name or email; separate several with commas)"
+                        value=String::new() test_id="group-add-emails" error=Some(error) refill_from=REFILL/>
                 </fieldset>
                 <div class="flex gap-3">
                     <PendingButton pending=save.pending() blocked=!may_save test_id="group-save"

@@ -8,8 +8,9 @@ use crate::ui::{
     components::{
         form::{FormError, PendingButton, action_error},
         layout::LoadError,
+        picker::PickLinks,
     },
-    model::BulkPreviewItem,
+    model::{BulkPreviewItem, PickKind},
     server_fns::members::{BulkMemberRoles, preview_bulk_member_roles},
 };
 
@@ -27,6 +28,18 @@ pub fn BulkConfirm(org_id: String, state: MembersQuery) -> impl IntoView {
                 Suspend::new(async move {
                     match preview.await {
                         Ok(item) => view! { <Confirm item org_id state/> }.into_any(),
+                        // A role typed as a name that is not there: the roles it could mean.
+                        Err(error) if error.field("bulk_role").is_some() => {
+                            let term = state.bulk_role.clone();
+                            let href = {
+                                let org_id = org_id.clone();
+                                move |role: &str| state.bulk_href(&org_id, role)
+                            };
+                            view! {
+                                <LoadError error/>
+                                <PickLinks kind=PickKind::Role scope=org_id term href/>
+                            }.into_any()
+                        }
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })
@@ -76,6 +89,37 @@ fn Confirm(item: BulkPreviewItem, org_id: String, state: MembersQuery) -> impl I
                     class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Confirm"</PendingButton>
                 <a href=state.list_href(&org_id) class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>
             </ActionForm>
+            <Progress pending=apply.pending() members/>
         </section>
+    }
+}
+
+/// While a change is on its way for more than a second: how many members it covers and how
+/// long it has taken. The change is one statement in one transaction, so there is no share
+/// done to show, only that it is still going (an indeterminate bar). Without JavaScript the
+/// browser's own page load shows the wait.
+#[component]
+fn Progress(#[prop(into)] pending: Signal<bool>, members: String) -> impl IntoView {
+    let seconds = RwSignal::new(0u32);
+    Effect::new(move |ticking: Option<Option<IntervalHandle>>| {
+        if let Some(Some(ticking)) = ticking {
+            ticking.clear();
+        }
+        seconds.set(0);
+        pending
+            .get()
+            .then(|| {
+                set_interval_with_handle(move || seconds.update(|s| *s += 1), std::time::Duration::from_secs(1)).ok()
+            })
+            .flatten()
+    });
+    let slow = move || pending.get() && seconds.get() >= 1;
+    view! {
+        <Show when=slow>
+            <div role="status" class="flex items-center gap-3 text-sm" data-testid="bulk-progress">
+                <progress class="h-2 w-40" aria-label="Changing roles"></progress>
+                {let members = members.clone(); move || format!("Changing the role for {members}… {} s", seconds.get())}
+            </div>
+        </Show>
     }
 }

@@ -1,4 +1,4 @@
-//! `/orgs/:id/members`: an organization's members. Search and a role filter, 50 at a time
+//! `/orgs/:id/members`: an organization's members. Search and a role filter (a role picker), 50 at a time
 //! through any number (keyset paging); tick members, or every member matching the search, to
 //! add or remove a role after a confirmation that states the count; edit one member's roles
 //! in a dialog; open a drawer with everything a member may do here, each permission explained.
@@ -21,8 +21,9 @@ use crate::ui::{
     components::{
         layout::LoadError,
         list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
+        picker::{PickLinks, Picker},
     },
-    model::MemberListPage,
+    model::{MemberListPage, PickKind},
     server_fns::members::list_members,
     url,
 };
@@ -56,6 +57,19 @@ impl MembersQuery {
         );
         if !self.cursor.is_empty() {
             href.push_str(&format!("&cursor={}", url::encode(&self.cursor)));
+        }
+        href
+    }
+
+    /// The confirmation of this bulk change with `role` as its role.
+    pub fn bulk_href(&self, org_id: &str, role: &str) -> String {
+        let mut href =
+            format!("{}&bulk={}&bulk_role={}", self.list_href(org_id), url::encode(&self.bulk), url::encode(role));
+        for id in &self.ids {
+            href.push_str(&format!("&ids={}", url::encode(id)));
+        }
+        if self.all {
+            href.push_str("&all=1");
         }
         href
     }
@@ -117,33 +131,45 @@ fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl In
         if cursor.is_empty() { first.list_href(&org_id) } else { first.with(&org_id, "cursor", &cursor) }
     });
     let first_page = (!state.cursor.is_empty()).then(|| first.list_href(&org_id));
-    let roles = page.roles.clone();
     let (q, role, done) = (state.q.clone(), state.role.clone(), state.done.clone());
     let sort = state.sort.clone();
     let bulk = (!state.bulk.is_empty()).then(|| (org_id.clone(), state.clone()));
-    let assign = (!state.assign.is_empty()).then(|| (org_id.clone(), state.clone(), page.roles.clone()));
+    let assign = (!state.assign.is_empty()).then(|| (org_id.clone(), state.clone()));
+    let role_scope = org_id.clone();
+    // A role filter that names no role: what it could have meant, as links.
+    let role_problem = page.role_problem.clone().map(|problem| {
+        let (scope, term, org_id, state) = (org_id.clone(), state.role.clone(), org_id.clone(), state.clone());
+        let href = move |value: &str| {
+            MembersQuery { role: value.to_owned(), cursor: String::new(), ..state.clone() }.list_href(&org_id)
+        };
+        (problem, scope, term, href)
+    });
     let drawer = (!state.member.is_empty()).then(|| (org_id.clone(), state.clone()));
     view! {
         <ListHeader title="Members" org=Some((org_id.clone(), page.org_name.clone())) action=page.may_assign.then(|| PageAction { href: format!("/users?new=1&org={org_id}"), label: "Add a new user", test_id: "add-user" })/>
         <DoneBanner done=done.clone() test_id="members-done"/>
-        <Form method="GET" action="" attr:class="flex flex-wrap gap-2" attr:role="search">
-            <label for="member-search" class="sr-only">"Find members by name or email"</label>
-            <input id="member-search" name="q" type="search" value=q placeholder="Find by name or email" data-testid="member-search"
-                class="min-w-64 flex-1 rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
-            <label for="member-role-filter" class="sr-only">"Only members with this role"</label>
-            <select id="member-role-filter" name="role" data-testid="member-role-filter"
-                class="rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
-                <option value="" selected=role.is_empty()>"Any role"</option>
-                {roles.iter().map(|r| view! { <option value=r.id.clone() selected=role == r.id>{r.name.clone()}</option> }).collect_view()}
-            </select>
+        <Form method="GET" action="" attr:class="flex flex-wrap items-start gap-2" attr:role="search">
+            <div class="min-w-64 flex-1">
+                <label for="member-search" class="text-sm">"Name or email"</label>
+                <input id="member-search" name="q" type="search" value=q placeholder="Find by name or email" data-testid="member-search"
+                    class="w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
+            </div>
+            <div class="w-64">
+                <Picker kind=PickKind::Role scope=role_scope name="role" label="Only members with the role" value=role
+                    test_id="member-role-filter" placeholder="Any role" required=false submit_on_choose=true/>
+            </div>
             <input type="hidden" name="sort" value=sort/>
-            <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
+            <button type="submit" class="mt-5 rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
         </Form>
+        {role_problem.map(|(problem, scope, term, href)| view! {
+            <p role="alert" class="text-sm text-red-700 dark:text-red-400" data-testid="member-role-problem">{problem}</p>
+            <PickLinks kind=PickKind::Role scope term href/>
+        })}
         <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="member-total">
             {format!("{} member{} match", page.total, if page.total == 1 { "" } else { "s" })}
         </p>
         {bulk.map(|(org_id, state)| view! { <bulk_confirm::BulkConfirm org_id state/> })}
-        {assign.map(|(org_id, state, roles)| view! { <assign_dialog::AssignDialog org_id state roles/> })}
+        {assign.map(|(org_id, state)| view! { <assign_dialog::AssignDialog org_id state/> })}
         {drawer.map(|(org_id, state)| view! { <drawer::MemberDrawer org_id state/> })}
         <table::MemberTable page org_id state/>
         <PageLinks first=first_page previous next/>

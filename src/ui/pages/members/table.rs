@@ -9,15 +9,15 @@ use crate::ui::{
     components::{
         list_page::{EMAIL_COLUMN, LAST_SIGN_IN_COLUMN, NAME_COLUMN, SortColumn, SortHeader, people_sort},
         moment::Moment,
+        picker::Picker,
     },
-    model::{MemberListPage, MemberRow},
+    model::{MemberListPage, MemberRow, PickKind},
 };
 
 #[component]
 pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) -> impl IntoView {
     let may_assign = page.may_assign;
     let total = page.total;
-    let roles = page.roles.clone();
     let rows = page.members.clone();
     let empty = rows.is_empty();
     let sorted = {
@@ -45,11 +45,9 @@ pub fn MemberTable(page: MemberListPage, org_id: String, state: MembersQuery) ->
                         <option value="add">"Add role"</option>
                         <option value="remove">"Remove role"</option>
                     </select>
-                    <label for="bulk-role" class="sr-only">"Role"</label>
-                    <select id="bulk-role" name="bulk_role" data-testid="bulk-role" required
-                        class="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-950">
-                        {roles.iter().map(|r| view! { <option value=r.id.clone()>{r.name.clone()}</option> }).collect_view()}
-                    </select>
+                    <div class="w-64">
+                        <Picker kind=PickKind::Role scope=org_id.clone() name="bulk_role" label="Role" value=String::new() test_id="bulk-role"/>
+                    </div>
                     <button type="submit" data-testid="bulk-review"
                         class="rounded-md bg-indigo-600 px-3 py-1 font-semibold text-white hover:bg-indigo-500">"Review change"</button>
                 </fieldset>

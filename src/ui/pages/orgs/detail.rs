@@ -1,11 +1,14 @@
 //! `/orgs/:id`: one organization. Breadcrumbs, its settings (editable when allowed), creating
-//! a child, moving it (to a target picked by search; invalid targets are never offered), and
+//! a child, moving it (to a new parent picked as you type; invalid targets are never offered), and
 //! deleting it with its subtree after typing its name, and its API token policy. Only
 //! permitted actions are shown.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::{
+    components::Form,
+    hooks::{use_params_map, use_query_map},
+};
 
 use crate::ui::components::copy_button::CopyableValue;
 use crate::ui::components::list_page::tab_title;
@@ -16,17 +19,19 @@ use crate::{
             form::{FormError, PendingButton, SubmitButton, TextField, action_error},
             impact_panel::{ImpactSubject, ImpactSummary},
             layout::LoadError,
+            picker::{PickLinks, Picker},
         },
-        error::UiError,
-        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, TokenPolicyItem},
+        error::{UiError, UiErrorKind},
+        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, PickKind, TokenPolicyItem},
         pages::audit::history_link::HistoryLink,
         server_fns::{
             orgs::{
                 CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
-                load_organization_detail, move_targets, organization_deletion_impact, preview_move,
+                load_organization_detail, organization_deletion_impact, preview_move,
             },
             tokens::SaveTokenPolicy,
         },
+        typed::typed_values,
         url,
     },
 };
@@ -37,9 +42,11 @@ const FLAG_PARENT_HAS_ACCESS: &str =
 const FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS: &str =
     "Roles held above this organization also reach the organizations below it; when off, they stop here.";
 
-/// Where the settings and new-suborganization forms post, whose failures refill them.
+/// Where the settings, new-suborganization and token policy forms post, whose failures refill
+/// them.
 const UPDATE_PATH: &str = <UpdateOrganization as leptos::server_fn::ServerFn>::PATH;
 const CREATE_CHILD_PATH: &str = <CreateChildOrganization as leptos::server_fn::ServerFn>::PATH;
+const TOKEN_POLICY_PATH: &str = <SaveTokenPolicy as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn OrganizationPage() -> impl IntoView {
@@ -210,6 +217,9 @@ fn TokenPolicySection(org_id: String, policy: TokenPolicyItem, editable: bool) -
     let save = ServerAction::<SaveTokenPolicy>::new();
     let error = action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
+    // After a failed post without JavaScript: as the admin left it.
+    let allow_no_expiry =
+        typed_values(TOKEN_POLICY_PATH, "allow_no_expiry").map_or(policy.allow_no_expiry, |v| !v.is_empty());
     view! {
         <section aria-labelledby="token-policy-heading" class=section_class() data-testid="token-policy">
             <h2 id="token-policy-heading" class="text-lg font-semibold">"API token policy"</h2>
@@ -222,9 +232,9 @@ fn TokenPolicySection(org_id: String, policy: TokenPolicyItem, editable: bool) -
                 <input type="hidden" name="org_id" value=org_id/>
                 <FormError error/>
                 <fieldset disabled=!editable class="space-y-4">
-                    <TextField label="Longest lifetime (days)" name="max_lifetime_days" value=policy.max_lifetime_days.to_string() error/>
+                    <TextField label="Longest lifetime (days)" name="max_lifetime_days" value=policy.max_lifetime_days.to_string() error refill_from=TOKEN_POLICY_PATH/>
                     <label class="flex items-center gap-2 text-sm">
-                        <input type="checkbox" name="allow_no_expiry" value="on" checked=policy.allow_no_expiry/>
+                        <input type="checkbox" name="allow_no_expiry" value="on" checked=allow_no_expiry/>
                         "Tokens may have no expiry"
                     </label>
                 </fieldset>
@@ -253,7 +263,8 @@ fn CreateChildSection(parent_id: String) -> impl IntoView {
                     explanation=FLAG_PARENT_HAS_ACCESS checked=true disabled=false/>
                 <FlagField name="parent_has_access_to_descendants" label="Parent has access to descendants"
                     explanation=FLAG_PARENT_HAS_ACCESS_TO_DESCENDANTS checked=true disabled=false/>
-                <TextField label="First admin's email (required when the parent has no access)" name="first_admin_email" input_type="email" required=false error refill_from=CREATE_CHILD_PATH/>
+                <Picker kind=PickKind::User name="first_admin_email" label="First admin (name or email; required when the parent has no access)"
+                    value=String::new() test_id="first-admin" required=false error=Some(error) refill_from=CREATE_CHILD_PATH/>
                 <SubmitButton label="Create organization" pending=create.pending().into()/>
             </ActionForm>
         </section>
@@ -263,84 +274,61 @@ fn CreateChildSection(parent_id: String) -> impl IntoView {
 #[component]
 fn MoveSection(org_id: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
     let query = use_query_map();
-    let search = RwSignal::new(query.read_untracked().get("move_q").unwrap_or_default());
-    let id = org_id.clone();
-    let targets = Resource::new(
-        move || search.get(),
-        move |q| {
-            let id = id.clone();
-            async move { if q.trim().is_empty() { Ok(Vec::new()) } else { move_targets(id, q).await } }
-        },
-    );
+    let target = Memo::new(move |_| query.read().get("move_to").unwrap_or_default());
     let error = action_error(move_action);
-    let org_id_for_confirm = org_id.clone();
+    let scope = org_id.clone();
     view! {
         <section aria-labelledby="move-heading" class=section_class()>
             <h2 id="move-heading" class="text-lg font-semibold">"Move"</h2>
             <p class="text-sm text-slate-600 dark:text-slate-400">
-                "Moves this organization, with everything below it, under another parent. Only organizations that can take it are listed."
+                "Moves this organization, with everything below it, under another parent. Only organizations that can take it are offered."
             </p>
-            <form method="get" class="flex gap-2">
-                <label for="move-search" class="sr-only">"Find the new parent"</label>
-                <input id="move-search" name="move_q" type="search" placeholder="Find the new parent" data-testid="move-search"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                    class="w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
-                <button type="submit" class="rounded-md border border-slate-300 px-3 py-2 text-sm dark:border-slate-700">"Find"</button>
-            </form>
+            <Form method="GET" action="" attr:class="flex items-start gap-2" attr:data-testid="move-form">
+                <div class="flex-1">
+                    <Picker kind=PickKind::NewParent scope name="move_to" label="New parent (name, code or id)"
+                        value=Signal::derive(move || target.get()) test_id="move-search" submit_on_choose=true/>
+                </div>
+                <button type="submit" class="mt-5 rounded-md border border-slate-300 px-3 py-2 text-sm dark:border-slate-700">"Preview the move"</button>
+            </Form>
             <FormError error/>
             {move || {
-                let target = query.read().get("move_to").filter(|t| !t.is_empty());
-                target.map(|target| view! { <MoveConfirm org_id=org_id_for_confirm.clone() target move_action/> })
+                let target = target.get();
+                (!target.is_empty()).then(|| view! { <MoveConfirm org_id=org_id.clone() target move_action/> })
             }}
-            <Transition fallback=|| ()>
-                {move || {
-                    let org_id = org_id.clone();
-                    Suspend::new(async move {
-                        match targets.await {
-                            Ok(list) => view! {
-                                <ul class="divide-y divide-slate-200 dark:divide-slate-800" data-testid="move-targets">
-                                    {list.into_iter().map(|hit| {
-                                        let org_id = org_id.clone();
-                                        let path: Vec<String> = hit.path.iter().map(|c| c.name.clone()).collect();
-                                        view! {
-                                            <li class="flex items-center justify-between py-2">
-                                                <span>
-                                                    <span class="block text-xs text-slate-500 dark:text-slate-400">{path.join(" / ")}</span>
-                                                    {hit.node.name.clone()}
-                                                </span>
-                                                <a href=format!("/orgs/{org_id}?move_q={}&move_to={}", url::encode(&search.get_untracked()), url::encode(&hit.node.id))
-                                                    class="rounded-md border border-indigo-600 px-3 py-1 text-sm font-semibold text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-slate-800"
-                                                    data-testid="move-choose">
-                                                    {format!("Move under {}…", hit.node.name)}
-                                                </a>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(error) => view! { <LoadError error/> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
         </section>
     }
 }
 
 /// The move's effect, before it is confirmed: what would reach in that the admin does not
-/// hold (then the move is refused), and who would gain or lose what here.
+/// hold (then the move is refused), and who would gain or lose what here. A target typed as a
+/// name (without JavaScript) is answered with the organizations it could mean.
 #[component]
 fn MoveConfirm(org_id: String, target: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
-    let preview = Resource::new(move || (org_id.clone(), target.clone()), |(org, target)| preview_move(org, target));
+    let asked = (org_id.clone(), target.clone());
+    let preview = Resource::new(move || asked.clone(), |(org, target)| preview_move(org, target));
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Working out what the move would change…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let (org_id, target) = (org_id.clone(), target.clone());
+                Suspend::new(async move {
                 match preview.await {
                     Ok(item) => view! { <MovePreview item move_action/> }.into_any(),
+                    Err(error) if error.kind == UiErrorKind::NotFound => {
+                        let href = {
+                            let org_id = org_id.clone();
+                            move |value: &str| format!("/orgs/{org_id}?move_to={}", url::encode(value))
+                        };
+                        view! {
+                            <p class="text-sm" role="alert" data-testid="move-not-found">
+                                {format!("No organization you may move this under is called \u{201c}{target}\u{201d}.")}
+                            </p>
+                            <PickLinks kind=PickKind::NewParent scope=org_id term=target href/>
+                        }.into_any()
+                    }
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
-            })}
+                })
+            }}
         </Transition>
     }
 }

@@ -13,7 +13,12 @@ use crate::ui::{
     },
     model::SchemaEditorData,
     server_fns::schema::{SaveSchema, load_schema_editor},
+    typed::typed_value,
 };
+
+/// Where the editor posts, whose failure without JavaScript refills it (a document up to the
+/// 1 KB a refill carries; a longer one comes back as stored).
+const SCHEMA_PATH: &str = <SaveSchema as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn SchemaPage() -> impl IntoView {
@@ -77,7 +82,7 @@ fn SchemaView(data: SchemaEditorData) -> impl IntoView {
                     <textarea id="schema-document" name="document" rows=16 spellcheck="false" data-testid="schema-document"
                         aria-describedby="schema-document-error"
                         class="w-full rounded-md border border-slate-300 bg-white p-3 font-mono text-sm dark:border-slate-700 dark:bg-slate-950">
-                        {data.application_document.clone()}
+                        {typed_value(SCHEMA_PATH, "document").unwrap_or_else(|| data.application_document.clone())}
                     </textarea>
                     <p id="schema-document-error" class="text-sm text-red-600 dark:text-red-400">{document_error}</p>
                     <div class="max-w-xs"><SubmitButton label="Save schema" pending=save.pending().into()/></div>

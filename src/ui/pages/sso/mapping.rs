@@ -8,12 +8,17 @@ use crate::ui::{
     components::form::{PendingButton, ProblemList, action_error},
     model::SsoSetupView,
     server_fns::sso::{MapSsoGroup, SaveRoleGroups},
+    typed::typed_value,
 };
+
+const ROLE_GROUPS_PATH: &str = <SaveRoleGroups as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
     let save = ServerAction::<SaveRoleGroups>::new();
     let error = action_error(save);
+    // After a failed post without JavaScript: the groups as typed, on the role they were for.
+    let typed = typed_value(ROLE_GROUPS_PATH, "role_id").zip(typed_value(ROLE_GROUPS_PATH, "groups"));
     view! {
         <section class=SECTION aria-labelledby="sso-roles-heading">
             <h2 id="sso-roles-heading" class="text-lg font-semibold">"Roles and their groups"</h2>
@@ -28,6 +33,10 @@ pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
                     {setup.roles.into_iter().map(|role| {
                         let (org_id, may_update) = (setup.org_id.clone(), setup.may_update);
                         let (name, label, row_key) = (role.name.clone(), format!("Groups of {}", role.name), role.name.clone());
+                        let groups = match &typed {
+                            Some((role_id, groups)) if *role_id == role.role_id => groups.clone(),
+                            _ => role.groups.join(", "),
+                        };
                         view! {
                         <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sso-role-row" data-role=row_key>
                             <td class="py-2 pr-4 align-top">
@@ -39,7 +48,7 @@ pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
                                     <input type="hidden" name="org_id" value=org_id/>
                                     <input type="hidden" name="role_id" value=role.role_id.clone()/>
                                     <label class="sr-only" for=format!("groups-{}", role.role_id)>{label}</label>
-                                    <input id=format!("groups-{}", role.role_id) name="groups" value=role.groups.join(", ")
+                                    <input id=format!("groups-{}", role.role_id) name="groups" value=groups
                                         disabled=!may_update class=INPUT data-testid="sso-role-groups" placeholder="no groups"/>
                                     {may_update.then(|| view! {
                                         <PendingButton pending=save.pending() class=BUTTON test_id="sso-role-groups-save">"Save"</PendingButton>

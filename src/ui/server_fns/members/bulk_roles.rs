@@ -19,9 +19,10 @@ pub async fn bulk_member_roles(
     let change = if change == "remove" { BulkRoleChange::Remove } else { BulkRoleChange::Add };
     let ids = super::split_ids(&ids);
     let all = all.is_some_and(|a| !a.is_empty());
+    let filter = super::role_id(&call, &org_id, &role, "role").await?.unwrap_or_default();
     let outcome = call
         .domain
-        .bulk_role_change(&call.actor, &org_id, change, &role_id, super::selection(&ids, all, &q, &role))
+        .bulk_role_change(&call.actor, &org_id, change, &role_id, super::selection(&ids, all, &q, &filter))
         .await?;
     let verb = if change == BulkRoleChange::Add { "Added" } else { "Removed" };
     let done =

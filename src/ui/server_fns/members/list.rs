@@ -4,11 +4,10 @@ use crate::ui::{error::UiError, model::MemberListPage};
 
 #[cfg(feature = "ssr")]
 const MEMBER_PAGE_SIZE: usize = 50;
-/// Roles offered in pickers; organizations with more are searched through the REST API.
-#[cfg(feature = "ssr")]
-const ROLE_CHOICES: usize = 200;
 
-/// A page of an organization's members, matching a search and a role, in `sort` order.
+/// A page of an organization's members, matching a search and a role (its id or its name, as
+/// the role picker holds it), in `sort` order. A role that is not there is said so, with no
+/// members.
 #[server(prefix = "/api", endpoint = "list-members")]
 pub async fn list_members(
     org_id: String,
@@ -26,17 +25,31 @@ pub async fn list_members(
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
+    let may_assign = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
+    let role_id = match super::role_id(&call, &org.id, &role_id, "role").await {
+        Ok(role_id) => role_id,
+        Err(error) if error.field("role").is_some() => {
+            return Ok(MemberListPage {
+                org_name: org.name,
+                total: 0,
+                next_cursor: None,
+                previous_cursor: None,
+                members: Vec::new(),
+                role_problem: Some(error.message),
+                may_assign,
+            });
+        }
+        Err(error) => return Err(error),
+    };
     let query = MemberQuery {
         q: Some(q.trim()).filter(|q| !q.is_empty()),
-        role_id: Some(role_id.as_str()).filter(|r| !r.is_empty()),
+        role_id: role_id.as_deref(),
         status: None,
         cursor: cursor.as_deref().filter(|c| !c.is_empty()),
         limit: MEMBER_PAGE_SIZE,
         order: PeopleOrder::parse(Some(&sort), MEMBER_ORDERS)?,
     };
     let page = call.domain.list_members(&call.actor, &org.id, &query).await?;
-    let roles = call.domain.list_roles(&call.actor, &org.id, None, None, ROLE_CHOICES).await?;
-    let may_assign = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
     let members = page
         .members
         .into_iter()
@@ -56,11 +69,7 @@ pub async fn list_members(
         next_cursor: page.next_cursor,
         previous_cursor: page.previous_cursor.map(crate::domain::cursor::first_page_as_empty),
         members,
-        roles: roles
-            .roles
-            .into_iter()
-            .map(|r| RoleOption { id: r.role_id, name: r.name, source: String::new() })
-            .collect(),
+        role_problem: None,
         may_assign,
     })
 }

@@ -1,5 +1,8 @@
 //! An organization's members: list, detail, set roles, bulk role changes.
 
+#[cfg(feature = "ssr")]
+use crate::ui::error::UiError;
+
 mod bulk_roles;
 mod detail;
 mod list;
@@ -11,6 +14,38 @@ pub use detail::{MemberDetail, member_detail};
 pub use list::{ListMembers, list_members};
 pub use preview_bulk_roles::{PreviewBulkMemberRoles, preview_bulk_member_roles};
 pub use set_roles::{SetMemberRoles, set_member_roles};
+
+/// The id of the role `text` names in `org_id` (its id or its name, as a role picker holds
+/// it); `None` for none. When no role is called so (or the caller may not read roles), the
+/// error names `field`, the form field that held it.
+#[cfg(feature = "ssr")]
+async fn role_id(
+    call: &crate::ui::server_fns::context::Call,
+    org_id: &str,
+    text: &str,
+    field: &str,
+) -> Result<Option<String>, UiError> {
+    use crate::{
+        domain::{DomainError, FieldError},
+        ui::error::UiErrorKind,
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match call.domain.find_role(&call.actor, org_id, text).await {
+        Ok(role) => Ok(Some(role.role_id)),
+        Err(DomainError::NotFound { .. } | DomainError::Forbidden { .. }) => {
+            let message = format!("No role here is called \u{201c}{text}\u{201d}");
+            Err(UiError {
+                kind: UiErrorKind::NotFound,
+                fields: vec![FieldError::new(field, "not_found", &message)],
+                message,
+            })
+        }
+        Err(error) => Err(error.into()),
+    }
+}
 
 /// Which members a bulk change covers, as the page's query carries it: the ticked `ids`
 /// (comma-separated), or, with `all`, every member matching `q` and `role`.
