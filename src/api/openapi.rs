@@ -111,6 +111,19 @@ impl Errors {
     ];
 }
 
+impl Errors {
+    /// POSTs that ask and change nothing: they cannot meet a stale version or break a rule (no
+    /// 409).
+    pub const QUESTIONS: [&'static str; 4] = [
+        "/v1/orgs/{org}/iam/check",
+        "/v1/orgs/{org}/iam/policies/{policy_id}/impact",
+        "/v1/orgs/{org}/sso/preview",
+        "/v1/orgs/{org}/sso/test",
+    ];
+    /// Operations whose (optional) body is read whatever its content type says (no 415).
+    pub const ANY_BODY: [&'static str; 1] = ["/v1/orgs/{org}/sso/test"];
+}
+
 impl Modify for Errors {
     fn modify(&self, doc: &mut openapi::OpenApi) {
         let components = doc.components.get_or_insert_with(Default::default);
@@ -121,11 +134,12 @@ impl Modify for Errors {
             "422".to_owned(),
             json_response("The request is malformed: one entry per problem", "ValidationBody"),
         );
-        for item in doc.paths.paths.values_mut() {
+        for (path, item) in doc.paths.paths.iter_mut() {
             for (method, operation) in operations(item) {
                 let public = operation.security.as_ref().is_some_and(|s| s.iter().all(is_anonymous));
-                let has_body = operation.request_body.is_some();
-                let changes = !matches!(method, HttpMethod::Get | HttpMethod::Head);
+                let has_body = operation.request_body.is_some() && !Self::ANY_BODY.contains(&path.as_str());
+                let changes =
+                    !matches!(method, HttpMethod::Get | HttpMethod::Head) && !Self::QUESTIONS.contains(&path.as_str());
                 let names_something = operation.parameters.as_ref().is_some_and(|parameters| {
                     parameters.iter().any(|p| matches!(p.parameter_in, openapi::path::ParameterIn::Path))
                 });

@@ -56,6 +56,16 @@ async fn the_document_is_served_and_describes_every_operation(engine: Engine) {
     let answers = |path: &str, method: &str| document["paths"][path][method]["responses"].clone();
     assert!(answers("/healthz", "get")["404"].is_null(), "{}", answers("/healthz", "get"));
     assert!(answers("/v1/orgs/{org}", "get")["404"].is_object(), "{}", answers("/v1/orgs/{org}", "get"));
+    // A POST that only asks cannot conflict; `sso/test` reads its body whatever its type says.
+    for question in
+        ["/v1/orgs/{org}/iam/check", "/v1/orgs/{org}/iam/policies/{policy_id}/impact", "/v1/orgs/{org}/sso/test"]
+    {
+        assert!(answers(question, "post")["422"].is_object(), "{question}: {}", answers(question, "post"));
+        assert!(answers(question, "post")["409"].is_null(), "{question}: {}", answers(question, "post"));
+    }
+    assert!(answers("/v1/orgs/{org}/iam/roles", "post")["409"].is_object(), "a create can conflict");
+    assert!(answers("/v1/orgs/{org}/sso/test", "post")["415"].is_null());
+    assert!(answers("/v1/orgs/{org}/sso/preview", "post")["415"].is_object());
 
     let mut wrong = Vec::new();
     let mut operation_ids = std::collections::HashSet::new();
