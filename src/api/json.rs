@@ -10,7 +10,10 @@ use axum::{
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::error::{ApiError, ValidationProblem};
+use super::{
+    error::{ApiError, ValidationProblem},
+    objects_only::ObjectsOnly,
+};
 
 pub struct ApiJson<T>(pub T);
 
@@ -34,6 +37,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// `loc` should be a JSON object and is not.
+fn not_an_object(loc: Vec<Value>) -> ValidationProblem {
+    ValidationProblem {
+        loc,
+        msg: "Input should be a JSON object".to_owned(),
+        kind: "model_attributes_type".to_owned(),
+        input: Value::Null,
+        ctx: json!({}),
+    }
+}
+
 fn is_json_content_type(value: Option<&str>) -> bool {
     let Some(value) = value else { return false };
     let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
@@ -46,16 +60,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // body of two optional fields. Every body is an object.
     let starts_as_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     if !starts_as_object && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
-        return Err(ApiError::Unprocessable(vec![ValidationProblem {
-            loc: vec![json!("body")],
-            msg: "Input should be a JSON object".to_owned(),
-            kind: "model_attributes_type".to_owned(),
-            input: Value::Null,
-            ctx: json!({}),
-        }]));
+        return Err(ApiError::Unprocessable(vec![not_an_object(vec![json!("body")])]));
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    serde_path_to_error::deserialize(ObjectsOnly(deserializer)).map_err(|error| {
         let inner = error.inner();
         let problem = if inner.is_syntax() || inner.is_eof() {
             ValidationProblem {
@@ -76,6 +84,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let message = inner.to_string();
             if let Some((field, known)) = unknown_field(&message) {
                 return ApiError::Unprocessable(vec![extra_forbidden(loc, field, "field", &known)]);
+            }
+            // A struct given as an array (see `objects_only`), said as the top level says it.
+            if message.starts_with("invalid type: sequence, expected struct") {
+                return ApiError::Unprocessable(vec![not_an_object(loc)]);
             }
             match missing_field(&message) {
                 Some(field) => {

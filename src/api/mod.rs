@@ -5,6 +5,7 @@ pub mod caller;
 pub mod error;
 pub mod health;
 pub mod json;
+mod objects_only;
 pub mod openapi;
 pub mod paging;
 pub mod read_only;

@@ -118,3 +118,23 @@ async fn seed_003_fields_warden_lacks_are_refused_as_not_supported(engine: Engin
 }
 
 on_both_engines!(seed_003_fields_warden_lacks_are_refused_as_not_supported);
+
+/// A nested object given as an array is refused where it is: serde would fill it in field
+/// order, so a client's mistake would pass unseen.
+async fn a_nested_object_given_as_an_array_is_refused_where_it_is(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let restriction = json!({ "name": "Arrays", "expires_in_days": 30, "restriction": [["org:read"], null] });
+    let (status, answer) = world.root(Method::POST, "/v1/tokens", Some(restriction)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["detail"][0]["loc"], json!(["body", "restriction"]), "{answer}");
+    assert_eq!(answer["detail"][0]["type"], "model_attributes_type", "{answer}");
+    let (_, tokens) = world.root(Method::GET, "/v1/tokens", None).await;
+    assert!(!tokens.to_string().contains("Arrays"), "nothing made: {tokens}");
+
+    let sso = json!({ "sso_configuration": ["https://id.example", "client"] });
+    let (status, answer) = world.root(Method::PATCH, &format!("/v1/orgs/{}", world.root), Some(sso)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["detail"][0]["loc"], json!(["body", "sso_configuration"]), "{answer}");
+}
+
+on_both_engines!(a_nested_object_given_as_an_array_is_refused_where_it_is);
