@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { MODES, ready, submitAndWait, waitForCount, waitForText, waitForValue } from '../support/browser.mjs';
+import { MODES, ready, submitAndWait, waitForCount, waitForText, waitForValue, waitUntil } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -145,6 +145,40 @@ for (const mode of MODES) {
       }
       await ready(page, mode);
       await waitForText(page.getByTestId('move-preview'), new RegExp(`^Move under Dock ${tag}`));
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+
+    test("the explorer's permission is picked from the schema", async () => {
+      const { warden, context, page, errors } = await signedInAdmin(running, mode);
+      await page.goto(`${warden.baseUrl}/explorer?user=${encodeURIComponent(world.Una.email)}&org=${world.quay}`);
+      await ready(page, mode);
+      const form = page.getByTestId('explorer-form');
+      const permission = form.getByTestId('explorer-permission');
+      if (mode.javaScriptEnabled) {
+        // The answers for the earlier keystrokes come after the one for the last: the last
+        // one's suggestions stay.
+        let answered = 0;
+        await page.route('**/api/pick', async (route) => {
+          const last = (route.request().postData() ?? '').endsWith('q=audit%3Are');
+          if (!last) await new Promise((resolve) => { setTimeout(resolve, 700); });
+          await route.continue();
+          answered += 1;
+        });
+        await permission.pressSequentially('audit:re');
+        await waitUntil('every answer to arrive', () => answered, (n) => n === 'audit:re'.length);
+        await page.waitForTimeout(200);
+        await page.unroute('**/api/pick');
+        await page.locator('#pick-permission-choices').getByTestId('pick-choice').first().waitFor({ timeout: 2000 });
+        await permission.press('ArrowDown');
+        await permission.press('Enter');
+        await waitForValue(permission, 'audit:read');
+      } else {
+        await permission.fill('audit:read');
+      }
+      await submitAndWait(page, form.getByRole('button', { name: 'Ask' }), (url) => url.searchParams.get('permission') === 'audit:read');
+      await ready(page, mode);
+      await waitForText(page.getByTestId('explorer-verdict'), /Allowed/);
       assert.deepEqual(errors, []);
       await context.close();
     });

@@ -57,6 +57,11 @@ async fn pickers_offer_only_what_the_asker_may_see(engine: Engine) {
     let both = offered(&w, &w.root_cookie, "Organization", "tenant").await;
     assert!(both.contains(&harbour) && both.contains(&meadow), "{both:?}");
     assert!(offered(&w, &w.root_cookie, "User", "  ").await.is_empty(), "nothing typed, nothing offered");
+
+    // Permissions from the schema, by key or by how they read, to anyone signed in.
+    assert_eq!(offered(&w, &admin.cookie, "Permission", "member:ass").await, ["member:assign"]);
+    let by_label = offered(&w, &admin.cookie, "Permission", "ASSIGN").await;
+    assert!(by_label.contains(&"member:assign".to_owned()), "{by_label:?}");
 }
 
 on_both_engines!(pickers_offer_only_what_the_asker_may_see);

@@ -56,6 +56,23 @@ impl Domain {
         load(self.db.pool()).await
     }
 
+    /// Up to `limit` permissions (`type:action`) whose key or labels hold `q`, ignoring case,
+    /// with how a person reads them ("Organization: Update"): what a permission picker offers.
+    /// The schema is no secret to anyone signed in.
+    pub async fn find_permissions(&self, q: &str, limit: usize) -> DomainResult<Vec<(String, String)>> {
+        let term = q.trim().to_lowercase();
+        let schema = self.schema().await?;
+        let found = schema.resource_types.iter().flat_map(|resource_type| {
+            resource_type.actions.iter().map(move |action| {
+                (format!("{}:{}", resource_type.key, action.key), format!("{}: {}", resource_type.label, action.label))
+            })
+        });
+        Ok(found
+            .filter(|(key, label)| key.to_lowercase().contains(&term) || label.to_lowercase().contains(&term))
+            .take(limit)
+            .collect())
+    }
+
     /// Only a Super Admin of the root (`*:*` there) may change the schema.
     pub(super) async fn authorize_schema_change(&self, actor: &Actor, tx: &mut Transaction) -> DomainResult<()> {
         let root = self

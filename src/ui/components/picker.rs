@@ -106,14 +106,19 @@ pub fn Picker(
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     let search = ServerAction::<Pick>::new();
-    // Only the answer for the entry being typed: one for an earlier keystroke may come last.
+    // The action holds whichever answer came last, and the one for an earlier keystroke may
+    // come after the one for the last: each answer is kept only if it is for the entry being
+    // typed, and stays until the entry changes.
+    let answer = RwSignal::new(None::<PickChoices>);
+    Effect::new(move |_| {
+        if let Some(Ok(found)) = search.value().get()
+            && text.with_untracked(|text| found.q == current_entry(text, multiple))
+        {
+            answer.set(Some(found));
+        }
+    });
     let choices = move || {
-        search
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .filter(|found: &PickChoices| text.with(|text| found.q == current_entry(text, multiple)))
-            .map(|found| found.items)
+        answer.get().filter(|found| text.with(|text| found.q == current_entry(text, multiple))).map(|found| found.items)
     };
     let count = move || choices().map_or(0, |items| items.len());
     let choose = move |index: usize| {
@@ -160,17 +165,14 @@ pub fn Picker(
         }
         _ => {}
     };
-    let on_input = {
-        let scope = scope.clone();
-        move |ev: leptos::ev::Event| {
-            let typed = event_target_value(&ev);
-            let entry = current_entry(&typed, multiple).to_owned();
-            text.set(typed);
-            chosen.set(None);
-            active.set(None);
-            open.set(!entry.trim().is_empty());
-            search.dispatch(Pick { kind, scope: scope.clone(), q: entry });
-        }
+    let on_input = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        let entry = current_entry(&typed, multiple).to_owned();
+        text.set(typed);
+        chosen.set(None);
+        active.set(None);
+        open.set(!entry.trim().is_empty());
+        search.dispatch(Pick { kind, scope: scope.clone(), q: entry });
     };
     let option_id = {
         let list_id = list_id.clone();

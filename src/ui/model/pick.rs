@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a picker chooses. The last three are chosen within one organization, the picker's
-/// scope: its members, its roles, or the organizations that could take it as their child.
+/// What a picker chooses. Members, roles and new parents are chosen within one organization,
+/// the picker's scope: its members, its roles, or the organizations that could take it as their
+/// child; permissions from the permission schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PickKind {
     User,
@@ -11,6 +12,7 @@ pub enum PickKind {
     Member,
     Role,
     NewParent,
+    Permission,
 }
 
 impl PickKind {
@@ -21,6 +23,7 @@ impl PickKind {
             Self::Organization => "organization",
             Self::Role => "role",
             Self::NewParent => "new parent",
+            Self::Permission => "permission",
         }
     }
 }

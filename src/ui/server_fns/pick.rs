@@ -12,7 +12,7 @@ const CHOICES: usize = 8;
 /// What the caller may see of `kind` whose name (or email, code) holds `q`, as a picker offers
 /// it: users through the users' search index, organizations through the tree's search; members,
 /// roles and new parents within the organization `scope` through that organization's own
-/// searches, with its permissions.
+/// searches, with its permissions; permissions from the schema.
 #[server(prefix = "/api", endpoint = "pick")]
 pub async fn pick(kind: PickKind, scope: String, q: String) -> Result<PickChoices, UiError> {
     use crate::{
@@ -68,6 +68,10 @@ pub async fn pick(kind: PickKind, scope: String, q: String) -> Result<PickChoice
                 .into_iter()
                 .map(|r| PickItem { value: r.name.clone(), label: r.name, detail: r.description })
                 .collect()
+        }
+        PickKind::Permission => {
+            let found = call.domain.find_permissions(term, CHOICES).await?;
+            found.into_iter().map(|(key, label)| PickItem { value: key, label, detail: String::new() }).collect()
         }
         PickKind::NewParent => {
             let mut hits = call.domain.move_targets(&call.actor, &scope, term).await?;

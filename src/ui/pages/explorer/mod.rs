@@ -69,8 +69,7 @@ pub fn ExplorerPage() -> impl IntoView {
                 <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-4" attr:data-testid="explorer-form">
                     <Picker kind=PickKind::User name="user" label="User (name or email)" value=Signal::derive(move || param("user")) test_id="explorer-user"/>
                     <Picker kind=PickKind::Organization name="org" label="Organization (name, code or id)" value=Signal::derive(move || param("org")) test_id="explorer-org"/>
-                    <label class="text-sm md:col-span-1">"Permission"
-                        <input name="permission" type="text" placeholder="org:update" value=move || param("permission") class=input_class() required/></label>
+                    <Picker kind=PickKind::Permission name="permission" label="Permission (type:action)" value=Signal::derive(move || param("permission")) test_id="explorer-permission" placeholder="org:update"/>
                     <div class="flex items-end">
                         <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Ask"</button>
                     </div>
@@ -90,8 +89,7 @@ pub fn ExplorerPage() -> impl IntoView {
                 <h2 id="who-heading" class="text-lg font-semibold">"Who can do this here?"</h2>
                 <Form method="GET" action="" attr:class="grid gap-3 md:grid-cols-3">
                     <Picker kind=PickKind::Organization name="who_org" label="Organization (name, code or id)" value=Signal::derive(move || param("who_org")) test_id="who-org"/>
-                    <label class="text-sm">"Permission"
-                        <input name="who_permission" type="text" placeholder="member:assign" value=move || param("who_permission") class=input_class() required/></label>
+                    <Picker kind=PickKind::Permission name="who_permission" label="Permission (type:action)" value=Signal::derive(move || param("who_permission")) test_id="who-permission" placeholder="member:assign"/>
                     <div class="flex items-end">
                         <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"List"</button>
                     </div>

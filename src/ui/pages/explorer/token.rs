@@ -33,8 +33,7 @@ pub fn TokenQuestion() -> impl IntoView {
                 <label class="text-sm">"Token (id)"
                     <input name="token" type="text" value=move || param("token") class=input_class() required/></label>
                 <Picker kind=PickKind::Organization name="token_org" label="Organization (name, code or id)" value=Signal::derive(move || param("token_org")) test_id="token-org"/>
-                <label class="text-sm">"Permission"
-                    <input name="token_permission" type="text" placeholder="member:read" value=move || param("token_permission") class=input_class() required/></label>
+                <Picker kind=PickKind::Permission name="token_permission" label="Permission (type:action)" value=Signal::derive(move || param("token_permission")) test_id="token-permission" placeholder="member:read"/>
                 <div class="flex items-end">
                     <button type="submit" class="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Ask"</button>
                 </div>
