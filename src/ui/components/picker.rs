@@ -5,8 +5,6 @@
 //! JavaScript; a page that answers from such a field offers the matches as links when what was
 //! typed found nothing ([`PickLinks`]).
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use super::focus::focus_when;
@@ -216,44 +214,37 @@ pub fn Picker(
 
 /// What `term` could have meant, as links (`href` makes a link for a chosen value): what a
 /// page shows, with or without JavaScript, when a picker's field found nothing as typed.
+/// `items` are what [`pick`] offered for it; the page fetches them in the same resource as its
+/// answer (a resource made inside another's suspense does not hydrate reliably).
 #[component]
 pub fn PickLinks(
     kind: PickKind,
     term: String,
+    items: Vec<PickItem>,
     href: impl Fn(&str) -> String + Send + Sync + 'static,
-    /// As the picker's.
-    #[prop(optional, into)]
-    scope: String,
 ) -> impl IntoView {
-    // What was typed, when it is itself a choice, needs no link (the trouble was elsewhere).
-    let typed = term.clone();
-    let found = Resource::new(move || term.clone(), move |term| pick(kind, scope.clone(), term));
-    let href = Arc::new(href);
     let noun = kind.noun();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let (href, typed) = (Arc::clone(&href), typed.clone());
-                Suspend::new(async move {
-                let mut items = found.await.map(|found| found.items).unwrap_or_default();
-                items.retain(|item| item.value != typed);
-                (!items.is_empty()).then(|| view! {
-                    <div class="text-sm" data-testid=format!("pick-links-{}", noun.replace(' ', "-"))>
-                        <p>{format!("Did you mean one of these? Choose the {noun}:")}</p>
-                        <ul class="mt-1 list-disc pl-5">
-                            {items.into_iter().map(|item| view! {
-                                <li>
-                                    <a href=href(&item.value) class="text-indigo-700 underline dark:text-indigo-300">{item.label}</a>
-                                    <span class="text-slate-600 dark:text-slate-400">{format!(" {}", item.detail)}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </div>
-                })
-                })
-            }}
-        </Suspense>
-    }
+    // What was typed, when it is itself a choice, needs no link (the trouble was elsewhere).
+    let items: Vec<PickItem> = items.into_iter().filter(|item| item.value != term).collect();
+    (!items.is_empty()).then(|| view! {
+        <div class="text-sm" data-testid=format!("pick-links-{}", noun.replace(' ', "-"))>
+            <p>{format!("Did you mean one of these? Choose the {noun}:")}</p>
+            <ul class="mt-1 list-disc pl-5">
+                {items.into_iter().map(|item| view! {
+                    <li>
+                        <a href=href(&item.value) class="text-indigo-700 underline dark:text-indigo-300">{item.label}</a>
+                        <span class="text-slate-600 dark:text-slate-400">{format!(" {}", item.detail)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    })
+}
+
+/// What [`pick`] offers for `term` (nothing when it fails): for a page's resource that also
+/// shows [`PickLinks`].
+pub async fn choices_for(kind: PickKind, scope: String, term: String) -> Vec<PickItem> {
+    pick(kind, scope, term).await.map(|found| found.items).unwrap_or_default()
 }
 
 #[cfg(test)]

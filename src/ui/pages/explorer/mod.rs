@@ -11,16 +11,17 @@ mod token;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
+use serde::{Deserialize, Serialize};
 
 use crate::ui::components::list_page::tab_title;
 use crate::ui::{
     components::{
         layout::LoadError,
         list_page::PageLinks,
-        picker::{PickLinks, Picker},
+        picker::{PickLinks, Picker, choices_for},
     },
     error::{UiError, UiErrorKind},
-    model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsPage, PickKind, WhoCanItem},
+    model::{AccessAnswerItem, ChainStepItem, OrganizationPermissionsPage, PickItem, PickKind, WhoCanItem},
     server_fns::explorer::{effective_permissions, explain_access, who_can},
     url,
 };
@@ -38,7 +39,8 @@ pub fn ExplorerPage() -> impl IntoView {
         if user.trim().is_empty() || org.trim().is_empty() || permission.trim().is_empty() {
             None
         } else {
-            Some(explain_access(org, user, permission).await)
+            let answer = explain_access(org.clone(), user.clone(), permission).await;
+            Some(with_choices(answer, vec![(PickKind::User, user), (PickKind::Organization, org)]).await)
         }
     });
     let who = Resource::new(
@@ -47,14 +49,23 @@ pub fn ExplorerPage() -> impl IntoView {
             if org.trim().is_empty() || permission.trim().is_empty() {
                 None
             } else {
-                Some(who_can(org, permission, cursor).await)
+                Some(
+                    with_choices(who_can(org.clone(), permission, cursor).await, vec![(PickKind::Organization, org)])
+                        .await,
+                )
             }
         },
     );
     let reach = Resource::new(
         move || (param("where_user"), param("where_cursor")),
         |(user, cursor)| async move {
-            if user.trim().is_empty() { None } else { Some(effective_permissions(user, cursor).await) }
+            if user.trim().is_empty() {
+                None
+            } else {
+                Some(
+                    with_choices(effective_permissions(user.clone(), cursor).await, vec![(PickKind::User, user)]).await,
+                )
+            }
         },
     );
     view! {
@@ -78,8 +89,8 @@ pub fn ExplorerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match answer.await {
                             None => ().into_any(),
-                            Some(Ok(item)) => view! { <Answer item/> }.into_any(),
-                            Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::User, "user"), (PickKind::Organization, "org")]/> }.into_any(),
+                            Some(Asked { answer: Ok(item), .. }) => view! { <Answer item/> }.into_any(),
+                            Some(Asked { answer: Err(error), choices }) => view! { <QuestionError error choices keys=&["user", "org"]/> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -98,8 +109,8 @@ pub fn ExplorerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match who.await {
                             None => ().into_any(),
-                            Some(Ok(item)) => view! { <WhoCanList item base=explorer_base(&query.read(), "who_cursor") paged=!param("who_cursor").is_empty()/> }.into_any(),
-                            Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::Organization, "who_org")]/> }.into_any(),
+                            Some(Asked { answer: Ok(item), .. }) => view! { <WhoCanList item base=explorer_base(&query.read(), "who_cursor") paged=!param("who_cursor").is_empty()/> }.into_any(),
+                            Some(Asked { answer: Err(error), choices }) => view! { <QuestionError error choices keys=&["who_org"]/> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -118,8 +129,8 @@ pub fn ExplorerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match reach.await {
                             None => ().into_any(),
-                            Some(Ok(page)) => view! { <WhereList page base=explorer_base(&query.read(), "where_cursor") paged=!param("where_cursor").is_empty()/> }.into_any(),
-                            Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::User, "where_user")]/> }.into_any(),
+                            Some(Asked { answer: Ok(page), .. }) => view! { <WhereList page base=explorer_base(&query.read(), "where_cursor") paged=!param("where_cursor").is_empty()/> }.into_any(),
+                            Some(Asked { answer: Err(error), choices }) => view! { <QuestionError error choices keys=&["where_user"]/> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -220,19 +231,40 @@ fn Step(step: ChainStepItem) -> impl IntoView {
     }
 }
 
-/// A question's error and, when something typed was not found (a name where an email or an id
-/// was wanted), links to what it could mean: `fields` are the question's pickers, by kind and
-/// query key.
+/// A question's answer and, when something typed was not found (a name where an email or an
+/// id was wanted), what each of its picker fields could have meant, fetched with it.
+#[derive(Clone, Serialize, Deserialize)]
+pub(super) struct Asked<T> {
+    answer: Result<T, UiError>,
+    choices: Vec<(PickKind, String, Vec<PickItem>)>,
+}
+
+/// `answer`, with the choices for `fields` (a kind and what was typed) when it was not found.
+pub(super) async fn with_choices<T>(answer: Result<T, UiError>, fields: Vec<(PickKind, String)>) -> Asked<T> {
+    let mut choices = Vec::new();
+    if matches!(&answer, Err(error) if error.kind == UiErrorKind::NotFound) {
+        for (kind, term) in fields {
+            let items = choices_for(kind, String::new(), term.clone()).await;
+            choices.push((kind, term, items));
+        }
+    }
+    Asked { answer, choices }
+}
+
+/// A question's error and the links to what was meant: `keys` are its pickers' query keys, in
+/// the order of the choices.
 #[component]
-fn QuestionError(error: UiError, fields: &'static [(PickKind, &'static str)]) -> impl IntoView {
+fn QuestionError(
+    error: UiError,
+    choices: Vec<(PickKind, String, Vec<PickItem>)>,
+    keys: &'static [&'static str],
+) -> impl IntoView {
     let query = use_query_map();
-    let lost = error.kind == UiErrorKind::NotFound;
     view! {
         <LoadError error/>
-        {lost.then(|| fields.iter().map(|&(kind, key)| {
-            let term = query.read_untracked().get(key).unwrap_or_default();
-            view! { <PickLinks kind term href=move |value: &str| explorer_with(&query.read_untracked(), key, value)/> }
-        }).collect_view())}
+        {choices.into_iter().zip(keys).map(|((kind, term, items), &key)| {
+            view! { <PickLinks kind term items href=move |value: &str| explorer_with(&query.read_untracked(), key, value)/> }
+        }).collect_view()}
     }
 }
 

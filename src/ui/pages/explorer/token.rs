@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::{components::Form, hooks::use_query_map};
 
-use super::{Answer, QuestionError, input_class};
+use super::{Answer, Asked, QuestionError, input_class, with_choices};
 use crate::ui::{
     components::picker::Picker,
     model::{PickKind, TokenAnswerItem},
@@ -22,7 +22,13 @@ pub fn TokenQuestion() -> impl IntoView {
             if token.trim().is_empty() || org.trim().is_empty() || permission.trim().is_empty() {
                 None
             } else {
-                Some(explain_token(org, token, permission).await)
+                Some(
+                    with_choices(
+                        explain_token(org.clone(), token, permission).await,
+                        vec![(PickKind::Organization, org)],
+                    )
+                    .await,
+                )
             }
         },
     );
@@ -42,8 +48,8 @@ pub fn TokenQuestion() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match answer.await {
                         None => ().into_any(),
-                        Some(Ok(item)) => view! { <TokenAnswer item/> }.into_any(),
-                        Some(Err(error)) => view! { <QuestionError error fields=&[(PickKind::Organization, "token_org")]/> }.into_any(),
+                        Some(Asked { answer: Ok(item), .. }) => view! { <TokenAnswer item/> }.into_any(),
+                        Some(Asked { answer: Err(error), choices }) => view! { <QuestionError error choices keys=&["token_org"]/> }.into_any(),
                     }
                 })}
             </Transition>

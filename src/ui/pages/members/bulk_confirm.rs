@@ -8,7 +8,7 @@ use crate::ui::{
     components::{
         form::{FormError, PendingButton, action_error},
         layout::LoadError,
-        picker::PickLinks,
+        picker::{PickLinks, choices_for},
     },
     model::{BulkPreviewItem, PickKind},
     server_fns::members::{BulkMemberRoles, preview_bulk_member_roles},
@@ -19,7 +19,15 @@ pub fn BulkConfirm(org_id: String, state: MembersQuery) -> impl IntoView {
     let question = (org_id.clone(), state.clone());
     let preview = Resource::new(
         move || question.clone(),
-        |(org, s)| preview_bulk_member_roles(org, s.bulk_role, s.ids.join(","), s.all, s.q, s.role),
+        |(org, s)| async move {
+            let preview =
+                preview_bulk_member_roles(org.clone(), s.bulk_role.clone(), s.ids.join(","), s.all, s.q, s.role).await;
+            // With the roles a name could mean when it names none (fetched here: a resource made
+            // inside this one's suspense would not hydrate reliably).
+            let lost = matches!(&preview, Err(error) if error.field("bulk_role").is_some());
+            let choices = if lost { choices_for(PickKind::Role, org, s.bulk_role).await } else { Vec::new() };
+            (preview, choices)
+        },
     );
     view! {
         <Transition fallback=|| view! { <p>"Counting…"</p> }>
@@ -27,20 +35,17 @@ pub fn BulkConfirm(org_id: String, state: MembersQuery) -> impl IntoView {
                 let (org_id, state) = (org_id.clone(), state.clone());
                 Suspend::new(async move {
                     match preview.await {
-                        Ok(item) => view! { <Confirm item org_id state/> }.into_any(),
+                        (Ok(item), _) => view! { <Confirm item org_id state/> }.into_any(),
                         // A role typed as a name that is not there: the roles it could mean.
-                        Err(error) if error.field("bulk_role").is_some() => {
+                        (Err(error), items) if error.field("bulk_role").is_some() => {
                             let term = state.bulk_role.clone();
-                            let href = {
-                                let org_id = org_id.clone();
-                                move |role: &str| state.bulk_href(&org_id, role)
-                            };
+                            let href = move |role: &str| state.bulk_href(&org_id, role);
                             view! {
                                 <LoadError error/>
-                                <PickLinks kind=PickKind::Role scope=org_id term href/>
+                                <PickLinks kind=PickKind::Role term items href/>
                             }.into_any()
                         }
-                        Err(error) => view! { <LoadError error/> }.into_any(),
+                        (Err(error), _) => view! { <LoadError error/> }.into_any(),
                     }
                 })
             }}

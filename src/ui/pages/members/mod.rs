@@ -21,9 +21,9 @@ use crate::ui::{
     components::{
         layout::LoadError,
         list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
-        picker::{PickLinks, Picker},
+        picker::{PickLinks, Picker, choices_for},
     },
-    model::{MemberListPage, PickKind},
+    model::{MemberListPage, PickItem, PickKind},
     server_fns::members::list_members,
     url,
 };
@@ -106,14 +106,21 @@ pub fn MembersPage() -> impl IntoView {
         move || {
             (org_id(), state.with(|s| (s.q.clone(), s.role.clone(), s.sort.clone(), s.cursor.clone(), s.done.clone())))
         },
-        |(org, (q, role, sort, cursor, _))| list_members(org, q, role, sort, Some(cursor)),
+        |(org, (q, role, sort, cursor, _))| async move {
+            let page = list_members(org.clone(), q, role.clone(), sort, Some(cursor)).await;
+            // With the roles a filter could mean when it names none (fetched here: a resource
+            // made inside this one's suspense would not hydrate reliably).
+            let lost = page.as_ref().is_ok_and(|page| page.role_problem.is_some());
+            let choices = if lost { choices_for(PickKind::Role, org, role).await } else { Vec::new() };
+            page.map(|page| (page, choices))
+        },
     );
     view! {
         <div class="max-w-6xl space-y-6">
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! { <Members page org_id=org_id() state=state.get()/> }.into_any(),
+                        Ok((page, choices)) => view! { <Members page choices org_id=org_id() state=state.get()/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -123,7 +130,7 @@ pub fn MembersPage() -> impl IntoView {
 }
 
 #[component]
-fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl IntoView {
+fn Members(page: MemberListPage, choices: Vec<PickItem>, org_id: String, state: MembersQuery) -> impl IntoView {
     let first = MembersQuery { cursor: String::new(), ..state.clone() };
     let next = page.next_cursor.clone().map(|cursor| first.with(&org_id, "cursor", &cursor));
     // An empty cursor: the page before is the first one.
@@ -138,11 +145,11 @@ fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl In
     let role_scope = org_id.clone();
     // A role filter that names no role: what it could have meant, as links.
     let role_problem = page.role_problem.clone().map(|problem| {
-        let (scope, term, org_id, state) = (org_id.clone(), state.role.clone(), org_id.clone(), state.clone());
+        let (term, org_id, state) = (state.role.clone(), org_id.clone(), state.clone());
         let href = move |value: &str| {
             MembersQuery { role: value.to_owned(), cursor: String::new(), ..state.clone() }.list_href(&org_id)
         };
-        (problem, scope, term, href)
+        (problem, term, href)
     });
     let drawer = (!state.member.is_empty()).then(|| (org_id.clone(), state.clone()));
     view! {
@@ -161,9 +168,9 @@ fn Members(page: MemberListPage, org_id: String, state: MembersQuery) -> impl In
             <input type="hidden" name="sort" value=sort/>
             <button type="submit" class="mt-5 rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
         </Form>
-        {role_problem.map(|(problem, scope, term, href)| view! {
+        {role_problem.map(|(problem, term, href)| view! {
             <p role="alert" class="text-sm text-red-700 dark:text-red-400" data-testid="member-role-problem">{problem}</p>
-            <PickLinks kind=PickKind::Role scope term href/>
+            <PickLinks kind=PickKind::Role term items=choices href/>
         })}
         <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="member-total">
             {format!("{} member{} match", page.total, if page.total == 1 { "" } else { "s" })}

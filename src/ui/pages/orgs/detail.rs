@@ -19,7 +19,7 @@ use crate::{
             form::{FormError, PendingButton, SubmitButton, TextField, action_error},
             impact_panel::{ImpactSubject, ImpactSummary},
             layout::LoadError,
-            picker::{PickLinks, Picker},
+            picker::{PickLinks, Picker, choices_for},
         },
         error::{UiError, UiErrorKind},
         model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, PickKind, TokenPolicyItem},
@@ -305,27 +305,34 @@ fn MoveSection(org_id: String, move_action: ServerAction<MoveOrganization>) -> i
 #[component]
 fn MoveConfirm(org_id: String, target: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
     let asked = (org_id.clone(), target.clone());
-    let preview = Resource::new(move || asked.clone(), |(org, target)| preview_move(org, target));
+    // With the organizations a name could mean, when it names none (fetched with the preview:
+    // a resource made inside this one's suspense would not hydrate reliably).
+    let preview = Resource::new(
+        move || asked.clone(),
+        |(org, target)| async move {
+            let preview = preview_move(org.clone(), target.clone()).await;
+            let lost = matches!(&preview, Err(error) if error.kind == UiErrorKind::NotFound);
+            let choices = if lost { choices_for(PickKind::NewParent, org, target).await } else { Vec::new() };
+            (preview, choices)
+        },
+    );
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Working out what the move would change…"</p> }>
             {move || {
                 let (org_id, target) = (org_id.clone(), target.clone());
                 Suspend::new(async move {
                 match preview.await {
-                    Ok(item) => view! { <MovePreview item move_action/> }.into_any(),
-                    Err(error) if error.kind == UiErrorKind::NotFound => {
-                        let href = {
-                            let org_id = org_id.clone();
-                            move |value: &str| format!("/orgs/{org_id}?move_to={}", url::encode(value))
-                        };
+                    (Ok(item), _) => view! { <MovePreview item move_action/> }.into_any(),
+                    (Err(error), items) if error.kind == UiErrorKind::NotFound => {
+                        let href = move |value: &str| format!("/orgs/{org_id}?move_to={}", url::encode(value));
                         view! {
                             <p class="text-sm" role="alert" data-testid="move-not-found">
                                 {format!("No organization you may move this under is called \u{201c}{target}\u{201d}.")}
                             </p>
-                            <PickLinks kind=PickKind::NewParent scope=org_id term=target href/>
+                            <PickLinks kind=PickKind::NewParent term=target items href/>
                         }.into_any()
                     }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    (Err(error), _) => view! { <LoadError error/> }.into_any(),
                 }
                 })
             }}
