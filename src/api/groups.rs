@@ -137,8 +137,10 @@ pub async fn update(
     Path((org, group_id)): Path<(String, String)>,
     ApiJson(mut sent): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Versioned<UserGroup>> {
-    let current = state.domain.user_group(&caller.actor, &org, &group_id).await?;
-    take_read_only(&mut sent, &current, &GROUP_READ_ONLY, "")?;
+    if GROUP_READ_ONLY.mentioned_in(&sent) {
+        let current = state.domain.user_group(&caller.actor, &org, &group_id).await?;
+        take_read_only(&mut sent, &current, &GROUP_READ_ONLY, "")?;
+    }
     let body: GroupBody = parse(Value::Object(sent).to_string().as_bytes())?;
     let group = state.domain.update_user_group(&caller.actor, &org, &group_id, body.fields(if_match)?).await?;
     Ok(Versioned(group.version, group))

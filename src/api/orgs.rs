@@ -446,6 +446,11 @@ pub async fn update(
     if let Some(Value::Object(sso)) = changes.get_mut("sso_configuration") {
         let held = state.domain.sso_configuration_if_readable(&caller.actor, &current.id).await?;
         take_read_only(sso, &held, &super::sso::CONFIGURATION_READ_ONLY, "sso_configuration.")?;
+        // Sent back as it was read, it changes nothing: nothing is written (nor needs `sso:update`).
+        let held = serde_json::to_value(&held).map_err(|_| ApiError::internal())?;
+        if !held.is_null() && sso.iter().all(|(field, value)| held.get(field) == Some(value)) {
+            changes.remove("sso_configuration");
+        }
     }
     let Value::Object(mut merged) = json!({
         "name": current.name, "code": current.code, "contact_email": current.contact_email,

@@ -23,6 +23,15 @@ pub struct ReadOnly {
     pub derived: (&'static [&'static str], &'static [&'static str]),
 }
 
+impl ReadOnly {
+    /// Whether `body` holds any of these fields (only then is the object read to check them, so
+    /// that a change needs no more than the right to make it).
+    pub fn mentioned_in(&self, body: &Map<String, Value>) -> bool {
+        let (derived, _) = self.derived;
+        self.fixed.iter().chain(self.kept_by_server).chain(derived).any(|field| body.contains_key(*field))
+    }
+}
+
 /// Takes the read-only fields out of `body`, checking each of [`ReadOnly::fixed`] against
 /// `current` (the object as GET would show it now); `prefix` names where the body sits in the
 /// request (`sso_configuration.`), for the error.

@@ -151,8 +151,10 @@ pub async fn update(
     Path((org, role_id)): Path<(String, String)>,
     ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Versioned<Role>> {
-    let current = state.domain.role(&caller.actor, &org, &role_id).await?;
-    take_read_only(&mut body, &current, &ROLE_READ_ONLY, "")?;
+    if ROLE_READ_ONLY.mentioned_in(&body) {
+        let current = state.domain.role(&caller.actor, &org, &role_id).await?;
+        take_read_only(&mut body, &current, &ROLE_READ_ONLY, "")?;
+    }
     let body: RoleBody = parse(Value::Object(body).to_string().as_bytes())?;
     let changes = RoleChanges {
         name: body.name,

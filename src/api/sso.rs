@@ -75,8 +75,11 @@ pub async fn put_configuration(
     Path(org): Path<String>,
     ApiJson(mut body): ApiJson<Map<String, Value>>,
 ) -> ApiResult<Versioned<SsoConfiguration>> {
-    let held = state.domain.sso_configuration_if_readable(&caller.actor, &org).await?;
-    take_read_only(&mut body, &held, &CONFIGURATION_READ_ONLY, "")?;
+    if CONFIGURATION_READ_ONLY.mentioned_in(&body) {
+        let org = state.domain.visible_organization(&caller.actor, &org).await?;
+        let held = state.domain.sso_configuration_if_readable(&caller.actor, &org.id).await?;
+        take_read_only(&mut body, &held, &CONFIGURATION_READ_ONLY, "")?;
+    }
     let mut changes: SsoChanges = json::parse(Value::Object(body).to_string().as_bytes())?;
     changes.version = if_match.expected(changes.version)?;
     let configuration = state.domain.set_sso_configuration(&caller.actor, &org, changes).await?;

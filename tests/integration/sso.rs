@@ -765,7 +765,41 @@ async fn an_email_domain_shared_by_two_organizations_lets_the_person_choose(engi
     assert!(members.to_string().contains("alice@acme.test"), "alice joined Acme Labs: {members}");
 }
 
+/// The configuration, and the organization with it, go back through PUT as GET answered them,
+/// by the organization's code too; sent back unchanged inside the organization, the
+/// configuration is not written again. A read-only field sent for an organization the caller
+/// cannot see answers like one that does not exist.
+async fn bodies_as_read_go_back_through_put(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let world = &acme.world;
+    let (status, _) =
+        world.root(Method::PATCH, &format!("/v1/orgs/{}", acme.org), Some(json!({ "code": "acme" }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, read) = world.root(Method::GET, "/v1/orgs/acme/sso", None).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    let (status, answer) = world.root(Method::PUT, "/v1/orgs/acme/sso", Some(read)).await;
+    assert_eq!(status, StatusCode::OK, "by the organization's code: {answer}");
+
+    let written = world.app.audit_count("sso.updated").await;
+    let (_, mut organization) = world.root(Method::GET, "/v1/orgs/acme", None).await;
+    assert!(organization["sso_configuration"].is_object(), "{organization}");
+    organization["name"] = json!("Acme Renamed");
+    let (status, answer) = world.root(Method::PUT, "/v1/orgs/acme", Some(organization)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["name"], "Acme Renamed");
+    assert_eq!(world.app.audit_count("sso.updated").await, written, "the configuration as read is not written again");
+
+    let meadow = world.org("Meadow", &world.root).await;
+    let stranger = world.person("stranger@meadow.example", &meadow).await;
+    let body = json!({ "client_secret_set": false });
+    let (hidden, _) =
+        world.as_(&stranger, Method::PUT, &format!("/v1/orgs/{}/sso", acme.org), Some(body.clone())).await;
+    let (missing, _) = world.as_(&stranger, Method::PUT, "/v1/orgs/no-such-org/sso", Some(body)).await;
+    assert_eq!((hidden, missing), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+}
+
 on_both_engines!(
+    bodies_as_read_go_back_through_put,
     test_connection_names_each_missing_capability,
     an_email_domain_shared_by_two_organizations_lets_the_person_choose,
     seed_003_organizations_carry_their_sso_configuration,

@@ -775,7 +775,26 @@ async fn names_and_live_tokens_are_limited(engine: Engine) {
     make_token(&w, &creator.cookie, named("one more")).await;
 }
 
+/// A change needs only the right to make it: a token that may update roles (and see the
+/// organization, but not read its roles) renames one; sending a read-only field, which needs
+/// the role read to check it, does not.
+async fn a_change_needs_only_the_right_to_make_it(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let role = w.allow_role(&w.root, "Renamed", &["org:read"]).await;
+    let body = json!({ "name": "updater", "restriction": { "permissions": ["org:read", "role:update"] } });
+    let (secret, _) = make_token(&w, &w.root_cookie, body).await;
+    let path = format!("/v1/orgs/{}/iam/roles/{role}", w.root);
+    let (status, changed) =
+        with_token(&w, Method::PUT, &path, &secret, Some(json!({ "description": "by a token" }))).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["description"], "by a token");
+    let (status, refused) =
+        with_token(&w, Method::PUT, &path, &secret, Some(json!({ "role_id": role, "description": "again" }))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "checking a read-only field reads the role: {refused}");
+}
+
 on_both_engines!(
+    a_change_needs_only_the_right_to_make_it,
     a_token_acts_as_its_creator_until_revoked,
     the_secret_shown_once_without_javascript_is_only_your_own,
     a_members_drawer_lists_their_working_tokens,

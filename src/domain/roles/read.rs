@@ -104,18 +104,18 @@ impl Domain {
         let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
         let term = id_or_name.trim();
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM roles WHERE org_id = $1 AND (id = $2 OR LOWER(name) = LOWER($2)) ORDER BY name, id LIMIT 3"
+            "SELECT {COLUMNS} FROM roles WHERE org_id = $1 AND (id = $2 OR LOWER(name) = LOWER($2)) \
+             ORDER BY CASE WHEN id = $2 THEN 0 WHEN name = $2 THEN 1 ELSE 2 END, name, id LIMIT 3"
         ))
         .bind(&org.id)
         .bind(term)
         .fetch_all(self.db.pool())
         .await?;
-        let mut candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
-        let chosen = match candidates.iter().position(|r| r.id == term || r.name == term) {
-            Some(at) => Some(candidates.swap_remove(at)),
-            None if candidates.len() == 1 => candidates.pop(),
-            None => None,
-        };
+        let candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
+        // The id first (a role may be named like another's id), then the exact name, then a
+        // name that matches ignoring case only when it is the only one.
+        let exact = candidates.first().is_some_and(|r| r.id == term || r.name == term);
+        let chosen = if exact || candidates.len() == 1 { candidates.into_iter().next() } else { None };
         self.present_role(chosen.ok_or_else(|| not_found(term))?).await
     }
 
