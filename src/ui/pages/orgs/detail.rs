@@ -22,7 +22,7 @@ use crate::{
             picker::{PickLinks, Picker, choices_for},
         },
         error::{UiError, UiErrorKind},
-        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, PickKind, TokenPolicyItem},
+        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, PickItem, PickKind, TokenPolicyItem},
         pages::audit::history_link::HistoryLink,
         server_fns::{
             orgs::{
@@ -59,11 +59,18 @@ pub fn OrganizationPage() -> impl IntoView {
         move || (org_id(), update.version().get(), move_action.version().get()),
         |(id, _, _)| load_organization_detail(id),
     );
+    // Made here, not inside the suspense below: a resource made there does not always get the
+    // id the server gave it, and hydration then fails.
+    let query = use_query_map();
+    let move_preview = Resource::new(
+        move || (org_id(), query.read().get("move_to").unwrap_or_default()),
+        |(org, target)| async move { if target.is_empty() { None } else { Some(preview_with_choices(org, target).await) } },
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(org) => view! { <OrganizationView org update move_action/> }.into_any(),
+                    Ok(org) => view! { <OrganizationView org update move_action move_preview/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -76,6 +83,7 @@ fn OrganizationView(
     org: OrganizationDetail,
     update: ServerAction<UpdateOrganization>,
     move_action: ServerAction<MoveOrganization>,
+    move_preview: MovePreviewResource,
 ) -> impl IntoView {
     let crumbs = org.path.clone();
     view! {
@@ -122,7 +130,7 @@ fn OrganizationView(
             {org.full_access.then(|| view! { <SettingsSection org=org.clone() update/> })}
             {org.token_policy.map(|policy| view! { <TokenPolicySection org_id=org.id.clone() policy editable=org.may_update/> })}
             {org.may_create_child.then(|| view! { <CreateChildSection parent_id=org.id.clone()/> })}
-            {org.may_move.then(|| view! { <MoveSection org_id=org.id.clone() move_action/> })}
+            {org.may_move.then(|| view! { <MoveSection org_id=org.id.clone() move_action move_preview/> })}
             {org.may_delete.then(|| view! { <DeleteSection org_id=org.id.clone() name=org.name.clone()/> })}
         </div>
     }
@@ -272,7 +280,11 @@ fn CreateChildSection(parent_id: String) -> impl IntoView {
 }
 
 #[component]
-fn MoveSection(org_id: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
+fn MoveSection(
+    org_id: String,
+    move_action: ServerAction<MoveOrganization>,
+    move_preview: MovePreviewResource,
+) -> impl IntoView {
     let query = use_query_map();
     let target = Memo::new(move |_| query.read().get("move_to").unwrap_or_default());
     let error = action_error(move_action);
@@ -293,35 +305,39 @@ fn MoveSection(org_id: String, move_action: ServerAction<MoveOrganization>) -> i
             <FormError error/>
             {move || {
                 let target = target.get();
-                (!target.is_empty()).then(|| view! { <MoveConfirm org_id=org_id.clone() target move_action/> })
+                (!target.is_empty()).then(|| view! { <MoveConfirm org_id=org_id.clone() target move_action preview=move_preview/> })
             }}
         </section>
     }
+}
+
+/// What moving the organization under `move_to` would do, with the organizations a name could
+/// mean when it names none; `None` without `move_to`.
+type MovePreviewResource = Resource<Option<(Result<MovePreviewItem, UiError>, Vec<PickItem>)>>;
+
+async fn preview_with_choices(org: String, target: String) -> (Result<MovePreviewItem, UiError>, Vec<PickItem>) {
+    let preview = preview_move(org.clone(), target.clone()).await;
+    let lost = matches!(&preview, Err(error) if error.kind == UiErrorKind::NotFound);
+    let choices = if lost { choices_for(PickKind::NewParent, org, target).await } else { Vec::new() };
+    (preview, choices)
 }
 
 /// The move's effect, before it is confirmed: what would reach in that the admin does not
 /// hold (then the move is refused), and who would gain or lose what here. A target typed as a
 /// name (without JavaScript) is answered with the organizations it could mean.
 #[component]
-fn MoveConfirm(org_id: String, target: String, move_action: ServerAction<MoveOrganization>) -> impl IntoView {
-    let asked = (org_id.clone(), target.clone());
-    // With the organizations a name could mean, when it names none (fetched with the preview:
-    // a resource made inside this one's suspense would not hydrate reliably).
-    let preview = Resource::new(
-        move || asked.clone(),
-        |(org, target)| async move {
-            let preview = preview_move(org.clone(), target.clone()).await;
-            let lost = matches!(&preview, Err(error) if error.kind == UiErrorKind::NotFound);
-            let choices = if lost { choices_for(PickKind::NewParent, org, target).await } else { Vec::new() };
-            (preview, choices)
-        },
-    );
+fn MoveConfirm(
+    org_id: String,
+    target: String,
+    move_action: ServerAction<MoveOrganization>,
+    preview: MovePreviewResource,
+) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Working out what the move would change…"</p> }>
             {move || {
                 let (org_id, target) = (org_id.clone(), target.clone());
                 Suspend::new(async move {
-                match preview.await {
+                match preview.await.unwrap_or_else(|| (Err(UiError::new(UiErrorKind::NotFound, "")), Vec::new())) {
                     (Ok(item), _) => view! { <MovePreview item move_action/> }.into_any(),
                     (Err(error), items) if error.kind == UiErrorKind::NotFound => {
                         let href = move |value: &str| format!("/orgs/{org_id}?move_to={}", url::encode(value));
