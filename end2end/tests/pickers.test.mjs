@@ -1,6 +1,6 @@
 // Pickers beyond the explorer, hydrated and without JavaScript: the member list's role filter,
-// the assign dialog's "add a role", a group's new members, the move dialog's new parent and a
-// new organization's first admin. Hydrated, each is chosen by typing part of a name and the
+// the assign dialog's "add a role", a group's new members and roles, the move dialog's new
+// parent and a new organization's first admin. Hydrated, each is chosen by typing part of a name and the
 // keyboard; without JavaScript the field takes what is typed, and a name that is not exact is
 // answered with links to what it could mean (or, in a form, an error with the typing kept).
 import assert from 'node:assert/strict';
@@ -111,18 +111,35 @@ for (const mode of MODES) {
       const editor = page.getByTestId('group-editor');
       await editor.locator('input[name="name"]').fill(`Night shift ${tag}`);
       const add = editor.getByTestId('group-add-emails');
+      const addRole = editor.getByTestId('group-add-role');
       if (mode.javaScriptEnabled) {
         // Several, one after another: each choice is added to the list.
         await pickFirst(add, 'una');
         await waitForValue(add, `${world.Una.email}, `);
         await pickFirst(add, 'vic');
         await waitForValue(add, `${world.Una.email}, ${world.Vic.email}, `);
+        // Lines pasted (a column copied from a spreadsheet) become entries, not one run-on word.
+        await add.fill('');
+        await add.evaluate((field, lines) => {
+          const data = new DataTransfer();
+          data.setData('text/plain', lines);
+          field.focus();
+          field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        }, `${world.Una.email}\n${world.Vic.email}\n`);
+        await waitForValue(add, `${world.Una.email}, ${world.Vic.email}`);
+        // A role chosen joins the group's roles, ticked, and the field is free for the next.
+        await pickFirst(addRole, 'quay aud');
+        await waitForValue(editor.getByTestId('group-role-added'), world.role);
+        await waitForValue(addRole, '');
       } else {
         await add.fill(`${world.Una.email}, ${world.Vic.email}`);
+        await addRole.fill(world.role);
       }
       await submitAndWait(page, editor.getByTestId('group-save'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
       await waitForText(page.getByTestId('groups-done'), `Saved group "Night shift ${tag}" (2 member(s))`);
+      const row = page.getByTestId('group-row').filter({ hasText: `Night shift ${tag}` });
+      await waitForText(row.getByTestId('group-roles'), world.role);
       assert.deepEqual(errors, []);
       await context.close();
     });

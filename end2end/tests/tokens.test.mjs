@@ -27,6 +27,19 @@ for (const mode of MODES) {
       const form = page.getByTestId('create-token-form');
       await form.locator('input[name="name"]').fill(name);
       await form.getByTestId('token-expiry').selectOption('30');
+      // Restricted to one permission, chosen with the permission picker (typed without JavaScript).
+      await form.locator('summary').click();
+      const permissions = form.getByTestId('token-permissions');
+      if (mode.javaScriptEnabled) {
+        await permissions.pressSequentially('member:rea');
+        const choices = page.locator(`#${await permissions.getAttribute('aria-controls')}`);
+        await choices.getByTestId('pick-choice').first().waitFor();
+        await permissions.press('ArrowDown');
+        await permissions.press('Enter');
+        await waitUntil('the permission chosen', () => permissions.inputValue(), (v) => v === 'member:read, ');
+      } else {
+        await permissions.fill('member:read');
+      }
       await Promise.all([
         mode.javaScriptEnabled ? Promise.resolve() : page.waitForNavigation(),
         form.locator('button[type="submit"]').click(),
@@ -39,6 +52,7 @@ for (const mode of MODES) {
       await waitForText(page.getByTestId('new-token'), /only time Warden shows it/);
       const row = page.getByTestId('token-row').filter({ hasText: name });
       await waitForText(row.getByTestId('token-status'), 'active');
+      await waitForText(row.getByTestId('token-restriction'), /member:read/);
       assert.ok(secret.startsWith(await row.locator('.font-mono').first().innerText().then((t) => t.replace('…', ''))));
 
       const answer = await me(warden.baseUrl, secret);

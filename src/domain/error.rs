@@ -31,9 +31,10 @@ impl FieldError {
         Self { loc, msg: msg.into(), kind: kind.to_owned() }
     }
 
-    /// The last element of `loc`: the name of the form field this error belongs to.
+    /// The name of the form field this error belongs to: the last element of `loc` that is a
+    /// name (an error about one item of a list field belongs to the field).
     pub fn field(&self) -> &str {
-        self.loc.last().map(String::as_str).unwrap_or_default()
+        self.loc.iter().rev().find(|step| !step.bytes().all(|b| b.is_ascii_digit())).map_or("", String::as_str)
     }
 }
 
@@ -159,3 +160,15 @@ impl DomainError {
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+#[cfg(test)]
+mod tests {
+    use super::FieldError;
+
+    #[test]
+    fn an_error_about_one_item_of_a_list_belongs_to_the_list_field() {
+        assert_eq!(FieldError::item("add_emails", Some(3), "x", "m").field(), "add_emails");
+        assert_eq!(FieldError::item("restriction.permissions", None, "x", "m").field(), "permissions");
+        assert_eq!(FieldError::new("name", "x", "m").field(), "name");
+    }
+}

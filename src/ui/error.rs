@@ -93,3 +93,27 @@ impl From<crate::domain::DomainError> for UiError {
         Self { kind, message, fields }
     }
 }
+
+/// The answer to a lookup of what a form field names (a role, a user): when nothing the caller
+/// may see answers to it, the error is the field's own, `message`, so the form shows it under
+/// the field with the typing kept. Any other failure stays what it was.
+#[cfg(feature = "ssr")]
+pub fn named_in_field<T>(
+    lookup: crate::domain::DomainResult<T>,
+    field: &str,
+    message: impl FnOnce() -> String,
+) -> Result<T, UiError> {
+    use crate::domain::{DomainError, FieldError};
+    match lookup {
+        Ok(found) => Ok(found),
+        Err(DomainError::NotFound { .. } | DomainError::Forbidden { .. }) => {
+            let message = message();
+            Err(UiError {
+                kind: UiErrorKind::NotFound,
+                fields: vec![FieldError::new(field, "not_found", &message)],
+                message,
+            })
+        }
+        Err(error) => Err(error.into()),
+    }
+}

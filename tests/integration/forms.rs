@@ -179,7 +179,15 @@ async fn every_change_works_as_a_plain_form_post(engine: Engine) {
         &c,
         &members_page,
         "bulk-member-roles",
-        &[("org_id", &root), ("change", "add"), ("role_id", &auditor), ("ids", &user_id), ("q", ""), ("role", "")],
+        &[
+            ("org_id", &root),
+            ("change", "add"),
+            ("role_id", &auditor),
+            ("ids", &user_id),
+            ("q", ""),
+            ("role", ""),
+            ("role_filter_id", ""),
+        ],
     )
     .await;
     assert!(redirected(&r).contains("done="), "{}", redirected(&r));
@@ -412,10 +420,14 @@ async fn every_form_comes_back_as_typed_after_a_failed_post(engine: Engine) {
                 ("name", s("Typed token")),
                 ("expiry", s("date")),
                 ("expires_on", s("not a date")),
-                ("permissions", s("org:read\nnosuch:verb")),
+                ("permissions", s("org:read, nosuch:verb")),
                 ("org_id", s("")),
             ],
-            expected: vec![s(r#"value="Typed token""#), s("nosuch:verb"), s(r#"value="date" selected"#)],
+            expected: vec![
+                s(r#"value="Typed token""#),
+                s(r#"value="org:read, nosuch:verb""#),
+                s(r#"value="date" selected"#),
+            ],
         },
         Refill {
             page: format!("/orgs/{root}/policies/new"),
@@ -451,6 +463,21 @@ async fn every_form_comes_back_as_typed_after_a_failed_post(engine: Engine) {
             ],
         },
         Refill {
+            page: format!("/orgs/{root}/roles/new"),
+            endpoint: "save-role",
+            fields: vec![
+                ("org_id", root.clone()),
+                ("role_id", s("")),
+                ("version", s("")),
+                ("name", s("Typed role")),
+                ("description", s("")),
+                ("policy_ids[]", policy.clone()),
+                ("add_policy", s("Typed missing policy")),
+                ("sso_groups", s("")),
+            ],
+            expected: vec![s(r#"value="Typed missing policy""#), checked(format!(r#"value="{policy}""#))],
+        },
+        Refill {
             page: format!("/orgs/{root}/groups?edit=new"),
             endpoint: "save-user-group",
             fields: vec![
@@ -459,14 +486,14 @@ async fn every_form_comes_back_as_typed_after_a_failed_post(engine: Engine) {
                 ("version", s("0")),
                 ("name", s("Typed group")),
                 ("description", s("Typed group text")),
-                ("role_ids[]", role.clone()),
+                ("add_roles[]", s("Refill role")),
                 ("add_emails", s("stranger@typed.example")),
             ],
             expected: vec![
                 s(r#"value="Typed group""#),
                 s(r#"value="Typed group text""#),
                 s("stranger@typed.example"),
-                checked(format!(r#"value="{role}""#)),
+                checked(s(r#"name="add_roles[]" value="Refill role""#)),
             ],
         },
         Refill {

@@ -141,6 +141,253 @@ async fn forms_take_a_role_by_the_name_a_role_picker_holds(engine: Engine) {
     let (status, body) = call(&w, &w.root_cookie, "/api/set-member-roles", &form).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["fields"][0]["loc"][1], "add_role", "the error names the picker's field: {body}");
+    // Part of a name: the error offers the names it could have meant (what links would, without
+    // JavaScript, in a form that cannot hold links).
+    let form = [("org_id", harbour.as_str()), ("user_id", ben.as_str()), ("add_role", "dock aud"), ("back", "")];
+    let (status, body) = call(&w, &w.root_cookie, "/api/set-member-roles", &form).await;
+    assert_eq!(status, 404, "{body}");
+    let message = body["fields"][0]["msg"].as_str().unwrap_or_default();
+    assert!(message.ends_with("Did you mean \u{201c}Dock auditor\u{201d}?"), "{body}");
 }
 
 on_both_engines!(forms_take_a_role_by_the_name_a_role_picker_holds);
+
+async fn the_role_filter_is_answered_only_to_those_who_may_read_the_members(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let viewer = w.allow_role(&harbour, "Dock viewer", &["org:read", "role:read"]).await;
+    // Ann sees Harbour and its roles, but may not read its members.
+    let ann = w.person("ann@harbour.example", &harbour).await;
+    w.give(&harbour, &ann.id, &[&viewer]).await;
+    for role in ["Dock viewer", "Nobody's role"] {
+        let form = [("org_id", harbour.as_str()), ("q", ""), ("role_id", role), ("sort", ""), ("cursor", "")];
+        let (status, body) = call(&w, &ann.cookie, "/api/list-members", &form).await;
+        assert_eq!(status, 403, "refused before the role is looked up ({role}): {body}");
+        assert_eq!(body["fields"], Value::Array(Vec::new()), "no word about the role: {body}");
+    }
+}
+
+on_both_engines!(the_role_filter_is_answered_only_to_those_who_may_read_the_members);
+
+async fn a_bulk_change_covers_the_members_its_confirmation_counted(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let ann = w.person("ann@harbour.example", &harbour).await;
+    let ben = w.person("ben@harbour.example", &harbour).await;
+    let auditor = w.allow_role(&harbour, "Dock auditor", &["audit:read"]).await;
+    let reader = w.allow_role(&harbour, "Reader", &["org:read"]).await;
+    w.give(&harbour, &ann.id, &[&auditor]).await;
+
+    // The confirmation counts the members holding "Dock auditor", and says which role that is.
+    let form = [
+        ("org_id", harbour.as_str()),
+        ("role_id", "Reader"),
+        ("ids", ""),
+        ("all", "true"),
+        ("q", ""),
+        ("role", "Dock auditor"),
+    ];
+    let (status, preview) = call(&w, &w.root_cookie, "/api/preview-bulk-member-roles", &form).await;
+    assert_eq!(status, 200, "{preview}");
+    assert_eq!(preview["selected"], 1, "{preview}");
+    assert_eq!(preview["filter_role_id"], auditor.as_str(), "{preview}");
+
+    // Meanwhile another role takes the name: the change still covers the members counted.
+    let (status, renamed) = w
+        .root(
+            Method::PATCH,
+            &format!("/v1/orgs/{harbour}/iam/roles/{auditor}"),
+            Some(serde_json::json!({"name": "Old auditor"})),
+        )
+        .await;
+    assert!(status.is_success(), "{renamed}");
+    let readers = w.policy(&harbour, "Org readers", serde_json::json!({ "permissions": ["org:read"] })).await;
+    w.role(&harbour, "Dock auditor", &[&readers]).await;
+    let form = [
+        ("org_id", harbour.as_str()),
+        ("change", "add"),
+        ("role_id", reader.as_str()),
+        ("ids", ""),
+        ("all", "1"),
+        ("q", ""),
+        ("role", "Dock auditor"),
+        ("role_filter_id", preview["filter_role_id"].as_str().unwrap()),
+    ];
+    let (status, body) = call(&w, &w.root_cookie, "/api/bulk-member-roles", &form).await;
+    assert!(status < 400, "{status} {body}");
+    let (_, members) = w.root(Method::GET, &format!("/v1/orgs/{harbour}/iam/members?role_id={reader}"), None).await;
+    let holders: Vec<&str> =
+        members["members"].as_array().unwrap().iter().map(|m| m["user_id"].as_str().unwrap()).collect();
+    assert_eq!(holders, [ann.id.as_str()], "Ann, counted by the confirmation, and not Ben ({}): {members}", ben.id);
+}
+
+on_both_engines!(a_bulk_change_covers_the_members_its_confirmation_counted);
+
+async fn a_group_takes_roles_by_the_names_its_role_picker_holds(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let auditor = w.allow_role(&harbour, "Dock auditor", &["audit:read"]).await;
+    let reader = w.allow_role(&harbour, "Dock reader", &["org:read"]).await;
+    let new_group = |extra: &[(&'static str, &'static str)]| {
+        let mut form =
+            vec![("group_id", ""), ("version", ""), ("name", "Night shift"), ("description", ""), ("add_emails", "")];
+        form.extend_from_slice(extra);
+        form
+    };
+
+    // A role no one may read here is answered under the picker's field, nothing saved.
+    let mut form: Vec<(&str, &str)> = new_group(&[("add_role", "Nobody's role")]);
+    form.push(("org_id", harbour.as_str()));
+    let (status, body) = call(&w, &w.root_cookie, "/api/save-user-group", &form).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["fields"][0]["loc"][1], "add_role", "{body}");
+
+    // Chosen ones (by name, any case) and a typed one (by id) are held, each once.
+    let mut form: Vec<(&str, &str)> = new_group(&[("add_roles[]", "dock auditor"), ("add_roles[]", "Dock auditor")]);
+    form.extend([("org_id", harbour.as_str()), ("add_role", reader.as_str())]);
+    let (status, body) = call(&w, &w.root_cookie, "/api/save-user-group", &form).await;
+    assert!(status < 400, "{status} {body}");
+    let (_, groups) = w.root(Method::GET, &format!("/v1/orgs/{harbour}/iam/groups"), None).await;
+    let held = &groups["groups"][0]["role_ids"];
+    assert_eq!(held, &serde_json::json!([auditor, reader]), "{groups}");
+
+    // The page names the roles a group holds, in the list and in the editor.
+    let group_id = groups["groups"][0]["group_id"].as_str().unwrap().to_owned();
+    let form = [("org_id", harbour.as_str()), ("edit", group_id.as_str()), ("cursor", "")];
+    let (status, page) = call(&w, &w.root_cookie, "/api/user-groups", &form).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["groups"][0]["role_names"], serde_json::json!(["Dock auditor", "Dock reader"]), "{page}");
+    let names: Vec<&str> =
+        page["editing"]["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Dock auditor", "Dock reader"], "{page}");
+}
+
+on_both_engines!(a_group_takes_roles_by_the_names_its_role_picker_holds);
+
+async fn a_role_takes_policies_by_the_names_its_policy_picker_holds(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let meadow = w.org("Meadow Tenant", &w.root).await;
+    let audit = w.policy(&harbour, "Audit readers", serde_json::json!({ "permissions": ["audit:read"] })).await;
+    let orgs = w.policy(&harbour, "Org readers", serde_json::json!({ "permissions": ["org:read"] })).await;
+    w.policy(&meadow, "Meadow readers", serde_json::json!({ "permissions": ["org:read"] })).await;
+    let admin = w.person("pat-admin@harbour.example", &harbour).await;
+    let admin_role = w.predefined(&harbour, "admin").await;
+    w.give(&harbour, &admin.id, &[&admin_role]).await;
+
+    // The policy picker offers this organization's policies only.
+    assert_eq!(
+        offered_in(&w, &admin.cookie, "Policy", &harbour, "readers").await,
+        Ok(vec!["Audit readers".to_owned(), "Org readers".to_owned()])
+    );
+    assert_eq!(offered_in(&w, &admin.cookie, "Policy", &meadow, "readers").await, Err(404), "another tenant's");
+
+    // Chosen, a policy comes with its statements for the matrix; one of another tenant's is
+    // no policy here.
+    let form = [("org_id", harbour.as_str()), ("id_or_name", "audit READERS")];
+    let (status, found) = call(&w, &admin.cookie, "/api/composer-policy", &form).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["id"], audit.as_str());
+    assert!(!found["statements"].as_array().unwrap().is_empty(), "{found}");
+    let form = [("org_id", harbour.as_str()), ("id_or_name", "Meadow readers")];
+    let (status, body) = call(&w, &admin.cookie, "/api/composer-policy", &form).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["fields"][0]["loc"][1], "add_policy", "{body}");
+
+    // Saved with one ticked and one typed by name, the role holds both.
+    let form = [
+        ("org_id", harbour.as_str()),
+        ("role_id", ""),
+        ("version", ""),
+        ("name", "Night auditor"),
+        ("description", ""),
+        ("policy_ids[]", audit.as_str()),
+        ("add_policy", "org readers"),
+        ("sso_groups", ""),
+    ];
+    let (status, body) = call(&w, &admin.cookie, "/api/save-role", &form).await;
+    assert!(status < 400, "{status} {body}");
+    let (_, roles) = w.root(Method::GET, &format!("/v1/orgs/{harbour}/iam/roles?q=Night"), None).await;
+    let role = roles["roles"].as_array().unwrap().iter().find(|r| r["name"] == "Night auditor").expect("saved").clone();
+    let mut held: Vec<String> =
+        role["policy_ids"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect();
+    held.sort();
+    let mut expected = vec![audit.clone(), orgs.clone()];
+    expected.sort();
+    assert_eq!(held, expected, "{role}");
+
+    // The composer shows the role's policies, not every policy of the organization.
+    let role_id = role["role_id"].as_str().unwrap();
+    let form = [("org_id", harbour.as_str()), ("role_id", role_id)];
+    let (status, data) = call(&w, &admin.cookie, "/api/role-composer", &form).await;
+    assert_eq!(status, 200, "{data}");
+    assert_eq!(data["policies"].as_array().unwrap().len(), 2, "{data}");
+    let new = [("org_id", harbour.as_str())];
+    let (_, data) = call(&w, &admin.cookie, "/api/role-composer", &new).await;
+    assert_eq!(data["policies"], Value::Array(Vec::new()), "a new role starts with none: {data}");
+}
+
+on_both_engines!(a_role_takes_policies_by_the_names_its_policy_picker_holds);
+
+async fn a_token_is_restricted_to_an_organization_picked_or_typed(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let form = |org: &'static str| {
+        [
+            ("name", "Picked"),
+            ("expiry", "30"),
+            ("expires_on", ""),
+            ("permissions", "org:read, member:read"),
+            ("org_id", org),
+        ]
+    };
+    let (status, body) = call(&w, &w.root_cookie, "/api/create-token", &form("no-such-organization")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["fields"][0]["loc"][1], "org_id", "{body}");
+    let mut ok = form("");
+    ok[4].1 = harbour.as_str();
+    let (status, body) = call(&w, &w.root_cookie, "/api/create-token", &ok).await;
+    assert!(status < 400, "{status} {body}");
+    let (_, tokens) = w.root(Method::GET, "/v1/tokens", None).await;
+    let restriction = &tokens["data"][0]["restriction"];
+    assert_eq!(restriction["org_id"], harbour.as_str(), "{tokens}");
+    assert_eq!(restriction["permissions"], serde_json::json!(["org:read", "member:read"]), "comma-separated: {tokens}");
+}
+
+on_both_engines!(a_token_is_restricted_to_an_organization_picked_or_typed);
+
+async fn the_roles_page_pages_through_every_role_and_searches_them(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let policy = w.policy(&harbour, "Readers", serde_json::json!({ "permissions": ["org:read"] })).await;
+    for n in 0..60 {
+        w.role(&harbour, &format!("Shift {n:02}"), &[&policy]).await;
+    }
+    let page = |q: &'static str, cursor: String| {
+        let harbour = harbour.clone();
+        let w = &w;
+        async move {
+            let form = [("org_id", harbour.as_str()), ("q", q), ("cursor", cursor.as_str())];
+            let (status, page) = call(w, &w.root_cookie, "/api/list-roles", &form).await;
+            assert_eq!(status, 200, "{page}");
+            page
+        }
+    };
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let answer = page("shift", cursor).await;
+        assert_eq!(answer["total"], 60, "{answer}");
+        seen.extend(answer["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()));
+        match answer["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..60).map(|n| format!("Shift {n:02}")).collect();
+    assert_eq!(seen, expected, "every matching role once, in order, over two pages");
+    let everything = page("", String::new()).await;
+    assert!(everything["total"].as_i64().unwrap() > 60, "the predefined roles too: {everything}");
+}
+
+on_both_engines!(the_roles_page_pages_through_every_role_and_searches_them);

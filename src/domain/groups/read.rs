@@ -46,6 +46,13 @@ impl Domain {
         self.stored_group(&org.id, group_id).await
     }
 
+    /// The names of roles that groups of `org_id` hold, in the order of `role_ids`: whoever
+    /// may read the groups may read what they hold, without `role:read`.
+    pub async fn held_role_names(&self, actor: &Actor, org_id: &str, role_ids: &[String]) -> DomainResult<Vec<String>> {
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
+        self.role_names(&org.id, role_ids).await
+    }
+
     pub(super) async fn stored_group(&self, org_id: &str, group_id: &str) -> DomainResult<UserGroup> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM user_groups WHERE id = $1 AND org_id = $2"))
             .bind(group_id)

@@ -79,6 +79,16 @@ impl Domain {
         Ok(MemberPage { total, has_more: next_cursor.is_some(), next_cursor, previous_cursor, members })
     }
 
+    /// The id of the role a member list is filtered by, given as its id or its name (as the
+    /// console's role picker holds it). Checked as the list is: whoever may read the members
+    /// may name the roles they hold; a name that is no role here is `NotFound`.
+    pub async fn member_role_filter(&self, actor: &Actor, org_id: &str, id_or_name: &str) -> DomainResult<String> {
+        let org = self.authorized_organization(actor, org_id, &Permission::new("member", "read")).await?;
+        self.role_id_named(&org.id, id_or_name)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { resource_type: "role", resource_id: id_or_name.trim().to_owned() })
+    }
+
     /// Up to `limit` rows of [`MEMBER_COLUMNS`] (and their `sort_key`) for the selected
     /// members, in `order` from `seek` (for [`Seek::Back`], in the opposite order).
     async fn member_rows(

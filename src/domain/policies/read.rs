@@ -76,6 +76,16 @@ impl Domain {
         presented.pop().ok_or_else(|| storage::not_found(policy_id))
     }
 
+    /// The policy of `org_id` that `id_or_name` names (its id or its name, as the policy
+    /// picker holds it), or `NotFound`. A role's own rules are not found: they are no choice.
+    pub async fn find_policy(&self, actor: &Actor, org_id: &str, id_or_name: &str) -> DomainResult<Policy> {
+        let org = self.authorized_organization(actor, org_id, &policy_permission("read")).await?;
+        let stored = storage::named(&self.db, &org.id, id_or_name).await?;
+        let stored = stored.ok_or_else(|| storage::not_found(id_or_name.trim()))?;
+        let mut presented = self.present_policies(&org.id, vec![stored]).await?;
+        presented.pop().ok_or_else(|| storage::not_found(id_or_name))
+    }
+
     /// What the actor may do with the organization's policies, and with `policy` if given.
     pub async fn policy_actions(
         &self,

@@ -46,6 +46,25 @@ pub async fn find<'e>(
     row.as_ref().map(from_row).transpose()
 }
 
+/// The policy of the organization that `id_or_name` names, a role's own rules aside: its id,
+/// else its exact name, else a name that matches ignoring case when only one does.
+pub async fn named(db: &Database, org_id: &str, id_or_name: &str) -> DomainResult<Option<StoredPolicy>> {
+    let term = id_or_name.trim();
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM policies WHERE org_id = $1 AND owner_role_id IS NULL \
+         AND (id = $2 OR LOWER(name) = LOWER($2)) \
+         ORDER BY CASE WHEN id = $2 THEN 0 WHEN name = $2 THEN 1 ELSE 2 END, name, id LIMIT 3"
+    ))
+    .bind(org_id)
+    .bind(term)
+    .fetch_all(db.pool())
+    .await?;
+    let candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
+    // A policy may be named like another's id: the id wins, then the exact name.
+    let exact = candidates.first().is_some_and(|p| p.id == term || p.name == term);
+    Ok(if exact || candidates.len() == 1 { candidates.into_iter().next() } else { None })
+}
+
 /// The policy holding a role's own rules, if it has one.
 pub async fn owned_by<'e>(
     executor: impl sqlx::Executor<'e, Database = sqlx::Any>,

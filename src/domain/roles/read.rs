@@ -102,21 +102,32 @@ impl Domain {
     /// name, or by the one name that matches ignoring case.
     pub async fn find_role(&self, actor: &Actor, org_id: &str, id_or_name: &str) -> DomainResult<Role> {
         let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
+        let stored = self.role_by_id_or_name(&org.id, id_or_name).await?;
+        self.present_role(stored.ok_or_else(|| not_found(id_or_name.trim()))?).await
+    }
+
+    /// The id of the role of `org_id` that `id_or_name` names, unauthorized (the member list's
+    /// role filter, whose caller may read members and so the names of the roles they hold).
+    pub(crate) async fn role_id_named(&self, org_id: &str, id_or_name: &str) -> DomainResult<Option<String>> {
+        Ok(self.role_by_id_or_name(org_id, id_or_name).await?.map(|role| role.id))
+    }
+
+    /// The role of `org_id` that `id_or_name` names, unauthorized: its id, else its exact name,
+    /// else a name that matches ignoring case when only one does.
+    async fn role_by_id_or_name(&self, org_id: &str, id_or_name: &str) -> DomainResult<Option<StoredRole>> {
         let term = id_or_name.trim();
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM roles WHERE org_id = $1 AND (id = $2 OR LOWER(name) = LOWER($2)) \
              ORDER BY CASE WHEN id = $2 THEN 0 WHEN name = $2 THEN 1 ELSE 2 END, name, id LIMIT 3"
         ))
-        .bind(&org.id)
+        .bind(org_id)
         .bind(term)
         .fetch_all(self.db.pool())
         .await?;
         let candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
-        // The id first (a role may be named like another's id), then the exact name, then a
-        // name that matches ignoring case only when it is the only one.
+        // A role may be named like another's id: the id wins, then the exact name.
         let exact = candidates.first().is_some_and(|r| r.id == term || r.name == term);
-        let chosen = if exact || candidates.len() == 1 { candidates.into_iter().next() } else { None };
-        self.present_role(chosen.ok_or_else(|| not_found(term))?).await
+        Ok(if exact || candidates.len() == 1 { candidates.into_iter().next() } else { None })
     }
 
     /// Every role of `org_id` with the IdP groups that grant it (SSO sign-in, its setup page).

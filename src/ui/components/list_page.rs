@@ -158,3 +158,22 @@ mod tests {
         assert_eq!(people_sort(""), "email", "without a sort the list is by email, and its header says so");
     }
 }
+
+/// A list's search box: one field `q` holding `value`, and a Search button, as a GET form (so
+/// the search is in the URL and works without JavaScript). `label` is what a screen reader hears.
+#[component]
+pub fn ListSearch(
+    label: &'static str,
+    placeholder: &'static str,
+    value: String,
+    test_id: &'static str,
+) -> impl IntoView {
+    view! {
+        <leptos_router::components::Form method="GET" action="" attr:class="flex gap-2" attr:role="search">
+            <label for=test_id class="sr-only">{label}</label>
+            <input id=test_id name="q" type="search" value=value placeholder=placeholder data-testid=test_id
+                class="w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
+            <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
+        </leptos_router::components::Form>
+    }
+}

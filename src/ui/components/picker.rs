@@ -78,6 +78,10 @@ pub fn Picker(
     /// field with what was typed (`ui::typed`).
     #[prop(optional)]
     refill_from: Option<&'static str>,
+    /// Hands a choice to the page (which lists it beside the field, to post in fields of its
+    /// own) and empties the field for the next one, instead of filling the field with it.
+    #[prop(optional, into)]
+    on_choose: Option<Callback<PickItem>>,
 ) -> impl IntoView {
     let field_id = format!("pick-{name}");
     let list_id = format!("{field_id}-choices");
@@ -121,10 +125,16 @@ pub fn Picker(
     let count = move || choices().map_or(0, |items| items.len());
     let choose = move |index: usize| {
         if let Some(item) = choices().and_then(|items| items.into_iter().nth(index)) {
-            let filled = text.with_untracked(|text| with_chosen(text, &item.value, multiple));
-            fill(input, &filled, submit_on_choose);
-            text.set(filled);
-            chosen.set(Some(item));
+            if let Some(hand_over) = on_choose {
+                fill(input, "", false);
+                text.set(String::new());
+                hand_over.run(item);
+            } else {
+                let filled = text.with_untracked(|text| with_chosen(text, &item.value, multiple));
+                fill(input, &filled, submit_on_choose);
+                text.set(filled);
+                chosen.set(Some(item));
+            }
         }
         open.set(false);
         active.set(None);
@@ -163,14 +173,35 @@ pub fn Picker(
         }
         _ => {}
     };
-    let on_input = move |ev: leptos::ev::Event| {
-        let typed = event_target_value(&ev);
+    let after_typing = move |typed: String| {
         let entry = current_entry(&typed, multiple).to_owned();
         text.set(typed);
         chosen.set(None);
         active.set(None);
         open.set(!entry.trim().is_empty());
         search.dispatch(Pick { kind, scope: scope.clone(), q: entry });
+    };
+    let on_input = {
+        let after_typing = after_typing.clone();
+        move |ev: leptos::ev::Event| after_typing(event_target_value(&ev))
+    };
+    // A text field runs pasted lines together: in a field of several entries, each line
+    // pasted becomes an entry.
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        #[cfg(feature = "hydrate")]
+        if multiple
+            && let Some(pasted) = ev.clipboard_data().and_then(|data| data.get_data("text").ok())
+            && pasted.contains('\n')
+            && let Some(field) = input.get_untracked()
+        {
+            ev.prevent_default();
+            let entries: Vec<&str> = pasted.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+            if field.set_range_text(&entries.join(", ")).is_ok() {
+                after_typing(field.value());
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&ev, &after_typing);
     };
     let option_id = {
         let list_id = list_id.clone();
@@ -189,7 +220,7 @@ pub fn Picker(
                 role="combobox" aria-autocomplete="list" aria-controls=list_id.clone() aria-expanded=expanded
                 aria-activedescendant=active_option data-testid=test_id class=INPUT
                 aria-invalid=move || if refused() { "true" } else { "false" } aria-describedby=error_id.clone()
-                prop:value=move || text.get() on:input=on_input on:keydown=on_key on:blur=move |_| open.set(false)/>
+                prop:value=move || text.get() on:input=on_input on:paste=on_paste on:keydown=on_key on:blur=move |_| open.set(false)/>
             <ul id=list_id role="listbox" aria-label=label hidden=move || expanded() == "false" data-testid="pick-choices"
                 class="absolute z-10 mt-1 max-h-72 w-full overflow-auto rounded-md border border-slate-300 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900">
                 {move || choices().unwrap_or_default().into_iter().enumerate().map(|(index, item)| {

@@ -28,7 +28,8 @@ pub struct GroupEditItem {
     pub name: String,
     pub description: String,
     pub version: i64,
-    pub role_ids: Vec<String>,
+    /// The roles the group holds here, with their names.
+    pub roles: Vec<RoleOption>,
     pub members: Vec<GroupMemberItem>,
 }
 
@@ -39,7 +40,6 @@ pub struct UserGroupsPage {
     pub groups: Vec<GroupRow>,
     /// Where the next page of groups starts, when there is one.
     pub next_cursor: Option<String>,
-    pub roles: Vec<RoleOption>,
     pub may_manage: bool,
     /// Whether the reader may open the organization's audit log (and so a group's history).
     pub may_read_history: bool,

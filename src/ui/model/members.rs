@@ -58,4 +58,7 @@ pub struct BulkPreviewItem {
     pub role_id: String,
     pub role_name: String,
     pub selected: i64,
+    /// The id of the role the list was filtered by, as the count resolved it (so the change
+    /// covers the members counted even if that role is renamed meanwhile); empty for none.
+    pub filter_role_id: String,
 }

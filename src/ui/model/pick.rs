@@ -2,15 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a picker chooses. Members, roles and new parents are chosen within one organization,
-/// the picker's scope: its members, its roles, or the organizations that could take it as their
-/// child; permissions from the permission schema.
+/// What a picker chooses. Members, roles, policies and new parents are chosen within one
+/// organization, the picker's scope: its members, its roles, its policies, or the organizations
+/// that could take it as their child; permissions from the permission schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PickKind {
     User,
     Organization,
     Member,
     Role,
+    Policy,
     NewParent,
     Permission,
 }
@@ -22,6 +23,7 @@ impl PickKind {
             Self::User | Self::Member => "user",
             Self::Organization => "organization",
             Self::Role => "role",
+            Self::Policy => "policy",
             Self::NewParent => "new parent",
             Self::Permission => "permission",
         }

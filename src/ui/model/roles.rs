@@ -22,7 +22,7 @@ impl RoleOption {
     }
 }
 
-/// A policy as the role composer offers it.
+/// A policy as the role composer shows it: one the role holds, or one chosen to add.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComposerPolicy {
     pub id: String,
@@ -65,6 +65,10 @@ pub struct RoleComposerData {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleListPage {
     pub org_name: String,
+    /// How many roles match, on every page.
+    pub total: i64,
+    /// Where the next page starts, when there is one.
+    pub next_cursor: Option<String>,
     pub roles: Vec<RoleItem>,
     pub may_create: bool,
 }
@@ -82,6 +86,19 @@ impl From<crate::domain::roles::Role> for RoleItem {
             managed: role.managed,
             member_count: role.member_count,
             version: role.version,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::policies::Policy> for ComposerPolicy {
+    fn from(policy: crate::domain::policies::Policy) -> Self {
+        Self {
+            id: policy.policy_id,
+            name: policy.name,
+            description: policy.description,
+            statements: policy.statements,
+            managed: policy.managed,
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::OrganizationItem;
 use crate::domain::schema::PermissionSchema;
 #[cfg(feature = "ssr")]
 use crate::ui::components::moment::to_the_minute;
@@ -35,8 +34,6 @@ pub struct MyTokensPage {
     pub lifetimes: Vec<i64>,
     pub max_lifetime_days: i64,
     pub allow_no_expiry: bool,
-    /// The organizations a token may be restricted to (yours).
-    pub organizations: Vec<OrganizationItem>,
     pub schema: PermissionSchema,
 }
 

@@ -15,17 +15,49 @@ const CHOICES: usize = 8;
 /// searches, with its permissions; permissions from the schema.
 #[server(prefix = "/api", endpoint = "pick")]
 pub async fn pick(kind: PickKind, scope: String, q: String) -> Result<PickChoices, UiError> {
+    let call = crate::ui::server_fns::context::signed_in_call()?;
+    let items = choices(&call, kind, &scope, &q).await?;
+    Ok(PickChoices { q, items })
+}
+
+/// A sentence to add to "no such thing" under a form field without JavaScript: up to five names
+/// the caller may see that `term` could have meant, or nothing.
+#[cfg(feature = "ssr")]
+pub(crate) async fn did_you_mean(
+    call: &crate::ui::server_fns::context::Call,
+    kind: PickKind,
+    scope: &str,
+    term: &str,
+) -> String {
+    let found = choices(call, kind, scope, term).await.unwrap_or_default();
+    let names: Vec<String> = found
+        .into_iter()
+        .filter(|item| item.value != term)
+        .take(5)
+        .map(|item| format!("\u{201c}{}\u{201d}", item.value))
+        .collect();
+    if names.is_empty() { String::new() } else { format!(". Did you mean {}?", names.join(", ")) }
+}
+
+/// What [`pick`] offers for `q`.
+#[cfg(feature = "ssr")]
+async fn choices(
+    call: &crate::ui::server_fns::context::Call,
+    kind: PickKind,
+    scope: &str,
+    q: &str,
+) -> Result<Vec<crate::ui::model::PickItem>, UiError> {
     use crate::{
         domain::{
             members::MemberQuery,
             order::{MEMBER_ORDERS, PeopleOrder},
+            policies::PolicyQuery,
         },
         ui::model::PickItem,
     };
-    let call = crate::ui::server_fns::context::signed_in_call()?;
     let term = q.trim();
     if term.is_empty() {
-        return Ok(PickChoices { q, items: Vec::new() });
+        return Ok(Vec::new());
     }
     let organization =
         |(node, path): (crate::domain::orgs::OrganizationNode, Vec<crate::domain::orgs::OrganizationLink>)| {
@@ -56,17 +88,27 @@ pub async fn pick(kind: PickKind, scope: String, q: String) -> Result<PickChoice
                 limit: CHOICES,
                 order: PeopleOrder::parse(None, MEMBER_ORDERS)?,
             };
-            let page = call.domain.list_members(&call.actor, &scope, &query).await?;
+            let page = call.domain.list_members(&call.actor, scope, &query).await?;
             page.members
                 .into_iter()
                 .map(|m| PickItem { value: m.email.clone(), label: m.full_name, detail: m.email })
                 .collect()
         }
         PickKind::Role => {
-            let page = call.domain.list_roles(&call.actor, &scope, Some(term), None, CHOICES).await?;
+            let page = call.domain.list_roles(&call.actor, scope, Some(term), None, CHOICES).await?;
             page.roles
                 .into_iter()
                 .map(|r| PickItem { value: r.name.clone(), label: r.name, detail: r.description })
+                .collect()
+        }
+        PickKind::Policy => {
+            let query = PolicyQuery { q: Some(term), cursor: None, reverse: false, limit: CHOICES };
+            let page = call.domain.list_policies(&call.actor, scope, &query).await?;
+            page.policies
+                .into_iter()
+                // A role's own rules stay with it: not a choice.
+                .filter(|p| p.owner_role_id.is_none())
+                .map(|p| PickItem { value: p.name.clone(), label: p.name, detail: p.description })
                 .collect()
         }
         PickKind::Permission => {
@@ -74,10 +116,10 @@ pub async fn pick(kind: PickKind, scope: String, q: String) -> Result<PickChoice
             found.into_iter().map(|(key, label)| PickItem { value: key, label, detail: String::new() }).collect()
         }
         PickKind::NewParent => {
-            let mut hits = call.domain.move_targets(&call.actor, &scope, term).await?;
+            let mut hits = call.domain.move_targets(&call.actor, scope, term).await?;
             hits.truncate(CHOICES);
             hits.into_iter().map(organization).collect()
         }
     };
-    Ok(PickChoices { q, items })
+    Ok(items)
 }

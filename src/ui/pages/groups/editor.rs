@@ -1,6 +1,7 @@
-//! The group editor: name, description, the roles the group holds here (checkboxes), its
-//! members (untick to remove) and members to add (picked as you type, or emails typed). The server checks every entry
-//! (only this organization's members and roles, nothing the admin could not grant).
+//! The group editor: name, description, the roles the group holds here (untick to take one
+//! away) and roles to add (picked as you type, or a name typed), its members (untick to
+//! remove) and members to add (picked as you type, or emails typed). The server checks every
+//! entry (only this organization's members and roles, nothing the admin could not grant).
 
 use leptos::prelude::*;
 
@@ -10,7 +11,7 @@ use crate::ui::{
         form::{PendingButton, ProblemList, TextField, action_error},
         picker::Picker,
     },
-    model::{GroupEditItem, PickKind, RoleOption},
+    model::{GroupEditItem, PickItem, PickKind},
     pages::audit::history_link::HistoryLink,
     server_fns::groups::SaveUserGroup,
     typed::{typed_value, typed_values},
@@ -22,19 +23,22 @@ const FIELD: &str =
     "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
 
 #[component]
-pub fn GroupEditor(
-    group: GroupEditItem,
-    roles: Vec<RoleOption>,
-    org_id: String,
-    may_save: bool,
-    may_read_history: bool,
-) -> impl IntoView {
+pub fn GroupEditor(group: GroupEditItem, org_id: String, may_save: bool, may_read_history: bool) -> impl IntoView {
     let save = ServerAction::<SaveUserGroup>::new();
     let error = action_error(save);
     let title = if group.id.is_empty() { "New group".to_owned() } else { format!("Group \"{}\"", group.name) };
     let history = (may_read_history && !group.id.is_empty()).then(|| (org_id.clone(), group.id.clone()));
     // After a failed post without JavaScript: what the admin chose, not what is stored.
     let typed_roles = typed_values(REFILL, "role_ids[]");
+    // Roles chosen with the picker, posted by name beside the held ones.
+    let added = RwSignal::new(typed_values(REFILL, "add_roles[]").unwrap_or_default());
+    let add = Callback::new(move |item: PickItem| {
+        added.update(|added| {
+            if !added.contains(&item.value) {
+                added.push(item.value);
+            }
+        });
+    });
     let typed_members = typed_values(REFILL, "user_ids[]");
     let description = typed_value(REFILL, "description").unwrap_or(group.description.clone());
     view! {
@@ -55,17 +59,31 @@ pub fn GroupEditor(
                 </div>
                 <fieldset class="space-y-2">
                     <legend class="text-sm font-medium">"Roles the group holds here"</legend>
-                    <div class="grid gap-2 sm:grid-cols-2">
-                        {roles.into_iter().map(|role| {
-                            let held = typed_roles.as_ref().unwrap_or(&group.role_ids).contains(&role.id);
+                    {group.roles.is_empty().then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No roles yet."</p> })}
+                    <ul class="grid gap-2 sm:grid-cols-2">
+                        {group.roles.into_iter().map(|role| {
+                            let held = typed_roles.as_ref().is_none_or(|kept| kept.contains(&role.id));
                             view! {
-                                <label class="flex items-center gap-2 text-sm">
-                                    <input type="checkbox" name="role_ids[]" value=role.id.clone() checked=held class="h-4 w-4" data-testid="group-role"/>
-                                    {role.name}
-                                </label>
+                                <li>
+                                    <label class="flex items-center gap-2 text-sm">
+                                        <input type="checkbox" name="role_ids[]" value=role.id.clone() checked=held class="h-4 w-4" data-testid="group-role"/>
+                                        {role.name}
+                                    </label>
+                                </li>
                             }
                         }).collect_view()}
-                    </div>
+                        <For each=move || added.get() key=|name| name.clone() let:name>
+                            <li>
+                                <label class="flex items-center gap-2 text-sm">
+                                    <input type="checkbox" name="add_roles[]" value=name.clone() checked=true class="h-4 w-4" data-testid="group-role-added"/>
+                                    {name.clone()}
+                                </label>
+                            </li>
+                        </For>
+                    </ul>
+                    <Picker kind=PickKind::Role scope=org_id.clone() name="add_role" required=false
+                        label="Add a role (type part of its name and choose; choose several one after another)"
+                        value=String::new() test_id="group-add-role" error=Some(error) refill_from=REFILL on_choose=add/>
                 </fieldset>
                 <fieldset class="space-y-2">
                     <legend class="text-sm font-medium">{format!("Members ({})", group.members.len())}</legend>

@@ -48,7 +48,7 @@ pub fn GroupsPage() -> impl IntoView {
 fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String, cursor: String) -> impl IntoView {
     let list = format!("/orgs/{org_id}/groups");
     let deleting = page.groups.iter().find(|g| g.id == deleting && page.may_manage).cloned();
-    let editing = page.editing.clone().map(|group| (group, page.roles.clone()));
+    let editing = page.editing.clone();
     let may_manage = page.may_manage;
     let first = (!cursor.is_empty()).then(|| list.clone());
     let next = page.next_cursor.as_deref().map(|next| format!("{list}?cursor={}", url::encode(next)));
@@ -61,7 +61,7 @@ fn Groups(page: UserGroupsPage, org_id: String, deleting: String, done: String, 
         </p>
         <DoneBanner done=done.clone() test_id="groups-done"/>
         {deleting.map(|group| view! { <ConfirmDelete group org_id=org_id.clone()/> })}
-        {editing.map(|(group, roles)| view! { <editor::GroupEditor group roles org_id=org_id.clone() may_save=may_manage may_read_history=page.may_read_history/> })}
+        {editing.map(|group| view! { <editor::GroupEditor group org_id=org_id.clone() may_save=may_manage may_read_history=page.may_read_history/> })}
         {page.groups.is_empty().then(|| view! { <p class="text-slate-600 dark:text-slate-400">"No user groups yet."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="group-list">
             <thead class="text-left text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">

@@ -12,7 +12,7 @@ use crate::ui::{
         picker::Picker,
     },
     model::{MemberDetailItem, PickKind, RoleOption},
-    server_fns::members::{SetMemberRoles, member_detail},
+    server_fns::members::SetMemberRoles,
     typed::typed_values,
 };
 
@@ -20,17 +20,16 @@ use crate::ui::{
 const REFILL: &str = <SetMemberRoles as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
-pub fn AssignDialog(org_id: String, state: MembersQuery) -> impl IntoView {
-    let who = (org_id.clone(), state.assign.clone());
-    let detail = Resource::new(move || who.clone(), |(org, user)| member_detail(org, user));
+pub fn AssignDialog(org_id: String, state: MembersQuery, detail: super::DetailResource) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let (org_id, state) = (org_id.clone(), state.clone());
                 Suspend::new(async move {
                     match detail.await {
-                        Ok(member) => view! { <Dialog member org_id state/> }.into_any(),
-                        Err(error) => view! { <LoadError error/> }.into_any(),
+                        Some(Ok(member)) => view! { <Dialog member org_id state/> }.into_any(),
+                        Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                        None => ().into_any(),
                     }
                 })
             }}

@@ -10,31 +10,43 @@ use crate::ui::{
         layout::LoadError,
         picker::{PickLinks, choices_for},
     },
-    model::{BulkPreviewItem, PickKind},
+    error::UiError,
+    model::{BulkPreviewItem, PickItem, PickKind},
     server_fns::members::{BulkMemberRoles, preview_bulk_member_roles},
 };
 
-#[component]
-pub fn BulkConfirm(org_id: String, state: MembersQuery) -> impl IntoView {
-    let question = (org_id.clone(), state.clone());
-    let preview = Resource::new(
-        move || question.clone(),
+/// The confirmation's count for the bulk change the query holds, with the roles a name could
+/// mean when it names none; `None` without a bulk change.
+pub(super) type PreviewResource = Resource<Option<(Result<BulkPreviewItem, UiError>, Vec<PickItem>)>>;
+
+pub(super) fn preview_resource(
+    org_id: impl Fn() -> String + Send + Sync + 'static,
+    state: Memo<MembersQuery>,
+) -> PreviewResource {
+    Resource::new(
+        move || (org_id(), state.get()),
         |(org, s)| async move {
+            if s.bulk.is_empty() {
+                return None;
+            }
             let preview =
                 preview_bulk_member_roles(org.clone(), s.bulk_role.clone(), s.ids.join(","), s.all, s.q, s.role).await;
-            // With the roles a name could mean when it names none (fetched here: a resource made
-            // inside this one's suspense would not hydrate reliably).
             let lost = matches!(&preview, Err(error) if error.field("bulk_role").is_some());
             let choices = if lost { choices_for(PickKind::Role, org, s.bulk_role).await } else { Vec::new() };
-            (preview, choices)
+            Some((preview, choices))
         },
-    );
+    )
+}
+
+#[component]
+pub fn BulkConfirm(org_id: String, state: MembersQuery, preview: PreviewResource) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p>"Counting…"</p> }>
             {move || {
                 let (org_id, state) = (org_id.clone(), state.clone());
                 Suspend::new(async move {
-                    match preview.await {
+                    let Some(answer) = preview.await else { return ().into_any() };
+                    match answer {
                         (Ok(item), _) => view! { <Confirm item org_id state/> }.into_any(),
                         // A role typed as a name that is not there: the roles it could mean.
                         (Err(error), items) if error.field("bulk_role").is_some() => {
@@ -90,6 +102,7 @@ fn Confirm(item: BulkPreviewItem, org_id: String, state: MembersQuery) -> impl I
                 <input type="hidden" name="all" value=if state.all { "1" } else { "" }/>
                 <input type="hidden" name="q" value=state.q.clone()/>
                 <input type="hidden" name="role" value=state.role.clone()/>
+                <input type="hidden" name="role_filter_id" value=item.filter_role_id.clone()/>
                 <PendingButton pending=apply.pending() blocked=nobody test_id="bulk-apply"
                     class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Confirm"</PendingButton>
                 <a href=state.list_href(&org_id) class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Cancel"</a>

@@ -8,14 +8,11 @@ use crate::ui::{
     components::{copy_button::CopyableValue, layout::LoadError},
     model::MemberDetailItem,
     pages::audit::history_link::HistoryLink,
-    server_fns::members::member_detail,
 };
 
 #[component]
-pub fn MemberDrawer(org_id: String, state: MembersQuery) -> impl IntoView {
+pub fn MemberDrawer(org_id: String, state: MembersQuery, detail: super::DetailResource) -> impl IntoView {
     let close = state.list_href(&org_id);
-    let who = (org_id, state.member.clone());
-    let detail = Resource::new(move || who.clone(), |(org, user)| member_detail(org, user));
     view! {
         <aside aria-labelledby="drawer-title" data-testid="member-drawer"
             class="fixed inset-y-0 right-0 z-20 w-full max-w-lg space-y-4 overflow-y-auto border-l border-slate-200 bg-white p-6 shadow-xl dark:border-slate-800 dark:bg-slate-950">
@@ -23,8 +20,9 @@ pub fn MemberDrawer(org_id: String, state: MembersQuery) -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(item) => view! { <Detail item/> }.into_any(),
-                        Err(error) => view! { <LoadError error/> }.into_any(),
+                        Some(Ok(item)) => view! { <Detail item/> }.into_any(),
+                        Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+                        None => ().into_any(),
                     }
                 })}
             </Transition>

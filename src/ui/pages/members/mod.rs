@@ -23,10 +23,36 @@ use crate::ui::{
         list_page::{DoneBanner, ListHeader, PageAction, PageLinks},
         picker::{PickLinks, Picker, choices_for},
     },
-    model::{MemberListPage, PickItem, PickKind},
-    server_fns::members::list_members,
+    error::UiError,
+    model::{MemberDetailItem, MemberListPage, PickItem, PickKind},
+    server_fns::members::{list_members, member_detail},
     url,
 };
+
+/// One member's detail (for the drawer or the assign dialog); `None` while neither is open.
+type DetailResource = Resource<Option<Result<MemberDetailItem, UiError>>>;
+
+/// What is open on top of the list, each read by a resource made at the top of the page: one
+/// made inside the list's suspense does not always hydrate (the move dialog's did not, behind
+/// two servers).
+#[derive(Clone, Copy)]
+struct Opened {
+    drawer: DetailResource,
+    assign: DetailResource,
+    bulk: bulk_confirm::PreviewResource,
+}
+
+/// The detail of the member `pick` names in the query, when one is named.
+fn detail_of(
+    org_id: impl Fn() -> String + Send + Sync + 'static,
+    state: Memo<MembersQuery>,
+    pick: fn(&MembersQuery) -> String,
+) -> DetailResource {
+    Resource::new(
+        move || (org_id(), state.with(pick)),
+        |(org, user)| async move { if user.is_empty() { None } else { Some(member_detail(org, user).await) } },
+    )
+}
 
 /// The page's query: the filter and the page, plus whatever is open on top of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -115,12 +141,17 @@ pub fn MembersPage() -> impl IntoView {
             page.map(|page| (page, choices))
         },
     );
+    let opened = Opened {
+        drawer: detail_of(org_id, state, |s| s.member.clone()),
+        assign: detail_of(org_id, state, |s| s.assign.clone()),
+        bulk: bulk_confirm::preview_resource(org_id, state),
+    };
     view! {
         <div class="max-w-6xl space-y-6">
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok((page, choices)) => view! { <Members page choices org_id=org_id() state=state.get()/> }.into_any(),
+                        Ok((page, choices)) => view! { <Members page choices org_id=org_id() state=state.get() opened/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -130,7 +161,13 @@ pub fn MembersPage() -> impl IntoView {
 }
 
 #[component]
-fn Members(page: MemberListPage, choices: Vec<PickItem>, org_id: String, state: MembersQuery) -> impl IntoView {
+fn Members(
+    page: MemberListPage,
+    choices: Vec<PickItem>,
+    org_id: String,
+    state: MembersQuery,
+    opened: Opened,
+) -> impl IntoView {
     let first = MembersQuery { cursor: String::new(), ..state.clone() };
     let next = page.next_cursor.clone().map(|cursor| first.with(&org_id, "cursor", &cursor));
     // An empty cursor: the page before is the first one.
@@ -175,9 +212,9 @@ fn Members(page: MemberListPage, choices: Vec<PickItem>, org_id: String, state: 
         <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="member-total">
             {format!("{} member{} match", page.total, if page.total == 1 { "" } else { "s" })}
         </p>
-        {bulk.map(|(org_id, state)| view! { <bulk_confirm::BulkConfirm org_id state/> })}
-        {assign.map(|(org_id, state)| view! { <assign_dialog::AssignDialog org_id state/> })}
-        {drawer.map(|(org_id, state)| view! { <drawer::MemberDrawer org_id state/> })}
+        {bulk.map(|(org_id, state)| view! { <bulk_confirm::BulkConfirm org_id state preview=opened.bulk/> })}
+        {assign.map(|(org_id, state)| view! { <assign_dialog::AssignDialog org_id state detail=opened.assign/> })}
+        {drawer.map(|(org_id, state)| view! { <drawer::MemberDrawer org_id state detail=opened.drawer/> })}
         <table::MemberTable page org_id state/>
         <PageLinks first=first_page previous next/>
     }

@@ -337,7 +337,9 @@ fn MoveConfirm(
             {move || {
                 let (org_id, target) = (org_id.clone(), target.clone());
                 Suspend::new(async move {
-                match preview.await.unwrap_or_else(|| (Err(UiError::new(UiErrorKind::NotFound, "")), Vec::new())) {
+                // `None` only without a target, when this is not shown.
+                let Some(answer) = preview.await else { return ().into_any() };
+                match answer {
                     (Ok(item), _) => view! { <MovePreview item move_action/> }.into_any(),
                     (Err(error), items) if error.kind == UiErrorKind::NotFound => {
                         let href = move |value: &str| format!("/orgs/{org_id}?move_to={}", url::encode(value));

@@ -2,15 +2,12 @@
 //! roles and members depend on each and whether it is predefined (managed) or custom.
 
 use leptos::prelude::*;
-use leptos_router::{
-    components::Form,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::{
     components::{
         layout::LoadError,
-        list_page::{ListHeader, PageAction},
+        list_page::{ListHeader, ListSearch, PageAction},
     },
     model::PolicyListPage,
     pages::policies::PolicyBadge,
@@ -48,12 +45,7 @@ fn PolicyList(page: PolicyListPage, org_id: String, q: String) -> impl IntoView 
     let empty = page.items.is_empty();
     view! {
         <ListHeader title="Policies" org=Some((org_id.clone(), page.org_name.clone())) action=page.may_create.then(|| PageAction { href: format!("/orgs/{org_id}/policies/new"), label: "New policy", test_id: "new-policy" })/>
-        <Form method="GET" action="" attr:class="flex gap-2" attr:role="search">
-            <label for="policy-search" class="sr-only">"Find a policy by name or description"</label>
-            <input id="policy-search" name="q" type="search" value=q.clone() placeholder="Find by name or description" data-testid="policy-search"
-                class="w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
-            <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm dark:border-slate-700">"Search"</button>
-        </Form>
+        <ListSearch label="Find a policy by name or description" placeholder="Find by name or description" value=q.clone() test_id="policy-search"/>
         <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="policy-total">{format!("{} polic{}", page.total, if page.total == 1 { "y" } else { "ies" })}</p>
         {empty.then(|| view! { <p class="text-slate-600 dark:text-slate-400">"No policy matches."</p> })}
         <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="policy-list">

@@ -1,10 +1,12 @@
 //! `/orgs/:id/roles/new` and `/orgs/:id/roles/:role_id`: the role composer.
 //!
-//! Pick the organization's policies (searchable); the matrix below shows the resulting
-//! permissions, read-only, with the policies behind each cell on hover; the default toggle
-//! and the SSO group names (as chips) complete the role. Before saving, the impact panel shows
-//! which members would gain or lose what. The form posts the ticked policies, so it works
-//! without JavaScript too (the matrix and impact then show the saved role).
+//! The role's policies (untick to take one away) and a policy picker to add more (searched on
+//! the server as you type, so an organization of any size works); the matrix below shows the
+//! resulting permissions, read-only, with the policies behind each cell on hover; the default
+//! toggle and the SSO group names (as chips) complete the role. Before saving, the impact panel
+//! shows which members would gain or lose what. The form posts the ticked policies and the one
+//! typed into the picker, so it works without JavaScript too (the matrix and impact then show
+//! the saved role).
 
 use std::sync::Arc;
 
@@ -26,10 +28,12 @@ use crate::{
                 PermissionMatrix,
                 rows::{rows_for_display, rows_from_statements},
             },
+            picker::Picker,
             unsaved_guard::guard_unsaved_changes,
         },
-        model::{ComposerPolicy, RoleComposerData},
-        server_fns::roles::{SaveRole, load_role_composer, preview_role_impact},
+        error::UiError,
+        model::{ComposerPolicy, PickItem, PickKind, RoleComposerData},
+        server_fns::roles::{FindComposerPolicy, SaveRole, load_role_composer, preview_role_impact},
         typed::{typed_value, typed_values},
     },
 };
@@ -44,9 +48,11 @@ pub fn RoleComposerPage() -> impl IntoView {
     // `?restore=<event id>`: filled with that version from the role's history.
     let query = use_query_map();
     let restore = move || query.read().get("restore");
+    // After a failed post without JavaScript, the policies ticked may not be the role's.
+    let typed = typed_values(REFILL, "policy_ids[]");
     let data = Resource::new(
         move || (org_id(), role_id(), restore()),
-        |(org, role, restore)| load_role_composer(org, role, restore),
+        move |(org, role, restore)| load_role_composer(org, role, restore, typed.clone()),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -91,7 +97,7 @@ fn group_list(text: &str) -> Vec<String> {
 fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     let query = use_query_map();
     let schema = Arc::new(data.schema.clone());
-    let policies = StoredValue::new(data.policies.clone());
+    let policies = RwSignal::new(data.policies.clone());
     let role = data.role.clone();
     // After a failed post without JavaScript: what the admin chose, not what is stored.
     let selected = RwSignal::new(
@@ -104,7 +110,6 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     );
     let is_default = typed_values(REFILL, "is_default")
         .map_or_else(|| role.as_ref().is_some_and(|r| r.is_default), |ticked| !ticked.is_empty());
-    let filter = RwSignal::new(String::new());
     let dirty = RwSignal::new(false);
     guard_unsaved_changes(dirty.into());
 
@@ -112,14 +117,13 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
         let schema = Arc::clone(&schema);
         Signal::derive(move || {
             let chosen = selected.get();
-            let statements: Vec<Statement> = policies.with_value(|all| {
-                all.iter().filter(|p| chosen.contains(&p.id)).flat_map(|p| p.statements.clone()).collect()
-            });
+            let statements: Vec<Statement> = policies
+                .with(|all| all.iter().filter(|p| chosen.contains(&p.id)).flat_map(|p| p.statements.clone()).collect());
             rows_for_display(rows_from_statements(&statements), &schema)
         })
     };
     let cell_sources = Callback::new(move |(resource_type, action): (String, String)| {
-        policies.with_value(|all| sources_of(all, &selected.get(), &resource_type, &action))
+        policies.with(|all| sources_of(all, &selected.get(), &resource_type, &action))
     });
     let save = ServerAction::<SaveRole>::new();
     let save_error = action_error(save);
@@ -174,7 +178,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
                 <input type="hidden" name="role_id" value=role_id.clone()/>
                 <input type="hidden" name="version" value=role.as_ref().map(|r| r.version.to_string()).unwrap_or_default()/>
                 <input type="hidden" name="restored_from" value=data.restoring.as_ref().map(|r| r.event_id.clone()).unwrap_or_default()/>
-                <FormError error=Signal::derive(move || save_error.get().filter(|e| e.fields.iter().all(|f| f.field() != "name" && f.field() != "description")))/>
+                <FormError error=Signal::derive(move || save_error.get().filter(|e| e.fields.iter().all(|f| !["name", "description", "add_policy"].contains(&f.field()))))/>
                 <fieldset disabled=read_only class="space-y-4" on:input=move |_| dirty.set(true)>
                     <div class="grid gap-4 md:grid-cols-2">
                         <TextField label="Name" name="name" value=role.as_ref().map(|r| r.name.clone()).unwrap_or_default() check=fields::name_problem error=save_error refill_from=REFILL/>
@@ -186,7 +190,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
                         "Default role: every new member of this organization gets it (and SSO users whom no group maps)"
                     </label>
                     <GroupChips groups/>
-                    <PolicyPicker policies=data.policies.clone() selected filter toggle/>
+                    <RolePolicies org_id=org_id.clone() policies selected toggle save_error/>
                 </fieldset>
                 {(!read_only).then(|| view! {
                     <div class="max-w-xs">
@@ -204,46 +208,69 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     }
 }
 
-/// The organization's policies as checkboxes (`policy_ids[]`), with a filter.
+/// The policies of the role as checkboxes (`policy_ids[]`, untick to take one away), and a
+/// policy picker: a policy chosen joins them, ticked; without JavaScript the picker's field
+/// (`add_policy`) is posted with them.
 #[component]
-fn PolicyPicker(
-    policies: Vec<ComposerPolicy>,
+fn RolePolicies(
+    org_id: String,
+    policies: RwSignal<Vec<ComposerPolicy>>,
     selected: RwSignal<Vec<String>>,
-    filter: RwSignal<String>,
     toggle: impl Fn(String) + Copy + Send + Sync + 'static,
+    save_error: Signal<Option<UiError>>,
 ) -> impl IntoView {
+    let find = ServerAction::<FindComposerPolicy>::new();
+    let add = {
+        let org_id = org_id.clone();
+        Callback::new(move |item: PickItem| {
+            find.dispatch(FindComposerPolicy { org_id: org_id.clone(), id_or_name: item.value });
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(policy)) = find.value().get() {
+            if !policies.with_untracked(|all| all.iter().any(|p| p.id == policy.id)) {
+                policies.update(|all| all.push(policy.clone()));
+            }
+            if !selected.with_untracked(|chosen| chosen.contains(&policy.id)) {
+                toggle(policy.id);
+            }
+        }
+    });
+    // The picker's error: the last choice's, else the last save's.
+    let error = Signal::derive(move || find.value().get().and_then(Result::err).or_else(|| save_error.get()));
     view! {
         <fieldset class="space-y-2" data-testid="policy-picker">
             <legend class="text-sm font-semibold">"Policies"</legend>
-            <label for="policy-filter" class="sr-only">"Find a policy"</label>
-            <input id="policy-filter" type="search" placeholder="Find a policy" data-testid="policy-filter"
-                prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))
-                class="w-72 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"/>
-            <ul class="grid max-h-72 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2 sm:grid-cols-2 dark:border-slate-800">
-                {policies.into_iter().map(|p| {
-                    let (id, id_for_check, id_for_prop) = (p.id.clone(), p.id.clone(), p.id.clone());
-                    let haystack = format!("{} {}", p.name, p.description).to_lowercase();
-                    let hidden = move || {
-                        let f = filter.get().trim().to_lowercase();
-                        !f.is_empty() && !haystack.contains(&f)
-                    };
-                    view! {
-                        <li class:hidden=hidden>
-                            <label class="flex items-start gap-2 rounded px-2 py-1 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
-                                <input type="checkbox" name="policy_ids[]" value=p.id.clone() class="mt-0.5 h-4 w-4"
-                                    data-testid="policy-choice"
-                                    checked=move || selected.with(|s| s.contains(&id_for_check))
-                                    prop:checked=move || selected.with(|s| s.contains(&id_for_prop))
-                                    on:change=move |_| toggle(id.clone())/>
-                                <span>
-                                    <span class="font-medium">{p.name}</span>
-                                    <span class="block text-xs text-slate-500 dark:text-slate-400">{p.description}</span>
-                                </span>
-                            </label>
-                        </li>
+            {move || policies.with(Vec::is_empty).then(|| view! {
+                <p class="text-sm text-slate-600 dark:text-slate-400">"No policies yet: add one below."</p>
+            })}
+            <ul class="grid gap-1 rounded-md sm:grid-cols-2">
+                <For each=move || policies.get() key=|p| p.id.clone() let:p>
+                    {
+                        let (id, id_for_check, id_for_prop) = (p.id.clone(), p.id.clone(), p.id.clone());
+                        view! {
+                            <li>
+                                <label class="flex items-start gap-2 rounded px-2 py-1 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
+                                    <input type="checkbox" name="policy_ids[]" value=p.id.clone() class="mt-0.5 h-4 w-4"
+                                        data-testid="policy-choice"
+                                        checked=move || selected.with(|s| s.contains(&id_for_check))
+                                        prop:checked=move || selected.with(|s| s.contains(&id_for_prop))
+                                        on:change=move |_| toggle(id.clone())/>
+                                    <span>
+                                        <span class="font-medium">{p.name}</span>
+                                        <span class="block text-xs text-slate-500 dark:text-slate-400">{p.description}</span>
+                                    </span>
+                                </label>
+                            </li>
+                        }
                     }
-                }).collect_view()}
+                </For>
             </ul>
+            <div class="max-w-md">
+                <Picker kind=PickKind::Policy scope=org_id name="add_policy" required=false
+                    label="Add a policy (type part of its name and choose)" value=String::new()
+                    test_id="add-policy" error=Some(error) refill_from=REFILL on_choose=add/>
+            </div>
         </fieldset>
     }
 }

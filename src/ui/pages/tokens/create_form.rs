@@ -1,6 +1,7 @@
 //! The form that makes a token: a name, a lifetime (those the caller's organizations allow, a
 //! date, or none where every one of them allows it) and an optional restriction (permissions
-//! picked in the schema picker, or typed one per line without JavaScript; an organization).
+//! picked in the schema picker or the permission picker, typed separated by commas without
+//! JavaScript; an organization, picked as you type).
 
 use std::sync::Arc;
 
@@ -15,9 +16,10 @@ use crate::{
                 PermissionMatrix,
                 rows::{MatrixRow, statements_from_rows},
             },
+            picker::Picker,
         },
         error::UiError,
-        model::MyTokensPage,
+        model::{MyTokensPage, PickKind},
         server_fns::tokens::CreateToken,
         typed::typed_value,
     },
@@ -38,13 +40,11 @@ pub fn CreateTokenForm(
     let rows = RwSignal::new(Vec::<MatrixRow>::new());
     // After a failed post without JavaScript: what the admin chose (the name refills itself).
     let typed = |name: &str| typed_value(REFILL, name);
-    let typed_permissions = typed("permissions").unwrap_or_default();
-    let permissions = RwSignal::new(typed_permissions.clone());
-    let (typed_expiry, expires_on, typed_org) =
-        (typed("expiry"), typed("expires_on").unwrap_or_default(), typed("org_id"));
+    let permissions = RwSignal::new(String::new());
+    let (typed_expiry, expires_on) = (typed("expiry"), typed("expires_on").unwrap_or_default());
     let on_matrix_change = Callback::new(move |next: Vec<MatrixRow>| {
         let picked = allowed_permissions(&statements_from_rows(&next));
-        permissions.set(picked.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+        permissions.set(picked.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
         rows.set(next);
     });
     let default_days = page.lifetimes.iter().copied().filter(|d| *d <= 30).max().or(page.lifetimes.first().copied());
@@ -82,21 +82,12 @@ pub fn CreateTokenForm(
                          at most what you pick here."
                     </p>
                     <PermissionMatrix schema rows=rows.into() on_change=on_matrix_change instance_names=RwSignal::new(Vec::new())/>
-                    <div class="space-y-1">
-                        <label for="token-permissions" class="block text-sm font-medium">"Permissions, one per line"</label>
-                        <textarea id="token-permissions" name="permissions" rows="4" data-testid="token-permissions"
-                            prop:value=move || permissions.get()
-                            on:input=move |ev| permissions.set(event_target_value(&ev))
-                            placeholder="org:read\nmember:read"
-                            class="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900">{typed_permissions}</textarea>
-                    </div>
-                    <div class="space-y-1">
-                        <label for="token-org" class="block text-sm font-medium">"Only in this organization and below"</label>
-                        <select id="token-org" name="org_id" class=SELECT data-testid="token-org">
-                            <option value="">"Anywhere you have access"</option>
-                            {page.organizations.iter().map(|o| view! { <option value=o.id.clone() selected=typed_org.as_deref() == Some(o.id.as_str())>{o.name.clone()}</option> }).collect_view()}
-                        </select>
-                    </div>
+                    <Picker kind=PickKind::Permission name="permissions" multiple=true required=false
+                        label="Permissions (separated by commas)" placeholder="org:read, member:read"
+                        value=permissions test_id="token-permissions" error=Some(error) refill_from=REFILL/>
+                    <Picker kind=PickKind::Organization name="org_id" required=false
+                        label="Only in this organization and below (empty: anywhere you have access)"
+                        value=String::new() test_id="token-org" error=Some(error) refill_from=REFILL/>
                 </details>
                 <div class="max-w-xs"><SubmitButton label="Create token" pending=create.pending().into()/></div>
             </ActionForm>

@@ -47,7 +47,7 @@ pub fn TokenTable(
                                 <span class="block font-mono text-xs text-slate-500 dark:text-slate-400">{format!("{}…", t.prefix)}</span>
                             </td>
                             {show_creator.then(|| view! { <td class="px-3 py-2">{t.creator_email.clone()}</td> })}
-                            <td class="px-3 py-2 font-mono text-xs">{t.restriction.clone()}</td>
+                            <td class="px-3 py-2 font-mono text-xs" data-testid="token-restriction">{t.restriction.clone()}</td>
                             <td class="px-3 py-2 tabular-nums">{t.created_at.clone()}</td>
                             <td class="px-3 py-2 tabular-nums">{t.expires.clone()}</td>
                             <td class="px-3 py-2" data-testid="token-last-used">{t.last_used.clone()}</td>

@@ -2,10 +2,6 @@ use leptos::prelude::*;
 
 use crate::ui::{error::UiError, model::UserGroupsPage};
 
-/// Roles offered in the group editor; organizations with more are managed through the REST API.
-#[cfg(feature = "ssr")]
-const ROLE_CHOICES: usize = 200;
-
 /// Groups per page of the list.
 #[cfg(feature = "ssr")]
 const GROUPS_PER_PAGE: usize = 50;
@@ -19,14 +15,12 @@ pub async fn load_user_groups(org_id: String, edit: String, cursor: String) -> R
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let cursor = Some(cursor.as_str()).filter(|c| !c.is_empty());
     let page = call.domain.list_user_groups(&call.actor, &org.id, cursor, GROUPS_PER_PAGE).await?;
-    let roles: Vec<RoleOption> = call
-        .domain
-        .list_roles(&call.actor, &org.id, None, None, ROLE_CHOICES)
-        .await?
-        .roles
-        .into_iter()
-        .map(|r| RoleOption { id: r.role_id, name: r.name, source: String::new() })
-        .collect();
+    // The names of the roles the listed groups hold, read once for the page.
+    let mut held: Vec<String> = page.groups.iter().flat_map(|g| g.role_ids.iter().cloned()).collect();
+    held.sort();
+    held.dedup();
+    let names = call.domain.held_role_names(&call.actor, &org.id, &held).await?;
+    let names: std::collections::HashMap<String, String> = held.into_iter().zip(names).collect();
     let may_manage = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
     let may_read_history = call.domain.may_read_audit(&call.actor, &org.id).await?;
     let editing = match edit.as_str() {
@@ -36,18 +30,24 @@ pub async fn load_user_groups(org_id: String, edit: String, cursor: String) -> R
             name: String::new(),
             description: String::new(),
             version: 0,
-            role_ids: Vec::new(),
+            roles: Vec::new(),
             members: Vec::new(),
         }),
         group_id => {
             let group = call.domain.user_group(&call.actor, &org.id, group_id).await?;
             let members = call.domain.user_group_members(&call.actor, &org.id, group_id).await?;
+            let role_names = call.domain.held_role_names(&call.actor, &org.id, &group.role_ids).await?;
             Some(GroupEditItem {
                 id: group.group_id,
                 name: group.name,
                 description: group.description,
                 version: group.version,
-                role_ids: group.role_ids,
+                roles: group
+                    .role_ids
+                    .into_iter()
+                    .zip(role_names)
+                    .map(|(id, name)| RoleOption { id, name, source: String::new() })
+                    .collect(),
                 members: members
                     .into_iter()
                     .map(|m| GroupMemberItem { user_id: m.user_id, email: m.email, full_name: m.full_name })
@@ -55,7 +55,7 @@ pub async fn load_user_groups(org_id: String, edit: String, cursor: String) -> R
             })
         }
     };
-    let name_of = |id: &String| roles.iter().find(|r| &r.id == id).map_or_else(|| id.clone(), |r| r.name.clone());
+    let name_of = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
     let groups = page
         .groups
         .into_iter()
@@ -71,7 +71,6 @@ pub async fn load_user_groups(org_id: String, edit: String, cursor: String) -> R
         org_name: org.name,
         groups,
         next_cursor: page.next_cursor,
-        roles,
         may_manage,
         may_read_history,
         editing,

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use crate::ui::error::UiError;
 
 /// Saves the group editor: creates the group, or replaces it at the version it was loaded
-/// at. `user_ids[]` are the members left ticked; `add_emails` adds members by email (separated
-/// by spaces, commas or new lines).
+/// at. `role_ids[]` are the roles left ticked; `add_roles[]` (chosen with the role picker) and
+/// `add_role` (typed) add roles by name or id. `user_ids[]` are the members left ticked;
+/// `add_emails` adds members by email (separated by spaces, commas or new lines).
 #[server(prefix = "/api", endpoint = "save-user-group")]
 pub async fn save_user_group(
     org_id: String,
@@ -16,6 +17,8 @@ pub async fn save_user_group(
     name: String,
     description: String,
     role_ids: Option<Vec<String>>,
+    add_roles: Option<Vec<String>>,
+    add_role: Option<String>,
     user_ids: Option<Vec<String>>,
     add_emails: String,
 ) -> Result<(), UiError> {
@@ -33,11 +36,22 @@ pub async fn save_user_group(
             user_ids.push(id);
         }
     }
+    let mut role_ids = role_ids.unwrap_or_default();
+    let max = crate::domain::members::MAX_MEMBER_ROLES;
+    if add_roles.as_ref().is_some_and(|named| named.len() > max) {
+        return Err(UiError::invalid_field("add_role", &format!("Add at most {max} roles at a time")));
+    }
+    for named in add_roles.unwrap_or_default().iter().chain(add_role.iter()) {
+        let found = crate::ui::server_fns::roles::role_to_grant(&call, &org_id, named, "add_role").await?;
+        if let Some(id) = found.filter(|id| !role_ids.contains(id)) {
+            role_ids.push(id);
+        }
+    }
     let fields = GroupFields {
         name: Some(name),
         description: Some(description),
         user_ids: Some(user_ids),
-        role_ids: Some(role_ids.unwrap_or_default()),
+        role_ids: Some(role_ids),
         version: version.parse().ok(),
     };
     let group = if group_id.is_empty() {

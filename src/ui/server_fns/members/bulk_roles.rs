@@ -1,9 +1,13 @@
+// One argument per form field: the generated client and server functions take them all.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::ui::error::UiError;
 
 /// Adds (`change` = "add") or removes a role for the selected members, then returns to the
-/// list with what was done.
+/// list with what was done. `role_filter_id` is the list's role filter as the confirmation
+/// resolved it; `role` the filter as typed, for the way back.
 #[server(prefix = "/api", endpoint = "bulk-member-roles")]
 pub async fn bulk_member_roles(
     org_id: String,
@@ -13,16 +17,16 @@ pub async fn bulk_member_roles(
     all: Option<String>,
     q: String,
     role: String,
+    role_filter_id: String,
 ) -> Result<(), UiError> {
     use crate::domain::members::BulkRoleChange;
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let change = if change == "remove" { BulkRoleChange::Remove } else { BulkRoleChange::Add };
     let ids = super::split_ids(&ids);
     let all = all.is_some_and(|a| !a.is_empty());
-    let filter = super::role_id(&call, &org_id, &role, "role").await?.unwrap_or_default();
     let outcome = call
         .domain
-        .bulk_role_change(&call.actor, &org_id, change, &role_id, super::selection(&ids, all, &q, &filter))
+        .bulk_role_change(&call.actor, &org_id, change, &role_id, super::selection(&ids, all, &q, &role_filter_id))
         .await?;
     let verb = if change == BulkRoleChange::Add { "Added" } else { "Removed" };
     let done =

@@ -26,7 +26,7 @@ pub async fn list_members(
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
     let may_assign = call.domain.member_actions(&call.actor, &org.id).await?.may_assign;
-    let role_id = match super::role_id(&call, &org.id, &role_id, "role").await {
+    let role_id = match super::role_filter(&call, &org.id, &role_id).await {
         Ok(role_id) => role_id,
         Err(error) if error.field("role").is_some() => {
             return Ok(MemberListPage {

@@ -15,35 +15,27 @@ pub use list::{ListMembers, list_members};
 pub use preview_bulk_roles::{PreviewBulkMemberRoles, preview_bulk_member_roles};
 pub use set_roles::{SetMemberRoles, set_member_roles};
 
-/// The id of the role `text` names in `org_id` (its id or its name, as a role picker holds
-/// it); `None` for none. When no role is called so (or the caller may not read roles), the
-/// error names `field`, the form field that held it.
+/// The id of the role the member list is filtered by (the `role` field), checked after the
+/// caller's right to read the members: one without it is refused, whatever the role.
 #[cfg(feature = "ssr")]
-async fn role_id(
+async fn role_filter(
     call: &crate::ui::server_fns::context::Call,
     org_id: &str,
     text: &str,
-    field: &str,
 ) -> Result<Option<String>, UiError> {
-    use crate::{
-        domain::{DomainError, FieldError},
-        ui::error::UiErrorKind,
-    };
+    use crate::domain::DomainError;
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    match call.domain.find_role(&call.actor, org_id, text).await {
-        Ok(role) => Ok(Some(role.role_id)),
-        Err(DomainError::NotFound { .. } | DomainError::Forbidden { .. }) => {
-            let message = format!("No role here is called \u{201c}{text}\u{201d}");
-            Err(UiError {
-                kind: UiErrorKind::NotFound,
-                fields: vec![FieldError::new(field, "not_found", &message)],
-                message,
-            })
+    match call.domain.member_role_filter(&call.actor, org_id, text).await {
+        Err(error @ (DomainError::Forbidden { .. } | DomainError::NotFound { resource_type: "organization", .. })) => {
+            Err(error.into())
         }
-        Err(error) => Err(error.into()),
+        lookup => {
+            crate::ui::error::named_in_field(lookup, "role", || crate::ui::server_fns::roles::no_role_called(text))
+                .map(Some)
+        }
     }
 }
 

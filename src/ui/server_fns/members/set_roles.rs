@@ -14,7 +14,9 @@ pub async fn set_member_roles(
 ) -> Result<(), UiError> {
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let mut role_ids = role_ids.unwrap_or_default();
-    if let Some(added) = super::role_id(&call, &org_id, add_role.as_deref().unwrap_or_default(), "add_role").await?
+    if let Some(added) =
+        crate::ui::server_fns::roles::role_to_grant(&call, &org_id, add_role.as_deref().unwrap_or_default(), "add_role")
+            .await?
         && !role_ids.contains(&added)
     {
         role_ids.push(added);

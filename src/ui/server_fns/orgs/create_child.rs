@@ -17,16 +17,21 @@ pub async fn create_child_organization(
     parent_has_access_to_descendants: Option<String>,
     first_admin_email: Option<String>,
 ) -> Result<(), UiError> {
-    use crate::domain::orgs::{NewOrganization, OrganizationSettings};
+    use crate::{
+        domain::orgs::{NewOrganization, OrganizationSettings},
+        ui::model::PickKind,
+    };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let first_admin_user_id = match first_admin_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        Some(email) => Some(
-            call.domain
-                .visible_user_by_id_or_email(&call.actor, email)
-                .await
-                .map_err(|_| UiError::invalid_field("first_admin_email", "No user you can see has this email address"))?
-                .id,
-        ),
+        Some(email) => {
+            let user = call.domain.visible_user_by_id_or_email(&call.actor, email).await;
+            let hint = match &user {
+                Ok(_) => String::new(),
+                Err(_) => crate::ui::server_fns::pick::did_you_mean(&call, PickKind::User, "", email).await,
+            };
+            let message = || format!("No user you can see has this email address{hint}");
+            Some(crate::ui::error::named_in_field(user, "first_admin_email", message)?.id)
+        }
         None => None,
     };
     let settings = OrganizationSettings {

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use crate::ui::error::UiError;
 
 /// Saves the role composer: creates the role, or replaces it at the version it was loaded at.
-/// `policy_ids[]` are the ticked policies; `sso_groups` is comma-separated; `restored_from`, the
-/// audit event whose version the form was filled with.
+/// `policy_ids[]` are the ticked policies, `add_policy` one more by its name or id (typed
+/// without JavaScript); `sso_groups` is comma-separated; `restored_from`, the audit event whose
+/// version the form was filled with.
 #[server(prefix = "/api", endpoint = "save-role")]
 pub async fn save_role(
     org_id: String,
@@ -16,13 +17,20 @@ pub async fn save_role(
     name: String,
     description: String,
     policy_ids: Option<Vec<String>>,
+    add_policy: Option<String>,
     is_default: Option<String>,
     sso_groups: String,
     restored_from: Option<String>,
 ) -> Result<(), UiError> {
     use crate::domain::roles::{RoleChanges, RoleFields};
     let call = crate::ui::server_fns::context::signed_in_call()?;
-    let policy_ids = policy_ids.unwrap_or_default();
+    let mut policy_ids = policy_ids.unwrap_or_default();
+    if let Some(named) = add_policy.as_deref().map(str::trim).filter(|named| !named.is_empty()) {
+        let policy = super::policy_to_add(&call, &org_id, named).await?;
+        if !policy_ids.contains(&policy.policy_id) {
+            policy_ids.push(policy.policy_id);
+        }
+    }
     let sso_group_names: Vec<String> =
         sso_groups.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect();
     let is_default = is_default.is_some_and(|v| !v.is_empty());

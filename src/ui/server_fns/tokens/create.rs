@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::ui::{error::UiError, model::NewTokenSecret};
 
 /// Makes a token for you. `expiry` is a number of days, `date` (then `expires_on`) or `never`;
-/// `permissions` (one per line) and `org_id` restrict it. With JavaScript the secret comes
+/// `permissions` (separated by commas, semicolons or new lines) and `org_id` (an
+/// organization's id or code) restrict it. With JavaScript the secret comes
 /// back in the answer; a form posted without it is sent to `/tokens`, which shows the secret
 /// once (see `web::new_token`).
 #[server(prefix = "/api", endpoint = "create-token")]
@@ -26,12 +27,19 @@ pub async fn create_token(
             DomainError::invalid("expires_in_days", "value_error.expiry", "Pick a lifetime, a date or no expiry")
         })?),
     };
-    let listed: Vec<String> = permissions.lines().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+    let listed: Vec<String> =
+        permissions.split([',', ';', '\n']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
     let restriction = TokenRestriction {
         permissions: (!listed.is_empty()).then_some(listed),
         org_id: Some(org_id).filter(|o| !o.is_empty()),
     };
-    let created = call.domain.create_token(&call.actor, NewToken { name, expiry, restriction }).await?;
+    let created = match call.domain.create_token(&call.actor, NewToken { name, expiry, restriction }).await {
+        Err(DomainError::NotFound { resource_type: "organization", resource_id }) => {
+            let message = format!("No organization you can see is called \u{201c}{resource_id}\u{201d}");
+            return Err(UiError::invalid_field("org_id", &message));
+        }
+        created => created?,
+    };
     let new = NewTokenSecret { name: created.token.name, secret: created.secret.reveal().to_owned() };
     if posted_without_javascript() {
         carry_to_tokens_page(&new);

@@ -3,17 +3,12 @@ use leptos::prelude::*;
 use crate::ui::{error::UiError, model::MyTokensPage};
 
 /// `/tokens`: your tokens, and what a new one may be (lifetimes within your organizations'
-/// policy, the organizations it may be restricted to, the schema for the permission picker).
+/// policy, the schema for the permission picker).
 #[server(prefix = "/api", endpoint = "my-tokens")]
 pub async fn list_my_tokens() -> Result<MyTokensPage, UiError> {
-    use crate::{
-        domain::tokens::LIFETIMES,
-        ui::model::{OrganizationItem, TokenRow},
-    };
+    use crate::{domain::tokens::LIFETIMES, ui::model::TokenRow};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let policy = call.domain.token_policy_of(&call.user()?.id).await?;
-    let organizations: Vec<OrganizationItem> =
-        call.domain.my_organizations(&call.actor).await?.into_iter().map(Into::into).collect();
     let tokens = call.domain.my_tokens(&call.actor).await?.into_iter().map(TokenRow::new).collect();
     Ok(MyTokensPage {
         tokens,
@@ -21,6 +16,5 @@ pub async fn list_my_tokens() -> Result<MyTokensPage, UiError> {
         max_lifetime_days: policy.max_lifetime_days,
         allow_no_expiry: policy.allow_no_expiry,
         schema: call.domain.schema().await?,
-        organizations,
     })
 }
