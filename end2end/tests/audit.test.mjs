@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, submitAndWait, waitForText } from '../support/browser.mjs';
+import { MODES, ready, submitAndWait, waitForText, waitUntil } from '../support/browser.mjs';
+import { ADMIN_EMAIL } from '../support/server.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -45,10 +46,20 @@ for (const mode of MODES) {
       const events = page.getByTestId('audit-event');
       await waitForText(events.first(), /role\.updated/);
 
-      // Filtered by a family of actions, through the form (a GET: the filter is in the URL).
+      // Filtered by a family of actions and by who did it (a person picked by name or email, the
+      // address typed without JavaScript), through the form (a GET: the filter is in the URL).
       await page.locator('#audit-action').fill('policy.*');
+      const actor = page.getByTestId('audit-actor');
+      if (mode.javaScriptEnabled) {
+        await actor.pressSequentially(ADMIN_EMAIL.slice(0, 5));
+        const choices = page.locator(`#${await actor.getAttribute('aria-controls')}`);
+        await choices.getByTestId('pick-choice').filter({ hasText: ADMIN_EMAIL }).first().click();
+        await waitUntil('the actor chosen', () => actor.inputValue(), (value) => value === ADMIN_EMAIL);
+      } else {
+        await actor.fill(ADMIN_EMAIL);
+      }
       await submitAndWait(page, page.getByTestId('audit-filters').locator('button[type="submit"]'),
-        (url) => url.searchParams.get('action') === 'policy.*');
+        (url) => url.searchParams.get('action') === 'policy.*' && url.searchParams.get('actor') === ADMIN_EMAIL);
       await ready(page, mode);
       await waitForText(events.first(), /policy\.created/);
       assert.deepEqual(

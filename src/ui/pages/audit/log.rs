@@ -10,8 +10,9 @@ use crate::ui::{
     components::{
         layout::LoadError,
         list_page::{ListHeader, PageLinks},
+        picker::Picker,
     },
-    model::{AuditEventsPage, AuditRow},
+    model::{AuditEventsPage, AuditRow, PickKind},
     server_fns::audit::list_audit_events,
     url::encode,
 };
@@ -121,12 +122,19 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
         <form method="get" action=format!("/orgs/{org_id}/audit") class="grid gap-3 sm:grid-cols-4" data-testid="audit-filters">
             {FIELDS.iter().map(|(name, label)| {
                 let id = format!("audit-{name}");
+                if *name == "actor" {
+                    // People are picked by name or email; an id or a name no longer anyone's is typed.
+                    return view! {
+                        <Picker kind=PickKind::User name="actor" label=*label value=filters.get(name)
+                            test_id="audit-actor" required=false/>
+                    }.into_any();
+                }
                 view! {
                     <div class="space-y-1">
                         <label for=id.clone() class="block text-sm font-medium">{*label}</label>
                         <input id=id name=*name value=filters.get(name) class=INPUT/>
                     </div>
-                }
+                }.into_any()
             }).collect_view()}
             <div class="flex items-end gap-2">
                 <input id="audit-below" type="checkbox" name="below" value="on" checked=filters.below/>

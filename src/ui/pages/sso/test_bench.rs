@@ -7,8 +7,8 @@ use leptos_router::params::ParamsMap;
 
 use super::{BUTTON, INPUT, SECTION};
 use crate::ui::{
-    components::layout::LoadError,
-    model::{PreviewView, SsoSetupView},
+    components::{layout::LoadError, picker::Picker},
+    model::{PickKind, PreviewView, SsoSetupView},
     server_fns::sso::preview_sso,
 };
 
@@ -71,10 +71,8 @@ pub fn TestBench(setup: SsoSetupView, bench: BenchQuery) -> impl IntoView {
                         <label for="bench-claims" class="block text-sm font-medium">"or ID token claims (JSON)"</label>
                         <textarea id="bench-claims" name="claims" rows="3" class=INPUT placeholder="{\"groups\": [\"engineering\"]}">{bench.claims.clone()}</textarea>
                     </div>
-                    <div class="space-y-1">
-                        <label for="bench-user" class="block text-sm font-medium">"or a person (email)"</label>
-                        <input id="bench-user" name="user" value=bench.user.clone() class=INPUT/>
-                    </div>
+                    <Picker kind=PickKind::User name="user" label="or a person (name or email)" value=bench.user.clone()
+                        test_id="bench-user" required=false/>
                 </div>
                 <details open=!bench.draft.is_empty()>
                     <summary class="cursor-pointer text-sm font-medium">"Try other group names"</summary>

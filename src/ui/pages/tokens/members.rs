@@ -11,8 +11,9 @@ use crate::ui::{
         form::{FormError, PendingButton, action_error},
         layout::LoadError,
         list_page::{DoneBanner, ListHeader, PageLinks},
+        picker::Picker,
     },
-    model::{MemberTokensPage, TokenRow},
+    model::{MemberTokensPage, PickKind, TokenRow},
     server_fns::tokens::{RevokeMemberToken, list_member_tokens},
     url::encode,
 };
@@ -80,10 +81,8 @@ fn Tokens(page: MemberTokensPage, org_id: String, filters: Filters, revoking: St
         <DoneBanner done test_id="tokens-done"/>
         {revoking.map(|token| view! { <RevokeMember token org_id=org_id.clone() back=back.clone()/> })}
         <form method="get" action=format!("/orgs/{org_id}/tokens") class="grid gap-3 sm:grid-cols-4" data-testid="token-filters">
-            <div class="space-y-1">
-                <label for="filter-creator" class="block text-sm font-medium">"Creator (email)"</label>
-                <input id="filter-creator" name="creator" value=filters.creator.clone() class=INPUT/>
-            </div>
+            <Picker kind=PickKind::Member scope=org_id.clone() name="creator" label="Creator (name or email)"
+                value=filters.creator.clone() test_id="filter-creator" required=false/>
             <div class="space-y-1">
                 <label for="filter-status" class="block text-sm font-medium">"Status"</label>
                 <select id="filter-status" name="status" class=INPUT>
