@@ -113,6 +113,18 @@ for (const mode of MODES) {
       await ready(page, mode);
       const unmapped = page.getByTestId('sso-unmapped-row').filter({ hasText: 'contractors' });
       await waitForText(unmapped, /contractors\s*1/);
+      // Mapped to a role picked by name (typed without JavaScript), it gives that role from now on.
+      const mapTo = unmapped.getByTestId('sso-map-role');
+      if (mode.javaScriptEnabled) {
+        await mapTo.pressSequentially('engin');
+        const choices = page.locator(`#${await mapTo.getAttribute('aria-controls')}`);
+        await choices.getByTestId('pick-choice').filter({ hasText: 'Engineers' }).first().click();
+      } else {
+        await mapTo.fill('Engineers');
+      }
+      await submitAndWait(page, unmapped.getByTestId('sso-map-group'), (url) => url.searchParams.has('done'));
+      await ready(page, mode);
+      await page.getByTestId('sso-unmapped-empty').waitFor();
 
       assert.deepEqual(errors, []);
       assert.deepEqual(personErrors, []);

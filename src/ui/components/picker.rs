@@ -82,8 +82,11 @@ pub fn Picker(
     /// own) and empties the field for the next one, instead of filling the field with it.
     #[prop(optional, into)]
     on_choose: Option<Callback<PickItem>>,
+    /// The field's id, where several pickers of the same `name` share a page (one per row).
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let field_id = format!("pick-{name}");
+    let field_id = id.unwrap_or_else(|| format!("pick-{name}"));
     let list_id = format!("{field_id}-choices");
     let error_id = format!("{field_id}-error");
     let initial = refill_from.and_then(|path| typed_value(path, name)).unwrap_or_else(|| value.get_untracked());

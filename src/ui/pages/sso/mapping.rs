@@ -5,8 +5,11 @@ use leptos::prelude::*;
 
 use super::{BUTTON, INPUT, SECTION};
 use crate::ui::{
-    components::form::{PendingButton, ProblemList, action_error},
-    model::SsoSetupView,
+    components::{
+        form::{PendingButton, ProblemList, action_error},
+        picker::Picker,
+    },
+    model::{PickKind, SsoSetupView},
     server_fns::sso::{MapSsoGroup, SaveRoleGroups},
     typed::typed_value,
 };
@@ -80,8 +83,8 @@ pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
                         <thead><tr class="text-left text-slate-500 dark:text-slate-400"><th class="py-2">"Group"</th><th class="py-2">"People"</th><th class="py-2">"Map to role"</th></tr></thead>
                         <tbody>
                             {setup.unmapped_groups.into_iter().map(|g| {
-                                let (org_id, roles, may_update) = (setup.org_id.clone(), setup.roles.clone(), setup.may_update);
-                                let (select_id, label) = (format!("map-{}", g.group), format!("Role for {}", g.group));
+                                let (org_id, may_update) = (setup.org_id.clone(), setup.may_update);
+                                let field_id = format!("map-{}", g.group);
                                 let (row_key, shown) = (g.group.clone(), g.group.clone());
                                 view! {
                                 <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sso-unmapped-row" data-group=row_key>
@@ -89,13 +92,13 @@ pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
                                     <td class="py-2 pr-4">{g.users}</td>
                                     <td class="py-2">
                                         {may_update.then(|| view! {
-                                            <ActionForm action=map attr:class="flex gap-2">
-                                                <input type="hidden" name="org_id" value=org_id/>
+                                            <ActionForm action=map attr:class="flex items-end gap-2">
+                                                <input type="hidden" name="org_id" value=org_id.clone()/>
                                                 <input type="hidden" name="group" value=g.group.clone()/>
-                                                <label class="sr-only" for=select_id.clone()>{label}</label>
-                                                <select id=select_id name="role_id" class=INPUT>
-                                                    {roles.iter().map(|r| view! { <option value=r.role_id.clone()>{r.name.clone()}</option> }).collect_view()}
-                                                </select>
+                                                <div class="w-64">
+                                                    <Picker kind=PickKind::Role scope=org_id.clone() name="role_id" id=field_id
+                                                        label="Role (type part of its name)" value=String::new() test_id="sso-map-role"/>
+                                                </div>
                                                 <PendingButton pending=map.pending() class=BUTTON test_id="sso-map-group">"Map"</PendingButton>
                                             </ActionForm>
                                         })}
