@@ -320,6 +320,17 @@ async fn a_failed_form_post_comes_back_with_what_was_typed(engine: Engine) {
     }
 }
 
+async fn a_failed_sign_in_comes_back_with_the_email_and_never_the_password(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let fields = [("email", "typed@nobody.example"), ("password", "typed-secret-value"), ("next", "/orgs")];
+    let r = post(&w, "", "/sign-in?next=%2Forgs", "sign-in", &fields).await;
+    let back = redirected(&r);
+    assert!(back.starts_with("/sign-in?") && back.contains("__err="), "{back}");
+    let html = w.app.send(Req::page(&back)).await.text();
+    assert!(html.contains(r#"value="typed@nobody.example""#), "the email comes back: {back}");
+    assert!(!html.contains("typed-secret-value") && !back.contains("typed-secret-value"), "the password never does");
+}
+
 /// One form of the console, posted without JavaScript so that it fails: what the admin typed
 /// must come back in the page (`expected`: pieces of its HTML), and what is private must not.
 struct Refill {
@@ -543,5 +554,6 @@ on_both_engines!(
     every_change_works_as_a_plain_form_post,
     a_role_of_no_policies_previews_without_an_error,
     a_failed_form_post_comes_back_with_what_was_typed,
+    a_failed_sign_in_comes_back_with_the_email_and_never_the_password,
     every_form_comes_back_as_typed_after_a_failed_post
 );

@@ -270,6 +270,9 @@ fn RolePolicies(
                 <Picker kind=PickKind::Policy scope=org_id name="add_policy" required=false
                     label="Add a policy (type part of its name and choose)" value=String::new()
                     test_id="add-policy" error=Some(error) refill_from=REFILL on_choose=add/>
+                <p role="status" class="text-xs text-slate-600 dark:text-slate-400">
+                    {move || find.pending().get().then_some("Adding the policy…")}
+                </p>
             </div>
         </fieldset>
     }

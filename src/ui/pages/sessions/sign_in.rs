@@ -16,6 +16,9 @@ use crate::{
     },
 };
 
+/// Where the form posts, whose failure without JavaScript refills the email (never the password).
+const REFILL: &str = <SignIn as leptos::server_fn::ServerFn>::PATH;
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
@@ -40,7 +43,7 @@ pub fn SignInPage() -> impl IntoView {
                 <ActionForm action=sign_in attr:class="space-y-4" attr:data-testid="sign-in-form">
                     <input type="hidden" name="next" value=next/>
                     <FormError error/>
-                    <TextField label="Email" name="email" input_type="email" autocomplete="username" autofocus=true error/>
+                    <TextField label="Email" name="email" input_type="email" autocomplete="username" autofocus=true error refill_from=REFILL/>
                     <TextField label="Password" name="password" input_type="password" autocomplete="current-password" error/>
                     <SubmitButton label="Sign in" pending=sign_in.pending().into()/>
                 </ActionForm>
