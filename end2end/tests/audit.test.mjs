@@ -66,6 +66,26 @@ for (const mode of MODES) {
         await events.evaluateAll((items) => [...new Set(items.map((item) => item.dataset.action))]),
         ['policy.created'],
       );
+      // Someone else, picked the same way, did none of it.
+      const bystander = `bystander-${suffix}@audit.example`;
+      const made = await api('POST', '/v1/users', {
+        email: bystander, first_name: 'Bystander', last_name: suffix, password: 'a long enough passphrase', organization_id: orgId,
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const other = page.getByTestId('audit-actor');
+      if (mode.javaScriptEnabled) {
+        await other.fill('');
+        await other.pressSequentially(`bystander-${suffix}`);
+        const choices = page.locator(`#${await other.getAttribute('aria-controls')}`);
+        await choices.getByTestId('pick-choice').filter({ hasText: bystander }).first().click();
+        await waitUntil('the other actor chosen', () => other.inputValue(), (value) => value === bystander);
+      } else {
+        await other.fill(bystander);
+      }
+      await submitAndWait(page, page.getByTestId('audit-filters').locator('button[type="submit"]'),
+        (url) => url.searchParams.get('actor') === bystander);
+      await ready(page, mode);
+      await page.getByTestId('audit-empty').waitFor();
 
       // The role's edit opens to its changes: the name, and the policy taken away and the one
       // added, by name.

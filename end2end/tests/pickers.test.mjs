@@ -118,15 +118,19 @@ for (const mode of MODES) {
         await waitForValue(add, `${world.Una.email}, `);
         await pickFirst(add, 'vic');
         await waitForValue(add, `${world.Una.email}, ${world.Vic.email}, `);
-        // Lines pasted (a column copied from a spreadsheet) become entries, not one run-on word.
-        await add.fill('');
+        // Lines pasted (a column copied from a spreadsheet) become entries after those typed,
+        // not one run-on word, and typing goes on after them.
+        await add.fill(world.Una.email);
         await add.evaluate((field, lines) => {
           const data = new DataTransfer();
           data.setData('text/plain', lines);
           field.focus();
+          field.setSelectionRange(field.value.length, field.value.length);
           field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-        }, `${world.Una.email}\n${world.Vic.email}\n`);
-        await waitForValue(add, `${world.Una.email}, ${world.Vic.email}`);
+        }, `${world.Vic.email}\n${world.Una.email}\n`);
+        await waitForValue(add, `${world.Una.email}, ${world.Vic.email}, ${world.Una.email}`);
+        await add.pressSequentially(',');
+        await waitForValue(add, `${world.Una.email}, ${world.Vic.email}, ${world.Una.email},`);
         // A role chosen joins the group's roles, ticked, and the field is free for the next.
         await pickFirst(addRole, 'quay aud');
         await waitForValue(editor.getByTestId('group-role-added'), world.role);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { MODES, ready, submitAndWait, waitForText, waitUntil } from '../support/browser.mjs';
-import { signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
+import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 import { ADMIN_EMAIL } from '../support/server.mjs';
 
 const running = useWardenAndBrowser();
@@ -19,7 +19,8 @@ async function me(baseUrl, secret) {
 for (const mode of MODES) {
   describe(`API tokens (${mode.name})`, () => {
     test('create a token, use it, revoke it, and it stops working', async () => {
-      const { warden, page, errors } = await signedInAdmin(running, mode);
+      const { warden, context, page, errors } = await signedInAdmin(running, mode);
+      const rootName = (await apiClient(context, warden.baseUrl)('GET', '/v1/orgs/root')).body.name;
       const name = `CI deploy ${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
       await page.goto(`${warden.baseUrl}/tokens`);
       await ready(page, mode);
@@ -40,6 +41,15 @@ for (const mode of MODES) {
       } else {
         await permissions.fill('member:read');
       }
+      // And to an organization, picked by name (its code typed without JavaScript).
+      const org = form.getByTestId('token-org');
+      if (mode.javaScriptEnabled) {
+        await org.pressSequentially(rootName.slice(0, 4));
+        const choices = page.locator(`#${await org.getAttribute('aria-controls')}`);
+        await choices.getByTestId('pick-choice').filter({ hasText: rootName }).first().click();
+      } else {
+        await org.fill('root');
+      }
       await Promise.all([
         mode.javaScriptEnabled ? Promise.resolve() : page.waitForNavigation(),
         form.locator('button[type="submit"]').click(),
@@ -52,7 +62,7 @@ for (const mode of MODES) {
       await waitForText(page.getByTestId('new-token'), /only time Warden shows it/);
       const row = page.getByTestId('token-row').filter({ hasText: name });
       await waitForText(row.getByTestId('token-status'), 'active');
-      await waitForText(row.getByTestId('token-restriction'), /member:read/);
+      await waitForText(row.getByTestId('token-restriction'), new RegExp(`^member:read; only in ${rootName} and below$`));
       assert.ok(secret.startsWith(await row.locator('.font-mono').first().innerText().then((t) => t.replace('…', ''))));
 
       const answer = await me(warden.baseUrl, secret);

@@ -25,8 +25,14 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
         let options = state.leptos_options.clone();
         move || ui::shell(options.clone())
     };
-    let app = Router::new()
-        .merge(crate::api::router())
+    // The REST API needs to know who calls; the console's middleware (sign-in redirects, the
+    // one-time token cookie, server functions' statuses and refills) is layered around the
+    // console alone, so that an API request does not pass through it. Each `ServiceBuilder` is
+    // one layer, outermost first: layering one middleware at a time boxed each around the next,
+    // and every request cloned the boxed chain once per middleware (a fifth of the CPU time of
+    // a small API request).
+    let api = crate::api::router().layer(middleware::from_fn_with_state(state.clone(), identity::authenticate));
+    let console = Router::new()
         .route(api_reference::PATH, axum::routing::get(api_reference::page))
         .route("/sso/start", axum::routing::post(sso_sign_in::start))
         .route("/sso/callback", axum::routing::get(sso_sign_in::callback))
@@ -35,10 +41,6 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
             server_context(state.clone()),
             ui::shell,
         ))
-        .with_state(state.clone())
-        // Each `ServiceBuilder` is one layer around every route, outermost first. Layering one
-        // middleware at a time boxed each around the next, and every request cloned the boxed
-        // chain once per middleware (a fifth of the CPU time of a small API request).
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate))
@@ -47,6 +49,7 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
                 .layer(middleware::from_fn(server_fn_status::server_fn_error_status))
                 .layer(middleware::from_fn(typed_values::keep_typed_values)),
         );
+    let app = api.merge(console).with_state(state.clone());
     let (app, probe) = sessions::with_sessions(app, &state.settings).await?;
     let app = app.layer(
         ServiceBuilder::new()

@@ -165,6 +165,14 @@ async fn the_role_filter_is_answered_only_to_those_who_may_read_the_members(engi
         assert_eq!(status, 403, "refused before the role is looked up ({role}): {body}");
         assert_eq!(body["fields"], Value::Array(Vec::new()), "no word about the role: {body}");
     }
+    // Bea may read the members but not the roles: she filters by the name of a role they hold.
+    let reader = w.allow_role(&harbour, "Member reader", &["org:read", "member:read"]).await;
+    let bea = w.person("bea@harbour.example", &harbour).await;
+    w.give(&harbour, &bea.id, &[&reader]).await;
+    let form = [("org_id", harbour.as_str()), ("q", ""), ("role_id", "dock VIEWER"), ("sort", ""), ("cursor", "")];
+    let (status, page) = call(&w, &bea.cookie, "/api/list-members", &form).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 1, "Ann: {page}");
 }
 
 on_both_engines!(the_role_filter_is_answered_only_to_those_who_may_read_the_members);
@@ -213,6 +221,12 @@ async fn a_bulk_change_covers_the_members_its_confirmation_counted(engine: Engin
         ("role", "Dock auditor"),
         ("role_filter_id", preview["filter_role_id"].as_str().unwrap()),
     ];
+    // Without the filter's resolved id, "every match" of a filtered list is refused, not
+    // widened to every member.
+    let mut unresolved = form;
+    unresolved[7].1 = "";
+    let (status, body) = call(&w, &w.root_cookie, "/api/bulk-member-roles", &unresolved).await;
+    assert_eq!(status, 422, "{body}");
     let (status, body) = call(&w, &w.root_cookie, "/api/bulk-member-roles", &form).await;
     assert!(status < 400, "{status} {body}");
     let (_, members) = w.root(Method::GET, &format!("/v1/orgs/{harbour}/iam/members?role_id={reader}"), None).await;

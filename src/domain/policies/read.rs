@@ -86,6 +86,19 @@ impl Domain {
         presented.pop().ok_or_else(|| storage::not_found(id_or_name))
     }
 
+    /// Up to `limit` policies of `org_id` that a role may be made of, whose name or description
+    /// holds `q` (the policy picker): `(name, description)`, by name.
+    pub async fn policy_choices(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        q: &str,
+        limit: usize,
+    ) -> DomainResult<Vec<(String, String)>> {
+        let org = self.authorized_organization(actor, org_id, &policy_permission("read")).await?;
+        storage::choices(&self.db, &org.id, q, limit).await
+    }
+
     /// What the actor may do with the organization's policies, and with `policy` if given.
     pub async fn policy_actions(
         &self,

@@ -65,6 +65,21 @@ pub async fn named(db: &Database, org_id: &str, id_or_name: &str) -> DomainResul
     Ok(if exact || candidates.len() == 1 { candidates.into_iter().next() } else { None })
 }
 
+/// Up to `limit` policies of the organization a role may be composed of (a role's own rules
+/// are not), whose name or description holds `q`, by name: `(name, description)`.
+pub async fn choices(db: &Database, org_id: &str, q: &str, limit: usize) -> DomainResult<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT name, description FROM policies WHERE org_id = $1 AND owner_role_id IS NULL \
+         AND (LOWER(name) LIKE $2 OR LOWER(description) LIKE $2) ORDER BY name, id LIMIT $3",
+    )
+    .bind(org_id)
+    .bind(db::search_pattern(Some(q)))
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|row| Ok((row.try_get("name")?, row.try_get("description")?))).collect()
+}
+
 /// The policy holding a role's own rules, if it has one.
 pub async fn owned_by<'e>(
     executor: impl sqlx::Executor<'e, Database = sqlx::Any>,

@@ -37,6 +37,30 @@ fn with_chosen(text: &str, value: &str, multiple: bool) -> String {
     format!("{kept}{space}{value}, ")
 }
 
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// The field once the lines `pasted` replace the selection `start..end` (UTF-16 offsets, as the
+/// browser counts): each line an entry, set apart from an entry before it; and where the caret
+/// goes then (UTF-16).
+fn with_pasted(text: &str, start: u32, end: u32, pasted: &str) -> (String, u32) {
+    let byte_at = |units: u32| {
+        let mut seen = 0;
+        text.char_indices()
+            .find(|(_, c)| {
+                let reached = seen >= units;
+                seen += c.len_utf16() as u32;
+                reached
+            })
+            .map_or(text.len(), |(at, _)| at)
+    };
+    let (before, after) = (&text[..byte_at(start)], &text[byte_at(end.max(start))..]);
+    let entries: Vec<&str> = pasted.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let open = before.trim_end();
+    let separator = if open.is_empty() || open.ends_with(SEPARATORS) { "" } else { ", " };
+    let joined = format!("{before}{separator}{}", entries.join(", "));
+    let caret = u32::try_from(joined.encode_utf16().count()).unwrap_or(u32::MAX);
+    (format!("{joined}{after}"), caret)
+}
+
 /// Puts `value` into the field at once (its reactive value follows later), and submits its
 /// form when asked, as pressing a submit button would (the router's forms navigate in place).
 fn fill(input: NodeRef<leptos::html::Input>, value: &str, submit: bool) {
@@ -57,7 +81,7 @@ fn fill(input: NodeRef<leptos::html::Input>, value: &str, submit: bool) {
 pub fn Picker(
     kind: PickKind,
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] value: Signal<String>,
     test_id: &'static str,
     /// The organization whose members, roles or new parents are offered.
@@ -169,6 +193,12 @@ pub fn Picker(
             ev.prevent_default();
             choose(active.get_untracked().unwrap_or_default());
         }
+        // A field that hands its choice to the page does not submit a half-typed entry: Enter
+        // takes the suggestion, as with the arrows.
+        "Enter" if on_choose.is_some() && text.with_untracked(|text| !text.trim().is_empty()) => {
+            ev.prevent_default();
+            choose(active.get_untracked().unwrap_or_default());
+        }
         "Escape" if open.get_untracked() => {
             ev.prevent_default();
             open.set(false);
@@ -198,10 +228,13 @@ pub fn Picker(
             && let Some(field) = input.get_untracked()
         {
             ev.prevent_default();
-            let entries: Vec<&str> = pasted.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
-            if field.set_range_text(&entries.join(", ")).is_ok() {
-                after_typing(field.value());
-            }
+            let text = field.value();
+            let start = field.selection_start().ok().flatten().unwrap_or(u32::MAX);
+            let end = field.selection_end().ok().flatten().unwrap_or(start);
+            let (value, caret) = with_pasted(&text, start, end, &pasted);
+            field.set_value(&value);
+            let _ = field.set_selection_range(caret, caret);
+            after_typing(value);
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (&ev, &after_typing);
@@ -217,7 +250,7 @@ pub fn Picker(
     let expanded = move || if open.get() && count() > 0 { "true" } else { "false" };
     view! {
         <div class="relative">
-            <label for=field_id.clone() class="text-sm">{label}</label>
+            <label for=field_id.clone() class="text-sm">{label.clone()}</label>
             <input node_ref=input id=field_id name=name type="text" value=initial placeholder=placeholder required=required autocomplete="off"
                 autofocus=error.is_some_and(|error| error.with_untracked(|e| e.as_ref().is_some_and(|e| e.field(name).is_some())))
                 role="combobox" aria-autocomplete="list" aria-controls=list_id.clone() aria-expanded=expanded
@@ -283,7 +316,16 @@ pub async fn choices_for(kind: PickKind, scope: String, term: String) -> Vec<Pic
 
 #[cfg(test)]
 mod tests {
-    use super::{current_entry, with_chosen};
+    use super::{current_entry, with_chosen, with_pasted};
+
+    #[test]
+    fn pasted_lines_become_entries_where_the_caret_is() {
+        assert_eq!(with_pasted("", 0, 0, "a@x\nb@y\n"), ("a@x, b@y".to_owned(), 8));
+        assert_eq!(with_pasted("ann@x", 5, 5, "a@x\nb@y"), ("ann@x, a@x, b@y".to_owned(), 15));
+        assert_eq!(with_pasted("ann@x, ", 7, 7, "a@x\nb@y"), ("ann@x, a@x, b@y".to_owned(), 15));
+        // Replacing a selection, with text after it, counted in UTF-16 like the browser.
+        assert_eq!(with_pasted("é@x, old, z@z", 5, 8, "a@x\nb@y"), ("é@x, a@x, b@y, z@z".to_owned(), 13));
+    }
 
     #[test]
     fn a_field_of_several_entries_suggests_for_the_last_and_keeps_the_others() {

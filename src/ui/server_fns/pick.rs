@@ -34,7 +34,12 @@ pub(crate) async fn did_you_mean(
         .into_iter()
         .filter(|item| item.value != term)
         .take(5)
-        .map(|item| format!("\u{201c}{}\u{201d}", item.value))
+        // What to type, after the name a person knows it by when that differs (a user's email,
+        // an organization's id).
+        .map(|item| match item.label == item.value {
+            true => format!("\u{201c}{}\u{201d}", item.value),
+            false => format!("\u{201c}{}\u{201d} ({})", item.label, item.value),
+        })
         .collect();
     if names.is_empty() { String::new() } else { format!(". Did you mean {}?", names.join(", ")) }
 }
@@ -51,7 +56,6 @@ async fn choices(
         domain::{
             members::MemberQuery,
             order::{MEMBER_ORDERS, PeopleOrder},
-            policies::PolicyQuery,
         },
         ui::model::PickItem,
     };
@@ -102,14 +106,8 @@ async fn choices(
                 .collect()
         }
         PickKind::Policy => {
-            let query = PolicyQuery { q: Some(term), cursor: None, reverse: false, limit: CHOICES };
-            let page = call.domain.list_policies(&call.actor, scope, &query).await?;
-            page.policies
-                .into_iter()
-                // A role's own rules stay with it: not a choice.
-                .filter(|p| p.owner_role_id.is_none())
-                .map(|p| PickItem { value: p.name.clone(), label: p.name, detail: p.description })
-                .collect()
+            let found = call.domain.policy_choices(&call.actor, scope, term, CHOICES).await?;
+            found.into_iter().map(|(name, detail)| PickItem { value: name.clone(), label: name, detail }).collect()
         }
         PickKind::Permission => {
             let found = call.domain.find_permissions(term, CHOICES).await?;

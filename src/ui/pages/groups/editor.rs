@@ -32,9 +32,11 @@ pub fn GroupEditor(group: GroupEditItem, org_id: String, may_save: bool, may_rea
     let typed_roles = typed_values(REFILL, "role_ids[]");
     // Roles chosen with the picker, posted by name beside the held ones.
     let added = RwSignal::new(typed_values(REFILL, "add_roles[]").unwrap_or_default());
+    let held: Vec<String> = group.roles.iter().map(|role| role.name.clone()).collect();
+    let holds_none = group.roles.is_empty();
     let add = Callback::new(move |item: PickItem| {
         added.update(|added| {
-            if !added.contains(&item.value) {
+            if !added.contains(&item.value) && !held.contains(&item.value) {
                 added.push(item.value);
             }
         });
@@ -59,7 +61,7 @@ pub fn GroupEditor(group: GroupEditItem, org_id: String, may_save: bool, may_rea
                 </div>
                 <fieldset class="space-y-2">
                     <legend class="text-sm font-medium">"Roles the group holds here"</legend>
-                    {group.roles.is_empty().then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No roles yet."</p> })}
+                    {move || (holds_none && added.with(Vec::is_empty)).then(|| view! { <p class="text-sm text-slate-600 dark:text-slate-400">"No roles yet."</p> })}
                     <ul class="grid gap-2 sm:grid-cols-2">
                         {group.roles.into_iter().map(|role| {
                             let held = typed_roles.as_ref().is_none_or(|kept| kept.contains(&role.id));

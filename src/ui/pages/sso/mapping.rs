@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::{BUTTON, INPUT, SECTION};
 use crate::ui::{
     components::{
-        form::{PendingButton, ProblemList, action_error},
+        form::{FormError, PendingButton, ProblemList, action_error},
         picker::Picker,
     },
     model::{PickKind, SsoSetupView},
@@ -15,6 +15,7 @@ use crate::ui::{
 };
 
 const ROLE_GROUPS_PATH: &str = <SaveRoleGroups as leptos::server_fn::ServerFn>::PATH;
+const MAP_PATH: &str = <MapSsoGroup as leptos::server_fn::ServerFn>::PATH;
 
 #[component]
 pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
@@ -68,13 +69,10 @@ pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
 
 #[component]
 pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
-    let map = ServerAction::<MapSsoGroup>::new();
-    let error = action_error(map);
     view! {
         <section class=SECTION aria-labelledby="sso-unmapped-heading" data-testid="sso-unmapped">
             <h2 id="sso-unmapped-heading" class="text-lg font-semibold">"Groups that map to nothing"</h2>
             <p class="text-sm text-slate-600 dark:text-slate-400">"Carried at SSO sign-ins of the last 90 days, by how many people, and listed on no role."</p>
-            <ProblemList error/>
             {if setup.unmapped_groups.is_empty() {
                 view! { <p class="text-sm" data-testid="sso-unmapped-empty">"None: every group seen maps to a role, or nobody has signed in yet."</p> }.into_any()
             } else {
@@ -82,26 +80,15 @@ pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
                     <table class="w-full text-sm">
                         <thead><tr class="text-left text-slate-500 dark:text-slate-400"><th class="py-2">"Group"</th><th class="py-2">"People"</th><th class="py-2">"Map to role"</th></tr></thead>
                         <tbody>
-                            {setup.unmapped_groups.into_iter().map(|g| {
+                            {setup.unmapped_groups.into_iter().enumerate().map(|(index, g)| {
                                 let (org_id, may_update) = (setup.org_id.clone(), setup.may_update);
-                                let field_id = format!("map-{}", g.group);
-                                let (row_key, shown) = (g.group.clone(), g.group.clone());
+                                let (row_key, shown, group) = (g.group.clone(), g.group.clone(), g.group.clone());
                                 view! {
                                 <tr class="border-t border-slate-200 dark:border-slate-800" data-testid="sso-unmapped-row" data-group=row_key>
                                     <td class="py-2 pr-4 font-mono">{shown}</td>
                                     <td class="py-2 pr-4">{g.users}</td>
                                     <td class="py-2">
-                                        {may_update.then(|| view! {
-                                            <ActionForm action=map attr:class="flex items-end gap-2">
-                                                <input type="hidden" name="org_id" value=org_id.clone()/>
-                                                <input type="hidden" name="group" value=g.group.clone()/>
-                                                <div class="w-64">
-                                                    <Picker kind=PickKind::Role scope=org_id.clone() name="role_id" id=field_id
-                                                        label="Role (type part of its name)" value=String::new() test_id="sso-map-role"/>
-                                                </div>
-                                                <PendingButton pending=map.pending() class=BUTTON test_id="sso-map-group">"Map"</PendingButton>
-                                            </ActionForm>
-                                        })}
+                                        {may_update.then(|| view! { <MapGroup org_id group index/> })}
                                     </td>
                                 </tr>
                             }}).collect_view()}
@@ -110,5 +97,30 @@ pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// One unmapped group's "map to role" form, with an action of its own so that its error shows
+/// under its own field; a failed post without JavaScript comes back with the role typed on
+/// this row.
+#[component]
+fn MapGroup(org_id: String, group: String, index: usize) -> impl IntoView {
+    let map = ServerAction::<MapSsoGroup>::new();
+    let error = action_error(map);
+    let typed = typed_value(MAP_PATH, "group")
+        .filter(|typed| *typed == group)
+        .and_then(|_| typed_value(MAP_PATH, "role_id"))
+        .unwrap_or_default();
+    view! {
+        <FormError error/>
+        <ActionForm action=map attr:class="flex items-end gap-2">
+            <input type="hidden" name="org_id" value=org_id.clone()/>
+            <input type="hidden" name="group" value=group.clone()/>
+            <div class="w-64">
+                <Picker kind=PickKind::Role scope=org_id name="role_id" id=format!("map-role-{index}")
+                    label=format!("Role for {group}") value=typed test_id="sso-map-role" error=Some(error)/>
+            </div>
+            <PendingButton pending=map.pending() class=BUTTON test_id="sso-map-group">"Map"</PendingButton>
+        </ActionForm>
     }
 }

@@ -71,7 +71,7 @@ pub fn TestBench(setup: SsoSetupView, bench: BenchQuery) -> impl IntoView {
                         <label for="bench-claims" class="block text-sm font-medium">"or ID token claims (JSON)"</label>
                         <textarea id="bench-claims" name="claims" rows="3" class=INPUT placeholder="{\"groups\": [\"engineering\"]}">{bench.claims.clone()}</textarea>
                     </div>
-                    <Picker kind=PickKind::User name="user" label="or a person (name or email)" value=bench.user.clone()
+                    <Picker kind=PickKind::User name="user" label="or a person (email; type part of a name to find it)" value=bench.user.clone()
                         test_id="bench-user" required=false/>
                 </div>
                 <details open=!bench.draft.is_empty()>

@@ -81,7 +81,7 @@ fn Tokens(page: MemberTokensPage, org_id: String, filters: Filters, revoking: St
         <DoneBanner done test_id="tokens-done"/>
         {revoking.map(|token| view! { <RevokeMember token org_id=org_id.clone() back=back.clone()/> })}
         <form method="get" action=format!("/orgs/{org_id}/tokens") class="grid gap-3 sm:grid-cols-4" data-testid="token-filters">
-            <Picker kind=PickKind::Member scope=org_id.clone() name="creator" label="Creator (name or email)"
+            <Picker kind=PickKind::Member scope=org_id.clone() name="creator" label="Creator (email; type part of a name to find it)"
                 value=filters.creator.clone() test_id="filter-creator" required=false/>
             <div class="space-y-1">
                 <label for="filter-status" class="block text-sm font-medium">"Status"</label>

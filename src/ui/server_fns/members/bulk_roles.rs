@@ -24,6 +24,16 @@ pub async fn bulk_member_roles(
     let change = if change == "remove" { BulkRoleChange::Remove } else { BulkRoleChange::Add };
     let ids = super::split_ids(&ids);
     let all = all.is_some_and(|a| !a.is_empty());
+    // "Every match" of a filtered list covers the role its confirmation resolved, checked
+    // again here; a filter without it is refused rather than dropped (that would widen the
+    // change to every member matching the search).
+    let role_filter_id = match (all && !role.trim().is_empty(), role_filter_id.trim()) {
+        (false, _) => String::new(),
+        (true, "") => {
+            return Err(UiError::invalid_field("role", "Confirm the change again: the role filter was not resolved"));
+        }
+        (true, id) => call.domain.member_role_filter(&call.actor, &org_id, id).await?,
+    };
     let outcome = call
         .domain
         .bulk_role_change(&call.actor, &org_id, change, &role_id, super::selection(&ids, all, &q, &role_filter_id))

@@ -15,9 +15,12 @@ pub async fn create_token(
     permissions: String,
     org_id: String,
 ) -> Result<NewTokenSecret, UiError> {
-    use crate::domain::{
-        DomainError, TokenRestriction,
-        tokens::{Expiry, NewToken},
+    use crate::{
+        domain::{
+            DomainError, TokenRestriction,
+            tokens::{Expiry, NewToken},
+        },
+        ui::model::PickKind,
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let expiry = match expiry.as_str() {
@@ -35,7 +38,8 @@ pub async fn create_token(
     };
     let created = match call.domain.create_token(&call.actor, NewToken { name, expiry, restriction }).await {
         Err(DomainError::NotFound { resource_type: "organization", resource_id }) => {
-            let message = format!("No organization you can see is called \u{201c}{resource_id}\u{201d}");
+            let hint = crate::ui::server_fns::pick::did_you_mean(&call, PickKind::Organization, "", &resource_id).await;
+            let message = format!("No organization you can see is called \u{201c}{resource_id}\u{201d}{hint}");
             return Err(UiError::invalid_field("org_id", &message));
         }
         created => created?,
