@@ -98,3 +98,11 @@ export async function waitForChecked(locator, timeout) {
 export async function waitForCount(locator, count, timeout) {
   await waitUntil(`${locator} to match ${count} element(s)`, () => locator.count(), (seen) => seen === count, timeout);
 }
+
+// Types `typed` into a hydrated picker and chooses the first suggestion whose text matches
+// `choice` (a string it holds, or a RegExp), with the mouse as a person would.
+export async function pick(field, typed, choice) {
+  await field.pressSequentially(typed);
+  const list = field.page().locator(`#${await field.getAttribute('aria-controls')}`);
+  await list.getByTestId('pick-choice').filter({ hasText: choice }).first().click();
+}

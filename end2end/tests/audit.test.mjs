@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, submitAndWait, waitForText, waitUntil } from '../support/browser.mjs';
+import { MODES, pick, ready, submitAndWait, waitForText, waitUntil } from '../support/browser.mjs';
 import { ADMIN_EMAIL } from '../support/server.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
@@ -51,9 +51,7 @@ for (const mode of MODES) {
       await page.locator('#audit-action').fill('policy.*');
       const actor = page.getByTestId('audit-actor');
       if (mode.javaScriptEnabled) {
-        await actor.pressSequentially(ADMIN_EMAIL.slice(0, 5));
-        const choices = page.locator(`#${await actor.getAttribute('aria-controls')}`);
-        await choices.getByTestId('pick-choice').filter({ hasText: ADMIN_EMAIL }).first().click();
+        await pick(actor, ADMIN_EMAIL.slice(0, 5), ADMIN_EMAIL);
         await waitUntil('the actor chosen', () => actor.inputValue(), (value) => value === ADMIN_EMAIL);
       } else {
         await actor.fill(ADMIN_EMAIL);
@@ -75,9 +73,7 @@ for (const mode of MODES) {
       const other = page.getByTestId('audit-actor');
       if (mode.javaScriptEnabled) {
         await other.fill('');
-        await other.pressSequentially(`bystander-${suffix}`);
-        const choices = page.locator(`#${await other.getAttribute('aria-controls')}`);
-        await choices.getByTestId('pick-choice').filter({ hasText: bystander }).first().click();
+        await pick(other, `bystander-${suffix}`, bystander);
         await waitUntil('the other actor chosen', () => other.inputValue(), (value) => value === bystander);
       } else {
         await other.fill(bystander);

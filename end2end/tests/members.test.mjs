@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, submitAndWait, waitForChecked, waitForCount, waitForText } from '../support/browser.mjs';
+import { MODES, pick, ready, submitAndWait, waitForChecked, waitForCount, waitForText } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -38,9 +38,7 @@ for (const mode of MODES) {
       if (mode.javaScriptEnabled) {
         // Each policy chosen with the policy picker joins the role's, ticked.
         for (const name of [`Audit readers ${tag}`, `Policy readers ${tag}`]) {
-          await addPolicy.pressSequentially(name);
-          const choices = page.locator(`#${await addPolicy.getAttribute('aria-controls')}`);
-          await choices.getByTestId('pick-choice').filter({ hasText: name }).first().click();
+          await pick(addPolicy, name, name);
           await waitForChecked(page.getByTestId('policy-picker').getByLabel(new RegExp(name)));
         }
         // The matrix follows the picks, and a cell names the policy behind it.

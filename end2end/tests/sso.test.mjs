@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 
-import { MODES, collectErrors, ready, submitAndWait, waitForText } from '../support/browser.mjs';
+import { MODES, collectErrors, pick, ready, submitAndWait, waitForText } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -116,9 +116,7 @@ for (const mode of MODES) {
       // Mapped to a role picked by name (typed without JavaScript), it gives that role from now on.
       const mapTo = unmapped.getByTestId('sso-map-role');
       if (mode.javaScriptEnabled) {
-        await mapTo.pressSequentially('engin');
-        const choices = page.locator(`#${await mapTo.getAttribute('aria-controls')}`);
-        await choices.getByTestId('pick-choice').filter({ hasText: 'Engineers' }).first().click();
+        await pick(mapTo, 'engin', 'Engineers');
       } else {
         await mapTo.fill('Engineers');
       }

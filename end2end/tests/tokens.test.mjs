@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, submitAndWait, waitForText, waitUntil } from '../support/browser.mjs';
+import { MODES, pick, ready, submitAndWait, waitForText, waitUntil } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 import { ADMIN_EMAIL } from '../support/server.mjs';
 
@@ -32,11 +32,7 @@ for (const mode of MODES) {
       await form.locator('summary').click();
       const permissions = form.getByTestId('token-permissions');
       if (mode.javaScriptEnabled) {
-        await permissions.pressSequentially('member:rea');
-        const choices = page.locator(`#${await permissions.getAttribute('aria-controls')}`);
-        await choices.getByTestId('pick-choice').first().waitFor();
-        await permissions.press('ArrowDown');
-        await permissions.press('Enter');
+        await pick(permissions, 'member:rea', /./);
         await waitUntil('the permission chosen', () => permissions.inputValue(), (v) => v === 'member:read, ');
       } else {
         await permissions.fill('member:read');
@@ -44,9 +40,7 @@ for (const mode of MODES) {
       // And to an organization, picked by name (its code typed without JavaScript).
       const org = form.getByTestId('token-org');
       if (mode.javaScriptEnabled) {
-        await org.pressSequentially(rootName.slice(0, 4));
-        const choices = page.locator(`#${await org.getAttribute('aria-controls')}`);
-        await choices.getByTestId('pick-choice').filter({ hasText: rootName }).first().click();
+        await pick(org, rootName.slice(0, 4), rootName);
       } else {
         await org.fill('root');
       }

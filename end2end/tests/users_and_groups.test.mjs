@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, ready, signIn, submitAndWait, waitForText, waitForValue } from '../support/browser.mjs';
+import { MODES, pick, ready, signIn, submitAndWait, waitForText, waitForValue } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -74,9 +74,7 @@ for (const mode of MODES) {
       const addRole = editor.getByTestId('group-add-role');
       if (mode.javaScriptEnabled) {
         // Chosen with the role picker, the role joins the list, ticked, and the field empties.
-        await addRole.pressSequentially(`Group auditor ${tag}`);
-        const choices = page.locator(`#${await addRole.getAttribute('aria-controls')}`);
-        await choices.getByTestId('pick-choice').filter({ hasText: `Group auditor ${tag}` }).first().click();
+        await pick(addRole, `Group auditor ${tag}`, `Group auditor ${tag}`);
         await waitForValue(editor.getByTestId('group-role-added'), `Group auditor ${tag}`);
         assert.equal(await addRole.inputValue(), '');
       } else {
