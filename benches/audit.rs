@@ -159,6 +159,13 @@ async fn first_pages(domain: &Domain, actor: &Actor, org: &str, filter: AuditFil
         std::hint::black_box(domain.audit_log(actor, org, &filter).await.expect("page"));
         samples.push(start.elapsed());
     }
+    // Each sample in order, to tell a slow first read from a slow one now and then.
+    if std::env::var_os("WARDEN_BENCH_EACH").is_some() {
+        println!(
+            "  each: {:?}",
+            samples.iter().map(|s| s.as_secs_f64() * 1000.0).map(|ms| (ms * 10.0).round() / 10.0).collect::<Vec<_>>()
+        );
+    }
     samples
 }
 

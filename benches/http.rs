@@ -138,6 +138,9 @@ async fn main() {
             send(warden, endpoint.method, &endpoint.path, &headers, endpoint.body.as_bytes()).await;
         assert_eq!(status, 200, "{}: {}", endpoint.label, String::from_utf8_lossy(&response));
         let (head, body) = head_and_body(&response);
+        if std::env::var_os("WARDEN_BENCH_HEADS").is_some() {
+            println!("{}: {} bytes of head, {} of body\n{head}", endpoint.label, head.len(), body.len());
+        }
         answers.insert(endpoint.path.clone(), (content_type(&head), Bytes::from(body)));
     }
     let bare = serve_bare(Arc::new(answers)).await;
