@@ -405,3 +405,39 @@ async fn the_roles_page_pages_through_every_role_and_searches_them(engine: Engin
 }
 
 on_both_engines!(the_roles_page_pages_through_every_role_and_searches_them);
+
+async fn a_token_creator_typed_as_nobody_is_said_above_an_empty_list(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    w.person("pat-admin@harbour.example", &harbour).await;
+    let form = |creator: &'static str| {
+        [
+            ("org_id", harbour.clone()),
+            ("creator", creator.to_owned()),
+            ("status", String::new()),
+            ("dormant_days", String::new()),
+            ("cursor", String::new()),
+        ]
+    };
+    let ask = |form: [(&'static str, String); 5], cookie: String| {
+        let w = &w;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            call(w, &cookie, "/api/member-tokens", &form).await
+        }
+    };
+    let (status, page) = ask(form("pat-adm"), w.root_cookie.clone()).await;
+    assert_eq!(status, 200, "a list, not a failed page: {page}");
+    assert_eq!(page["tokens"], Value::Array(Vec::new()));
+    let problem = page["creator_problem"].as_str().unwrap_or_default();
+    assert!(problem.starts_with("No member you can see has the email"), "{page}");
+    assert!(problem.contains("Did you mean \u{201c}pat-admin@harbour.example"), "the member it could mean: {page}");
+    // Someone who may not read the tokens is refused first, whatever the creator.
+    let viewer = w.allow_role(&harbour, "Viewer", &["org:read"]).await;
+    let vic = w.person("vic@harbour.example", &harbour).await;
+    w.give(&harbour, &vic.id, &[&viewer]).await;
+    let (status, body) = ask(form("pat-adm"), vic.cookie.clone()).await;
+    assert_eq!(status, 403, "{body}");
+}
+
+on_both_engines!(a_token_creator_typed_as_nobody_is_said_above_an_empty_list);

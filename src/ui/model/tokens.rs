@@ -55,6 +55,8 @@ pub struct MemberTokensPage {
     pub may_revoke: bool,
     /// Whether the reader may open the organization's audit log (each token's history).
     pub may_read_history: bool,
+    /// The creator filter names nobody the reader can see: what to say above the empty list.
+    pub creator_problem: Option<String>,
 }
 
 #[cfg(feature = "ssr")]

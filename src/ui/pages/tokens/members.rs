@@ -98,6 +98,9 @@ fn Tokens(page: MemberTokensPage, org_id: String, filters: Filters, revoking: St
                 <button type="submit" class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">"Filter"</button>
             </div>
         </form>
+        {page.creator_problem.clone().map(|problem| view! {
+            <p role="alert" class="text-sm text-red-700 dark:text-red-400" data-testid="creator-problem">{problem}</p>
+        })}
         {page.total.map(|total| view! { <p class="text-sm" data-testid="token-total">{format!("{total} token(s)")}</p> })}
         <TokenTable tokens=page.tokens may_revoke=page.may_revoke show_creator=true revoke_href
             history_org=page.may_read_history.then(|| org_id.clone())/>

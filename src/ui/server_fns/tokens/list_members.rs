@@ -17,7 +17,7 @@ pub async fn list_member_tokens(
             DomainError,
             tokens::{TokenFilter, TokenStatus},
         },
-        ui::model::TokenRow,
+        ui::model::{PickKind, TokenRow},
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let status = match status.as_str() {
@@ -30,19 +30,29 @@ pub async fn list_member_tokens(
             DomainError::invalid("dormant_days", "value_error.number", "Days unused is a number from 1 to 36500")
         })?),
     };
-    let filter = TokenFilter { creator: Some(creator).filter(|c| !c.trim().is_empty()), status, dormant_days };
+    let filter = TokenFilter { creator: Some(creator.clone()).filter(|c| !c.trim().is_empty()), status, dormant_days };
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
-    let page = call
-        .domain
-        .organization_tokens(
-            &call.actor,
-            &org.id,
-            &filter,
-            Some(&cursor).filter(|c| !c.is_empty()).map(String::as_str),
-            50,
-        )
-        .await?;
+    let cursor = Some(&cursor).filter(|c| !c.is_empty()).map(String::as_str);
     let may_read_history = call.domain.may_read_audit(&call.actor, &org.id).await?;
+    let page = match call.domain.organization_tokens(&call.actor, &org.id, &filter, cursor, 50).await {
+        Ok(page) => page,
+        // A creator typed (without JavaScript) who is nobody the reader can see: said above an
+        // empty list, with the members it could mean, rather than as a page that failed.
+        Err(DomainError::NotFound { resource_type: "user", .. }) => {
+            let typed = creator.trim();
+            let hint = crate::ui::server_fns::pick::did_you_mean(&call, PickKind::Member, &org.id, typed).await;
+            return Ok(MemberTokensPage {
+                org_name: org.name,
+                total: Some(0),
+                next_cursor: None,
+                tokens: Vec::new(),
+                may_revoke: false,
+                may_read_history,
+                creator_problem: Some(format!("No member you can see has the email \u{201c}{typed}\u{201d}{hint}")),
+            });
+        }
+        Err(error) => return Err(error.into()),
+    };
     Ok(MemberTokensPage {
         may_read_history,
         total: page.total,
@@ -50,5 +60,6 @@ pub async fn list_member_tokens(
         tokens: page.tokens.into_iter().map(TokenRow::new).collect(),
         may_revoke: page.may_revoke,
         org_name: org.name,
+        creator_problem: None,
     })
 }
