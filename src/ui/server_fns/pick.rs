@@ -44,6 +44,27 @@ pub(crate) async fn did_you_mean(
     if names.is_empty() { String::new() } else { format!(". Did you mean {}?", names.join(", ")) }
 }
 
+/// What a form field names, looked up by `lookup`: when it found nothing the caller may see,
+/// the field's error is `message` followed by what `term` could have meant (a picker of `kind`
+/// within `scope` would have offered it); any other failure stays what it was.
+#[cfg(feature = "ssr")]
+pub(crate) async fn named_or_suggested<T>(
+    call: &crate::ui::server_fns::context::Call,
+    lookup: crate::domain::DomainResult<T>,
+    (kind, scope, term): (PickKind, &str, &str),
+    field: &str,
+    message: String,
+) -> Result<T, UiError> {
+    use crate::domain::DomainError;
+    let hint = match &lookup {
+        Err(DomainError::NotFound { .. } | DomainError::Forbidden { .. }) => {
+            did_you_mean(call, kind, scope, term).await
+        }
+        _ => String::new(),
+    };
+    crate::ui::error::named_in_field(lookup, field, || format!("{message}{hint}"))
+}
+
 /// What [`pick`] offers for `q`.
 #[cfg(feature = "ssr")]
 async fn choices(

@@ -25,12 +25,13 @@ pub async fn create_child_organization(
     let first_admin_user_id = match first_admin_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         Some(email) => {
             let user = call.domain.visible_user_by_id_or_email(&call.actor, email).await;
-            let hint = match &user {
-                Ok(_) => String::new(),
-                Err(_) => crate::ui::server_fns::pick::did_you_mean(&call, PickKind::User, "", email).await,
-            };
-            let message = || format!("No user you can see has this email address{hint}");
-            Some(crate::ui::error::named_in_field(user, "first_admin_email", message)?.id)
+            let message = "No user you can see has this email address".to_owned();
+            let asked = (PickKind::User, "", email);
+            Some(
+                crate::ui::server_fns::pick::named_or_suggested(&call, user, asked, "first_admin_email", message)
+                    .await?
+                    .id,
+            )
         }
         None => None,
     };

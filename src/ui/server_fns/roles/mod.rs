@@ -30,11 +30,9 @@ pub(crate) async fn role_to_grant(
         return Ok(None);
     }
     let role = call.domain.find_role(&call.actor, org_id, text).await;
-    let hint = match &role {
-        Ok(_) => String::new(),
-        Err(_) => crate::ui::server_fns::pick::did_you_mean(call, PickKind::Role, org_id, text).await,
-    };
-    crate::ui::error::named_in_field(role, field, || no_role_called(text) + &hint).map(|role| Some(role.role_id))
+    let asked = (PickKind::Role, org_id, text);
+    let role = crate::ui::server_fns::pick::named_or_suggested(call, role, asked, field, no_role_called(text)).await?;
+    Ok(Some(role.role_id))
 }
 
 #[cfg(feature = "ssr")]
@@ -53,10 +51,13 @@ async fn policy_to_add(
 ) -> Result<crate::domain::policies::Policy, crate::ui::error::UiError> {
     let text = text.trim();
     let policy = call.domain.find_policy(&call.actor, org_id, text).await;
-    let hint = match &policy {
-        Ok(_) => String::new(),
-        Err(_) => crate::ui::server_fns::pick::did_you_mean(call, PickKind::Policy, org_id, text).await,
-    };
-    let message = || format!("No policy here is called \u{201c}{text}\u{201d}{hint}");
-    crate::ui::error::named_in_field(policy, "add_policy", message)
+    let message = format!("No policy here is called \u{201c}{text}\u{201d}");
+    crate::ui::server_fns::pick::named_or_suggested(
+        call,
+        policy,
+        (PickKind::Policy, org_id, text),
+        "add_policy",
+        message,
+    )
+    .await
 }
