@@ -6,7 +6,8 @@
 //!
 //! Each endpoint is first called once through Warden; its answer (content type and body) is what
 //! the bare handler then sends for the same path. `WARDEN_BENCH_SECONDS` (default 5) sets how
-//! long each run lasts; `AUTOCANNON` the load generator (default node_modules/.bin/autocannon).
+//! long each run lasts; `AUTOCANNON` the load generator (default node_modules/.bin/autocannon);
+//! `WARDEN_BENCH_ENDPOINT` runs only the endpoints whose label holds it (to profile one).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 // The router's page types are deep, as in the crate itself.
 #![recursion_limit = "512"]
@@ -22,7 +23,8 @@ use axum::{
     http::{HeaderValue, Uri, header},
     response::{IntoResponse, Response},
 };
-use support::{head_and_body, send, serve_app, sign_in};
+use support::{head_and_body, send, serve_app_and_router, sign_in};
+use tower::ServiceExt;
 
 const CONNECTIONS: &str = "16";
 
@@ -77,12 +79,31 @@ async fn bare_answer(State(answers): State<Answers>, uri: Uri) -> Response {
     response
 }
 
-async fn serve_bare(answers: Answers) -> SocketAddr {
+async fn serve_bare(answers: Answers) -> (SocketAddr, Router) {
     let listener = warden::server::listener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("port");
     let addr = axum::serve::Listener::local_addr(&listener).expect("address");
     let app = Router::new().fallback(bare_answer).with_state(answers);
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    addr
+    let served = app.clone();
+    tokio::spawn(async move { axum::serve(listener, served).await.expect("serve") });
+    (addr, app)
+}
+
+/// Microseconds per request when the router is called in process, one request after another
+/// (no network, no load generator): the server's own work for the endpoint.
+async fn in_process_micros(router: &Router, endpoint: &Endpoint, headers: &[(&str, &str)]) -> f64 {
+    const CALLS: u32 = 20_000;
+    let started = std::time::Instant::now();
+    for _ in 0..CALLS {
+        let mut request = axum::http::Request::builder().method(endpoint.method).uri(&endpoint.path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(axum::body::Body::from(endpoint.body)).expect("request");
+        let response = router.clone().oneshot(request).await.expect("answer");
+        assert!(response.status().is_success(), "{}: {}", endpoint.label, response.status());
+        axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+    }
+    started.elapsed().as_secs_f64() * 1e6 / f64::from(CALLS)
 }
 
 fn content_type(head: &str) -> String {
@@ -93,7 +114,7 @@ fn content_type(head: &str) -> String {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let warden = serve_app("http").await;
+    let (warden, router) = serve_app_and_router("http").await;
     let origin = format!("http://{warden}");
     let cookie = sign_in(warden).await;
     let signed_in = [("cookie", cookie.as_str()), ("origin", origin.as_str())];
@@ -130,10 +151,7 @@ async fn main() {
     // Warden's answers, recorded for the bare server.
     let mut answers = HashMap::new();
     for endpoint in &endpoints {
-        let mut headers = vec![("content-type", "application/json"), ("accept", "text/html,application/json")];
-        if endpoint.signed_in {
-            headers.extend(signed_in);
-        }
+        let headers = headers_for(endpoint, &signed_in);
         let (status, response) =
             send(warden, endpoint.method, &endpoint.path, &headers, endpoint.body.as_bytes()).await;
         assert_eq!(status, 200, "{}: {}", endpoint.label, String::from_utf8_lossy(&response));
@@ -143,15 +161,13 @@ async fn main() {
         }
         answers.insert(endpoint.path.clone(), (content_type(&head), Bytes::from(body)));
     }
-    let bare = serve_bare(Arc::new(answers)).await;
+    let (bare, bare_router) = serve_bare(Arc::new(answers)).await;
 
     println!("16 connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare handler's");
     println!("{:<34} {:>22} {:>30} {:>8}", "", "Warden", "bare axum, same bytes", "ratio");
-    for endpoint in &endpoints {
-        let mut headers = vec![("content-type", "application/json"), ("accept", "text/html,application/json")];
-        if endpoint.signed_in {
-            headers.extend(signed_in);
-        }
+    let only = std::env::var("WARDEN_BENCH_ENDPOINT").unwrap_or_default();
+    for endpoint in endpoints.iter().filter(|endpoint| endpoint.label.contains(&only)) {
+        let headers = headers_for(endpoint, &signed_in);
         let real = autocannon(&format!("http://{warden}{}", endpoint.path), endpoint, &headers).await;
         let plain = autocannon(&format!("http://{bare}{}", endpoint.path), endpoint, &headers).await;
         let ratio = real.requests_per_second / plain.requests_per_second;
@@ -175,4 +191,21 @@ async fn main() {
         );
     }
     println!("targets: iam/check and /v1/me >= 50% of the bare handler's req/s, p99 <= 10 ms");
+
+    println!("\nIn process (the router called directly, one request after another, no network): us per request");
+    for endpoint in endpoints.iter().filter(|endpoint| endpoint.label.contains(&only)) {
+        let headers = headers_for(endpoint, &signed_in);
+        let real = in_process_micros(&router, endpoint, &headers).await;
+        let plain = in_process_micros(&bare_router, endpoint, &headers).await;
+        println!("{:<34} {real:>8.1} us | bare {plain:>6.1} us", endpoint.label);
+    }
+}
+
+/// The headers every request sends, and the session's when the endpoint needs one.
+fn headers_for<'a>(endpoint: &Endpoint, signed_in: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut headers = vec![("content-type", "application/json"), ("accept", "text/html,application/json")];
+    if endpoint.signed_in {
+        headers.extend_from_slice(signed_in);
+    }
+    headers
 }

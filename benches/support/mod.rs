@@ -66,17 +66,27 @@ pub async fn on_each_engine<Run: std::future::Future<Output = ()>>(name: &str, r
 
 /// The app on a fresh SQLite file, with the first admin [`EMAIL`]; its address.
 pub async fn serve_app(name: &str) -> SocketAddr {
+    serve_app_and_router(name).await.0
+}
+
+/// The app on a fresh SQLite file, with the first admin [`EMAIL`]: its address, and the router
+/// it serves (to call it in process as well).
+pub async fn serve_app_and_router(name: &str) -> (SocketAddr, axum::Router) {
     // One file per bench run, left in the temp folder (the process may be stopped at any time).
     let path = std::env::temp_dir().join(format!("warden-bench-{name}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let domain = Domain::new(warden::domain::Database::open(&url).await.expect("database"));
     domain.bootstrap(Some(EMAIL.to_owned()), Some(PASSWORD.to_owned())).await.expect("bootstrap");
-    serve(domain).await
+    serve_with_router(domain).await
 }
 
 /// The app on `domain`'s database; its address.
 pub async fn serve(domain: Domain) -> SocketAddr {
+    serve_with_router(domain).await.0
+}
+
+async fn serve_with_router(domain: Domain) -> (SocketAddr, axum::Router) {
     // As `warden serve` listens (TCP_NODELAY on every connection).
     let listener = warden::server::listener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("port");
     let addr = axum::serve::Listener::local_addr(&listener).expect("address");
@@ -88,10 +98,11 @@ pub async fn serve(domain: Domain) -> SocketAddr {
     let leptos_options = leptos::config::LeptosOptions::builder().output_name("warden").build();
     let state = AppState::new(leptos_options, Arc::new(settings), domain);
     let app = warden::server::app::router(state).await.expect("router");
+    let served = app.clone();
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+        axum::serve(listener, served.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
     });
-    addr
+    (addr, app)
 }
 
 /// One request on its own connection; the status and the whole response (head and body).

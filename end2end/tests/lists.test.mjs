@@ -2,7 +2,7 @@
 // header orders the list by it (the order in the URL, `aria-sort` on the header, a second
 // click turns it around), and a later page links back to the one before it. An id is copied
 // with its button (only with JavaScript; without it the id is plain text and no dead button
-// shows).
+// shows). The roles list is searched and paged.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -12,18 +12,25 @@ import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.
 const running = useWardenAndBrowser();
 // More than one page of 50.
 const PEOPLE = 53;
+const ROLES = 52;
+
+// Signed in as the admin, with a new organization under the root named `name` and the mode.
+async function withOrganization(mode, name) {
+  const { warden, context, page, errors } = await signedInAdmin(running, mode);
+  const tag = mode.javaScriptEnabled ? 'js' : 'nojs';
+  const api = apiClient(context, warden.baseUrl);
+  const root = (await api('GET', '/v1/orgs/root')).body.id;
+  const org = await api('POST', '/v1/orgs', {
+    name: `${name} ${tag}`, contact_email: 'ops@example.com', parent_organization_id: root, can_have_child_organizations: false,
+  });
+  assert.equal(org.status, 201, JSON.stringify(org.body));
+  return { warden, context, page, errors, tag, api, org };
+}
 
 for (const mode of MODES) {
   describe(`user and member lists (${mode.name})`, () => {
     test('order by a column, page forward and back, copy an id', async () => {
-      const { warden, context, page, errors } = await signedInAdmin(running, mode);
-      const tag = mode.javaScriptEnabled ? 'js' : 'nojs';
-      const api = apiClient(context, warden.baseUrl);
-      const root = (await api('GET', '/v1/orgs/root')).body.id;
-      const org = await api('POST', '/v1/orgs', {
-        name: `Listed ${tag}`, contact_email: 'ops@example.com', parent_organization_id: root, can_have_child_organizations: false,
-      });
-      assert.equal(org.status, 201, JSON.stringify(org.body));
+      const { warden, context, page, errors, tag, api, org } = await withOrganization(mode, 'Listed');
       // Invited (no password): quick to make. Names run the other way round from emails.
       for (let n = 0; n < PEOPLE; n += 1) {
         const number = String(n).padStart(2, '0');
@@ -83,6 +90,40 @@ for (const mode of MODES) {
         assert.equal(await page.getByRole('button', { name: 'Copy organization id' }).count(), 0, 'no button that cannot work');
         assert.equal(await copy.isHidden(), true);
       }
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+
+    test('roles: a page at a time, found by part of a name', async () => {
+      const { warden, context, page, errors, tag, api, org } = await withOrganization(mode, 'Roled');
+      const roles = `/v1/orgs/${org.body.id}/iam/roles`;
+      for (let n = 0; n < ROLES; n += 1) {
+        const made = await api('POST', roles, { name: `Crew ${String(n).padStart(2, '0')}`, description: 'made for the list test' });
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+      }
+      const total = (await api('GET', `${roles}?limit=1`)).body.total;
+      assert.ok(total > 50, `more than a page: ${total}`);
+      const names = () => page.getByTestId('role-row').evaluateAll((rows) => rows.map((row) => row.dataset.name));
+
+      await page.goto(`${warden.baseUrl}/orgs/${org.body.id}/roles`);
+      await ready(page, mode);
+      await waitForText(page.getByTestId('role-total'), `${total} roles`);
+      await waitUntil('a first page of 50', names, (seen) => seen.length === 50);
+      const firstPage = await names();
+      await submitAndWait(page, page.getByTestId('next-page'), (url) => url.searchParams.has('cursor'));
+      await ready(page, mode);
+      await waitUntil('the rest on the second page', names, (seen) => seen.length === total - 50);
+      assert.deepEqual((await names()).filter((name) => firstPage.includes(name)), [], 'no role on both pages');
+
+      // Part of a name, any case: the ten roles it is part of, on one page.
+      await page.goto(`${warden.baseUrl}/orgs/${org.body.id}/roles`);
+      await ready(page, mode);
+      await page.getByTestId('role-search').fill('crew 4');
+      await submitAndWait(page, page.getByRole('button', { name: 'Search' }), (url) => url.searchParams.get('q') === 'crew 4');
+      await ready(page, mode);
+      await waitForText(page.getByTestId('role-total'), '10 roles');
+      await waitUntil('the roles named Crew 4x', names, (seen) => seen.length === 10 && seen.every((name) => name.startsWith('Crew 4')));
+      assert.equal(await page.getByTestId('next-page').count(), 0, 'one page');
       assert.deepEqual(errors, []);
       await context.close();
     });

@@ -80,13 +80,22 @@ for (const mode of MODES) {
       await ready(page, mode);
       await waitForText(page.getByTestId('sso-test-report'), /ready for Warden/);
 
-      // Map the group `engineering` to Engineers, in place.
-      const row = page.getByTestId('sso-role-row').filter({ hasText: 'Engineers' });
-      await row.getByTestId('sso-role-groups').fill('engineering');
-      await submitAndWait(page, row.getByTestId('sso-role-groups-save'), (url) => url.searchParams.has('done'));
+      // No group maps to Engineers yet, so it is not listed: it is named in "another role"
+      // (picked, or typed without JavaScript) and given the group `engineering`.
+      assert.equal(await page.getByTestId('sso-role-row').filter({ hasText: 'Engineers' }).count(), 0);
+      const another = page.getByTestId('sso-another-role');
+      if (mode.javaScriptEnabled) {
+        await pick(another.getByTestId('sso-another-role-name'), 'engin', 'Engineers');
+      } else {
+        await another.getByTestId('sso-another-role-name').fill('Engineers');
+      }
+      await another.getByTestId('sso-another-role-groups').fill('engineering');
+      await submitAndWait(page, another.getByTestId('sso-another-role-save'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
       await waitForText(page.getByTestId('sso-done'), /Group names of Engineers saved/);
-      assert.equal(await page.getByTestId('sso-role-row').filter({ hasText: 'Engineers' }).getByTestId('sso-role-groups').inputValue(), 'engineering');
+      // Listed from now on, its groups edited in place.
+      const row = page.getByTestId('sso-role-row').filter({ hasText: 'Engineers' });
+      assert.equal(await row.getByTestId('sso-role-groups').inputValue(), 'engineering');
 
       // Someone in that group signs in through the provider's own form, in a fresh browser.
       const login = `erin-${tag}`;

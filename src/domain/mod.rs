@@ -40,6 +40,8 @@ pub mod ids;
 #[cfg(feature = "ssr")]
 pub mod members;
 #[cfg(feature = "ssr")]
+pub mod named;
+#[cfg(feature = "ssr")]
 pub mod order;
 #[cfg(feature = "ssr")]
 pub mod roles;

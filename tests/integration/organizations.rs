@@ -32,23 +32,7 @@ async fn the_tree_is_created_read_and_moved(engine: Engine) {
     b_body["code"] = json!("beta");
     let b = create(&app, &cookie, b_body).await;
     assert_eq!(b["parent_organization_id"], id(&a));
-    for key in [
-        "id",
-        "name",
-        "code",
-        "contact_email",
-        "updates_email",
-        "parent_organization_id",
-        "can_have_child_organizations",
-        "parent_has_access",
-        "parent_has_access_to_descendants",
-        "logo_url",
-        "metadata",
-        "created_at",
-        "updated_at",
-        "created_by",
-        "version",
-    ] {
+    for key in crate::seed_replay::ORGANIZATION_FIELDS {
         assert!(b.get(key).is_some(), "organization has {key}: {b}");
     }
 

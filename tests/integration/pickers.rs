@@ -2,7 +2,8 @@
 //! code, never one the asker may not see (a tenant's admin is offered their own tenant's people
 //! and organizations, nothing of another tenant's); an organization's members, roles and new
 //! parents within that organization. And the forms that take what a role picker holds (a
-//! role's name): the member list's role filter and the assign dialog.
+//! role's name): the member list's role filter, the assign dialog and the SSO page (which lists
+//! only the roles sign-ins can give, and names another through a picker).
 
 use axum::http::Method;
 use serde_json::Value;
@@ -441,3 +442,65 @@ async fn a_token_creator_typed_as_nobody_is_said_above_an_empty_list(engine: Eng
 }
 
 on_both_engines!(a_token_creator_typed_as_nobody_is_said_above_an_empty_list);
+
+/// The names of the roles the SSO setup page lists, with whether each is default and its groups.
+async fn sso_page_roles(w: &World, org: &str) -> Vec<(String, bool, Vec<String>)> {
+    let (status, page) = call(w, &w.root_cookie, "/api/sso-setup", &[("org_id", org)]).await;
+    assert_eq!(status, 200, "{page}");
+    serde_json::from_value(page["roles"].clone()).map_or_else(
+        |e| panic!("roles: {e}: {page}"),
+        |rows: Vec<Value>| {
+            rows.iter()
+                .map(|row| {
+                    let groups = row["groups"].as_array().expect("groups").iter();
+                    let groups = groups.map(|g| g.as_str().unwrap().to_owned()).collect();
+                    (row["name"].as_str().unwrap().to_owned(), row["is_default"] == true, groups)
+                })
+                .collect()
+        },
+    )
+}
+
+async fn the_sso_page_lists_the_roles_sign_ins_can_give_and_names_another_by_picker(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    w.allow_role(&harbour, "Crew", &["org:read"]).await;
+    w.allow_role(&harbour, "Dock auditor", &["audit:read"]).await;
+
+    // Listed: the default roles and those groups map to; not the many no group maps to.
+    let listed = sso_page_roles(&w, &harbour).await;
+    assert!(listed.iter().all(|(_, default, groups)| *default || !groups.is_empty()), "{listed:?}");
+    assert!(!listed.iter().any(|(name, ..)| name == "Crew" || name == "Dock auditor"), "{listed:?}");
+
+    // "Another role": chosen by name (any case), it gets its groups and is listed from then on.
+    let form = [("org_id", harbour.as_str()), ("role_id", "crew"), ("groups", "deckhands, riggers")];
+    let (status, body) = call(&w, &w.root_cookie, "/api/save-role-groups", &form).await;
+    assert!(status < 400, "{status} {body}");
+    let listed = sso_page_roles(&w, &harbour).await;
+    let crew = listed.iter().find(|(name, ..)| name == "Crew");
+    assert_eq!(crew.map(|(_, _, groups)| groups.clone()), Some(vec!["deckhands".to_owned(), "riggers".to_owned()]));
+    // A name that is no role is the picker's field error, with what it could mean.
+    let form = [("org_id", harbour.as_str()), ("role_id", "dock aud"), ("groups", "auditors")];
+    let (status, body) = call(&w, &w.root_cookie, "/api/save-role-groups", &form).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["fields"][0]["loc"][1], "role_id", "{body}");
+    let message = body["fields"][0]["msg"].as_str().unwrap_or_default();
+    assert!(message.ends_with("Did you mean \u{201c}Dock auditor\u{201d}?"), "{body}");
+
+    // The test bench tries groups on a role that is not listed, named in its picker.
+    let form = [
+        ("org_id", harbour.as_str()),
+        ("groups", "auditors"),
+        ("claims", ""),
+        ("user", ""),
+        ("draft_role_ids[]", "Dock auditor"),
+        ("draft_groups[]", "auditors"),
+    ];
+    let (status, bench) = call(&w, &w.root_cookie, "/api/preview-sso", &form).await;
+    assert_eq!(status, 200, "{bench}");
+    let derived = |outcome: &Value| outcome["derived"].to_string();
+    assert!(!derived(&bench["saved"]).contains("Dock auditor"), "not with the saved mapping: {bench}");
+    assert!(derived(&bench["draft"]).contains("Dock auditor"), "with the groups tried: {bench}");
+}
+
+on_both_engines!(the_sso_page_lists_the_roles_sign_ins_can_give_and_names_another_by_picker);

@@ -10,6 +10,7 @@ use crate::domain::{
     authz::statements::{Statement, allowed_permissions},
     db::{self, flag, to_flag},
     ids::new_id,
+    named,
 };
 
 const COLUMNS: &str =
@@ -51,33 +52,21 @@ pub async fn find<'e>(
 pub async fn named(db: &Database, org_id: &str, id_or_name: &str) -> DomainResult<Option<StoredPolicy>> {
     let term = id_or_name.trim();
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM policies WHERE org_id = $1 AND owner_role_id IS NULL \
-         AND (id = $2 OR LOWER(name) = LOWER($2)) \
-         ORDER BY CASE WHEN id = $2 THEN 0 WHEN name = $2 THEN 1 ELSE 2 END, name, id LIMIT 3"
+        "SELECT {COLUMNS} FROM policies WHERE org_id = $1 AND owner_role_id IS NULL AND {}",
+        named::CANDIDATES
     ))
     .bind(org_id)
     .bind(term)
     .fetch_all(db.pool())
     .await?;
     let candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
-    // A policy may be named like another's id: the id wins, then the exact name.
-    let exact = candidates.first().is_some_and(|p| p.id == term || p.name == term);
-    Ok(if exact || candidates.len() == 1 { candidates.into_iter().next() } else { None })
+    Ok(named::the_one_named(candidates, term, |policy| (&policy.id, &policy.name)))
 }
 
 /// Up to `limit` policies of the organization a role may be composed of (a role's own rules
 /// are not), whose name or description holds `q`, by name: `(name, description)`.
 pub async fn choices(db: &Database, org_id: &str, q: &str, limit: usize) -> DomainResult<Vec<(String, String)>> {
-    let rows = sqlx::query(
-        "SELECT name, description FROM policies WHERE org_id = $1 AND owner_role_id IS NULL \
-         AND (LOWER(name) LIKE $2 OR LOWER(description) LIKE $2) ORDER BY name, id LIMIT $3",
-    )
-    .bind(org_id)
-    .bind(db::search_pattern(Some(q)))
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(|row| Ok((row.try_get("name")?, row.try_get("description")?))).collect()
+    named::choices(db, "policies", "owner_role_id IS NULL", org_id, q, limit).await
 }
 
 /// The policy holding a role's own rules, if it has one.

@@ -7,7 +7,9 @@ use super::{
     Predefined, Role, RoleActions, RoleMapping, RolePage, not_found, role_permission,
     storage::{self, COLUMNS, StoredRole, from_row},
 };
-use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz::statements::Statement, cursor, db};
+use crate::domain::{
+    Actor, Domain, DomainError, DomainResult, Transaction, authz::statements::Statement, cursor, db, named,
+};
 
 impl Domain {
     pub(super) async fn stored_role(&self, org_id: &str, role_id: &str) -> DomainResult<StoredRole> {
@@ -92,6 +94,19 @@ impl Domain {
         Ok(RolePage { total, has_more: next_cursor.is_some(), next_cursor, roles })
     }
 
+    /// Up to `limit` roles of `org_id` whose name or description holds `q` (the role picker):
+    /// `(name, description)`, by name.
+    pub async fn role_choices(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        q: &str,
+        limit: usize,
+    ) -> DomainResult<Vec<(String, String)>> {
+        let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
+        named::choices(&self.db, "roles", "TRUE", &org.id, q, limit).await
+    }
+
     pub async fn role(&self, actor: &Actor, org_id: &str, role_id: &str) -> DomainResult<Role> {
         let org = self.authorized_organization(actor, org_id, &role_permission("read")).await?;
         let stored = self.stored_role(&org.id, role_id).await?;
@@ -116,37 +131,47 @@ impl Domain {
     /// else a name that matches ignoring case when only one does.
     async fn role_by_id_or_name(&self, org_id: &str, id_or_name: &str) -> DomainResult<Option<StoredRole>> {
         let term = id_or_name.trim();
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM roles WHERE org_id = $1 AND (id = $2 OR LOWER(name) = LOWER($2)) \
-             ORDER BY CASE WHEN id = $2 THEN 0 WHEN name = $2 THEN 1 ELSE 2 END, name, id LIMIT 3"
-        ))
-        .bind(org_id)
-        .bind(term)
-        .fetch_all(self.db.pool())
-        .await?;
-        let candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
-        // A role may be named like another's id: the id wins, then the exact name.
-        let exact = candidates.first().is_some_and(|r| r.id == term || r.name == term);
-        Ok(if exact || candidates.len() == 1 { candidates.into_iter().next() } else { None })
-    }
-
-    /// Every role of `org_id` with the IdP groups that grant it (SSO sign-in, its setup page).
-    pub(crate) async fn role_mappings(&self, org_id: &str) -> DomainResult<Vec<RoleMapping>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM roles WHERE org_id = $1 ORDER BY name, id"))
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM roles WHERE org_id = $1 AND {}", named::CANDIDATES))
             .bind(org_id)
+            .bind(term)
             .fetch_all(self.db.pool())
             .await?;
-        rows.iter()
-            .map(|row| {
-                let role = from_row(row)?;
-                Ok(RoleMapping {
-                    role_id: role.id,
-                    name: role.name,
-                    is_default: role.is_default,
-                    sso_group_names: role.sso_group_names,
-                })
+        let candidates = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
+        Ok(named::the_one_named(candidates, term, |role| (&role.id, &role.name)))
+    }
+
+    /// The roles of `org_id` that an SSO sign-in can give (IdP groups map to them, or they are
+    /// default roles), and those of `also` (any roles of `org_id`, by id), with their groups:
+    /// what sign-ins, the setup page and the test bench need, however many roles there are.
+    pub(crate) async fn role_mappings(&self, org_id: &str, also: &[String]) -> DomainResult<Vec<RoleMapping>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM roles WHERE org_id = $1 AND (is_default = 1 OR sso_group_names <> '[]') \
+             ORDER BY name, id"
+        ))
+        .bind(org_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut roles = rows.iter().map(from_row).collect::<DomainResult<Vec<_>>>()?;
+        for role_id in also {
+            if roles.iter().any(|role| role.id == *role_id) {
+                continue;
+            }
+            match self.stored_role(org_id, role_id).await {
+                Ok(role) => roles.push(role),
+                // A role deleted meanwhile is no longer anyone's to give.
+                Err(DomainError::NotFound { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(roles
+            .into_iter()
+            .map(|role| RoleMapping {
+                role_id: role.id,
+                name: role.name,
+                is_default: role.is_default,
+                sso_group_names: role.sso_group_names,
             })
-            .collect()
+            .collect())
     }
 
     pub(crate) async fn default_role_ids(&self, org_id: &str) -> DomainResult<Vec<String>> {

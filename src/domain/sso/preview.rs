@@ -107,7 +107,15 @@ impl Domain {
                 ));
             }
         };
-        let mut roles = self.role_mappings(&org.id).await?;
+        let held = match &user {
+            Some(user) => storage::held_roles_now(&self.db, &org.id, &user.id).await?,
+            None => Vec::new(),
+        };
+        // The roles sign-ins can give, those the edits tried give groups to, and those the
+        // person holds (to name them).
+        let also: Vec<String> =
+            input.draft.iter().map(|edit| edit.role_id.clone()).chain(held.iter().map(|h| h.role_id.clone())).collect();
+        let mut roles = self.role_mappings(&org.id, &also).await?;
         for (index, edit) in input.draft.iter().enumerate() {
             if edit.sso_group_names.len() > MAX_SSO_GROUPS {
                 return Err(DomainError::Invalid(vec![crate::domain::FieldError::item(
@@ -125,10 +133,6 @@ impl Domain {
         let derivation = mapping::derive(&roles, &groups);
         let name_of =
             |role_id: &str| roles.iter().find(|r| r.role_id == role_id).map(|r| r.name.clone()).unwrap_or_default();
-        let held = match &user {
-            Some(user) => storage::held_roles_now(&self.db, &org.id, &user.id).await?,
-            None => Vec::new(),
-        };
         let plan = mapping::plan(&derivation.roles, &held, mapping_mode);
         let mut resulting: Vec<String> =
             held.iter().filter(|h| !plan.revoke.contains(&h.role_id)).map(|h| h.role_id.clone()).collect();

@@ -33,6 +33,7 @@ pub struct UnmappedGroup {
 pub struct SsoSetupPage {
     pub configuration: Option<SsoConfiguration>,
     pub redirect_uri: String,
+    /// The roles a sign-in can give here: those IdP groups map to, and the default roles.
     pub roles: Vec<RoleMapping>,
     pub unmapped_groups: Vec<UnmappedGroup>,
     pub may_update: bool,
@@ -88,7 +89,7 @@ impl Domain {
     pub async fn sso_setup(&self, actor: &Actor, org_id: &str) -> DomainResult<SsoSetupPage> {
         let org = self.authorized_organization(actor, org_id, &sso_permission("read")).await?;
         let configuration = storage::load(&self.db, &org.id).await?.map(|stored| self.present_sso(stored));
-        let roles = self.role_mappings(&org.id).await?;
+        let roles = self.role_mappings(&org.id, &[]).await?;
         let unmapped_groups = self.unmapped_groups(&org.id, &roles).await?;
         Ok(SsoSetupPage {
             configuration,

@@ -321,7 +321,7 @@ impl Domain {
         {
             return Err(refuse(SsoFailure::AccountDisabled, "account_disabled", user.id.clone()));
         }
-        let roles = self.role_mappings(&config.org_id).await?;
+        let roles = self.role_mappings(&config.org_id, &[]).await?;
         let groups = &person.groups.groups;
         let derivation = mapping::derive(&roles, groups);
         // Without the whole list of groups, nothing is taken away.

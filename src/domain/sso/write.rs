@@ -118,11 +118,9 @@ impl Domain {
     /// What a provider can hand out here: every role that a group maps to, and the defaults.
     pub(super) async fn mapping_effect(&self, org_id: &str) -> DomainResult<ChangeEffect> {
         let mut effect = ChangeEffect::new();
-        for role in self.role_mappings(org_id).await? {
-            if role.is_default || !role.sso_group_names.is_empty() {
-                let (_, statements) = self.role_statements(org_id, &role.role_id).await?;
-                effect = effect.at(org_id, statements);
-            }
+        for role in self.role_mappings(org_id, &[]).await? {
+            let (_, statements) = self.role_statements(org_id, &role.role_id).await?;
+            effect = effect.at(org_id, statements);
         }
         Ok(effect)
     }

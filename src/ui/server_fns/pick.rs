@@ -92,6 +92,10 @@ async fn choices(
             }
             PickItem { value: node.id, label: node.name, detail }
         };
+    // Roles and policies are chosen by name, described by their description.
+    let named_items = |found: Vec<(String, String)>| {
+        found.into_iter().map(|(name, detail)| PickItem { value: name.clone(), label: name, detail }).collect()
+    };
     let items = match kind {
         PickKind::User => {
             let users = call.domain.find_users(&call.actor, term, CHOICES).await?;
@@ -119,17 +123,8 @@ async fn choices(
                 .map(|m| PickItem { value: m.email.clone(), label: m.full_name, detail: m.email })
                 .collect()
         }
-        PickKind::Role => {
-            let page = call.domain.list_roles(&call.actor, scope, Some(term), None, CHOICES).await?;
-            page.roles
-                .into_iter()
-                .map(|r| PickItem { value: r.name.clone(), label: r.name, detail: r.description })
-                .collect()
-        }
-        PickKind::Policy => {
-            let found = call.domain.policy_choices(&call.actor, scope, term, CHOICES).await?;
-            found.into_iter().map(|(name, detail)| PickItem { value: name.clone(), label: name, detail }).collect()
-        }
+        PickKind::Role => named_items(call.domain.role_choices(&call.actor, scope, term, CHOICES).await?),
+        PickKind::Policy => named_items(call.domain.policy_choices(&call.actor, scope, term, CHOICES).await?),
         PickKind::Permission => {
             let found = call.domain.find_permissions(term, CHOICES).await?;
             found.into_iter().map(|(key, label)| PickItem { value: key, label, detail: String::new() }).collect()

@@ -60,8 +60,8 @@ fn RoleList(page: RoleListPage, org_id: String, q: String) -> impl IntoView {
                 </tr>
             </thead>
             <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
-                {page.roles.into_iter().map(|r| view! {
-                    <tr>
+                {page.roles.into_iter().map(|r| { let row_name = r.name.clone(); view! {
+                    <tr data-testid="role-row" data-name=row_name>
                         <td class="py-2 pr-3">
                             <a href=format!("/orgs/{org_id}/roles/{}", r.id) class="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{r.name}</a>
                             {r.is_default.then(|| view! { <span class="ml-2 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100">"default"</span> })}
@@ -72,7 +72,7 @@ fn RoleList(page: RoleListPage, org_id: String, q: String) -> impl IntoView {
                         <td class="px-3 py-2 text-right tabular-nums">{r.policy_ids.len()}</td>
                         <td class="px-3 py-2 text-right tabular-nums">{r.member_count}</td>
                     </tr>
-                }).collect_view()}
+                }}).collect_view()}
             </tbody>
         </table>
         {next.map(|href| view! { <a href=href class="inline-block text-sm text-indigo-700 underline dark:text-indigo-300" data-testid="next-page">"Next page"</a> })}

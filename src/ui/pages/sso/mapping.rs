@@ -1,5 +1,7 @@
-//! Which IdP groups give which role (edited in place, one role at a time), and the groups seen
-//! at real sign-ins that give nothing, each one click away from a role.
+//! Which IdP groups give which role (edited in place, one role at a time; the roles no group
+//! maps to are given groups through a role picker, so the page stays short however many roles
+//! there are), and the groups seen at real sign-ins that give nothing, each one click away
+//! from a role.
 
 use leptos::prelude::*;
 
@@ -23,12 +25,16 @@ pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
     let error = action_error(save);
     // After a failed post without JavaScript: the groups as typed, on the role they were for.
     let typed = typed_value(ROLE_GROUPS_PATH, "role_id").zip(typed_value(ROLE_GROUPS_PATH, "groups"));
+    // Typed for a role not listed: the "another role" form's.
+    let for_another = typed.clone().filter(|(role, _)| !setup.roles.iter().any(|r| r.role_id == *role));
+    let (org_id, may_update) = (setup.org_id.clone(), setup.may_update);
     view! {
         <section class=SECTION aria-labelledby="sso-roles-heading">
             <h2 id="sso-roles-heading" class="text-lg font-semibold">"Roles and their groups"</h2>
             <p class="text-sm text-slate-600 dark:text-slate-400">
                 "A person gets every role one of their groups is listed on (a name ending in * matches every group starting with it), \
-                 or the default roles when none is. Listing a group on a role is granting that role: you must hold what it gives."
+                 or the default roles when none is. Listing a group on a role is granting that role: you must hold what it gives. \
+                 Listed here: the roles groups map to, and the default roles."
             </p>
             <ProblemList error/>
             <table class="w-full text-sm">
@@ -63,7 +69,33 @@ pub fn RoleGroupsTable(setup: SsoSetupView) -> impl IntoView {
                     }}).collect_view()}
                 </tbody>
             </table>
+            {may_update.then(|| view! { <GroupsForAnotherRole org_id typed=for_another/> })}
         </section>
+    }
+}
+
+/// Gives IdP groups to a role that is not listed (no group maps to it yet), chosen by name.
+#[component]
+fn GroupsForAnotherRole(org_id: String, typed: Option<(String, String)>) -> impl IntoView {
+    let save = ServerAction::<SaveRoleGroups>::new();
+    let error = action_error(save);
+    let (role, groups) = typed.unwrap_or_default();
+    view! {
+        <FormError error/>
+        <ActionForm action=save attr:class="flex flex-wrap items-end gap-2 border-t border-slate-200 pt-3 dark:border-slate-800"
+            attr:data-testid="sso-another-role">
+            <input type="hidden" name="org_id" value=org_id.clone()/>
+            <div class="w-64">
+                <Picker kind=PickKind::Role scope=org_id name="role_id" id="another-role" label="Another role"
+                    value=role test_id="sso-another-role-name" error=Some(error)/>
+            </div>
+            <div class="min-w-48 flex-1 space-y-1">
+                <label for="another-role-groups" class="block text-sm font-medium">"Its IdP groups"</label>
+                <input id="another-role-groups" name="groups" value=groups class=INPUT data-testid="sso-another-role-groups"
+                    placeholder="engineering, sre"/>
+            </div>
+            <PendingButton pending=save.pending() class=BUTTON test_id="sso-another-role-save">"Save"</PendingButton>
+        </ActionForm>
     }
 }
 

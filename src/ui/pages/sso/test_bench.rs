@@ -53,6 +53,13 @@ pub fn TestBench(setup: SsoSetupView, bench: BenchQuery) -> impl IntoView {
     let typed_groups = |role_id: &str, saved: &[String]| {
         bench.draft.iter().find(|(id, _)| id == role_id).map(|(_, t)| t.clone()).unwrap_or_else(|| saved.join(", "))
     };
+    // The role named in the "another role" row, with the groups tried on it.
+    let (other_role, other_groups) = bench
+        .draft
+        .iter()
+        .find(|(role, _)| !setup.roles.iter().any(|r| r.role_id == *role))
+        .cloned()
+        .unwrap_or_default();
     view! {
         <section class=SECTION aria-labelledby="sso-bench-heading">
             <h2 id="sso-bench-heading" class="text-lg font-semibold">"Test bench"</h2>
@@ -85,6 +92,13 @@ pub fn TestBench(setup: SsoSetupView, bench: BenchQuery) -> impl IntoView {
                                     class=INPUT data-testid="sso-bench-draft" data-role=role.name.clone()/>
                             </div>
                         }).collect_view()}
+                        <Picker kind=PickKind::Role scope=setup.org_id.clone() name="draft_role_ids" id="draft-another-role"
+                            label="Another role" value=other_role test_id="sso-bench-another-role" required=false/>
+                        <div class="space-y-1">
+                            <label for="draft-another-groups" class="block text-sm">"Its groups"</label>
+                            <input id="draft-another-groups" name="draft_groups" value=other_groups class=INPUT
+                                data-testid="sso-bench-another-groups"/>
+                        </div>
                     </div>
                 </details>
                 <button type="submit" class=BUTTON data-testid="sso-bench-try">"Try"</button>

@@ -19,6 +19,7 @@ pub async fn preview_sso(
         DomainError,
         sso::{SsoPreviewInput, preview::DraftMapping},
     };
+    use crate::ui::server_fns::roles::role_to_grant;
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let claims = match claims.trim() {
         "" => None,
@@ -39,13 +40,22 @@ pub async fn preview_sso(
     };
     let saved = call.domain.preview_sso_sign_in(&call.actor, &org_id, input.clone()).await?;
     let current = call.domain.sso_setup(&call.actor, &org_id).await?.roles;
-    let typed = draft_role_ids.unwrap_or_default().into_iter().zip(draft_groups.unwrap_or_default());
-    let edits: Vec<DraftMapping> = typed
-        .filter(|(role_id, typed)| {
-            current.iter().any(|r| &r.role_id == role_id && r.sso_group_names != split_list(typed))
-        })
-        .map(|(role_id, typed)| DraftMapping { role_id, sso_group_names: split_list(&typed) })
-        .collect();
+    let mut edits: Vec<DraftMapping> = Vec::new();
+    for (role, typed) in draft_role_ids.unwrap_or_default().into_iter().zip(draft_groups.unwrap_or_default()) {
+        let groups = split_list(&typed);
+        match current.iter().find(|r| r.role_id == role) {
+            Some(listed) if listed.sso_group_names != groups => {
+                edits.push(DraftMapping { role_id: role, sso_group_names: groups })
+            }
+            Some(_) => {}
+            // Another role, named in the bench's picker: tried only with some groups.
+            None if !groups.is_empty() => {
+                let found = role_to_grant(&call, &org_id, &role, "draft_role_ids").await?;
+                edits.extend(found.map(|role_id| DraftMapping { role_id, sso_group_names: groups }));
+            }
+            None => {}
+        }
+    }
     let draft = if edits.is_empty() {
         None
     } else {
