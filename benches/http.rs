@@ -7,7 +7,8 @@
 //! Each endpoint is first called once through Warden; its answer (content type and body) is what
 //! the bare handler then sends for the same path. `WARDEN_BENCH_SECONDS` (default 5) sets how
 //! long each run lasts; `AUTOCANNON` the load generator (default node_modules/.bin/autocannon);
-//! `WARDEN_BENCH_ENDPOINT` runs only the endpoints whose label holds it (to profile one).
+//! `WARDEN_BENCH_ENDPOINT` runs only the endpoints whose label holds it (to profile one);
+//! `WARDEN_BENCH_CALLS` (default 20,000) how many calls each in-process figure makes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 // The router's page types are deep, as in the crate itself.
 #![recursion_limit = "512"]
@@ -91,9 +92,9 @@ async fn serve_bare(answers: Answers) -> (SocketAddr, Router) {
 /// Microseconds per request when the router is called in process, one request after another
 /// (no network, no load generator): the server's own work for the endpoint.
 async fn in_process_micros(router: &Router, endpoint: &Endpoint, headers: &[(&str, &str)]) -> f64 {
-    const CALLS: u32 = 20_000;
+    let calls: u32 = std::env::var("WARDEN_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(20_000);
     let started = std::time::Instant::now();
-    for _ in 0..CALLS {
+    for _ in 0..calls {
         let mut request = axum::http::Request::builder().method(endpoint.method).uri(&endpoint.path);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -103,7 +104,7 @@ async fn in_process_micros(router: &Router, endpoint: &Endpoint, headers: &[(&st
         assert!(response.status().is_success(), "{}: {}", endpoint.label, response.status());
         axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
     }
-    started.elapsed().as_secs_f64() * 1e6 / f64::from(CALLS)
+    started.elapsed().as_secs_f64() * 1e6 / f64::from(calls)
 }
 
 fn content_type(head: &str) -> String {

@@ -14,7 +14,7 @@ const ST = process.env.SCHEMATHESIS ?? 'target/schemathesis/bin/st';
 const EXAMPLES = process.env.WARDEN_SCHEMATHESIS_EXAMPLES ?? '25';
 const REPORTS = 'end2end/output/schemathesis';
 
-// Signs in as the first admin and makes an API token that never expires.
+// Signs in as the first admin and makes an API token for the run (it expires in a day).
 async function adminToken(baseUrl) {
   const signIn = await fetch(`${baseUrl}/api/sign-in`, {
     method: 'POST',

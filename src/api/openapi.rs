@@ -61,7 +61,7 @@ use crate::web::sessions::COOKIE_NAME;
         (name = "tokens", description = "API tokens and each organization's token policy"),
         (name = "sso", description = "Single sign-on through the organization's OpenID Connect provider"),
         (name = "audit", description = "The audit log, its export and each object's history"),
-        (name = "compat: seed 002", description = "Seed 002's `/iam/roles`: the platform's roles with CASL rules (reading only, so far)"),
+        (name = "compat: seed 002", description = "Seed 002's `/iam/roles`: the platform's roles, read and written with inline CASL rules"),
         (name = "compat: seed 004", description = "Seed 004's `iam-policies` shape over Warden's policies"),
         (name = "reference", description = "This document"),
     ),

@@ -111,8 +111,9 @@ pub struct ResourceQuery {
 pub struct ResourceBody {
     /// The name policies and pages show for the instance.
     name: String,
+    /// Left out, it stays as it is (empty for a new instance).
     #[serde(default)]
-    description: String,
+    description: Option<String>,
 }
 
 /// List the instances of one listable resource type registered in an organization, by name.
@@ -150,7 +151,7 @@ pub async fn register_resource(
 ) -> ApiResult<Response> {
     let (resource, created) = state
         .domain
-        .register_resource(&caller.actor, &org, &resource_type, &resource_id, &body.name, &body.description)
+        .register_resource(&caller.actor, &org, &resource_type, &resource_id, &body.name, body.description.as_deref())
         .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(resource)).into_response())

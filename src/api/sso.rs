@@ -17,11 +17,12 @@ use super::{
     error::ApiResult,
     json::{self, ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
+    paging::{self, PageQuery},
     read_only::{ReadOnly, take_read_only},
     versions::{IfMatch, IfMatchHeader, Versioned},
 };
 use crate::{
-    domain::sso::{ConnectionReport, SsoChanges, SsoConfiguration, SsoPreview, SsoPreviewInput, UnmappedGroup},
+    domain::sso::{ConnectionReport, SsoChanges, SsoConfiguration, SsoPreview, SsoPreviewInput, UnmappedGroupPage},
     web::AppState,
 };
 
@@ -145,15 +146,16 @@ pub async fn preview(
 
 /// List the groups carried at SSO sign-ins that no role names.
 ///
-/// Those of the sign-ins of the last 90 days, with how many people carried each. Needs
-/// `sso:read`.
-#[utoipa::path(get, path = "/orgs/{org}/sso/unmapped-groups", tag = "sso", params(OrgPath),
-    responses((status = 200, description = "The unmapped groups", body = Vec<UnmappedGroup>)))]
+/// Those of the sign-ins of the last 90 days, with how many people carried each, most carried
+/// first (then by name), a page at a time. Needs `sso:read`.
+#[utoipa::path(get, path = "/orgs/{org}/sso/unmapped-groups", tag = "sso", params(OrgPath, PageQuery),
+    responses((status = 200, description = "A page of the unmapped groups", body = UnmappedGroupPage)))]
 pub async fn unmapped_groups(
     State(state): State<AppState>,
     caller: SignedIn,
-    _: ApiQuery<NoQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
     Path(org): Path<String>,
-) -> ApiResult<Json<Vec<UnmappedGroup>>> {
-    Ok(Json(state.domain.sso_setup(&caller.actor, &org).await?.unmapped_groups))
+) -> ApiResult<Json<UnmappedGroupPage>> {
+    let limit = paging::limit(query.limit)?;
+    Ok(Json(state.domain.unmapped_groups_page(&caller.actor, &org, query.cursor.as_deref(), limit).await?))
 }

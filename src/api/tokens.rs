@@ -16,7 +16,7 @@ use super::{
     error::ApiResult,
     json::{ApiJson, ApiQuery, NoQuery},
     openapi::OrgPath,
-    paging,
+    paging::{self, PageQuery},
 };
 use crate::{
     domain::{
@@ -133,8 +133,11 @@ fn shown(token: &Token, secret: Option<&str>) -> OwnToken {
 pub struct OwnTokens {
     /// Always `API tokens`.
     message: &'static str,
-    total: usize,
+    /// How many tokens the caller made in all.
+    total: i64,
     data: Vec<OwnToken>,
+    has_more: bool,
+    next_cursor: Option<String>,
 }
 
 /// The answer to revoking one's own token, as seed 003 gives it.
@@ -176,17 +179,24 @@ const TOKEN_ID: &str = "The token's id";
 
 /// List the caller's own tokens.
 ///
-/// Newest first, never with a secret; seed 003's shape: `{message, total, data}`.
-#[utoipa::path(get, path = "/tokens", tag = "tokens",
-    responses((status = 200, description = "The caller's tokens", body = OwnTokens)))]
+/// Newest first (revoked and expired ones too), never with a secret, a page at a time; seed
+/// 003's shape `{message, total, data}` with the paging every list has.
+#[utoipa::path(get, path = "/tokens", tag = "tokens", params(PageQuery),
+    responses((status = 200, description = "A page of the caller's tokens", body = OwnTokens)))]
 pub async fn list_mine(
     State(state): State<AppState>,
     caller: SignedIn,
-    _: ApiQuery<NoQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<OwnTokens>> {
-    let tokens = state.domain.my_tokens(&caller.actor).await?;
-    let data: Vec<OwnToken> = tokens.iter().map(|t| shown(t, None)).collect();
-    Ok(Json(OwnTokens { message: "API tokens", total: data.len(), data }))
+    let limit = paging::limit(query.limit)?;
+    let page = state.domain.my_tokens(&caller.actor, query.cursor.as_deref(), limit).await?;
+    Ok(Json(OwnTokens {
+        message: "API tokens",
+        total: page.total,
+        data: page.tokens.iter().map(|t| shown(t, None)).collect(),
+        has_more: page.next_cursor.is_some(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One of the caller's own tokens.

@@ -83,7 +83,8 @@ fn hex(text: &str) -> String {
     text.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn invalid() -> DomainError {
+/// The error of a cursor this server did not make (or whose position it cannot read).
+pub fn invalid() -> DomainError {
     DomainError::Invalid(vec![FieldError::query("cursor", "value_error.cursor", "Invalid cursor")])
 }
 

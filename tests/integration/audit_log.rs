@@ -352,7 +352,8 @@ async fn a_role_is_restored_to_a_version_from_its_history(engine: Engine) {
     let editors = world.role(&acme, "Editors", &[&writing]).await;
     let other = world.role(&acme, "Other", &[&reading]).await;
     let role_path = format!("/v1/orgs/{acme}/iam/roles/{editors}");
-    let (status, answer) = world.root(Method::PATCH, &role_path, Some(json!({ "policy_ids": [reading] }))).await;
+    let change = json!({ "policy_ids": [reading], "description": "Reads now" });
+    let (status, answer) = world.root(Method::PATCH, &role_path, Some(change)).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let (_, history) = world.root(Method::GET, &format!("{role_path}/history"), None).await;
     let created = history["events"][1]["id"].as_str().unwrap().to_owned();
@@ -367,6 +368,7 @@ async fn a_role_is_restored_to_a_version_from_its_history(engine: Engine) {
     let html = page.text();
     assert!(html.contains("Filled with this role as it was at"), "{html}");
     assert!(html.contains(&format!("name=\"restored_from\" value=\"{created}\"")), "the form carries the version");
+    assert!(!html.contains("Reads now"), "the description as it was (none), not as it is");
 
     // Someone who may edit roles but does not hold what the version gives: refused, as any edit.
     let editing = world
@@ -547,6 +549,7 @@ async fn a_policy_is_restored_to_a_version_from_its_history(engine: Engine) {
     let html = page.text();
     assert!(html.contains("Filled with this policy as it was at"), "{html}");
     assert!(html.contains(&format!("name=\"restored_from\" value=\"{created}\"")), "the form carries the version");
+    assert!(!html.contains("Reads now"), "the description as it was (none), not as it is");
     assert!(html.contains("Deleting"), "the old name is in the form");
     let audit_page = world.app.send(Req::page(&format!("/orgs/{acme}/audit")).cookie(&world.root_cookie)).await;
     assert!(audit_page.text().contains(&format!("/orgs/{acme}/policies/{policy}?restore={created}")));

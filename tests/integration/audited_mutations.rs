@@ -115,8 +115,10 @@ async fn each_kind_of_mutation_writes_one_event_with_actor_target_and_diff(engin
     check(&world, expect("role.created", "role", &role, &["policies", "policy_ids"]), &mut covered).await;
     let other_policy = world.policy(&acme, "Writing", json!({ "permissions": ["policy:update"] })).await;
     let role_path = format!("/v1/orgs/{acme}/iam/roles/{role}");
-    ok(&world, Method::PATCH, &role_path, Some(json!({ "policy_ids": [policy, other_policy] }))).await;
-    let event = check(&world, expect("role.updated", "role", &role, &["policies", "policy_ids"]), &mut covered).await;
+    let change = json!({ "policy_ids": [policy, other_policy], "description": "Reads and writes" });
+    ok(&world, Method::PATCH, &role_path, Some(change)).await;
+    let changed = ["policies", "policy_ids", "description"];
+    let event = check(&world, expect("role.updated", "role", &role, &changed), &mut covered).await;
     let policies = event["changes"].as_array().unwrap().iter().find(|c| c["field"] == "policies").unwrap();
     assert_eq!(policies["after"], json!(["Reading", "Writing"]), "names beside ids: {event}");
 
@@ -146,8 +148,9 @@ async fn each_kind_of_mutation_writes_one_event_with_actor_target_and_diff(engin
     assert_eq!(event["after"]["members"], json!(["pat@example.com"]));
     assert_eq!(event["after"]["roles"], json!(["Readers"]));
     let group_path = format!("/v1/orgs/{acme}/iam/groups/{group}");
-    ok(&world, Method::PATCH, &group_path, Some(json!({ "user_ids": [] }))).await;
-    check(&world, expect("user_group.updated", "user_group", &group, &["members", "user_ids"]), &mut covered).await;
+    ok(&world, Method::PATCH, &group_path, Some(json!({ "user_ids": [], "description": "On call" }))).await;
+    let changed = ["members", "user_ids", "description"];
+    check(&world, expect("user_group.updated", "user_group", &group, &changed), &mut covered).await;
     ok(&world, Method::DELETE, &group_path, None).await;
     check(&world, expect("user_group.deleted", "user_group", &group, &["roles"]), &mut covered).await;
 

@@ -1,5 +1,7 @@
-//! Seed 004's organization policies, replayed as its documentation sends them: its paths under
-//! `/v1`, its field names and envelope, `any` for `*`, and what Warden cannot keep refused.
+//! Seed 004's organization policies, replayed as its documentation sends them (each of its
+//! requests: list, create, read, update, delete): its paths under `/v1`, its field names and
+//! envelope, its paging (`limit` 10 by default, `pageToken`, `reverse`), `any` for `*`, and
+//! what Warden cannot keep refused.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -12,6 +14,12 @@ fn seed_create_example() -> Value {
     json!({"name":"text","definitions":[{"effect":"allow","resources":[null],"actions":["any"],
         "conditionsAll":[{"any":{"ANY_ADDITIONAL_PROPERTY":{}}}]}],
         "metadata":{"clouds":["platform"],"apps":["inbox"],"groups":[null]}})
+}
+
+/// The update example of seed 004, verbatim.
+fn seed_patch_example() -> Value {
+    json!({"definitions":[{"effect":"allow","resources":[null],"actions":["any"],
+        "conditionsAll":[{"any":{"ANY_ADDITIONAL_PROPERTY":{}}}]}]})
 }
 
 async fn seed_004_policies_are_served_in_its_shape(engine: Engine) {
@@ -75,6 +83,48 @@ async fn seed_004_policies_are_served_in_its_shape(engine: Engine) {
     assert_eq!(names(&reversed), all);
     let (status, body) = w.root(Method::GET, &format!("{base}?limit=101"), None).await;
     assert_eq!((status, &body["detail"][0]["loc"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!(["query", "limit"])));
+
+    // Seed 004's PATCH example holds conditions: refused by name, the policy unchanged.
+    let (status, body) = w.root(Method::PATCH, &one, Some(seed_patch_example())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let at_conditions = json!(["body", "definitions", 0, "conditionsAll"]);
+    assert!(body["detail"].as_array().unwrap().iter().any(|p| p["loc"] == at_conditions), "{body}");
+    let (_, unchanged) = w.root(Method::GET, &one, None).await;
+    assert_eq!(unchanged["definitions"], created["definitions"]);
+    // The documentation's example id names no policy here.
+    let (status, body) = w.root(Method::GET, &format!("{base}/123e4567-e89b-12d3-a456-426614174000"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    // Without `limit`, pages of 10 (seed 004's default); reversed, page after page, the whole
+    // list backwards.
+    for n in 0..8 {
+        let extra = json!({ "name": format!("Extra {n}"),
+            "definitions": [{ "effect": "allow", "resources": ["org"], "actions": ["read"], "conditionsAll": [] }] });
+        let (status, body) = w.root(Method::POST, &base, Some(extra)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, default_page) = w.root(Method::GET, &base, None).await;
+    assert_eq!(default_page["results"].as_array().map(Vec::len), Some(10), "{default_page}");
+    assert!(default_page["nextPageToken"].is_string(), "{default_page}");
+    let (_, everything) = w.root(Method::GET, &format!("{base}?limit=100"), None).await;
+    let mut backwards = names(&everything);
+    assert_eq!(backwards.len(), 12);
+    backwards.reverse();
+    let (mut paged, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let page_path = token.map_or_else(
+            || format!("{base}?limit=5&reverse=true"),
+            |t| format!("{base}?limit=5&reverse=true&pageToken={t}"),
+        );
+        let (status, page) = w.root(Method::GET, &page_path, None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        paged.extend(names(&page));
+        token = page["nextPageToken"].as_str().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(paged, backwards);
 
     let (status, _) = w.root(Method::DELETE, &one, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

@@ -580,7 +580,7 @@ async fn parallel_writers_all_succeed(engine: Engine) {
     for n in 0..16 {
         let (domain, actor, root) = (f.app.domain.clone(), actor.clone(), f.root.clone());
         tasks.push(tokio::spawn(async move {
-            domain.register_resource(&actor, &root, "project", &format!("p{n}"), &format!("Project {n}"), "").await
+            domain.register_resource(&actor, &root, "project", &format!("p{n}"), &format!("Project {n}"), None).await
         }));
     }
     for task in tasks {

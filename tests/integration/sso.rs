@@ -228,7 +228,7 @@ async fn a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to(eng
     let (status, unmapped) =
         acme.world.root(Method::GET, &format!("/v1/orgs/{}/sso/unmapped-groups", acme.org), None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(unmapped, json!([{ "group": "marketing", "users": 1 }]));
+    assert_eq!(unmapped["groups"], json!([{ "group": "marketing", "users": 1 }]));
     // One click maps it (the setup page's form), and it is no longer unmapped.
     let map = Req::new(Method::POST, "/api/map-sso-group").same_origin().cookie(&acme.world.root_cookie).form(&[
         ("org_id", acme.org.as_str()),
@@ -238,7 +238,7 @@ async fn a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to(eng
     let mapped = acme.world.app.send(map).await;
     assert!(mapped.status.is_success() || mapped.status.is_redirection(), "{} {}", mapped.status, mapped.text());
     let (_, unmapped) = acme.world.root(Method::GET, &format!("/v1/orgs/{}/sso/unmapped-groups", acme.org), None).await;
-    assert_eq!(unmapped, json!([]));
+    assert_eq!(unmapped["groups"], json!([]));
     let (_, role) =
         acme.world.root(Method::GET, &format!("/v1/orgs/{}/iam/roles/{}", acme.org, acme.engineers), None).await;
     assert_eq!(role["sso_group_names"], json!(["engineering", "marketing"]));
@@ -248,6 +248,24 @@ async fn a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to(eng
     assert_ne!(by_password.status, StatusCode::OK);
     let by_password = acme.world.app.sign_in("alice@acme.test", "guessed password").await;
     assert_eq!(by_password.status, StatusCode::UNAUTHORIZED, "{}", by_password.text());
+}
+
+/// The groups that map to nothing page like every list: most carried first, then by name.
+async fn the_groups_that_map_to_nothing_are_paged(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    acme.provider.set_groups("alice", "alice@acme.test", &["engineering", "x-1", "x-2", "x-3"]).await;
+    sign_in_through(&acme.world.app, &acme.provider, "alice@acme.test", "alice").await;
+    acme.provider.set_groups("bob", "bob@acme.test", &["x-3"]).await;
+    sign_in_through(&acme.world.app, &acme.provider, "bob@acme.test", "bob").await;
+    let path = format!("/v1/orgs/{}/sso/unmapped-groups?limit=2", acme.org);
+    let (status, first) = acme.world.root(Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["groups"], json!([{ "group": "x-3", "users": 2 }, { "group": "x-1", "users": 1 }]));
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    assert_eq!(first["has_more"], true);
+    let (_, second) = acme.world.root(Method::GET, &format!("{path}&cursor={cursor}"), None).await;
+    assert_eq!(second["groups"], json!([{ "group": "x-2", "users": 1 }]));
+    assert_eq!((&second["has_more"], &second["next_cursor"]), (&json!(false), &Value::Null));
 }
 
 async fn later_sign_ins_follow_the_groups_per_mode_and_leave_manual_roles(engine: warden::domain::Engine) {
@@ -807,6 +825,7 @@ on_both_engines!(
     a_password_account_is_connected_only_by_its_signed_in_owner,
     configuration_is_validated_and_the_secret_never_comes_back,
     a_first_sign_in_creates_the_user_with_the_roles_their_groups_map_to,
+    the_groups_that_map_to_nothing_are_paged,
     later_sign_ins_follow_the_groups_per_mode_and_leave_manual_roles,
     default_roles_when_no_group_matches,
     every_bad_answer_is_refused_clearly_and_audited,

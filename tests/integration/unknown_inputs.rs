@@ -38,6 +38,9 @@ async fn unknown_query_parameters_are_refused_by_name(engine: Engine) {
     assert!(msg.contains("`size`") && msg.contains("limit") && msg.contains("cursor"), "{msg}");
     let (_, answer) = world.root(Method::GET, "/v1/me?x=1", None).await;
     assert!(answer["detail"][0]["msg"].as_str().is_some_and(|m| m.contains("takes none")), "{answer}");
+    // Outside /v1 too: the health check takes none either.
+    let (status, answer) = world.root(Method::GET, "/healthz?page=2", None).await;
+    assert_eq!(refused_as_extra(status, &answer, json!(["query", "page"])), Ok(()));
 }
 
 on_both_engines!(unknown_query_parameters_are_refused_by_name);
@@ -75,6 +78,25 @@ async fn unknown_body_fields_are_refused_by_name(engine: Engine) {
     assert_eq!(refused_as_extra(status, &answer, json!(["body", "policies"])), Ok(()));
     let (_, roles) = world.root(Method::GET, &format!("/v1/orgs/{acme}/iam/roles?q=Seed"), None).await;
     assert_eq!(roles["roles"].as_array().map(Vec::len), Some(0), "nothing created: {roles}");
+
+    // Inside nested objects too: a resource type's and an action's unknown fields.
+    let action = json!({ "key": "read", "label": "Read" });
+    let mut strange_action = action.clone();
+    strange_action["bogus"] = json!(true);
+    for (types, at) in [
+        (
+            json!([{ "key": "project", "label": "Project", "actions": [action], "bogus": 1 }]),
+            json!(["body", "resource_types", 0, "bogus"]),
+        ),
+        (
+            json!([{ "key": "project", "label": "Project", "actions": [strange_action] }]),
+            json!(["body", "resource_types", 0, "actions", 0, "bogus"]),
+        ),
+    ] {
+        let body = json!({ "resource_types": types });
+        let (status, answer) = world.root(Method::PUT, "/v1/iam/permissions/schema", Some(body)).await;
+        assert_eq!(refused_as_extra(status, &answer, at), Ok(()));
+    }
 }
 
 on_both_engines!(unknown_body_fields_are_refused_by_name);

@@ -54,6 +54,10 @@ async fn cases(app: &TestApp, cookie: &str) -> Vec<Case> {
     let (status, group) =
         call(app, cookie, Method::POST, &format!("/v1/orgs/{root}/iam/groups"), Some(json!({ "name": "Ops" }))).await;
     assert_eq!(status, StatusCode::CREATED, "{group}");
+    let sso = format!("/v1/orgs/{root}/sso");
+    let provider = json!({ "issuer": "https://login.example.com", "client_id": "warden", "client_secret": "s3cret" });
+    let (status, answer) = call(app, cookie, Method::PUT, &sso, Some(provider)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
     vec![
         Case {
             kind: "organization",
@@ -73,6 +77,7 @@ async fn cases(app: &TestApp, cookie: &str) -> Vec<Case> {
             change: json!({ "description": "The crew" }),
             kept: "policy_ids",
         },
+        Case { kind: "sso configuration", path: sso, change: json!({ "groups_claim": "roles" }), kept: "issuer" },
         Case {
             kind: "group",
             path: format!("/v1/orgs/{root}/iam/groups/{}", group["group_id"].as_str().unwrap()),
@@ -93,8 +98,11 @@ async fn put_changes_what_it_is_given_at_the_version_it_names(engine: Engine) {
         let stale = format!("\"{}\"", version + 7);
         let response = send(&app, &cookie, Method::PUT, path, Some(&stale), case.change.clone()).await;
         assert_eq!(response.status, StatusCode::CONFLICT, "{kind}: a stale If-Match: {}", response.text());
-        let response = send(&app, &cookie, Method::PATCH, path, Some(&stale), case.change.clone()).await;
-        assert_eq!(response.status, StatusCode::CONFLICT, "{kind}: PATCH honours If-Match too");
+        // An SSO configuration is changed by PUT alone.
+        if kind != "sso configuration" {
+            let response = send(&app, &cookie, Method::PATCH, path, Some(&stale), case.change.clone()).await;
+            assert_eq!(response.status, StatusCode::CONFLICT, "{kind}: PATCH honours If-Match too");
+        }
         let mut stale_body = case.change.clone();
         stale_body["version"] = json!(version + 7);
         let response = send(&app, &cookie, Method::PUT, path, None, stale_body).await;
@@ -143,6 +151,10 @@ async fn a_body_as_read_goes_back_through_put(engine: Engine) {
         let response = send(&app, &cookie, Method::PUT, path, None, body.clone()).await;
         assert_eq!(response.status, StatusCode::OK, "{kind}: the body as read: {}", response.text());
         assert_eq!(response.json()[field], *value, "{kind}: the change is made");
+        if kind == "sso configuration" {
+            // Its only id is its organization's, in the path.
+            continue;
+        }
 
         let (_, body) = read(&app, &cookie, path).await;
         let id_field = body.as_object().unwrap().keys().find(|k| k.ends_with("id") && !k.starts_with("org")).cloned();
@@ -191,8 +203,31 @@ async fn the_schema_takes_if_match_too(engine: Engine) {
     assert_eq!(response.header("etag"), Some(format!("\"{}\"", version + 1).as_str()));
 }
 
+/// A resource instance registered again without a description keeps the one it has.
+async fn a_resource_put_keeps_the_description_it_is_not_given(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let cookie = app.admin_cookie().await;
+    let root = root_org(&app, &cookie).await;
+    let types = json!({ "resource_types": [{ "key": "project", "label": "Project", "listable": true,
+        "actions": [{ "key": "read", "label": "Read" }] }] });
+    let (status, body) = call(&app, &cookie, Method::PUT, "/v1/iam/permissions/schema", Some(types)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let path = format!("/v1/orgs/{root}/iam/resources/project/p1");
+    let (status, made) =
+        call(&app, &cookie, Method::PUT, &path, Some(json!({ "name": "Apollo", "description": "The moon" }))).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let (status, renamed) = call(&app, &cookie, Method::PUT, &path, Some(json!({ "name": "Artemis" }))).await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
+    assert_eq!((&renamed["name"], &renamed["description"]), (&json!("Artemis"), &json!("The moon")));
+    let (status, cleared) =
+        call(&app, &cookie, Method::PUT, &path, Some(json!({ "name": "Artemis", "description": "" }))).await;
+    assert_eq!(status, StatusCode::OK, "{cleared}");
+    assert_eq!(cleared["description"], "", "given empty, it is emptied");
+}
+
 on_both_engines!(
     put_changes_what_it_is_given_at_the_version_it_names,
     a_body_as_read_goes_back_through_put,
-    the_schema_takes_if_match_too
+    the_schema_takes_if_match_too,
+    a_resource_put_keeps_the_description_it_is_not_given
 );

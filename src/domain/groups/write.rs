@@ -26,7 +26,8 @@ impl Domain {
         }
         let group_id = new_id();
         // Read before the transaction, which holds its connection meanwhile.
-        let after = self.group_links(&org.id, &user_ids, &role_ids).await?;
+        let mut after = self.group_links(&org.id, &user_ids, &role_ids).await?;
+        after["description"] = json!(fields.description.as_deref().unwrap_or_default().trim());
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         let name = name.trim().to_owned();
         if db::name_taken_in_org(mutation.tx(), "user_groups", &org.id, &name, &group_id).await? {
@@ -83,8 +84,10 @@ impl Domain {
         // Read before the transaction, which holds its connection meanwhile.
         let mut before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
         before["name"] = json!(stored.name);
+        before["description"] = json!(stored.description);
         let mut after = self.group_links(&org.id, &user_ids, &role_ids).await?;
         after["name"] = json!(name.trim());
+        after["description"] = json!(description.trim());
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         let name = name.trim().to_owned();
@@ -127,7 +130,9 @@ impl Domain {
         if !stored.user_ids.is_empty() {
             self.authorize_group_roles(actor, &org.id, stored.role_ids.iter()).await?;
         }
-        let before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
+        let mut before = self.group_links(&org.id, &stored.user_ids, &stored.role_ids).await?;
+        before["name"] = json!(stored.name);
+        before["description"] = json!(stored.description);
         let mut mutation = Mutation::begin(&self.db, actor).await?;
         serialize_checked_changes(mutation.tx()).await?;
         sqlx::query("DELETE FROM user_groups WHERE id = $1")

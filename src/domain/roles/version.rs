@@ -8,6 +8,8 @@ pub struct RoleVersion {
     pub event_id: String,
     pub at: String,
     pub name: Option<String>,
+    /// As recorded (events written before descriptions were recorded have none).
+    pub description: Option<String>,
     /// Its policies that the organization still has, in order.
     pub policy_ids: Vec<String>,
     /// Its policies deleted since.
@@ -30,6 +32,7 @@ impl Domain {
         let org_id = event.org_id.clone().unwrap_or_default();
         let mut version = RoleVersion {
             name: event.after_text("name"),
+            description: event.after_text("description"),
             policy_ids: Vec::new(),
             missing_policy_ids: Vec::new(),
             is_default: event.after.as_ref().and_then(|after| after["is_default"].as_bool()),

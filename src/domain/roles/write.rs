@@ -175,7 +175,7 @@ impl Domain {
         let event = AuditEvent::new("role.created")
             .org(&org.id)
             .target("role", &role_id, &name)
-            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }));
+            .after(json!({ "name": name, "description": fields.description.trim(), "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }));
         mutation.commit(event).await?;
         // Shown as made, whether or not the actor may also read roles.
         self.present_role(self.stored_role(&org.id, &role_id).await?).await
@@ -279,8 +279,8 @@ impl Domain {
         let event = AuditEvent::new("role.updated")
             .org(&org.id)
             .target("role", &stored.id, &name)
-            .before(json!({ "name": current.name, "policy_ids": current.policy_ids, "policies": policies_before, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
-            .after(json!({ "name": name, "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }))
+            .before(json!({ "name": current.name, "description": current.description, "policy_ids": current.policy_ids, "policies": policies_before, "is_default": current.is_default, "sso_group_names": current.sso_group_names }))
+            .after(json!({ "name": name, "description": fields.description.trim(), "policy_ids": policy_ids, "policies": policy_names, "is_default": fields.is_default, "sso_group_names": groups }))
             .restoring(changes.restored_from.as_deref(), "role.restored");
         self.commit_authz_change(mutation, event, &changed).await?;
         self.present_role(self.stored_role(&org.id, &stored.id).await?).await

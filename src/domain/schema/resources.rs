@@ -118,7 +118,7 @@ impl Domain {
         resource_type: &str,
         resource_id: &str,
         name: &str,
-        description: &str,
+        description: Option<&str>,
     ) -> DomainResult<(Resource, bool)> {
         let org = self.authorized_organization(actor, org_id, &Permission::new("resource", "register")).await?;
         self.listable_type(resource_type, vec!["path".into(), "resource_type".into()]).await?;
@@ -137,7 +137,7 @@ impl Domain {
         if let Some(msg) = fields::name_problem(name) {
             errors.push(FieldError::new("name", "value_error.name", msg));
         }
-        if let Some(msg) = fields::description_problem(description) {
+        if let Some(msg) = description.and_then(fields::description_problem) {
             errors.push(FieldError::new("description", "too_long", msg));
         }
         if !errors.is_empty() {
@@ -156,6 +156,12 @@ impl Domain {
         .map(from_row)
         .transpose()?;
         let now = Timestamp::now().to_rfc3339();
+        // Left out, the description stays as it is (empty for a new instance).
+        let description = match (description, &existing) {
+            (Some(given), _) => given.trim().to_owned(),
+            (None, Some(existing)) => existing.description.clone(),
+            (None, None) => String::new(),
+        };
         let created = match &existing {
             Some(_) => {
                 sqlx::query(
@@ -163,7 +169,7 @@ impl Domain {
                      WHERE org_id = $4 AND resource_type = $5 AND resource_id = $6",
                 )
                 .bind(name.trim())
-                .bind(description.trim())
+                .bind(&description)
                 .bind(&now)
                 .bind(&org.id)
                 .bind(resource_type)
@@ -181,7 +187,7 @@ impl Domain {
                 .bind(resource_id)
                 .bind(&org.id)
                 .bind(name.trim())
-                .bind(description.trim())
+                .bind(&description)
                 .bind(&now)
                 .execute(&mut **mutation.tx())
                 .await?;
@@ -193,7 +199,7 @@ impl Domain {
             resource_type: resource_type.to_owned(),
             org_id: org.id.clone(),
             name: name.trim().to_owned(),
-            description: description.trim().to_owned(),
+            description,
             created_at: existing.as_ref().map(|e| e.created_at.clone()).unwrap_or_else(|| now.clone()),
             updated_at: now,
         };

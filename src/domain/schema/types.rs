@@ -19,6 +19,7 @@ pub const MAX_ACTIONS: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SchemaAction {
     pub key: String,
     pub label: String,
@@ -28,6 +29,7 @@ pub struct SchemaAction {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SchemaType {
     pub key: String,
     pub label: String,

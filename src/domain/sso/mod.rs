@@ -42,7 +42,7 @@ pub use {
     connection_test::{ConnectionCheck, ConnectionReport},
     mapping::{DerivedRole, MappingMode, RoleSource},
     preview::{SsoPreview, SsoPreviewInput},
-    read::{SsoSetupPage, UnmappedGroup},
+    read::{SsoSetupPage, UnmappedGroup, UnmappedGroupPage},
     secret_box::SecretKeys,
     sign_in::{SsoCallback, SsoChoice, SsoSignedIn, SsoStart},
 };

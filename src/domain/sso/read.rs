@@ -12,7 +12,7 @@ use super::{
     not_configured, sso_permission,
     storage::{self, StoredSso},
 };
-use crate::domain::{Actor, Domain, DomainResult, Timestamp, roles::RoleMapping};
+use crate::domain::{Actor, Domain, DomainError, DomainResult, Timestamp, cursor, roles::RoleMapping};
 
 /// How far back the setup page looks for groups that map to nothing.
 const UNMAPPED_WINDOW_DAYS: i64 = 90;
@@ -28,6 +28,18 @@ pub struct UnmappedGroup {
     pub users: usize,
 }
 
+/// A page of the groups that map to nothing, most carried first, then by name.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnmappedGroupPage {
+    pub groups: Vec<UnmappedGroup>,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+}
+
+/// How many of the groups that map to nothing the setup page shows (those carried by most).
+const UNMAPPED_SHOWN: usize = 50;
+
 /// Everything the SSO setup page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct SsoSetupPage {
@@ -35,7 +47,10 @@ pub struct SsoSetupPage {
     pub redirect_uri: String,
     /// The roles a sign-in can give here: those IdP groups map to, and the default roles.
     pub roles: Vec<RoleMapping>,
+    /// The groups that map to nothing carried by most people (at most [`UNMAPPED_SHOWN`]).
     pub unmapped_groups: Vec<UnmappedGroup>,
+    /// How many groups map to nothing in all.
+    pub unmapped_total: usize,
     pub may_update: bool,
     /// Whether client secrets can be stored (the server has a secret key).
     pub secrets_available: bool,
@@ -90,15 +105,50 @@ impl Domain {
         let org = self.authorized_organization(actor, org_id, &sso_permission("read")).await?;
         let configuration = storage::load(&self.db, &org.id).await?.map(|stored| self.present_sso(stored));
         let roles = self.role_mappings(&org.id, &[]).await?;
-        let unmapped_groups = self.unmapped_groups(&org.id, &roles).await?;
+        let mut unmapped_groups = self.unmapped_groups(&org.id, &roles).await?;
+        let unmapped_total = unmapped_groups.len();
+        unmapped_groups.truncate(UNMAPPED_SHOWN);
         Ok(SsoSetupPage {
             configuration,
             redirect_uri: self.sso.redirect_uri.clone(),
             roles,
             unmapped_groups,
+            unmapped_total,
             may_update: self.may(actor, &org.id, &sso_permission("update")).await?,
             secrets_available: self.sso.keys.is_some(),
         })
+    }
+
+    /// A page of the groups carried at sign-ins of the last 90 days that no role names, most
+    /// carried first, then by name (needs `sso:read`).
+    pub async fn unmapped_groups_page(
+        &self,
+        actor: &Actor,
+        org_id: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> DomainResult<UnmappedGroupPage> {
+        let org = self.authorized_organization(actor, org_id, &sso_permission("read")).await?;
+        let roles = self.role_mappings(&org.id, &[]).await?;
+        let after = cursor.map(cursor::decode).transpose()?;
+        let after = after
+            .map(|(users, group)| Ok::<_, DomainError>((users.parse::<usize>().map_err(|_| cursor::invalid())?, group)))
+            .transpose()?;
+        let mut groups: Vec<UnmappedGroup> = self
+            .unmapped_groups(&org.id, &roles)
+            .await?
+            .into_iter()
+            .filter(|g| {
+                after.as_ref().is_none_or(|(users, group)| g.users < *users || (g.users == *users && g.group > *group))
+            })
+            .take(limit + 1)
+            .collect();
+        let next_cursor = (groups.len() > limit).then(|| {
+            let last = &groups[limit - 1];
+            cursor::encode(&last.users.to_string(), &last.group)
+        });
+        groups.truncate(limit);
+        Ok(UnmappedGroupPage { has_more: next_cursor.is_some(), next_cursor, groups })
     }
 
     /// Groups carried at sign-ins of the last 90 days that no role names, most carried first.

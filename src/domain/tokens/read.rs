@@ -2,7 +2,7 @@
 //! member's live ones, and an organization's token policy. Never a secret.
 
 use super::{
-    Token, TokenFilter, TokenPage, TokenPolicy, TokenStatus,
+    OwnTokenPage, Token, TokenFilter, TokenPage, TokenPolicy, TokenStatus,
     storage::{self, MemberTokens, StoredToken},
 };
 use crate::domain::{Actor, Domain, DomainError, DomainResult, Timestamp, authz::permissions::Permission, cursor};
@@ -64,7 +64,7 @@ impl Domain {
     }
 
     /// Stored tokens as their readers see them, each under its creator's policy.
-    async fn present_all(&self, stored: Vec<StoredToken>) -> DomainResult<Vec<Token>> {
+    pub(super) async fn present_all(&self, stored: Vec<StoredToken>) -> DomainResult<Vec<Token>> {
         let mut creators: Vec<String> = stored.iter().map(|t| t.user_id.clone()).collect();
         creators.sort();
         creators.dedup();
@@ -79,10 +79,19 @@ impl Domain {
             .collect())
     }
 
-    /// The actor's own tokens, newest first.
-    pub async fn my_tokens(&self, actor: &Actor) -> DomainResult<Vec<Token>> {
-        let stored = storage::of_user(&self.db, actor.user_id()?, MAX_SCANNED).await?;
-        self.present_all(stored).await
+    /// A page of the actor's own tokens, newest first (revoked and expired ones too), after
+    /// `cursor`.
+    pub async fn my_tokens(&self, actor: &Actor, cursor: Option<&str>, limit: usize) -> DomainResult<OwnTokenPage> {
+        let user_id = actor.user_id()?;
+        let after = cursor.map(cursor::decode).transpose()?;
+        let after = after.as_ref().map(|(created, id)| (created.as_str(), id.as_str()));
+        let mut stored = storage::of_user(&self.db, user_id, after, limit + 1).await?;
+        let next_cursor = cursor::page_end(&mut stored, limit, |t| (&t.created_at, &t.id));
+        Ok(OwnTokenPage {
+            tokens: self.present_all(stored).await?,
+            total: storage::count_of_user(&self.db, user_id).await?,
+            next_cursor,
+        })
     }
 
     /// One of the actor's own tokens; anyone else's answers like one that does not exist.

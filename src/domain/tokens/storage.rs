@@ -119,12 +119,44 @@ pub async fn find(db: &Database, token_id: &str) -> DomainResult<Option<StoredTo
 }
 
 /// A user's newest `limit` tokens, newest first.
-pub async fn of_user(db: &Database, user_id: &str, limit: usize) -> DomainResult<Vec<StoredToken>> {
+pub async fn of_user(
+    db: &Database,
+    user_id: &str,
+    after: Option<(&str, &str)>,
+    limit: usize,
+) -> DomainResult<Vec<StoredToken>> {
+    let (after_created, after_id) = after.unwrap_or_default();
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.id DESC LIMIT $2"
+        "SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 \
+         AND ($2 = '' OR t.created_at < $2 OR (t.created_at = $2 AND t.id < $3)) \
+         ORDER BY t.created_at DESC, t.id DESC LIMIT $4"
     ))
     .bind(user_id)
+    .bind(after_created)
+    .bind(after_id)
     .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// How many tokens the user made (revoked and expired ones too).
+pub async fn count_of_user(db: &Database, user_id: &str) -> DomainResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// The user's tokens called `name` that are not revoked, newest first.
+pub async fn of_user_named(db: &Database, user_id: &str, name: &str) -> DomainResult<Vec<StoredToken>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE t.user_id = $1 AND t.name = $2 AND t.revoked_at IS NULL \
+         ORDER BY t.created_at DESC, t.id DESC"
+    ))
+    .bind(user_id)
+    .bind(name)
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()

@@ -174,6 +174,15 @@ pub struct TokenPage {
     pub tokens: Vec<Token>,
 }
 
+/// A page of one's own tokens, newest first.
+#[derive(Debug, Clone)]
+pub struct OwnTokenPage {
+    pub tokens: Vec<Token>,
+    /// How many tokens the user made in all.
+    pub total: i64,
+    pub next_cursor: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,12 +94,12 @@ impl Domain {
     /// The actor's newest token of that name that still works, if any (for
     /// `return_active_token_if_exists`).
     pub async fn active_token_named(&self, actor: &Actor, name: &str) -> DomainResult<Option<Token>> {
-        let name = name.trim();
+        let named = storage::of_user_named(&self.db, actor.user_id()?, name.trim()).await?;
         Ok(self
-            .my_tokens(actor)
+            .present_all(named)
             .await?
             .into_iter()
-            .find(|t| t.name == name && matches!(t.status, TokenStatus::Active | TokenStatus::ExceedsPolicy)))
+            .find(|t| matches!(t.status, TokenStatus::Active | TokenStatus::ExceedsPolicy)))
     }
 
     /// The restriction's permission patterns, parsed; a problem at each one that is not a

@@ -40,7 +40,10 @@ pub struct SsoSetupView {
     pub configuration: Option<SsoConfigurationView>,
     pub redirect_uri: String,
     pub roles: Vec<RoleGroupsRow>,
+    /// The groups that map to nothing carried by most people.
     pub unmapped_groups: Vec<UnmappedGroupRow>,
+    /// How many groups map to nothing in all.
+    pub unmapped_total: usize,
     pub may_update: bool,
     pub secrets_available: bool,
     /// Whether the reader may open the organization's audit log (and so this configuration's

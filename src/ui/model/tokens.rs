@@ -29,7 +29,10 @@ pub struct TokenRow {
 /// `/tokens`: your tokens, and what a new one may be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyTokensPage {
+    /// The newest of your tokens.
     pub tokens: Vec<TokenRow>,
+    /// How many tokens you made in all (revoked and expired ones too).
+    pub total: i64,
     /// The lifetimes offered (those within your organizations' policy), in days.
     pub lifetimes: Vec<i64>,
     pub max_lifetime_days: i64,

@@ -101,6 +101,8 @@ fn GroupsForAnotherRole(org_id: String, typed: Option<(String, String)>) -> impl
 
 #[component]
 pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
+    let (shown, total) = (setup.unmapped_groups.len(), setup.unmapped_total);
+    let more = total > shown;
     view! {
         <section class=SECTION aria-labelledby="sso-unmapped-heading" data-testid="sso-unmapped">
             <h2 id="sso-unmapped-heading" class="text-lg font-semibold">"Groups that map to nothing"</h2>
@@ -126,6 +128,11 @@ pub fn UnmappedGroups(setup: SsoSetupView) -> impl IntoView {
                             }}).collect_view()}
                         </tbody>
                     </table>
+                    {more.then(|| view! {
+                        <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="sso-unmapped-more">
+                            {format!("Showing the {shown} carried by most people, of {total}.")}
+                        </p>
+                    })}
                 }.into_any()
             }}
         </section>

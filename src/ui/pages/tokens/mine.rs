@@ -51,11 +51,17 @@ pub fn MyTokensPage() -> impl IntoView {
                         Ok(page) => {
                             let revoking = page.tokens.iter().find(|t| t.token_id == get("revoke") && t.works).cloned();
                             let tokens = page.tokens.clone();
+                            let older = usize::try_from(page.total).unwrap_or(0).saturating_sub(tokens.len());
                             view! {
                                 {revoking.map(|token| view! { <RevokeMine token/> })}
                                 <CreateTokenForm page create error/>
                                 {tokens.is_empty().then(|| view! { <p class="text-slate-600 dark:text-slate-400">"You have no tokens yet."</p> })}
                                 <TokenTable tokens may_revoke=true revoke_href=Callback::new(|id: String| format!("/tokens?revoke={id}"))/>
+                                {(older > 0).then(|| view! {
+                                    <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="older-tokens">
+                                        {format!("{older} older tokens are not shown: GET /v1/tokens pages through them all.")}
+                                    </p>
+                                })}
                             }.into_any()
                         }
                         Err(error) => view! { <LoadError error/> }.into_any(),

@@ -39,6 +39,7 @@ pub async fn load_role_composer(
     if let (Some(item), Some(event_id)) = (role.as_mut(), restore.filter(|id| !id.is_empty())) {
         let version = call.domain.role_version(&call.actor, &org.id, &item.id, &event_id).await?;
         item.name = version.name.unwrap_or_else(|| item.name.clone());
+        item.description = version.description.unwrap_or_else(|| item.description.clone());
         item.policy_ids = version.policy_ids;
         item.is_default = version.is_default.unwrap_or(item.is_default);
         item.sso_group_names = version.sso_group_names;

@@ -30,6 +30,7 @@ pub async fn sso_setup(org_id: String) -> Result<SsoSetupView, UiError> {
             .into_iter()
             .map(|u| UnmappedGroupRow { group: u.group, users: u.users })
             .collect(),
+        unmapped_total: setup.unmapped_total,
         may_update: setup.may_update,
         secrets_available: setup.secrets_available,
         may_read_history,
