@@ -4,17 +4,31 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{PermissionSchema, SchemaType};
+use super::{PermissionSchema, SchemaAction, SchemaType};
 use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz::permissions::Permission};
 
 /// A resource type as seen from one organization: with how many instances it registered.
+/// Its fields are listed, not flattened from [`SchemaType`]: that one refuses unknown fields
+/// (it is what PUT takes), so a document combining both would refuse `resource_count`.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SchemaTypeView {
-    #[serde(flatten)]
-    pub resource_type: SchemaType,
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    pub listable: bool,
+    /// Warden's own types cannot be changed.
+    pub builtin: bool,
+    pub actions: Vec<SchemaAction>,
     /// For listable types: the instances registered in this organization.
     pub resource_count: Option<i64>,
+}
+
+impl SchemaTypeView {
+    fn new(resource_type: SchemaType, resource_count: Option<i64>) -> Self {
+        let SchemaType { key, label, description, listable, builtin, actions } = resource_type;
+        Self { key, label, description, listable, builtin, actions, resource_count }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,7 +125,7 @@ impl Domain {
             } else {
                 None
             };
-            resource_types.push(SchemaTypeView { resource_type, resource_count });
+            resource_types.push(SchemaTypeView::new(resource_type, resource_count));
         }
         Ok(SchemaView { org_id: org.id, version: schema.version, resource_types })
     }
