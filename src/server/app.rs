@@ -9,7 +9,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 
 use super::{
-    api_reference, caching, compression, identity, limits, new_token, request_context, security, server_fn_status,
+    api_reference, compression, edge, identity, new_token, security, server_fn_status,
     session_cache::SessionCacheProbe, sessions, sso_sign_in, typed_values,
 };
 use crate::{domain::DomainResult, ui, web::AppState};
@@ -51,15 +51,12 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
         );
     let app = api.merge(console).with_state(state.clone());
     let (app, probe) = sessions::with_sessions(app, &state.settings).await?;
+    // Compression outermost: it is a plain tower layer, generic over what it wraps (no boxing),
+    // and compresses what `edge` answered.
     let app = app.layer(
         ServiceBuilder::new()
-            .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), request_context::request_context))
-            .layer(middleware::from_fn(security::security_headers))
             .layer(compression::layer())
-            .layer(middleware::from_fn(caching::cache_headers))
-            .layer(middleware::from_fn(limits::limit_time))
-            .layer(middleware::from_fn(limits::limit_body))
-            .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), security::refuse_cross_site_writes)),
+            .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), edge::edge)),
     );
     Ok((app, probe))
 }

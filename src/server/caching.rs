@@ -5,20 +5,18 @@
 //! - other static files: kept, but checked with the server before each use (`no-cache`).
 
 use axum::{
-    extract::Request,
     http::{HeaderMap, HeaderValue, header},
-    middleware::Next,
     response::Response,
 };
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-pub async fn cache_headers(req: Request, next: Next) -> Response {
-    let hashed_asset = is_hashed_asset(req.uri().path());
-    let mut response = next.run(req).await;
-    let headers = response.headers_mut();
+/// Sets `Cache-Control` unless the handler did; `hashed_asset` says whether the request asked
+/// for a hashed asset file (see [`is_hashed_asset`]).
+pub fn add_cache_control(response: &mut Response, hashed_asset: bool) {
+    let headers = response.headers();
     if headers.contains_key(header::CACHE_CONTROL) {
-        return response;
+        return;
     }
     let policy = if is_dynamic(headers) {
         "no-store"
@@ -28,7 +26,6 @@ pub async fn cache_headers(req: Request, next: Next) -> Response {
         "no-cache"
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-    response
 }
 
 /// Pages and API answers may hold personal data: keep them out of shared caches.
@@ -42,7 +39,7 @@ fn is_dynamic(headers: &HeaderMap) -> bool {
 /// `/pkg/warden.<hash>.wasm`: cargo-leptos names hashed files with the unpadded base64url of
 /// their MD5 (22 characters) before the extension. The WebAssembly chunks' loader is written
 /// first as `__wasm_split.______________________.js` (22 underscores), a placeholder, not a hash.
-fn is_hashed_asset(path: &str) -> bool {
+pub fn is_hashed_asset(path: &str) -> bool {
     let Some(name) = path.strip_prefix("/pkg/") else { return false };
     let mut parts = name.rsplit('.');
     let (Some(_extension), Some(hash)) = (parts.next(), parts.next()) else { return false };

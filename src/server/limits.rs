@@ -7,7 +7,6 @@ use std::time::Duration;
 use axum::{
     extract::Request,
     http::{StatusCode, header::CONTENT_LENGTH},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use http_body_util::Limited;
@@ -22,13 +21,12 @@ pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// Refuses a declared body over [`MAX_BODY_BYTES`] at once, and caps a body of unknown length
 /// while it is read, so no request can make the server buffer more.
-pub async fn limit_body(req: Request, next: Next) -> Response {
+pub fn limit_body(req: Request) -> Result<Request, Response> {
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return too_large().into_response();
+        return Err(too_large().into_response());
     }
-    let req = req.map(|body| axum::body::Body::new(Limited::new(body, MAX_BODY_BYTES)));
-    next.run(req).await
+    Ok(req.map(|body| axum::body::Body::new(Limited::new(body, MAX_BODY_BYTES))))
 }
 
 pub(super) fn too_large() -> ApiError {
@@ -41,8 +39,8 @@ pub(super) fn too_large() -> ApiError {
 
 /// Answers 503 when the handler has not finished within [`REQUEST_TIME_LIMIT`]; the work is
 /// dropped (a database transaction in flight rolls back).
-pub async fn limit_time(req: Request, next: Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(req)).await {
+pub async fn within_time_limit(handling: impl Future<Output = Response>) -> Response {
+    match tokio::time::timeout(REQUEST_TIME_LIMIT, handling).await {
         Ok(response) => response,
         Err(_) => ApiError::status(
             StatusCode::SERVICE_UNAVAILABLE,

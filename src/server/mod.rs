@@ -7,6 +7,7 @@ pub mod caching;
 pub mod cli;
 pub mod client_addr;
 pub mod compression;
+pub mod edge;
 pub mod identity;
 pub mod limits;
 pub mod listener;

@@ -1,16 +1,15 @@
-//! The outermost middleware: gives each request an id (the caller's `X-Request-ID` if it is
-//! sensible, a new one otherwise), notes the client address (see [`super::client_addr`]), logs
-//! the request inside a span that carries the id, and echoes the id on the response.
+//! The first thing done to a request (see `edge.rs`): gives it an id (the caller's
+//! `X-Request-ID` if it is sensible, a new one otherwise), notes the client address (see
+//! [`super::client_addr`]), logs the request inside a span that carries the id, and echoes the
+//! id on the response.
 
-use std::{net::SocketAddr, sync::Arc, time::Instant};
+use std::{net::SocketAddr, time::Instant};
 
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{ConnectInfo, Request},
     http::HeaderValue,
-    middleware::Next,
     response::Response,
 };
-use tracing::Instrument;
 
 use super::client_addr::{FORWARDED_FOR, client_addr};
 use crate::settings::Settings;
@@ -23,7 +22,15 @@ pub struct RequestId(pub String);
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub Option<String>);
 
-pub async fn request_context(State(settings): State<Arc<Settings>>, mut req: Request, next: Next) -> Response {
+/// A request on its way through: its id, and the span its log lines go in.
+pub struct RequestContext {
+    request_id: String,
+    pub span: tracing::Span,
+    started: Instant,
+}
+
+/// Notes the request's id and client address in its extensions, and opens its span.
+pub fn open(settings: &Settings, req: &mut Request) -> RequestContext {
     let request_id = req
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -39,21 +46,24 @@ pub async fn request_context(State(settings): State<Arc<Settings>>, mut req: Req
         .map(|info| client_addr(info.0.ip(), &forwarded, &settings.trusted_proxies).to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     req.extensions_mut().insert(ClientAddr(client_addr));
-
     let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.uri().path(), user_id = tracing::field::Empty, token_id = tracing::field::Empty);
-    let started = Instant::now();
-    let mut response = next.run(req).instrument(span.clone()).await;
-    span.in_scope(|| {
-        tracing::info!(
-            status = response.status().as_u16(),
-            latency_ms = started.elapsed().as_millis() as u64,
-            "request finished"
-        );
-    });
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    RequestContext { request_id, span, started: Instant::now() }
+}
+
+impl RequestContext {
+    /// Logs the answer and echoes the request id on it.
+    pub fn close(self, response: &mut Response) {
+        self.span.in_scope(|| {
+            tracing::info!(
+                status = response.status().as_u16(),
+                latency_ms = self.started.elapsed().as_millis() as u64,
+                "request finished"
+            );
+        });
+        if let Ok(value) = HeaderValue::from_str(&self.request_id) {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
     }
-    response
 }
 
 /// Up to 128 visible ASCII characters: enough for any tracing id, too little for log injection.

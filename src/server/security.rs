@@ -4,12 +4,9 @@
 //!   allows nothing;
 //! - refusal of state-changing requests that come from another origin (CSRF).
 
-use std::sync::Arc;
-
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use serde_json::json;
@@ -22,30 +19,26 @@ use crate::settings::Settings;
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
-pub async fn security_headers(mut req: Request, next: Next) -> Response {
-    // The REST API answers JSON, never a document that runs anything: its policy allows
-    // nothing, and it needs no nonce (one random number and a formatted header less per call).
-    let csp = if is_api_path(req.uri().path()) {
-        HeaderValue::from_static(API_CONTENT_SECURITY_POLICY)
-    } else {
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
-        let csp = HeaderValue::from_str(&content_security_policy(&nonce));
-        req.extensions_mut().insert(CspNonce(nonce));
-        match csp {
-            Ok(csp) => csp,
-            Err(_) => HeaderValue::from_static(API_CONTENT_SECURITY_POLICY),
-        }
-    };
-    let mut response = next.run(req).await;
-    let headers = response.headers_mut();
+/// The Content-Security-Policy for this request's response: for a page, one with a new nonce,
+/// which goes into the request's extensions for the page shell.
+pub fn content_security_policy_for(req: &mut Request) -> HeaderValue {
+    if is_api_path(req.uri().path()) {
+        return HeaderValue::from_static(API_CONTENT_SECURITY_POLICY);
+    }
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let csp = HeaderValue::from_str(&content_security_policy(&nonce));
+    req.extensions_mut().insert(CspNonce(nonce));
+    csp.unwrap_or_else(|_| HeaderValue::from_static(API_CONTENT_SECURITY_POLICY))
+}
+
+/// The headers every response carries.
+pub fn add_security_headers(headers: &mut HeaderMap, csp: HeaderValue) {
     headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
 }
 
-/// What the REST API's answers may load and run: nothing.
 const API_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 pub fn content_security_policy(nonce: &str) -> String {
@@ -58,21 +51,20 @@ pub fn content_security_policy(nonce: &str) -> String {
 
 /// Refuses writes whose `Origin` (or, lacking it, `Referer`) is not Warden's public URL.
 /// REST calls without a cookie carry their own credentials and are not exposed to CSRF.
-pub async fn refuse_cross_site_writes(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
-    // Only these methods reach anything that changes state; others get the API's 405, or the
-    // pages' fallback.
+pub fn refuse_cross_site_write(settings: &Settings, req: &Request) -> Option<Response> {
     let safe = !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     let cookieless_api_call = is_api_path(req.uri().path()) && !req.headers().contains_key(header::COOKIE);
     if safe || cookieless_api_call || is_same_origin(req.headers(), &settings.public_origin()) {
-        return next.run(req).await;
+        return None;
     }
     tracing::warn!(origin = ?req.headers().get(header::ORIGIN), "refused a cross-origin write");
-    ApiError::status(StatusCode::FORBIDDEN, "FORBIDDEN", "Cross-origin request refused")
-        .with_details(json!({ "reason": "origin_mismatch" }))
-        .into_response()
+    Some(
+        ApiError::status(StatusCode::FORBIDDEN, "FORBIDDEN", "Cross-origin request refused")
+            .with_details(json!({ "reason": "origin_mismatch" }))
+            .into_response(),
+    )
 }
 
-/// The REST API and the health check (as opposed to pages, server functions and files).
 fn is_api_path(path: &str) -> bool {
     path.starts_with("/v1/") || path == "/healthz"
 }

@@ -52,7 +52,7 @@ impl Domain {
     /// Through a token, the user's rights narrowed by the token's restriction.
     pub async fn may(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<bool> {
         match actor.user_id() {
-            Ok(user_id) => Ok(self.decide(user_id, org_id, permission).await?.allowed
+            Ok(user_id) => Ok(self.authz.allows(&self.db, user_id, org_id, permission).await?
                 && self.token_allows(actor, org_id, permission).await?),
             Err(_) => Ok(false),
         }

@@ -182,6 +182,19 @@ impl AuthzCache {
         Ok(decision::decide(&path, |org| grants.at(org), permission))
     }
 
+    /// Whether `user_id` holds `permission` at `org_id`: [`Self::decide`] without the reason.
+    pub async fn allows(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_id: &str,
+        permission: &Permission,
+    ) -> DomainResult<bool> {
+        let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
+        let path = path_to_root(&tree, None, org_id)?;
+        Ok(decision::allows(&path, |org| grants.at(org), permission))
+    }
+
     /// Which of `permissions` the user holds at `org_id`: the same answers as [`Self::decide`]
     /// for each, with the path and the user's roles looked up once (a member's effective
     /// permissions are every permission of the schema).
@@ -194,10 +207,7 @@ impl AuthzCache {
     ) -> DomainResult<Vec<bool>> {
         let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let path = path_to_root(&tree, None, org_id)?;
-        Ok(permissions
-            .iter()
-            .map(|permission| decision::decide(&path, |org| grants.at(org), permission).allowed)
-            .collect())
+        Ok(permissions.iter().map(|permission| decision::allows(&path, |org| grants.at(org), permission)).collect())
     }
 
     /// Decides each permission for `user_id` at `org_id` twice: as things stand, and as they
@@ -225,9 +235,9 @@ impl AuthzCache {
         Ok(permissions
             .iter()
             .map(|permission| {
-                let old = decision::decide(&path, |org| before.at(org), permission);
-                let new = decision::decide(path_after, |org| after.at(org), permission);
-                (old.allowed, new.allowed)
+                let old = decision::allows(&path, |org| before.at(org), permission);
+                let new = decision::allows(path_after, |org| after.at(org), permission);
+                (old, new)
             })
             .collect())
     }
@@ -435,7 +445,7 @@ impl AuthzCache {
             if !path.iter().any(|node| grants.roles.contains_key(&node.org_id)) {
                 continue;
             }
-            if decision::decide(&path, |org| grants.at(org), permission).allowed {
+            if decision::allows(&path, |org| grants.at(org), permission) {
                 found.push((entry.name.clone(), entry.id.clone()));
                 if found.len() == limit {
                     break;
