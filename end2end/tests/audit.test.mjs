@@ -33,10 +33,23 @@ for (const mode of MODES) {
       const writing = await policy('Writing', 'policy:update');
       const role = await api('POST', `/v1/orgs/${orgId}/iam/roles`, { name: 'Auditors', policy_ids: [reading] });
       assert.equal(role.status, 201, JSON.stringify(role.body));
-      const edit = await api('PATCH', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}`, {
-        name: 'Auditors (renamed)', policy_ids: [writing],
-      });
-      assert.equal(edit.status, 200, JSON.stringify(edit.body));
+      // Edit the role in its composer: renamed, Reading taken away, Writing added by its picker.
+      await page.goto(`${warden.baseUrl}/orgs/${orgId}/roles/${role.body.role_id}`);
+      await ready(page, mode);
+      const roleForm = page.getByTestId('role-form');
+      await roleForm.locator('input[name="name"]').fill('Auditors (renamed)');
+      const chosen = page.getByTestId('policy-picker');
+      await chosen.getByLabel(/Reading/).uncheck();
+      if (mode.javaScriptEnabled) {
+        await pick(page.getByTestId('add-policy'), 'Writ', 'Writing');
+        await waitUntil('Writing ticked', () => chosen.getByLabel(/Writing/).isChecked(), (checked) => checked);
+      } else {
+        await page.getByTestId('add-policy').fill('Writing');
+      }
+      await submitAndWait(page, roleForm.getByRole('button', { name: 'Save role' }), (url) => url.searchParams.get('saved') === '1');
+      await ready(page, mode);
+      const edited = await api('GET', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}`);
+      assert.deepEqual([edited.body.name, edited.body.policy_ids], ['Auditors (renamed)', [writing]]);
 
       // From the organization's page to its log.
       await page.goto(`${warden.baseUrl}/orgs/${orgId}`);
@@ -103,6 +116,17 @@ for (const mode of MODES) {
       await ready(page, mode);
       await waitForText(events.first(), /role\.updated/);
       assert.deepEqual(await events.evaluateAll((items) => items.map((item) => item.dataset.action)), ['role.updated', 'role.created']);
+      // History is the role's second tab: the current one here, beside Details, which leads back.
+      const tabs = page.getByTestId('object-tabs');
+      assert.equal(await tabs.getByTestId('history-link').getAttribute('aria-current'), 'page');
+      assert.equal(await tabs.getByTestId('details-link').getAttribute('href'), `/orgs/${orgId}/roles/${role.body.role_id}`);
+      // There too, the edit names the policy taken away and the one added.
+      const edit = events.first();
+      await edit.locator('summary').click();
+      const editChanges = edit.getByTestId('audit-changes');
+      const editPolicies = editChanges.locator('tr', { has: page.locator('th', { hasText: /^policies$/ }) });
+      await waitForText(editPolicies.locator('td').nth(0), /"Reading"/);
+      assert.match(await editPolicies.locator('td').nth(1).innerText(), /"Writing"/);
 
       // Restore the version the role was created as: the composer opens filled with it, and
       // saving it is audited as a restore.

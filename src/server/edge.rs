@@ -39,12 +39,9 @@ pub async fn edge(State(settings): State<Arc<Settings>>, mut req: Request, next:
 
 /// The route, for a request within the limits that is not a cross-site write.
 async fn checked(settings: &Settings, req: Request, next: Next) -> Response {
-    let req = match limits::limit_body(req) {
-        Ok(req) => req,
-        Err(refusal) => return refusal,
-    };
-    if let Some(refusal) = security::refuse_cross_site_write(settings, &req) {
-        return refusal;
+    let refusal = limits::refuse_declared_too_large(&req).or_else(|| security::refuse_cross_site_write(settings, &req));
+    match refusal {
+        Some(refusal) => refusal,
+        None => next.run(limits::limit_body(req)).await,
     }
-    next.run(req).await
 }

@@ -36,7 +36,8 @@ pub async fn authenticate(State(state): State<AppState>, session: Session, mut r
                 return ApiError::status(StatusCode::BAD_REQUEST, "BAD_REQUEST", message).into_response();
             }
             Presented::Token(text) => {
-                let (user, token) = match state.domain.authenticate_token(&text, client_addr.as_deref()).await {
+                let (user, token) = match Box::pin(state.domain.authenticate_token(&text, client_addr.as_deref())).await
+                {
                     Ok(found) => found,
                     Err(DomainError::Unauthenticated) => return ApiError::unauthenticated().into_response(),
                     Err(error) => {

@@ -19,14 +19,16 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How long one request may take before it is answered with 503.
 pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
 
-/// Refuses a declared body over [`MAX_BODY_BYTES`] at once, and caps a body of unknown length
-/// while it is read, so no request can make the server buffer more.
-pub fn limit_body(req: Request) -> Result<Request, Response> {
+/// Refuses a request whose declared body is over [`MAX_BODY_BYTES`], at once.
+pub fn refuse_declared_too_large(req: &Request) -> Option<Response> {
     let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(too_large().into_response());
-    }
-    Ok(req.map(|body| axum::body::Body::new(Limited::new(body, MAX_BODY_BYTES))))
+    declared.is_some_and(|length| length > MAX_BODY_BYTES as u64).then(|| too_large().into_response())
+}
+
+/// Caps a body of unknown length while it is read, so no request can make the server buffer
+/// more than [`MAX_BODY_BYTES`].
+pub fn limit_body(req: Request) -> Request {
+    req.map(|body| axum::body::Body::new(Limited::new(body, MAX_BODY_BYTES)))
 }
 
 pub(super) fn too_large() -> ApiError {

@@ -736,3 +736,49 @@ async fn sqlite_gets_planner_statistics(engine: Engine) {
 }
 
 on_both_engines!(sqlite_gets_planner_statistics);
+
+/// A bulk role change targets the role; each member it changed finds it in their history too,
+/// and a member it left as they were does not.
+async fn a_bulk_role_change_shows_in_the_history_of_each_member_it_changed(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let auditor = world.allow_role(&acme, "Auditor", &["audit:read"]).await;
+    let ann = world.person("ann@acme.example", &acme).await;
+    let ben = world.person("ben@acme.example", &acme).await;
+    let cid = world.person("cid@acme.example", &acme).await;
+    world.give(&acme, &cid.id, &[&auditor]).await;
+    let history = |user: String| {
+        let world = &world;
+        let acme = acme.clone();
+        async move {
+            let path = format!("/v1/orgs/{acme}/iam/members/{user}/history");
+            let (status, page) = world.root(Method::GET, &path, None).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            actions(&page)
+        }
+    };
+    let bulk = json!({ "change": "add", "role_id": auditor, "user_ids": [ann.id, ben.id, cid.id] });
+    let (status, answer) =
+        world.root(Method::POST, &format!("/v1/orgs/{acme}/iam/members/bulk-roles"), Some(bulk)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(history(ann.id.clone()).await.first().map(String::as_str), Some("member.roles_bulk_added"));
+    assert_eq!(history(ben.id.clone()).await.first().map(String::as_str), Some("member.roles_bulk_added"));
+    assert!(!history(cid.id.clone()).await.contains(&"member.roles_bulk_added".to_owned()), "Cid held it already");
+
+    // Taken from every member matching a search: the ones who held it.
+    let bulk = json!({ "change": "remove", "role_id": auditor, "all_matching": { "q": "acme.example" } });
+    let (status, answer) =
+        world.root(Method::POST, &format!("/v1/orgs/{acme}/iam/members/bulk-roles"), Some(bulk)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    for person in [&ann, &ben, &cid] {
+        assert_eq!(history(person.id.clone()).await.first().map(String::as_str), Some("member.roles_bulk_removed"));
+    }
+    // The log filtered by the member shows it too; the role's own history has both.
+    let (_, page) = log(&world, &world.root_cookie, &acme, &format!("?target_id={}", ann.id)).await;
+    assert_eq!(actions(&page)[..2], ["member.roles_bulk_removed", "member.roles_bulk_added"], "{page}");
+    let path = format!("/v1/orgs/{acme}/iam/roles/{auditor}/history");
+    let (_, page) = world.root(Method::GET, &path, None).await;
+    assert_eq!(actions(&page)[..2], ["member.roles_bulk_removed", "member.roles_bulk_added"], "{page}");
+}
+
+on_both_engines!(a_bulk_role_change_shows_in_the_history_of_each_member_it_changed);

@@ -504,3 +504,45 @@ async fn the_sso_page_lists_the_roles_sign_ins_can_give_and_names_another_by_pic
 }
 
 on_both_engines!(the_sso_page_lists_the_roles_sign_ins_can_give_and_names_another_by_picker);
+
+async fn a_new_user_joins_an_organization_picked_anywhere_in_the_tree(engine: Engine) {
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let docks = w.org("Dock Seven", &harbour).await;
+    let form = |email: &'static str, org: &str| {
+        [
+            ("email", email.to_owned()),
+            ("first_name", String::new()),
+            ("last_name", String::new()),
+            ("password", String::new()),
+            ("organization_id", org.to_owned()),
+        ]
+    };
+    let post = |form: [(&'static str, String); 5], cookie: String| {
+        let w = &w;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            call(w, &cookie, "/api/create-user", &form).await
+        }
+    };
+    // An organization below the caller's own, as the picker fills it in (its id).
+    let (status, body) = post(form("deck@harbour.example", &docks), w.root_cookie.clone()).await;
+    assert!(status < 400, "{status} {body}");
+    let (_, members) = w.root(Method::GET, &format!("/v1/orgs/{docks}/iam/members?q=deck"), None).await;
+    assert_eq!(members["total"], 1, "Dock Seven's member now: {members}");
+    // Part of a name, as typed without JavaScript: refused under the field, with what it could mean.
+    let (status, body) = post(form("hull@harbour.example", "dock sev"), w.root_cookie.clone()).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["fields"][0]["loc"][1], "organization_id", "the error names the picker's field: {body}");
+    let message = body["fields"][0]["msg"].as_str().unwrap_or_default();
+    assert!(message.contains("Did you mean \u{201c}Dock Seven\u{201d}"), "{body}");
+    // One the caller may see but not add users to is refused under the field the same way.
+    let viewer = w.allow_role(&harbour, "Viewer", &["org:read", "member:read"]).await;
+    let vic = w.person("vic@harbour.example", &harbour).await;
+    w.give(&harbour, &vic.id, &[&viewer]).await;
+    let (status, body) = post(form("keel@harbour.example", &docks), vic.cookie.clone()).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["fields"][0]["loc"][1], "organization_id", "{body}");
+}
+
+on_both_engines!(a_new_user_joins_an_organization_picked_anywhere_in_the_tree);

@@ -816,6 +816,40 @@ async fn bodies_as_read_go_back_through_put(engine: warden::domain::Engine) {
     assert_eq!((hidden, missing), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
 }
 
+/// Anyone can start a sign-in or come back with a made-up answer: past 60 such events a minute
+/// the log counts them instead of writing each, and the next event written says how many.
+async fn a_flood_of_unsigned_sso_requests_writes_a_bounded_number_of_events(engine: warden::domain::Engine) {
+    let Some(acme) = acme(engine, "additive").await else { return };
+    let app = &acme.world.app;
+    let forged = || Req::page("/sso/callback?state=forged&code=forged");
+    for _ in 0..65 {
+        let answer = app.send(forged()).await;
+        assert!(answer.status.is_redirection(), "{}", answer.status);
+    }
+    assert_eq!(app.audit_count("sso.sign_in_failed").await, 60, "the minute's budget, not one per request");
+    // A minute later (the budget's row moved back), the next one is written, with the count.
+    sqlx::query("UPDATE audit_event_budget SET minute = '2000-01-01T00:00'")
+        .execute(app.domain.db().pool())
+        .await
+        .expect("an earlier minute");
+    app.send(forged()).await;
+    assert_eq!(app.audit_count("sso.sign_in_failed").await, 61);
+    let after: String = sqlx::query(
+        "SELECT after_json FROM audit_events WHERE action = 'sso.sign_in_failed' ORDER BY at DESC, id DESC",
+    )
+    .fetch_one(app.domain.db().pool())
+    .await
+    .expect("the latest")
+    .get(0);
+    let after: Value = serde_json::from_str(&after).expect("json");
+    assert_eq!(after["unrecorded_before"], 5, "{after}");
+    // Starts have their own budget: a real one is still written.
+    acme.provider.set_groups("pat", "pat@acme.test", &["engineering"]).await;
+    let (done, _) = sign_in_through(app, &acme.provider, "pat@acme.test", "pat").await;
+    assert!(done.status.is_redirection());
+    assert_eq!(app.audit_count("sso.sign_in_started").await, 1);
+}
+
 on_both_engines!(
     bodies_as_read_go_back_through_put,
     test_connection_names_each_missing_capability,
@@ -833,4 +867,5 @@ on_both_engines!(
     the_test_bench_answers_what_a_real_sign_in_then_does,
     test_connection_says_what_is_wrong,
     mapping_a_group_to_a_role_is_granting_it,
+    a_flood_of_unsigned_sso_requests_writes_a_bounded_number_of_events,
 );

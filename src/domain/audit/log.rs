@@ -353,14 +353,29 @@ impl Conditions {
                 }
             }
         }
-        if let Some(target_type) = given(&filter.target_type) {
-            let n = conditions.bind(target_type);
-            conditions.sql.push(format!("target_type = ${n}"));
-        }
-        if let Some(target_id) = given(&filter.target_id) {
-            conditions.narrow = true;
-            let n = conditions.bind(target_id);
-            conditions.sql.push(format!("target_id = ${n}"));
+        // One object's events: those that target it, and those it is a subject of (a member in
+        // a bulk change of a role).
+        match (given(&filter.target_type), given(&filter.target_id)) {
+            (Some(target_type), Some(target_id)) => {
+                conditions.narrow = true;
+                let (t, i) = (conditions.bind(target_type), conditions.bind(target_id));
+                conditions.sql.push(format!(
+                    "((target_type = ${t} AND target_id = ${i}) OR id IN (SELECT event_id FROM audit_event_subjects \
+                     WHERE subject_type = ${t} AND subject_id = ${i}))"
+                ));
+            }
+            (None, Some(target_id)) => {
+                conditions.narrow = true;
+                let i = conditions.bind(target_id);
+                conditions.sql.push(format!(
+                    "(target_id = ${i} OR id IN (SELECT event_id FROM audit_event_subjects WHERE subject_id = ${i}))"
+                ));
+            }
+            (Some(target_type), None) => {
+                let t = conditions.bind(target_type);
+                conditions.sql.push(format!("target_type = ${t}"));
+            }
+            (None, None) => {}
         }
         if let Some(from) = given(&filter.from) {
             let n = conditions.bind(instant("from", &from)?);

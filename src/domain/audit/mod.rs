@@ -8,6 +8,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+mod budget;
 mod export;
 mod log;
 mod retention;
@@ -29,6 +30,9 @@ pub struct AuditEvent {
     pub target_name: Option<String>,
     pub before: Option<Value>,
     pub after: Option<Value>,
+    /// Set beforehand when the change records the event's subjects itself (see
+    /// [`Mutation::record_subjects`]); otherwise made when the event is written.
+    pub id: Option<String>,
 }
 
 impl AuditEvent {
@@ -97,12 +101,45 @@ impl<'a> Mutation<'a> {
         insert_event(&mut self.tx, self.actor, event).await
     }
 
+    /// Records that the event `event_id` (this mutation's, written by `commit`) concerns each
+    /// user `users_sql` selects (a `SELECT` of a `user_id` column, its `values` bound as `$1`,
+    /// `$2`, ...): a member's history then shows a change that targeted a role.
+    pub async fn record_subjects(&mut self, event_id: &str, users_sql: &str, values: &[String]) -> DomainResult<()> {
+        let sql = format!(
+            "INSERT INTO audit_event_subjects (subject_type, subject_id, event_id) \
+             SELECT 'user', subject.user_id, ${} FROM ({users_sql}) AS subject",
+            values.len() + 1
+        );
+        let mut statement = sqlx::query(&sql);
+        for value in values {
+            statement = statement.bind(value);
+        }
+        statement.bind(event_id).execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
     /// Writes the audit event and commits it together with the change.
     pub async fn commit(mut self, event: AuditEvent) -> DomainResult<()> {
         insert_event(&mut self.tx, self.actor, &event).await?;
         self.tx.commit().await?;
         Ok(())
     }
+
+    /// Commits the change with its event unless the event is one of too many this minute (see
+    /// `budget.rs`): for events anyone can cause without signing in.
+    pub async fn commit_within_budget(mut self, event: AuditEvent) -> DomainResult<()> {
+        if let Some(event) = budget::admit(&mut self.tx, event, Timestamp::now()).await? {
+            insert_event(&mut self.tx, self.actor, &event).await?;
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Records, within its budget (see [`Mutation::commit_within_budget`]), an event anyone can
+/// cause without signing in that changes nothing else.
+pub async fn record_within_budget(db: &Database, actor: &Actor, event: AuditEvent) -> DomainResult<()> {
+    Mutation::begin(db, actor).await?.commit_within_budget(event).await
 }
 
 /// Records an event that changes nothing else (e.g. a failed sign-in).
@@ -117,7 +154,7 @@ async fn insert_event(tx: &mut Transaction, actor: &Actor, event: &AuditEvent) -
          actor_email, actor_provider) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
-    .bind(new_id())
+    .bind(event.id.clone().unwrap_or_else(new_id))
     .bind(Timestamp::now().to_rfc3339())
     .bind(actor.audit_id().map(str::to_owned))
     .bind(actor.audit_name().to_owned())

@@ -19,6 +19,15 @@ impl Domain {
         let mut deleted = 0;
         loop {
             let mut mutation = Mutation::begin(&self.db, &actor).await?;
+            // The batch's subjects first, chosen the same way (the same oldest events).
+            sqlx::query(
+                "DELETE FROM audit_event_subjects WHERE event_id IN \
+                 (SELECT id FROM audit_events WHERE at < $1 ORDER BY at, id LIMIT $2)",
+            )
+            .bind(&before)
+            .bind(BATCH)
+            .execute(&mut **mutation.tx())
+            .await?;
             let batch = sqlx::query(
                 "DELETE FROM audit_events WHERE id IN \
                  (SELECT id FROM audit_events WHERE at < $1 ORDER BY at, id LIMIT $2)",

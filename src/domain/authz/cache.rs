@@ -158,6 +158,7 @@ pub struct AuthzCache {
 }
 
 impl AuthzCache {
+    /// Whether `user_id` holds `permission` at `org_id`, and why.
     pub async fn decide(
         &self,
         db: &Database,
@@ -165,21 +166,7 @@ impl AuthzCache {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<Decision> {
-        self.decide_on_path(db, user_id, None, org_id, permission).await
-    }
-
-    /// The path is `below` (if any) followed by `org_id` and its ancestors.
-    async fn decide_on_path(
-        &self,
-        db: &Database,
-        user_id: &str,
-        below: Option<&PathNode>,
-        org_id: &str,
-        permission: &Permission,
-    ) -> DomainResult<Decision> {
-        let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
-        let path = path_to_root(&tree, below, org_id)?;
-        Ok(decision::decide(&path, |org| grants.at(org), permission))
+        self.on_path(db, user_id, org_id, |path, grants| decision::decide(path, |org| grants.at(org), permission)).await
     }
 
     /// Whether `user_id` holds `permission` at `org_id`: [`Self::decide`] without the reason.
@@ -190,9 +177,20 @@ impl AuthzCache {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<bool> {
+        self.on_path(db, user_id, org_id, |path, grants| decision::allows(path, |org| grants.at(org), permission)).await
+    }
+
+    /// `answer` given the path from `org_id` up to the root and the user's roles.
+    async fn on_path<T>(
+        &self,
+        db: &Database,
+        user_id: &str,
+        org_id: &str,
+        answer: impl FnOnce(&[&PathNode], &UserGrants) -> T,
+    ) -> DomainResult<T> {
         let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
         let path = path_to_root(&tree, None, org_id)?;
-        Ok(decision::allows(&path, |org| grants.at(org), permission))
+        Ok(answer(&path, &grants))
     }
 
     /// Which of `permissions` the user holds at `org_id`: the same answers as [`Self::decide`]
@@ -411,7 +409,7 @@ impl AuthzCache {
             }
             state.epoch
         };
-        let account = accounts::find_by_id(db, user_id).await?;
+        let account = Box::pin(accounts::find_by_id(db, user_id)).await?;
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         state.stats.account_loads += 1;
         if let Some(account) = account.as_ref().filter(|_| state.epoch == epoch) {
@@ -500,7 +498,7 @@ impl AuthzCache {
 
     /// Drops everything if the database generation is ahead of this cache's.
     async fn catch_up(&self, db: &Database) -> DomainResult<()> {
-        let generation = read_generation(db).await?;
+        let generation = Box::pin(read_generation(db)).await?;
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         if generation > state.generation {
             drop_everything(&mut state);
@@ -524,7 +522,7 @@ impl AuthzCache {
         if !due {
             return Ok(());
         }
-        let generation = read_generation(db).await?;
+        let generation = Box::pin(read_generation(db)).await?;
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
         // Ahead happens too: this server's own change committed while the generation was read.
@@ -553,24 +551,10 @@ impl AuthzCache {
             }
             state.epoch
         };
-        let rows = sqlx::query(
-            "SELECT id, name, code, parent_id, parent_has_access, parent_has_access_to_descendants FROM organizations",
-        )
-        .fetch_all(db.pool())
-        .await?;
-        let mut orgs = Vec::with_capacity(rows.len());
-        for row in rows {
-            let node = PathNode {
-                org_id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                parent_has_access: flag(&row, "parent_has_access")?,
-                parent_has_access_to_descendants: flag(&row, "parent_has_access_to_descendants")?,
-            };
-            orgs.push((node, row.try_get("parent_id")?, row.try_get("code")?));
-        }
-        let tree = Tree::of(orgs)
-            .map_err(|UnknownParent| DomainError::Internal("an organization's parent is missing".to_owned()))?;
-        let tree = Arc::new(tree);
+        // Reading the database is boxed here and in the other loads: it is rare, and sqlx's
+        // futures are large; inline, every decision's future carried their size and was copied
+        // whole at each await (memmove was a tenth of `iam/check`'s time).
+        let tree = Arc::new(Box::pin(load_tree(db)).await?);
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         state.stats.tree_loads += 1;
         if state.epoch == epoch {
@@ -587,7 +571,7 @@ impl AuthzCache {
             }
             state.epoch
         };
-        let grants = load_grants(db, &[user_id.to_owned()]).await?.remove(user_id).unwrap_or_default();
+        let grants = Box::pin(load_grants(db, &[user_id.to_owned()])).await?.remove(user_id).unwrap_or_default();
         let grants = Arc::new(grants);
         let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
         state.stats.grant_loads += 1;
@@ -596,6 +580,26 @@ impl AuthzCache {
         }
         Ok(grants)
     }
+}
+
+/// Every organization, as the tree decisions walk.
+async fn load_tree(db: &Database) -> DomainResult<Tree> {
+    let rows = sqlx::query(
+        "SELECT id, name, code, parent_id, parent_has_access, parent_has_access_to_descendants FROM organizations",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut orgs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let node = PathNode {
+            org_id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            parent_has_access: flag(&row, "parent_has_access")?,
+            parent_has_access_to_descendants: flag(&row, "parent_has_access_to_descendants")?,
+        };
+        orgs.push((node, row.try_get("parent_id")?, row.try_get("code")?));
+    }
+    Tree::of(orgs).map_err(|UnknownParent| DomainError::Internal("an organization's parent is missing".to_owned()))
 }
 
 async fn read_generation(db: &Database) -> DomainResult<i64> {

@@ -85,7 +85,7 @@ impl Domain {
             Some(asked) if asked == me.id || email::normalize(asked) == email::normalize(&me.email) => me,
             Some(asked) => {
                 self.authorize(actor, &org.org_id, &Permission::new("member", "read")).await?;
-                self.visible_user_by_id_or_email(actor, asked).await?
+                Box::pin(self.visible_user_by_id_or_email(actor, asked)).await?
             }
         };
         let decision = self.decide(&subject.id, &org.org_id, &permission).await?;

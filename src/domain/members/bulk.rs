@@ -89,11 +89,23 @@ impl Domain {
             .map(|row| row.try_get("user_id"))
             .collect::<Result<_, _>>()?;
         let selected = selected_ids.len() as i64;
+        // The members it changes, recorded before the change: those lacking the role it adds,
+        // or holding the one it removes.
+        let holds = format!(
+            "EXISTS (SELECT 1 FROM membership_roles x \
+             WHERE x.org_id = m.org_id AND x.user_id = m.user_id AND x.role_id = ${role_param})"
+        );
+        let changing = match change {
+            BulkRoleChange::Add => format!("SELECT m.user_id AS user_id {rows_sql} AND NOT {holds}"),
+            BulkRoleChange::Remove => format!("SELECT m.user_id AS user_id {rows_sql} AND {holds}"),
+        };
+        let event_id = crate::domain::ids::new_id();
+        let with_role: Vec<String> = values.iter().cloned().chain([role_id.to_owned()]).collect();
+        mutation.record_subjects(&event_id, &changing, &with_role).await?;
         let sql = match change {
             BulkRoleChange::Add => format!(
                 "INSERT INTO membership_roles (org_id, user_id, role_id) SELECT m.org_id, m.user_id, ${role_param} \
-                 {rows_sql} AND NOT EXISTS (SELECT 1 FROM membership_roles x \
-                 WHERE x.org_id = m.org_id AND x.user_id = m.user_id AND x.role_id = ${role_param})"
+                 {rows_sql} AND NOT {holds}"
             ),
             BulkRoleChange::Remove => format!(
                 "DELETE FROM membership_roles WHERE org_id = $1 AND role_id = ${role_param} \
@@ -110,11 +122,13 @@ impl Domain {
             BulkRoleChange::Add => "member.roles_bulk_added",
             BulkRoleChange::Remove => "member.roles_bulk_removed",
         };
-        let event = AuditEvent::new(action).org(&org.id).target("role", role_id, &role_name).after(serde_json::json!({
-            "selection": summary,
-            "selected": selected,
-            "changed": changed,
-        }));
+        let mut event =
+            AuditEvent::new(action).org(&org.id).target("role", role_id, &role_name).after(serde_json::json!({
+                "selection": summary,
+                "selected": selected,
+                "changed": changed,
+            }));
+        event.id = Some(event_id);
         self.commit_authz_change(mutation, event, &[Change::Memberships(selected_ids)]).await?;
         Ok(BulkOutcome { role_name, selected, changed })
     }

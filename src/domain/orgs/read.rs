@@ -108,7 +108,8 @@ impl Domain {
         actor.user_id()?;
         let path = match self.authz.path(&self.db, id_or_code).await {
             Err(DomainError::NotFound { .. }) => {
-                let org = self.visible_organization(actor, id_or_code).await?;
+                // A code, read from the database: boxed, as the cache's loads are (see `tree`).
+                let org = Box::pin(self.visible_organization(actor, id_or_code)).await?;
                 self.authz.path(&self.db, &org.id).await?
             }
             path => path?,

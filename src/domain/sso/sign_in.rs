@@ -166,7 +166,8 @@ impl Domain {
             .org(&config.org_id)
             .target("sso_configuration", &config.org_id, &config.issuer)
             .after(json!({ "issuer": config.issuer, "login_hint": hint }));
-        mutation.commit(event).await?;
+        // Anyone may start: a flood writes a bounded number of events (`audit/budget.rs`).
+        mutation.commit_within_budget(event).await?;
         Ok(SsoStart { authorization_url: request.url, binding })
     }
 
@@ -393,8 +394,8 @@ impl Domain {
             .map_err(|e| refuse(SsoFailure::Unavailable, "secret_unreadable", e.to_string()))
     }
 
-    /// Records a refused step (naming the organization's provider, when it is known) and
-    /// answers what the person is told.
+    /// Records a refused step (naming the organization's provider, when it is known; within the
+    /// budget of events anyone can cause, `audit/budget.rs`) and answers what the person is told.
     async fn audit_refusal(&self, actor: &Actor, org_id: Option<&str>, refusal: Refusal) -> SsoFailure {
         let mut event =
             AuditEvent::new("sso.sign_in_failed").after(json!({ "reason": refusal.reason, "detail": refusal.detail }));
@@ -405,7 +406,7 @@ impl Domain {
                 actor = actor.via_provider(config.issuer);
             }
         }
-        match audit::record(&self.db, &actor, event).await {
+        match audit::record_within_budget(&self.db, &actor, event).await {
             Ok(()) => refusal.failure,
             Err(_) => SsoFailure::Unavailable,
         }

@@ -1,6 +1,7 @@
 //! A download link for an export of the audit log. Without JavaScript it is a plain download.
 //! With it, the page fetches the export itself and says how many events have arrived while the
-//! server is still producing them, then saves the file.
+//! server is still producing them, then saves the file (gathered in a Blob a few megabytes at a
+//! time, which the browser keeps on disk when it grows large).
 
 use leptos::prelude::*;
 
@@ -47,6 +48,15 @@ mod browser {
         busy.set(false);
     }
 
+    /// How much of an export is held in the tab's memory before it joins the Blob.
+    const BLOB_EVERY_BYTES: u32 = 4 * 1024 * 1024;
+
+    /// One Blob of what `saved` (a Blob, or nothing yet) holds followed by the `pending` chunks.
+    fn into_blob(saved: &js_sys::Array, pending: &js_sys::Array) -> Result<web_sys::Blob, String> {
+        let parts = saved.concat(pending);
+        web_sys::Blob::new_with_blob_sequence(&parts).map_err(problem)
+    }
+
     fn problem(error: impl Into<JsValue>) -> String {
         let error: JsValue = error.into();
         error.as_string().unwrap_or_else(|| format!("{error:?}"))
@@ -63,7 +73,11 @@ mod browser {
         }
         let reader: web_sys::ReadableStreamDefaultReader =
             response.body().ok_or("an empty answer")?.get_reader().dyn_into().map_err(problem)?;
-        let chunks = js_sys::Array::new();
+        // What has arrived goes into a Blob every few megabytes: the browser keeps a large Blob
+        // on disk rather than in the tab's memory, so a million-event export does not sit in it.
+        let mut saved = js_sys::Array::new();
+        let mut pending = js_sys::Array::new();
+        let mut pending_bytes: u32 = 0;
         let mut lines: u64 = 0;
         let events = |lines: u64| if csv { lines.saturating_sub(1) } else { lines };
         loop {
@@ -74,10 +88,16 @@ mod browser {
             let chunk: js_sys::Uint8Array =
                 js_sys::Reflect::get(&step, &"value".into()).map_err(problem)?.dyn_into().map_err(problem)?;
             lines += chunk.to_vec().iter().filter(|byte| **byte == b'\n').count() as u64;
-            chunks.push(&chunk);
+            pending_bytes += chunk.length();
+            pending.push(&chunk);
+            if pending_bytes >= BLOB_EVERY_BYTES {
+                saved = js_sys::Array::of1(&into_blob(&saved, &pending)?.into());
+                pending = js_sys::Array::new();
+                pending_bytes = 0;
+            }
             progress.set(format!("Exporting… {} events so far", events(lines)));
         }
-        let blob = web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(problem)?;
+        let blob = into_blob(&saved, &pending)?;
         let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(problem)?;
         let anchor: web_sys::HtmlAnchorElement = window
             .document()

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::export_link::ExportLink;
+use super::{
+    export_link::ExportLink,
+    history_link::{ObjectTabs, ObjectView, details_href},
+};
 use crate::ui::{
     components::{
         layout::LoadError,
@@ -114,7 +117,14 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
             "Text is searched {TEXT_SEARCH_WINDOW_LABEL} events at a time: this page holds the matches among events back to {at}. The next page searches older ones."
         )
     });
+    // Narrowed to one object with a page of its own: this is that object's History tab.
+    let (target_type, target_id) = (filters.get("target_type"), filters.get("target_id"));
+    let tabs = details_href(&org_id, &target_type, &target_id).filter(|_| !target_id.is_empty()).map(|details| {
+        let history = filters.href(&org_id, "");
+        view! { <ObjectTabs history details current=ObjectView::History/> }
+    });
     view! {
+        {tabs}
         <ListHeader title="Audit log" org=Some((org_id.clone(), page.org_name.clone()))/>
         <p class="text-sm text-slate-600 dark:text-slate-400">
             "Every change made here, by whom, when and from where, newest first. Events cannot be changed or deleted."

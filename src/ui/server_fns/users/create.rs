@@ -15,13 +15,22 @@ pub async fn create_user(
     password: String,
     organization_id: String,
 ) -> Result<(), UiError> {
-    use crate::domain::{users::NewAccount, users::UserNames};
+    use crate::{
+        domain::{authz::permissions::Permission, users::NewAccount, users::UserNames},
+        ui::{model::PickKind, server_fns::pick::named_or_suggested},
+    };
     let call = crate::ui::server_fns::context::signed_in_call()?;
+    // Looked up first so that an organization the caller cannot add users to is refused under
+    // its field, with the names they may have meant.
+    let typed = organization_id.trim();
+    let org = call.domain.authorized_organization(&call.actor, typed, &Permission::new("member", "assign")).await;
+    let message = "No organization you may add users to has this code or id".to_owned();
+    let org = named_or_suggested(&call, org, (PickKind::Organization, "", typed), "organization_id", message).await?;
     let new = NewAccount {
         email,
         names: UserNames { first_name, last_name, preferred_name: String::new() },
         password: Some(password).filter(|p| !p.is_empty()),
-        organization_id,
+        organization_id: org.id,
     };
     let account = call.domain.create_user(&call.actor, new).await?;
     let done = format!("Created {} ({})", account.email, account.status.as_str());
