@@ -353,22 +353,33 @@ impl Conditions {
                 }
             }
         }
-        // One object's events: those that target it, and those it is a subject of (a member in
-        // a bulk change of a role).
+        // One object's events: those that target it and, for a user, those they are a subject
+        // of (a bulk role change targets the role). One set of ids, so that each side is read
+        // through its own index.
+        let of_user = |conditions: &mut Self, target: String| {
+            let i = conditions.bind(target);
+            format!(
+                "id IN (SELECT id FROM audit_events WHERE target_type = 'user' AND target_id = ${i} \
+                 UNION ALL SELECT event_id FROM audit_event_subjects WHERE subject_type = 'user' AND subject_id = ${i})"
+            )
+        };
         match (given(&filter.target_type), given(&filter.target_id)) {
+            (Some(target_type), Some(target_id)) if target_type == "user" => {
+                conditions.narrow = true;
+                let condition = of_user(&mut conditions, target_id);
+                conditions.sql.push(condition);
+            }
             (Some(target_type), Some(target_id)) => {
                 conditions.narrow = true;
                 let (t, i) = (conditions.bind(target_type), conditions.bind(target_id));
-                conditions.sql.push(format!(
-                    "((target_type = ${t} AND target_id = ${i}) OR id IN (SELECT event_id FROM audit_event_subjects \
-                     WHERE subject_type = ${t} AND subject_id = ${i}))"
-                ));
+                conditions.sql.push(format!("target_type = ${t} AND target_id = ${i}"));
             }
             (None, Some(target_id)) => {
                 conditions.narrow = true;
                 let i = conditions.bind(target_id);
                 conditions.sql.push(format!(
-                    "(target_id = ${i} OR id IN (SELECT event_id FROM audit_event_subjects WHERE subject_id = ${i}))"
+                    "(target_id = ${i} OR id IN (SELECT event_id FROM audit_event_subjects \
+                     WHERE subject_type = 'user' AND subject_id = ${i}))"
                 ));
             }
             (Some(target_type), None) => {

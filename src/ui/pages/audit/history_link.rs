@@ -15,14 +15,15 @@ pub fn details_href(org_id: &str, target_type: &str, target_id: &str) -> Option<
         "policy" => Some(format!("/orgs/{org_id}/policies/{id}")),
         "user" => Some(format!("/orgs/{org_id}/members?member={id}")),
         "user_group" => Some(format!("/orgs/{org_id}/groups?edit={id}")),
-        "sso_configuration" => Some(format!("/orgs/{org_id}/sso")),
+        // Its id is its organization's.
+        "sso_configuration" => Some(format!("/orgs/{id}/sso")),
         "token" => Some(format!("/orgs/{org_id}/tokens")),
         _ => None,
     }
 }
 
 /// The history's address: the log narrowed to the object.
-fn history_href(org_id: &str, target_type: &str, target_id: &str) -> String {
+pub fn history_href(org_id: &str, target_type: &str, target_id: &str) -> String {
     format!("/orgs/{org_id}/audit?target_type={target_type}&target_id={}", encode(target_id))
 }
 

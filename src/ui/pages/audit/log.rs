@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     export_link::ExportLink,
-    history_link::{ObjectTabs, ObjectView, details_href},
+    history_link::{ObjectTabs, ObjectView, details_href, history_href},
 };
 use crate::ui::{
     components::{
@@ -120,7 +120,7 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
     // Narrowed to one object with a page of its own: this is that object's History tab.
     let (target_type, target_id) = (filters.get("target_type"), filters.get("target_id"));
     let tabs = details_href(&org_id, &target_type, &target_id).filter(|_| !target_id.is_empty()).map(|details| {
-        let history = filters.href(&org_id, "");
+        let history = history_href(&org_id, &target_type, &target_id);
         view! { <ObjectTabs history details current=ObjectView::History/> }
     });
     view! {
