@@ -120,6 +120,8 @@ for (const mode of MODES) {
       const tabs = page.getByTestId('object-tabs');
       assert.equal(await tabs.getByTestId('history-link').getAttribute('aria-current'), 'page');
       assert.equal(await tabs.getByTestId('details-link').getAttribute('href'), `/orgs/${orgId}/roles/${role.body.role_id}`);
+      // The filters say what it is narrowed to: the target type is chosen from the kinds there are.
+      assert.equal(await page.getByTestId('audit-target-type').inputValue(), 'role');
       // There too, the edit names the policy taken away and the one added.
       const edit = events.first();
       await edit.locator('summary').click();

@@ -139,6 +139,9 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
                             test_id="audit-actor" required=false/>
                     }.into_any();
                 }
+                if *name == "target_type" {
+                    return view! { <TargetTypeField id value=filters.get(name)/> }.into_any();
+                }
                 view! {
                     <div class="space-y-1">
                         <label for=id.clone() class="block text-sm font-medium">{*label}</label>
@@ -165,6 +168,38 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
             {page.events.into_iter().map(|event| view! { <AuditEvent event/> }).collect_view()}
         </ol>
         <PageLinks first=None next/>
+    }
+}
+
+/// The kinds of object events target, as the log names them, with what the page calls them.
+const TARGET_TYPES: [(&str, &str); 9] = [
+    ("organization", "Organization"),
+    ("role", "Role"),
+    ("policy", "Policy"),
+    ("user", "User or member"),
+    ("user_group", "Group"),
+    ("token", "API token"),
+    ("sso_configuration", "Single sign-on"),
+    ("resource", "Resource"),
+    ("permission_schema", "Permission schema"),
+];
+
+/// The target type, chosen from the kinds there are (one the URL names that is not among them
+/// stays chosen, so that nothing typed into the address is lost).
+#[component]
+fn TargetTypeField(id: String, value: String) -> impl IntoView {
+    let unknown = (!value.is_empty() && !TARGET_TYPES.iter().any(|(kind, _)| *kind == value)).then(|| value.clone());
+    view! {
+        <div class="space-y-1">
+            <label for=id.clone() class="block text-sm font-medium">"Target type"</label>
+            <select id=id name="target_type" data-testid="audit-target-type" class=INPUT>
+                <option value="" selected=value.is_empty()>"Any"</option>
+                {TARGET_TYPES.iter().map(|(kind, label)| {
+                    view! { <option value=*kind selected=value == *kind>{*label}</option> }
+                }).collect_view()}
+                {unknown.map(|kind| view! { <option value=kind.clone() selected=true>{kind.clone()}</option> })}
+            </select>
+        </div>
     }
 }
 
