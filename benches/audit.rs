@@ -4,7 +4,7 @@
 //!     cargo bench --features ssr --bench audit
 //!
 //! Ten organizations under the root share the events (time spread over a year, twelve actions,
-//! 1,000 actors, 20,000 targets), loaded with multi-row inserts into the migrated table, its
+//! 1,000 actors, 20,000 targets, a member as the subject of every tenth), loaded with multi-row inserts into the migrated table, its
 //! indexes in place. Then each view is read through the domain, as the REST endpoint and the
 //! page read it. Runs on SQLite, then on PostgreSQL when reachable (see `support`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -81,13 +81,21 @@ async fn run(url: &str) {
     );
 
     let tenant = &orgs[0];
-    let views: [(&str, AuditFilter); 8] = [
+    let views: [(&str, AuditFilter); 9] = [
         ("newest first, no filter", AuditFilter::default()),
         ("action family role.*", AuditFilter { action: Some("role.*".into()), ..AuditFilter::default() }),
         (
             "one target",
             AuditFilter {
                 target_type: Some("role".into()),
+                target_id: Some("target-42".into()),
+                ..AuditFilter::default()
+            },
+        ),
+        (
+            "a member's history (targets and subjects)",
+            AuditFilter {
+                target_type: Some("user".into()),
                 target_id: Some("target-42".into()),
                 ..AuditFilter::default()
             },
@@ -169,8 +177,18 @@ async fn first_pages(domain: &Domain, actor: &Actor, org: &str, filter: AuditFil
     samples
 }
 
-/// `EVENTS` events, oldest first over 2026, each of one of the tenants.
+/// `EVENTS` events, oldest first over 2026, each of one of the tenants; every tenth has a
+/// member as its subject (as a bulk role change records each member it changed).
 async fn load_events(db: &Database, orgs: &[String]) {
+    let mut random = Lcg(23);
+    let subjects = (0..EVENTS).step_by(10).map(move |n| {
+        vec![
+            Cell::Text("user".to_owned()),
+            Cell::Text(format!("target-{}", random.below(20_000))),
+            Cell::Text(format!("event-{n:07}")),
+        ]
+    });
+    insert(db, "audit_event_subjects", &["subject_type", "subject_id", "event_id"], subjects).await;
     let mut random = Lcg(17);
     let year = 365 * 24 * 3600;
     let rows = (0..EVENTS).map(move |n| {

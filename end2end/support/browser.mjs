@@ -37,6 +37,23 @@ export function collectErrors(page) {
   return errors;
 }
 
+// Opens `url` and waits until it is ready and has been quiet a moment; answers the server
+// functions (`/api/...`) it called meanwhile. A page whose data arrived with its HTML calls none
+// while it hydrates: a resource the client loads again is one that hydration did not match.
+export async function openCountingServerCalls(page, mode, url) {
+  const calls = [];
+  const record = (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/api/')) calls.push(path);
+  };
+  page.on('request', record);
+  await page.goto(url);
+  await ready(page, mode);
+  await page.waitForTimeout(500);
+  page.off('request', record);
+  return calls;
+}
+
 // Signs in through the form; afterwards the page is on the dashboard (or `next`).
 export async function signIn(page, mode, baseUrl, email, password) {
   await page.goto(`${baseUrl}/sign-in`);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { MODES, collectErrors, ready, signIn, submitAndWait, waitForCount, waitForText, waitUntil } from '../support/browser.mjs';
+import { MODES, collectErrors, openCountingServerCalls, ready, signIn, submitAndWait, waitForCount, waitForText, waitUntil } from '../support/browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/server.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
@@ -68,9 +68,9 @@ for (const mode of MODES) {
       await page.getByTestId('breadcrumbs').filter({ hasText: `Southwind ${suffix} / Northwind ${suffix}` }).waitFor();
 
       // Delete Southwind with everything in it, after typing its name.
-      await page.goto(`${warden.baseUrl}${south}`);
-      await ready(page, mode);
+      const calls = await openCountingServerCalls(page, mode, `${warden.baseUrl}${south}`);
       await waitForText(page.getByTestId('deletion-impact'), /removes 2 organization/);
+      assert.deepEqual(calls, [], 'what deleting would remove came with the page');
       await page.fill('input[name="confirm_name"]', 'Not the name');
       await Promise.all([
         mode.javaScriptEnabled ? Promise.resolve() : page.waitForNavigation(),

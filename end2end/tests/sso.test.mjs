@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 
-import { MODES, collectErrors, pick, ready, submitAndWait, waitForText } from '../support/browser.mjs';
+import { MODES, collectErrors, openCountingServerCalls, pick, ready, submitAndWait, waitForText } from '../support/browser.mjs';
 import { apiClient, signedInAdmin, useWardenAndBrowser } from '../support/suite.mjs';
 
 const running = useWardenAndBrowser();
@@ -79,6 +79,11 @@ for (const mode of MODES) {
       await submitAndWait(page, page.getByTestId('sso-test'), (url) => url.searchParams.has('test'));
       await ready(page, mode);
       await waitForText(page.getByTestId('sso-test-report'), /ready for Warden/);
+      // The report comes with the page: opened at its address, the page asks for nothing more
+      // once it has hydrated.
+      const calls = await openCountingServerCalls(page, mode, page.url());
+      await waitForText(page.getByTestId('sso-test-report'), /ready for Warden/);
+      assert.deepEqual(calls, [], 'the report came with the page');
 
       // No group maps to Engineers yet, so it is not listed: it is named in "another role"
       // (picked, or typed without JavaScript) and given the group `engineering`.
@@ -132,6 +137,12 @@ for (const mode of MODES) {
       await submitAndWait(page, unmapped.getByTestId('sso-map-group'), (url) => url.searchParams.has('done'));
       await ready(page, mode);
       await page.getByTestId('sso-unmapped-empty').waitFor();
+      // The test bench answers what the address asks, with the page: nothing is asked again
+      // once it has hydrated.
+      const benchCalls = await openCountingServerCalls(page, mode,
+        `${warden.baseUrl}/orgs/${org.id}/sso?bench=1&groups=contractors`);
+      await waitForText(page.getByTestId('sso-bench-saved').getByTestId('sso-bench-roles'), /Engineers/);
+      assert.deepEqual(benchCalls, [], 'the bench answer came with the page');
 
       assert.deepEqual(errors, []);
       assert.deepEqual(personErrors, []);

@@ -543,6 +543,16 @@ async fn a_new_user_joins_an_organization_picked_anywhere_in_the_tree(engine: En
     let (status, body) = post(form("keel@harbour.example", &docks), vic.cookie.clone()).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["fields"][0]["loc"][1], "organization_id", "{body}");
+    // The form's picker offers only organizations the caller may add users to: Vic sees Dock
+    // Seven, but it is neither offered nor suggested to her for a new user.
+    let sees = offered_in(&w, &vic.cookie, "Organization", "", "dock").await;
+    assert_eq!(sees, Ok(vec![docks.clone()]), "any organization Vic may see");
+    let joinable = offered_in(&w, &vic.cookie, "Organization", "member:assign", "dock").await;
+    assert_eq!(joinable, Ok(vec![]), "none Vic may add users to");
+    assert_eq!(offered_in(&w, &w.root_cookie, "Organization", "member:assign", "dock").await, Ok(vec![docks.clone()]));
+    let (_, body) = post(form("keel@harbour.example", "dock sev"), vic.cookie.clone()).await;
+    let message = body["fields"][0]["msg"].as_str().unwrap_or_default();
+    assert!(!message.contains("Dock Seven"), "not suggested either: {body}");
 }
 
 on_both_engines!(a_new_user_joins_an_organization_picked_anywhere_in_the_tree);

@@ -269,8 +269,44 @@ async fn server_functions_other_than_sign_in_need_a_session(engine: Engine) {
     }
 }
 
+/// Failures from many addresses (each below its own throttle) are written at most the budget's
+/// number a minute; the next event written after the minute says how many were not.
+async fn a_flood_of_failed_sign_ins_writes_a_bounded_number_of_events(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let budget = warden::domain::audit::UNSIGNED_EVENTS_PER_MINUTE;
+    // Another account and address each time: no throttle holds any of them back.
+    let guess = |n: i64| {
+        let [a, b] = u16::try_from(n).expect("small").to_be_bytes();
+        let email = format!("guess{n}@example.com");
+        app.send(
+            Req::new(Method::POST, "/api/sign-in")
+                .same_origin()
+                .client_ip([10, 7, a, b])
+                .form(&[("email", email.as_str()), ("password", "wrong password!")]),
+        )
+    };
+    for n in 0..budget + 2 {
+        assert_eq!(guess(n).await.json()["message"], GENERIC);
+    }
+    assert_eq!(app.audit_count("sign_in.failed").await, budget, "the minute's budget, not one per failure");
+    sqlx::query("UPDATE audit_event_budget SET minute = '2000-01-01T00:00'")
+        .execute(app.domain.db().pool())
+        .await
+        .expect("an earlier minute");
+    guess(budget + 2).await;
+    let events = app.audit_events("sign_in.failed").await;
+    assert_eq!(events.len(), usize::try_from(budget + 1).expect("small"));
+    let latest = events.iter().find(|e| e.get("unrecorded_before").is_some()).expect("the count arrives");
+    assert_eq!(latest["unrecorded_before"], 2, "{latest}");
+    assert_eq!(latest["reason"], "unknown_email", "the event is still the failure: {latest}");
+    // A right password is not held back by the flood.
+    assert!(sign_in_from(&app, [10, 7, 9, 10], ADMIN_PASSWORD).await.session_cookie().is_some());
+    assert_eq!(app.audit_count("sign_in").await, 1);
+}
+
 on_both_engines!(
     right_password_signs_in_with_a_safe_cookie,
+    a_flood_of_failed_sign_ins_writes_a_bounded_number_of_events,
     a_planted_session_id_is_replaced_at_sign_in,
     wrong_password_and_unknown_email_fail_alike,
     disabled_accounts_cannot_sign_in,

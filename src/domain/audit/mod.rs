@@ -13,6 +13,7 @@ mod export;
 mod log;
 mod retention;
 
+pub use budget::PER_MINUTE as UNSIGNED_EVENTS_PER_MINUTE;
 pub use export::{AuditExport, ExportFormat};
 pub use log::{
     AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, TEXT_SEARCH_WINDOW, recent_events,

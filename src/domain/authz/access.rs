@@ -1,6 +1,6 @@
 //! Asking the decision function: decide, enforce, offer; and resolve-then-authorize.
 
-use super::{permissions::Permission, statements::statements_from_permissions};
+use super::{cache::UserView, permissions::Permission, statements::statements_from_permissions};
 use crate::domain::{Actor, Domain, DomainError, DomainResult, TokenRestriction, orgs::Organization};
 
 /// What a token's restriction says about one permission at one organization.
@@ -51,11 +51,17 @@ impl Domain {
     /// Whether the actor holds `permission` at `org_id` (for offering actions, not enforcing).
     /// Through a token, the user's rights narrowed by the token's restriction.
     pub async fn may(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<bool> {
-        match actor.user_id() {
-            Ok(user_id) => Ok(self.authz.allows(&self.db, user_id, org_id, permission).await?
-                && self.token_allows(actor, org_id, permission).await?),
-            Err(_) => Ok(false),
-        }
+        self.actor_view(actor, org_id).await?.may(org_id, permission)
+    }
+
+    /// What the actor may do, looked up once (see [`UserView`]), for an answer that asks many
+    /// questions about one actor; `org_id` is one of the organizations it asks about.
+    pub(crate) async fn actor_view<'a>(&self, actor: &'a Actor, org_id: &str) -> DomainResult<ActorView<'a>> {
+        let user = match actor.user_id() {
+            Ok(user_id) => Some(self.authz.view(&self.db, user_id, org_id).await?),
+            Err(_) => None,
+        };
+        Ok(ActorView { user, restriction: actor.token.as_ref().map(|token| &token.restriction) })
     }
 
     /// Whether the token the actor acts through (if any) may be used for `permission` at
@@ -81,18 +87,11 @@ impl Domain {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<RestrictionCheck> {
-        let permitted = match &restriction.permissions {
-            None => true,
-            Some(patterns) => {
-                let allowed: Vec<Permission> = patterns.iter().filter_map(|p| Permission::parse(p).ok()).collect();
-                statements_from_permissions(&allowed).iter().any(|s| s.matches(permission))
-            }
-        };
         let within = match &restriction.org_id {
             Some(root) => self.authz.is_within(&self.db, root, org_id).await?,
             None => true,
         };
-        Ok(RestrictionCheck { permission: permitted, organization: within })
+        Ok(RestrictionCheck { permission: restriction_permits(restriction, permission), organization: within })
     }
 
     /// The organization (by id or code), only when the actor holds `permission` there. One the
@@ -107,5 +106,55 @@ impl Domain {
         let org = self.visible_organization(actor, id_or_code).await?;
         self.authorize(actor, &org.id, permission).await?;
         Ok(org)
+    }
+}
+
+/// Whether one of the restriction's permission patterns covers `permission` whole (or it has
+/// none).
+fn restriction_permits(restriction: &TokenRestriction, permission: &Permission) -> bool {
+    match &restriction.permissions {
+        None => true,
+        Some(patterns) => {
+            let allowed: Vec<Permission> = patterns.iter().filter_map(|p| Permission::parse(p).ok()).collect();
+            statements_from_permissions(&allowed).iter().any(|s| s.matches(permission))
+        }
+    }
+}
+
+/// What one actor may do, as the decision cache stood when it was looked up (see
+/// [`Domain::actor_view`]): [`Domain::may`]'s answers, without looking anything up again.
+pub(crate) struct ActorView<'a> {
+    /// `None` for an actor who is not a user (anonymous, the system): allowed nothing.
+    user: Option<UserView>,
+    /// The restriction of the token the actor acts through.
+    restriction: Option<&'a TokenRestriction>,
+}
+
+impl ActorView<'_> {
+    /// Whether the actor holds `permission` at `org_id`; through a token, narrowed by its
+    /// restriction.
+    pub(crate) fn may(&self, org_id: &str, permission: &Permission) -> DomainResult<bool> {
+        let Some(user) = &self.user else { return Ok(false) };
+        if !user.allows(org_id, permission)? {
+            return Ok(false);
+        }
+        Ok(match self.restriction {
+            None => true,
+            Some(restriction) => {
+                restriction_permits(restriction, permission)
+                    && match &restriction.org_id {
+                        Some(root) => user.is_within(root, org_id)?,
+                        None => true,
+                    }
+            }
+        })
+    }
+
+    /// The organizations from `org_id` up to the root, as the cache had them.
+    pub(crate) fn path(&self, org_id: &str) -> DomainResult<Vec<&super::decision::PathNode>> {
+        match &self.user {
+            Some(user) => user.path(org_id),
+            None => Err(crate::domain::DomainError::Unauthenticated),
+        }
     }
 }

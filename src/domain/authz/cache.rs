@@ -9,7 +9,6 @@
 //! safety net that acts only when the notices stay behind.
 
 use std::{
-    collections::HashSet,
     sync::{Arc, PoisonError, RwLock, Weak},
     time::{Duration, Instant},
 };
@@ -111,6 +110,42 @@ impl UserGrants {
     }
 }
 
+/// The tree and one user's roles as they stood when looked up: an answer that asks many
+/// questions about one user (the explorer's, a page of who-can) asks them all of one state,
+/// without taking the cache's lock or looking either up again for each.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    tree: Arc<Tree>,
+    grants: Arc<UserGrants>,
+}
+
+impl UserView {
+    /// Whether the user holds `permission` at `org_id`, and why.
+    pub fn decide(&self, org_id: &str, permission: &Permission) -> DomainResult<Decision> {
+        Ok(decision::decide(&self.path(org_id)?, |org| self.grants.at(org), permission))
+    }
+
+    /// Whether the user holds `permission` at `org_id`: [`Self::decide`] without the reason.
+    pub fn allows(&self, org_id: &str, permission: &Permission) -> DomainResult<bool> {
+        Ok(decision::allows(&self.path(org_id)?, |org| self.grants.at(org), permission))
+    }
+
+    /// The organizations from `org_id` up to the root.
+    pub fn path(&self, org_id: &str) -> DomainResult<Vec<&PathNode>> {
+        path_to_root(&self.tree, None, org_id)
+    }
+
+    /// Whether `org_id` is `ancestor_id` or lies below it.
+    pub fn is_within(&self, ancestor_id: &str, org_id: &str) -> DomainResult<bool> {
+        Ok(self.path(org_id)?.iter().any(|node| node.org_id == ancestor_id))
+    }
+
+    /// Whether the user is a direct member of `org_id` (with roles or not).
+    pub fn is_member_of(&self, org_id: &str) -> bool {
+        self.grants.memberships.contains(org_id)
+    }
+}
+
 /// How the cache has been kept: what tests and benchmarks look at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
@@ -166,7 +201,7 @@ impl AuthzCache {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<Decision> {
-        self.on_path(db, user_id, org_id, |path, grants| decision::decide(path, |org| grants.at(org), permission)).await
+        self.view(db, user_id, org_id).await?.decide(org_id, permission)
     }
 
     /// Whether `user_id` holds `permission` at `org_id`: [`Self::decide`] without the reason.
@@ -177,20 +212,14 @@ impl AuthzCache {
         org_id: &str,
         permission: &Permission,
     ) -> DomainResult<bool> {
-        self.on_path(db, user_id, org_id, |path, grants| decision::allows(path, |org| grants.at(org), permission)).await
+        self.view(db, user_id, org_id).await?.allows(org_id, permission)
     }
 
-    /// `answer` given the path from `org_id` up to the root and the user's roles.
-    async fn on_path<T>(
-        &self,
-        db: &Database,
-        user_id: &str,
-        org_id: &str,
-        answer: impl FnOnce(&[&PathNode], &UserGrants) -> T,
-    ) -> DomainResult<T> {
+    /// The tree (holding `org_id` if the database does) and `user_id`'s roles as they stand,
+    /// for answers that ask many questions about one user.
+    pub async fn view(&self, db: &Database, user_id: &str, org_id: &str) -> DomainResult<UserView> {
         let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
-        let path = path_to_root(&tree, None, org_id)?;
-        Ok(answer(&path, &grants))
+        Ok(UserView { tree, grants })
     }
 
     /// Which of `permissions` the user holds at `org_id`: the same answers as [`Self::decide`]
@@ -203,9 +232,12 @@ impl AuthzCache {
         org_id: &str,
         permissions: &[Permission],
     ) -> DomainResult<Vec<bool>> {
-        let (tree, grants) = self.tree_and_grants(db, user_id, org_id).await?;
-        let path = path_to_root(&tree, None, org_id)?;
-        Ok(permissions.iter().map(|permission| decision::allows(&path, |org| grants.at(org), permission)).collect())
+        let view = self.view(db, user_id, org_id).await?;
+        let path = view.path(org_id)?;
+        Ok(permissions
+            .iter()
+            .map(|permission| decision::allows(&path, |org| view.grants.at(org), permission))
+            .collect())
     }
 
     /// Decides each permission for `user_id` at `org_id` twice: as things stand, and as they
@@ -384,18 +416,6 @@ impl AuthzCache {
         self.refresh_if_stale(db).await?;
         let grants = self.user_grants(db, user_id).await?;
         Ok(grants.all().cloned().collect())
-    }
-
-    /// Which of `org_ids` the user is a direct member of.
-    pub async fn direct_memberships_among(
-        &self,
-        db: &Database,
-        user_id: &str,
-        org_ids: &[&str],
-    ) -> DomainResult<HashSet<String>> {
-        self.refresh_if_stale(db).await?;
-        let grants = self.user_grants(db, user_id).await?;
-        Ok(org_ids.iter().filter(|org| grants.memberships.contains(**org)).map(|org| (*org).to_owned()).collect())
     }
 
     /// A user's account as the database has it, read from memory once cached (an account that

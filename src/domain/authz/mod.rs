@@ -7,7 +7,8 @@
 //! - [`cache`]: the tree and each user's roles, kept in memory for decisions; `tree`: the
 //!   cached tree, walked up by slot; `names`: the cached tree by name, for organization searches.
 //! - `access`: `Domain::decide`, `authorize`, `may`, and `authorized_organization` (look an
-//!   organization up and return it only when the actor may act there).
+//!   organization up and return it only when the actor may act there); `ActorView`, `may`'s
+//!   answers for one actor read from one state of the cache.
 //! - `change`: THE anti-escalation rule (`authorize_change`), one check for every change that
 //!   can alter a decision, described by its effect.
 //! - `commit`: committing a change that can alter decisions (generation bump, cache drop).
@@ -36,6 +37,8 @@ mod names;
 #[cfg(feature = "ssr")]
 mod tree;
 
+#[cfg(feature = "ssr")]
+pub(crate) use access::ActorView;
 #[cfg(feature = "ssr")]
 pub use {
     access::RestrictionCheck,

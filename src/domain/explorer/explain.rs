@@ -2,10 +2,13 @@
 
 use serde::Serialize;
 
-use super::{parse_permission, redact::HIDDEN_ORGANIZATION};
+use super::{
+    parse_permission,
+    redact::{HIDDEN_ORGANIZATION, as_seen_by},
+};
 use crate::domain::{
     Actor, Domain, DomainResult,
-    authz::{Decision, Reason, permissions::Permission},
+    authz::{ActorView, Decision, Reason, cache::UserView, permissions::Permission},
     email,
 };
 
@@ -88,9 +91,11 @@ impl Domain {
                 Box::pin(self.visible_user_by_id_or_email(actor, asked)).await?
             }
         };
-        let decision = self.decide(&subject.id, &org.org_id, &permission).await?;
-        let decision = self.as_seen_by(actor, decision).await?;
-        let chain = self.chain_as_seen_by(actor, &subject.id, &org.org_id).await?;
+        // The subject's roles and the asker's rights, each read once from the decision cache.
+        let subject_view = self.authz.view(&self.db, &subject.id, &org.org_id).await?;
+        let asker = self.actor_view(actor, &org.org_id).await?;
+        let decision = as_seen_by(&asker, subject_view.decide(&org.org_id, &permission)?)?;
+        let chain = chain_as_seen_by(&asker, &subject_view, &org.org_id)?;
         Ok(AccessExplanation {
             permission: permission.to_string(),
             fix: fix_for(&decision, &permission, &org.name),
@@ -104,39 +109,37 @@ impl Domain {
             chain,
         })
     }
+}
 
-    /// The path from the root down to `org_id` as the actor may see it (see
-    /// [`Self::may_see_organization`]: an organization it may read, or whose parent it may
-    /// read), read from the decision cache's tree, with the subject's direct memberships on it.
-    async fn chain_as_seen_by(&self, actor: &Actor, subject_id: &str, org_id: &str) -> DomainResult<Vec<ChainStep>> {
-        let path = self.authz.path(&self.db, org_id).await?;
-        let ids: Vec<&str> = path.iter().map(|node| node.org_id.as_str()).collect();
-        let memberships = self.authz.direct_memberships_among(&self.db, subject_id, &ids).await?;
-        let read = Permission::new("org", "read");
-        let mut readable = Vec::with_capacity(path.len());
-        for node in &path {
-            readable.push(self.may(actor, &node.org_id, &read).await?);
-        }
-        // The path runs from the organization up: each one's parent comes after it.
-        let parent_readable = |depth: usize| readable.get(depth + 1).copied().unwrap_or(false);
-        Ok(path
-            .into_iter()
-            .enumerate()
-            .rev()
-            .map(|(depth, node)| {
-                let member_here = memberships.contains(&node.org_id);
-                let seen = readable[depth] || parent_readable(depth);
-                let flags = readable[depth].then_some((node.parent_has_access, node.parent_has_access_to_descendants));
-                let (org_id, name) =
-                    if seen { (node.org_id, node.name) } else { (String::new(), HIDDEN_ORGANIZATION.to_owned()) };
-                ChainStep {
-                    org_id,
-                    name,
-                    parent_has_access: flags.map(|(parent, _)| parent),
-                    parent_has_access_to_descendants: flags.map(|(_, descendants)| descendants),
-                    member_here,
-                }
-            })
-            .collect())
-    }
+/// The path from the root down to `org_id` as the asker may see it (see
+/// [`ActorView::may_see_organization`]: an organization it may read, or whose parent it may
+/// read), with the subject's direct memberships on it.
+fn chain_as_seen_by(asker: &ActorView<'_>, subject: &UserView, org_id: &str) -> DomainResult<Vec<ChainStep>> {
+    let path = subject.path(org_id)?;
+    let read = Permission::new("org", "read");
+    let readable = path.iter().map(|node| asker.may(&node.org_id, &read)).collect::<DomainResult<Vec<bool>>>()?;
+    // The path runs from the organization up: each one's parent comes after it.
+    let parent_readable = |depth: usize| readable.get(depth + 1).copied().unwrap_or(false);
+    Ok(path
+        .into_iter()
+        .enumerate()
+        .rev()
+        .map(|(depth, node)| {
+            let member_here = subject.is_member_of(&node.org_id);
+            let seen = readable[depth] || parent_readable(depth);
+            let flags = readable[depth].then_some((node.parent_has_access, node.parent_has_access_to_descendants));
+            let (org_id, name) = if seen {
+                (node.org_id.clone(), node.name.clone())
+            } else {
+                (String::new(), HIDDEN_ORGANIZATION.to_owned())
+            };
+            ChainStep {
+                org_id,
+                name,
+                parent_has_access: flags.map(|(parent, _)| parent),
+                parent_has_access_to_descendants: flags.map(|(_, descendants)| descendants),
+                member_here,
+            }
+        })
+        .collect())
 }

@@ -3,9 +3,9 @@
 //! tenant learns nothing about other tenants from the explorer.
 
 use crate::domain::{
-    Actor, Domain, DomainResult,
+    DomainResult,
     authz::{
-        Decision, Reason,
+        ActorView, Decision, Reason,
         decision::{BlockedLink, Link},
         permissions::Permission,
     },
@@ -16,47 +16,45 @@ const HIDDEN_ROLE: &str = "a role you cannot read";
 const HIDDEN_POLICY: &str = "a policy you cannot read";
 const HIDDEN_GROUP: &str = "a group you cannot read";
 
-impl Domain {
-    /// The decision as `actor` may see it.
-    pub(super) async fn as_seen_by(&self, actor: &Actor, mut decision: Decision) -> DomainResult<Decision> {
-        match &mut decision.reason {
-            Reason::Allowed { link } | Reason::DeniedByStatement { link } => self.redact_link(actor, link).await?,
-            Reason::NoAllowingRole { blocked: Some(blocked) } => self.redact_blocked(actor, blocked).await?,
-            Reason::NoAllowingRole { blocked: None } => {}
-        }
-        Ok(decision)
+/// The decision as the asker (`asker`) may see it.
+pub(super) fn as_seen_by(asker: &ActorView<'_>, mut decision: Decision) -> DomainResult<Decision> {
+    match &mut decision.reason {
+        Reason::Allowed { link } | Reason::DeniedByStatement { link } => redact_link(asker, link)?,
+        Reason::NoAllowingRole { blocked: Some(blocked) } => redact_blocked(asker, blocked)?,
+        Reason::NoAllowingRole { blocked: None } => {}
     }
+    Ok(decision)
+}
 
-    async fn redact_blocked(&self, actor: &Actor, blocked: &mut BlockedLink) -> DomainResult<()> {
-        self.redact_link(actor, &mut blocked.link).await?;
-        if !self.may_see_organization(actor, &blocked.blocked_at_org_id).await? {
-            blocked.blocked_at_org_id.clear();
-            blocked.blocked_at_org_name = HIDDEN_ORGANIZATION.to_owned();
-        }
-        Ok(())
+fn redact_blocked(asker: &ActorView<'_>, blocked: &mut BlockedLink) -> DomainResult<()> {
+    redact_link(asker, &mut blocked.link)?;
+    if !asker.may_see_organization(&blocked.blocked_at_org_id)? {
+        blocked.blocked_at_org_id.clear();
+        blocked.blocked_at_org_name = HIDDEN_ORGANIZATION.to_owned();
     }
+    Ok(())
+}
 
-    async fn redact_link(&self, actor: &Actor, link: &mut Link) -> DomainResult<()> {
-        let org = link.membership_org_id.clone();
-        let may = |resource: &'static str| {
-            let org = org.clone();
-            async move { self.may(actor, &org, &Permission::new(resource, "read")).await }
-        };
-        if !may("role").await? {
-            link.role_id.clear();
-            link.role_name = HIDDEN_ROLE.to_owned();
-        }
-        if !may("policy").await? {
-            link.policy_id.clear();
-            link.policy_name = HIDDEN_POLICY.to_owned();
-        }
-        if link.via_group.is_some() && !may("member").await? {
-            link.via_group = Some(HIDDEN_GROUP.to_owned());
-        }
-        if !self.may_see_organization(actor, &org).await? {
-            link.membership_org_id.clear();
-            link.membership_org_name = HIDDEN_ORGANIZATION.to_owned();
-        }
-        Ok(())
+fn redact_link(asker: &ActorView<'_>, link: &mut Link) -> DomainResult<()> {
+    let org = link.membership_org_id.as_str();
+    let may = |resource: &str| asker.may(org, &Permission::new(resource, "read"));
+    let (role, policy) = (may("role")?, may("policy")?);
+    let group = link.via_group.is_none() || may("member")?;
+    let organization = asker.may_see_organization(org)?;
+    if !role {
+        link.role_id.clear();
+        link.role_name = HIDDEN_ROLE.to_owned();
     }
+    if !policy {
+        link.policy_id.clear();
+        link.policy_name = HIDDEN_POLICY.to_owned();
+    }
+    if !group {
+        link.via_group = Some(HIDDEN_GROUP.to_owned());
+    }
+    if !organization {
+        link.membership_org_id.clear();
+        link.membership_org_name = HIDDEN_ORGANIZATION.to_owned();
+    }
+    Ok(())
 }

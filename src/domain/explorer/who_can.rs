@@ -7,6 +7,7 @@ use sqlx::Row;
 use super::{
     allowed_users::{self, AllowedUsers},
     parse_permission,
+    redact::as_seen_by,
 };
 use crate::domain::{
     Actor, Domain, DomainError, DomainResult,
@@ -121,6 +122,7 @@ impl Domain {
         let mut users_page = Vec::with_capacity(rows.len());
         let mut hidden: Vec<HiddenHolders> = Vec::new();
         let (mut anchor, mut skipped) = ((after_email, after_id), skip);
+        let asker = self.actor_view(actor, &org.id).await?;
         for (row, user_id) in rows.iter().zip(ids) {
             let decision = self.decide(&user_id, &org.id, &permission).await?;
             if !decision.allowed {
@@ -134,9 +136,9 @@ impl Domain {
             };
             // Whoever is allowed here through a membership where the asker may read members is
             // one the asker may see; anyone else is looked at one by one.
-            let visible = self.may(actor, &through, &Permission::new("member", "read")).await?
-                || self.may_see_user(actor, &user_id).await?;
-            let decision = self.as_seen_by(actor, decision).await?;
+            let visible =
+                asker.may(&through, &Permission::new("member", "read"))? || self.may_see_user(actor, &user_id).await?;
+            let decision = as_seen_by(&asker, decision)?;
             if !visible {
                 let through = match &decision.reason {
                     Reason::Allowed { link } => link.membership_org_name.clone(),

@@ -6,7 +6,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{Organization, OrganizationLink, OrganizationNode, org_permission, storage};
-use crate::domain::{Actor, Domain, DomainError, DomainResult, Transaction, authz::decision::PathNode, cursor};
+use crate::domain::{
+    Actor, Domain, DomainError, DomainResult, Transaction,
+    authz::{ActorView, decision::PathNode, permissions::Permission},
+    cursor,
+};
 
 /// An org as the actor may see it: all of it, or only its node (through the parent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +20,7 @@ pub enum OrganizationView {
 }
 
 /// How much of an organization an actor may see.
-enum Sight {
+pub(crate) enum Sight {
     Full,
     NodeOnly,
     None,
@@ -126,13 +130,7 @@ impl Domain {
 
     /// How much of the organization the actor may see (see [`Self::organization`]).
     async fn sight(&self, actor: &Actor, org_id: &str, parent_id: Option<&str>) -> DomainResult<Sight> {
-        if self.may(actor, org_id, &org_permission("read")).await? {
-            return Ok(Sight::Full);
-        }
-        Ok(match parent_id {
-            Some(parent) if self.may(actor, parent, &org_permission("read")).await? => Sight::NodeOnly,
-            _ => Sight::None,
-        })
+        self.actor_view(actor, org_id).await?.sight(org_id, parent_id)
     }
 
     /// The organization, if the actor may see it (see [`Self::organization`]); otherwise the
@@ -146,11 +144,7 @@ impl Domain {
     /// Whether the actor may see the organization (see [`Self::organization`]), from the
     /// decision cache.
     pub(crate) async fn may_see_organization(&self, actor: &Actor, org_id: &str) -> DomainResult<bool> {
-        match self.visible_organization_node(actor, org_id).await {
-            Ok(_) => Ok(true),
-            Err(DomainError::NotFound { .. } | DomainError::Unauthenticated) => Ok(false),
-            Err(other) => Err(other),
-        }
+        self.actor_view(actor, org_id).await?.may_see_organization(org_id)
     }
 
     pub async fn organization_overview(&self, actor: &Actor, id_or_code: &str) -> DomainResult<OrganizationOverview> {
@@ -333,6 +327,18 @@ impl Domain {
         q: &str,
         limit: usize,
     ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationLink>)>> {
+        self.search_organizations_allowing(actor, q, &org_permission("read"), limit).await
+    }
+
+    /// [`Self::search_organizations`], narrowed to the organizations where the actor also holds
+    /// `permission` (the ones a form would accept: where it may add users, say).
+    pub async fn search_organizations_allowing(
+        &self,
+        actor: &Actor,
+        q: &str,
+        permission: &Permission,
+        limit: usize,
+    ) -> DomainResult<Vec<(OrganizationNode, Vec<OrganizationLink>)>> {
         let user_id = actor.user_id()?;
         if limit == 0 {
             // A batch shorter than the limit ends the loop below: none ever is with a zero limit.
@@ -344,11 +350,13 @@ impl Domain {
         let mut after: Option<(String, String)> = None;
         'batches: loop {
             let position = after.as_ref().map(|(name, id)| (name.as_str(), id.as_str()));
-            let batch = self.authz.allowed_matches(&self.db, user_id, &term, &read, position, limit).await?;
+            let batch = self.authz.allowed_matches(&self.db, user_id, &term, permission, position, limit).await?;
             let last_batch = batch.len() < limit;
             for (name, id) in batch {
-                // A token may be narrower than its creator.
-                if self.token_allows(actor, &id, &read).await? {
+                // A token may be narrower than its creator; and an organization the actor may
+                // act in but not read is not shown.
+                let view = self.actor_view(actor, &id).await?;
+                if view.may(&id, permission)? && (*permission == read || view.may(&id, &read)?) {
                     readable.push(id.clone());
                     if readable.len() == limit {
                         break 'batches;
@@ -412,4 +420,29 @@ impl Domain {
 
 fn not_found(id_or_code: &str) -> DomainError {
     DomainError::NotFound { resource_type: "organization", resource_id: id_or_code.to_owned() }
+}
+
+impl ActorView<'_> {
+    /// How much of the organization the actor may see: all of it (`org:read` there), or only
+    /// its node (`org:read` at its parent).
+    pub(crate) fn sight(&self, org_id: &str, parent_id: Option<&str>) -> DomainResult<Sight> {
+        if self.may(org_id, &org_permission("read"))? {
+            return Ok(Sight::Full);
+        }
+        Ok(match parent_id {
+            Some(parent) if self.may(parent, &org_permission("read"))? => Sight::NodeOnly,
+            _ => Sight::None,
+        })
+    }
+
+    /// Whether the actor may see the organization (see [`Self::sight`]); one that does not
+    /// exist, it may not.
+    pub(crate) fn may_see_organization(&self, org_id: &str) -> DomainResult<bool> {
+        let parent_id = match self.path(org_id) {
+            Ok(path) => path.get(1).map(|parent| parent.org_id.clone()),
+            Err(DomainError::NotFound { .. } | DomainError::Unauthenticated) => return Ok(false),
+            Err(other) => return Err(other),
+        };
+        Ok(!matches!(self.sight(org_id, parent_id.as_deref())?, Sight::None))
+    }
 }

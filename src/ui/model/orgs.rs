@@ -103,6 +103,9 @@ pub struct OrganizationDetail {
     pub may_read_tokens: bool,
     pub may_read_sso: bool,
     pub may_read_audit: bool,
+    /// What deleting it would remove (for whoever may delete it), sent with the page so that
+    /// nothing is asked again once the page hydrates.
+    pub deletion_impact: Option<DeletionImpactItem>,
 }
 
 /// An organization's rules for its members' API tokens.

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// What a picker chooses. Members, roles, policies and new parents are chosen within one
 /// organization, the picker's scope: its members, its roles, its policies, or the organizations
-/// that could take it as their child; permissions from the permission schema.
+/// that could take it as their child; permissions from the permission schema. Organizations are
+/// those the caller may see, or, when the scope names a permission, those where it holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PickKind {
     User,

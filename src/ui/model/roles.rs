@@ -59,6 +59,10 @@ pub struct RoleComposerData {
     /// The role is filled with an older version from its history, to review and save.
     pub restoring: Option<super::RestoredVersion>,
     pub may_save: bool,
+    /// The impact of the form as it opens (the policies it ticks, and what saving them would
+    /// change), sent with the page: the impact panel asks the server again only once the
+    /// admin changes the policies ticked.
+    pub opening_impact: (Vec<String>, Result<super::ImpactItem, crate::ui::error::UiError>),
 }
 
 /// An organization's roles, for the roles page.

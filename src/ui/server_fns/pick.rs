@@ -10,7 +10,8 @@ use crate::ui::{
 const CHOICES: usize = 8;
 
 /// What the caller may see of `kind` whose name (or email, code) holds `q`, as a picker offers
-/// it: users through the users' search index, organizations through the tree's search; members,
+/// it: users through the users' search index, organizations through the tree's search (only
+/// those where the caller holds the permission `scope` names, if it names one); members,
 /// roles and new parents within the organization `scope` through that organization's own
 /// searches, with its permissions; permissions from the schema.
 #[server(prefix = "/api", endpoint = "pick")]
@@ -104,8 +105,13 @@ async fn choices(
                 .map(|u| PickItem { value: u.email.clone(), label: u.full_name, detail: u.email })
                 .collect()
         }
-        PickKind::Organization => {
+        PickKind::Organization if scope.is_empty() => {
             let hits = call.domain.search_organizations(&call.actor, term, CHOICES).await?;
+            hits.into_iter().map(organization).collect()
+        }
+        PickKind::Organization => {
+            let permission = crate::domain::explorer::parse_permission("scope", scope)?;
+            let hits = call.domain.search_organizations_allowing(&call.actor, term, &permission, CHOICES).await?;
             hits.into_iter().map(organization).collect()
         }
         PickKind::Member => {

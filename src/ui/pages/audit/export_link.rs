@@ -5,6 +5,11 @@
 
 use leptos::prelude::*;
 
+/// How much of an export is held in the tab's memory before it joins the Blob. The link carries
+/// it (`data-blob-every`), so that a browser test can make a small export go through the Blob
+/// chunk by chunk.
+const BLOB_EVERY_BYTES: u32 = 4 * 1024 * 1024;
+
 #[component]
 pub fn ExportLink(href: String, label: &'static str, file_name: String) -> impl IntoView {
     let progress = RwSignal::new(String::new());
@@ -15,10 +20,18 @@ pub fn ExportLink(href: String, label: &'static str, file_name: String) -> impl 
         move |event: leptos::ev::MouseEvent| {
             #[cfg(feature = "hydrate")]
             {
+                use wasm_bindgen::JsCast;
                 event.prevent_default();
+                let blob_every = event
+                    .current_target()
+                    .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|link| link.get_attribute("data-blob-every"))
+                    .and_then(|bytes| bytes.parse().ok())
+                    .unwrap_or(BLOB_EVERY_BYTES);
                 if !busy.get_untracked() {
                     busy.set(true);
-                    leptos::task::spawn_local(browser::download(href.clone(), file_name.clone(), progress, busy));
+                    let (href, file_name) = (href.clone(), file_name.clone());
+                    leptos::task::spawn_local(browser::download(href, file_name, blob_every, progress, busy));
                 }
             }
             #[cfg(not(feature = "hydrate"))]
@@ -26,7 +39,7 @@ pub fn ExportLink(href: String, label: &'static str, file_name: String) -> impl 
         }
     };
     view! {
-        <a href=href download=file_name on:click=on_click data-testid=test_id.clone()
+        <a href=href download=file_name on:click=on_click data-testid=test_id.clone() data-blob-every=BLOB_EVERY_BYTES
             aria-disabled=move || busy.get().then_some("true")
             class="text-indigo-700 underline aria-disabled:opacity-60 dark:text-indigo-300">{label}</a>
         <span role="status" data-testid=format!("{test_id}-progress") class="text-slate-600 dark:text-slate-400">{move || progress.get()}</span>
@@ -39,17 +52,20 @@ mod browser {
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
-    pub async fn download(href: String, file_name: String, progress: RwSignal<String>, busy: RwSignal<bool>) {
+    pub async fn download(
+        href: String,
+        file_name: String,
+        blob_every: u32,
+        progress: RwSignal<String>,
+        busy: RwSignal<bool>,
+    ) {
         let csv = file_name.ends_with(".csv");
-        match fetch_counting(&href, &file_name, csv, progress).await {
+        match fetch_counting(&href, &file_name, csv, blob_every, progress).await {
             Ok(events) => progress.set(format!("Done: {events} events.")),
             Err(problem) => progress.set(format!("The export failed: {problem}")),
         }
         busy.set(false);
     }
-
-    /// How much of an export is held in the tab's memory before it joins the Blob.
-    const BLOB_EVERY_BYTES: u32 = 4 * 1024 * 1024;
 
     /// One Blob of what `saved` (a Blob, or nothing yet) holds followed by the `pending` chunks.
     fn into_blob(saved: &js_sys::Array, pending: &js_sys::Array) -> Result<web_sys::Blob, String> {
@@ -63,8 +79,15 @@ mod browser {
     }
 
     /// Reads the export as it streams in, counting its lines (a CSV's header aside), and saves
-    /// it under `file_name`; answers how many events it held.
-    async fn fetch_counting(href: &str, file_name: &str, csv: bool, progress: RwSignal<String>) -> Result<u64, String> {
+    /// it under `file_name`, joining what arrived to the Blob every `blob_every` bytes; answers
+    /// how many events it held.
+    async fn fetch_counting(
+        href: &str,
+        file_name: &str,
+        csv: bool,
+        blob_every: u32,
+        progress: RwSignal<String>,
+    ) -> Result<u64, String> {
         let window = web_sys::window().ok_or("no window")?;
         let response: web_sys::Response =
             JsFuture::from(window.fetch_with_str(href)).await.map_err(problem)?.dyn_into().map_err(problem)?;
@@ -90,7 +113,7 @@ mod browser {
             lines += chunk.to_vec().iter().filter(|byte| **byte == b'\n').count() as u64;
             pending_bytes += chunk.length();
             pending.push(&chunk);
-            if pending_bytes >= BLOB_EVERY_BYTES {
+            if pending_bytes >= blob_every {
                 saved = js_sys::Array::of1(&into_blob(&saved, &pending)?.into());
                 pending = js_sys::Array::new();
                 pending_bytes = 0;

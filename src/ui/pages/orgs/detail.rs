@@ -22,12 +22,15 @@ use crate::{
             picker::{PickLinks, Picker, choices_for},
         },
         error::{UiError, UiErrorKind},
-        model::{FlagPreviewItem, MovePreviewItem, OrganizationDetail, PickItem, PickKind, TokenPolicyItem},
+        model::{
+            DeletionImpactItem, FlagPreviewItem, MovePreviewItem, OrganizationDetail, PickItem, PickKind,
+            TokenPolicyItem,
+        },
         pages::audit::history_link::HistoryLink,
         server_fns::{
             orgs::{
                 CreateChildOrganization, DeleteOrganization, MoveOrganization, UpdateOrganization,
-                load_organization_detail, organization_deletion_impact, preview_move,
+                load_organization_detail, preview_move,
             },
             tokens::SaveTokenPolicy,
         },
@@ -131,7 +134,7 @@ fn OrganizationView(
             {org.token_policy.map(|policy| view! { <TokenPolicySection org_id=org.id.clone() policy editable=org.may_update/> })}
             {org.may_create_child.then(|| view! { <CreateChildSection parent_id=org.id.clone()/> })}
             {org.may_move.then(|| view! { <MoveSection org_id=org.id.clone() move_action move_preview/> })}
-            {org.may_delete.then(|| view! { <DeleteSection org_id=org.id.clone() name=org.name.clone()/> })}
+            {org.may_delete.then(|| view! { <DeleteSection org_id=org.id.clone() name=org.name.clone() impact=org.deletion_impact.clone()/> })}
         </div>
     }
 }
@@ -388,25 +391,20 @@ fn MovePreview(item: MovePreviewItem, move_action: ServerAction<MoveOrganization
 }
 
 #[component]
-fn DeleteSection(org_id: String, name: String) -> impl IntoView {
-    let impact = OnceResource::new(organization_deletion_impact(org_id.clone()));
+fn DeleteSection(org_id: String, name: String, impact: Option<DeletionImpactItem>) -> impl IntoView {
     let delete = ServerAction::<DeleteOrganization>::new();
     let error: Signal<Option<UiError>> = action_error(delete);
     view! {
         <section aria-labelledby="delete-heading" class="space-y-4 rounded-lg border border-red-300 bg-white p-6 dark:border-red-900 dark:bg-slate-900">
             <h2 id="delete-heading" class="text-lg font-semibold text-red-700 dark:text-red-400">"Delete"</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    impact.await.ok().map(|i| view! {
-                        <p class="text-sm" data-testid="deletion-impact">
-                            {format!(
-                                "Deleting removes {} organization(s), {} membership(s), {} role(s) and {} API token(s) restricted to them, for good.",
-                                i.organizations, i.memberships, i.roles, i.api_tokens
-                            )}
-                        </p>
-                    })
-                })}
-            </Suspense>
+            {impact.map(|i| view! {
+                <p class="text-sm" data-testid="deletion-impact">
+                    {format!(
+                        "Deleting removes {} organization(s), {} membership(s), {} role(s) and {} API token(s) restricted to them, for good.",
+                        i.organizations, i.memberships, i.roles, i.api_tokens
+                    )}
+                </p>
+            })}
             <ActionForm action=delete attr:class="space-y-4">
                 <input type="hidden" name="org_id" value=org_id/>
                 <FormError error/>

@@ -129,13 +129,23 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     let save_error = action_error(save);
     let org_id = data.org_id.clone();
     let role_id = role.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+    // The impact of the policies ticked as the page opened came with it: asked of the server
+    // only once the admin ticks others (this resource is made inside the page's suspense, and
+    // the client runs it again as it hydrates).
     let impact = {
         let (org_id, role_id) = (org_id.clone(), role_id.clone());
+        let opening = data.opening_impact.clone();
         Resource::new(
             move || selected.get(),
             move |ids| {
                 let (org_id, role_id) = (org_id.clone(), role_id.clone());
-                async move { Some(preview_role_impact(org_id, role_id, ids).await) }
+                let opening = (ids == opening.0).then(|| opening.1.clone());
+                async move {
+                    match opening {
+                        Some(impact) => Some(impact),
+                        None => Some(preview_role_impact(org_id, role_id, ids).await),
+                    }
+                }
             },
         )
     };

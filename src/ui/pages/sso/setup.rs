@@ -17,10 +17,16 @@ use crate::ui::{
         layout::LoadError,
         list_page::{DoneBanner, ListHeader},
     },
-    model::SsoSetupView,
+    error::UiError,
+    model::{ConnectionReportView, SsoSetupView, TestBenchView},
     pages::audit::history_link::HistoryLink,
-    server_fns::sso::{sso_setup, test_sso_connection},
+    server_fns::sso::{preview_sso, sso_setup, test_sso_connection},
 };
+
+/// Test connection's report, when the address asks for one.
+type ConnectionReport = Resource<Option<Result<ConnectionReportView, UiError>>>;
+/// The test bench's answer, when the address asks for one.
+pub(super) type BenchAnswer = Resource<Option<Result<TestBenchView, UiError>>>;
 
 #[component]
 pub fn SsoSetupPage() -> impl IntoView {
@@ -29,12 +35,31 @@ pub fn SsoSetupPage() -> impl IntoView {
     let org_id = move || params.read().get("id").unwrap_or_default();
     let get = move |key: &str| query.read().get(key).unwrap_or_default();
     let setup = Resource::new(move || (org_id(), get("done")), |(org, _)| sso_setup(org));
+    // The connection test's report and the bench's answer are made here, not inside the
+    // suspense below: made there, a resource does not get the id the server gave it, and the
+    // page asked for it again once hydrated.
+    let report = Resource::new(
+        move || (org_id(), get("test"), get("test_issuer")),
+        |(org, test, issuer)| async move {
+            if test.is_empty() { None } else { Some(test_sso_connection(org, issuer).await) }
+        },
+    );
+    let bench_answer = Resource::new(
+        move || (org_id(), BenchQuery::from_query(&query.read())),
+        |(org, bench)| async move {
+            if !bench.asked {
+                return None;
+            }
+            let (ids, typed): (Vec<String>, Vec<String>) = bench.draft.into_iter().unzip();
+            Some(preview_sso(org, bench.groups, bench.claims, bench.user, Some(ids), Some(typed)).await)
+        },
+    );
     view! {
         <div class="max-w-5xl space-y-6">
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match setup.await {
-                        Ok(setup) => view! { <Setup setup done=get("done") test_issuer=get("test_issuer") testing=!get("test").is_empty()/> }.into_any(),
+                        Ok(setup) => view! { <Setup setup done=get("done") test_issuer=get("test_issuer") testing=!get("test").is_empty() report bench_answer/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -44,7 +69,14 @@ pub fn SsoSetupPage() -> impl IntoView {
 }
 
 #[component]
-fn Setup(setup: SsoSetupView, done: String, test_issuer: String, testing: bool) -> impl IntoView {
+fn Setup(
+    setup: SsoSetupView,
+    done: String,
+    test_issuer: String,
+    testing: bool,
+    report: ConnectionReport,
+    bench_answer: BenchAnswer,
+) -> impl IntoView {
     let query = use_query_map();
     let bench = BenchQuery::from_query(&query.read_untracked());
     let org_id = setup.org_id.clone();
@@ -67,21 +99,25 @@ fn Setup(setup: SsoSetupView, done: String, test_issuer: String, testing: bool) 
         </section>
         <ConfigurationForm setup=setup.clone()/>
         <ConnectionTest org_id=org_id.clone() saved=setup.configuration.as_ref().map(|c| c.issuer.clone()).unwrap_or_default()
-            issuer=test_issuer testing may=setup.may_update/>
+            issuer=test_issuer testing report may=setup.may_update/>
         <RoleGroupsTable setup=setup.clone()/>
         <UnmappedGroups setup=setup.clone()/>
-        <TestBench setup bench/>
+        <TestBench setup bench answer=bench_answer/>
     }
 }
 
 /// Test connection: a GET form, whose report this page shows when the URL asks for it.
 #[component]
-fn ConnectionTest(org_id: String, saved: String, issuer: String, testing: bool, may: bool) -> impl IntoView {
+fn ConnectionTest(
+    org_id: String,
+    saved: String,
+    issuer: String,
+    testing: bool,
+    report: ConnectionReport,
+    may: bool,
+) -> impl IntoView {
     let tried = if issuer.is_empty() { saved.clone() } else { issuer };
-    let report = testing.then(|| {
-        let (org, issuer) = (org_id.clone(), tried.clone());
-        Resource::new(move || (org.clone(), issuer.clone()), |(org, issuer)| test_sso_connection(org, issuer))
-    });
+    let report = testing.then_some(report);
     may.then(|| view! {
         <section class=SECTION aria-labelledby="sso-test-heading">
             <h2 id="sso-test-heading" class="text-lg font-semibold">"Test connection"</h2>
@@ -97,7 +133,8 @@ fn ConnectionTest(org_id: String, saved: String, issuer: String, testing: bool, 
                 <Transition fallback=|| view! { <p>"Testing…"</p> }>
                     {move || Suspend::new(async move {
                         match report.await {
-                            Ok(report) => view! {
+                            None => ().into_any(),
+                            Some(Ok(report)) => view! {
                                 <div role="status" data-testid="sso-test-report" data-ok=report.ok.to_string() class="space-y-1 text-sm">
                                     <p class="font-semibold">{if report.ok { "The provider is ready for Warden." } else { "The provider is not ready:" }}</p>
                                     <ul class="space-y-1">
@@ -109,7 +146,7 @@ fn ConnectionTest(org_id: String, saved: String, issuer: String, testing: bool, 
                                     </ul>
                                 </div>
                             }.into_any(),
-                            Err(error) => view! { <LoadError error/> }.into_any(),
+                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
                         }
                     })}
                 </Transition>

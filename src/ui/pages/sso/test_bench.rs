@@ -5,11 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 
-use super::{BUTTON, INPUT, SECTION};
+use super::{BUTTON, INPUT, SECTION, setup::BenchAnswer};
 use crate::ui::{
     components::{layout::LoadError, picker::Picker},
     model::{PickKind, PreviewView, SsoSetupView},
-    server_fns::sso::preview_sso,
 };
 
 /// What the bench was asked, as in the URL.
@@ -39,17 +38,8 @@ impl BenchQuery {
 }
 
 #[component]
-pub fn TestBench(setup: SsoSetupView, bench: BenchQuery) -> impl IntoView {
-    let answer = bench.asked.then(|| {
-        let (org, bench) = (setup.org_id.clone(), bench.clone());
-        Resource::new(
-            move || (org.clone(), bench.clone()),
-            |(org, b)| {
-                let (ids, typed): (Vec<String>, Vec<String>) = b.draft.into_iter().unzip();
-                preview_sso(org, b.groups, b.claims, b.user, Some(ids), Some(typed))
-            },
-        )
-    });
+pub fn TestBench(setup: SsoSetupView, bench: BenchQuery, answer: BenchAnswer) -> impl IntoView {
+    let answer = bench.asked.then_some(answer);
     let typed_groups = |role_id: &str, saved: &[String]| {
         bench.draft.iter().find(|(id, _)| id == role_id).map(|(_, t)| t.clone()).unwrap_or_else(|| saved.join(", "))
     };
@@ -107,7 +97,8 @@ pub fn TestBench(setup: SsoSetupView, bench: BenchQuery) -> impl IntoView {
                 <Transition fallback=|| view! { <p>"Working it out…"</p> }>
                     {move || Suspend::new(async move {
                         match answer.await {
-                            Ok(view_) => view! {
+                            None => ().into_any(),
+                            Some(Ok(view_)) => view! {
                                 <div role="status" class="grid gap-4 sm:grid-cols-2" data-testid="sso-bench-answer">
                                     <Outcome title="With the saved mapping" preview=view_.saved compared_with=view_.compared_with.clone() test_id="sso-bench-saved"/>
                                     {view_.draft.map(|draft| view! {
@@ -115,7 +106,7 @@ pub fn TestBench(setup: SsoSetupView, bench: BenchQuery) -> impl IntoView {
                                     })}
                                 </div>
                             }.into_any(),
-                            Err(error) => view! { <LoadError error/> }.into_any(),
+                            Some(Err(error)) => view! { <LoadError error/> }.into_any(),
                         }
                     })}
                 </Transition>

@@ -10,7 +10,7 @@ use crate::ui::{
         picker::Picker,
     },
     model::{OrganizationItem, PickKind},
-    server_fns::users::CreateUser,
+    server_fns::users::{CreateUser, JOIN_PERMISSION},
 };
 
 /// Where this form posts, and whose failure refills it.
@@ -31,7 +31,7 @@ pub fn CreateUserForm(orgs: Vec<OrganizationItem>, state: UsersQuery) -> impl In
             <FormError error/>
             <ActionForm action=create attr:class="grid gap-3 sm:grid-cols-2">
                 <TextField label="Email" name="email" input_type="email" autofocus=true error refill_from=REFILL/>
-                <Picker kind=PickKind::Organization name="organization_id" label="Organization (name, code or id)"
+                <Picker kind=PickKind::Organization scope=JOIN_PERMISSION name="organization_id" label="Organization (name, code or id)"
                     value=chosen_org.unwrap_or_default() test_id="new-user-org" error=Some(error) refill_from=REFILL/>
                 <TextField label="First name" name="first_name" required=false error refill_from=REFILL/>
                 <TextField label="Last name" name="last_name" required=false error refill_from=REFILL/>

@@ -44,6 +44,17 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
             .await?;
     let may_read_sso = full_access && call.domain.may_read_sso(&call.actor, &org.id).await?;
     let may_read_audit = full_access && call.domain.may_read_audit(&call.actor, &org.id).await?;
+    let deletion_impact = match overview.may_delete {
+        true => Some(call.domain.organization_deletion_impact(&call.actor, &org.id).await?).map(|impact| {
+            crate::ui::model::DeletionImpactItem {
+                organizations: impact.organizations,
+                memberships: impact.memberships,
+                roles: impact.roles,
+                api_tokens: impact.api_tokens,
+            }
+        }),
+        false => None,
+    };
     // Seen only through its parent, an organization's settings are not sent at all.
     let hidden = |value: String| if full_access { value } else { String::new() };
     let flag = |value: bool| full_access && value;
@@ -66,6 +77,7 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
         may_read_tokens,
         may_read_sso,
         may_read_audit,
+        deletion_impact,
         id: org.id,
         name: org.name,
         code: org.code,

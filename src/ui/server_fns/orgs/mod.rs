@@ -3,7 +3,6 @@
 mod children;
 mod create_child;
 mod delete;
-mod deletion_impact;
 mod detail;
 mod move_to;
 mod my_organizations;
@@ -16,7 +15,6 @@ mod update;
 pub use children::{OrganizationChildren, organization_children};
 pub use create_child::{CreateChildOrganization, create_child_organization};
 pub use delete::{DeleteOrganization, delete_organization};
-pub use deletion_impact::{OrganizationDeletionImpact, organization_deletion_impact};
 pub use detail::{LoadOrganizationDetail, load_organization_detail};
 pub use move_to::{MoveOrganization, move_organization};
 pub use my_organizations::{MyOrganizations, my_organizations};

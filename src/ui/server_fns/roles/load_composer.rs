@@ -15,7 +15,7 @@ pub async fn load_role_composer(
 ) -> Result<RoleComposerData, UiError> {
     use crate::{
         domain::{DomainError, roles::MAX_POLICIES},
-        ui::model::{ComposerPolicy, RestoredVersion, RoleItem},
+        ui::model::{ComposerPolicy, ImpactItem, RestoredVersion, RoleItem},
     };
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let org = call.domain.visible_organization(&call.actor, &org_id).await?;
@@ -62,7 +62,13 @@ pub async fn load_role_composer(
             Err(error) => return Err(error.into()),
         }
     }
+    let ticked =
+        typed_policy_ids.clone().unwrap_or_else(|| role.as_ref().map(|r| r.policy_ids.clone()).unwrap_or_default());
+    let role_id = role.as_ref().map(|r| r.id.as_str());
+    let impact = call.domain.role_impact(&call.actor, &org.id, role_id, &ticked).await;
+    let opening_impact = (ticked, impact.map(|impact| ImpactItem::new(Vec::new(), impact)).map_err(UiError::from));
     Ok(RoleComposerData {
+        opening_impact,
         org_id: org.id,
         org_name: org.name,
         schema: call.domain.schema().await?,
