@@ -44,12 +44,11 @@ impl Domain {
         let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
 
         if let Err(throttled) = self.throttle.claim_attempt(&self.db, &email_key, &client).await {
-            // Counted; the audit log records them a minute at a time per account and address,
-            // and at most its budget a minute in all (a flood comes from many addresses).
+            // Counted; the audit log records them a minute at a time.
             if let Some(refused) = self.throttle.count_refused(&self.db, &email_key, &client, Timestamp::now()).await? {
                 let event = AuditEvent::new("sign_in.throttled")
                     .after(serde_json::json!({ "email": email_key, "refused": refused }));
-                audit::record_within_budget(&self.db, actor, event).await?;
+                audit::record(&self.db, actor, event).await?;
             }
             return Err(throttled);
         }
@@ -66,14 +65,16 @@ impl Domain {
                 Ok(self.find_user(&user.id).await?.unwrap_or(user))
             }
             Err((reason, user_id)) => {
-                // The claimed attempt stays on record as this failure. Anyone can cause one, so
-                // the log takes at most its budget of them a minute.
-                let mut event = AuditEvent::new("sign_in.failed")
+                // The claimed attempt stays on record as this failure. A failure for an account
+                // is written whole (the throttle bounds how many an account can have); one for
+                // an email nobody has, which anyone can make up by the thousand, within the
+                // budget of such events a minute.
+                let event = AuditEvent::new("sign_in.failed")
                     .after(serde_json::json!({ "email": email_key, "reason": reason.as_str() }));
-                if let Some(user_id) = user_id {
-                    event = event.target("user", user_id, &email_key);
+                match user_id {
+                    Some(user_id) => audit::record(&self.db, actor, event.target("user", user_id, &email_key)).await?,
+                    None => audit::record_within_budget(&self.db, actor, event).await?,
                 }
-                audit::record_within_budget(&self.db, actor, event).await?;
                 Err(DomainError::InvalidCredentials)
             }
         }

@@ -130,8 +130,8 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     let org_id = data.org_id.clone();
     let role_id = role.as_ref().map(|r| r.id.clone()).unwrap_or_default();
     // The impact of the policies ticked as the page opened came with it: asked of the server
-    // only once the admin ticks others (this resource is made inside the page's suspense, and
-    // the client runs it again as it hydrates).
+    // only once the admin ticks others, or after a save (this resource is made inside the
+    // page's suspense, and the client runs it again as it hydrates).
     let impact = {
         let (org_id, role_id) = (org_id.clone(), role_id.clone());
         let opening = data.opening_impact.clone();
@@ -139,7 +139,8 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
             move || selected.get(),
             move |ids| {
                 let (org_id, role_id) = (org_id.clone(), role_id.clone());
-                let opening = (ids == opening.0).then(|| opening.1.clone());
+                let unsaved = save.version().get_untracked() == 0;
+                let opening = (unsaved && ids == opening.0).then(|| opening.1.clone());
                 async move {
                     match opening {
                         Some(impact) => Some(impact),
