@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
-import { MODES, collectErrors, launch, ready, signIn, submitAndWait, waitForChecked, waitForCount, waitForText, waitUntil } from '../support/browser.mjs';
+import { MODES, collectErrors, launch, openCountingServerCalls, ready, signIn, submitAndWait, waitForChecked, waitForCount, waitForText, waitUntil } from '../support/browser.mjs';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startWarden } from '../support/server.mjs';
 
 const MEMBER_EMAIL = 'mia@e2e.example';
@@ -147,14 +147,14 @@ describe('policy editor (hydrated)', () => {
     const assigned = await api(context, 'POST', `/v1/orgs/${rootId}/iam/members`, { user_id: memberId, role_ids: [role.body.role_id] });
     assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
 
-    // Reopen: the matrix shows what was saved.
-    await page.goto(`${warden.baseUrl}${policyPath}`);
-    await ready(page, mode);
+    // Reopen: the matrix shows what was saved, and nothing is asked again as the page hydrates.
+    const calls = await openCountingServerCalls(page, mode, `${warden.baseUrl}${policyPath}`);
     await page.getByTestId('matrix-row-project').getByTestId('row-scope').filter({ hasText: 'Apollo' }).waitFor();
     await waitForChecked(page.getByTestId('matrix-row-org').getByRole('checkbox', { name: 'Deny delete on Organization' }));
     const impact = page.getByTestId('impact-preview');
     await impact.getByTestId('impact-roles').filter({ hasText: 'Deploy crew' }).waitFor();
     await impact.getByTestId('impact-none').waitFor();
+    assert.deepEqual(calls, [], 'the policy and its impact came with the page');
 
     // Removing a permission: the preview names who loses it.
     await page.getByTestId('matrix-row-audit').getByRole('checkbox', { name: 'Allow read on Audit log' }).uncheck();
