@@ -48,7 +48,7 @@ for (const mode of MODES) {
       } else {
         await page.getByTestId('add-policy').fill('Writing');
       }
-      await submitAndWait(page, roleForm.getByRole('button', { name: 'Save role' }), (url) => url.searchParams.get('saved') === '1');
+      await submitAndWait(page, roleForm.getByRole('button', { name: 'Save role' }), (url) => url.searchParams.has('saved'));
       await ready(page, mode);
       const edited = await api('GET', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}`);
       assert.deepEqual([edited.body.name, edited.body.policy_ids], ['Auditors (renamed)', [writing]]);
@@ -140,7 +140,7 @@ for (const mode of MODES) {
       await ready(page, mode);
       await waitForText(page.getByTestId('restoring'), /Review it, then save to restore it/);
       await submitAndWait(page, page.getByTestId('role-form').getByRole('button', { name: 'Save role' }),
-        (url) => url.searchParams.get('saved') === '1');
+        (url) => url.searchParams.has('saved'));
       await ready(page, mode);
       await page.getByTestId('saved').waitFor();
       const restored = await api('GET', `/v1/orgs/${orgId}/iam/roles/${role.body.role_id}`);

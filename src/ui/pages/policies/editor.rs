@@ -52,9 +52,11 @@ pub fn PolicyEditorPage() -> impl IntoView {
     // `?restore=<event id>`: filled with that version from the policy's history.
     let query = use_query_map();
     let restore = move || query.read().get("restore");
+    // After a save, the address names the version saved: the policy is loaded again.
+    let saved = move || query.read().get("saved");
     let data = Resource::new(
-        move || (org_id(), policy_id(), restore()),
-        |(org, policy, restore)| load_policy_editor(org, policy, restore),
+        move || (org_id(), policy_id(), restore(), saved()),
+        |(org, policy, restore, _)| load_policy_editor(org, policy, restore),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

@@ -48,11 +48,13 @@ pub fn RoleComposerPage() -> impl IntoView {
     // `?restore=<event id>`: filled with that version from the role's history.
     let query = use_query_map();
     let restore = move || query.read().get("restore");
+    // After a save, the address names the version saved: the role is loaded again.
+    let saved = move || query.read().get("saved");
     // After a failed post without JavaScript, the policies ticked may not be the role's.
     let typed = typed_values(REFILL, "policy_ids[]");
     let data = Resource::new(
-        move || (org_id(), role_id(), restore()),
-        move |(org, role, restore)| load_role_composer(org, role, restore, typed.clone()),
+        move || (org_id(), role_id(), restore(), saved()),
+        move |(org, role, restore, _)| load_role_composer(org, role, restore, typed.clone()),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

@@ -18,7 +18,7 @@ pub async fn save_policy(
     use crate::domain::policies::{NewPolicy, PolicyChanges};
     let call = crate::ui::server_fns::context::signed_in_call()?;
     let content = super::document::content(&document)?;
-    let policy_id = match policy_id.filter(|id| !id.is_empty()) {
+    let saved = match policy_id.filter(|id| !id.is_empty()) {
         Some(id) => {
             let changes = PolicyChanges {
                 name: Some(name),
@@ -27,13 +27,15 @@ pub async fn save_policy(
                 version,
                 restored_from: restored_from.filter(|id| !id.is_empty()),
             };
-            call.domain.update_policy(&call.actor, &org_id, &id, changes).await?.policy_id
+            call.domain.update_policy(&call.actor, &org_id, &id, changes).await?
         }
         None => {
             let new = NewPolicy { name, description: Some(description), content };
-            call.domain.create_policy(&call.actor, &org_id, new).await?.policy_id
+            call.domain.create_policy(&call.actor, &org_id, new).await?
         }
     };
-    leptos_axum::redirect(&format!("/orgs/{org_id}/policies/{policy_id}?saved=1"));
+    // `saved` names the version saved: each save is another address, so the editor loads the
+    // policy again (its new version, for the next save) even after one save followed another.
+    leptos_axum::redirect(&format!("/orgs/{org_id}/policies/{}?saved={}", saved.policy_id, saved.version));
     Ok(())
 }

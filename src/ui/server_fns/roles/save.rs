@@ -50,6 +50,8 @@ pub async fn save_role(
         };
         call.domain.update_role(&call.actor, &org_id, &role_id, changes).await?
     };
-    leptos_axum::redirect(&format!("/orgs/{org_id}/roles/{}?saved=1", role.role_id));
+    // `saved` names the version saved: each save is another address, so the composer loads the
+    // role again (its new version, for the next save) even after one save followed another.
+    leptos_axum::redirect(&format!("/orgs/{org_id}/roles/{}?saved={}", role.role_id, role.version));
     Ok(())
 }
