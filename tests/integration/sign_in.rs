@@ -269,6 +269,47 @@ async fn server_functions_other_than_sign_in_need_a_session(engine: Engine) {
     }
 }
 
+/// Waits, if need be, for the next minute of the clock, so that a flood of a few seconds falls
+/// within one minute of the budget.
+async fn at_the_start_of_a_minute() {
+    let second = time::OffsetDateTime::now_utc().second();
+    if second >= 30 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+}
+
+/// An address past its limit trying a made-up email with every request: each opens a run of its
+/// own, so the log takes them within the budget; one at an existing account is written whole.
+async fn throttled_attempts_with_made_up_emails_write_a_bounded_number_of_events(engine: Engine) {
+    let Some(app) = TestApp::start(engine).await else { return };
+    let budget = warden::domain::audit::UNSIGNED_EVENTS_PER_MINUTE;
+    let attempt = |n: i64| {
+        let email = format!("made-up{n}@example.com");
+        app.send(
+            Req::new(Method::POST, "/api/sign-in")
+                .same_origin()
+                .client_ip([10, 6, 0, 1])
+                .form(&[("email", email.as_str()), ("password", "wrong password!")]),
+        )
+    };
+    at_the_start_of_a_minute().await;
+    for n in 0..20 {
+        assert_eq!(attempt(n).await.json()["message"], GENERIC, "the address's 20 failures");
+    }
+    for n in 20..20 + budget + 5 {
+        assert_eq!(attempt(n).await.json()["kind"], "TooManyAttempts");
+    }
+    assert_eq!(app.audit_count("sign_in.throttled").await, budget, "the minute's budget, not one per request");
+    let refused = sign_in_from(&app, [10, 6, 0, 1], ADMIN_PASSWORD).await;
+    assert_eq!(refused.json()["kind"], "TooManyAttempts");
+    let (at_the_account,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action = 'sign_in.throttled' AND target_type = 'user'")
+            .fetch_one(app.domain.db().pool())
+            .await
+            .expect("count");
+    assert_eq!(at_the_account, 1, "written whole, with the account as its target");
+}
+
 /// Failures for emails nobody has, from many addresses (each below its own throttle), are
 /// written at most the budget's number a minute; the next event written after the minute says
 /// how many were not. A failure for an existing account is always written.
@@ -286,11 +327,7 @@ async fn a_flood_of_failed_sign_ins_writes_a_bounded_number_of_events(engine: En
                 .form(&[("email", email.as_str()), ("password", "wrong password!")]),
         )
     };
-    // The flood fits in one minute of the clock (it takes a few seconds).
-    let second = time::OffsetDateTime::now_utc().second();
-    if second >= 45 {
-        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
-    }
+    at_the_start_of_a_minute().await;
     for n in 0..budget + 2 {
         assert_eq!(guess(n).await.json()["message"], GENERIC);
     }
@@ -318,6 +355,7 @@ async fn a_flood_of_failed_sign_ins_writes_a_bounded_number_of_events(engine: En
 on_both_engines!(
     right_password_signs_in_with_a_safe_cookie,
     a_flood_of_failed_sign_ins_writes_a_bounded_number_of_events,
+    throttled_attempts_with_made_up_emails_write_a_bounded_number_of_events,
     a_planted_session_id_is_replaced_at_sign_in,
     wrong_password_and_unknown_email_fail_alike,
     disabled_accounts_cannot_sign_in,

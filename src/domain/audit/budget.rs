@@ -1,5 +1,5 @@
-//! Events anyone can cause without signing in (single sign-on starts and failures, failed
-//! sign-ins with an email nobody has): at most [`PER_MINUTE`] are written a minute for one
+//! Events anyone can cause without signing in (single sign-on starts and failures, failed and
+//! throttled sign-ins with an email nobody has): at most [`PER_MINUTE`] are written a minute for one
 //! action in one organization (sign-ins belong to none: one budget for all); past that they are
 //! counted, and the next event written says how many were not (`unrecorded_before`). A flood
 //! then adds a bounded number of rows to the log, however many addresses it comes from.

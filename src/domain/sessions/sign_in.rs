@@ -44,11 +44,19 @@ impl Domain {
         let client = actor.client_addr.clone().unwrap_or_else(|| "unknown".to_owned());
 
         if let Err(throttled) = self.throttle.claim_attempt(&self.db, &email_key, &client).await {
-            // Counted; the audit log records them a minute at a time.
+            // Counted; the audit log records them a minute at a time per account and address.
+            // Refusals for an existing account are written whole (in its history too); those
+            // for emails nobody has, which an address past its limit can make up one per
+            // request, within the budget of such events a minute.
             if let Some(refused) = self.throttle.count_refused(&self.db, &email_key, &client, Timestamp::now()).await? {
                 let event = AuditEvent::new("sign_in.throttled")
                     .after(serde_json::json!({ "email": email_key, "refused": refused }));
-                audit::record(&self.db, actor, event).await?;
+                match self.user_credentials(&email_key).await? {
+                    Some((user, _)) => {
+                        audit::record(&self.db, actor, event.target("user", &user.id, &email_key)).await?
+                    }
+                    None => audit::record_within_budget(&self.db, actor, event).await?,
+                }
             }
             return Err(throttled);
         }

@@ -46,14 +46,18 @@ pub async fn load_organization_detail(org_id: String) -> Result<OrganizationDeta
     let may_read_audit = full_access && call.domain.may_read_audit(&call.actor, &org.id).await?;
     // Without it the page still works: only the sentence saying what deleting takes is missing.
     let deletion_impact = match overview.may_delete {
-        true => call.domain.organization_deletion_impact(&call.actor, &org.id).await.ok().map(|impact| {
-            crate::ui::model::DeletionImpactItem {
+        true => call
+            .domain
+            .organization_deletion_impact(&call.actor, &org.id)
+            .await
+            .inspect_err(|error| tracing::warn!(%error, "could not count what deleting the organization removes"))
+            .ok()
+            .map(|impact| crate::ui::model::DeletionImpactItem {
                 organizations: impact.organizations,
                 memberships: impact.memberships,
                 roles: impact.roles,
                 api_tokens: impact.api_tokens,
-            }
-        }),
+            }),
         false => None,
     };
     // Seen only through its parent, an organization's settings are not sent at all.
