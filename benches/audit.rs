@@ -81,7 +81,7 @@ async fn run(url: &str) {
     );
 
     let tenant = &orgs[0];
-    let views: [(&str, AuditFilter); 9] = [
+    let views: [(&str, AuditFilter); 10] = [
         ("newest first, no filter", AuditFilter::default()),
         ("action family role.*", AuditFilter { action: Some("role.*".into()), ..AuditFilter::default() }),
         (
@@ -120,8 +120,12 @@ async fn run(url: &str) {
             },
         ),
         (
-            "text (reads a window of 3,000 events)",
+            "text in few events (a window of 3,000, then the index)",
             AuditFilter { text: Some("target-4242".into()), ..AuditFilter::default() },
+        ),
+        (
+            "text in many events (found in the newest window)",
+            AuditFilter { text: Some("member.removed".into()), ..AuditFilter::default() },
         ),
     ];
     for (label, filter) in views {

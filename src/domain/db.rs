@@ -13,7 +13,7 @@ use sqlx::{
     migrate::Migrator,
 };
 
-use super::{DomainError, DomainResult, users::search_index::UserSearch};
+use super::{DomainError, DomainResult, audit::AuditSearch, users::search_index::UserSearch};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
@@ -45,6 +45,7 @@ pub struct Database {
     pool: AnyPool,
     engine: Engine,
     user_search: UserSearch,
+    audit_search: AuditSearch,
     url: ConnectionUrl,
 }
 
@@ -102,7 +103,13 @@ impl Database {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, engine, user_search: UserSearch::Keys, url: ConnectionUrl(url.into()) })
+        Ok(Self {
+            pool,
+            engine,
+            user_search: UserSearch::Keys,
+            audit_search: AuditSearch::Windows,
+            url: ConnectionUrl(url.into()),
+        })
     }
 
     /// Connects and brings the schema up to date.
@@ -112,11 +119,13 @@ impl Database {
         Ok(db)
     }
 
-    /// Brings the schema up to date, then the engine's user search index
-    /// ([`UserSearch::prepare`]) and the planner's statistics ([`Self::refresh_statistics`]).
+    /// Brings the schema up to date, then the engine's search indexes of users and of the audit
+    /// log ([`UserSearch::prepare`], [`AuditSearch::prepare`]) and the planner's statistics
+    /// ([`Self::refresh_statistics`]).
     pub async fn migrate(&mut self) -> DomainResult<()> {
         MIGRATOR.run(&self.pool).await.map_err(|e| DomainError::Internal(format!("migration failed: {e}")))?;
         self.user_search = UserSearch::prepare(self).await?;
+        self.audit_search = AuditSearch::prepare(self).await?;
         self.refresh_statistics().await
     }
 
@@ -168,6 +177,10 @@ impl Database {
     /// How searches for users by a term find them.
     pub fn user_search(&self) -> UserSearch {
         self.user_search
+    }
+
+    pub fn audit_search(&self) -> AuditSearch {
+        self.audit_search
     }
 
     pub fn engine(&self) -> Engine {

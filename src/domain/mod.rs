@@ -50,6 +50,8 @@ pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 #[cfg(feature = "ssr")]
+pub mod trigram_index;
+#[cfg(feature = "ssr")]
 pub mod users;
 
 pub use error::{DomainError, DomainResult, FieldError, MissingPermission, TreeRule};

@@ -27,11 +27,23 @@ pub struct UiError {
     pub kind: UiErrorKind,
     pub message: String,
     pub fields: Vec<FieldError>,
+    /// For a field that names something (a picker's) that was not found: what it could have
+    /// meant, for the form to offer as choices.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// What the text `term` typed into `field` could have meant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub field: String,
+    pub term: String,
+    pub items: Vec<crate::ui::model::PickItem>,
 }
 
 impl UiError {
     pub fn new(kind: UiErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), fields: Vec::new() }
+        Self { kind, message: message.into(), fields: Vec::new(), suggestions: Vec::new() }
     }
 
     pub fn invalid_field(field: &str, message: &str) -> Self {
@@ -39,6 +51,7 @@ impl UiError {
             kind: UiErrorKind::Invalid,
             message: message.to_owned(),
             fields: vec![FieldError::new(field, "invalid", message)],
+            suggestions: Vec::new(),
         }
     }
 
@@ -90,7 +103,7 @@ impl From<crate::domain::DomainError> for UiError {
             E::Invalid(fields) => fields,
             _ => Vec::new(),
         };
-        Self { kind, message, fields }
+        Self { kind, message, fields, suggestions: Vec::new() }
     }
 }
 
@@ -112,6 +125,7 @@ pub fn named_in_field<T>(
                 kind: UiErrorKind::NotFound,
                 fields: vec![FieldError::new(field, "not_found", &message)],
                 message,
+                suggestions: Vec::new(),
             })
         }
         Err(error) => Err(error.into()),

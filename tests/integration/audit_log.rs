@@ -638,46 +638,73 @@ async fn events_on(world: &World, org: &str, day: &str, name: &str, count: usize
     tx.commit().await.unwrap();
 }
 
-async fn a_text_search_reads_a_window_of_events_at_a_time(engine: Engine) {
-    use warden::domain::audit::TEXT_SEARCH_WINDOW;
-    let Some(world) = World::start(engine).await else { return };
-    let acme = world.org("Acme", &world.root).await;
-    // The matches are older than a whole window of other events.
-    events_on(&world, &acme, "2026-01-01", "needle", 120).await;
-    events_on(&world, &acme, "2026-06-01", "hay", TEXT_SEARCH_WINDOW + 100).await;
-
-    let (status, first) = log(&world, &world.root_cookie, &acme, "?q=NEEDLE&limit=50").await;
-    assert_eq!(status, StatusCode::OK, "{first}");
-    assert_eq!(actions(&first), Vec::<String>::new(), "the newest window holds no match");
-    assert!(first["searched_to"].as_str().is_some_and(|at| at.starts_with("2026-06-01")), "{first}");
-    let mut cursor = first["next_cursor"].as_str().expect("the search goes on").to_owned();
-    let mut found = Vec::new();
-    loop {
-        let (status, page) =
-            log(&world, &world.root_cookie, &acme, &format!("?q=needle&limit=50&cursor={cursor}")).await;
+/// Every event matching `q` in Acme's log, page by page (`limit` each): their ids, and whether
+/// the first page said how far back it searched.
+async fn every_match(world: &World, org: &str, q: &str, limit: usize) -> (Vec<String>, Option<String>) {
+    let (mut found, mut cursor, mut searched_to) = (Vec::new(), String::new(), None);
+    for page_number in 0.. {
+        let (status, page) = log(world, &world.root_cookie, org, &format!("?q={q}&limit={limit}{cursor}")).await;
         assert_eq!(status, StatusCode::OK, "{page}");
+        if page_number == 0 {
+            searched_to = page["searched_to"].as_str().map(str::to_owned);
+        }
         found.extend(page["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()));
         match page["next_cursor"].as_str() {
-            Some(next) => cursor = next.to_owned(),
+            Some(next) => cursor = format!("&cursor={next}"),
             None => break,
         }
     }
+    (found, searched_to)
+}
+
+async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_time(engine: Engine) {
+    use warden::domain::audit::{TEXT_SEARCH_INDEXED_MATCHES, TEXT_SEARCH_WINDOW};
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let globex = world.org("Globex", &world.root).await;
+    // The matches are older than a whole window of other events.
+    events_on(&world, &acme, "2026-01-01", "needle", 120).await;
+    events_on(&world, &acme, "2026-01-02", "spin", 120).await;
+    events_on(&world, &acme, "2026-06-01", "hay", TEXT_SEARCH_WINDOW + 100).await;
+    // "pin" is also in more events elsewhere than the index hands over.
+    events_on(&world, &globex, "2026-03-01", "pin", TEXT_SEARCH_INDEXED_MATCHES + 1).await;
+
+    // A rare text is found through the index: the first page is full, every match once.
+    let (status, first) = log(&world, &world.root_cookie, &acme, "?q=NEEDLE&limit=50").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let newest: Vec<String> = (70..120).rev().map(|n| format!("needle-{n}")).collect();
+    let ids: Vec<&str> = first["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, newest, "the newest matches, though older than the window");
+    assert!(first["searched_to"].is_null(), "{first}");
+    let (found, _) = every_match(&world, &acme, "needle", 50).await;
     let expected: Vec<String> = (0..120).rev().map(|n| format!("needle-{n}")).collect();
     assert_eq!(found, expected, "every match once, newest first");
 
-    let export = world
-        .app
-        .send(Req::get(&format!("/v1/orgs/{acme}/iam/audit/export?format=jsonl&q=needle")).cookie(&world.root_cookie))
-        .await;
-    assert_eq!(export.text().lines().count(), 120, "the export reads every window");
+    // A text found in many events is looked for a window at a time: the first page reads the
+    // newest window, finds none, and says how far back it read; the pages after it go on.
+    let (found, searched_to) = every_match(&world, &acme, "pin", 50).await;
+    assert!(searched_to.is_some_and(|at| at.starts_with("2026-06-01")), "the first page's window");
+    let expected: Vec<String> = (0..120).rev().map(|n| format!("spin-{n}")).collect();
+    assert_eq!(found, expected, "every match once, newest first");
 
-    let page = world.app.send(Req::page(&format!("/orgs/{acme}/audit?q=needle")).cookie(&world.root_cookie)).await;
+    for q in ["needle", "pin"] {
+        let export = world
+            .app
+            .send(Req::get(&format!("/v1/orgs/{acme}/iam/audit/export?format=jsonl&q={q}")).cookie(&world.root_cookie))
+            .await;
+        assert_eq!(export.text().lines().count(), 120, "the export holds every match of {q}");
+    }
+
+    let page = world.app.send(Req::page(&format!("/orgs/{acme}/audit?q=pin")).cookie(&world.root_cookie)).await;
     let html = page.text();
     assert!(html.contains("data-testid=\"audit-searched-to\""), "the page says how far it searched");
     assert!(!html.contains("data-testid=\"audit-empty\""), "and does not claim that nothing matches");
+    let page = world.app.send(Req::page(&format!("/orgs/{acme}/audit?q=needle")).cookie(&world.root_cookie)).await;
+    let html = page.text();
+    assert!(html.contains("needle 119") && !html.contains("data-testid=\"audit-searched-to\""), "{html}");
 }
 
-on_both_engines!(a_text_search_reads_a_window_of_events_at_a_time);
+on_both_engines!(a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_time);
 
 /// Whether the old events are gone within five seconds.
 async fn old_events_gone(world: &World) -> bool {
@@ -782,3 +809,65 @@ async fn a_bulk_role_change_shows_in_the_history_of_each_member_it_changed(engin
 }
 
 on_both_engines!(a_bulk_role_change_shows_in_the_history_of_each_member_it_changed);
+
+/// What the audit page's target picker fills in (a user's email, a role's or a policy's name)
+/// finds the object's events by its id, those recorded under an older name too; a target that
+/// names nothing finds nothing, and the page offers what it could have meant, as links.
+async fn a_target_is_found_by_what_its_picker_fills_in(engine: Engine) {
+    let Some(world) = World::start(engine).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let reading = world.policy(&acme, "Reading", json!({ "permissions": ["policy:read"] })).await;
+    let editors = world.role(&acme, "Editors", &[&reading]).await;
+    let body = json!({ "name": "Editors v2" });
+    let (status, answer) = world.root(Method::PATCH, &format!("/v1/orgs/{acme}/iam/roles/{editors}"), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let person = world.person("Pat.Picked@example.com", &acme).await;
+
+    let found = |query: String| {
+        let world = &world;
+        let acme = acme.clone();
+        async move {
+            let (status, page) = log(world, &world.root_cookie, &acme, &query).await;
+            assert_eq!(status, StatusCode::OK, "{query}: {page}");
+            let targets: HashSet<String> = page["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["target_id"].as_str().unwrap_or("").to_owned())
+                .collect();
+            (actions(&page), targets)
+        }
+    };
+    let (by_name, targets) = found("?target_type=role&target_id=Editors%20v2".to_owned()).await;
+    assert_eq!(by_name, ["role.updated", "role.created"], "its events under either name");
+    assert_eq!(targets, HashSet::from([editors.clone()]));
+    let (by_id, _) = found(format!("?target_type=role&target_id={editors}")).await;
+    assert_eq!(by_id, by_name);
+    let (policy, targets) = found("?target_type=policy&target_id=reading".to_owned()).await;
+    assert_eq!((policy, targets), (vec!["policy.created".to_owned()], HashSet::from([reading.clone()])));
+    let (user, targets) = found("?target_type=user&target_id=PAT.PICKED@example.com".to_owned()).await;
+    assert!(!user.is_empty() && targets.iter().all(|t| *t == person.id), "{user:?} {targets:?}");
+    let (nothing, _) = found("?target_type=role&target_id=Editorz".to_owned()).await;
+    assert_eq!(nothing, Vec::<String>::new());
+
+    // The page: named by its name, the object's tabs link to it by id; a name that names
+    // nothing is offered what it could have meant, each a link to the log filtered by it.
+    let html = world
+        .app
+        .send(
+            Req::page(&format!("/orgs/{acme}/audit?target_type=role&target_id=Editors%20v2"))
+                .cookie(&world.root_cookie),
+        )
+        .await;
+    let text = html.text();
+    assert!(text.contains(&format!("/orgs/{acme}/roles/{editors}")), "the role's tab: {text}");
+    let html = world
+        .app
+        .send(Req::page(&format!("/orgs/{acme}/audit?target_type=role&target_id=Editor")).cookie(&world.root_cookie))
+        .await;
+    let text = html.text();
+    assert!(text.contains("data-testid=\"pick-links-role\""), "{text}");
+    assert!(text.contains("target_id=Editors%20v2"), "a link to the role's events: {text}");
+}
+
+on_both_engines!(a_target_is_found_by_what_its_picker_fills_in);

@@ -5,8 +5,8 @@
 //! role's name): the member list's role filter, the assign dialog and the SSO page (which lists
 //! only the roles sign-ins can give, and names another through a picker).
 
-use axum::http::Method;
-use serde_json::Value;
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
 use warden::domain::Engine;
 
 use crate::support::{http::Req, tenants::World};
@@ -553,6 +553,67 @@ async fn a_new_user_joins_an_organization_picked_anywhere_in_the_tree(engine: En
     let (_, body) = post(form("keel@harbour.example", "dock sev"), vic.cookie.clone()).await;
     let message = body["fields"][0]["msg"].as_str().unwrap_or_default();
     assert!(!message.contains("Dock Seven"), "not suggested either: {body}");
+    // An organization closed to Harbour, where Vic may add users but not read it: she sees it
+    // only through its parent, which is enough to add a user there, so the picker offers it.
+    let berth = w.org("Berth Nine", &harbour).await;
+    let assigner = w.allow_role(&berth, "Assigner", &["member:assign"]).await;
+    w.give(&berth, &vic.id, &[&assigner]).await;
+    let (status, answer) =
+        w.root(Method::PATCH, &format!("/v1/orgs/{berth}"), Some(json!({ "parent_has_access": false }))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let offered = offered_in(&w, &vic.cookie, "Organization", "member:assign", "berth").await;
+    assert_eq!(offered, Ok(vec![berth.clone()]), "offered where Vic may add users");
+    let (status, body) = post(form("bosun@harbour.example", &berth), vic.cookie.clone()).await;
+    assert!(status < 400, "and the form takes it: {status} {body}");
 }
 
 on_both_engines!(a_new_user_joins_an_organization_picked_anywhere_in_the_tree);
+
+/// The `href` of the first link marked `data-testid="offer"` in `html`, as a path.
+fn first_offer(html: &str) -> Option<String> {
+    let at = html.find("data-testid=\"offer\"")?;
+    let opening = html[..at].rfind("<a ")?;
+    let href = html[opening..at].split("href=\"").nth(1)?.split('"').next()?;
+    Some(href.replace("&amp;", "&"))
+}
+
+/// Without JavaScript, a picker's term that names nothing comes back with what it could have
+/// meant as links: following one fills the field with that choice, keeps everything else that
+/// was typed, and the field's error is gone.
+async fn without_javascript_a_failed_pick_offers_its_choices_as_links(engine: Engine) {
+    use crate::support::PUBLIC_ORIGIN;
+    let Some(w) = World::start(engine).await else { return };
+    let harbour = w.org("Harbour Tenant", &w.root).await;
+    let docks = w.org("Dock Seven", &harbour).await;
+    let form = [
+        ("email", "hull@harbour.example"),
+        ("first_name", "Hull"),
+        ("last_name", ""),
+        ("password", ""),
+        ("organization_id", "dock sev"),
+    ];
+    let posted = w
+        .app
+        .send(
+            Req::new(Method::POST, "/api/create-user")
+                .same_origin()
+                .cookie(&w.root_cookie)
+                .header("accept", "text/html,application/xhtml+xml")
+                .header("referer", &format!("{PUBLIC_ORIGIN}/users?new=1"))
+                .form(&form),
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.text());
+    let back = posted.header("location").expect("back to the form").trim_start_matches(PUBLIC_ORIGIN).to_owned();
+    let page = w.app.send(Req::page(&back).cookie(&w.root_cookie)).await.text();
+    assert!(page.contains("data-testid=\"organization_id-offers\""), "{page}");
+    let offer = first_offer(&page).expect("an offer, as a link");
+    assert!(offer.contains(&format!("__typed.organization_id={docks}")), "{offer}");
+
+    let page = w.app.send(Req::page(&offer).cookie(&w.root_cookie)).await.text();
+    assert!(page.contains(&format!("value=\"{docks}\"")), "the field holds the choice: {page}");
+    assert!(page.contains("value=\"hull@harbour.example\"") && page.contains("value=\"Hull\""), "the rest is kept");
+    assert!(!page.contains("No organization you may") && first_offer(&page).is_none(), "and its error is gone: {page}");
+}
+
+on_both_engines!(without_javascript_a_failed_pick_offers_its_choices_as_links);

@@ -7,15 +7,17 @@ use crate::support::TestDb;
 use sqlx::Row;
 use warden::domain::{Actor, AuditEvent, Database, Domain, Engine, Mutation, audit};
 
-/// table -> column names, as the engine reports them, less SQLite's trigram index of users
-/// (engine-specific by design: src/domain/user_search_index.rs).
+/// table -> column names, as the engine reports them, less SQLite's trigram indexes of users
+/// and of the audit log (engine-specific by design: src/domain/users/search_index.rs,
+/// src/domain/audit/search_index.rs).
 async fn schema(db: &Database) -> BTreeMap<String, Vec<String>> {
     let query = match db.engine() {
         Engine::Sqlite => {
             "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m \
              JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
              AND m.name NOT LIKE '_sqlx%' AND m.name NOT LIKE 'users_search_trigrams%' \
-             AND m.name <> 'user_search_rows' ORDER BY m.name, p.cid"
+             AND m.name NOT LIKE 'audit_search_trigrams%' \
+             AND m.name NOT IN ('user_search_rows', 'audit_search_rows') ORDER BY m.name, p.cid"
         }
         Engine::Postgres => {
             "SELECT table_name::TEXT AS table_name, column_name::TEXT AS column_name FROM information_schema.columns \

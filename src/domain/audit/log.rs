@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::Row;
+use sqlx::{Executor, Row};
 
+use super::search_index::{AuditSearch, TEXT_SEARCH_INDEXED_MATCHES, sqlite_trigram_query};
 use crate::domain::{
     Actor, Database, Domain, DomainError, DomainResult, Engine, FieldError, Timestamp, authz::permissions::Permission,
     cursor, orgs::Organization,
@@ -83,13 +84,17 @@ pub struct AuditPage {
     /// [`TEXT_SEARCH_WINDOW`] events: the time of the oldest event read. `next_cursor` resumes
     /// the search from there.
     pub searched_to: Option<String>,
+    /// The id of the target the filter named (by id, or as its email, name or code finds
+    /// it: see `audit::target`), for a page that links to the object.
+    #[serde(skip)]
+    pub target_id: Option<String>,
 }
 
-/// Free text is matched by reading events, newest first, not through an index (a substring
-/// index of every event's values would cost more than the log itself, and still read long
-/// lists for common fragments). So that every request costs about the same however rare the
-/// text, a page of a text search reads at most this many events of its scope; when they hold
-/// fewer matches than a page, the page is short and its cursor resumes after the last one read.
+/// Free text is first looked for by reading this many events of the scope, newest first: a
+/// text found often fills a page from them. When they hold fewer matches than a page, the
+/// older matches come from the text search index (`search_index.rs`), unless the text is found
+/// in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (reading them all would cost more
+/// than a window): then the page is short, and its cursor resumes after the last event read.
 pub const TEXT_SEARCH_WINDOW: usize = 3_000;
 
 /// Whose history: an object of an organization, as its events name it.
@@ -128,6 +133,8 @@ pub struct AuditFilter {
     /// An action (`role.updated`), or a family of them (`role.*`).
     pub action: Option<String>,
     pub target_type: Option<String>,
+    /// The target's id; with a target type, a user may be named by email, a role or a policy of
+    /// the organization by name, an organization by code (what the page's pickers fill in).
     pub target_id: Option<String>,
     /// From this time on (RFC 3339).
     pub from: Option<String>,
@@ -242,6 +249,7 @@ impl Domain {
 
     async fn events_of(&self, actor: &Actor, org: &Organization, filter: &AuditFilter) -> DomainResult<AuditPage> {
         let scope = self.scope_of(actor, org, filter.include_descendants).await?;
+        let filter = &self.with_target_by_id(org, filter).await?;
         let found = page(&self.db, &scope, &Conditions::of(filter)?, filter.limit + 1).await?;
         let mut records = found.records;
         let (next_cursor, searched_to) = match cursor::page_end(&mut records, filter.limit, |r| (&r.at, &r.id)) {
@@ -251,7 +259,13 @@ impl Domain {
                 None => (None, None),
             },
         };
-        Ok(AuditPage { events: self.entries(records).await, has_more: next_cursor.is_some(), next_cursor, searched_to })
+        Ok(AuditPage {
+            events: self.entries(records).await,
+            has_more: next_cursor.is_some(),
+            next_cursor,
+            searched_to,
+            target_id: filter.target_id.clone(),
+        })
     }
 
     /// Whose events the actor reads from `org`'s log: its own, with `descendants` those below
@@ -325,8 +339,8 @@ pub(super) struct Scope {
 pub(super) struct Conditions {
     sql: Vec<String>,
     values: Vec<String>,
-    /// The free text's `LIKE` pattern: matched within a window ([`TEXT_SEARCH_WINDOW`]).
-    text: Option<String>,
+    /// The free text, matched within a window ([`TEXT_SEARCH_WINDOW`]) or through the index.
+    text: Option<TextSearch>,
     /// One object's or one actor's events: their indexes find them, whatever the scope.
     narrow: bool,
 }
@@ -396,7 +410,10 @@ impl Conditions {
             let n = conditions.bind(instant("until", &until)?);
             conditions.sql.push(format!("at < ${n}"));
         }
-        conditions.text = given(&filter.text).map(|text| format!("%{}%", escape_like(&text.to_lowercase())));
+        conditions.text = given(&filter.text).map(|text| {
+            let lowered = text.to_lowercase();
+            TextSearch { pattern: format!("%{}%", escape_like(&lowered)), lowered }
+        });
         if let Some(cursor) = given(&filter.cursor) {
             let (at, id) = cursor::decode(&cursor)?;
             let (a, b) = (conditions.bind(at), conditions.bind(id));
@@ -411,6 +428,12 @@ impl Conditions {
         self.values.push(value);
         self.values.len()
     }
+}
+
+/// Free text to find, lower case, and as a `LIKE` pattern.
+pub(super) struct TextSearch {
+    lowered: String,
+    pattern: String,
 }
 
 /// A time given as RFC 3339, in the form the log stores (so that text order is time order).
@@ -438,48 +461,140 @@ pub(super) struct Found {
 const SEARCHED: [&str; 7] =
     ["action", "actor_name", "actor_email", "target_name", "target_id", "before_json", "after_json"];
 
-/// The searched columns as one lower-case text (one conversion per event instead of seven),
-/// separated by a control character nobody types, so that no match spans two columns.
-fn searched_text(engine: Engine) -> String {
+/// The searched columns of the event (its columns prefixed with `row`, such as `new.`) as one
+/// lower-case text (one conversion per event instead of seven), separated by a control
+/// character nobody types, so that no match spans two columns. The text search index is built
+/// on the same expression (`search_index.rs`).
+pub(super) fn searched_text(engine: Engine, row: &str) -> String {
     let separator = match engine {
         Engine::Sqlite => "char(31)",
         Engine::Postgres => "chr(31)",
     };
-    let columns = SEARCHED.map(|column| format!("COALESCE({column}, '')")).join(&format!(" || {separator} || "));
+    let columns = SEARCHED.map(|column| format!("COALESCE({row}{column}, '')")).join(&format!(" || {separator} || "));
     format!("LOWER({columns})")
 }
 
-/// Up to `limit` events of `scope` matching `conditions`, newest first.
+/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text is looked for
+/// in a window of the newest events; when those hold fewer matches than the limit, in the
+/// older ones through the index if the text is rare enough, else the page ends with the window.
 pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, limit: usize) -> DomainResult<Found> {
     let mut values = conditions.values.clone();
-    let mut sql = format!("FROM {} WHERE {}", table(db, scope, conditions), placed(db, scope, &mut values));
+    let mut filtered = placed(db, scope, &mut values);
     for condition in &conditions.sql {
-        sql.push_str(" AND ");
-        sql.push_str(condition);
+        filtered.push_str(" AND ");
+        filtered.push_str(condition);
     }
-    let mut read_to = None;
-    if let Some(pattern) = &conditions.text {
-        // The window: the events the text is looked for in end at the one TEXT_SEARCH_WINDOW
-        // events down (if there are that many).
-        let last = format!("SELECT at, id {sql} ORDER BY at DESC, id DESC LIMIT 1 OFFSET {}", TEXT_SEARCH_WINDOW - 1);
-        let last = bound(sqlx::query(&last), &values).fetch_optional(db.pool()).await?;
-        if let Some(row) = last {
-            let (at, id): (String, String) = (row.try_get("at")?, row.try_get("id")?);
-            let (a, b) = (values.len() + 1, values.len() + 2);
-            sql.push_str(&format!(" AND (at, id) >= (${a}, ${b})"));
-            values.extend([at.clone(), id.clone()]);
-            read_to = Some((at, id));
-        }
-        values.push(pattern.clone());
-        sql.push_str(&format!(" AND {} LIKE ${} ESCAPE '\\'", searched_text(db.engine()), values.len()));
-    }
-    let query = format!("SELECT {COLUMNS} {sql} ORDER BY at DESC, id DESC LIMIT {limit}");
-    let rows = bound(sqlx::query(&query), &values).fetch_all(db.pool()).await?;
-    let records = rows.iter().map(record).collect::<DomainResult<Vec<_>>>()?;
+    let from = format!("FROM {} WHERE {filtered}", table(db, scope, conditions));
+    let Some(text) = &conditions.text else {
+        return Ok(Found { records: newest(db, &from, &values, limit).await?, read_to: None });
+    };
+    // The window: the events the text is looked for in end at the one TEXT_SEARCH_WINDOW
+    // events down (if there are that many; if not, it is every event in scope).
+    let last = format!("SELECT at, id {from} ORDER BY at DESC, id DESC LIMIT 1 OFFSET {}", TEXT_SEARCH_WINDOW - 1);
+    let last = bound(sqlx::query(&last), &values).fetch_optional(db.pool()).await?;
+    let like = |values: &mut Vec<String>| {
+        values.push(text.pattern.clone());
+        format!("{} LIKE ${} ESCAPE '\\'", searched_text(db.engine(), ""), values.len())
+    };
+    let Some(row) = last else {
+        let mut values = values.clone();
+        let matching = format!("{from} AND {}", like(&mut values));
+        return Ok(Found { records: newest(db, &matching, &values, limit).await?, read_to: None });
+    };
+    let end: (String, String) = (row.try_get("at")?, row.try_get("id")?);
+    let mut window_values = values.clone();
+    let (a, b) = (window_values.len() + 1, window_values.len() + 2);
+    window_values.extend([end.0.clone(), end.1.clone()]);
+    let window = format!("{from} AND (at, id) >= (${a}, ${b}) AND {}", like(&mut window_values));
+    let mut records = newest(db, &window, &window_values, limit).await?;
     if records.len() >= limit {
-        read_to = None;
+        return Ok(Found { records, read_to: None });
     }
-    Ok(Found { records, read_to })
+    match older_matches(db, &filtered, &values, text, &end, limit - records.len()).await? {
+        Some(older) => {
+            records.extend(older);
+            Ok(Found { records, read_to: None })
+        }
+        None => Ok(Found { records, read_to: Some(end) }),
+    }
+}
+
+/// Up to `limit` events, newest first, of `from` (`FROM ... WHERE ...`).
+async fn newest(db: &Database, from: &str, values: &[String], limit: usize) -> DomainResult<Vec<AuditRecord>> {
+    let query = format!("SELECT {COLUMNS} {from} ORDER BY at DESC, id DESC LIMIT {limit}");
+    let rows = bound(sqlx::query(&query), values).fetch_all(db.pool()).await?;
+    rows.iter().map(record).collect()
+}
+
+/// Up to `limit` events older than `before` that match `filtered` and the text, newest first,
+/// found through the text search index; `None` when there is none, or when the text matches
+/// more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (the window then goes on instead).
+async fn older_matches(
+    db: &Database,
+    filtered: &str,
+    values: &[String],
+    text: &TextSearch,
+    before: &(String, String),
+    limit: usize,
+) -> DomainResult<Option<Vec<AuditRecord>>> {
+    let search = db.audit_search();
+    if !search.indexes(&text.lowered) {
+        return Ok(None);
+    }
+    let mut values = values.to_vec();
+    let (a, b) = (values.len() + 1, values.len() + 2);
+    values.extend([before.0.clone(), before.1.clone(), text.pattern.clone()]);
+    let conditions = format!(
+        "{filtered} AND (at, id) < (${a}, ${b}) AND {} LIKE ${} ESCAPE '\\'",
+        searched_text(db.engine(), ""),
+        values.len()
+    );
+    let too_many = TEXT_SEARCH_INDEXED_MATCHES + 1;
+    match search {
+        AuditSearch::Windows => Ok(None),
+        AuditSearch::SqliteTrigrams => {
+            let trigrams = sqlite_trigram_query(&text.lowered);
+            let count = format!(
+                "SELECT COUNT(*) AS n FROM (SELECT rowid FROM audit_search_trigrams \
+                 WHERE audit_search_trigrams MATCH $1 LIMIT {too_many})"
+            );
+            let candidates: i64 = sqlx::query(&count).bind(&trigrams).fetch_one(db.pool()).await?.try_get("n")?;
+            if usize::try_from(candidates).unwrap_or(usize::MAX) >= too_many {
+                return Ok(None);
+            }
+            values.push(trigrams);
+            // CROSS JOIN: SQLite starts from the index's few candidates, not the scope's events.
+            let from = format!(
+                "FROM (SELECT r.event_id FROM audit_search_trigrams CROSS JOIN audit_search_rows r \
+                 WHERE audit_search_trigrams MATCH ${} AND r.row_id = audit_search_trigrams.rowid) c \
+                 CROSS JOIN audit_events WHERE audit_events.id = c.event_id AND {conditions}",
+                values.len()
+            );
+            Ok(Some(newest(db, &from, &values, limit).await?))
+        }
+        AuditSearch::PostgresTrigrams => {
+            // Only bitmap scans: through the trigram index, whatever the planner expects of
+            // walking the log (the count bounds what they read).
+            let mut tx = db.pool().begin().await?;
+            (&mut *tx)
+                .execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off")
+                .await?;
+            let count = format!(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_events WHERE {} LIKE $1 ESCAPE '\\' LIMIT {too_many}) c",
+                searched_text(Engine::Postgres, "")
+            );
+            let matches: i64 = sqlx::query(&count).bind(&text.pattern).fetch_one(&mut *tx).await?.try_get("n")?;
+            if usize::try_from(matches).unwrap_or(usize::MAX) >= too_many {
+                return Ok(None);
+            }
+            let query = format!(
+                "SELECT {COLUMNS} FROM audit_events WHERE {conditions} ORDER BY at DESC, id DESC LIMIT {limit}"
+            );
+            let rows = bound(sqlx::query(&query), &values).fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(Some(rows.iter().map(record).collect::<DomainResult<_>>()?))
+        }
+    }
 }
 
 fn bound<'q>(

@@ -12,12 +12,15 @@ mod budget;
 mod export;
 mod log;
 mod retention;
+mod search_index;
+mod target;
 
 pub use budget::PER_MINUTE as UNSIGNED_EVENTS_PER_MINUTE;
 pub use export::{AuditExport, ExportFormat};
 pub use log::{
     AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, TEXT_SEARCH_WINDOW, recent_events,
 };
+pub use search_index::{AuditSearch, TEXT_SEARCH_INDEXED_MATCHES};
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};
 

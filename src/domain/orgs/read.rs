@@ -379,14 +379,16 @@ impl Domain {
     }
 
     /// Whether a search shows `org_id`, which the cache found the actor's user allowed
-    /// `permission` in: unless its token is narrower, and provided the actor may also read it.
+    /// `permission` in: unless its token is narrower, and provided the actor may also see it
+    /// (for another permission than `org:read`, seeing it through its parent is enough, as
+    /// it is for the forms that act there: a user may be added where it is seen only so).
     async fn shown_in_search(&self, actor: &Actor, org_id: &str, permission: &Permission) -> DomainResult<bool> {
         let read = org_permission("read");
         if actor.token.is_none() && *permission == read {
             return Ok(true);
         }
         let view = self.actor_view(actor, org_id).await?;
-        Ok(view.may(org_id, permission)? && (*permission == read || view.may(org_id, &read)?))
+        Ok(view.may(org_id, permission)? && (*permission == read || view.may_see_organization(org_id)?))
     }
 
     /// Where the actor may move an organization: matching organizations that can have

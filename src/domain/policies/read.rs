@@ -86,6 +86,12 @@ impl Domain {
         presented.pop().ok_or_else(|| storage::not_found(id_or_name))
     }
 
+    /// The id of the policy of `org_id` that `id_or_name` names, unauthorized (the audit log's
+    /// target filter, whose events are authorized on their own).
+    pub(crate) async fn policy_id_named(&self, org_id: &str, id_or_name: &str) -> DomainResult<Option<String>> {
+        Ok(storage::named(&self.db, org_id, id_or_name).await?.map(|policy| policy.id))
+    }
+
     /// Up to `limit` policies of `org_id` that a role may be made of, whose name or description
     /// holds `q` (the policy picker): `(name, description)`, by name.
     pub async fn policy_choices(

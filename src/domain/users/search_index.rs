@@ -10,11 +10,10 @@
 //! Without them (pg_trgm not installable, FTS5 not built in) searches still work, by reading
 //! every key.
 
-use sqlx::{Executor, Row};
-
 use crate::domain::{
     DomainResult,
     db::{Database, Engine},
+    trigram_index,
 };
 
 /// How a search for users by a term finds them.
@@ -49,6 +48,9 @@ CREATE TRIGGER users_search_trigrams_delete AFTER DELETE ON users BEGIN
     DELETE FROM user_search_rows WHERE user_id = old.id;
 END;";
 
+/// What user searches do without the index.
+const WITHOUT: &str = "user searches read every user";
+
 /// Trigrams need three characters to look anything up; shorter terms read every key.
 const SHORTEST_INDEXED_TERM: usize = 3;
 
@@ -57,10 +59,14 @@ impl UserSearch {
     pub async fn prepare(db: &Database) -> DomainResult<Self> {
         Ok(match db.engine() {
             Engine::Postgres => {
-                index_postgres_trigrams(db).await;
+                let index =
+                    "CREATE INDEX IF NOT EXISTS users_search_trigrams ON users USING gin (search_key gin_trgm_ops)";
+                trigram_index::postgres(db, index, WITHOUT).await;
                 Self::Keys
             }
-            Engine::Sqlite if index_sqlite_trigrams(db).await? => Self::SqliteTrigrams,
+            Engine::Sqlite if trigram_index::sqlite(db, "users_search_trigrams", SQLITE_TRIGRAMS, WITHOUT).await? => {
+                Self::SqliteTrigrams
+            }
             Engine::Sqlite => Self::Keys,
         })
     }
@@ -76,42 +82,6 @@ impl UserSearch {
                  WHERE t.search_key LIKE $1 AND r.row_id = t.rowid AND u.id = r.user_id"
             }
             _ => "FROM users u WHERE u.search_key LIKE $1",
-        }
-    }
-}
-
-/// pg_trgm is trusted since PostgreSQL 13: a database owner may create it.
-async fn index_postgres_trigrams(db: &Database) {
-    let created = async {
-        db.pool().execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
-        db.pool()
-            .execute("CREATE INDEX IF NOT EXISTS users_search_trigrams ON users USING gin (search_key gin_trgm_ops)")
-            .await
-    }
-    .await;
-    if let Err(error) = created {
-        tracing::warn!(%error, "pg_trgm is unavailable: user searches read every user");
-    }
-}
-
-/// Whether the FTS5 index exists (creating it, filled from the users, when missing).
-async fn index_sqlite_trigrams(db: &Database) -> DomainResult<bool> {
-    let mut tx = db.begin().await?;
-    let existing = sqlx::query("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'users_search_trigrams'")
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get::<i64, _>("n")?;
-    if existing > 0 {
-        return Ok(true);
-    }
-    match (&mut *tx).execute(SQLITE_TRIGRAMS).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(true)
-        }
-        Err(error) => {
-            tracing::warn!(%error, "SQLite's FTS5 trigram index is unavailable: user searches read every user");
-            Ok(false)
         }
     }
 }

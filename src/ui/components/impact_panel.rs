@@ -14,21 +14,53 @@ pub enum ImpactSubject {
     Reach,
 }
 
+/// The panel for a preview the page asks as it renders (waited for in a transition).
 #[component]
 pub fn ImpactPanel(impact: Resource<Option<Result<ImpactItem, UiError>>>, subject: ImpactSubject) -> impl IntoView {
     view! {
+        <ImpactFrame>
+            <Transition fallback=working_it_out>
+                {move || Suspend::new(async move { answer(impact.await, subject) })}
+            </Transition>
+        </ImpactFrame>
+    }
+}
+
+/// The panel for a preview known as the page opens and asked again in the browser as the
+/// admin edits: `None` while an answer is on its way. No resource is made for it while the
+/// page hydrates, so the page asks the server nothing as it does.
+#[component]
+pub fn ImpactPanelOf(impact: Signal<Option<Result<ImpactItem, UiError>>>, subject: ImpactSubject) -> impl IntoView {
+    view! {
+        <ImpactFrame>
+            {move || match impact.get() {
+                Some(found) => answer(Some(found), subject),
+                None => working_it_out().into_any(),
+            }}
+        </ImpactFrame>
+    }
+}
+
+#[component]
+fn ImpactFrame(children: Children) -> impl IntoView {
+    view! {
         <section aria-labelledby="impact-heading" class="space-y-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="impact-preview">
             <h2 id="impact-heading" class="text-lg font-semibold">"Impact if saved"</h2>
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Working it out…"</p> }>
-                {move || Suspend::new(async move {
-                    match impact.await {
-                        None => view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Fix the problems above to see the impact."</p> }.into_any(),
-                        Some(Err(error)) => view! { <LoadError error/> }.into_any(),
-                        Some(Ok(item)) => view! { <ImpactSummary item subject/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {children()}
         </section>
+    }
+}
+
+fn working_it_out() -> impl IntoView {
+    view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Working it out…"</p> }
+}
+
+/// `None`: the form has problems, so there is nothing to preview.
+fn answer(impact: Option<Result<ImpactItem, UiError>>, subject: ImpactSubject) -> AnyView {
+    match impact {
+        None => view! { <p class="text-sm text-slate-500 dark:text-slate-400">"Fix the problems above to see the impact."</p> }.into_any(),
+        Some(Err(error)) => view! { <LoadError error/> }.into_any(),
+        Some(Ok(item)) => view! { <ImpactSummary item subject/> }.into_any(),
     }
 }
 

@@ -12,7 +12,8 @@ use crate::ui::{
     error::UiError,
     model::{PickChoices, PickItem, PickKind},
     server_fns::pick::{Pick, pick},
-    typed::typed_value,
+    typed::{TYPED_PREFIX, typed_value},
+    url::encode,
 };
 
 const INPUT: &str = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 aria-[invalid=true]:border-red-500 \
@@ -128,7 +129,15 @@ pub fn Picker(
         },
         false,
     );
-    let message = move || error.and_then(|error| error.get()).and_then(|e| e.field(name));
+    // What the server offered for a term it found nothing for (a failed post): while the field
+    // still holds that term, its error shows with the offers as choices; once another value is
+    // chosen, neither does.
+    let offered = move || {
+        let suggestion = error.and_then(|error| error.get())?.suggestions.into_iter().find(|s| s.field == name)?;
+        Some(suggestion).filter(|_| !multiple)
+    };
+    let moved_on = move || offered().is_some_and(|s| text.with(|text| text.trim() != s.term));
+    let message = move || error.and_then(|error| error.get()).and_then(|e| e.field(name)).filter(|_| !moved_on());
     let refused = move || message().is_some();
     let input = NodeRef::<leptos::html::Input>::new();
     focus_when(input, refused);
@@ -272,11 +281,63 @@ pub fn Picker(
                 }).collect_view()}
             </ul>
             <p id=error_id class="text-sm text-red-600 empty:hidden dark:text-red-400" data-testid=format!("{name}-error")>{message}</p>
+            {move || offered().filter(|_| !moved_on()).map(|suggestion| view! {
+                <Offers name items=suggestion.items on_choose=move |value: String| {
+                    fill(input, &value, false);
+                    text.set(value);
+                }/>
+            })}
             <p class="mt-1 text-xs text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="pick-chosen">
                 {move || chosen.get().map(|item| if item.detail.is_empty() { item.label } else { format!("{} · {}", item.label, item.detail) })}
             </p>
         </div>
     }
+}
+
+/// What the server offered for a field's term after a failed post, as links to the same page
+/// with the field refilled with the choice (the form's other typed values kept): what a
+/// browser without JavaScript follows; with JavaScript a choice fills the field in place.
+#[component]
+fn Offers(
+    name: &'static str,
+    items: Vec<PickItem>,
+    on_choose: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let href = move |value: &str| {
+        let (path, query) = (location.pathname.get_untracked(), location.search.get_untracked());
+        format!("{path}?{}", with_typed(&query, name, value))
+    };
+    view! {
+        <div class="mt-1 text-sm" data-testid=format!("{name}-offers")>
+            <p>"Choose one of these:"</p>
+            <ul class="mt-1 list-disc pl-5">
+                {items.into_iter().map(|item| {
+                    let value = item.value.clone();
+                    view! {
+                        <li>
+                            <a href=href(&item.value) class="text-indigo-700 underline dark:text-indigo-300" data-testid="offer"
+                                on:click=move |ev| { ev.prevent_default(); on_choose(value.clone()); }>{item.label}</a>
+                            <span class="text-slate-600 dark:text-slate-400">{format!(" {}", item.detail)}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// `query` (a URL's, without `?`) with the typed value of the field `name` set to `value`.
+fn with_typed(query: &str, name: &str, value: &str) -> String {
+    let key = format!("{TYPED_PREFIX}{name}=");
+    let mut pairs: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with(&key))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("{key}{}", encode(value)));
+    pairs.join("&")
 }
 
 /// What `term` could have meant, as links (`href` makes a link for a chosen value): what a
@@ -316,7 +377,16 @@ pub async fn choices_for(kind: PickKind, scope: String, term: String) -> Vec<Pic
 
 #[cfg(test)]
 mod tests {
-    use super::{current_entry, with_chosen, with_pasted};
+    use super::{current_entry, with_chosen, with_pasted, with_typed};
+
+    #[test]
+    fn a_choice_replaces_the_fields_typed_value_and_keeps_the_others() {
+        assert_eq!(
+            with_typed("?__path=%2Fapi%2Fx&__err=e&__typed.org=dock%20sev&__typed.email=a%40b", "org", "id 1"),
+            "__path=%2Fapi%2Fx&__err=e&__typed.email=a%40b&__typed.org=id%201"
+        );
+        assert_eq!(with_typed("", "org", "x"), "__typed.org=x");
+    }
 
     #[test]
     fn pasted_lines_become_entries_where_the_caret_is() {

@@ -8,6 +8,8 @@ pub struct AuditEventsPage {
     pub next_cursor: Option<String>,
     /// A text search that read its window before filling the page: how far back it read.
     pub searched_to: Option<String>,
+    /// The target filtered by, by id (a user's email, a role's name... named it in the form).
+    pub target_id: String,
 }
 
 /// One event as the audit page lists it.

@@ -30,13 +30,27 @@ pub(crate) async fn did_you_mean(
     scope: &str,
     term: &str,
 ) -> String {
+    sentence(&suggested(call, kind, scope, term).await)
+}
+
+/// Up to five choices the caller may see that `term` could have meant (not `term` itself).
+#[cfg(feature = "ssr")]
+async fn suggested(
+    call: &crate::ui::server_fns::context::Call,
+    kind: PickKind,
+    scope: &str,
+    term: &str,
+) -> Vec<crate::ui::model::PickItem> {
     let found = choices(call, kind, scope, term).await.unwrap_or_default();
-    let names: Vec<String> = found
-        .into_iter()
-        .filter(|item| item.value != term)
-        .take(5)
-        // What to type, after the name a person knows it by when that differs (a user's email,
-        // an organization's id).
+    found.into_iter().filter(|item| item.value != term).take(5).collect()
+}
+
+/// "Did you mean ...?", naming what to type after the name a person knows it by when that
+/// differs (a user's email, an organization's id); or nothing.
+#[cfg(feature = "ssr")]
+fn sentence(items: &[crate::ui::model::PickItem]) -> String {
+    let names: Vec<String> = items
+        .iter()
         .map(|item| match item.label == item.value {
             true => format!("\u{201c}{}\u{201d}", item.value),
             false => format!("\u{201c}{}\u{201d} ({})", item.label, item.value),
@@ -47,7 +61,8 @@ pub(crate) async fn did_you_mean(
 
 /// What a form field names, looked up by `lookup`: when it found nothing the caller may see,
 /// the field's error is `message` followed by what `term` could have meant (a picker of `kind`
-/// within `scope` would have offered it); any other failure stays what it was.
+/// within `scope` would have offered it), which the error also carries as choices for the
+/// field's picker to offer; any other failure stays what it was.
 #[cfg(feature = "ssr")]
 pub(crate) async fn named_or_suggested<T>(
     call: &crate::ui::server_fns::context::Call,
@@ -57,13 +72,18 @@ pub(crate) async fn named_or_suggested<T>(
     message: String,
 ) -> Result<T, UiError> {
     use crate::domain::DomainError;
-    let hint = match &lookup {
-        Err(DomainError::NotFound { .. } | DomainError::Forbidden { .. }) => {
-            did_you_mean(call, kind, scope, term).await
-        }
-        _ => String::new(),
+    let items = match &lookup {
+        Err(DomainError::NotFound { .. } | DomainError::Forbidden { .. }) => suggested(call, kind, scope, term).await,
+        _ => Vec::new(),
     };
-    crate::ui::error::named_in_field(lookup, field, || format!("{message}{hint}"))
+    let hint = sentence(&items);
+    crate::ui::error::named_in_field(lookup, field, || format!("{message}{hint}")).map_err(|mut error| {
+        if !items.is_empty() {
+            let (field, term) = (field.to_owned(), term.trim().to_owned());
+            error.suggestions.push(crate::ui::error::Suggestion { field, term, items });
+        }
+        error
+    })
 }
 
 /// What [`pick`] offers for `q`.

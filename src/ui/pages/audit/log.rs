@@ -13,9 +13,9 @@ use crate::ui::{
     components::{
         layout::LoadError,
         list_page::{ListHeader, PageLinks},
-        picker::Picker,
+        picker::{PickLinks, Picker, choices_for},
     },
-    model::{AuditEventsPage, AuditRow, PickKind},
+    model::{AuditEventsPage, AuditRow, PickItem, PickKind},
     server_fns::audit::list_audit_events,
     url::encode,
 };
@@ -31,7 +31,7 @@ const FIELDS: [(&str, &str); 7] = [
     ("actor", "Actor (user id, name or email)"),
     ("action", "Action (role.updated, or role.*)"),
     ("target_type", "Target type"),
-    ("target_id", "Target id"),
+    ("target_id", "Target"),
     ("from", "From (2026-12-01T00:00:00Z)"),
     ("to", "Until"),
     ("q", "Text"),
@@ -52,6 +52,14 @@ impl Filters {
     fn query(&self) -> String {
         let query: Vec<String> = self.values.iter().map(|(key, value)| format!("{key}={}", encode(value))).collect();
         query.join("&")
+    }
+
+    /// The same filters with `name` set to `value`.
+    fn with_value(mut self, name: &str, value: &str) -> Self {
+        if let Some((_, old)) = self.values.iter_mut().find(|(key, _)| *key == name) {
+            *old = value.to_owned();
+        }
+        self
     }
 
     fn href(&self, org_id: &str, extra: &str) -> String {
@@ -78,20 +86,36 @@ pub fn AuditLogPage() -> impl IntoView {
     };
     let page = Resource::new(
         move || (org_id(), filters(), get("cursor")),
-        |(org, f, cursor)| {
+        |(org, f, cursor)| async move {
             let below = if f.below { "on".to_owned() } else { String::new() };
-            list_audit_events(
-                org,
+            let (target_type, target) = (f.get("target_type"), f.get("target_id"));
+            let page = list_audit_events(
+                org.clone(),
                 f.get("actor"),
                 f.get("action"),
-                f.get("target_type"),
-                f.get("target_id"),
+                target_type.clone(),
+                target.clone(),
                 f.get("from"),
                 f.get("to"),
                 f.get("q"),
                 below,
                 cursor,
             )
+            .await;
+            // A target typed that names nothing (it was not found by id, email, name or code)
+            // and found no event: what it could have meant, fetched here (a resource made
+            // inside this one's suspense would not hydrate reliably).
+            let lost = page.as_ref().is_ok_and(|page| {
+                page.events.is_empty()
+                    && page.searched_to.is_none()
+                    && !target.trim().is_empty()
+                    && page.target_id == target.trim()
+            });
+            let choices = match target_picker(&target_type, &org) {
+                Some((kind, scope)) if lost => choices_for(kind, scope, target.trim().to_owned()).await,
+                _ => Vec::new(),
+            };
+            page.map(|page| (page, choices))
         },
     );
     view! {
@@ -99,7 +123,7 @@ pub fn AuditLogPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) => view! { <AuditLog page org_id=org_id() filters=filters()/> }.into_any(),
+                        Ok((page, choices)) => view! { <AuditLog page choices org_id=org_id() filters=filters()/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -109,16 +133,21 @@ pub fn AuditLogPage() -> impl IntoView {
 }
 
 #[component]
-fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl IntoView {
+fn AuditLog(page: AuditEventsPage, choices: Vec<PickItem>, org_id: String, filters: Filters) -> impl IntoView {
     let next = page.next_cursor.as_ref().map(|c| filters.href(&org_id, &format!("&cursor={}", encode(c))));
     let empty = page.events.is_empty() && page.searched_to.is_none();
     let searched_to = page.searched_to.map(|at| {
         format!(
-            "Text is searched {TEXT_SEARCH_WINDOW_LABEL} events at a time: this page holds the matches among events back to {at}. The next page searches older ones."
+            "This text is in too many events to look up at once, so it is searched {TEXT_SEARCH_WINDOW_LABEL} events at a time: this page holds the matches among events back to {at}. The next page searches older ones."
         )
     });
     // Narrowed to one object with a page of its own: this is that object's History tab.
-    let (target_type, target_id) = (filters.get("target_type"), filters.get("target_id"));
+    let (target_type, target_id) = (filters.get("target_type"), page.target_id.clone());
+    let did_you_mean = target_picker(&target_type, &org_id).map(|(kind, _)| {
+        let (term, filters, org_id) = (filters.get("target_id"), filters.clone(), org_id.clone());
+        let href = move |value: &str| filters.clone().with_value("target_id", value).href(&org_id, "");
+        view! { <PickLinks kind term items=choices href/> }
+    });
     let tabs = details_href(&org_id, &target_type, &target_id).filter(|_| !target_id.is_empty()).map(|details| {
         let history = history_href(&org_id, &target_type, &target_id);
         view! { <ObjectTabs history details current=ObjectView::History/> }
@@ -140,7 +169,12 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
                     }.into_any();
                 }
                 if *name == "target_type" {
-                    return view! { <TargetTypeField id value=filters.get(name)/> }.into_any();
+                    let (target_type, target) = (filters.get("target_type"), filters.get("target_id"));
+                    return view! { <TargetFields org_id=org_id.clone() target_type target/> }.into_any();
+                }
+                if *name == "target_id" {
+                    // With its type, above.
+                    return ().into_any();
                 }
                 view! {
                     <div class="space-y-1">
@@ -163,6 +197,7 @@ fn AuditLog(page: AuditEventsPage, org_id: String, filters: Filters) -> impl Int
             <ExportLink href=filters.export_href(&org_id, "jsonl") label="JSON Lines" file_name=format!("audit-{org_id}.jsonl")/>
         </p>
         {empty.then(|| view! { <p class="text-sm" data-testid="audit-empty">"No events match."</p> })}
+        {did_you_mean}
         {searched_to.map(|text| view! { <p class="text-sm" role="status" data-testid="audit-searched-to">{text}</p> })}
         <ol class="divide-y divide-slate-200 rounded-md border border-slate-200 dark:divide-slate-800 dark:border-slate-800" data-testid="audit-events">
             {page.events.into_iter().map(|event| view! { <AuditEvent event/> }).collect_view()}
@@ -184,15 +219,51 @@ const TARGET_TYPES: [(&str, &str); 9] = [
     ("permission_schema", "Permission schema"),
 ];
 
+/// The picker for a target of this type, with the organization whose roles or policies it
+/// offers; `None`: the target is typed (by id).
+fn target_picker(target_type: &str, org_id: &str) -> Option<(PickKind, String)> {
+    match target_type {
+        "user" => Some((PickKind::User, String::new())),
+        "organization" => Some((PickKind::Organization, String::new())),
+        "role" => Some((PickKind::Role, org_id.to_owned())),
+        "policy" => Some((PickKind::Policy, org_id.to_owned())),
+        _ => None,
+    }
+}
+
+/// The target's type and the target: picked (a user by name or email, a role or a policy of
+/// this organization by name, an organization by name or code) where the type has a picker,
+/// else typed by id. Choosing another type changes the field at once.
+#[component]
+fn TargetFields(org_id: String, target_type: String, target: String) -> impl IntoView {
+    let chosen_type = RwSignal::new(target_type.clone());
+    view! {
+        <TargetTypeField value=target_type chosen=chosen_type/>
+        {move || match target_picker(&chosen_type.get(), &org_id) {
+            Some((kind, scope)) => view! {
+                <Picker kind scope name="target_id" label=format!("Target ({})", kind.noun()) value=target.clone()
+                    test_id="audit-target" required=false/>
+            }.into_any(),
+            None => view! {
+                <div class="space-y-1">
+                    <label for="audit-target_id" class="block text-sm font-medium">"Target id"</label>
+                    <input id="audit-target_id" name="target_id" value=target.clone() class=INPUT data-testid="audit-target"/>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
 /// The target type, chosen from the kinds there are (one the URL names that is not among them
 /// stays chosen, so that nothing typed into the address is lost).
 #[component]
-fn TargetTypeField(id: String, value: String) -> impl IntoView {
+fn TargetTypeField(value: String, chosen: RwSignal<String>) -> impl IntoView {
     let unknown = (!value.is_empty() && !TARGET_TYPES.iter().any(|(kind, _)| *kind == value)).then(|| value.clone());
     view! {
         <div class="space-y-1">
-            <label for=id.clone() class="block text-sm font-medium">"Target type"</label>
-            <select id=id name="target_type" data-testid="audit-target-type" class=INPUT>
+            <label for="audit-target_type" class="block text-sm font-medium">"Target type"</label>
+            <select id="audit-target_type" name="target_type" data-testid="audit-target-type" class=INPUT
+                on:change=move |ev| chosen.set(event_target_value(&ev))>
                 <option value="" selected=value.is_empty()>"Any"</option>
                 {TARGET_TYPES.iter().map(|(kind, label)| {
                     view! { <option value=*kind selected=value == *kind>{*label}</option> }

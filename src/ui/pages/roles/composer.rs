@@ -22,7 +22,7 @@ use crate::{
     ui::{
         components::{
             form::{FormError, SubmitButton, TextField, action_error},
-            impact_panel::{ImpactPanel, ImpactSubject},
+            impact_panel::{ImpactPanelOf, ImpactSubject},
             layout::LoadError,
             permission_matrix::{
                 PermissionMatrix,
@@ -91,6 +91,11 @@ fn sources_of(policies: &[ComposerPolicy], selected: &[String], resource_type: &
     if names.is_empty() { String::new() } else { format!("from {}", names.join(", ")) }
 }
 
+/// Policy ids in an order of their own: ticking one and unticking it again changes nothing.
+fn as_set(ids: &[String]) -> std::collections::BTreeSet<String> {
+    ids.iter().cloned().collect()
+}
+
 fn group_list(text: &str) -> Vec<String> {
     text.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect()
 }
@@ -131,26 +136,24 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     let save_error = action_error(save);
     let org_id = data.org_id.clone();
     let role_id = role.as_ref().map(|r| r.id.clone()).unwrap_or_default();
-    // The impact of the policies ticked as the page opened came with it: asked of the server
-    // only once the admin ticks others, or after a save (this resource is made inside the
-    // page's suspense, and the client runs it again as it hydrates).
+    // The impact of the policies ticked as the page opened came with it: the server is asked
+    // only once the admin ticks others (a save loads the page again, with the new impact).
     let impact = {
         let (org_id, role_id) = (org_id.clone(), role_id.clone());
-        let opening = data.opening_impact.clone();
-        Resource::new(
-            move || selected.get(),
-            move |ids| {
-                let (org_id, role_id) = (org_id.clone(), role_id.clone());
-                let unsaved = save.version().get_untracked() == 0;
-                let opening = (unsaved && ids == opening.0).then(|| opening.1.clone());
-                async move {
-                    match opening {
-                        Some(impact) => Some(impact),
-                        None => Some(preview_role_impact(org_id, role_id, ids).await),
-                    }
-                }
-            },
-        )
+        let (opening_ids, opening) = data.opening_impact.clone();
+        let opening_ids = Arc::new(as_set(&opening_ids));
+        let is_opening = {
+            let opening_ids = Arc::clone(&opening_ids);
+            move || selected.with(|ids| as_set(ids) == *opening_ids)
+        };
+        let previews = LocalResource::new({
+            let is_opening = is_opening.clone();
+            move || {
+                let (org_id, role_id, ids, skip) = (org_id.clone(), role_id.clone(), selected.get(), is_opening());
+                async move { if skip { None } else { Some(preview_role_impact(org_id, role_id, ids).await) } }
+            }
+        });
+        Signal::derive(move || if is_opening() { Some(opening.clone()) } else { previews.get().flatten() })
     };
     let read_only = !data.may_save;
     let is_new = role.is_none();
@@ -216,7 +219,7 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
                 <p class="text-sm text-slate-600 dark:text-slate-400">"The union of the chosen policies; hover a cell to see which policy grants it. Deny wins over allow."</p>
                 <PermissionMatrix schema=Arc::clone(&schema) rows instance_names=RwSignal::new(Vec::new()) cell_sources/>
             </section>
-            <ImpactPanel impact subject=ImpactSubject::Role/>
+            <ImpactPanelOf impact subject=ImpactSubject::Role/>
         </div>
     }
 }

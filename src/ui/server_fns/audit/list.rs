@@ -41,5 +41,6 @@ pub async fn list_audit_events(
         events: page.events.into_iter().map(AuditRow::new).collect(),
         next_cursor: page.next_cursor,
         searched_to: page.searched_to,
+        target_id: page.target_id.unwrap_or_default(),
     })
 }

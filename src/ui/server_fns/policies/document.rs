@@ -19,6 +19,7 @@ pub fn content(document: &str) -> Result<PolicyContent, UiError> {
                 msg,
                 kind: "json_invalid".into(),
             }],
+            suggestions: Vec::new(),
         }
     })?;
     Ok(PolicyContent { statements: Some(("statements".into(), values)), permissions: None })
