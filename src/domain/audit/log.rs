@@ -90,11 +90,11 @@ pub struct AuditPage {
     pub target_id: Option<String>,
 }
 
-/// Free text is first looked for by reading this many events of the scope, newest first: a
-/// text found often fills a page from them. When they hold fewer matches than a page, the
-/// older matches come from the text search index (`search_index.rs`), unless the text is found
-/// in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (reading them all would cost more
-/// than a window): then the page is short, and its cursor resumes after the last event read.
+/// Free text is looked up in the text search index (`search_index.rs`), which finds it anywhere
+/// in the log. A text in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (or too short
+/// for the index) is looked for by reading this many events of the scope at a time, newest
+/// first: such a text mostly fills a page from them; when they hold fewer matches than a page,
+/// the page is short, and its cursor resumes after the last event read.
 pub const TEXT_SEARCH_WINDOW: usize = 3_000;
 
 /// Whose history: an object of an organization, as its events name it.
@@ -474,9 +474,9 @@ pub(super) fn searched_text(engine: Engine, row: &str) -> String {
     format!("LOWER({columns})")
 }
 
-/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text is looked for
-/// in a window of the newest events; when those hold fewer matches than the limit, in the
-/// older ones through the index if the text is rare enough, else the page ends with the window.
+/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text found in few
+/// enough events is looked up in the index; otherwise in a window of the newest events, and
+/// when those hold fewer matches than the limit the page ends with the window.
 pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, limit: usize) -> DomainResult<Found> {
     let mut values = conditions.values.clone();
     let mut filtered = placed(db, scope, &mut values);
@@ -488,35 +488,29 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
     let Some(text) = &conditions.text else {
         return Ok(Found { records: newest(db, &from, &values, limit).await?, read_to: None });
     };
+    if let Some(records) = indexed_matches(db, &filtered, &values, text, limit).await? {
+        return Ok(Found { records, read_to: None });
+    }
     // The window: the events the text is looked for in end at the one TEXT_SEARCH_WINDOW
     // events down (if there are that many; if not, it is every event in scope).
     let last = format!("SELECT at, id {from} ORDER BY at DESC, id DESC LIMIT 1 OFFSET {}", TEXT_SEARCH_WINDOW - 1);
     let last = bound(sqlx::query(&last), &values).fetch_optional(db.pool()).await?;
-    let like = |values: &mut Vec<String>| {
-        values.push(text.pattern.clone());
-        format!("{} LIKE ${} ESCAPE '\\'", searched_text(db.engine(), ""), values.len())
-    };
-    let Some(row) = last else {
-        let mut values = values.clone();
-        let matching = format!("{from} AND {}", like(&mut values));
-        return Ok(Found { records: newest(db, &matching, &values, limit).await?, read_to: None });
-    };
-    let end: (String, String) = (row.try_get("at")?, row.try_get("id")?);
-    let mut window_values = values.clone();
-    let (a, b) = (window_values.len() + 1, window_values.len() + 2);
-    window_values.extend([end.0.clone(), end.1.clone()]);
-    let window = format!("{from} AND (at, id) >= (${a}, ${b}) AND {}", like(&mut window_values));
-    let mut records = newest(db, &window, &window_values, limit).await?;
+    let mut sql = from;
+    let mut read_to = None;
+    if let Some(row) = last {
+        let (at, id): (String, String) = (row.try_get("at")?, row.try_get("id")?);
+        let (a, b) = (values.len() + 1, values.len() + 2);
+        sql.push_str(&format!(" AND (at, id) >= (${a}, ${b})"));
+        values.extend([at.clone(), id.clone()]);
+        read_to = Some((at, id));
+    }
+    values.push(text.pattern.clone());
+    sql.push_str(&format!(" AND {} LIKE ${} ESCAPE '\\'", searched_text(db.engine(), ""), values.len()));
+    let records = newest(db, &sql, &values, limit).await?;
     if records.len() >= limit {
-        return Ok(Found { records, read_to: None });
+        read_to = None;
     }
-    match older_matches(db, &filtered, &values, text, &end, limit - records.len()).await? {
-        Some(older) => {
-            records.extend(older);
-            Ok(Found { records, read_to: None })
-        }
-        None => Ok(Found { records, read_to: Some(end) }),
-    }
+    Ok(Found { records, read_to })
 }
 
 /// Up to `limit` events, newest first, of `from` (`FROM ... WHERE ...`).
@@ -526,69 +520,71 @@ async fn newest(db: &Database, from: &str, values: &[String], limit: usize) -> D
     rows.iter().map(record).collect()
 }
 
-/// Up to `limit` events older than `before` that match `filtered` and the text, newest first,
-/// found through the text search index; `None` when there is none, or when the text matches
-/// more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (the window then goes on instead).
-async fn older_matches(
+/// Up to `limit` events, newest first, that match `filtered` and the text, found through the
+/// text search index: one read of it for the events holding the text anywhere in the log, then
+/// those of them that the filter selects. `None` when there is no index for the text, or when
+/// the text is in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all.
+async fn indexed_matches(
     db: &Database,
     filtered: &str,
     values: &[String],
     text: &TextSearch,
-    before: &(String, String),
     limit: usize,
 ) -> DomainResult<Option<Vec<AuditRecord>>> {
     let search = db.audit_search();
     if !search.indexes(&text.lowered) {
         return Ok(None);
     }
-    let mut values = values.to_vec();
-    let (a, b) = (values.len() + 1, values.len() + 2);
-    values.extend([before.0.clone(), before.1.clone(), text.pattern.clone()]);
-    let conditions = format!(
-        "{filtered} AND (at, id) < (${a}, ${b}) AND {} LIKE ${} ESCAPE '\\'",
-        searched_text(db.engine(), ""),
-        values.len()
-    );
     let too_many = TEXT_SEARCH_INDEXED_MATCHES + 1;
+    let searched = searched_text(db.engine(), "");
+    let mut values = values.to_vec();
+    let candidates = values.len() + 1;
+    values.push(String::new());
+    values.push(text.pattern.clone());
+    let like = format!("{searched} LIKE ${} ESCAPE '\\'", values.len());
     match search {
         AuditSearch::Windows => Ok(None),
         AuditSearch::SqliteTrigrams => {
-            let trigrams = sqlite_trigram_query(&text.lowered);
-            let count = format!(
-                "SELECT COUNT(*) AS n FROM (SELECT rowid FROM audit_search_trigrams \
-                 WHERE audit_search_trigrams MATCH $1 LIMIT {too_many})"
-            );
-            let candidates: i64 = sqlx::query(&count).bind(&trigrams).fetch_one(db.pool()).await?.try_get("n")?;
-            if usize::try_from(candidates).unwrap_or(usize::MAX) >= too_many {
+            // The index holds trigrams, not positions: its events are checked against the text.
+            let ids: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT r.event_id FROM audit_search_trigrams CROSS JOIN audit_search_rows r \
+                 WHERE audit_search_trigrams MATCH $1 AND r.row_id = audit_search_trigrams.rowid LIMIT {too_many}"
+            ))
+            .bind(sqlite_trigram_query(&text.lowered))
+            .fetch_all(db.pool())
+            .await?;
+            if ids.len() >= too_many {
                 return Ok(None);
             }
-            values.push(trigrams);
-            // CROSS JOIN: SQLite starts from the index's few candidates, not the scope's events.
+            values[candidates - 1] = serde_json::to_string(&ids).unwrap_or_default();
+            // CROSS JOIN: SQLite starts from the few events found, not from the scope's.
             let from = format!(
-                "FROM (SELECT r.event_id FROM audit_search_trigrams CROSS JOIN audit_search_rows r \
-                 WHERE audit_search_trigrams MATCH ${} AND r.row_id = audit_search_trigrams.rowid) c \
-                 CROSS JOIN audit_events WHERE audit_events.id = c.event_id AND {conditions}",
-                values.len()
+                "FROM (SELECT value AS event_id FROM json_each(${candidates})) found CROSS JOIN audit_events \
+                 WHERE audit_events.id = found.event_id AND {filtered} AND {like}"
             );
             Ok(Some(newest(db, &from, &values, limit).await?))
         }
         AuditSearch::PostgresTrigrams => {
             // Only bitmap scans: through the trigram index, whatever the planner expects of
-            // walking the log (the count bounds what they read).
+            // walking the log instead.
             let mut tx = db.pool().begin().await?;
             (&mut *tx)
                 .execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off")
                 .await?;
-            let count = format!(
-                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_events WHERE {} LIKE $1 ESCAPE '\\' LIMIT {too_many}) c",
-                searched_text(Engine::Postgres, "")
-            );
-            let matches: i64 = sqlx::query(&count).bind(&text.pattern).fetch_one(&mut *tx).await?.try_get("n")?;
-            if usize::try_from(matches).unwrap_or(usize::MAX) >= too_many {
+            let ids: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM audit_events WHERE {searched} LIKE $1 ESCAPE '\\' LIMIT {too_many}"
+            ))
+            .bind(&text.pattern)
+            .fetch_all(&mut *tx)
+            .await?;
+            if ids.len() >= too_many {
                 return Ok(None);
             }
+            values[candidates - 1] = serde_json::to_string(&ids).unwrap_or_default();
             let query = format!(
-                "SELECT {COLUMNS} FROM audit_events WHERE {conditions} ORDER BY at DESC, id DESC LIMIT {limit}"
+                "SELECT {COLUMNS} FROM audit_events \
+                 WHERE id IN (SELECT jsonb_array_elements_text(CAST(${candidates} AS jsonb))) AND {filtered} AND {like} \
+                 ORDER BY at DESC, id DESC LIMIT {limit}"
             );
             let rows = bound(sqlx::query(&query), &values).fetch_all(&mut *tx).await?;
             tx.commit().await?;
