@@ -90,11 +90,11 @@ pub struct AuditPage {
     pub target_id: Option<String>,
 }
 
-/// Free text is looked up in the text search index (`search_index.rs`), which finds it anywhere
-/// in the log. A text in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (or too short
-/// for the index) is looked for by reading this many events of the scope at a time, newest
-/// first: such a text mostly fills a page from them; when they hold fewer matches than a page,
-/// the page is short, and its cursor resumes after the last event read.
+/// Free text is first looked for by reading this many events of the scope, newest first: a text
+/// found often fills a page from them. When they hold fewer matches than a page, the older ones
+/// come from the text search index (`search_index.rs`), read once, unless the text is in more
+/// than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (or too short for trigrams): then the
+/// page is short, and its cursor resumes after the last event read.
 pub const TEXT_SEARCH_WINDOW: usize = 3_000;
 
 /// Whose history: an object of an organization, as its events name it.
@@ -474,9 +474,10 @@ pub(super) fn searched_text(engine: Engine, row: &str) -> String {
     format!("LOWER({columns})")
 }
 
-/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text found in few
-/// enough events is looked up in the index; otherwise in a window of the newest events, and
-/// when those hold fewer matches than the limit the page ends with the window.
+/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text is looked for
+/// in a window of the newest events first (a text found often fills the page from them); when
+/// they hold fewer matches than the limit, the older ones come from the index if the text is in
+/// few enough events, else the page ends with the window.
 pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, limit: usize) -> DomainResult<Found> {
     let mut values = conditions.values.clone();
     let mut filtered = placed(db, scope, &mut values);
@@ -488,29 +489,40 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
     let Some(text) = &conditions.text else {
         return Ok(Found { records: newest(db, &from, &values, limit).await?, read_to: None });
     };
-    if let Some(records) = indexed_matches(db, &filtered, &values, text, limit).await? {
-        return Ok(Found { records, read_to: None });
-    }
     // The window: the events the text is looked for in end at the one TEXT_SEARCH_WINDOW
     // events down (if there are that many; if not, it is every event in scope).
     let last = format!("SELECT at, id {from} ORDER BY at DESC, id DESC LIMIT 1 OFFSET {}", TEXT_SEARCH_WINDOW - 1);
     let last = bound(sqlx::query(&last), &values).fetch_optional(db.pool()).await?;
-    let mut sql = from;
-    let mut read_to = None;
-    if let Some(row) = last {
-        let (at, id): (String, String) = (row.try_get("at")?, row.try_get("id")?);
-        let (a, b) = (values.len() + 1, values.len() + 2);
-        sql.push_str(&format!(" AND (at, id) >= (${a}, ${b})"));
-        values.extend([at.clone(), id.clone()]);
-        read_to = Some((at, id));
-    }
-    values.push(text.pattern.clone());
-    sql.push_str(&format!(" AND {} LIKE ${} ESCAPE '\\'", searched_text(db.engine(), ""), values.len()));
-    let records = newest(db, &sql, &values, limit).await?;
+    let like = |values: &mut Vec<String>| {
+        values.push(text.pattern.clone());
+        format!("{} LIKE ${} ESCAPE '\\'", searched_text(db.engine(), ""), values.len())
+    };
+    let Some(row) = last else {
+        let mut values = values.clone();
+        let matching = format!("{from} AND {}", like(&mut values));
+        return Ok(Found { records: newest(db, &matching, &values, limit).await?, read_to: None });
+    };
+    let end: (String, String) = (row.try_get("at")?, row.try_get("id")?);
+    let mut window_values = values.clone();
+    let (a, b) = (window_values.len() + 1, window_values.len() + 2);
+    window_values.extend([end.0.clone(), end.1.clone()]);
+    let window = format!("{from} AND (at, id) >= (${a}, ${b}) AND {}", like(&mut window_values));
+    let mut records = newest(db, &window, &window_values, limit).await?;
     if records.len() >= limit {
-        read_to = None;
+        return Ok(Found { records, read_to: None });
     }
-    Ok(Found { records, read_to })
+    // Older than the window.
+    let mut older_values = values.clone();
+    let (a, b) = (older_values.len() + 1, older_values.len() + 2);
+    older_values.extend([end.0.clone(), end.1.clone()]);
+    let older = format!("{filtered} AND (at, id) < (${a}, ${b})");
+    match indexed_matches(db, &older, &older_values, text, limit - records.len()).await? {
+        Some(found) => {
+            records.extend(found);
+            Ok(Found { records, read_to: None })
+        }
+        None => Ok(Found { records, read_to: Some(end) }),
+    }
 }
 
 /// Up to `limit` events, newest first, of `from` (`FROM ... WHERE ...`).

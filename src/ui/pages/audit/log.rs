@@ -138,7 +138,7 @@ fn AuditLog(page: AuditEventsPage, choices: Vec<PickItem>, org_id: String, filte
     let empty = page.events.is_empty() && page.searched_to.is_none();
     let searched_to = page.searched_to.map(|at| {
         format!(
-            "This text is in too many events to look up at once, so it is searched {TEXT_SEARCH_WINDOW_LABEL} events at a time: this page holds the matches among events back to {at}. The next page searches older ones."
+            "This text is in too many events (or too short) to look up at once, so it is searched {TEXT_SEARCH_WINDOW_LABEL} events at a time: this page holds the matches among events back to {at}. The next page searches older ones."
         )
     });
     // Narrowed to one object with a page of its own: this is that object's History tab.
