@@ -661,13 +661,12 @@ async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_ti
     use warden::domain::audit::{TEXT_SEARCH_INDEXED_MATCHES, TEXT_SEARCH_WINDOW};
     let Some(world) = World::start(engine).await else { return };
     let acme = world.org("Acme", &world.root).await;
-    let globex = world.org("Globex", &world.root).await;
-    // The matches are older than a whole window of other events.
+    // The matches are older than a whole window of other events; "pin" is in more of Acme's
+    // events than the index hands over.
+    events_on(&world, &acme, "2025-12-01", "pinned", TEXT_SEARCH_INDEXED_MATCHES + 1).await;
     events_on(&world, &acme, "2026-01-01", "needle", 120).await;
     events_on(&world, &acme, "2026-01-02", "spin", 120).await;
     events_on(&world, &acme, "2026-06-01", "hay", TEXT_SEARCH_WINDOW + 100).await;
-    // "pin" is also in more events elsewhere than the index hands over.
-    events_on(&world, &globex, "2026-03-01", "pin", TEXT_SEARCH_INDEXED_MATCHES + 1).await;
 
     // A rare text is found through the index: the first page is full, every match once.
     let (status, first) = log(&world, &world.root_cookie, &acme, "?q=NEEDLE&limit=50").await;
@@ -682,17 +681,19 @@ async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_ti
 
     // A text found in many events is looked for a window at a time: the first page reads the
     // newest window, finds none, and says how far back it read; the pages after it go on.
-    let (found, searched_to) = every_match(&world, &acme, "pin", 50).await;
+    let (found, searched_to) = every_match(&world, &acme, "pin", 200).await;
     assert!(searched_to.is_some_and(|at| at.starts_with("2026-06-01")), "the first page's window");
-    let expected: Vec<String> = (0..120).rev().map(|n| format!("spin-{n}")).collect();
+    let spins = (0..120).rev().map(|n| format!("spin-{n}"));
+    let expected: Vec<String> =
+        spins.chain((0..=TEXT_SEARCH_INDEXED_MATCHES).rev().map(|n| format!("pinned-{n}"))).collect();
     assert_eq!(found, expected, "every match once, newest first");
 
-    for q in ["needle", "pin"] {
+    for (q, count) in [("needle", 120), ("pin", expected.len())] {
         let export = world
             .app
             .send(Req::get(&format!("/v1/orgs/{acme}/iam/audit/export?format=jsonl&q={q}")).cookie(&world.root_cookie))
             .await;
-        assert_eq!(export.text().lines().count(), 120, "the export holds every match of {q}");
+        assert_eq!(export.text().lines().count(), count, "the export holds every match of {q}");
     }
 
     let page = world.app.send(Req::page(&format!("/orgs/{acme}/audit?q=pin")).cookie(&world.root_cookie)).await;
@@ -849,6 +850,23 @@ async fn a_target_is_found_by_what_its_picker_fills_in(engine: Engine) {
     assert!(!user.is_empty() && targets.iter().all(|t| *t == person.id), "{user:?} {targets:?}");
     let (nothing, _) = found("?target_type=role&target_id=Editorz".to_owned()).await;
     assert_eq!(nothing, Vec::<String>::new());
+
+    // Only what the reader may see is looked up: Acme's auditor naming another tenant's user by
+    // email learns nothing of them (their id shows nowhere), while Acme's own is found.
+    let globex = world.org("Globex", &world.root).await;
+    let stranger = world.person("stranger@globex.example", &globex).await;
+    let auditors = world.allow_role(&acme, "Auditors", &["audit:read", "org:read", "member:read"]).await;
+    let auditor = world.person("auditor@acme.example", &acme).await;
+    world.give(&acme, &auditor.id, &[&auditors]).await;
+    let page_for = |target: &str| {
+        let (world, cookie) = (&world, auditor.cookie.clone());
+        let path = format!("/orgs/{acme}/audit?target_type=user&target_id={target}");
+        async move { world.app.send(Req::page(&path).cookie(&cookie)).await.text() }
+    };
+    let text = page_for("stranger@globex.example").await;
+    assert!(!text.contains(&stranger.id), "another tenant's user is not looked up: {text}");
+    let text = page_for("pat.picked@example.com").await;
+    assert!(text.contains(&person.id), "Acme's own is: {text}");
 
     // The page: named by its name, the object's tabs link to it by id; a name that names
     // nothing is offered what it could have meant, each a link to the log filtered by it.

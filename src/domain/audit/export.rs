@@ -81,7 +81,7 @@ impl Domain {
     ) -> DomainResult<AuditExport> {
         let org = self.audited_organization(actor, org_id).await?;
         let scope = self.scope_of(actor, &org, filter.include_descendants).await?;
-        let filter = AuditFilter { cursor: None, limit: BATCH, ..self.with_target_by_id(&org, filter).await? };
+        let filter = AuditFilter { cursor: None, limit: BATCH, ..self.with_target_by_id(actor, &org, filter).await? };
         // Checked now, so that a bad filter is refused before anything is sent.
         Conditions::of(&filter)?;
         Ok(AuditExport { domain: self.clone(), scope, filter, format, header_written: false, finished: false })

@@ -249,7 +249,7 @@ impl Domain {
 
     async fn events_of(&self, actor: &Actor, org: &Organization, filter: &AuditFilter) -> DomainResult<AuditPage> {
         let scope = self.scope_of(actor, org, filter.include_descendants).await?;
-        let filter = &self.with_target_by_id(org, filter).await?;
+        let filter = &self.with_target_by_id(actor, org, filter).await?;
         let found = page(&self.db, &scope, &Conditions::of(filter)?, filter.limit + 1).await?;
         let mut records = found.records;
         let (next_cursor, searched_to) = match cursor::page_end(&mut records, filter.limit, |r| (&r.at, &r.id)) {
@@ -533,9 +533,10 @@ async fn newest(db: &Database, from: &str, values: &[String], limit: usize) -> D
 }
 
 /// Up to `limit` events, newest first, that match `filtered` and the text, found through the
-/// text search index: one read of it for the events holding the text anywhere in the log, then
-/// those of them that the filter selects. `None` when there is no index for the text, or when
-/// the text is in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all.
+/// text search index, read once. `None` when there is no index for the text, or when the text
+/// is in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events: of those `filtered` selects on
+/// PostgreSQL; in the whole log on SQLite, whose index cannot be narrowed to a scope (so there a
+/// text common in other organizations' events is looked for a window at a time here too).
 async fn indexed_matches(
     db: &Database,
     filtered: &str,
@@ -548,12 +549,9 @@ async fn indexed_matches(
         return Ok(None);
     }
     let too_many = TEXT_SEARCH_INDEXED_MATCHES + 1;
-    let searched = searched_text(db.engine(), "");
     let mut values = values.to_vec();
-    let candidates = values.len() + 1;
-    values.push(String::new());
     values.push(text.pattern.clone());
-    let like = format!("{searched} LIKE ${} ESCAPE '\\'", values.len());
+    let like = format!("{} LIKE ${} ESCAPE '\\'", searched_text(db.engine(), ""), values.len());
     match search {
         AuditSearch::Windows => Ok(None),
         AuditSearch::SqliteTrigrams => {
@@ -568,41 +566,49 @@ async fn indexed_matches(
             if ids.len() >= too_many {
                 return Ok(None);
             }
-            values[candidates - 1] = serde_json::to_string(&ids).unwrap_or_default();
+            values.push(serde_json::to_string(&ids).unwrap_or_default());
             // CROSS JOIN: SQLite starts from the few events found, not from the scope's.
             let from = format!(
-                "FROM (SELECT value AS event_id FROM json_each(${candidates})) found CROSS JOIN audit_events \
-                 WHERE audit_events.id = found.event_id AND {filtered} AND {like}"
+                "FROM (SELECT value AS event_id FROM json_each(${})) found CROSS JOIN audit_events \
+                 WHERE audit_events.id = found.event_id AND {filtered} AND {like}",
+                values.len()
             );
             Ok(Some(newest(db, &from, &values, limit).await?))
         }
         AuditSearch::PostgresTrigrams => {
-            // Only bitmap scans: through the trigram index, whatever the planner expects of
-            // walking the log instead.
+            // Only bitmap scans: through the trigram index (with the scope's own), whatever the
+            // planner expects of walking the log instead. The events counted are the scope's
+            // alone, so that other tenants' events change nothing of the answer.
             let mut tx = db.pool().begin().await?;
             (&mut *tx)
                 .execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off")
                 .await?;
-            let ids: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT id FROM audit_events WHERE {searched} LIKE $1 ESCAPE '\\' LIMIT {too_many}"
-            ))
-            .bind(&text.pattern)
-            .fetch_all(&mut *tx)
-            .await?;
+            let found = format!("SELECT id FROM audit_events WHERE {filtered} AND {like} LIMIT {too_many}");
+            let ids: Vec<String> = bound_scalar(sqlx::query_scalar(&found), &values).fetch_all(&mut *tx).await?;
             if ids.len() >= too_many {
                 return Ok(None);
             }
-            values[candidates - 1] = serde_json::to_string(&ids).unwrap_or_default();
             let query = format!(
                 "SELECT {COLUMNS} FROM audit_events \
-                 WHERE id IN (SELECT jsonb_array_elements_text(CAST(${candidates} AS jsonb))) AND {filtered} AND {like} \
+                 WHERE id IN (SELECT jsonb_array_elements_text(CAST($1 AS jsonb))) \
                  ORDER BY at DESC, id DESC LIMIT {limit}"
             );
-            let rows = bound(sqlx::query(&query), &values).fetch_all(&mut *tx).await?;
+            let rows =
+                sqlx::query(&query).bind(serde_json::to_string(&ids).unwrap_or_default()).fetch_all(&mut *tx).await?;
             tx.commit().await?;
             Ok(Some(rows.iter().map(record).collect::<DomainResult<_>>()?))
         }
     }
+}
+
+fn bound_scalar<'q>(
+    mut query: sqlx::query::QueryScalar<'q, sqlx::Any, String, sqlx::any::AnyArguments<'q>>,
+    values: &[String],
+) -> sqlx::query::QueryScalar<'q, sqlx::Any, String, sqlx::any::AnyArguments<'q>> {
+    for value in values {
+        query = query.bind(value.clone());
+    }
+    query
 }
 
 fn bound<'q>(

@@ -33,15 +33,6 @@ impl Domain {
         Ok(emails)
     }
 
-    /// The id of the user `id_or_email` names, by id or by email in any letter case (no
-    /// authorization: for the audit log's target filter, whose events are authorized on their own).
-    pub(crate) async fn user_id_named(&self, id_or_email: &str) -> DomainResult<Option<String>> {
-        if let Some(user) = self.find_user(id_or_email).await? {
-            return Ok(Some(user.id));
-        }
-        Ok(storage::find_credentials(&self.db, &email::normalize(id_or_email)).await?.map(|(user, _)| user.id))
-    }
-
     /// A user by id, or `NotFound` (no authorization: for other capabilities).
     pub(crate) async fn existing_user(&self, user_id: &str) -> DomainResult<User> {
         self.find_user(user_id).await?.ok_or_else(|| user_not_found(user_id))
