@@ -30,7 +30,7 @@ for (const mode of MODES) {
       // Its name, which the field does not take (an id or a code): refused, with offers.
       await form.getByTestId('new-user-org').fill(`offer dock ${suffix}`);
       await form.getByTestId('new-user-create').click();
-      const offer = form.getByTestId('offer').filter({ hasText: `Offer Dock ${suffix}` });
+      const offer = form.getByTestId('pick-link').filter({ hasText: `Offer Dock ${suffix}` });
       await offer.waitFor();
       await waitForText(form.getByTestId('organization_id-error'), /No organization you may add users to/);
       if (mode.javaScriptEnabled) {
@@ -41,7 +41,7 @@ for (const mode of MODES) {
       await waitForValue(form.getByTestId('new-user-org'), org.body.id);
       await waitForValue(form.locator('input[name="email"]'), email);
       await waitForValue(form.locator('input[name="first_name"]'), 'Olive');
-      assert.equal(await form.getByTestId('organization_id-offers').count(), 0, 'the offers are gone once one is chosen');
+      assert.equal(await form.getByTestId('pick-links-organization').count(), 0, 'the offers are gone once one is chosen');
       assert.equal(await form.getByTestId('organization_id-error').textContent(), '', 'and so is the error');
 
       await submitAndWait(page, form.getByTestId('new-user-create'), (url) => url.searchParams.has('done'));

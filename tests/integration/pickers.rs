@@ -569,9 +569,9 @@ async fn a_new_user_joins_an_organization_picked_anywhere_in_the_tree(engine: En
 
 on_both_engines!(a_new_user_joins_an_organization_picked_anywhere_in_the_tree);
 
-/// The `href` of the first link marked `data-testid="offer"` in `html`, as a path.
+/// The `href` of the first link marked `data-testid="pick-link"` in `html`, as a path.
 fn first_offer(html: &str) -> Option<String> {
-    let at = html.find("data-testid=\"offer\"")?;
+    let at = html.find("data-testid=\"pick-link\"")?;
     let opening = html[..at].rfind("<a ")?;
     let href = html[opening..at].split("href=\"").nth(1)?.split('"').next()?;
     Some(href.replace("&amp;", "&"))
@@ -606,7 +606,7 @@ async fn without_javascript_a_failed_pick_offers_its_choices_as_links(engine: En
     assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.text());
     let back = posted.header("location").expect("back to the form").trim_start_matches(PUBLIC_ORIGIN).to_owned();
     let page = w.app.send(Req::page(&back).cookie(&w.root_cookie)).await.text();
-    assert!(page.contains("data-testid=\"organization_id-offers\""), "{page}");
+    assert!(page.contains("data-testid=\"pick-links-organization\""), "{page}");
     let offer = first_offer(&page).expect("an offer, as a link");
     assert!(offer.contains(&format!("__typed.organization_id={docks}")), "{offer}");
 

@@ -348,8 +348,6 @@ pub(super) struct Conditions {
 impl Conditions {
     pub(super) fn of(filter: &AuditFilter) -> DomainResult<Self> {
         let mut conditions = Self { sql: Vec::new(), values: Vec::new(), text: None, narrow: false };
-        let given =
-            |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         if let Some(actor) = given(&filter.actor) {
             conditions.narrow = true;
             let n = conditions.bind(actor);
@@ -430,6 +428,11 @@ impl Conditions {
     }
 }
 
+/// A filter's text field as given, trimmed; `None` when empty (it filters nothing).
+pub(super) fn given(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
 /// Free text to find, lower case, and as a `LIKE` pattern.
 pub(super) struct TextSearch {
     lowered: String,
@@ -503,19 +506,14 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
         return Ok(Found { records: newest(db, &matching, &values, limit).await?, read_to: None });
     };
     let end: (String, String) = (row.try_get("at")?, row.try_get("id")?);
-    let mut window_values = values.clone();
-    let (a, b) = (window_values.len() + 1, window_values.len() + 2);
-    window_values.extend([end.0.clone(), end.1.clone()]);
-    let window = format!("{from} AND (at, id) >= (${a}, ${b}) AND {}", like(&mut window_values));
+    let (in_window, mut window_values) = beside(&values, &end, ">=");
+    let window = format!("{from} AND {in_window} AND {}", like(&mut window_values));
     let mut records = newest(db, &window, &window_values, limit).await?;
     if records.len() >= limit {
         return Ok(Found { records, read_to: None });
     }
-    // Older than the window.
-    let mut older_values = values.clone();
-    let (a, b) = (older_values.len() + 1, older_values.len() + 2);
-    older_values.extend([end.0.clone(), end.1.clone()]);
-    let older = format!("{filtered} AND (at, id) < (${a}, ${b})");
+    let (older, older_values) = beside(&values, &end, "<");
+    let older = format!("{filtered} AND {older}");
     match indexed_matches(db, &older, &older_values, text, limit - records.len()).await? {
         Some(found) => {
             records.extend(found);
@@ -523,6 +521,15 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
         }
         None => Ok(Found { records, read_to: Some(end) }),
     }
+}
+
+/// The condition that an event is `comparison` (`<`, `>=`) the one at `end` in the log's order,
+/// with `values` and the two it binds.
+fn beside(values: &[String], end: &(String, String), comparison: &str) -> (String, Vec<String>) {
+    let mut values = values.to_vec();
+    let (a, b) = (values.len() + 1, values.len() + 2);
+    values.extend([end.0.clone(), end.1.clone()]);
+    (format!("(at, id) {comparison} (${a}, ${b})"), values)
 }
 
 /// Up to `limit` events, newest first, of `from` (`FROM ... WHERE ...`).
@@ -584,7 +591,8 @@ async fn indexed_matches(
                 .execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off")
                 .await?;
             let found = format!("SELECT id FROM audit_events WHERE {filtered} AND {like} LIMIT {too_many}");
-            let ids: Vec<String> = bound_scalar(sqlx::query_scalar(&found), &values).fetch_all(&mut *tx).await?;
+            let found = bound(sqlx::query(&found), &values).fetch_all(&mut *tx).await?;
+            let ids = found.iter().map(|row| row.try_get("id")).collect::<Result<Vec<String>, _>>()?;
             if ids.len() >= too_many {
                 return Ok(None);
             }
@@ -599,16 +607,6 @@ async fn indexed_matches(
             Ok(Some(rows.iter().map(record).collect::<DomainResult<_>>()?))
         }
     }
-}
-
-fn bound_scalar<'q>(
-    mut query: sqlx::query::QueryScalar<'q, sqlx::Any, String, sqlx::any::AnyArguments<'q>>,
-    values: &[String],
-) -> sqlx::query::QueryScalar<'q, sqlx::Any, String, sqlx::any::AnyArguments<'q>> {
-    for value in values {
-        query = query.bind(value.clone());
-    }
-    query
 }
 
 fn bound<'q>(

@@ -86,9 +86,17 @@ impl AuditSearch {
         })
     }
 
-    /// Whether `text` (lower case) can be looked up in the index.
+    /// Whether `text` (lower case) can be looked up in the index. SQLite's trigrams are any
+    /// three characters; pg_trgm takes its trigrams from words (letters and digits), and for a
+    /// text without one of three it would hand over every event.
     pub(super) fn indexes(self, text: &str) -> bool {
-        self != Self::Windows && text.chars().count() >= SHORTEST_INDEXED_TEXT
+        match self {
+            Self::Windows => false,
+            Self::SqliteTrigrams => text.chars().count() >= SHORTEST_INDEXED_TEXT,
+            Self::PostgresTrigrams => {
+                text.split(|c: char| !c.is_alphanumeric()).any(|word| word.chars().count() >= SHORTEST_INDEXED_TEXT)
+            }
+        }
     }
 }
 
@@ -104,7 +112,16 @@ pub(super) fn sqlite_trigram_query(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_trigram_query;
+    use super::{AuditSearch, sqlite_trigram_query};
+
+    #[test]
+    fn postgresql_looks_up_only_a_text_with_a_word_of_three() {
+        assert!(AuditSearch::PostgresTrigrams.indexes("target-4242"));
+        assert!(!AuditSearch::PostgresTrigrams.indexes("---"));
+        assert!(!AuditSearch::PostgresTrigrams.indexes("ab-cd"));
+        assert!(AuditSearch::SqliteTrigrams.indexes("---"));
+        assert!(!AuditSearch::Windows.indexes("target"));
+    }
 
     #[test]
     fn a_text_is_looked_up_by_each_of_its_trigrams_once() {

@@ -2,7 +2,7 @@
 //! user's email, a role's or a policy's name, an organization's code); the log records ids, so
 //! that an object's events are found by one however often it was renamed.
 
-use super::log::AuditFilter;
+use super::log::{AuditFilter, given};
 use crate::domain::{Actor, Domain, DomainError, DomainResult, orgs::Organization};
 
 impl Domain {
@@ -17,8 +17,6 @@ impl Domain {
         org: &Organization,
         filter: &AuditFilter,
     ) -> DomainResult<AuditFilter> {
-        let given =
-            |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         let (Some(target_type), Some(target)) = (given(&filter.target_type), given(&filter.target_id)) else {
             return Ok(filter.clone());
         };

@@ -281,48 +281,23 @@ pub fn Picker(
                 }).collect_view()}
             </ul>
             <p id=error_id class="text-sm text-red-600 empty:hidden dark:text-red-400" data-testid=format!("{name}-error")>{message}</p>
-            {move || offered().filter(|_| !moved_on()).map(|suggestion| view! {
-                <Offers name items=suggestion.items on_choose=move |value: String| {
+            // Links to this page with the field refilled with a choice (everything else typed
+            // kept): what a browser without JavaScript follows; with it, a choice fills the field.
+            {move || offered().filter(|_| !moved_on()).map(|suggestion| {
+                let location = leptos_router::hooks::use_location();
+                let href = move |value: &str| {
+                    let (path, query) = (location.pathname.get_untracked(), location.search.get_untracked());
+                    format!("{path}?{}", with_typed(&query, name, value))
+                };
+                let on_choose = Callback::new(move |value: String| {
                     fill(input, &value, false);
                     text.set(value);
-                }/>
+                });
+                view! { <PickLinks kind term=suggestion.term items=suggestion.items href on_choose/> }
             })}
             <p class="mt-1 text-xs text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="pick-chosen">
                 {move || chosen.get().map(|item| if item.detail.is_empty() { item.label } else { format!("{} · {}", item.label, item.detail) })}
             </p>
-        </div>
-    }
-}
-
-/// What the server offered for a field's term after a failed post, as links to the same page
-/// with the field refilled with the choice (the form's other typed values kept): what a
-/// browser without JavaScript follows; with JavaScript a choice fills the field in place.
-#[component]
-fn Offers(
-    name: &'static str,
-    items: Vec<PickItem>,
-    on_choose: impl Fn(String) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let href = move |value: &str| {
-        let (path, query) = (location.pathname.get_untracked(), location.search.get_untracked());
-        format!("{path}?{}", with_typed(&query, name, value))
-    };
-    view! {
-        <div class="mt-1 text-sm" data-testid=format!("{name}-offers")>
-            <p>"Choose one of these:"</p>
-            <ul class="mt-1 list-disc pl-5">
-                {items.into_iter().map(|item| {
-                    let value = item.value.clone();
-                    view! {
-                        <li>
-                            <a href=href(&item.value) class="text-indigo-700 underline dark:text-indigo-300" data-testid="offer"
-                                on:click=move |ev| { ev.prevent_default(); on_choose(value.clone()); }>{item.label}</a>
-                            <span class="text-slate-600 dark:text-slate-400">{format!(" {}", item.detail)}</span>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
         </div>
     }
 }
@@ -350,22 +325,37 @@ pub fn PickLinks(
     term: String,
     items: Vec<PickItem>,
     href: impl Fn(&str) -> String + Send + Sync + 'static,
+    /// With JavaScript, a choice is handed to this instead of followed.
+    #[prop(optional, into)]
+    on_choose: Option<Callback<String>>,
 ) -> impl IntoView {
     let noun = kind.noun();
     // What was typed, when it is itself a choice, needs no link (the trouble was elsewhere).
     let items: Vec<PickItem> = items.into_iter().filter(|item| item.value != term).collect();
-    (!items.is_empty()).then(|| view! {
-        <div class="text-sm" data-testid=format!("pick-links-{}", noun.replace(' ', "-"))>
-            <p>{format!("Did you mean one of these? Choose the {noun}:")}</p>
-            <ul class="mt-1 list-disc pl-5">
-                {items.into_iter().map(|item| view! {
-                    <li>
-                        <a href=href(&item.value) class="text-indigo-700 underline dark:text-indigo-300">{item.label}</a>
-                        <span class="text-slate-600 dark:text-slate-400">{format!(" {}", item.detail)}</span>
-                    </li>
-                }).collect_view()}
-            </ul>
-        </div>
+    (!items.is_empty()).then(|| {
+        view! {
+            <div class="text-sm" data-testid=format!("pick-links-{}", noun.replace(' ', "-"))>
+                <p>{format!("Did you mean one of these? Choose the {noun}:")}</p>
+                <ul class="mt-1 list-disc pl-5">
+                    {items.into_iter().map(|item| {
+                        let value = item.value.clone();
+                        let choose = move |ev: leptos::ev::MouseEvent| {
+                            if let Some(on_choose) = on_choose {
+                                ev.prevent_default();
+                                on_choose.run(value.clone());
+                            }
+                        };
+                        view! {
+                            <li>
+                                <a href=href(&item.value) on:click=choose data-testid="pick-link"
+                                    class="text-indigo-700 underline dark:text-indigo-300">{item.label}</a>
+                                <span class="text-slate-600 dark:text-slate-400">{format!(" {}", item.detail)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
     })
 }
 

@@ -141,11 +141,8 @@ fn RoleComposer(data: RoleComposerData) -> impl IntoView {
     let impact = {
         let (org_id, role_id) = (org_id.clone(), role_id.clone());
         let (opening_ids, opening) = data.opening_impact.clone();
-        let opening_ids = Arc::new(as_set(&opening_ids));
-        let is_opening = {
-            let opening_ids = Arc::clone(&opening_ids);
-            move || selected.with(|ids| as_set(ids) == *opening_ids)
-        };
+        let opening_ids = as_set(&opening_ids);
+        let is_opening = move || selected.with(|ids| as_set(ids) == opening_ids);
         let previews = LocalResource::new({
             let is_opening = is_opening.clone();
             move || {
