@@ -13,7 +13,11 @@ use sqlx::{
     migrate::Migrator,
 };
 
-use super::{DomainError, DomainResult, audit::AuditSearch, users::search_index::UserSearch};
+use super::{
+    DomainError, DomainResult,
+    audit::{AuditSearch, TrigramSampler},
+    users::search_index::UserSearch,
+};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
@@ -46,6 +50,7 @@ pub struct Database {
     engine: Engine,
     user_search: UserSearch,
     audit_search: AuditSearch,
+    audit_trigrams: TrigramSampler,
     url: ConnectionUrl,
 }
 
@@ -108,6 +113,7 @@ impl Database {
             engine,
             user_search: UserSearch::Keys,
             audit_search: AuditSearch::Windows,
+            audit_trigrams: TrigramSampler::default(),
             url: ConnectionUrl(url.into()),
         })
     }
@@ -181,6 +187,11 @@ impl Database {
 
     pub fn audit_search(&self) -> AuditSearch {
         self.audit_search
+    }
+
+    /// How common each trigram of the audit log's text is, to look up a text by its rare ones.
+    pub fn audit_trigrams(&self) -> &TrigramSampler {
+        &self.audit_trigrams
     }
 
     pub fn engine(&self) -> Engine {

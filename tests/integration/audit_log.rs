@@ -667,6 +667,10 @@ async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_ti
     events_on(&world, &acme, "2026-01-01", "needle", 120).await;
     events_on(&world, &acme, "2026-01-02", "spin", 120).await;
     events_on(&world, &acme, "2026-06-01", "hay", TEXT_SEARCH_WINDOW + 100).await;
+    // A text in more of another tenant's events than the index hands over, and in few of Acme's.
+    let globex = world.org("Globex", &world.root).await;
+    events_on(&world, &globex, "2025-11-01", "elsewhere", TEXT_SEARCH_INDEXED_MATCHES + 1).await;
+    events_on(&world, &acme, "2025-11-02", "seen-elsewhere", 3).await;
 
     // A rare text is found through the index: the first page is full, every match once.
     let (status, first) = log(&world, &world.root_cookie, &acme, "?q=NEEDLE&limit=50").await;
@@ -687,6 +691,12 @@ async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_ti
     let expected: Vec<String> =
         spins.chain((0..=TEXT_SEARCH_INDEXED_MATCHES).rev().map(|n| format!("pinned-{n}"))).collect();
     assert_eq!(found, expected, "every match once, newest first");
+
+    // Whether a text is looked up in the index depends on the reader's scope alone: Globex's
+    // events neither slow Acme's search down to a window at a time nor tell Acme they exist.
+    let (found, searched_to) = every_match(&world, &acme, "elsewhere", 50).await;
+    assert_eq!(found, ["seen-elsewhere-2", "seen-elsewhere-1", "seen-elsewhere-0"]);
+    assert_eq!(searched_to, None, "found through the index at once");
 
     for (q, count) in [("needle", 120), ("pin", expected.len())] {
         let export = world

@@ -17,7 +17,7 @@ async fn schema(db: &Database) -> BTreeMap<String, Vec<String>> {
              JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
              AND m.name NOT LIKE '_sqlx%' AND m.name NOT LIKE 'users_search_trigrams%' \
              AND m.name NOT LIKE 'audit_search_trigrams%' \
-             AND m.name NOT IN ('user_search_rows', 'audit_search_rows') ORDER BY m.name, p.cid"
+             AND m.name NOT IN ('user_search_rows', 'audit_search_rows', 'audit_search_orgs') ORDER BY m.name, p.cid"
         }
         Engine::Postgres => {
             "SELECT table_name::TEXT AS table_name, column_name::TEXT AS column_name FROM information_schema.columns \

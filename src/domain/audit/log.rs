@@ -8,7 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::{Executor, Row};
 
-use super::search_index::{AuditSearch, TEXT_SEARCH_INDEXED_MATCHES, sqlite_trigram_query};
+use super::search_index::{
+    AuditSearch, SQLITE_ROWS_PER_ORGANIZATION, TEXT_SEARCH_INDEXED_MATCHES, sqlite_trigram_query,
+};
 use crate::domain::{
     Actor, Database, Domain, DomainError, DomainResult, Engine, FieldError, Timestamp, authz::permissions::Permission,
     cursor, orgs::Organization,
@@ -514,7 +516,7 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
     }
     let (older, older_values) = beside(&values, &end, "<");
     let older = format!("{filtered} AND {older}");
-    match indexed_matches(db, &older, &older_values, text, limit - records.len()).await? {
+    match indexed_matches(db, scope, &older, &older_values, text, limit - records.len()).await? {
         Some(found) => {
             records.extend(found);
             Ok(Found { records, read_to: None })
@@ -540,12 +542,13 @@ async fn newest(db: &Database, from: &str, values: &[String], limit: usize) -> D
 }
 
 /// Up to `limit` events, newest first, that match `filtered` and the text, found through the
-/// text search index, read once. `None` when there is no index for the text, or when the text
-/// is in more than [`TEXT_SEARCH_INDEXED_MATCHES`] events: of those `filtered` selects on
-/// PostgreSQL; in the whole log on SQLite, whose index cannot be narrowed to a scope (so there a
-/// text common in other organizations' events is looked for a window at a time here too).
+/// text search index, read once, by the text's rare trigrams (`trigram_sample.rs`). `None` when
+/// there is no index for the text, or when the text is in more than
+/// [`TEXT_SEARCH_INDEXED_MATCHES`] events of the scope (counted there alone, so that other
+/// organizations' events change nothing of the answer).
 async fn indexed_matches(
     db: &Database,
+    scope: &Scope,
     filtered: &str,
     values: &[String],
     text: &TextSearch,
@@ -555,24 +558,34 @@ async fn indexed_matches(
     if !search.indexes(&text.lowered) {
         return Ok(None);
     }
+    let sample = db.audit_trigrams().current(db).await?;
     let too_many = TEXT_SEARCH_INDEXED_MATCHES + 1;
+    let searched = searched_text(db.engine(), "");
     let mut values = values.to_vec();
-    values.push(text.pattern.clone());
-    let like = format!("{} LIKE ${} ESCAPE '\\'", searched_text(db.engine(), ""), values.len());
     match search {
         AuditSearch::Windows => Ok(None),
         AuditSearch::SqliteTrigrams => {
-            // The index holds trigrams, not positions: its events are checked against the text.
+            // The scope's ranges of row numbers (`search_index.rs`), each looked up in the index.
+            let unplaced = if scope.unplaced { " UNION ALL SELECT 0" } else { "" };
+            let range = SQLITE_ROWS_PER_ORGANIZATION;
             let ids: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT r.event_id FROM audit_search_trigrams CROSS JOIN audit_search_rows r \
-                 WHERE audit_search_trigrams MATCH $1 AND r.row_id = audit_search_trigrams.rowid LIMIT {too_many}"
+                "SELECT r.event_id FROM (SELECT number * {range} AS low FROM audit_search_orgs \
+                 WHERE org_id IN (SELECT value FROM json_each($1)){unplaced}) ranges \
+                 CROSS JOIN audit_search_trigrams CROSS JOIN audit_search_rows r \
+                 WHERE audit_search_trigrams MATCH $2 AND audit_search_trigrams.rowid >= ranges.low \
+                 AND audit_search_trigrams.rowid < ranges.low + {range} AND r.row_id = audit_search_trigrams.rowid \
+                 LIMIT {too_many}"
             ))
-            .bind(sqlite_trigram_query(&text.lowered))
+            .bind(serde_json::to_string(&scope.orgs).unwrap_or_default())
+            .bind(sqlite_trigram_query(&sample.rarest_trigrams(&text.lowered)))
             .fetch_all(db.pool())
             .await?;
             if ids.len() >= too_many {
                 return Ok(None);
             }
+            // The index holds trigrams, not positions: its events are checked against the text.
+            values.push(text.pattern.clone());
+            let like = format!("{searched} LIKE ${} ESCAPE '\\'", values.len());
             values.push(serde_json::to_string(&ids).unwrap_or_default());
             // CROSS JOIN: SQLite starts from the few events found, not from the scope's.
             let from = format!(
@@ -583,14 +596,23 @@ async fn indexed_matches(
             Ok(Some(newest(db, &from, &values, limit).await?))
         }
         AuditSearch::PostgresTrigrams => {
+            let Some(word) = sample.rarest_word(&text.lowered) else {
+                return Ok(None);
+            };
+            // pg_trgm looks up the rare word's trigrams alone; `strpos`, which it cannot serve,
+            // checks the whole text on the events found.
+            values.push(format!("%{}%", escape_like(&word)));
+            let like = format!("{searched} LIKE ${} ESCAPE '\\'", values.len());
+            values.push(text.lowered.clone());
+            let contains = format!("strpos({searched}, ${}) > 0", values.len());
             // Only bitmap scans: through the trigram index (with the scope's own), whatever the
-            // planner expects of walking the log instead. The events counted are the scope's
-            // alone, so that other tenants' events change nothing of the answer.
+            // planner expects of walking the log instead.
             let mut tx = db.pool().begin().await?;
             (&mut *tx)
                 .execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off")
                 .await?;
-            let found = format!("SELECT id FROM audit_events WHERE {filtered} AND {like} LIMIT {too_many}");
+            let found =
+                format!("SELECT id FROM audit_events WHERE {filtered} AND {like} AND {contains} LIMIT {too_many}");
             let found = bound(sqlx::query(&found), &values).fetch_all(&mut *tx).await?;
             let ids = found.iter().map(|row| row.try_get("id")).collect::<Result<Vec<String>, _>>()?;
             if ids.len() >= too_many {

@@ -14,6 +14,7 @@ mod log;
 mod retention;
 mod search_index;
 mod target;
+mod trigram_sample;
 
 pub use budget::PER_MINUTE as UNSIGNED_EVENTS_PER_MINUTE;
 pub use export::{AuditExport, ExportFormat};
@@ -21,6 +22,7 @@ pub use log::{
     AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, TEXT_SEARCH_WINDOW, recent_events,
 };
 pub use search_index::{AuditSearch, TEXT_SEARCH_INDEXED_MATCHES};
+pub use trigram_sample::TrigramSampler;
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};
 

@@ -33,24 +33,41 @@ pub enum AuditSearch {
     Windows,
     /// PostgreSQL's `audit_events_search_trigrams` GIN index on the searched expression.
     PostgresTrigrams,
-    /// SQLite's `audit_search_trigrams` FTS5 table, its rows named in `audit_search_rows`.
+    /// SQLite's `audit_search_trigrams` FTS5 table, its rows named in `audit_search_rows`, in
+    /// ranges per organization numbered in `audit_search_orgs`.
     SqliteTrigrams,
 }
 
-/// FTS5 finds its rows by an integer rowid; the events' own is implicit (their key is text)
-/// and `VACUUM` may renumber it, so each event gets a stable row number here.
+/// Each organization's events have row numbers of their own range in the FTS5 table (the
+/// organization's number times [`SQLITE_ROWS_PER_ORGANIZATION`], plus one per event), so that a
+/// reader's scope is looked up as ranges: what the index finds, and how much, never depends on
+/// other organizations' events. Events of no organization are number 0. FTS5 finds its rows by
+/// an integer rowid; the events' own is implicit (their key is text) and `VACUUM` may renumber
+/// it, so each event's row number is kept in `audit_search_rows`. An earlier shape (one range
+/// for all) is replaced.
 fn sqlite_trigrams() -> String {
     let text = |row: &str| searched_text(Engine::Sqlite, row);
     format!(
         "\
+DROP TRIGGER IF EXISTS audit_search_insert;
+DROP TRIGGER IF EXISTS audit_search_delete;
+DROP TABLE IF EXISTS audit_search_trigrams;
+DROP TABLE IF EXISTS audit_search_rows;
+CREATE TABLE audit_search_orgs (number INTEGER PRIMARY KEY, org_id TEXT NOT NULL UNIQUE);
 CREATE TABLE audit_search_rows (row_id INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE);
 CREATE VIRTUAL TABLE audit_search_trigrams USING fts5(
     searched, tokenize = 'trigram', content = '', contentless_delete = 1, detail = 'none');
-INSERT INTO audit_search_rows (event_id) SELECT id FROM audit_events ORDER BY at, id;
+INSERT INTO audit_search_orgs (org_id) SELECT DISTINCT org_id FROM audit_events WHERE org_id IS NOT NULL;
+INSERT INTO audit_search_rows (row_id, event_id)
+    SELECT COALESCE(o.number, 0) * {range} + ROW_NUMBER() OVER (PARTITION BY e.org_id ORDER BY e.at, e.id), e.id
+    FROM audit_events e LEFT JOIN audit_search_orgs o ON o.org_id = e.org_id;
 INSERT INTO audit_search_trigrams (rowid, searched)
     SELECT r.row_id, {all} FROM audit_search_rows r JOIN audit_events e ON e.id = r.event_id;
 CREATE TRIGGER audit_search_insert AFTER INSERT ON audit_events BEGIN
-    INSERT INTO audit_search_rows (event_id) VALUES (new.id);
+    INSERT OR IGNORE INTO audit_search_orgs (org_id) SELECT new.org_id WHERE new.org_id IS NOT NULL;
+    INSERT INTO audit_search_rows (row_id, event_id)
+        SELECT COALESCE((SELECT MAX(row_id) FROM audit_search_rows WHERE row_id >= low AND row_id < low + {range}), low) + 1, new.id
+        FROM (SELECT COALESCE((SELECT number FROM audit_search_orgs WHERE org_id = new.org_id), 0) * {range} AS low);
     INSERT INTO audit_search_trigrams (rowid, searched)
         SELECT row_id, {new} FROM audit_search_rows WHERE event_id = new.id;
 END;
@@ -58,10 +75,15 @@ CREATE TRIGGER audit_search_delete AFTER DELETE ON audit_events BEGIN
     DELETE FROM audit_search_trigrams WHERE rowid = (SELECT row_id FROM audit_search_rows WHERE event_id = old.id);
     DELETE FROM audit_search_rows WHERE event_id = old.id;
 END;",
+        range = SQLITE_ROWS_PER_ORGANIZATION,
         all = text("e."),
         new = text("new."),
     )
 }
+
+/// The size of each organization's range of row numbers in SQLite's index: 2^40 events each,
+/// for up to 2^23 organizations.
+pub(super) const SQLITE_ROWS_PER_ORGANIZATION: i64 = 1 << 40;
 
 impl AuditSearch {
     /// Creates the engine's index if it is missing, and says how searches should run.
@@ -77,9 +99,7 @@ impl AuditSearch {
                     false => Self::Windows,
                 }
             }
-            Engine::Sqlite
-                if trigram_index::sqlite(db, "audit_search_trigrams", &sqlite_trigrams(), WITHOUT).await? =>
-            {
+            Engine::Sqlite if trigram_index::sqlite(db, "audit_search_orgs", &sqlite_trigrams(), WITHOUT).await? => {
                 Self::SqliteTrigrams
             }
             _ => Self::Windows,
@@ -100,13 +120,9 @@ impl AuditSearch {
     }
 }
 
-/// An FTS5 query for the events holding every trigram of `text` (the index keeps no
+/// An FTS5 query for the events holding every one of `trigrams` (the index keeps no
 /// positions, so the events found are checked against the text itself afterwards).
-pub(super) fn sqlite_trigram_query(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut trigrams: Vec<String> = chars.windows(3).map(|three| three.iter().collect()).collect();
-    trigrams.sort();
-    trigrams.dedup();
+pub(super) fn sqlite_trigram_query(trigrams: &[String]) -> String {
     trigrams.iter().map(|trigram| format!("\"{}\"", trigram.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ")
 }
 
@@ -124,9 +140,11 @@ mod tests {
     }
 
     #[test]
-    fn a_text_is_looked_up_by_each_of_its_trigrams_once() {
-        assert_eq!(sqlite_trigram_query("abcab"), "\"abc\" AND \"bca\" AND \"cab\"");
-        assert_eq!(sqlite_trigram_query("ab\"c"), "\"ab\"\"\" AND \"b\"\"c\"");
-        assert_eq!(sqlite_trigram_query("éte"), "\"éte\"");
+    fn each_trigram_is_quoted() {
+        let query =
+            |trigrams: &[&str]| sqlite_trigram_query(&trigrams.iter().map(|t| t.to_string()).collect::<Vec<_>>());
+        assert_eq!(query(&["abc", "bca"]), "\"abc\" AND \"bca\"");
+        assert_eq!(query(&["ab\"", "b\"c"]), "\"ab\"\"\" AND \"b\"\"c\"");
+        assert_eq!(query(&["éte"]), "\"éte\"");
     }
 }
