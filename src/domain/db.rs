@@ -13,11 +13,7 @@ use sqlx::{
     migrate::Migrator,
 };
 
-use super::{
-    DomainError, DomainResult,
-    audit::{AuditSearch, TrigramSampler},
-    users::search_index::UserSearch,
-};
+use super::{DomainError, DomainResult, audit::AuditSearch, users::search_index::UserSearch};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
@@ -50,7 +46,6 @@ pub struct Database {
     engine: Engine,
     user_search: UserSearch,
     audit_search: AuditSearch,
-    audit_trigrams: TrigramSampler,
     url: ConnectionUrl,
 }
 
@@ -113,7 +108,6 @@ impl Database {
             engine,
             user_search: UserSearch::Keys,
             audit_search: AuditSearch::Windows,
-            audit_trigrams: TrigramSampler::default(),
             url: ConnectionUrl(url.into()),
         })
     }
@@ -187,11 +181,6 @@ impl Database {
 
     pub fn audit_search(&self) -> AuditSearch {
         self.audit_search
-    }
-
-    /// How common each trigram of the audit log's text is, to look up a text by its rare ones.
-    pub fn audit_trigrams(&self) -> &TrigramSampler {
-        &self.audit_trigrams
     }
 
     pub fn engine(&self) -> Engine {

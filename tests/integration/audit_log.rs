@@ -671,6 +671,9 @@ async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_ti
     let globex = world.org("Globex", &world.root).await;
     events_on(&world, &globex, "2025-11-01", "elsewhere", TEXT_SEARCH_INDEXED_MATCHES + 1).await;
     events_on(&world, &acme, "2025-11-02", "seen-elsewhere", 3).await;
+    // Globex's newest events hold "edx", the one trigram of "pinnedx" that Acme's "pinned"
+    // events lack.
+    events_on(&world, &globex, "2026-07-01", "edx", 40).await;
 
     // A rare text is found through the index: the first page is full, every match once.
     let (status, first) = log(&world, &world.root_cookie, &acme, "?q=NEEDLE&limit=50").await;
@@ -697,6 +700,10 @@ async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_ti
     let (found, searched_to) = every_match(&world, &acme, "elsewhere", 50).await;
     assert_eq!(found, ["seen-elsewhere-2", "seen-elsewhere-1", "seen-elsewhere-0"]);
     assert_eq!(searched_to, None, "found through the index at once");
+    // Nor does how common a trigram is in Globex's events: "pinnedx" is looked up by trigrams
+    // rare in Acme's events, "edx" among them, and found in none at once.
+    let (found, searched_to) = every_match(&world, &acme, "pinnedx", 50).await;
+    assert_eq!((found, searched_to), (Vec::<String>::new(), None));
 
     for (q, count) in [("needle", 120), ("pin", expected.len())] {
         let export = world
@@ -716,6 +723,60 @@ async fn a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_ti
 }
 
 on_both_engines!(a_text_search_finds_rare_text_anywhere_and_common_text_a_window_at_a_time);
+
+/// How many events SQLite's text index holds in their organization's range of row numbers
+/// (the organization's number times 2^40, plus one per event; events of none: number 0), and
+/// how many events there are.
+async fn events_in_their_range(db: &warden::domain::Database) -> (i64, i64) {
+    use sqlx::Row;
+    let count =
+        |sql: &'static str| async move { sqlx::query(sql).fetch_one(db.pool()).await.unwrap().get::<i64, _>(0) };
+    let in_range = count(
+        "SELECT COUNT(*) FROM audit_search_rows r JOIN audit_events e ON e.id = r.event_id \
+         LEFT JOIN audit_search_orgs o ON o.org_id = e.org_id JOIN audit_search_trigrams t ON t.rowid = r.row_id \
+         WHERE r.row_id / 1099511627776 = COALESCE(o.number, 0) AND r.row_id % 1099511627776 > 0",
+    )
+    .await;
+    (in_range, count("SELECT COUNT(*) FROM audit_events").await)
+}
+
+/// A log indexed by an earlier Warden (one range of row numbers for every organization) is
+/// indexed again in ranges per organization when it next starts, and events written after
+/// that land in their organization's range too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_indexes_the_log_again_in_ranges_per_organization() {
+    use sqlx::Executor;
+    use warden::domain::{Database, audit::AuditSearch};
+    let Some(world) = World::start(Engine::Sqlite).await else { return };
+    let acme = world.org("Acme", &world.root).await;
+    let globex = world.org("Globex", &world.root).await;
+    events_on(&world, &acme, "2026-01-01", "acme", 30).await;
+    events_on(&world, &globex, "2026-01-01", "globex", 20).await;
+    world
+        .app
+        .domain
+        .db()
+        .pool()
+        .execute(
+            "DROP TRIGGER audit_search_insert; DROP TRIGGER audit_search_delete; DROP TABLE audit_search_orgs; \
+             DROP TABLE audit_search_rows; DROP TABLE audit_search_trigrams; \
+             CREATE TABLE audit_search_rows (row_id INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE); \
+             CREATE VIRTUAL TABLE audit_search_trigrams USING fts5(searched, tokenize = 'trigram', detail = 'none'); \
+             INSERT INTO audit_search_rows (event_id) SELECT id FROM audit_events;",
+        )
+        .await
+        .unwrap();
+
+    let reopened = Database::open(&world.app.db.url).await.unwrap();
+    assert_eq!(reopened.audit_search(), AuditSearch::SqliteTrigrams);
+    let (in_range, events) = events_in_their_range(&reopened).await;
+    assert!(events > 50);
+    assert_eq!(in_range, events, "every event in its organization's range");
+    events_on(&world, &globex, "2026-02-01", "later", 5).await;
+    assert_eq!(events_in_their_range(&reopened).await, (events + 5, events + 5));
+    let (found, _) = every_match(&world, &acme, "acme", 50).await;
+    assert_eq!(found.iter().filter(|id| id.starts_with("acme-")).count(), 30);
+}
 
 /// Whether the old events are gone within five seconds.
 async fn old_events_gone(world: &World) -> bool {

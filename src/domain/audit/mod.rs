@@ -22,7 +22,6 @@ pub use log::{
     AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, TEXT_SEARCH_WINDOW, recent_events,
 };
 pub use search_index::{AuditSearch, TEXT_SEARCH_INDEXED_MATCHES};
-pub use trigram_sample::TrigramSampler;
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};
 

@@ -82,7 +82,7 @@ END;",
 }
 
 /// The size of each organization's range of row numbers in SQLite's index: 2^40 events each,
-/// for up to 2^23 organizations.
+/// for fewer than 2^23 organizations.
 pub(super) const SQLITE_ROWS_PER_ORGANIZATION: i64 = 1 << 40;
 
 impl AuditSearch {

@@ -4,23 +4,12 @@
 //! events (each is checked against the whole text afterwards) at a fraction of the cost
 //! (over 1,000,000 events: 70 ms against 2 ms on SQLite, 30 ms against 3 ms on PostgreSQL).
 //!
-//! How common a trigram is comes from a sample: the newest events of the whole log, read again
-//! every few minutes. It decides only how quickly the events are found, never which.
+//! How common a trigram is comes from a sample of the events searched: the newest few of the
+//! reader's own scope and filter. So the choice, and what it costs, depends on nothing the
+//! reader may not read.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{Arc, RwLock},
-    time::{Duration, Instant},
-};
-
-use super::log::searched_text;
-use crate::domain::{DomainResult, db::Database};
-
-/// The newest events read for a sample.
-const SAMPLED_EVENTS: i64 = 2_000;
-
-/// How long a sample is used before it is taken again.
-const SAMPLE_LIFETIME: Duration = Duration::from_secs(600);
+/// How many of the events searched (the newest first) make the sample.
+pub const SAMPLED_EVENTS: usize = 500;
 
 /// A trigram is rare when it is in at most one sampled event in this many.
 const RARE_IN: usize = 100;
@@ -28,49 +17,33 @@ const RARE_IN: usize = 100;
 /// When no trigram of a text is rare, this many of the least common are looked up.
 const LEAST_COMMON: usize = 3;
 
-/// In how many sampled events each trigram (of the lower-case searched text) is found.
-#[derive(Default)]
+/// The lower-case searched text of some events, to tell how common a trigram is in them.
 pub struct TrigramSample {
-    events: usize,
-    found_in: HashMap<String, u32>,
-}
-
-impl std::fmt::Debug for TrigramSample {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TrigramSample({} events, {} trigrams)", self.events, self.found_in.len())
-    }
+    texts: Vec<String>,
 }
 
 impl TrigramSample {
-    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut sample = Self::default();
-        for text in texts {
-            sample.events += 1;
-            for trigram in trigrams(text).into_iter().collect::<HashSet<_>>() {
-                *sample.found_in.entry(trigram).or_default() += 1;
-            }
-        }
-        sample
+    pub fn of(texts: Vec<String>) -> Self {
+        Self { texts }
     }
 
+    /// In how many sampled events `trigram` is found.
     fn found_in(&self, trigram: &str) -> usize {
-        self.found_in.get(trigram).copied().unwrap_or_default() as usize
+        self.texts.iter().filter(|text| text.contains(trigram)).count()
     }
 
-    fn is_rare(&self, trigram: &str) -> bool {
-        self.found_in(trigram) * RARE_IN <= self.events
+    fn is_rare(&self, found_in: usize) -> bool {
+        found_in * RARE_IN <= self.texts.len()
     }
 
     /// The trigrams of `text` to look up (for an index that holds any three characters): its
     /// rare ones, or its least common few when none is rare.
     pub fn rarest_trigrams(&self, text: &str) -> Vec<String> {
-        let mut all = trigrams(text);
+        let mut all: Vec<(usize, String)> = unique_trigrams(text).into_iter().map(|t| (self.found_in(&t), t)).collect();
         all.sort();
-        all.dedup();
-        all.sort_by_key(|trigram| self.found_in(trigram));
-        let rare = all.iter().take_while(|trigram| self.is_rare(trigram)).count();
-        all.truncate(rare.max(LEAST_COMMON));
-        all
+        let rare = all.iter().take_while(|(found_in, _)| self.is_rare(*found_in)).count();
+        all.truncate(if rare == 0 { LEAST_COMMON } else { rare });
+        all.into_iter().map(|(_, trigram)| trigram).collect()
     }
 
     /// The part of `text` to look up in pg_trgm's index, which takes its trigrams from words
@@ -90,7 +63,7 @@ impl TrigramSample {
             }
         }
         let rarity = |word: &std::ops::Range<usize>| {
-            let least = trigrams(&chars[word.clone()].iter().collect::<String>())
+            let least = unique_trigrams(&chars[word.clone()].iter().collect::<String>())
                 .iter()
                 .map(|trigram| self.found_in(trigram))
                 .min()
@@ -103,39 +76,12 @@ impl TrigramSample {
     }
 }
 
-fn trigrams(text: &str) -> Vec<String> {
+fn unique_trigrams(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
-    chars.windows(3).map(|three| three.iter().collect()).collect()
-}
-
-/// The sample in use, shared by every clone of a [`Database`], taken again when it is older
-/// than [`SAMPLE_LIFETIME`].
-#[derive(Debug, Clone, Default)]
-pub struct TrigramSampler(Arc<RwLock<Option<Taken>>>);
-
-/// A sample and when it was taken.
-type Taken = (Instant, Arc<TrigramSample>);
-
-impl TrigramSampler {
-    pub async fn current(&self, db: &Database) -> DomainResult<Arc<TrigramSample>> {
-        if let Some((taken, sample)) = self.0.read().map_err(poisoned)?.as_ref()
-            && taken.elapsed() < SAMPLE_LIFETIME
-        {
-            return Ok(sample.clone());
-        }
-        let query = format!(
-            "SELECT {} AS searched FROM audit_events ORDER BY at DESC, id DESC LIMIT {SAMPLED_EVENTS}",
-            searched_text(db.engine(), "")
-        );
-        let texts: Vec<String> = sqlx::query_scalar(&query).fetch_all(db.pool()).await?;
-        let sample = Arc::new(TrigramSample::of(texts.iter().map(String::as_str)));
-        *self.0.write().map_err(poisoned)? = Some((Instant::now(), sample.clone()));
-        Ok(sample)
-    }
-}
-
-fn poisoned<T>(_: T) -> crate::domain::DomainError {
-    crate::domain::DomainError::Internal("the audit trigram sample's lock was poisoned".into())
+    let mut trigrams: Vec<String> = chars.windows(3).map(|three| three.iter().collect()).collect();
+    trigrams.sort();
+    trigrams.dedup();
+    trigrams
 }
 
 #[cfg(test)]
@@ -144,9 +90,9 @@ mod tests {
 
     /// Every event holds "target-" and an actor; few hold "4242".
     fn sample() -> TrigramSample {
-        let texts: Vec<String> =
-            (0..1_000).map(|n| format!("role.updated\u{1f}actor{}\u{1f}target-{}", n % 7, n * 37 % 10_000)).collect();
-        TrigramSample::of(texts.iter().map(String::as_str))
+        TrigramSample::of(
+            (0..1_000).map(|n| format!("role.updated\u{1f}actor{}\u{1f}target-{}", n % 7, n * 37 % 10_000)).collect(),
+        )
     }
 
     #[test]
@@ -163,7 +109,7 @@ mod tests {
     #[test]
     fn a_text_of_common_trigrams_is_looked_up_by_its_least_common_few() {
         assert_eq!(sample().rarest_trigrams("role.updated").len(), 3);
-        assert_eq!(TrigramSample::default().rarest_trigrams("abcab"), ["abc", "bca", "cab"]);
+        assert_eq!(TrigramSample::of(Vec::new()).rarest_trigrams("abcab"), ["abc", "bca", "cab"]);
     }
 
     #[test]
