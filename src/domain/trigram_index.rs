@@ -7,13 +7,26 @@ use sqlx::{Executor, Row};
 
 use super::{DomainResult, db::Database};
 
-/// Creates pg_trgm (trusted since PostgreSQL 13: a database owner may create it), then runs
-/// `create_index` (idempotent: `IF NOT EXISTS`); whether both worked. `without` says what
-/// searches do if not.
-pub async fn postgres(db: &Database, create_index: &str, without: &str) -> bool {
+/// Creates pg_trgm (trusted since PostgreSQL 13: a database owner may create it), then the
+/// index `name` `ON {on}` if missing; whether both worked. `without` says what searches do if
+/// not. The index is built `CONCURRENTLY`: on a table that already holds rows (a deployment
+/// upgrading to the version that adds it) writes go on while it is built. A build that was
+/// interrupted leaves an invalid index behind, which `IF NOT EXISTS` would keep for good: it is
+/// dropped and built again, unless another server is building it right now.
+pub async fn postgres(db: &Database, name: &str, on: &str, without: &str) -> bool {
     let created = async {
         db.pool().execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
-        db.pool().execute(create_index).await
+        let abandoned: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 \
+             AND NOT i.indisvalid AND NOT EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)",
+        )
+        .bind(name)
+        .fetch_one(db.pool())
+        .await?;
+        if abandoned > 0 {
+            db.pool().execute(format!("DROP INDEX CONCURRENTLY IF EXISTS {name}").as_str()).await?;
+        }
+        db.pool().execute(format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {on}").as_str()).await
     }
     .await;
     match created {

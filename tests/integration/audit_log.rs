@@ -778,6 +778,35 @@ async fn sqlite_indexes_the_log_again_in_ranges_per_organization() {
     assert_eq!(found.iter().filter(|id| id.starts_with("acme-")).count(), 30);
 }
 
+/// An index build that was interrupted (a server stopped while building it `CONCURRENTLY`)
+/// leaves an invalid index, which PostgreSQL keeps up to date but never reads: the next start
+/// builds it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_builds_an_abandoned_trigram_index_again() {
+    use sqlx::Executor;
+    use warden::domain::{Database, audit::AuditSearch};
+    let Some(world) = World::start(Engine::Postgres).await else { return };
+    let valid = |db: Database| async move {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'audit_events_search_trigrams'::regclass",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+    };
+    let db = world.app.domain.db().clone();
+    assert!(valid(db.clone()).await);
+    db.pool()
+        .execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'audit_events_search_trigrams'::regclass")
+        .await
+        .unwrap();
+    assert!(!valid(db).await);
+
+    let reopened = Database::open(&world.app.db.url).await.unwrap();
+    assert_eq!(reopened.audit_search(), AuditSearch::PostgresTrigrams);
+    assert!(valid(reopened).await, "built again");
+}
+
 /// Whether the old events are gone within five seconds.
 async fn old_events_gone(world: &World) -> bool {
     for _ in 0..100 {

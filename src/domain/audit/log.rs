@@ -93,11 +93,12 @@ pub struct AuditPage {
     pub target_id: Option<String>,
 }
 
-/// Free text is first looked for by reading this many events of the scope, newest first: a text
-/// found often fills a page from them. When they hold fewer matches than a page, the older ones
-/// come from the text search index (`search_index.rs`), read once, unless the text is in more
-/// than [`TEXT_SEARCH_INDEXED_MATCHES`] events in all (or too short for trigrams): then the
-/// page is short, and its cursor resumes after the last event read.
+/// Free text found in few of the newest events is looked up in the text search index
+/// (`search_index.rs`), read once, unless the text is in more than
+/// [`TEXT_SEARCH_INDEXED_MATCHES`] events of the scope (or too short for trigrams); otherwise
+/// it is looked for by reading this many events of the scope, newest first: a text found often
+/// fills a page from them, and for another the page is short, and its cursor resumes after the
+/// last event read.
 pub const TEXT_SEARCH_WINDOW: usize = 3_000;
 
 /// Whose history: an object of an organization, as its events name it.
@@ -491,10 +492,10 @@ pub(super) fn searched_text(engine: Engine, row: &str) -> String {
     format!("LOWER({columns})")
 }
 
-/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text is looked for
-/// in a window of the newest events first (a text found often fills the page from them); when
-/// they hold fewer matches than the limit, the older ones come from the index if the text is in
-/// few enough events, else the page ends with the window.
+/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text found in few
+/// of the newest events is looked up in the index, if it is in few enough events in all; else
+/// it is looked for in a window of the newest events (a text found often fills the page from
+/// them), and the page ends with the window.
 pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, limit: usize) -> DomainResult<Found> {
     let mut values = conditions.values.clone();
     let mut filtered = placed(db, scope, &mut values);
@@ -507,6 +508,15 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
     let Some(text) = &conditions.text else {
         return Ok(Found { records: newest(db, &from, &values, limit).await?, read_to: None });
     };
+    // A text found in few of the newest events is looked up in the index (which holds every
+    // match, newest and oldest) unless it is in too many events; a text found often fills the
+    // page from a window of the newest events.
+    let sample = sample(db, &from, &values).await?;
+    if sample.holding(&text.lowered) < limit
+        && let Some(records) = indexed_matches(db, scope, &filtered, &values, text, &sample, limit).await?
+    {
+        return Ok(Found { records, read_to: None });
+    }
     // The window: the events the text is looked for in end at the one TEXT_SEARCH_WINDOW
     // events down (if there are that many; if not, it is every event in scope).
     let last = format!("SELECT at, id {from} ORDER BY at DESC, id DESC LIMIT 1 OFFSET {}", TEXT_SEARCH_WINDOW - 1);
@@ -523,19 +533,17 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
     let end: (String, String) = (row.try_get("at")?, row.try_get("id")?);
     let (in_window, mut window_values) = beside(&values, &end, ">=");
     let window = format!("{from} AND {in_window} AND {}", holds_text(&mut window_values));
-    let mut records = newest(db, &window, &window_values, limit).await?;
-    if records.len() >= limit {
-        return Ok(Found { records, read_to: None });
-    }
-    let (older, older_values) = beside(&values, &end, "<");
-    let older = format!("{filtered} AND {older}");
-    match indexed_matches(db, scope, (table, &older), &older_values, text, limit - records.len()).await? {
-        Some(found) => {
-            records.extend(found);
-            Ok(Found { records, read_to: None })
-        }
-        None => Ok(Found { records, read_to: Some(end) }),
-    }
+    let records = newest(db, &window, &window_values, limit).await?;
+    let read_to = (records.len() < limit).then_some(end);
+    Ok(Found { records, read_to })
+}
+
+/// The searched text of the newest [`SAMPLED_EVENTS`] events of `from`.
+async fn sample(db: &Database, from: &str, values: &[String]) -> DomainResult<TrigramSample> {
+    let query =
+        format!("SELECT {} {from} ORDER BY at DESC, id DESC LIMIT {SAMPLED_EVENTS}", searched_text(db.engine(), ""));
+    let rows = bound(sqlx::query(&query), values).fetch_all(db.pool()).await?;
+    Ok(TrigramSample::of(rows.iter().map(|row| row.try_get(0)).collect::<Result<_, _>>()?))
 }
 
 /// The condition that an event is `comparison` (`<`, `>=`) the one at `end` in the log's order,
@@ -554,19 +562,20 @@ async fn newest(db: &Database, from: &str, values: &[String], limit: usize) -> D
     rows.iter().map(record).collect()
 }
 
-/// Up to `limit` events, newest first, of `table` that match `filtered` and the text, found
-/// through the text search index, read once, by the text's rare trigrams in the newest of those
-/// events (`trigram_sample.rs`). `None` when there is no index for the text, or when the index
-/// holds more than [`TEXT_SEARCH_INDEXED_MATCHES`] candidates in the scope (SQLite; the events
-/// holding the trigrams looked up) or matches of `filtered` (PostgreSQL). Either is counted
-/// among what the reader may read alone, so that other organizations' events change nothing
-/// of the answer.
+/// Up to `limit` events, newest first, that match `filtered` and the text, found
+/// through the text search index, read once, by the text's trigrams that are rare in `sample`
+/// (`trigram_sample.rs`). `None` when there is no index for the text, or when the index holds
+/// more than [`TEXT_SEARCH_INDEXED_MATCHES`] candidates in the scope (SQLite; the events holding
+/// the trigrams looked up) or matches of `filtered` (PostgreSQL). Either is counted among what
+/// the reader may read alone, and the sample is of their events, so that other organizations'
+/// events change nothing of the answer.
 async fn indexed_matches(
     db: &Database,
     scope: &Scope,
-    (table, filtered): (&str, &str),
+    filtered: &str,
     values: &[String],
     text: &TextSearch,
+    sample: &TrigramSample,
     limit: usize,
 ) -> DomainResult<Option<Vec<AuditRecord>>> {
     let search = db.audit_search();
@@ -574,10 +583,6 @@ async fn indexed_matches(
         return Ok(None);
     }
     let searched = searched_text(db.engine(), "");
-    let sampled =
-        format!("SELECT {searched} FROM {table} WHERE {filtered} ORDER BY at DESC, id DESC LIMIT {SAMPLED_EVENTS}");
-    let sampled = bound(sqlx::query(&sampled), values).fetch_all(db.pool()).await?;
-    let sample = TrigramSample::of(sampled.iter().map(|row| row.try_get(0)).collect::<Result<_, _>>()?);
     let too_many = TEXT_SEARCH_INDEXED_MATCHES + 1;
     let mut values = values.to_vec();
     match search {

@@ -90,11 +90,8 @@ impl AuditSearch {
     pub async fn prepare(db: &Database) -> DomainResult<Self> {
         Ok(match db.engine() {
             Engine::Postgres => {
-                let index = format!(
-                    "CREATE INDEX IF NOT EXISTS audit_events_search_trigrams ON audit_events USING gin (({}) gin_trgm_ops)",
-                    searched_text(Engine::Postgres, "")
-                );
-                match trigram_index::postgres(db, &index, WITHOUT).await {
+                let on = format!("audit_events USING gin (({}) gin_trgm_ops)", searched_text(Engine::Postgres, ""));
+                match trigram_index::postgres(db, "audit_events_search_trigrams", &on, WITHOUT).await {
                     true => Self::PostgresTrigrams,
                     false => Self::Windows,
                 }

@@ -6,7 +6,8 @@
 //!
 //! How common a trigram is comes from a sample of the events searched: the newest few of the
 //! reader's own scope and filter. So the choice, and what it costs, depends on nothing the
-//! reader may not read.
+//! reader may not read. The same sample tells whether the text itself is common (then the
+//! newest events hold a page of it, and the index is not read at all).
 
 /// How many of the events searched (the newest first) make the sample.
 pub const SAMPLED_EVENTS: usize = 500;
@@ -25,6 +26,11 @@ pub struct TrigramSample {
 impl TrigramSample {
     pub fn of(texts: Vec<String>) -> Self {
         Self { texts }
+    }
+
+    /// In how many sampled events `text` is found.
+    pub fn holding(&self, text: &str) -> usize {
+        self.found_in(text)
     }
 
     /// In how many sampled events `trigram` is found.

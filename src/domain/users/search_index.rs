@@ -59,9 +59,13 @@ impl UserSearch {
     pub async fn prepare(db: &Database) -> DomainResult<Self> {
         Ok(match db.engine() {
             Engine::Postgres => {
-                let index =
-                    "CREATE INDEX IF NOT EXISTS users_search_trigrams ON users USING gin (search_key gin_trgm_ops)";
-                trigram_index::postgres(db, index, WITHOUT).await;
+                trigram_index::postgres(
+                    db,
+                    "users_search_trigrams",
+                    "users USING gin (search_key gin_trgm_ops)",
+                    WITHOUT,
+                )
+                .await;
                 Self::Keys
             }
             Engine::Sqlite if trigram_index::sqlite(db, "users_search_trigrams", SQLITE_TRIGRAMS, WITHOUT).await? => {
