@@ -40,7 +40,10 @@ export function collectErrors(page) {
 // Opens `url` and waits until it is ready and has been quiet a moment; answers the server
 // functions (`/api/...`) it called meanwhile. A page whose data arrived with its HTML calls none
 // while it hydrates: a resource the client loads again is one that hydration did not match.
+// The page before is left for a blank one first: a page reached by a client-side navigation
+// loads its data itself, and those calls, still under way, are not the new page's.
 export async function openCountingServerCalls(page, mode, url) {
+  await page.goto('about:blank');
   const calls = [];
   const record = (request) => {
     const path = new URL(request.url()).pathname;

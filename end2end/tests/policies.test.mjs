@@ -147,15 +147,14 @@ describe('policy editor (hydrated)', () => {
     const assigned = await api(context, 'POST', `/v1/orgs/${rootId}/iam/members`, { user_id: memberId, role_ids: [role.body.role_id] });
     assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
 
-    // Reopen: the matrix shows what was saved. (Whether the editor asks its impact again as it
-    // hydrates is not asserted: it sometimes does, the same intermittent hydration mismatch as
-    // the layout's resources; see the session note.)
-    await openCountingServerCalls(page, mode, `${warden.baseUrl}${policyPath}`);
+    // Reopen: the matrix shows what was saved, and nothing is asked again as the page hydrates.
+    const calls = await openCountingServerCalls(page, mode, `${warden.baseUrl}${policyPath}`);
     await page.getByTestId('matrix-row-project').getByTestId('row-scope').filter({ hasText: 'Apollo' }).waitFor();
     await waitForChecked(page.getByTestId('matrix-row-org').getByRole('checkbox', { name: 'Deny delete on Organization' }));
     const impact = page.getByTestId('impact-preview');
     await impact.getByTestId('impact-roles').filter({ hasText: 'Deploy crew' }).waitFor();
     await impact.getByTestId('impact-none').waitFor();
+    assert.deepEqual(calls, [], 'the policy and its impact came with the page');
 
     // Removing a permission: the preview names who loses it.
     await page.getByTestId('matrix-row-audit').getByRole('checkbox', { name: 'Allow read on Audit log' }).uncheck();
