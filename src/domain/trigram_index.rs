@@ -3,39 +3,68 @@
 //! (`audit/search_index.rs`). Each engine may lack what it takes (pg_trgm not installable, FTS5
 //! not built in): the search then works without, more slowly, and the log says so once.
 
-use sqlx::{Executor, Row};
+use sqlx::{AnyConnection, Executor, Row};
 
 use super::{DomainResult, db::Database};
 
 /// Creates pg_trgm (trusted since PostgreSQL 13: a database owner may create it), then the
-/// index `name` `ON {on}` if missing; whether both worked. `without` says what searches do if
-/// not. The index is built `CONCURRENTLY`: on a table that already holds rows (a deployment
-/// upgrading to the version that adds it) writes go on while it is built. A build that was
-/// interrupted leaves an invalid index behind, which `IF NOT EXISTS` would keep for good: it is
-/// dropped and built again, unless another server is building it right now.
+/// index `name` `ON {on}` if missing; whether the index is there and usable. `without` says
+/// what searches do if not.
+///
+/// The index is built `CONCURRENTLY`, so a deployment upgrading to the version that adds it
+/// goes on writing while it is built. That statement takes its table lock before it looks at
+/// the name, so it is only run when the index is missing or invalid (an interrupted build
+/// leaves an invalid one behind), and only by the server holding an advisory lock on the name:
+/// servers starting together do not wait on each other's build, and one that does not get the
+/// lock searches without the index until its next start instead of waiting.
 pub async fn postgres(db: &Database, name: &str, on: &str, without: &str) -> bool {
-    let created = async {
-        db.pool().execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
-        let abandoned: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 \
-             AND NOT i.indisvalid AND NOT EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)",
-        )
-        .bind(name)
-        .fetch_one(db.pool())
-        .await?;
-        if abandoned > 0 {
-            db.pool().execute(format!("DROP INDEX CONCURRENTLY IF EXISTS {name}").as_str()).await?;
+    let built = async {
+        let mut connection = db.pool().acquire().await?;
+        if valid(&mut connection, name).await? == Some(true) {
+            return Ok(true);
         }
-        db.pool().execute(format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {on}").as_str()).await
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1))")
+            .bind(name)
+            .fetch_one(&mut *connection)
+            .await?;
+        if !locked {
+            tracing::warn!("another server is building {name}: {without} until the next start");
+            return Ok(false);
+        }
+        let built = build(&mut connection, name, on).await;
+        sqlx::query("SELECT pg_advisory_unlock(hashtext($1))").bind(name).execute(&mut *connection).await?;
+        built
     }
     .await;
-    match created {
-        Ok(_) => true,
+    match built {
+        Ok(usable) => usable,
         Err(error) => {
             tracing::warn!(%error, "pg_trgm is unavailable: {without}");
             false
         }
     }
+}
+
+/// Whether the index `name` is valid; `None` when there is none.
+async fn valid(connection: &mut AnyConnection, name: &str) -> sqlx::Result<Option<bool>> {
+    sqlx::query_scalar(
+        "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE c.relname = $1 AND pg_table_is_visible(c.oid)",
+    )
+    .bind(name)
+    .fetch_optional(connection)
+    .await
+}
+
+/// Builds the index `name` under the advisory lock, dropping an invalid one first; whether
+/// it came out valid.
+async fn build(connection: &mut AnyConnection, name: &str, on: &str) -> sqlx::Result<bool> {
+    connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
+    if valid(connection, name).await? == Some(false) {
+        connection.execute(format!("DROP INDEX CONCURRENTLY IF EXISTS {name}").as_str()).await?;
+    }
+    connection.execute(format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {on}").as_str()).await?;
+    Ok(valid(connection, name).await? == Some(true))
 }
 
 /// Whether SQLite's FTS5 table `table` exists, creating it with `create` (its tables, its

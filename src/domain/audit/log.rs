@@ -94,8 +94,9 @@ pub struct AuditPage {
 }
 
 /// Free text found in few of the newest events is looked up in the text search index
-/// (`search_index.rs`), read once, unless the text is in more than
-/// [`TEXT_SEARCH_INDEXED_MATCHES`] events of the scope (or too short for trigrams); otherwise
+/// (`search_index.rs`), read once, unless that finds more than [`TEXT_SEARCH_INDEXED_MATCHES`]
+/// events of the scope (on PostgreSQL, matching the whole filter; on SQLite, holding the text's
+/// rare trigrams, whatever the other filters) or the text is too short for trigrams; otherwise
 /// it is looked for by reading this many events of the scope, newest first: a text found often
 /// fills a page from them, and for another the page is short, and its cursor resumes after the
 /// last event read.
@@ -511,11 +512,13 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
     // A text found in few of the newest events is looked up in the index (which holds every
     // match, newest and oldest) unless it is in too many events; a text found often fills the
     // page from a window of the newest events.
-    let sample = sample(db, &from, &values).await?;
-    if sample.holding(&text.lowered) < limit
-        && let Some(records) = indexed_matches(db, scope, &filtered, &values, text, &sample, limit).await?
-    {
-        return Ok(Found { records, read_to: None });
+    if db.audit_search().indexes(&text.lowered) {
+        let sample = sample(db, &from, &values).await?;
+        if sample.found_in(&text.lowered) < limit
+            && let Some(records) = indexed_matches(db, scope, &filtered, &values, text, &sample, limit).await?
+        {
+            return Ok(Found { records, read_to: None });
+        }
     }
     // The window: the events the text is looked for in end at the one TEXT_SEARCH_WINDOW
     // events down (if there are that many; if not, it is every event in scope).
@@ -562,9 +565,9 @@ async fn newest(db: &Database, from: &str, values: &[String], limit: usize) -> D
     rows.iter().map(record).collect()
 }
 
-/// Up to `limit` events, newest first, that match `filtered` and the text, found
-/// through the text search index, read once, by the text's trigrams that are rare in `sample`
-/// (`trigram_sample.rs`). `None` when there is no index for the text, or when the index holds
+/// Up to `limit` events, newest first, that match `filtered` and the text (one the index can
+/// look up: `AuditSearch::indexes`), found through the text search index, read once, by the
+/// text's trigrams that are rare in `sample` (`trigram_sample.rs`). `None` when the index holds
 /// more than [`TEXT_SEARCH_INDEXED_MATCHES`] candidates in the scope (SQLite; the events holding
 /// the trigrams looked up) or matches of `filtered` (PostgreSQL). Either is counted among what
 /// the reader may read alone, and the sample is of their events, so that other organizations'
@@ -578,14 +581,10 @@ async fn indexed_matches(
     sample: &TrigramSample,
     limit: usize,
 ) -> DomainResult<Option<Vec<AuditRecord>>> {
-    let search = db.audit_search();
-    if !search.indexes(&text.lowered) {
-        return Ok(None);
-    }
     let searched = searched_text(db.engine(), "");
     let too_many = TEXT_SEARCH_INDEXED_MATCHES + 1;
     let mut values = values.to_vec();
-    match search {
+    match db.audit_search() {
         AuditSearch::Windows => Ok(None),
         AuditSearch::SqliteTrigrams => {
             // The scope's ranges of row numbers (`search_index.rs`), each looked up in the index.

@@ -28,14 +28,9 @@ impl TrigramSample {
         Self { texts }
     }
 
-    /// In how many sampled events `text` is found.
-    pub fn holding(&self, text: &str) -> usize {
-        self.found_in(text)
-    }
-
-    /// In how many sampled events `trigram` is found.
-    fn found_in(&self, trigram: &str) -> usize {
-        self.texts.iter().filter(|text| text.contains(trigram)).count()
+    /// In how many sampled events `text` (a searched text, or one of its trigrams) is found.
+    pub fn found_in(&self, text: &str) -> usize {
+        self.texts.iter().filter(|sampled| sampled.contains(text)).count()
     }
 
     fn is_rare(&self, found_in: usize) -> bool {
