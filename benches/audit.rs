@@ -120,7 +120,7 @@ async fn run(url: &str) {
             },
         ),
         (
-            "text in few events (a window of 3,000, then the index)",
+            "text in few events (through the index)",
             AuditFilter { text: Some("target-4242".into()), ..AuditFilter::default() },
         ),
         (

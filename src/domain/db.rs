@@ -13,7 +13,11 @@ use sqlx::{
     migrate::Migrator,
 };
 
-use super::{DomainError, DomainResult, audit::AuditSearch, users::search_index::UserSearch};
+use super::{
+    DomainError, DomainResult,
+    audit::{AuditSearch, SharedAuditSearch},
+    users::search_index::UserSearch,
+};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
@@ -45,7 +49,7 @@ pub struct Database {
     pool: AnyPool,
     engine: Engine,
     user_search: UserSearch,
-    audit_search: AuditSearch,
+    audit_search: SharedAuditSearch,
     url: ConnectionUrl,
 }
 
@@ -107,7 +111,7 @@ impl Database {
             pool,
             engine,
             user_search: UserSearch::Keys,
-            audit_search: AuditSearch::Windows,
+            audit_search: SharedAuditSearch::default(),
             url: ConnectionUrl(url.into()),
         })
     }
@@ -125,8 +129,19 @@ impl Database {
     pub async fn migrate(&mut self) -> DomainResult<()> {
         MIGRATOR.run(&self.pool).await.map_err(|e| DomainError::Internal(format!("migration failed: {e}")))?;
         self.user_search = UserSearch::prepare(self).await?;
-        self.audit_search = AuditSearch::prepare(self).await?;
+        self.audit_search.set(AuditSearch::prepare(self).await?);
         self.refresh_statistics().await
+    }
+
+    /// On PostgreSQL, builds a search index whose build was abandoned, or turns to one that
+    /// another server was building when this one started: every hour (`server/maintenance.rs`),
+    /// one look at each index once they are valid. SQLite's are made at start, by one server.
+    pub async fn prepare_search_again(&self) -> DomainResult<()> {
+        if self.engine == Engine::Postgres {
+            UserSearch::prepare(self).await?;
+            self.audit_search.set(AuditSearch::prepare(self).await?);
+        }
+        Ok(())
     }
 
     /// Gives SQLite's query planner statistics for every table whose size is not the one its
@@ -180,7 +195,7 @@ impl Database {
     }
 
     pub fn audit_search(&self) -> AuditSearch {
-        self.audit_search
+        self.audit_search.get()
     }
 
     pub fn engine(&self) -> Engine {

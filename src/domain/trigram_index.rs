@@ -3,9 +3,13 @@
 //! (`audit/search_index.rs`). Each engine may lack what it takes (pg_trgm not installable, FTS5
 //! not built in): the search then works without, more slowly, and the log says so once.
 
-use sqlx::{AnyConnection, Executor, Row};
+use sqlx::{Any, AnyConnection, Connection, Executor, Row};
 
 use super::{DomainResult, db::Database};
+
+/// The first key of the advisory locks under which indexes are built ("WARD"); the second is
+/// the index's name, hashed.
+pub const INDEX_BUILD_LOCKS: i32 = 0x5741_5244;
 
 /// Creates pg_trgm (trusted since PostgreSQL 13: a database owner may create it), then the
 /// index `name` `ON {on}` if missing; whether the index is there and usable. `without` says
@@ -16,55 +20,75 @@ use super::{DomainResult, db::Database};
 /// the name, so it is only run when the index is missing or invalid (an interrupted build
 /// leaves an invalid one behind), and only by the server holding an advisory lock on the name:
 /// servers starting together do not wait on each other's build, and one that does not get the
-/// lock searches without the index until its next start instead of waiting.
+/// lock searches without the index until it looks again (`Database::prepare_search`, hourly).
 pub async fn postgres(db: &Database, name: &str, on: &str, without: &str) -> bool {
-    let built = async {
-        let mut connection = db.pool().acquire().await?;
-        if valid(&mut connection, name).await? == Some(true) {
+    let usable = async {
+        if valid(db.pool(), name).await? == Some(true) {
             return Ok(true);
         }
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1))")
-            .bind(name)
-            .fetch_one(&mut *connection)
-            .await?;
-        if !locked {
-            tracing::warn!("another server is building {name}: {without} until the next start");
-            return Ok(false);
-        }
-        let built = build(&mut connection, name, on).await;
-        sqlx::query("SELECT pg_advisory_unlock(hashtext($1))").bind(name).execute(&mut *connection).await?;
-        built
+        build_alone(AnyConnection::connect(db.url()).await?, name, on, without).await
     }
     .await;
-    match built {
-        Ok(usable) => usable,
-        Err(error) => {
-            tracing::warn!(%error, "pg_trgm is unavailable: {without}");
-            false
-        }
-    }
+    usable.unwrap_or_else(|error| {
+        tracing::warn!(%error, "pg_trgm is unavailable: {without}");
+        false
+    })
 }
 
 /// Whether the index `name` is valid; `None` when there is none.
-async fn valid(connection: &mut AnyConnection, name: &str) -> sqlx::Result<Option<bool>> {
+async fn valid(db: impl Executor<'_, Database = Any>, name: &str) -> sqlx::Result<Option<bool>> {
     sqlx::query_scalar(
         "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
          WHERE c.relname = $1 AND pg_table_is_visible(c.oid)",
     )
     .bind(name)
-    .fetch_optional(connection)
+    .fetch_optional(db)
     .await
 }
 
-/// Builds the index `name` under the advisory lock, dropping an invalid one first; whether
-/// it came out valid.
-async fn build(connection: &mut AnyConnection, name: &str, on: &str) -> sqlx::Result<bool> {
-    connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
-    if valid(connection, name).await? == Some(false) {
-        connection.execute(format!("DROP INDEX CONCURRENTLY IF EXISTS {name}").as_str()).await?;
+/// Builds the index `name` if this server gets the advisory lock on it (never waiting for it);
+/// whether the index is usable. The lock belongs to the session of `connection`, which is this
+/// call's own and ends with it on every path (an error, a start given up): a pooled connection
+/// would go back to the pool still holding the lock.
+async fn build_alone(mut connection: AnyConnection, name: &str, on: &str, without: &str) -> sqlx::Result<bool> {
+    let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+        .bind(INDEX_BUILD_LOCKS)
+        .bind(name)
+        .fetch_one(&mut connection)
+        .await?;
+    let building_elsewhere = || tracing::warn!("another server is building {name}: {without} until it is built");
+    if !locked {
+        building_elsewhere();
+        return Ok(false);
     }
+    match valid(&mut connection, name).await? {
+        // Another server built it between the first look and the lock.
+        Some(true) => return Ok(true),
+        // An invalid index is either an interrupted build, or one under way that took no lock
+        // (an earlier Warden, or someone by hand): only the first is dropped.
+        Some(false) if building(&mut connection, name).await? => {
+            building_elsewhere();
+            return Ok(false);
+        }
+        Some(false) => {
+            connection.execute(format!("DROP INDEX CONCURRENTLY IF EXISTS {name}").as_str()).await?;
+        }
+        None => {}
+    }
+    connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
     connection.execute(format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {on}").as_str()).await?;
-    Ok(valid(connection, name).await? == Some(true))
+    Ok(valid(&mut connection, name).await? == Some(true))
+}
+
+/// Whether the index `name` is being built right now.
+async fn building(connection: &mut AnyConnection, name: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_class c ON c.oid = p.index_relid \
+         WHERE c.relname = $1)",
+    )
+    .bind(name)
+    .fetch_one(connection)
+    .await
 }
 
 /// Whether SQLite's FTS5 table `table` exists, creating it with `create` (its tables, its

@@ -1,5 +1,6 @@
 //! Housekeeping in the background, every hour from the start: the query planner's statistics
-//! (see `Database::refresh_statistics`), and the audit retention when one is set (by default
+//! (see `Database::refresh_statistics`), PostgreSQL's search indexes that another server was
+//! building (`Database::prepare_search_again`), and the audit retention when one is set (by default
 //! events are kept forever). Several app servers may all run it: statistics are refreshed only
 //! where stale, and a retention batch another server deleted first is simply not found.
 
@@ -23,6 +24,9 @@ pub fn spawn_every(domain: Domain, audit_retention_days: Option<u32>, period: Du
             ticks.tick().await;
             if let Err(error) = domain.db().refresh_statistics().await {
                 tracing::error!(%error, "could not refresh the database's statistics");
+            }
+            if let Err(error) = domain.db().prepare_search_again().await {
+                tracing::error!(%error, "could not look at the search indexes again");
             }
             let Some(keep_days) = audit_retention_days else { continue };
             match domain.apply_audit_retention(keep_days, Timestamp::now()).await {

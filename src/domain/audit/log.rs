@@ -93,8 +93,9 @@ pub struct AuditPage {
     pub target_id: Option<String>,
 }
 
-/// Free text found in few of the newest events is looked up in the text search index
-/// (`search_index.rs`), read once, unless that finds more than [`TEXT_SEARCH_INDEXED_MATCHES`]
+/// Free text found in too few of the newest events to fill a page from this many (judged from
+/// the newest `SAMPLED_EVENTS`) is looked up in the text search index (`search_index.rs`),
+/// read once, unless that finds more than [`TEXT_SEARCH_INDEXED_MATCHES`]
 /// events of the scope (on PostgreSQL, matching the whole filter; on SQLite, holding the text's
 /// rare trigrams, whatever the other filters) or the text is too short for trigrams; otherwise
 /// it is looked for by reading this many events of the scope, newest first: a text found often
@@ -493,10 +494,10 @@ pub(super) fn searched_text(engine: Engine, row: &str) -> String {
     format!("LOWER({columns})")
 }
 
-/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text found in few
-/// of the newest events is looked up in the index, if it is in few enough events in all; else
-/// it is looked for in a window of the newest events (a text found often fills the page from
-/// them), and the page ends with the window.
+/// Up to `limit` events of `scope` matching `conditions`, newest first. Free text found in too
+/// few of the newest events to fill a page from a window of them is looked up in the index, if
+/// it is in few enough events in all; else it is looked for in the window (a text found often
+/// fills the page from it), and the page ends with the window.
 pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, limit: usize) -> DomainResult<Found> {
     let mut values = conditions.values.clone();
     let mut filtered = placed(db, scope, &mut values);
@@ -509,12 +510,13 @@ pub(super) async fn page(db: &Database, scope: &Scope, conditions: &Conditions, 
     let Some(text) = &conditions.text else {
         return Ok(Found { records: newest(db, &from, &values, limit).await?, read_to: None });
     };
-    // A text found in few of the newest events is looked up in the index (which holds every
-    // match, newest and oldest) unless it is in too many events; a text found often fills the
-    // page from a window of the newest events.
+    // A text that the window of the newest events is expected to hold a page of (judged from
+    // the newest of them) is looked for there; another is looked up in the index, which holds
+    // every match, newest and oldest, unless it is in too many events.
     if db.audit_search().indexes(&text.lowered) {
         let sample = sample(db, &from, &values).await?;
-        if sample.found_in(&text.lowered) < limit
+        let expected_in_window = sample.found_in(&text.lowered) * TEXT_SEARCH_WINDOW / SAMPLED_EVENTS;
+        if expected_in_window < limit
             && let Some(records) = indexed_matches(db, scope, &filtered, &values, text, &sample, limit).await?
         {
             return Ok(Found { records, read_to: None });

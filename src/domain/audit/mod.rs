@@ -21,6 +21,7 @@ pub use export::{AuditExport, ExportFormat};
 pub use log::{
     AuditEntry, AuditFilter, AuditPage, AuditRecord, FieldChange, HistoryOf, TEXT_SEARCH_WINDOW, recent_events,
 };
+pub(crate) use search_index::SharedAuditSearch;
 pub use search_index::{AuditSearch, TEXT_SEARCH_INDEXED_MATCHES};
 
 use super::{Actor, Database, DomainResult, Timestamp, Transaction, ids::new_id};

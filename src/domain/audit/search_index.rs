@@ -9,6 +9,11 @@
 //! A text found in many events is still looked for a window of events at a time (`log.rs`):
 //! the index would hand over all of them to be sorted.
 
+use std::sync::{
+    Arc,
+    atomic::{AtomicU8, Ordering},
+};
+
 use super::log::searched_text;
 use crate::domain::{
     DomainResult,
@@ -28,14 +33,35 @@ const SHORTEST_INDEXED_TEXT: usize = 3;
 
 /// How the log's free text can be looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum AuditSearch {
     /// No index: a window of events at a time only.
-    Windows,
+    Windows = 0,
     /// PostgreSQL's `audit_events_search_trigrams` GIN index on the searched expression.
-    PostgresTrigrams,
+    PostgresTrigrams = 1,
     /// SQLite's `audit_search_trigrams` FTS5 table, its rows named in `audit_search_rows`, in
     /// ranges per organization numbered in `audit_search_orgs`.
-    SqliteTrigrams,
+    SqliteTrigrams = 2,
+}
+
+/// How the log's free text is looked up, shared by every handle on the database: a PostgreSQL
+/// server that started while another one was building the index turns to it once it looks
+/// again (`Database::prepare_search_again`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SharedAuditSearch(Arc<AtomicU8>);
+
+impl SharedAuditSearch {
+    pub(crate) fn get(&self) -> AuditSearch {
+        match self.0.load(Ordering::Relaxed) {
+            1 => AuditSearch::PostgresTrigrams,
+            2 => AuditSearch::SqliteTrigrams,
+            _ => AuditSearch::Windows,
+        }
+    }
+
+    pub(crate) fn set(&self, search: AuditSearch) {
+        self.0.store(search as u8, Ordering::Relaxed);
+    }
 }
 
 /// Each organization's events have row numbers of their own range in the FTS5 table (the
