@@ -139,7 +139,8 @@ pub async fn check(
     ApiJson(body): ApiJson<CheckBody>,
 ) -> ApiResult<Json<AccessCheck>> {
     if let Some(token_id) = body.token_id.as_deref().filter(|t| !t.is_empty()) {
-        let answer = state.domain.explain_token_access(&caller.actor, &org, token_id, &body.permission).await?;
+        let answer =
+            Box::pin(state.domain.explain_token_access(&caller.actor, &org, token_id, &body.permission)).await?;
         return Ok(Json(AccessCheck::Token(TokenAccessCheck {
             allowed: answer.allowed,
             permission: answer.creator.permission,
@@ -157,7 +158,10 @@ pub async fn check(
             },
         })));
     }
-    let answer = state.domain.explain_access(&caller.actor, &org, body.user_id.as_deref(), &body.permission).await?;
+    // Boxed, as the token's answer above: the handler's future is moved whole through the
+    // router's layers, and the explorer's own is large.
+    let answer =
+        Box::pin(state.domain.explain_access(&caller.actor, &org, body.user_id.as_deref(), &body.permission)).await?;
     Ok(Json(AccessCheck::User(UserAccessCheck {
         allowed: answer.allowed,
         permission: answer.permission,
