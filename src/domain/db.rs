@@ -133,11 +133,12 @@ impl Database {
         self.refresh_statistics().await
     }
 
-    /// On PostgreSQL, builds a search index whose build was abandoned, or turns to one that
-    /// another server was building when this one started: every hour (`server/maintenance.rs`),
-    /// one look at each index once they are valid. SQLite's are made at start, by one server.
+    /// On PostgreSQL, while the audit log's text search goes without its index (another
+    /// server was building it when this one started, or a build was abandoned), builds the
+    /// search indexes or turns to them: every hour (`server/maintenance.rs`). An index in use
+    /// is never given up here (a failed look leaves it on). SQLite's are made at start.
     pub async fn prepare_search_again(&self) -> DomainResult<()> {
-        if self.engine == Engine::Postgres {
+        if self.engine == Engine::Postgres && self.audit_search() == AuditSearch::Windows {
             UserSearch::prepare(self).await?;
             self.audit_search.set(AuditSearch::prepare(self).await?);
         }
@@ -192,10 +193,16 @@ impl Database {
             // A connection reads the statistics when it reads the schema, and ANALYZE only
             // changes the rows of `sqlite_stat1`: the pool's other connections kept planning
             // with the statistics they had (the audit log's actor filter: one page in three at
-            // 55 ms instead of 4). A change of schema makes each read it again.
-            (&self.pool)
-                .execute("CREATE TABLE warden_statistics_changed (x); DROP TABLE warden_statistics_changed;")
+            // 55 ms instead of 4). A change of schema makes each read it again; in one
+            // transaction, so that no table is left behind by an interruption.
+            let mut tx = self.begin().await?;
+            (&mut *tx)
+                .execute(
+                    "CREATE TABLE IF NOT EXISTS warden_statistics_changed (x); \
+                     DROP TABLE IF EXISTS warden_statistics_changed;",
+                )
                 .await?;
+            tx.commit().await?;
         }
         Ok(())
     }

@@ -20,7 +20,7 @@ pub const INDEX_BUILD_LOCKS: i32 = 0x5741_5244;
 /// the name, so it is only run when the index is missing or invalid (an interrupted build
 /// leaves an invalid one behind), and only by the server holding an advisory lock on the name:
 /// servers starting together do not wait on each other's build, and one that does not get the
-/// lock searches without the index until it looks again (`Database::prepare_search`, hourly).
+/// lock searches without the index until it looks again (`Database::prepare_search_again`, hourly).
 pub async fn postgres(db: &Database, name: &str, on: &str, without: &str) -> bool {
     let usable = async {
         if valid(db.pool(), name).await? == Some(true) {
