@@ -1,7 +1,8 @@
 //! Creating an engine's trigram index once, after the migrations (which stay the same for both
 //! engines): the users' search (`users/search_index.rs`) and the audit log's text search
 //! (`audit/search_index.rs`). Each engine may lack what it takes (pg_trgm not installable, FTS5
-//! not built in): the search then works without, more slowly, and the log says so once.
+//! not built in): the search then works without, more slowly, and the log says so (on
+//! PostgreSQL, at each hourly look again too: `Database::prepare_search_again`).
 
 use sqlx::{Any, AnyConnection, Connection, Executor, Row};
 
