@@ -5,8 +5,12 @@
 //!     cargo bench --features ssr --bench http
 //!
 //! Each endpoint is first called once through Warden; its answer (content type and body) is what
-//! the bare handler then sends for the same path. `WARDEN_BENCH_SECONDS` (default 5) sets how
-//! long each run lasts; `AUTOCANNON` the load generator (default node_modules/.bin/autocannon);
+//! the bare handler then sends for the same path. The two are loaded in turns, Warden then the
+//! bare handler, `WARDEN_BENCH_ROUNDS` times (default 3): this machine's speed drifts by a fifth
+//! within minutes, and turns put both under the same drift. The ratio is Warden's requests over
+//! the bare handler's, all rounds together; each round's ratio is printed beside it.
+//! `WARDEN_BENCH_SECONDS` (default 5) sets how long each run lasts; `AUTOCANNON` the load
+//! generator (default node_modules/.bin/autocannon);
 //! `WARDEN_BENCH_ENDPOINT` runs only the endpoints whose label holds it (to profile one);
 //! `WARDEN_BENCH_CALLS` (default 20,000) how many calls each in-process figure makes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -37,7 +41,8 @@ struct Endpoint {
     signed_in: bool,
 }
 
-/// One autocannon run's figures.
+/// One autocannon run's figures, or several runs' together.
+#[derive(Default)]
 struct Load {
     requests_per_second: f64,
     p50_ms: f64,
@@ -68,6 +73,37 @@ async fn autocannon(url: &str, endpoint: &Endpoint, headers: &[(&str, &str)]) ->
         max_ms: figure("/latency/max"),
         failures: [figure("/non2xx"), figure("/errors"), figure("/timeouts")].iter().map(|f| *f as u64).sum(),
     }
+}
+
+impl Load {
+    /// The figures of all `runs` (of equal length) together: their mean rate, the median of
+    /// their medians, the worst of their tails.
+    fn together(runs: &[Load]) -> Load {
+        let mut medians: Vec<f64> = runs.iter().map(|run| run.p50_ms).collect();
+        medians.sort_by(f64::total_cmp);
+        let worst = |figure: fn(&Load) -> f64| runs.iter().map(figure).fold(f64::NAN, f64::max);
+        Load {
+            requests_per_second: runs.iter().map(|run| run.requests_per_second).sum::<f64>() / runs.len() as f64,
+            p50_ms: medians.get(medians.len() / 2).copied().unwrap_or(f64::NAN),
+            p99_ms: worst(|run| run.p99_ms),
+            max_ms: worst(|run| run.max_ms),
+            failures: runs.iter().map(|run| run.failures).sum(),
+        }
+    }
+}
+
+/// Warden's and the bare handler's figures for one endpoint, loaded in turns.
+async fn in_turns(warden: &str, bare: &str, endpoint: &Endpoint, headers: &[(&str, &str)]) -> (Load, Load, Vec<f64>) {
+    let rounds: usize = std::env::var("WARDEN_BENCH_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let (mut real, mut plain, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds.max(1) {
+        let warden = autocannon(&format!("http://{warden}{}", endpoint.path), endpoint, headers).await;
+        let bare = autocannon(&format!("http://{bare}{}", endpoint.path), endpoint, headers).await;
+        ratios.push(warden.requests_per_second / bare.requests_per_second);
+        real.push(warden);
+        plain.push(bare);
+    }
+    (Load::together(&real), Load::together(&plain), ratios)
 }
 
 /// What the bare server answers for each path: Warden's content type and body.
@@ -164,16 +200,19 @@ async fn main() {
     }
     let (bare, bare_router) = serve_bare(Arc::new(answers)).await;
 
-    println!("16 connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare handler's");
+    println!(
+        "16 connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare handler's \
+         (each round's in brackets)"
+    );
     println!("{:<34} {:>22} {:>30} {:>8}", "", "Warden", "bare axum, same bytes", "ratio");
     let only = std::env::var("WARDEN_BENCH_ENDPOINT").unwrap_or_default();
     for endpoint in endpoints.iter().filter(|endpoint| endpoint.label.contains(&only)) {
         let headers = headers_for(endpoint, &signed_in);
-        let real = autocannon(&format!("http://{warden}{}", endpoint.path), endpoint, &headers).await;
-        let plain = autocannon(&format!("http://{bare}{}", endpoint.path), endpoint, &headers).await;
+        let (real, plain, rounds) = in_turns(&warden.to_string(), &bare.to_string(), endpoint, &headers).await;
         let ratio = real.requests_per_second / plain.requests_per_second;
+        let rounds: Vec<String> = rounds.iter().map(|ratio| format!("{:.0}", ratio * 100.0)).collect();
         println!(
-            "{:<34} {:>7.0} req/s {:>4.1}/{:>5.1}/{:>6.1} ms | {:>7.0} req/s {:>4.1}/{:>5.1}/{:>6.1} ms | {:>5.0}%{}",
+            "{:<34} {:>7.0} req/s {:>4.1}/{:>5.1}/{:>6.1} ms | {:>7.0} req/s {:>4.1}/{:>5.1}/{:>6.1} ms | {:>5.0}% ({}){}",
             endpoint.label,
             real.requests_per_second,
             real.p50_ms,
@@ -184,6 +223,7 @@ async fn main() {
             plain.p99_ms,
             plain.max_ms,
             ratio * 100.0,
+            rounds.join(" / "),
             if real.failures + plain.failures > 0 {
                 format!("  ({} failed requests)", real.failures + plain.failures)
             } else {

@@ -37,6 +37,8 @@ pub struct Settings {
     /// Audit events older than this many days are deleted, whole days at a time; `None` keeps
     /// them forever (the default). `WARDEN_AUDIT_RETENTION_DAYS` (`forever` or a number).
     pub audit_retention_days: Option<u32>,
+    /// `public_url`'s origin, worked out once: every write compares its `Origin` with it.
+    public_origin: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +121,7 @@ impl Settings {
 
         Ok(Self {
             listen_addr,
+            public_origin: public_url.origin().ascii_serialization(),
             public_url,
             database_url: pick("DATABASE_URL", f.database_url),
             session_idle_timeout_minutes,
@@ -128,8 +131,8 @@ impl Settings {
     }
 
     /// `scheme://host[:port]`, as browsers send it in the `Origin` header.
-    pub fn public_origin(&self) -> String {
-        self.public_url.origin().ascii_serialization()
+    pub fn public_origin(&self) -> &str {
+        &self.public_origin
     }
 
     /// Cookies are marked `Secure` when Warden is served over https.

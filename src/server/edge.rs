@@ -27,7 +27,9 @@ pub async fn edge(State(settings): State<Arc<Settings>>, mut req: Request, next:
     let handling = async {
         let csp = security::content_security_policy_for(&mut req);
         let hashed_asset = caching::is_hashed_asset(req.uri().path());
-        let mut response = limits::within_time_limit(checked(&settings, req, next)).await;
+        // Boxed: this future is moved whole into each layer's future around it, and the
+        // route's own (with the time limit's timer) is large.
+        let mut response = limits::within_time_limit(Box::pin(checked(&settings, req, next))).await;
         caching::add_cache_control(&mut response, hashed_asset);
         security::add_security_headers(response.headers_mut(), csp);
         response

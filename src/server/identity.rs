@@ -54,7 +54,9 @@ pub async fn authenticate(State(state): State<AppState>, session: Session, mut r
             }
         }
     }
-    let signed_in = match sessions::signed_in_user(&state.domain, &session).await {
+    // Boxed, as the token's check above: this middleware's future is moved whole into the
+    // layers around it.
+    let signed_in = match Box::pin(sessions::signed_in_user(&state.domain, &session)).await {
         Ok(signed_in) => signed_in,
         Err(error) => {
             tracing::error!(?error, "could not read the session");

@@ -54,7 +54,7 @@ pub fn content_security_policy(nonce: &str) -> String {
 pub fn refuse_cross_site_write(settings: &Settings, req: &Request) -> Option<Response> {
     let safe = !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     let cookieless_api_call = is_api_path(req.uri().path()) && !req.headers().contains_key(header::COOKIE);
-    if safe || cookieless_api_call || is_same_origin(req.headers(), &settings.public_origin()) {
+    if safe || cookieless_api_call || is_same_origin(req.headers(), settings.public_origin()) {
         return None;
     }
     tracing::warn!(origin = ?req.headers().get(header::ORIGIN), "refused a cross-origin write");
