@@ -42,7 +42,6 @@ struct Endpoint {
 }
 
 /// One autocannon run's figures, or several runs' together.
-#[derive(Default)]
 struct Load {
     requests_per_second: f64,
     p50_ms: f64,
@@ -93,7 +92,12 @@ impl Load {
 }
 
 /// Warden's and the bare handler's figures for one endpoint, loaded in turns.
-async fn in_turns(warden: &str, bare: &str, endpoint: &Endpoint, headers: &[(&str, &str)]) -> (Load, Load, Vec<f64>) {
+async fn in_turns(
+    warden: SocketAddr,
+    bare: SocketAddr,
+    endpoint: &Endpoint,
+    headers: &[(&str, &str)],
+) -> (Load, Load, Vec<f64>) {
     let rounds: usize = std::env::var("WARDEN_BENCH_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
     let (mut real, mut plain, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds.max(1) {
@@ -201,14 +205,14 @@ async fn main() {
     let (bare, bare_router) = serve_bare(Arc::new(answers)).await;
 
     println!(
-        "16 connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare handler's \
-         (each round's in brackets)"
+        "{CONNECTIONS} connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare \
+         handler's (each round's in brackets)"
     );
     println!("{:<34} {:>22} {:>30} {:>8}", "", "Warden", "bare axum, same bytes", "ratio");
     let only = std::env::var("WARDEN_BENCH_ENDPOINT").unwrap_or_default();
     for endpoint in endpoints.iter().filter(|endpoint| endpoint.label.contains(&only)) {
         let headers = headers_for(endpoint, &signed_in);
-        let (real, plain, rounds) = in_turns(&warden.to_string(), &bare.to_string(), endpoint, &headers).await;
+        let (real, plain, rounds) = in_turns(warden, bare, endpoint, &headers).await;
         let ratio = real.requests_per_second / plain.requests_per_second;
         let rounds: Vec<String> = rounds.iter().map(|ratio| format!("{:.0}", ratio * 100.0)).collect();
         println!(
