@@ -9,7 +9,8 @@
 //! bare handler, `WARDEN_BENCH_ROUNDS` times (default 3): this machine's speed drifts by a fifth
 //! within minutes, and turns put both under the same drift. The ratio is Warden's requests over
 //! the bare handler's, all rounds together; each round's ratio is printed beside it.
-//! `WARDEN_BENCH_SECONDS` (default 5) sets how long each run lasts; `AUTOCANNON` the load
+//! `WARDEN_BENCH_SECONDS` (default 5) sets how long each run lasts; `WARDEN_BENCH_CONNECTIONS`
+//! (default 16) how many connections the load generator keeps open; `AUTOCANNON` the load
 //! generator (default node_modules/.bin/autocannon);
 //! `WARDEN_BENCH_ENDPOINT` runs only the endpoints whose label holds it (to profile one);
 //! `WARDEN_BENCH_CALLS` (default 20,000) how many calls each in-process figure makes.
@@ -31,7 +32,11 @@ use axum::{
 use support::{head_and_body, send, serve_app_and_router, sign_in};
 use tower::ServiceExt;
 
-const CONNECTIONS: &str = "16";
+/// The issue's figure: 16 connections. `WARDEN_BENCH_CONNECTIONS` changes it, to see how a
+/// figure moves with more or fewer requests in flight.
+fn connections() -> String {
+    std::env::var("WARDEN_BENCH_CONNECTIONS").unwrap_or_else(|_| "16".to_owned())
+}
 
 struct Endpoint {
     label: &'static str,
@@ -54,7 +59,7 @@ async fn autocannon(url: &str, endpoint: &Endpoint, headers: &[(&str, &str)]) ->
     let program = std::env::var("AUTOCANNON").unwrap_or_else(|_| "node_modules/.bin/autocannon".to_owned());
     let seconds = std::env::var("WARDEN_BENCH_SECONDS").unwrap_or_else(|_| "5".to_owned());
     let mut command = tokio::process::Command::new(&program);
-    command.args(["-c", CONNECTIONS, "-d", &seconds, "-j", "-m", endpoint.method]);
+    command.args(["-c", &connections(), "-d", &seconds, "-j", "-m", endpoint.method]);
     for (name, value) in headers {
         command.args(["-H", &format!("{name}={value}")]);
     }
@@ -205,8 +210,9 @@ async fn main() {
     let (bare, bare_router) = serve_bare(Arc::new(answers)).await;
 
     println!(
-        "{CONNECTIONS} connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare \
-         handler's (each round's in brackets)"
+        "{} connections, kept alive; p50 / p99 / max latency; Warden's req/s as a share of the bare \
+         handler's (each round's in brackets)",
+        connections()
     );
     println!("{:<34} {:>22} {:>30} {:>8}", "", "Warden", "bare axum, same bytes", "ratio");
     let only = std::env::var("WARDEN_BENCH_ENDPOINT").unwrap_or_default();

@@ -26,7 +26,8 @@ pub struct Settings {
     /// Where the server listens. `WARDEN_LISTEN_ADDR`.
     pub listen_addr: SocketAddr,
     /// The address browsers use; writes from any other origin are refused. `WARDEN_PUBLIC_URL`.
-    pub public_url: Url,
+    /// Private, with `public_origin` worked out from it: read it through [`Self::public_url`].
+    public_url: Url,
     /// `sqlite://...` (embedded default) or `postgres://...`. `DATABASE_URL`.
     pub database_url: String,
     /// A session ends after this long without a request. `WARDEN_SESSION_IDLE_TIMEOUT_MINUTES`.
@@ -86,6 +87,14 @@ impl Settings {
                 message: "must be an http(s) URL with a host".into(),
             });
         }
+        // Every route is at the root; a path here would break the links built from it (the SSO
+        // redirect URI among them).
+        if public_url.path() != "/" || public_url.query().is_some() || public_url.fragment().is_some() {
+            return Err(SettingsError::Invalid {
+                name: "public_url",
+                message: format!("{:?}: Warden is served at the root of its host; drop the path", public_url.as_str()),
+            });
+        }
 
         let timeout = pick("WARDEN_SESSION_IDLE_TIMEOUT_MINUTES", f.session_idle_timeout_minutes.to_string());
         let session_idle_timeout_minutes =
@@ -128,6 +137,11 @@ impl Settings {
             trusted_proxies,
             audit_retention_days,
         })
+    }
+
+    /// The address browsers use: a site's root, ending in `/`.
+    pub fn public_url(&self) -> &Url {
+        &self.public_url
     }
 
     /// `scheme://host[:port]`, as browsers send it in the `Origin` header.
@@ -200,6 +214,21 @@ mod tests {
         assert!(Settings::from_toml(FILE, bad_addr).is_err());
         let bad_proxy = |name: &str| (name == "WARDEN_TRUSTED_PROXIES").then(|| "10.0.0.0/8, proxy".to_owned());
         assert!(Settings::from_toml(FILE, bad_proxy).is_err());
+    }
+
+    #[test]
+    fn the_public_url_is_a_site_root() {
+        let public_url = |url: &'static str| move |name: &str| (name == "WARDEN_PUBLIC_URL").then(|| url.to_owned());
+        let s = Settings::from_toml(FILE, public_url("https://iam.example.com:8443/")).expect("valid");
+        assert_eq!(s.public_url().as_str(), "https://iam.example.com:8443/");
+        for with_more in ["https://example.com/iam", "https://example.com/?tenant=1", "https://example.com/#top"] {
+            match Settings::from_toml(FILE, public_url(with_more)) {
+                Err(SettingsError::Invalid { name: "public_url", message }) => {
+                    assert!(message.contains("root"), "{with_more}: {message}")
+                }
+                other => panic!("{with_more}: {other:?}"),
+            }
+        }
     }
 
     #[test]

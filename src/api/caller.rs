@@ -9,17 +9,21 @@ use crate::{
     web::identity::Identity,
 };
 
+/// The caller, boxed: a handler's future holds it across every await and is moved whole
+/// through the router's layers.
 pub struct SignedIn {
-    pub actor: Actor,
-    pub user: User,
+    pub actor: Box<Actor>,
+    pub user: Box<User>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     type Rejection = ApiError;
 
+    /// Takes the identity out of the request rather than copying it: a REST handler is the
+    /// last to read it.
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match parts.extensions.get::<Identity>() {
-            Some(Identity { actor, user: Some(user) }) => Ok(Self { actor: actor.clone(), user: user.clone() }),
+        match parts.extensions.remove::<Identity>() {
+            Some(Identity { actor, user: Some(user) }) => Ok(Self { actor: Box::new(actor), user: Box::new(user) }),
             _ => Err(ApiError::unauthenticated()),
         }
     }

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower::ServiceBuilder;
+use tower::{Layer, ServiceBuilder};
 
 use super::{
     api_reference, compression, edge, identity, new_token, security, server_fn_status,
@@ -25,13 +25,12 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
         let options = state.leptos_options.clone();
         move || ui::shell(options.clone())
     };
-    // The REST API needs to know who calls; the console's middleware (sign-in redirects, the
-    // one-time token cookie, server functions' statuses and refills) is layered around the
-    // console alone, so that an API request does not pass through it. Each `ServiceBuilder` is
-    // one layer, outermost first: layering one middleware at a time boxed each around the next,
-    // and every request cloned the boxed chain once per middleware (a fifth of the CPU time of
-    // a small API request).
-    let api = crate::api::router().layer(middleware::from_fn_with_state(state.clone(), identity::authenticate));
+    // The console's own middleware (sign-in redirects, the one-time token cookie, server
+    // functions' statuses and refills) is layered around the console alone, so that an API
+    // request does not pass through it. Each `ServiceBuilder` is one layer, outermost first:
+    // layering one middleware at a time boxed each around the next, and every request cloned
+    // the boxed chain once per middleware (a fifth of the CPU time of a small API request).
+    let api = crate::api::router();
     let console = Router::new()
         .route(api_reference::PATH, axum::routing::get(api_reference::page))
         .route("/sso/start", axum::routing::post(sso_sign_in::start))
@@ -43,21 +42,23 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
         ))
         .layer(
             ServiceBuilder::new()
-                .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate))
                 .layer(middleware::from_fn(identity::require_sign_in_for_pages))
                 .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), new_token::reveal_new_token))
                 .layer(middleware::from_fn(server_fn_status::server_fn_error_status))
                 .layer(middleware::from_fn(typed_values::keep_typed_values)),
         );
     let app = api.merge(console).with_state(state.clone());
+    // What every request passes through goes around the whole router, not around each route
+    // (`Router::layer`): a route's layers are cloned with it on every request, each layer
+    // cloning those under it again. Outermost first: compression (a plain tower layer, which
+    // compresses what `edge` answered), `edge`, the session, who calls.
+    let app = middleware::from_fn_with_state(state.clone(), identity::authenticate).layer(app);
     let (app, probe) = sessions::with_sessions(app, &state.settings).await?;
-    // Compression outermost: it is a plain tower layer, generic over what it wraps (no boxing),
-    // and compresses what `edge` answered.
-    let app = app.layer(
-        ServiceBuilder::new()
-            .layer(compression::layer())
-            .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), edge::edge)),
-    );
+    let app = ServiceBuilder::new()
+        .layer(compression::layer())
+        .layer(middleware::from_fn_with_state(Arc::clone(&state.settings), edge::edge))
+        .service(app);
+    let app = Router::new().fallback_service(app);
     Ok((app, probe))
 }
 

@@ -82,7 +82,7 @@ async fn serve(config: &std::path::Path, settings: Settings) -> CliResult {
     let mut leptos_options = leptos::config::get_configuration(Some(&config.to_string_lossy()))?.leptos_options;
     leptos_options.site_addr = settings.listen_addr;
     let listen_addr = settings.listen_addr;
-    let public_url = settings.public_url.clone();
+    let public_url = settings.public_url().clone();
     let state = AppState::new(leptos_options, Arc::new(settings), domain);
     let router = app::router(state).await?;
 
@@ -101,12 +101,12 @@ fn sso_settings(settings: &Settings) -> Result<SsoSettings, Box<dyn std::error::
         tracing::warn!("{} is not set: single sign-on cannot be configured until it is", secret_key::VARIABLE);
     }
     let provider = Arc::new(OpenIdConnectClient::new()?);
-    Ok(SsoSettings { redirect_uri: format!("{}sso/callback", settings.public_url), keys, provider })
+    Ok(SsoSettings { redirect_uri: format!("{}sso/callback", settings.public_url()), keys, provider })
 }
 
 /// The only time a generated password is ever shown: on standard error, not in the log.
 fn announce_first_admin(settings: &Settings, first_admin: &FirstAdmin) {
-    let sign_in = format!("{}sign-in", settings.public_url);
+    let sign_in = format!("{}sign-in", settings.public_url());
     match &first_admin.generated_password {
         // Straight to the terminal, never through the log: log collectors keep what they get.
         Some(password) => {

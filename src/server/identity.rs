@@ -27,8 +27,9 @@ use crate::{
 };
 
 pub async fn authenticate(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    let client_addr = req.extensions().get::<ClientAddr>().and_then(|c| c.0.clone());
+    // Taken, not copied: the actor made here is their only reader.
+    let request_id = req.extensions_mut().remove::<RequestId>().map(|r| r.0);
+    let client_addr = req.extensions_mut().remove::<ClientAddr>().and_then(|c| c.0);
     if req.uri().path().starts_with("/v1/") {
         match presented_token(&req) {
             Presented::Nothing => {}

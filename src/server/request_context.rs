@@ -37,7 +37,7 @@ pub fn open(settings: &Settings, req: &mut Request) -> RequestContext {
         .and_then(|v| v.to_str().ok())
         .filter(|id| is_acceptable_request_id(id))
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        .unwrap_or_else(new_request_id);
     let forwarded: Vec<&str> =
         req.headers().get_all(FORWARDED_FOR).iter().filter_map(|value| value.to_str().ok()).collect();
     let client_addr = req
@@ -67,6 +67,11 @@ impl RequestContext {
 }
 
 /// Up to 128 visible ASCII characters: enough for any tracing id, too little for log injection.
+/// A new random id, written without the formatting machinery (this runs on every request).
+fn new_request_id() -> String {
+    uuid::Uuid::new_v4().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
+}
+
 fn is_acceptable_request_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
 }

@@ -1,10 +1,11 @@
 //! The session layer: tower-sessions with its sqlx store on Warden's own database (what a
 //! session holds is in [`crate::web::sessions`]).
 
-use std::str::FromStr;
+use std::{convert::Infallible, str::FromStr};
 
-use axum::Router;
+use axum::{Router, extract::Request, response::Response};
 use time::Duration;
+use tower::{Layer, Service};
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore, cookie::SameSite, session_store::ExpiredDeletion};
 use tower_sessions_sqlx_store::{
     PostgresStore, SqliteStore,
@@ -18,12 +19,13 @@ use crate::{
     web::sessions::COOKIE_NAME,
 };
 
-/// Puts the session layer around `router`, with a store on the configured database behind an
+/// Puts the session layer around `app`, with a store on the configured database behind an
 /// in-memory cache (see `session_cache.rs`); returns a probe on that cache.
-pub async fn with_sessions<S: Clone + Send + Sync + 'static>(
-    router: Router<S>,
-    settings: &Settings,
-) -> DomainResult<(Router<S>, SessionCacheProbe)> {
+pub async fn with_sessions<App>(app: App, settings: &Settings) -> DomainResult<(Router, SessionCacheProbe)>
+where
+    App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
+    App::Future: Send,
+{
     let url = &settings.database_url;
     Ok(match Engine::of_url(url)? {
         Engine::Sqlite => {
@@ -34,14 +36,14 @@ pub async fn with_sessions<S: Clone + Send + Sync + 'static>(
             let store = SqliteStore::new(SqlitePool::connect_with(options).await?);
             store.migrate().await?;
             let store = CachedStore::new(store, Peers::None);
-            (router.layer(layer(store.clone(), settings)), store.probe())
+            (Router::new().fallback_service(layer(store.clone(), settings).layer(app)), store.probe())
         }
         Engine::Postgres => {
             let pool = PgPool::connect(url).await?;
             let store = PostgresStore::new(pool.clone());
             store.migrate().await?;
             let store = CachedStore::new(store, Peers::Postgres { pool, url: url.clone() });
-            (router.layer(layer(store.clone(), settings)), store.probe())
+            (Router::new().fallback_service(layer(store.clone(), settings).layer(app)), store.probe())
         }
     })
 }
