@@ -150,6 +150,12 @@ impl ActorView<'_> {
         })
     }
 
+    /// The user's own rights, before any token's restriction (`None` for an actor who is not a
+    /// user).
+    pub(crate) fn user_view(&self) -> Option<&UserView> {
+        self.user.as_ref()
+    }
+
     /// The organizations from `org_id` up to the root, as the cache had them.
     pub(crate) fn path(&self, org_id: &str) -> DomainResult<Vec<&super::decision::PathNode>> {
         match &self.user {

@@ -81,8 +81,9 @@ impl Domain {
         permission: &str,
     ) -> DomainResult<AccessExplanation> {
         let permission = parse_permission("body", permission)?;
-        let org = self.visible_organization_node(actor, org_id).await?;
-        let me = self.existing_user(actor.user_id()?).await?;
+        let (org, asker) = self.visible_organization_node(actor, org_id).await?;
+        let my_id = actor.user_id()?;
+        let me = self.existing_user(my_id).await?;
         let subject = match user.map(str::trim).filter(|u| !u.is_empty()) {
             None => me,
             Some(asked) if asked == me.id || email::normalize(asked) == email::normalize(&me.email) => me,
@@ -91,9 +92,12 @@ impl Domain {
                 Box::pin(self.visible_user_by_id_or_email(actor, asked)).await?
             }
         };
-        // The subject's roles and the asker's rights, each read once from the decision cache.
-        let subject_view = self.authz.view(&self.db, &subject.id, &org.org_id).await?;
-        let asker = self.actor_view(actor, &org.org_id).await?;
+        // The subject's roles and the asker's rights, each read once from the decision cache;
+        // asking about yourself, one read for both.
+        let subject_view = match asker.user_view() {
+            Some(mine) if subject.id == my_id => mine.clone(),
+            _ => self.authz.view(&self.db, &subject.id, &org.org_id).await?,
+        };
         let decision = as_seen_by(&asker, subject_view.decide(&org.org_id, &permission)?)?;
         let chain = chain_as_seen_by(&asker, &subject_view, &org.org_id)?;
         Ok(AccessExplanation {

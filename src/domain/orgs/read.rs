@@ -107,8 +107,13 @@ impl Domain {
 
     /// The organization's node (id, name, access flags) if the actor may see it (see
     /// [`Self::organization`]), read from the decision cache when `id_or_code` is an id: the
-    /// access explorer's answers then read no table.
-    pub(crate) async fn visible_organization_node(&self, actor: &Actor, id_or_code: &str) -> DomainResult<PathNode> {
+    /// access explorer's answers then read no table. With it, the actor's view of the
+    /// organization that settled it, for what is asked about it next.
+    pub(crate) async fn visible_organization_node<'a>(
+        &self,
+        actor: &'a Actor,
+        id_or_code: &str,
+    ) -> DomainResult<(PathNode, ActorView<'a>)> {
         actor.user_id()?;
         let path = match self.authz.path(&self.db, id_or_code).await {
             Err(DomainError::NotFound { .. }) => {
@@ -122,8 +127,9 @@ impl Domain {
         let (Some(node), parent) = (up.next(), up.next()) else {
             return Err(not_found(id_or_code));
         };
-        match self.sight(actor, &node.org_id, parent.as_ref().map(|parent| parent.org_id.as_str())).await? {
-            Sight::Full | Sight::NodeOnly => Ok(node),
+        let view = self.actor_view(actor, &node.org_id).await?;
+        match view.sight(&node.org_id, parent.as_ref().map(|parent| parent.org_id.as_str()))? {
+            Sight::Full | Sight::NodeOnly => Ok((node, view)),
             Sight::None => Err(not_found(id_or_code)),
         }
     }
