@@ -66,12 +66,12 @@ impl RequestContext {
     }
 }
 
-/// Up to 128 visible ASCII characters: enough for any tracing id, too little for log injection.
 /// A new random id, written without the formatting machinery (this runs on every request).
 fn new_request_id() -> String {
     uuid::Uuid::new_v4().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
 }
 
+/// Up to 128 visible ASCII characters: enough for any tracing id, too little for log injection.
 fn is_acceptable_request_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
 }
