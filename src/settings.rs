@@ -92,7 +92,10 @@ impl Settings {
         if public_url.path() != "/" || public_url.query().is_some() || public_url.fragment().is_some() {
             return Err(SettingsError::Invalid {
                 name: "public_url",
-                message: format!("{:?}: Warden is served at the root of its host; drop the path", public_url.as_str()),
+                message: format!(
+                    "{:?}: Warden is served at the root of its host: give it without a path, query or fragment",
+                    public_url.as_str()
+                ),
             });
         }
 
