@@ -36,24 +36,27 @@ where
             let store = SqliteStore::new(SqlitePool::connect_with(options).await?);
             store.migrate().await?;
             let store = CachedStore::new(store, Peers::None);
-            (Router::new().fallback_service(layer(store.clone(), settings).layer(app)), store.probe())
+            (around(app, store.clone(), settings), store.probe())
         }
         Engine::Postgres => {
             let pool = PgPool::connect(url).await?;
             let store = PostgresStore::new(pool.clone());
             store.migrate().await?;
             let store = CachedStore::new(store, Peers::Postgres { pool, url: url.clone() });
-            (Router::new().fallback_service(layer(store.clone(), settings).layer(app)), store.probe())
+            (around(app, store.clone(), settings), store.probe())
         }
     })
 }
 
-fn layer<Store: SessionStore + ExpiredDeletion + Clone>(
-    store: Store,
-    settings: &Settings,
-) -> SessionManagerLayer<Store> {
+/// `app` inside the session layer on `store`, as a `Router` (each engine's store is its own type).
+fn around<App, Store>(app: App, store: Store, settings: &Settings) -> Router
+where
+    App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
+    App::Future: Send,
+    Store: SessionStore + ExpiredDeletion + Clone,
+{
     tokio::spawn(store.clone().continuously_delete_expired(tokio::time::Duration::from_secs(300)));
-    SessionManagerLayer::new(store)
+    let layer = SessionManagerLayer::new(store)
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -61,5 +64,6 @@ fn layer<Store: SessionStore + ExpiredDeletion + Clone>(
         .with_path("/")
         // Saved when changed; a signed-in session is touched at most once a minute to push its
         // idle expiry back (web::sessions::keep_alive), so reads do not write.
-        .with_expiry(Expiry::OnInactivity(Duration::minutes(settings.session_idle_timeout_minutes)))
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(settings.session_idle_timeout_minutes)));
+    Router::new().fallback_service(layer.layer(app))
 }
