@@ -4,8 +4,10 @@
 //!
 //!     cargo bench --features ssr --bench http
 //!
-//! Each endpoint is first called once through Warden; its answer (content type and body) is what
-//! the bare handler then sends for the same path. The two are loaded in turns, Warden then the
+//! Each endpoint is first called once through Warden; its answer (headers and body, the same bytes
+//! on the wire but for the date) is what the bare handler then sends for the same path.
+//! `WARDEN_BENCH_BARE_HEADERS=content-type` makes the bare handler send only Warden's content type
+//! beside the body, as this benchmark did before 2026-12-07 (a shorter head than Warden's). The two are loaded in turns, Warden then the
 //! bare handler, `WARDEN_BENCH_ROUNDS` times (default 3): this machine's speed drifts by a fifth
 //! within minutes, and turns put both under the same drift. The ratio is Warden's requests over
 //! the bare handler's, all rounds together; each round's ratio is printed beside it.
@@ -26,7 +28,7 @@ use axum::{
     Router,
     body::Bytes,
     extract::State,
-    http::{HeaderValue, Uri, header},
+    http::{HeaderMap, HeaderName, HeaderValue, Uri, header},
     response::{IntoResponse, Response},
 };
 use support::{head_and_body, send, serve_app_and_router, sign_in};
@@ -115,14 +117,57 @@ async fn in_turns(
     (Load::together(&real), Load::together(&plain), ratios)
 }
 
-/// What the bare server answers for each path: Warden's content type and body.
-type Answers = Arc<HashMap<String, (String, Bytes)>>;
+/// What the bare server answers for one path: Warden's headers and body.
+#[derive(Clone)]
+struct Answer {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+type Answers = Arc<HashMap<String, Answer>>;
 
 async fn bare_answer(State(answers): State<Answers>, uri: Uri) -> Response {
-    let (content_type, body) = answers.get(uri.path()).cloned().expect("a recorded path");
-    let mut response = body.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).expect("type"));
+    let answer = answers.get(uri.path()).cloned().expect("a recorded path");
+    let mut response = answer.body.into_response();
+    *response.headers_mut() = answer.headers;
     response
+}
+
+/// Warden's response as the bare handler will send it: its headers but those the server writes
+/// itself (date, length, framing, connection), and its body (unchunked). With
+/// `WARDEN_BENCH_BARE_HEADERS=content-type`, only the content type of its headers.
+fn recorded_answer(response: &[u8]) -> Answer {
+    let (head, body) = head_and_body(response);
+    let only_content_type = std::env::var("WARDEN_BENCH_BARE_HEADERS").is_ok_and(|only| only == "content-type");
+    let mut headers = HeaderMap::new();
+    let mut chunked = false;
+    for line in head.lines().skip(1).filter(|line| !line.is_empty()) {
+        let (name, value) = line.split_once(':').expect("a header line");
+        let name = HeaderName::from_bytes(name.trim().as_bytes()).expect("a header name");
+        let value = HeaderValue::from_str(value.trim()).expect("a header value");
+        chunked |= name == header::TRANSFER_ENCODING && value == "chunked";
+        let written_by_the_server =
+            [header::DATE, header::CONTENT_LENGTH, header::TRANSFER_ENCODING, header::CONNECTION].contains(&name);
+        if !written_by_the_server && (!only_content_type || name == header::CONTENT_TYPE) {
+            headers.append(name, value);
+        }
+    }
+    let body = if chunked { unchunked(&body) } else { body };
+    Answer { headers, body: Bytes::from(body) }
+}
+
+/// A chunked body's content.
+fn unchunked(mut body: &[u8]) -> Vec<u8> {
+    let mut content = Vec::new();
+    loop {
+        let line_end = body.windows(2).position(|w| w == b"\r\n").expect("a chunk size");
+        let size = usize::from_str_radix(std::str::from_utf8(&body[..line_end]).expect("hex").trim(), 16).expect("hex");
+        if size == 0 {
+            return content;
+        }
+        content.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
+        body = &body[line_end + 2 + size + 2..];
+    }
 }
 
 async fn serve_bare(answers: Answers) -> (SocketAddr, Router) {
@@ -150,12 +195,6 @@ async fn in_process_micros(router: &Router, endpoint: &Endpoint, headers: &[(&st
         axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
     }
     started.elapsed().as_secs_f64() * 1e6 / f64::from(calls)
-}
-
-fn content_type(head: &str) -> String {
-    head.lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_owned()))
-        .unwrap_or_else(|| "application/octet-stream".to_owned())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -201,11 +240,11 @@ async fn main() {
         let (status, response) =
             send(warden, endpoint.method, &endpoint.path, &headers, endpoint.body.as_bytes()).await;
         assert_eq!(status, 200, "{}: {}", endpoint.label, String::from_utf8_lossy(&response));
-        let (head, body) = head_and_body(&response);
         if std::env::var_os("WARDEN_BENCH_HEADS").is_some() {
+            let (head, body) = head_and_body(&response);
             println!("{}: {} bytes of head, {} of body\n{head}", endpoint.label, head.len(), body.len());
         }
-        answers.insert(endpoint.path.clone(), (content_type(&head), Bytes::from(body)));
+        answers.insert(endpoint.path.clone(), recorded_answer(&response));
     }
     let (bare, bare_router) = serve_bare(Arc::new(answers)).await;
 

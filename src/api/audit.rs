@@ -99,7 +99,7 @@ const CURSOR: &str = "Where the page starts: the previous page's `next_cursor`";
 ///
 /// A page of events; `next_cursor` continues it. With `q`, a page may be short (see
 /// `searched_to`) while more events remain.
-#[utoipa::path(get, path = "/orgs/{org}/iam/audit", tag = "audit",
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/audit", tag = "audit",
     params(OrgPath, AuditQuery,
         ("limit" = Option<i64>, Query, description = LIMIT), ("cursor" = Option<String>, Query, description = CURSOR)),
     responses((status = 200, description = "A page of events", body = AuditPage)))]
@@ -121,7 +121,7 @@ pub async fn list(
 ///
 /// Every event the filters select, newest first, streamed as it is read (`limit` and `cursor`
 /// are refused). A failure midway ends the transfer broken, never as a shorter file.
-#[utoipa::path(get, path = "/orgs/{org}/iam/audit/export", tag = "audit",
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/audit/export", tag = "audit",
     params(OrgPath, AuditQuery,
         ("format" = String, Query, description = "`csv` (`text/csv; charset=utf-8`) or `jsonl` (`application/x-ndjson`)")),
     responses((status = 200, description = "The events, as an attachment named `audit-{org}.csv` or `.jsonl`",
@@ -189,7 +189,7 @@ async fn history(
 const HISTORY: &str = "A page of the object's events, newest first";
 
 /// An organization's own history: the events whose target is the organization itself.
-#[utoipa::path(get, path = "/orgs/{org}/history", tag = "audit",
+#[utoipa::path(get, path = "/v1/orgs/{org}/history", tag = "audit",
     params(OrgPath, PageQuery),
     responses((status = 200, description = HISTORY, body = AuditPage)))]
 pub async fn organization_history(
@@ -202,7 +202,7 @@ pub async fn organization_history(
 }
 
 /// The history of an organization's SSO configuration.
-#[utoipa::path(get, path = "/orgs/{org}/sso/history", tag = "audit",
+#[utoipa::path(get, path = "/v1/orgs/{org}/sso/history", tag = "audit",
     params(OrgPath, PageQuery),
     responses((status = 200, description = HISTORY, body = AuditPage)))]
 pub async fn sso_history(
@@ -233,35 +233,35 @@ macro_rules! history_of {
 
 history_of!(
     policy_history,
-    "/orgs/{org}/iam/policies/{id}/history",
+    "/v1/orgs/{org}/iam/policies/{id}/history",
     "The history of a policy.",
     "The policy's id",
     HistoryOf::Policy
 );
 history_of!(
     role_history,
-    "/orgs/{org}/iam/roles/{id}/history",
+    "/v1/orgs/{org}/iam/roles/{id}/history",
     "The history of a role.",
     "The role's id",
     HistoryOf::Role
 );
 history_of!(
     member_history,
-    "/orgs/{org}/iam/members/{id}/history",
+    "/v1/orgs/{org}/iam/members/{id}/history",
     "The history of a member of the organization.",
     "The member's user id",
     HistoryOf::Member
 );
 history_of!(
     group_history,
-    "/orgs/{org}/iam/groups/{id}/history",
+    "/v1/orgs/{org}/iam/groups/{id}/history",
     "The history of a group.",
     "The group's id",
     HistoryOf::Group
 );
 history_of!(
     token_history,
-    "/orgs/{org}/iam/tokens/{id}/history",
+    "/v1/orgs/{org}/iam/tokens/{id}/history",
     "The history of an API token.",
     "The token's id",
     HistoryOf::Token

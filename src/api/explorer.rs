@@ -129,7 +129,7 @@ pub struct EffectivePermissions {
 /// The answer comes with the structured explanation, the chain of organizations from the root
 /// and the fix: the explorer's answer. With `token_id`, about the token: its restriction and
 /// its creator's rights.
-#[utoipa::path(post, path = "/orgs/{org}/iam/check", tag = "explorer", params(OrgPath), request_body = CheckBody,
+#[utoipa::path(post, path = "/v1/orgs/{org}/iam/check", tag = "explorer", params(OrgPath), request_body = CheckBody,
     responses((status = 200, description = "The decision, and why", body = AccessCheck)))]
 pub async fn check(
     State(state): State<AppState>,
@@ -174,7 +174,7 @@ pub async fn check(
 }
 
 /// Who can: every user allowed a permission in the organization, with why.
-#[utoipa::path(get, path = "/orgs/{org}/iam/who-can", tag = "explorer", params(OrgPath, WhoCanQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/who-can", tag = "explorer", params(OrgPath, WhoCanQuery),
     responses((status = 200, description = "A page of the users allowed it", body = WhoCanPage)))]
 pub async fn who_can(
     State(state): State<AppState>,
@@ -191,7 +191,7 @@ pub async fn who_can(
 ///
 /// A page at a time, by name. A page reads at most 2,000 candidates, so it can be short while
 /// `next_cursor` goes on.
-#[utoipa::path(get, path = "/users/{user_id}/effective-permissions", tag = "explorer",
+#[utoipa::path(get, path = "/v1/users/{user_id}/effective-permissions", tag = "explorer",
     params(
         ("user_id" = String, Path, description = "The user's id, or their email"),
         PageQuery,

@@ -76,7 +76,7 @@ impl GroupBody {
 const GROUP_ID: &str = "The group's id";
 
 /// List an organization's groups, by name.
-#[utoipa::path(get, path = "/orgs/{org}/iam/groups", tag = "groups",
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/groups", tag = "groups",
     params(OrgPath, PageQuery),
     responses((status = 200, description = "A page of groups", body = GroupPage)))]
 pub async fn list(
@@ -92,7 +92,7 @@ pub async fn list(
 /// Create a group: its members, and the organization's roles it gives them.
 ///
 /// `name` is required; only the organization's members can join.
-#[utoipa::path(post, path = "/orgs/{org}/iam/groups", tag = "groups", params(OrgPath), request_body = GroupBody,
+#[utoipa::path(post, path = "/v1/orgs/{org}/iam/groups", tag = "groups", params(OrgPath), request_body = GroupBody,
     responses((status = 201, description = "The group", body = UserGroup)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -106,7 +106,7 @@ pub async fn create(
 }
 
 /// A group, with its version as the `ETag`.
-#[utoipa::path(get, path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/groups/{group_id}", tag = "groups",
     params(OrgPath, ("group_id" = String, Path, description = GROUP_ID)),
     responses((status = 200, description = "The group", body = UserGroup, headers(("ETag" = String)))))]
 pub async fn get(
@@ -124,7 +124,7 @@ pub async fn get(
 /// The version (`If-Match` or the body's) is checked when given. The group as GET answers it
 /// may be sent back: `group_id` and `org_id` must be as they are (422 `read_only` otherwise);
 /// `created_at`, `updated_at` and `created_by` are ignored.
-#[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
+#[utoipa::path(method(put, patch), path = "/v1/orgs/{org}/iam/groups/{group_id}", tag = "groups",
     params(OrgPath, ("group_id" = String, Path, description = GROUP_ID),
         IfMatchHeader),
     request_body = GroupBody,
@@ -147,7 +147,7 @@ pub async fn update(
 }
 
 /// Delete a group; its members lose the roles it gave them.
-#[utoipa::path(delete, path = "/orgs/{org}/iam/groups/{group_id}", tag = "groups",
+#[utoipa::path(delete, path = "/v1/orgs/{org}/iam/groups/{group_id}", tag = "groups",
     params(OrgPath, ("group_id" = String, Path, description = GROUP_ID)),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(

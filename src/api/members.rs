@@ -52,7 +52,7 @@ pub struct ListQuery {
 }
 
 /// List an organization's members, by email (or `sort`), with the roles each holds.
-#[utoipa::path(get, path = "/orgs/{org}/iam/members", tag = "members", params(OrgPath, ListQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/members", tag = "members", params(OrgPath, ListQuery),
     responses((status = 200, description = "A page of members", body = MemberPage)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -85,7 +85,7 @@ pub struct MemberRolesBody {
 /// Exactly the roles given, adding the membership (with the organization's default roles) if
 /// it is new. Nobody can give or take a role they could not grant. Answers `null`, as clients
 /// expect.
-#[utoipa::path(post, path = "/orgs/{org}/iam/members", tag = "members", params(OrgPath), request_body = MemberRolesBody,
+#[utoipa::path(post, path = "/v1/orgs/{org}/iam/members", tag = "members", params(OrgPath), request_body = MemberRolesBody,
     responses((status = 200, description = "The roles are set: `null`", body = inline(JsonNull))))]
 pub async fn assign(
     State(state): State<AppState>,
@@ -128,7 +128,7 @@ pub struct BulkRolesBody {
 ///
 /// The members listed, or every member matching a filter: one change, with the same rules as
 /// for one member.
-#[utoipa::path(post, path = "/orgs/{org}/iam/members/bulk-roles", tag = "members", params(OrgPath),
+#[utoipa::path(post, path = "/v1/orgs/{org}/iam/members/bulk-roles", tag = "members", params(OrgPath),
     request_body = BulkRolesBody,
     responses((status = 200, description = "How many members were selected and how many changed", body = BulkOutcome)))]
 pub async fn bulk_roles(
@@ -161,7 +161,7 @@ pub async fn bulk_roles(
 ///
 /// Their roles there go too. The root organization always keeps at least one active Super
 /// Admin.
-#[utoipa::path(delete, path = "/orgs/{org}/iam/members/{member_user_id}", tag = "members",
+#[utoipa::path(delete, path = "/v1/orgs/{org}/iam/members/{member_user_id}", tag = "members",
     params(OrgPath, ("member_user_id" = String, Path, description = "The member's user id")),
     responses((status = 204, description = "Removed")))]
 pub async fn remove(

@@ -25,7 +25,7 @@ pub mod sso;
 pub mod tokens;
 pub mod users;
 
-use axum::{Router, http::StatusCode};
+use axum::{Router, http::StatusCode, routing::any};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
     documented_routes().split_for_parts().0
 }
 
+/// Each handler names its whole path (`/v1/...`) rather than being nested under `/v1`: a nested
+/// route rewrites the request's URI and notes the prefix on every request.
 fn documented_routes() -> OpenApiRouter<AppState> {
     let (v1, v1_document) = OpenApiRouter::new()
         .routes(routes!(openapi::openapi_json))
@@ -55,9 +57,15 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(compat::routes())
         .split_for_parts();
-    let mut v1 = OpenApiRouter::from(v1.fallback(unknown_path).method_not_allowed_fallback(method_not_allowed));
+    let mut v1 = OpenApiRouter::from(not_found_under_v1(v1).method_not_allowed_fallback(method_not_allowed));
     *v1.get_openapi_mut() = v1_document;
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).routes(routes!(health::healthz)).nest("/v1", v1)
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).routes(routes!(health::healthz)).merge(v1)
+}
+
+/// `/v1` and every path under it that no route takes answer with the API's 404 body (the
+/// console's fallback answers everything else).
+fn not_found_under_v1(router: Router<AppState>) -> Router<AppState> {
+    ["/v1", "/v1/", "/v1/{*rest}"].into_iter().fold(router, |router, path| router.route(path, any(unknown_path)))
 }
 
 async fn unknown_path() -> ApiError {

@@ -340,7 +340,7 @@ pub fn document() -> &'static openapi::OpenApi {
 }
 
 /// This document: the API in OpenAPI 3.1.
-#[utoipa::path(get, path = "/openapi.json", tag = "reference", security(()),
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "reference", security(()),
     responses((status = 200, description = "This document (OpenAPI 3.1)", content_type = "application/json")))]
 pub async fn openapi_json(_: ApiQuery<NoQuery>) -> Json<&'static Value> {
     Json(document_json())

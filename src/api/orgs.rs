@@ -295,7 +295,7 @@ pub struct OrganizationAncestors {
 }
 
 /// List the organizations the caller may read, by name.
-#[utoipa::path(get, path = "/orgs", tag = "orgs", params(ListQuery),
+#[utoipa::path(get, path = "/v1/orgs", tag = "orgs", params(ListQuery),
     responses((status = 200, description = "A page of organizations", body = OrganizationPage)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -316,7 +316,7 @@ pub async fn list(
 ///
 /// The new organization gets the predefined roles; `first_admin_user_id`, when given, becomes
 /// its Admin.
-#[utoipa::path(post, path = "/orgs", tag = "orgs", request_body(content = CreateBody, description = UNSUPPORTED_NOTE),
+#[utoipa::path(post, path = "/v1/orgs", tag = "orgs", request_body(content = CreateBody, description = UNSUPPORTED_NOTE),
     responses((status = 201, description = "The organization, with its single sign-on", body = OrganizationWithSso)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -354,7 +354,7 @@ pub async fn create(
 ///
 /// Whoever may read only its parent gets its node: the settings are null, and there is no
 /// `ETag`.
-#[utoipa::path(get, path = "/orgs/{org}", tag = "orgs", params(OrgPath),
+#[utoipa::path(get, path = "/v1/orgs/{org}", tag = "orgs", params(OrgPath),
     responses((status = 200, description = "The organization, in full (with its single sign-on) or as a node",
         body = OrganizationRead,
         headers(("ETag" = String, description = "The version, when the organization is readable in full")))))]
@@ -421,7 +421,7 @@ async fn with_sso(
 /// The version (`If-Match` or the body's) is checked when given; without one, the change applies
 /// only if nobody changed the organization meanwhile (409 otherwise). Whoever may read only the
 /// organization's node is refused (403).
-#[utoipa::path(method(put, patch), path = "/orgs/{org}", tag = "orgs",
+#[utoipa::path(method(put, patch), path = "/v1/orgs/{org}", tag = "orgs",
     params(OrgPath, IfMatchHeader),
     request_body(content = SettingsBody, description = UNSUPPORTED_NOTE),
     responses((status = 200, description = "The organization as changed, with its single sign-on", body = OrganizationWithSso,
@@ -473,7 +473,7 @@ pub async fn update(
 }
 
 /// Delete an organization with its whole subtree, and everything in them.
-#[utoipa::path(delete, path = "/orgs/{org}", tag = "orgs", params(OrgPath),
+#[utoipa::path(delete, path = "/v1/orgs/{org}", tag = "orgs", params(OrgPath),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -486,7 +486,7 @@ pub async fn delete(
 }
 
 /// What deleting an organization would take with it: its subtree and their contents, counted.
-#[utoipa::path(get, path = "/orgs/{org}/deletion_impact", tag = "orgs", params(OrgPath),
+#[utoipa::path(get, path = "/v1/orgs/{org}/deletion_impact", tag = "orgs", params(OrgPath),
     responses((status = 200, description = "What the deletion would take", body = DeletionImpact),
         (status = 409, description = "The organization cannot be deleted at all (the root)", body = ErrorBody)))]
 pub async fn deletion_impact(
@@ -499,7 +499,7 @@ pub async fn deletion_impact(
 }
 
 /// Move an organization, with its whole subtree, under another parent.
-#[utoipa::path(post, path = "/orgs/{org}/move", tag = "orgs", params(OrgPath), request_body = MoveBody,
+#[utoipa::path(post, path = "/v1/orgs/{org}/move", tag = "orgs", params(OrgPath), request_body = MoveBody,
     responses((status = 200, description = "The organization, moved", body = Organization)))]
 pub async fn move_to(
     State(state): State<AppState>,
@@ -512,7 +512,7 @@ pub async fn move_to(
 }
 
 /// An organization's children, as nodes of the tree: a page at a time, by name.
-#[utoipa::path(get, path = "/orgs/{org}/children", tag = "orgs",
+#[utoipa::path(get, path = "/v1/orgs/{org}/children", tag = "orgs",
     params(
         OrgPath,
         PageQuery,
@@ -532,7 +532,7 @@ pub async fn children(
 }
 
 /// The path to an organization, as nodes of the tree: from the root down to the organization.
-#[utoipa::path(get, path = "/orgs/{org}/ancestors", tag = "orgs", params(OrgPath),
+#[utoipa::path(get, path = "/v1/orgs/{org}/ancestors", tag = "orgs", params(OrgPath),
     responses((status = 200, description = "The organizations from the root down", body = OrganizationAncestors)))]
 pub async fn ancestors(
     State(state): State<AppState>,

@@ -124,7 +124,7 @@ pub struct DeleteQuery {
 const POLICY_ID: &str = "The policy's id";
 
 /// List an organization's policies, by name.
-#[utoipa::path(get, path = "/orgs/{org}/iam/policies", tag = "policies", params(OrgPath, ListQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/policies", tag = "policies", params(OrgPath, ListQuery),
     responses((status = 200, description = "A page of policies", body = PolicyPage)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -143,7 +143,7 @@ pub async fn list(
 ///
 /// `name` is required; the content comes as `statements` (or `definitions`), `permissions`, or
 /// both. `restored_from` is refused here.
-#[utoipa::path(post, path = "/orgs/{org}/iam/policies", tag = "policies", params(OrgPath), request_body = PolicyBody,
+#[utoipa::path(post, path = "/v1/orgs/{org}/iam/policies", tag = "policies", params(OrgPath), request_body = PolicyBody,
     responses((status = 201, description = "The policy", body = Policy)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -168,7 +168,7 @@ pub async fn create(
 }
 
 /// A policy, with its version as the `ETag`.
-#[utoipa::path(get, path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
     params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID)),
     responses((status = 200, description = "The policy", body = Policy, headers(("ETag" = String)))))]
 pub async fn get(
@@ -188,7 +188,7 @@ pub async fn get(
 /// `type`, `managed`, `owner_role_id` and `resolved_permissions` (unless the content is given,
 /// which they follow) must be as they are (422 `read_only` otherwise); the counts and times are
 /// ignored.
-#[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
+#[utoipa::path(method(put, patch), path = "/v1/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
     params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID),
         IfMatchHeader),
     request_body = PolicyBody,
@@ -221,7 +221,7 @@ pub async fn update(
 /// Delete a custom policy.
 ///
 /// While roles use it, refused unless `detach=true`, which takes it out of them.
-#[utoipa::path(delete, path = "/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
+#[utoipa::path(delete, path = "/v1/orgs/{org}/iam/policies/{policy_id}", tag = "policies",
     params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID), DeleteQuery),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(
@@ -238,7 +238,7 @@ pub async fn delete(
 ///
 /// Which roles use the policy, and who would gain or lose what if it said this content. Nothing
 /// is saved; only the body's content (`statements`, `definitions`, `permissions`) counts.
-#[utoipa::path(post, path = "/orgs/{org}/iam/policies/{policy_id}/impact", tag = "policies",
+#[utoipa::path(post, path = "/v1/orgs/{org}/iam/policies/{policy_id}/impact", tag = "policies",
     params(OrgPath, ("policy_id" = String, Path, description = POLICY_ID)),
     request_body = PolicyBody,
     responses((status = 200, description = "What the change would do", body = PolicyImpact)))]

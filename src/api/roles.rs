@@ -82,7 +82,7 @@ pub struct DeleteQuery {
 const ROLE_ID: &str = "The role's id";
 
 /// List an organization's roles, by name.
-#[utoipa::path(get, path = "/orgs/{org}/iam/roles", tag = "roles", params(OrgPath, ListQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/roles", tag = "roles", params(OrgPath, ListQuery),
     responses((status = 200, description = "A page of roles", body = RolePage)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -97,7 +97,7 @@ pub async fn list(
 
 /// Create a role of the organization's policies. `name` is required; nobody can make a role
 /// that holds more than they do.
-#[utoipa::path(post, path = "/orgs/{org}/iam/roles", tag = "roles", params(OrgPath), request_body = RoleBody,
+#[utoipa::path(post, path = "/v1/orgs/{org}/iam/roles", tag = "roles", params(OrgPath), request_body = RoleBody,
     responses((status = 201, description = "The role", body = Role)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -119,7 +119,7 @@ pub async fn create(
 }
 
 /// A role, with its version as the `ETag`.
-#[utoipa::path(get, path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/roles/{role_id}", tag = "roles",
     params(OrgPath, ("role_id" = String, Path, description = ROLE_ID)),
     responses((status = 200, description = "The role", body = Role, headers(("ETag" = String)))))]
 pub async fn get(
@@ -139,7 +139,7 @@ pub async fn get(
 /// (unless `policy_ids` is given, which `policies` follows) must be as they are (422
 /// `read_only` otherwise); `member_count`, `created_at`, `updated_at` and `created_by` are
 /// ignored.
-#[utoipa::path(method(put, patch), path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
+#[utoipa::path(method(put, patch), path = "/v1/orgs/{org}/iam/roles/{role_id}", tag = "roles",
     params(OrgPath, ("role_id" = String, Path, description = ROLE_ID), IfMatchHeader),
     request_body = RoleBody,
     responses((status = 200, description = "The role as changed", body = Role, headers(("ETag" = String)))))]
@@ -171,7 +171,7 @@ pub async fn update(
 }
 
 /// Delete a role; with `unassign=true` even while members hold it.
-#[utoipa::path(delete, path = "/orgs/{org}/iam/roles/{role_id}", tag = "roles",
+#[utoipa::path(delete, path = "/v1/orgs/{org}/iam/roles/{role_id}", tag = "roles",
     params(OrgPath, ("role_id" = String, Path, description = ROLE_ID), DeleteQuery),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(

@@ -54,7 +54,7 @@ const RESOURCE_ID: &str = "The instance's id, as its application names it";
 ///
 /// Every resource type with its actions, and for listable types how many instances the
 /// organization registered. Its version is the `ETag`.
-#[utoipa::path(get, path = "/orgs/{org}/iam/permissions/schema", tag = "schema", params(OrgPath),
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/permissions/schema", tag = "schema", params(OrgPath),
     responses((status = 200, description = "The permission schema", body = SchemaView, headers(("ETag" = String)))))]
 pub async fn get(
     State(state): State<AppState>,
@@ -72,7 +72,7 @@ pub async fn get(
 /// cannot be sent; types and actions that policies still use cannot be removed, and removing a
 /// type forgets its registered instances. The version (`If-Match` or the body's) is checked
 /// when given.
-#[utoipa::path(put, path = "/iam/permissions/schema", tag = "schema",
+#[utoipa::path(put, path = "/v1/iam/permissions/schema", tag = "schema",
     params(
         IfMatchHeader,
     ),
@@ -117,7 +117,7 @@ pub struct ResourceBody {
 }
 
 /// List the instances of one listable resource type registered in an organization, by name.
-#[utoipa::path(get, path = "/orgs/{org}/iam/resources", tag = "schema", params(OrgPath, ResourceQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/resources", tag = "schema", params(OrgPath, ResourceQuery),
     responses((status = 200, description = "A page of instances", body = ResourcePage)))]
 pub async fn list_resources(
     State(state): State<AppState>,
@@ -134,7 +134,7 @@ pub async fn list_resources(
 ///
 /// An instance of a listable resource type, so that policies can name it one by one. Needs
 /// `resource:register`. 201 when new, 200 when it was already there.
-#[utoipa::path(put, path = "/orgs/{org}/iam/resources/{resource_type}/{resource_id}", tag = "schema",
+#[utoipa::path(put, path = "/v1/orgs/{org}/iam/resources/{resource_type}/{resource_id}", tag = "schema",
     params(OrgPath, ("resource_type" = String, Path, description = RESOURCE_TYPE),
         ("resource_id" = String, Path, description = RESOURCE_ID)),
     request_body = ResourceBody,
@@ -160,7 +160,7 @@ pub async fn register_resource(
 /// Remove a registered resource instance from an organization.
 ///
 /// Refused while a policy names it.
-#[utoipa::path(delete, path = "/orgs/{org}/iam/resources/{resource_type}/{resource_id}", tag = "schema",
+#[utoipa::path(delete, path = "/v1/orgs/{org}/iam/resources/{resource_type}/{resource_id}", tag = "schema",
     params(OrgPath, ("resource_type" = String, Path, description = RESOURCE_TYPE),
         ("resource_id" = String, Path, description = RESOURCE_ID)),
     responses((status = 204, description = "Removed")))]

@@ -30,7 +30,7 @@ pub struct MeResponse {
 /// Who the caller is.
 ///
 /// The signed-in user, or the creator of the API token used.
-#[utoipa::path(get, path = "/me", tag = "sessions",
+#[utoipa::path(get, path = "/v1/me", tag = "sessions",
     responses((status = 200, description = "The signed-in user", body = MeResponse)))]
 pub async fn me(SignedIn { user, .. }: SignedIn, _: ApiQuery<NoQuery>) -> Json<MeResponse> {
     Json(MeResponse { user_id: user.id, email: user.email, full_name: user.full_name, status: user.status.as_str() })
@@ -47,7 +47,7 @@ pub struct ChangePasswordRequest {
 /// Change the caller's own password.
 ///
 /// Every other session of the user ends; a calling browser session continues.
-#[utoipa::path(put, path = "/me/password", tag = "sessions", request_body = ChangePasswordRequest,
+#[utoipa::path(put, path = "/v1/me/password", tag = "sessions", request_body = ChangePasswordRequest,
     responses((status = 204, description = "Changed")))]
 pub async fn change_password(
     State(state): State<AppState>,

@@ -46,7 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 ///
 /// Never the client secret: only whether one is set. Needs `sso:read`; 404 when the
 /// organization has none.
-#[utoipa::path(get, path = "/orgs/{org}/sso", tag = "sso", params(OrgPath),
+#[utoipa::path(get, path = "/v1/orgs/{org}/sso", tag = "sso", params(OrgPath),
     responses((status = 200, description = "The configuration", body = SsoConfiguration, headers(("ETag" = String)))))]
 pub async fn get_configuration(
     State(state): State<AppState>,
@@ -64,7 +64,7 @@ pub async fn get_configuration(
 /// (`If-Match` or the body's) is checked when given. Needs `sso:update`. The configuration as
 /// GET answers it may be sent back: `org_id`, `client_secret_set` and `redirect_uri` must be as
 /// they are (422 `read_only` otherwise); `created_at` and `updated_at` are ignored.
-#[utoipa::path(put, path = "/orgs/{org}/sso", tag = "sso",
+#[utoipa::path(put, path = "/v1/orgs/{org}/sso", tag = "sso",
     params(OrgPath, IfMatchHeader),
     request_body = SsoChanges,
     responses((status = 200, description = "The configuration as set", body = SsoConfiguration, headers(("ETag" = String)))))]
@@ -88,7 +88,7 @@ pub async fn put_configuration(
 }
 
 /// Delete the organization's SSO configuration. Needs `sso:update`.
-#[utoipa::path(delete, path = "/orgs/{org}/sso", tag = "sso", params(OrgPath),
+#[utoipa::path(delete, path = "/v1/orgs/{org}/sso", tag = "sso", params(OrgPath),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_configuration(
     State(state): State<AppState>,
@@ -112,7 +112,7 @@ pub struct TestBody {
 /// Test the connection to the provider: each check, and whether all passed.
 ///
 /// Tries the saved issuer, or one given before saving it. Needs `sso:update`.
-#[utoipa::path(post, path = "/orgs/{org}/sso/test", tag = "sso", params(OrgPath),
+#[utoipa::path(post, path = "/v1/orgs/{org}/sso/test", tag = "sso", params(OrgPath),
     request_body(content = Option<TestBody>, description = "Optional: an issuer to try instead of the saved one"),
     responses((status = 200, description = "The checks made, each passed or not", body = ConnectionReport)))]
 pub async fn test_connection(
@@ -132,7 +132,7 @@ pub async fn test_connection(
 ///
 /// The groups come from `groups`, from an ID token's `claims`, or from the last SSO sign-in of
 /// `user_id`; unsaved `draft` group names of roles replace the saved ones. Needs `sso:read`.
-#[utoipa::path(post, path = "/orgs/{org}/sso/preview", tag = "sso", params(OrgPath), request_body = SsoPreviewInput,
+#[utoipa::path(post, path = "/v1/orgs/{org}/sso/preview", tag = "sso", params(OrgPath), request_body = SsoPreviewInput,
     responses((status = 200, description = "The roles and permissions those groups would give", body = SsoPreview)))]
 pub async fn preview(
     State(state): State<AppState>,
@@ -148,7 +148,7 @@ pub async fn preview(
 ///
 /// Those of the sign-ins of the last 90 days, with how many people carried each, most carried
 /// first (then by name), a page at a time. Needs `sso:read`.
-#[utoipa::path(get, path = "/orgs/{org}/sso/unmapped-groups", tag = "sso", params(OrgPath, PageQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org}/sso/unmapped-groups", tag = "sso", params(OrgPath, PageQuery),
     responses((status = 200, description = "A page of the unmapped groups", body = UnmappedGroupPage)))]
 pub async fn unmapped_groups(
     State(state): State<AppState>,

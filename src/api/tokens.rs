@@ -152,7 +152,7 @@ pub struct TokenRevoked {
 /// Its secret (`token`) is in this answer only. With `return_active_token_if_exists=true`, a
 /// working token of that name is answered (200, without its secret) instead of making another.
 /// Only from a session, never through an API token.
-#[utoipa::path(post, path = "/tokens", tag = "tokens", params(CreateQuery), request_body = NewTokenBody,
+#[utoipa::path(post, path = "/v1/tokens", tag = "tokens", params(CreateQuery), request_body = NewTokenBody,
     responses(
         (status = 201, description = "The token, with its secret in `token`, shown this once", body = OwnToken),
         (status = 200, body = OwnToken,
@@ -181,7 +181,7 @@ const TOKEN_ID: &str = "The token's id";
 ///
 /// Newest first (revoked and expired ones too), never with a secret, a page at a time; seed
 /// 003's shape `{message, total, data}` with the paging every list has.
-#[utoipa::path(get, path = "/tokens", tag = "tokens", params(PageQuery),
+#[utoipa::path(get, path = "/v1/tokens", tag = "tokens", params(PageQuery),
     responses((status = 200, description = "A page of the caller's tokens", body = OwnTokens)))]
 pub async fn list_mine(
     State(state): State<AppState>,
@@ -202,7 +202,7 @@ pub async fn list_mine(
 /// One of the caller's own tokens.
 ///
 /// Without its secret; anyone else's is 404.
-#[utoipa::path(get, path = "/tokens/{token_id}", tag = "tokens",
+#[utoipa::path(get, path = "/v1/tokens/{token_id}", tag = "tokens",
     params(("token_id" = String, Path, description = TOKEN_ID)),
     responses((status = 200, description = "The token", body = OwnToken)))]
 pub async fn get_mine(
@@ -217,7 +217,7 @@ pub async fn get_mine(
 /// Revoke one of the caller's own tokens.
 ///
 /// Anyone else's is 404. Seed 003's shape: `{message}`.
-#[utoipa::path(delete, path = "/tokens/{token_id}", tag = "tokens",
+#[utoipa::path(delete, path = "/v1/tokens/{token_id}", tag = "tokens",
     params(("token_id" = String, Path, description = TOKEN_ID)),
     responses((status = 200, description = "Revoked", body = TokenRevoked)))]
 pub async fn revoke_mine(
@@ -249,7 +249,7 @@ pub struct MembersQuery {
 /// List the tokens of an organization's members.
 ///
 /// Needs `token:read`.
-#[utoipa::path(get, path = "/orgs/{org}/iam/tokens", tag = "tokens", params(OrgPath, MembersQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org}/iam/tokens", tag = "tokens", params(OrgPath, MembersQuery),
     responses((status = 200, description = "A page of tokens", body = TokenPage)))]
 pub async fn list_members(
     State(state): State<AppState>,
@@ -284,7 +284,7 @@ fn query_problem(field: &str, kind: &str, msg: &str) -> DomainError {
 /// Revoke a member's token, as an admin.
 ///
 /// Needs `token:revoke`; its creator sees "revoked by an admin".
-#[utoipa::path(delete, path = "/orgs/{org}/iam/tokens/{token_id}", tag = "tokens",
+#[utoipa::path(delete, path = "/v1/orgs/{org}/iam/tokens/{token_id}", tag = "tokens",
     params(OrgPath, ("token_id" = String, Path, description = TOKEN_ID)),
     responses((status = 204, description = "Revoked")))]
 pub async fn revoke_member(
@@ -300,7 +300,7 @@ pub async fn revoke_member(
 /// An organization's token policy.
 ///
 /// What it allows its members' tokens. Needs `org:read`.
-#[utoipa::path(get, path = "/orgs/{org}/token-policy", tag = "tokens", params(OrgPath),
+#[utoipa::path(get, path = "/v1/orgs/{org}/token-policy", tag = "tokens", params(OrgPath),
     responses((status = 200, description = "The token policy", body = TokenPolicy)))]
 pub async fn get_policy(
     State(state): State<AppState>,
@@ -323,7 +323,7 @@ pub struct TokenPolicyBody {
 /// Change an organization's token policy.
 ///
 /// Needs `org:update`. The fields given change; the others keep their value.
-#[utoipa::path(put, path = "/orgs/{org}/token-policy", tag = "tokens", params(OrgPath), request_body = TokenPolicyBody,
+#[utoipa::path(put, path = "/v1/orgs/{org}/token-policy", tag = "tokens", params(OrgPath), request_body = TokenPolicyBody,
     responses((status = 200, description = "The token policy as changed", body = TokenPolicy)))]
 pub async fn put_policy(
     State(state): State<AppState>,

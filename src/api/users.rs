@@ -88,7 +88,7 @@ const USER_ID: &str = "The user's id";
 ///
 /// The user joins `organization_id` with its default roles; without a password the account is
 /// `invited`.
-#[utoipa::path(post, path = "/users", tag = "users", request_body = CreateBody,
+#[utoipa::path(post, path = "/v1/users", tag = "users", request_body = CreateBody,
     responses((status = 201, description = "The account", body = Account)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -113,7 +113,7 @@ pub async fn create(
 /// List the users the caller may see, by email (or `sort`).
 ///
 /// Filtered by `q`, `organization_id` and `status`; a page at a time.
-#[utoipa::path(get, path = "/users", tag = "users", params(ListQuery),
+#[utoipa::path(get, path = "/v1/users", tag = "users", params(ListQuery),
     responses((status = 200, description = "A page of users", body = AccountPage)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -131,7 +131,7 @@ pub async fn list(
 }
 
 /// A user account.
-#[utoipa::path(get, path = "/users/{user_id}", tag = "users",
+#[utoipa::path(get, path = "/v1/users/{user_id}", tag = "users",
     params(("user_id" = String, Path, description = USER_ID)),
     responses((status = 200, description = "The account", body = Account)))]
 pub async fn get(
@@ -146,7 +146,7 @@ pub async fn get(
 /// Change a user account: its names, and its `status` (`active` or `disabled`).
 ///
 /// The fields given; the others keep their value.
-#[utoipa::path(patch, path = "/users/{user_id}", tag = "users",
+#[utoipa::path(patch, path = "/v1/users/{user_id}", tag = "users",
     params(("user_id" = String, Path, description = USER_ID)),
     request_body = PatchBody,
     responses((status = 200, description = "The account as changed", body = Account)))]
@@ -169,7 +169,7 @@ pub async fn patch(
 /// Delete a user account, with its memberships.
 ///
 /// Nobody can delete themselves.
-#[utoipa::path(delete, path = "/users/{user_id}", tag = "users",
+#[utoipa::path(delete, path = "/v1/users/{user_id}", tag = "users",
     params(("user_id" = String, Path, description = USER_ID)),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(

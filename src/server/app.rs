@@ -51,7 +51,8 @@ pub async fn router_with_probe(state: AppState) -> DomainResult<(Router, Session
     // What every request passes through goes around the whole router, not around each route
     // (`Router::layer`): a route's layers are cloned with it on every request, each layer
     // cloning those under it again. Outermost first: compression (a plain tower layer, which
-    // compresses what `edge` answered), `edge`, the session, who calls.
+    // compresses what `edge` answered), `edge`, the session, who calls. The outer `Router` only
+    // gives callers (the CLI, tests, benchmarks) the one type they serve.
     let app = middleware::from_fn_with_state(state.clone(), identity::authenticate).layer(app);
     let (app, probe) = sessions::with_sessions(app, &state.settings).await?;
     let app = ServiceBuilder::new()

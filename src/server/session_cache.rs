@@ -195,10 +195,27 @@ async fn listen(url: String, state: Arc<Mutex<State>>) {
     }
 }
 
+/// The digest of the id as its cookie writes it (`Id`'s `Display`, without the formatting
+/// machinery: this runs on every signed-in request).
 fn digest(id: &Id) -> [u8; 32] {
-    Sha256::digest(id.to_string().as_bytes()).into()
+    let mut text = [0u8; 22];
+    let written = URL_SAFE_NO_PAD.encode_slice(id.0.to_le_bytes(), &mut text).unwrap_or_default();
+    Sha256::digest(&text[..written]).into()
 }
 
 fn decode(text: &str) -> Option<[u8; 32]> {
     URL_SAFE_NO_PAD.decode(text).ok()?.try_into().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_is_of_the_id_as_the_cookie_writes_it() {
+        for id in [Id(0), Id(1), Id(-1), Id(i128::MAX), Id(i128::MIN), Id(0x0123_4567_89ab_cdef_0011_2233_4455_6677)] {
+            let expected: [u8; 32] = Sha256::digest(id.to_string().as_bytes()).into();
+            assert_eq!(digest(&id), expected, "{id}");
+        }
+    }
 }

@@ -24,9 +24,11 @@ async fn unauthenticated_api_calls_get_401_bodies(engine: Engine) {
 
 async fn unknown_api_paths_get_404_bodies(engine: Engine) {
     let Some(app) = TestApp::start(engine).await else { return };
-    let response = app.send(Req::get("/v1/no-such-thing")).await;
-    assert_eq!(response.status, StatusCode::NOT_FOUND);
-    assert_error_body(&response.json(), "RESOURCE_NOT_FOUND", 404);
+    for path in ["/v1/no-such-thing", "/v1", "/v1/", "/v1/orgs/some-org/no-such-thing"] {
+        let response = app.send(Req::get(path)).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+        assert_error_body(&response.json(), "RESOURCE_NOT_FOUND", 404);
+    }
     let wrong_method = app.send(Req::new(Method::DELETE, "/v1/me")).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_error_body(&wrong_method.json(), "METHOD_NOT_ALLOWED", 405);

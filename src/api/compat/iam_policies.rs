@@ -219,7 +219,7 @@ const ORGANIZATION_ID: &str = "The organization's id, or its code";
 const POLICY_ID: &str = "The policy's id";
 
 /// List an organization's policies by name, in seed 004's shape.
-#[utoipa::path(get, path = "/organizations/{organization_id}/iam-policies", tag = "compat: seed 004",
+#[utoipa::path(get, path = "/v1/organizations/{organization_id}/iam-policies", tag = "compat: seed 004",
     params(("organization_id" = String, Path, description = ORGANIZATION_ID), ListQuery),
     responses((status = 200, description = "A page of policies", body = SeedPage)))]
 pub async fn list(
@@ -238,7 +238,7 @@ pub async fn list(
 }
 
 /// Create a policy from seed 004's shape: `name` and `definitions` are required.
-#[utoipa::path(post, path = "/organizations/{organization_id}/iam-policies", tag = "compat: seed 004",
+#[utoipa::path(post, path = "/v1/organizations/{organization_id}/iam-policies", tag = "compat: seed 004",
     params(("organization_id" = String, Path, description = ORGANIZATION_ID)),
     request_body = PolicyBody,
     responses((status = 201, description = "The policy", body = SeedPolicy)))]
@@ -257,7 +257,7 @@ pub async fn create(
 }
 
 /// A policy, in seed 004's shape.
-#[utoipa::path(get, path = "/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
+#[utoipa::path(get, path = "/v1/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
     params(("organization_id" = String, Path, description = ORGANIZATION_ID), ("policy_id" = String, Path, description = POLICY_ID)),
     responses((status = 200, description = "The policy", body = SeedPolicy)))]
 pub async fn read(
@@ -270,7 +270,7 @@ pub async fn read(
 }
 
 /// Change a policy: the fields given; the others keep their value.
-#[utoipa::path(patch, path = "/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
+#[utoipa::path(patch, path = "/v1/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
     params(("organization_id" = String, Path, description = ORGANIZATION_ID), ("policy_id" = String, Path, description = POLICY_ID)),
     request_body = PolicyBody,
     responses((status = 200, description = "The policy as changed", body = SeedPolicy)))]
@@ -287,7 +287,7 @@ pub async fn update(
 }
 
 /// Delete a policy; refused (409) while a role uses it.
-#[utoipa::path(delete, path = "/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
+#[utoipa::path(delete, path = "/v1/organizations/{organization_id}/iam-policies/{policy_id}", tag = "compat: seed 004",
     params(("organization_id" = String, Path, description = ORGANIZATION_ID), ("policy_id" = String, Path, description = POLICY_ID)),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(

@@ -134,7 +134,7 @@ fn slug_of(name: &str) -> String {
 ///
 /// Needs `role:read` at the root. At most 1,000 roles; when more remain, the `X-Next-Cursor`
 /// header says where to continue (`?cursor=`).
-#[utoipa::path(get, path = "/iam/roles", tag = "compat: seed 002", params(ListQuery),
+#[utoipa::path(get, path = "/v1/iam/roles", tag = "compat: seed 002", params(ListQuery),
     responses((status = 200, description = "The roles", body = Vec<SeedRole>,
         headers(("X-Next-Cursor" = Option<String>, description = "Where the next list starts, when more roles remain")))))]
 pub async fn list(
@@ -164,7 +164,7 @@ pub async fn list(
 }
 
 /// One of the platform's roles (the root organization's). Needs `role:read` at the root.
-#[utoipa::path(get, path = "/iam/roles/{id}", tag = "compat: seed 002",
+#[utoipa::path(get, path = "/v1/iam/roles/{id}", tag = "compat: seed 002",
     params(("id" = String, Path, description = "The role's id")),
     responses((status = 200, description = "The role", body = SeedRole)))]
 pub async fn read(
@@ -181,7 +181,7 @@ pub async fn read(
 ///
 /// Needs `role:create` at the root; nobody gives a role more than they hold there. The rules
 /// are kept as the role's own rules (a policy it owns).
-#[utoipa::path(post, path = "/iam/roles", tag = "compat: seed 002", request_body = NewSeedRole,
+#[utoipa::path(post, path = "/v1/iam/roles", tag = "compat: seed 002", request_body = NewSeedRole,
     responses((status = 201, description = "The role as created", body = SeedRole, headers(("ETag" = String)))))]
 pub async fn create(
     State(state): State<AppState>,
@@ -200,7 +200,7 @@ pub async fn create(
 /// The fields given replace the stored ones (`policies`: all of its rules); the others keep
 /// their value. The `If-Match` version is checked when given. Needs `role:update` at the root;
 /// predefined roles cannot be changed (409).
-#[utoipa::path(put, path = "/iam/roles/{id}", tag = "compat: seed 002",
+#[utoipa::path(put, path = "/v1/iam/roles/{id}", tag = "compat: seed 002",
     params(("id" = String, Path, description = "The role's id"), IfMatchHeader),
     request_body = SeedRoleChanges,
     responses((status = 200, description = "The role as changed", body = SeedRole, headers(("ETag" = String)))))]
@@ -228,7 +228,7 @@ pub async fn update(
 /// Delete one of the platform's roles, and its own rules.
 ///
 /// With `unassign=true` even while members hold it. Needs `role:delete` at the root.
-#[utoipa::path(delete, path = "/iam/roles/{id}", tag = "compat: seed 002",
+#[utoipa::path(delete, path = "/v1/iam/roles/{id}", tag = "compat: seed 002",
     params(("id" = String, Path, description = "The role's id"), DeleteQuery),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(
