@@ -15,7 +15,7 @@ use axum::{
 };
 use tower_sessions::Session;
 
-use super::request_context::{ClientAddr, RequestId};
+use super::request_context::RequestFacts;
 use crate::{
     api::error::ApiError,
     domain::{Actor, DomainError},
@@ -28,8 +28,10 @@ use crate::{
 
 pub async fn authenticate(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     // Taken, not copied: the actor made here is their only reader.
-    let request_id = req.extensions_mut().remove::<RequestId>().map(|r| r.0);
-    let client_addr = req.extensions_mut().remove::<ClientAddr>().and_then(|c| c.0);
+    let (request_id, client_addr) = match req.extensions_mut().remove::<RequestFacts>() {
+        Some(facts) => (Some(facts.request_id), facts.client_addr),
+        None => (None, None),
+    };
     if req.uri().path().starts_with("/v1/") {
         match presented_token(&req) {
             Presented::Nothing => {}

@@ -16,11 +16,13 @@ use crate::settings::Settings;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// What `authenticate` needs from here for the request's actor: its id and the client's
+/// address (one extension, taken out by its only reader).
 #[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-#[derive(Debug, Clone)]
-pub struct ClientAddr(pub Option<String>);
+pub struct RequestFacts {
+    pub request_id: String,
+    pub client_addr: Option<String>,
+}
 
 /// A request on its way through: its id, and the span its log lines go in.
 pub struct RequestContext {
@@ -44,8 +46,7 @@ pub fn open(settings: &Settings, req: &mut Request) -> RequestContext {
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| client_addr(info.0.ip(), &forwarded, &settings.trusted_proxies).to_string());
-    req.extensions_mut().insert(RequestId(request_id.clone()));
-    req.extensions_mut().insert(ClientAddr(client_addr));
+    req.extensions_mut().insert(RequestFacts { request_id: request_id.clone(), client_addr });
     let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.uri().path(), user_id = tracing::field::Empty, token_id = tracing::field::Empty);
     RequestContext { request_id, span, started: Instant::now() }
 }
