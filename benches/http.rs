@@ -7,7 +7,8 @@
 //! Each endpoint is first called once through Warden; its answer (headers and body, the same bytes
 //! on the wire but for the date) is what the bare handler then sends for the same path.
 //! `WARDEN_BENCH_BARE_HEADERS=content-type` makes the bare handler send only Warden's content type
-//! beside the body, as this benchmark did before 2026-12-07 (a shorter head than Warden's). The two are loaded in turns, Warden then the
+//! beside the body, as this benchmark did before 2026-12-07 (a shorter head than Warden's).
+//! The two are loaded in turns, Warden then the
 //! bare handler, `WARDEN_BENCH_ROUNDS` times (default 3): this machine's speed drifts by a fifth
 //! within minutes, and turns put both under the same drift. The ratio is Warden's requests over
 //! the bare handler's, all rounds together; each round's ratio is printed beside it.

@@ -198,9 +198,7 @@ async fn listen(url: String, state: Arc<Mutex<State>>) {
 /// The digest of the id as its cookie writes it (`Id`'s `Display`, without the formatting
 /// machinery: this runs on every signed-in request).
 fn digest(id: &Id) -> [u8; 32] {
-    let mut text = [0u8; 22];
-    let written = URL_SAFE_NO_PAD.encode_slice(id.0.to_le_bytes(), &mut text).unwrap_or_default();
-    Sha256::digest(&text[..written]).into()
+    Sha256::digest(URL_SAFE_NO_PAD.encode(id.0.to_le_bytes())).into()
 }
 
 fn decode(text: &str) -> Option<[u8; 32]> {
